@@ -1,0 +1,15 @@
+import { writeFile } from 'node:fs/promises';
+import type { AstroIntegration } from 'astro';
+import { renderHeadersFile } from './headers.ts';
+
+/** Writes dist/_headers so static assets carry the same headers as the API. */
+export function securityHeadersIntegration(): AstroIntegration {
+  return {
+    name: 'utvag:security-headers',
+    hooks: {
+      'astro:build:done': async ({ dir }) => {
+        await writeFile(new URL('_headers', dir), renderHeadersFile(), 'utf8');
+      },
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * The security headers every response carries, static or API. One list:
+ * the build writes it to dist/_headers for static assets, and the Worker
+ * applies it to everything Hono answers.
+ */
+
+/**
+ * No inline script or style anywhere: Astro is built with
+ * inlineStylesheets 'never' and assetsInlineLimit 0. 'wasm-unsafe-eval'
+ * lets Pagefind's search run its WebAssembly; it does not allow eval().
+ */
+export const contentSecurityPolicy = [
+  "default-src 'none'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "manifest-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
+
+export const securityHeaders: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': contentSecurityPolicy,
+  'Strict-Transport-Security': 'max-age=63072000; includeSubDomains',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Permissions-Policy':
+    'geolocation=(), camera=(), microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+};
+
+/** API answers are personal and must never sit in a cache. */
+export const apiOnlyHeaders: Readonly<Record<string, string>> = {
+  'Cache-Control': 'no-store',
+};
+
+export function applySecurityHeaders(headers: Headers, options: { api: boolean }): void {
+  for (const [name, value] of Object.entries(securityHeaders)) headers.set(name, value);
+  if (options.api) for (const [name, value] of Object.entries(apiOnlyHeaders)) headers.set(name, value);
+}
+
+/** The Cloudflare static-assets `_headers` file: the same list for every path. */
+export function renderHeadersFile(): string {
+  const lines = ['/*', ...Object.entries(securityHeaders).map(([name, value]) => `  ${name}: ${value}`)];
+  return lines.join('\n') + '\n';
+}
