@@ -1,0 +1,145 @@
+/**
+ * Content check for the guidance pages in content/<locale>/<slug>.mdx.
+ *
+ *   node src/guidance/check-content.ts        (with node_modules/.bin first on PATH)
+ *
+ * Prints one row per page and locale (sentences, words, average sentence
+ * length, and LIX for Swedish) and exits 1 when
+ * - a Swedish page has a LIX above MAX_LIX_SWEDISH,
+ * - a page's average sentence length is above its locale's limit in
+ *   MAX_AVERAGE_SENTENCE_WORDS,
+ * - a locale in src/i18n/locales.ts lacks a page that exists in Swedish,
+ * - a page's front matter does not parse or does not match the page schema.
+ * tests/unit/content.test.ts runs the same checks.
+ */
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { localeCodes, defaultLocale } from '../i18n/locales.ts';
+import { pageSchema } from './page-schema.ts';
+import { measureMdx, splitFrontMatter, type ReadabilityReport } from './readability.ts';
+
+/** The highest LIX a Swedish page may have (30–40 is "easy"; klarspråk aims low). */
+export const MAX_LIX_SWEDISH = 35;
+
+/**
+ * The highest average sentence length, in words, per locale. Languages that
+ * join words (Arabic, Tigrinya attach prepositions and pronouns) count fewer
+ * words for the same sentence; Persian and Somali count more.
+ */
+export const MAX_AVERAGE_SENTENCE_WORDS: Readonly<Record<string, number>> = {
+  sv: 15,
+  en: 16,
+  ar: 16,
+  fa: 19,
+  so: 17,
+  ti: 15,
+};
+const DEFAULT_MAX_AVERAGE_SENTENCE_WORDS = 16;
+
+export function maxAverageSentenceWords(locale: string): number {
+  return MAX_AVERAGE_SENTENCE_WORDS[locale] ?? DEFAULT_MAX_AVERAGE_SENTENCE_WORDS;
+}
+
+export const CONTENT_ROOT = fileURLToPath(new URL('../../content/', import.meta.url));
+
+export type PageRow = ReadabilityReport & { slug: string; locale: string };
+export type ContentCheck = { rows: PageRow[]; problems: string[]; missing: string[] };
+
+/** Slugs (file names without .mdx) of one locale's pages, sorted. */
+export function pageSlugs(root: string, locale: string): string[] {
+  const dir = join(root, locale);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.mdx'))
+    .map((name) => name.slice(0, -'.mdx'.length))
+    .sort();
+}
+
+export function readPage(root: string, locale: string, slug: string): string {
+  return readFileSync(join(root, locale, `${slug}.mdx`), 'utf8');
+}
+
+/** Parses and validates a page's front matter; returns the problems found. */
+export function frontMatterProblems(source: string): string[] {
+  const { frontMatter } = splitFrontMatter(source);
+  if (!frontMatter) return ['no front matter'];
+  let data: unknown;
+  try {
+    data = parseYaml(frontMatter);
+  } catch (error) {
+    return [`front matter is not valid YAML: ${(error as Error).message.split('\n')[0]}`];
+  }
+  const result = pageSchema.safeParse(data);
+  if (result.success) return [];
+  return result.error.issues.map((issue) => `front matter ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+}
+
+export function checkContent(root: string = CONTENT_ROOT, locales: readonly string[] = localeCodes): ContentCheck {
+  const rows: PageRow[] = [];
+  const problems: string[] = [];
+  const missing: string[] = [];
+  const sourceSlugs = pageSlugs(root, defaultLocale);
+  if (sourceSlugs.length === 0) problems.push(`no Swedish pages in ${join(root, defaultLocale)}`);
+  for (const locale of locales) {
+    const slugs = pageSlugs(root, locale);
+    for (const slug of sourceSlugs) {
+      if (!slugs.includes(slug)) missing.push(`${locale}/${slug}`);
+    }
+    for (const slug of slugs) {
+      const source = readPage(root, locale, slug);
+      const report = measureMdx(source);
+      rows.push({ slug, locale, ...report });
+      const where = `${locale}/${slug}.mdx`;
+      for (const problem of frontMatterProblems(source)) problems.push(`${where}: ${problem}`);
+      if (locale === 'sv' && report.lix > MAX_LIX_SWEDISH) {
+        problems.push(`${where}: LIX ${report.lix.toFixed(1)} is above ${MAX_LIX_SWEDISH}`);
+      }
+      const maxLength = maxAverageSentenceWords(locale);
+      if (report.averageSentenceLength > maxLength) {
+        problems.push(
+          `${where}: average sentence length ${report.averageSentenceLength.toFixed(1)} words is above ${maxLength}`,
+        );
+      }
+      if (report.words === 0) problems.push(`${where}: no text`);
+    }
+  }
+  for (const page of missing) problems.push(`${page}.mdx is missing (the Swedish page exists)`);
+  return { rows, problems, missing };
+}
+
+export function formatTable(rows: readonly PageRow[]): string {
+  const header = ['page', 'locale', 'sentences', 'words', 'avg words/sentence', 'LIX (sv)'];
+  const body = [...rows]
+    .sort((a, b) => a.slug.localeCompare(b.slug) || localeCodes.indexOf(a.locale as never) - localeCodes.indexOf(b.locale as never))
+    .map((row) => [
+      row.slug,
+      row.locale,
+      String(row.sentences),
+      String(row.words),
+      row.averageSentenceLength.toFixed(1),
+      row.locale === 'sv' ? row.lix.toFixed(1) : '',
+    ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...body.map((cells) => (cells[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+function main(): void {
+  const { rows, problems } = checkContent();
+  console.log(formatTable(rows));
+  console.log(
+    `\nLimits: LIX ≤ ${MAX_LIX_SWEDISH} (Swedish); average sentence length ≤ ${Object.entries(MAX_AVERAGE_SENTENCE_WORDS)
+      .map(([locale, max]) => `${locale} ${max}`)
+      .join(', ')} words.`,
+  );
+  if (problems.length > 0) {
+    console.error(`\n${problems.length} problem(s):`);
+    for (const problem of problems) console.error(`  - ${problem}`);
+    process.exit(1);
+  }
+  console.log('\nAll pages pass.');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) main();
