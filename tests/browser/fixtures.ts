@@ -1,0 +1,47 @@
+import { test as base, expect, type APIRequestContext, type Request } from '@playwright/test';
+import { localeInfo, isLocale, defaultLocale } from '../../src/i18n/locales.ts';
+
+/**
+ * Every browser test runs under a privacy guard: it records every request
+ * the page makes and fails the test if one goes to another host or a
+ * cookie is set. A test that navigates away on purpose (quick exit) lists
+ * the hosts it expects in `allowedExternalHosts`.
+ */
+export const test = base.extend<{ allowedExternalHosts: string[]; privacyGuard: Request[] }>({
+  allowedExternalHosts: [[], { option: true }],
+  privacyGuard: [
+    async ({ context, baseURL, allowedExternalHosts }, use) => {
+      const ownHost = new URL(baseURL!).host;
+      const seen: Request[] = [];
+      context.on('request', (request) => seen.push(request));
+      await use(seen);
+      const foreign = seen
+        .map((r) => r.url())
+        .filter((url) => /^(https?|wss?):/.test(url))
+        .filter((url) => {
+          const host = new URL(url).host;
+          return host !== ownHost && !allowedExternalHosts.includes(host);
+        });
+      expect(foreign, 'requests to other hosts').toEqual([]);
+      expect(await context.cookies(), 'cookies').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+/** Every page path the build produced, from its sitemap. */
+export async function sitemapPaths(request: APIRequestContext): Promise<string[]> {
+  const res = await request.get('/sitemap.xml');
+  expect(res.ok()).toBe(true);
+  const xml = await res.text();
+  return [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]!).pathname);
+}
+
+/** The locale a path belongs to: its first segment, or Swedish for the root. */
+export function localeOfPath(path: string): { lang: string; dir: string } {
+  const first = path.split('/').filter(Boolean)[0];
+  const code = isLocale(first) ? first : defaultLocale;
+  return { lang: code, dir: localeInfo(code).dir };
+}

@@ -1,0 +1,40 @@
+import { test, expect, sitemapPaths, localeOfPath } from './fixtures.ts';
+import { locales } from '../../src/i18n/locales.ts';
+
+test.describe('every page in every locale', () => {
+  test('loads with the right lang and dir, the safety bar, landmarks and a working language switcher', async ({
+    page,
+    request,
+  }) => {
+    test.setTimeout(300_000);
+    const paths = await sitemapPaths(request);
+    // Six locale homes and the root at the very least.
+    expect(paths.length).toBeGreaterThanOrEqual(locales.length + 1);
+    for (const path of paths) {
+      const response = await page.goto(path);
+      expect(response?.status(), path).toBe(200);
+      const { lang, dir } = localeOfPath(path);
+      await expect(page.locator('html'), path).toHaveAttribute('lang', lang);
+      await expect(page.locator('html'), path).toHaveAttribute('dir', dir);
+      await expect(page.locator('main#main'), path).toHaveCount(1);
+      await expect(page.locator('a.skip-link[href="#main"]'), path).toHaveCount(1);
+      await expect(page.locator('.safety-bar a[href="tel:112"]'), path).toHaveCount(1);
+      await expect(page.locator('.safety-bar a[href="tel:+46850825600"]'), path).toHaveCount(1);
+      await expect(page.locator('a.quick-exit[data-quick-exit]'), path).toHaveCount(1);
+      await expect(page.locator('footer.site-footer'), path).toHaveCount(1);
+      await expect(page.locator('h1'), path).toHaveCount(1);
+      // The switcher offers the same page in every language.
+      const rest = path.split('/').filter(Boolean).slice(1).join('/');
+      for (const l of locales) {
+        const expected = rest ? `/${l.code}/${rest}/` : `/${l.code}/`;
+        await expect(page.locator(`.language-switcher a[hreflang="${l.code}"]`), path).toHaveAttribute('href', expected);
+      }
+    }
+  });
+
+  test('an unknown address answers 404 with a page in every language', async ({ page }) => {
+    const response = await page.goto('/sv/finns-inte/');
+    expect(response?.status()).toBe(404);
+    await expect(page.locator('.language-list li')).toHaveCount(locales.length);
+  });
+});
