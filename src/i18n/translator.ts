@@ -51,7 +51,7 @@ export interface Translator {
 
 export function useTranslations(locale: Locale): Translator {
   const fixed: TFunction = instance.getFixedT(locale);
-  const t = ((key: StringKey, options?: Record<string, string | number>) => fixed(key, options)) as Translator;
+  const t = ((key: StringKey, options?: Record<string, string | number>) => (options ? fixed(key, options) : fixed(key))) as Translator;
   t.locale = locale;
   // i18next knows the script direction of each language; our locale table
   // states it too, and the two must agree.
