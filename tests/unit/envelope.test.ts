@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it, beforeAll } from 'vitest';
+import { Aes128Gcm, Aes256Gcm, CipherSuite, DhkemP256HkdfSha256, DhkemP521HkdfSha512, HkdfSha256, HkdfSha512 } from '@hpke/core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   aadForKid,
   base64urlDecode,
@@ -38,92 +39,221 @@ import {
   type ContactRequestInput,
 } from '../../src/contact/request.ts';
 
-const hex = (text: string) => new Uint8Array(text.match(/../g)!.map((pair) => parseInt(pair, 16)));
+const hex = (text: string) => new Uint8Array((text.match(/../g) ?? []).map((pair) => parseInt(pair, 16)));
 const toHex = (bytes: ArrayBuffer | Uint8Array) =>
   [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 
-interface Vector {
-  mode: number;
-  kem_id: number;
-  kdf_id: number;
-  aead_id: number;
+interface Encryption {
+  aad: string;
+  plaintext: string;
+  ciphertext: string;
+}
+interface RfcVector {
   info: string;
-  seedR: string;
-  seedE: string;
-  skRm: string;
+  ikmE: string;
+  pkEm: string;
   skEm: string;
   pkRm: string;
-  pkEm: string;
-  enc: string;
-  encryptions: { aad: string; ciphertext: string; nonce: string; plaintext: string }[];
-  exports: { exportContext: string; exportLength: number; exportValue: string }[];
+  skRm: string;
+  encryptions: Encryption[];
 }
-const fixture = JSON.parse(
-  readFileSync(new URL('../fixtures/rfc9180-p256-aes256.json', import.meta.url), 'utf8'),
-) as { vector: Vector };
-const vector = fixture.vector;
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/rfc9180-p256-aes256.json', import.meta.url), 'utf8')) as {
+  a31: RfcVector & { ikmR: string; exports: { exportContext: string; exportLength: number; exportValue: string }[] };
+  a61: RfcVector;
+};
 
-describe('RFC 9180 test vector: base mode, DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-256-GCM', () => {
-  it('is the suite the envelope module uses', () => {
-    expect([vector.mode, vector.kem_id, vector.kdf_id, vector.aead_id]).toEqual([
-      SUITE_IDS.mode,
-      SUITE_IDS.kem,
-      SUITE_IDS.kdf,
-      SUITE_IDS.aead,
-    ]);
+/**
+ * RFC 9180 §4–5.2 base-mode sender for DHKEM(P-256, HKDF-SHA256) and
+ * HKDF-SHA256, written from the RFC with nothing but WebCrypto, so that it
+ * shares no code with @hpke/core. Seals `plaintexts` in sequence order.
+ */
+async function referenceSealP256Sha256(args: {
+  aeadId: 1 | 2;
+  skEm: Uint8Array<ArrayBuffer>;
+  pkEm: Uint8Array<ArrayBuffer>;
+  pkRm: Uint8Array<ArrayBuffer>;
+  info: Uint8Array<ArrayBuffer>;
+  messages: { aad: Uint8Array<ArrayBuffer>; plaintext: Uint8Array<ArrayBuffer> }[];
+}): Promise<Uint8Array[]> {
+  const subtle = crypto.subtle;
+  const ascii = (text: string) => new TextEncoder().encode(text);
+  const concat = (...parts: Uint8Array[]) => {
+    const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+    let offset = 0;
+    for (const part of parts) {
+      out.set(part, offset);
+      offset += part.length;
+    }
+    return out;
+  };
+  const i2osp = (value: number, length: number) => {
+    const out = new Uint8Array(length);
+    for (let i = length - 1, v = value; i >= 0; i--, v >>= 8) out[i] = v & 0xff;
+    return out;
+  };
+  const hmac = async (key: Uint8Array, data: Uint8Array) => {
+    // An empty HKDF salt means HashLen zero bytes (RFC 5869 §2.2).
+    const keyBytes = key.length === 0 ? new Uint8Array(32) : new Uint8Array(key);
+    const hmacKey = await subtle.importKey('raw', keyBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    return new Uint8Array(await subtle.sign('HMAC', hmacKey, new Uint8Array(data)));
+  };
+  const expand = async (prk: Uint8Array, info: Uint8Array, length: number) => {
+    let block = new Uint8Array(0);
+    let out = new Uint8Array(0);
+    for (let counter = 1; out.length < length; counter++) {
+      block = await hmac(prk, concat(block, info, new Uint8Array([counter])));
+      out = concat(out, block);
+    }
+    return out.slice(0, length);
+  };
+  const labeledExtract = (suiteId: Uint8Array, salt: Uint8Array, label: string, ikm: Uint8Array) =>
+    hmac(salt, concat(ascii('HPKE-v1'), suiteId, ascii(label), ikm));
+  const labeledExpand = (suiteId: Uint8Array, prk: Uint8Array, label: string, info: Uint8Array, length: number) =>
+    expand(prk, concat(i2osp(length, 2), ascii('HPKE-v1'), suiteId, ascii(label), info), length);
+
+  // DHKEM(P-256) Encap with the given ephemeral key (RFC 9180 §4.1).
+  const pkcs8Prefix = [0x30, 0x41, 0x02, 0x01, 0x00, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x04, 0x27, 0x30, 0x25, 0x02, 0x01, 0x01, 0x04, 0x20];
+  const skE = await subtle.importKey('pkcs8', concat(new Uint8Array(pkcs8Prefix), args.skEm), { name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits']);
+  const pkR = await subtle.importKey('raw', args.pkRm, { name: 'ECDH', namedCurve: 'P-256' }, false, []);
+  const dh = new Uint8Array(await subtle.deriveBits({ name: 'ECDH', public: pkR }, skE, 256));
+  const kemSuiteId = concat(ascii('KEM'), i2osp(0x0010, 2));
+  const eaePrk = await labeledExtract(kemSuiteId, new Uint8Array(0), 'eae_prk', dh);
+  const sharedSecret = await labeledExpand(kemSuiteId, eaePrk, 'shared_secret', concat(args.pkEm, args.pkRm), 32);
+
+  // KeySchedule, mode_base (RFC 9180 §5.1).
+  const suiteId = concat(ascii('HPKE'), i2osp(0x0010, 2), i2osp(0x0001, 2), i2osp(args.aeadId, 2));
+  const pskIdHash = await labeledExtract(suiteId, new Uint8Array(0), 'psk_id_hash', new Uint8Array(0));
+  const infoHash = await labeledExtract(suiteId, new Uint8Array(0), 'info_hash', args.info);
+  const context = concat(new Uint8Array([0x00]), pskIdHash, infoHash);
+  const secret = await labeledExtract(suiteId, sharedSecret, 'secret', new Uint8Array(0));
+  const keyBytes = await labeledExpand(suiteId, secret, 'key', context, args.aeadId === 1 ? 16 : 32);
+  const baseNonce = await labeledExpand(suiteId, secret, 'base_nonce', context, 12);
+  const key = await subtle.importKey('raw', keyBytes, 'AES-GCM', false, ['encrypt']);
+
+  const ciphertexts: Uint8Array[] = [];
+  for (const [seq, message] of args.messages.entries()) {
+    const nonce = baseNonce.slice();
+    nonce[11]! ^= seq; // seq < 256 here
+    ciphertexts.push(new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv: nonce, additionalData: message.aad }, key, message.plaintext)));
+  }
+  return ciphertexts;
+}
+
+describe('RFC 9180 conformance of the v1 suite: base mode, DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-256-GCM', () => {
+  const a31 = fixture.a31;
+  const a61 = fixture.a61;
+
+  it('the envelope module uses kem 0x0010, kdf 0x0001, aead 0x0002', () => {
+    expect(SUITE_IDS).toEqual({ mode: 0, kem: 0x0010, kdf: 0x0001, aead: 0x0002 });
     expect(contactSuite.kem.id).toBe(0x0010);
     expect(contactSuite.kdf.id).toBe(0x0001);
     expect(contactSuite.aead.id).toBe(0x0002);
   });
 
-  it('derives the recipient and ephemeral key pairs from their seeds', async () => {
-    const recipient = await contactSuite.kem.deriveKeyPair(hex(vector.seedR));
-    expect(toHex(await contactSuite.kem.serializePrivateKey(recipient.privateKey))).toBe(vector.skRm);
-    expect(toHex(await contactSuite.kem.serializePublicKey(recipient.publicKey))).toBe(vector.pkRm);
-    const ephemeral = await contactSuite.kem.deriveKeyPair(hex(vector.seedE));
-    expect(toHex(await contactSuite.kem.serializePublicKey(ephemeral.publicKey))).toBe(vector.pkEm);
+  it('RFC 9180 A.3.1: our KEM derives the published key pairs and our KEM+KDF reproduce enc, ciphertexts and exports', async () => {
+    const a31Suite = new CipherSuite({ kem: new DhkemP256HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes128Gcm() });
+    const recipient = await contactSuite.kem.deriveKeyPair(hex(a31.ikmR));
+    expect(toHex(await contactSuite.kem.serializePrivateKey(recipient.privateKey))).toBe(a31.skRm);
+    expect(toHex(await contactSuite.kem.serializePublicKey(recipient.publicKey))).toBe(a31.pkRm);
+    const ephemeral = await contactSuite.kem.deriveKeyPair(hex(a31.ikmE));
+    expect(toHex(await contactSuite.kem.serializePrivateKey(ephemeral.privateKey))).toBe(a31.skEm);
+
+    const sender = await a31Suite.createSenderContext({
+      recipientPublicKey: await a31Suite.kem.deserializePublicKey(hex(a31.pkRm)),
+      info: hex(a31.info),
+      ekm: hex(a31.ikmE), // fixed ephemeral key: test vectors only
+    });
+    expect(toHex(sender.enc)).toBe(a31.pkEm);
+    for (const encryption of a31.encryptions) {
+      expect(toHex(await sender.seal(hex(encryption.plaintext), hex(encryption.aad)))).toBe(encryption.ciphertext);
+    }
+    const receiver = await a31Suite.createRecipientContext({
+      recipientKey: await a31Suite.kem.deserializePrivateKey(hex(a31.skRm)),
+      enc: hex(a31.pkEm),
+      info: hex(a31.info),
+    });
+    for (const encryption of a31.encryptions) {
+      expect(toHex(await receiver.open(hex(encryption.ciphertext), hex(encryption.aad)))).toBe(encryption.plaintext);
+    }
+    for (const exported of a31.exports) {
+      expect(toHex(await receiver.export(hex(exported.exportContext), exported.exportLength))).toBe(exported.exportValue);
+    }
   });
 
-  it('seals to exactly the published enc and ciphertexts (sequence numbers 0–9)', async () => {
-    const sender = await contactSuite.createSenderContext({
-      recipientPublicKey: await contactSuite.kem.deserializePublicKey(hex(vector.pkRm)),
-      info: hex(vector.info),
-      ekm: hex(vector.seedE), // fixed ephemeral key: test vectors only
+  it('RFC 9180 A.6.1: the AES-256-GCM AEAD reproduces the published ciphertexts', async () => {
+    const a61Suite = new CipherSuite({ kem: new DhkemP521HkdfSha512(), kdf: new HkdfSha512(), aead: new Aes256Gcm() });
+    const sender = await a61Suite.createSenderContext({
+      recipientPublicKey: await a61Suite.kem.deserializePublicKey(hex(a61.pkRm)),
+      info: hex(a61.info),
+      ekm: hex(a61.ikmE),
     });
-    expect(toHex(sender.enc)).toBe(vector.enc);
-    for (const encryption of vector.encryptions) {
+    expect(toHex(sender.enc)).toBe(a61.pkEm);
+    for (const encryption of a61.encryptions) {
       expect(toHex(await sender.seal(hex(encryption.plaintext), hex(encryption.aad)))).toBe(encryption.ciphertext);
     }
   });
 
-  it('opens the published ciphertexts and reproduces the exported secrets', async () => {
-    const recipient = await contactSuite.createRecipientContext({
-      recipientKey: await contactSuite.kem.deserializePrivateKey(hex(vector.skRm)),
-      enc: hex(vector.enc),
-      info: hex(vector.info),
+  it('an independent RFC 9180 implementation (plain WebCrypto) reproduces A.3.1 exactly', async () => {
+    const ciphertexts = await referenceSealP256Sha256({
+      aeadId: 1,
+      skEm: hex(a31.skEm),
+      pkEm: hex(a31.pkEm),
+      pkRm: hex(a31.pkRm),
+      info: hex(a31.info),
+      messages: a31.encryptions.map((encryption) => ({ aad: hex(encryption.aad), plaintext: hex(encryption.plaintext) })),
     });
-    for (const encryption of vector.encryptions) {
-      expect(toHex(await recipient.open(hex(encryption.ciphertext), hex(encryption.aad)))).toBe(encryption.plaintext);
-    }
-    for (const exported of vector.exports) {
-      expect(toHex(await recipient.export(hex(exported.exportContext), exported.exportLength))).toBe(
-        exported.exportValue,
-      );
-    }
+    expect(ciphertexts.map(toHex)).toEqual(a31.encryptions.map((encryption) => encryption.ciphertext));
   });
 
-  it('rejects a published ciphertext with one bit flipped', async () => {
-    const recipient = await contactSuite.createRecipientContext({
-      recipientKey: await contactSuite.kem.deserializePrivateKey(hex(vector.skRm)),
-      enc: hex(vector.enc),
-      info: hex(vector.info),
+  it('the independent implementation and @hpke/core agree byte for byte on the exact v1 suite with our info and aad', async () => {
+    const kid = await computeKid(hex(a31.pkRm));
+    const padded = padPlaintext(new TextEncoder().encode('{"v":1}'));
+    const messages = [{ aad: aadForKid(kid), plaintext: padded }];
+    const [reference] = await referenceSealP256Sha256({
+      aeadId: 2,
+      skEm: hex(a31.skEm),
+      pkEm: hex(a31.pkEm),
+      pkRm: hex(a31.pkRm),
+      info: new TextEncoder().encode(HPKE_INFO),
+      messages,
     });
-    const first = vector.encryptions[0]!;
-    const tampered = hex(first.ciphertext);
-    tampered[3]! ^= 0x01;
-    await expect(recipient.open(tampered, hex(first.aad))).rejects.toThrow();
+    const sender = await contactSuite.createSenderContext({
+      recipientPublicKey: await importPublicKey(hex(a31.pkRm)),
+      info: new TextEncoder().encode(HPKE_INFO),
+      ekm: hex(a31.ikmE),
+    });
+    const ours = new Uint8Array(await sender.seal(padded, aadForKid(kid)));
+    expect(ours.length).toBe(CT_SIZE);
+    expect(toHex(ours)).toBe(toHex(reference!));
+  });
+
+  it('a ciphertext made by the independent implementation opens through openEnvelope', async () => {
+    const recipientJwk = await jwkFromRawPrivate(hex(a31.skRm), hex(a31.pkRm));
+    const key = await importPrivateKey(recipientJwk);
+    const request = createRequest(answers({ locale: 'ti', message: 'ሰላም' }));
+    const [ct] = await referenceSealP256Sha256({
+      aeadId: 2,
+      skEm: hex(a31.skEm),
+      pkEm: hex(a31.pkEm),
+      pkRm: hex(a31.pkRm),
+      info: new TextEncoder().encode(HPKE_INFO),
+      messages: [{ aad: aadForKid(key.kid), plaintext: padPlaintext(new TextEncoder().encode(JSON.stringify(request))) }],
+    });
+    const envelope = { v: 1, kid: key.kid, enc: base64urlEncode(hex(a31.pkEm)), ct: base64urlEncode(ct!) };
+    expect(await openEnvelope(envelope, keyRing([key]))).toEqual(request);
   });
 });
+
+/** A private JWK from a raw scalar and the raw public point (x, y are the point's halves). */
+async function jwkFromRawPrivate(d: Uint8Array, publicPoint: Uint8Array) {
+  return {
+    kty: 'EC',
+    crv: 'P-256',
+    x: base64urlEncode(publicPoint.subarray(1, 33)),
+    y: base64urlEncode(publicPoint.subarray(33, 65)),
+    d: base64urlEncode(d),
+  };
+}
 
 describe('base64url', () => {
   it('round-trips every length and never pads', () => {
