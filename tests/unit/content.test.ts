@@ -97,5 +97,4 @@ describe('sourceHash', () => {
     expect(translationState(translation('000000000000', true), hash).state).toBe('outdated');
     expect(translationState('---\ntitle: "x"\n---\n', hash).state).toBe('invalid');
   });
-
 });

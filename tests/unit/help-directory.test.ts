@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_INTAKE_ID,
+  MUNICIPALITY_IDS,
+  VERIFIED_PHONE_NUMBERS,
+  helpDirectoryIds,
+  loadHelpDirectory,
+  localized,
+  parseHelpDirectory,
+  unitsFor,
+} from '../../src/help-directory/schema.ts';
+
+const raw = JSON.parse(readFileSync(new URL('../../content/help-directory/units.json', import.meta.url), 'utf8'));
+const clone = () => structuredClone(raw);
+
+describe('help directory data', () => {
+  it('parses', () => {
+    expect(() => loadHelpDirectory()).not.toThrow();
+  });
+
+  it('has exactly the agreed municipality ids, Stockholm as default intake', () => {
+    expect(helpDirectoryIds()).toEqual(['stockholm', 'jarfalla', 'upplands-bro', 'botkyrka', 'huddinge']);
+    expect([...MUNICIPALITY_IDS].sort()).toEqual([...helpDirectoryIds()].sort());
+    expect(loadHelpDirectory().defaultIntake).toBe('stockholm');
+    expect(DEFAULT_INTAKE_ID).toBe('stockholm');
+  });
+
+  it('has the units named in the facts', () => {
+    const ids = loadHelpDirectory().units.map((unit) => unit.id);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'stockholm-socialradgivningen',
+        'stockholm-sig-hasselby-vallingby',
+        'stockholm-trefas',
+        'stockholm-central-avhopparverksamhet',
+        'jarfalla-avhopparstod',
+        'upplands-bro-sluta-skjut',
+        'botkyrka-samordnare-mot-kriminalitet',
+      ]),
+    );
+    for (const id of MUNICIPALITY_IDS) expect(unitsFor(id).length, id).toBeGreaterThan(0);
+  });
+
+  it('uses only verified phone numbers, also inside the texts', () => {
+    const text = JSON.stringify(raw);
+    const numbers = text.match(/\+?\d[\d -]{4,}\d/g) ?? [];
+    const allowed = Object.values(VERIFIED_PHONE_NUMBERS).concat(Object.keys(VERIFIED_PHONE_NUMBERS));
+    const unknown = numbers.filter((n) => !allowed.includes(n.trim()) && !/^\d{4}-\d{2}-\d{2}$/.test(n));
+    expect(unknown).toEqual([]);
+  });
+
+  it('gives every unit a source and a verification date', () => {
+    for (const unit of loadHelpDirectory().units) {
+      expect(unit.source.name.length).toBeGreaterThan(1);
+      expect(unit.lastVerified).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+  });
+
+  it('falls back to English, then Swedish, for a missing locale', () => {
+    expect(localized({ sv: 'Hej', en: 'Hello' }, 'so')).toBe('Hello');
+    expect(localized({ sv: 'Hej', en: 'Hello', so: 'Salaan' }, 'so')).toBe('Salaan');
+  });
+});
+
+describe('help directory schema', () => {
+  it('refuses an unverified phone number', () => {
+    const data = clone();
+    data.units[0].reach.phone = { display: '08-123 45 67', tel: '+4681234567' };
+    expect(() => parseHelpDirectory(data)).toThrow(/verified/);
+  });
+
+  it('requires Swedish and English text, allows other locales to be missing', () => {
+    const missingEn = clone();
+    delete missingEn.units[0].whatItDoes.en;
+    expect(() => parseHelpDirectory(missingEn)).toThrow();
+    const withArabic = clone();
+    withArabic.units[0].forWhom.ar = 'نص';
+    expect(() => parseHelpDirectory(withArabic)).not.toThrow();
+  });
+
+  it('refuses unknown locales and extra keys', () => {
+    const unknownLocale = clone();
+    unknownLocale.units[0].forWhom.de = 'Text';
+    expect(() => parseHelpDirectory(unknownLocale)).toThrow();
+    const extra = clone();
+    extra.units[0].address = 'Gatan 1';
+    expect(() => parseHelpDirectory(extra)).toThrow();
+  });
+
+  it('refuses an unknown municipality id and a missing municipality', () => {
+    const unknown = clone();
+    unknown.units[0].municipality = 'solna';
+    expect(() => parseHelpDirectory(unknown)).toThrow();
+    const missing = clone();
+    missing.municipalities = missing.municipalities.filter((m: { id: string }) => m.id !== 'huddinge');
+    expect(() => parseHelpDirectory(missing)).toThrow(/huddinge/);
+  });
+
+  it('refuses duplicate unit ids', () => {
+    const data = clone();
+    data.units.push(structuredClone(data.units[0]));
+    expect(() => parseHelpDirectory(data)).toThrow(/unique/);
+  });
+});
