@@ -127,7 +127,7 @@ export function formatTable(rows: readonly PageRow[]): string {
 }
 
 function main(): void {
-  const { rows, problems } = checkContent();
+  const { rows, problems, missing } = checkContent();
   console.log(formatTable(rows));
   console.log(
     `\nLimits: LIX ≤ ${MAX_LIX_SWEDISH} (Swedish); average sentence length ≤ ${Object.entries(MAX_AVERAGE_SENTENCE_WORDS)
@@ -135,8 +135,17 @@ function main(): void {
       .join(', ')} words.`,
   );
   if (problems.length > 0) {
+    const others = problems.filter((problem) => !problem.endsWith('is missing (the Swedish page exists)'));
     console.error(`\n${problems.length} problem(s):`);
-    for (const problem of problems) console.error(`  - ${problem}`);
+    for (const problem of others) console.error(`  - ${problem}`);
+    const byLocale = new Map<string, string[]>();
+    for (const page of missing) {
+      const [locale = '', slug = ''] = page.split('/');
+      byLocale.set(locale, [...(byLocale.get(locale) ?? []), slug]);
+    }
+    for (const [locale, slugs] of byLocale) {
+      console.error(`  - ${locale}: ${slugs.length} page(s) missing that exist in Swedish: ${slugs.join(', ')}`);
+    }
     process.exit(1);
   }
   console.log('\nAll pages pass.');

@@ -168,7 +168,14 @@ function main(): void {
   const failing = failingRows(rows);
   if (failing.length > 0) {
     console.error(`\n${failing.length} page(s) missing or invalid:`);
-    for (const row of failing) console.error(`  - ${row.locale}/${row.slug}.mdx: ${row.state}${row.note ? ` (${row.note})` : ''}`);
+    for (const row of failing.filter((r) => r.state === 'invalid')) {
+      console.error(`  - ${row.locale}/${row.slug}.mdx: invalid (${row.note})`);
+    }
+    const missingByLocale = new Map<string, string[]>();
+    for (const row of failing.filter((r) => r.state === 'missing')) {
+      missingByLocale.set(row.locale, [...(missingByLocale.get(row.locale) ?? []), row.slug]);
+    }
+    for (const [locale, slugs] of missingByLocale) console.error(`  - ${locale}: missing ${slugs.join(', ')}`);
     process.exit(1);
   }
 }
