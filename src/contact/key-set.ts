@@ -13,7 +13,7 @@
  * Built by src/intake/recipients.ts from the recipients' public keys; it
  * never holds a private key.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { base64urlDecode, computeKid, KID_SIZE, PUBLIC_KEY_SIZE } from './envelope.ts';
 
 /** A YYYY-MM-DD day as midnight UTC, or null if it is not a real day. */
@@ -30,17 +30,19 @@ export const KEY_SET_VERSION = 1;
 export const REGIONAL_DEFAULT_RECIPIENT = 'stockholm';
 
 const base64urlBytes = (size: number, what: string) =>
-  z.string().refine((text) => base64urlDecode(text)?.length === size, {
-    message: `${what} must be ${size} bytes of base64url without padding`,
-  });
+  z.string().check(
+    z.refine((text) => base64urlDecode(text)?.length === size, {
+      message: `${what} must be ${size} bytes of base64url without padding`,
+    }),
+  );
 
 export const keySetEntrySchema = z.strictObject({
   kid: base64urlBytes(KID_SIZE, 'kid'),
-  recipient: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'recipient must be a help-directory id' }),
-  publicKey: base64urlBytes(PUBLIC_KEY_SIZE, 'publicKey').refine((text) => base64urlDecode(text)?.[0] === 0x04, {
+  recipient: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'recipient must be a help-directory id' })),
+  publicKey: base64urlBytes(PUBLIC_KEY_SIZE, 'publicKey').check(z.refine((text) => base64urlDecode(text)?.[0] === 0x04, {
     message: 'publicKey must be an uncompressed P-256 point',
-  }),
-  notAfter: z.string().refine((text) => calendarDayOrNull(text) !== null, { message: 'notAfter must be YYYY-MM-DD' }),
+  })),
+  notAfter: z.string().check(z.refine((text) => calendarDayOrNull(text) !== null, { message: 'notAfter must be YYYY-MM-DD' })),
 });
 
 export const keySetSchema = z
@@ -48,10 +50,12 @@ export const keySetSchema = z
     v: z.literal(KEY_SET_VERSION),
     keys: z.array(keySetEntrySchema),
   })
-  .refine((set) => new Set(set.keys.map((key) => key.kid)).size === set.keys.length, {
-    message: 'a kid appears more than once',
-    path: ['keys'],
-  });
+  .check(
+    z.refine((set) => new Set(set.keys.map((key) => key.kid)).size === set.keys.length, {
+      message: 'a kid appears more than once',
+      path: ['keys'],
+    }),
+  );
 
 export type KeySetEntry = z.infer<typeof keySetEntrySchema>;
 export type KeySet = z.infer<typeof keySetSchema>;
