@@ -1,6 +1,10 @@
+import type { IntakePushEnv } from './queue-consumer.ts';
+
 /** Bindings and variables the Worker receives (see wrangler.jsonc). */
-export interface Env {
+export interface Env extends IntakePushEnv {
   ASSETS: Fetcher;
   INTAKE_QUEUE: Queue<unknown>;
   CONTACT_RATE_LIMIT: RateLimit;
+  /** Secret for the keyed hash of addresses in the rate limiter (optional). */
+  RATE_LIMIT_SECRET?: string;
 }

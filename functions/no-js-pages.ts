@@ -1,0 +1,86 @@
+/**
+ * Pages for the no-JavaScript path, made from the site's own static pages
+ * (same layout, same words) with HTMLRewriter: the form page with every
+ * answer written back in and the error beside it, or the receipt page with
+ * the code written in. The code is in the page, never in a URL.
+ */
+import type { Env } from './env.ts';
+import { fieldNames, type FieldName } from '../src/contact/form-fields.ts';
+import type { Locale } from '../src/i18n/locales.ts';
+
+async function staticPage(env: Env, path: string): Promise<Response> {
+  return env.ASSETS.fetch(new Request(`https://assets.local${path}`));
+}
+
+function htmlResponse(body: ReadableStream | null, status: number): Response {
+  return new Response(body, { status, headers: { 'content-type': 'text/html; charset=utf-8' } });
+}
+
+export async function receiptPage(env: Env, locale: Locale, receipt: string): Promise<Response> {
+  const page = await staticPage(env, `/${locale}/kontakt/skickat/`);
+  const rewritten = new HTMLRewriter()
+    .on('[data-receipt-code]', { element: (el) => void el.setInnerContent(receipt) })
+    .transform(page);
+  return htmlResponse(rewritten.body, 200);
+}
+
+export interface FormProblem {
+  /** Shown at the top of the form. */
+  message: string;
+  /** Shown beside each field at fault. */
+  fields: Partial<Record<FieldName, string>>;
+}
+
+/** The form again, as the person filled it in, with what went wrong. */
+export async function formPageWithAnswers(
+  env: Env,
+  locale: Locale,
+  answers: URLSearchParams,
+  problem: FormProblem,
+  status: number,
+): Promise<Response> {
+  const page = await staticPage(env, `/${locale}/kontakt/`);
+  const value = (name: string) => answers.get(name) ?? '';
+  const chosen = (name: string) => new Set(answers.getAll(name));
+  const rewriter = new HTMLRewriter()
+    .on('[data-form-error]', { element: (el) => void el.removeAttribute('hidden') })
+    .on('[data-form-error-text]', { element: (el) => void el.setInnerContent(problem.message) })
+    .on('[data-error-for]', {
+      element: (el) => {
+        const field = el.getAttribute('data-error-for') as FieldName;
+        const text = problem.fields[field];
+        if (text) {
+          el.removeAttribute('hidden');
+          el.setInnerContent(text);
+        }
+      },
+    })
+    .on('form[data-contact-form] input', {
+      element: (el) => {
+        const name = el.getAttribute('name');
+        const type = el.getAttribute('type');
+        if (!name || name === fieldNames.locale) return;
+        if (problem.fields[name as FieldName]) el.setAttribute('aria-invalid', 'true');
+        if (type === 'radio' || type === 'checkbox') {
+          if (chosen(name).has(el.getAttribute('value') ?? '')) el.setAttribute('checked', '');
+          else el.removeAttribute('checked');
+        } else {
+          el.setAttribute('value', value(name));
+        }
+      },
+    })
+    .on('form[data-contact-form] select[name="municipality"] option', {
+      element: (el) => {
+        if (el.getAttribute('value') === value('municipality')) el.setAttribute('selected', '');
+        else el.removeAttribute('selected');
+      },
+    })
+    .on('form[data-contact-form] textarea[name="message"]', {
+      element: (el) => {
+        if (problem.fields.message) el.setAttribute('aria-invalid', 'true');
+        // setInnerContent escapes the text: what was typed comes back as typed.
+        el.setInnerContent(value('message'));
+      },
+    });
+  return htmlResponse(rewriter.transform(page).body, status);
+}

@@ -1,0 +1,179 @@
+/**
+ * The contact form's JavaScript path: build the request, encrypt it here in
+ * the browser with the recipient's public key, and send only the envelope
+ * {v,kid,enc,ct}. Whatever goes wrong, every answer stays in the form and
+ * the person is told, in their language, what to do. Nothing typed is ever
+ * written to storage, cookies or the URL; the request lives only in memory.
+ */
+import { readContactForm, fieldForIssuePath, type FieldName } from '../contact/form-fields.ts';
+import { createRequest, type ContactRequest, type ContactRequestInput } from '../contact/request.ts';
+import { sealRequest, measureRequest, EnvelopeError } from '../contact/envelope.ts';
+import { chooseKey, keySetSchema, type KeySet } from '../contact/key-set.ts';
+
+type ErrorKind = 'network' | 'unavailable' | 'rateLimited' | 'encrypt' | 'tooLong' | 'invalid';
+
+const form = document.querySelector<HTMLFormElement>('form[data-contact-form]');
+if (form) enhance(form);
+
+function enhance(form: HTMLFormElement): void {
+  const data = form.dataset;
+  const submitButton = form.querySelector<HTMLButtonElement>('[data-submit]')!;
+  const status = form.querySelector<HTMLElement>('[data-form-status]')!;
+  const formError = form.querySelector<HTMLElement>('[data-form-error]')!;
+  const formErrorText = form.querySelector<HTMLElement>('[data-form-error-text]')!;
+  const receipt = document.querySelector<HTMLElement>('[data-receipt]')!;
+  const message = form.querySelector<HTMLTextAreaElement>('#message')!;
+  const counter = form.querySelector<HTMLElement>('[data-message-count-output]')!;
+
+  const errorText: Record<ErrorKind, string> = {
+    network: data.errorNetwork ?? '',
+    unavailable: data.errorUnavailable ?? '',
+    rateLimited: data.errorRateLimited ?? '',
+    encrypt: data.errorEncrypt ?? '',
+    tooLong: data.errorTooLong ?? '',
+    invalid: data.errorInvalid ?? '',
+  };
+
+  // A retry of unchanged answers reuses the same request (same id and
+  // receipt code), so if an earlier try did arrive, the intake keeps one.
+  let pending: { answers: string; request: ContactRequest } | null = null;
+  let keySet: Promise<KeySet> | null = null;
+  let sending = false;
+
+  const updateCounter = () => {
+    const left = message.maxLength - message.value.length;
+    counter.textContent = (data.messageCount ?? '').replace('{count}', String(left)).replace('{max}', String(message.maxLength));
+  };
+  message.addEventListener('input', updateCounter);
+  updateCounter();
+
+  function loadKeySet(): Promise<KeySet> {
+    keySet ??= fetch('/intake-keys.json', { cache: 'no-store', credentials: 'omit' })
+      .then((res) => {
+        if (!res.ok) throw new Error(`key set ${res.status}`);
+        return res.json();
+      })
+      .then((json) => keySetSchema.parse(json))
+      .catch((error: unknown) => {
+        keySet = null; // try again next time
+        throw error;
+      });
+    return keySet;
+  }
+
+  function clearErrors(): void {
+    formError.hidden = true;
+    formErrorText.textContent = '';
+    for (const el of form.querySelectorAll<HTMLElement>('[data-error-for]')) {
+      el.hidden = true;
+      el.textContent = '';
+    }
+    for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  }
+
+  function showFormError(kind: ErrorKind): void {
+    formErrorText.textContent = errorText[kind];
+    formError.hidden = false;
+    formError.focus();
+  }
+
+  function showFieldError(field: FieldName, text: string): void {
+    const slot = form.querySelector<HTMLElement>(`[data-error-for="${field}"]`);
+    const input = form.querySelector<HTMLElement>(`[name="${field}"]`);
+    if (slot) {
+      slot.textContent = text;
+      slot.hidden = false;
+    }
+    input?.setAttribute('aria-invalid', 'true');
+  }
+
+  function setBusy(busy: boolean): void {
+    sending = busy;
+    form.setAttribute('aria-busy', String(busy));
+    submitButton.setAttribute('aria-disabled', String(busy));
+    status.textContent = busy ? (data.sending ?? '') : '';
+  }
+
+  /** Checks the answers and returns the request, or shows what to fix. */
+  function buildRequest(answers: ContactRequestInput): ContactRequest | null {
+    if (answers.contact.method !== 'i-call' && !answers.contact.phone) {
+      showFieldError('phone', data.errorPhoneNeeded ?? '');
+      showFormError('invalid');
+      return null;
+    }
+    const key = JSON.stringify(answers);
+    if (pending?.answers === key) return pending.request;
+    try {
+      const request = createRequest(answers);
+      if (!measureRequest(request).fits) {
+        showFieldError('message', errorText.tooLong);
+        showFormError('tooLong');
+        return null;
+      }
+      pending = { answers: key, request };
+      return request;
+    } catch (error) {
+      const issues = (error as { issues?: { path: PropertyKey[] }[] }).issues ?? [];
+      for (const issue of issues) {
+        const field = fieldForIssuePath(issue.path.map(String).join('.'));
+        if (field === 'phone') showFieldError('phone', data.errorPhone ?? '');
+        else if (field !== 'form') showFieldError(field, errorText.invalid);
+      }
+      showFormError('invalid');
+      return null;
+    }
+  }
+
+  function showReceipt(request: ContactRequest): void {
+    receipt.querySelector('[data-receipt-code]')!.textContent = request.receipt;
+    pending = null;
+    // The answers have arrived: clear them, so a phone picked up later shows nothing.
+    form.reset();
+    form.hidden = true;
+    receipt.hidden = false;
+    receipt.focus();
+  }
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (sending) return;
+    clearErrors();
+    const request = buildRequest(readContactForm(new FormData(form)));
+    if (!request) return;
+
+    setBusy(true);
+    try {
+      let envelope;
+      try {
+        const keys = await loadKeySet();
+        const key = chooseKey(keys, request.municipality);
+        if (!key) return showFormError('unavailable');
+        envelope = await sealRequest(request, key);
+      } catch (error) {
+        if (error instanceof EnvelopeError && error.code === 'too_large') return showFormError('tooLong');
+        // The key set could not be fetched (offline) or WebCrypto failed.
+        return showFormError(error instanceof TypeError ? 'network' : 'encrypt');
+      }
+
+      let response: Response;
+      try {
+        response = await fetch('/api/contact', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(envelope),
+          cache: 'no-store',
+          credentials: 'omit',
+          referrerPolicy: 'no-referrer',
+        });
+      } catch {
+        return showFormError('network');
+      }
+      if (response.status === 202) return showReceipt(request);
+      if (response.status === 429) return showFormError('rateLimited');
+      if (response.status === 413) return showFormError('tooLong');
+      return showFormError('unavailable');
+    } finally {
+      setBusy(false);
+    }
+  });
+}

@@ -1,0 +1,94 @@
+/**
+ * The contact form's field names and how their values become a request.
+ * One mapping for both paths: the browser reads FormData, the Worker (no
+ * JavaScript) reads the url-encoded body, and both get the same request.
+ */
+import {
+  contactMethods,
+  needs,
+  roles,
+  type ContactMethod,
+  type ContactRequestInput,
+  type Need,
+  type Role,
+} from './request.ts';
+import { isLocale, defaultLocale } from '../i18n/locales.ts';
+
+export const fieldNames = {
+  locale: 'locale',
+  role: 'role',
+  municipality: 'municipality',
+  needs: 'needs',
+  method: 'method',
+  phone: 'phone',
+  safeTimes: 'safeTimes',
+  voicemailOk: 'voicemailOk',
+  mayNameSocialServices: 'mayNameSocialServices',
+  language: 'language',
+  interpreter: 'interpreter',
+  message: 'message',
+} as const;
+
+export type FieldName = (typeof fieldNames)[keyof typeof fieldNames];
+
+/** What both FormData and URLSearchParams offer. */
+export interface FieldSource {
+  get(name: string): unknown;
+  getAll(name: string): unknown[];
+}
+
+function text(source: FieldSource, name: FieldName): string {
+  const value = source.get(name);
+  return typeof value === 'string' ? value : '';
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], fallback: T): T {
+  return (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+/** Textareas send CRLF; the request keeps LF, so both paths store the same text. */
+function normalizeNewlines(value: string): string {
+  return value.replace(/\r\n?/g, '\n');
+}
+
+/**
+ * Reads the form into request input. Unknown choices fall back to safe
+ * defaults (role self, municipality unknown); free text is passed on as
+ * typed (trimmed) and validated by the request schema afterwards.
+ */
+export function readContactForm(source: FieldSource): ContactRequestInput {
+  const locale = text(source, 'locale');
+  const phone = text(source, 'phone').trim();
+  const chosenNeeds = source
+    .getAll('needs')
+    .filter((v): v is string => typeof v === 'string')
+    .filter((v): v is Need => (needs as readonly string[]).includes(v));
+  const method: ContactMethod = oneOf(text(source, 'method'), contactMethods, 'i-call');
+  return {
+    locale: isLocale(locale) ? locale : defaultLocale,
+    role: oneOf<Role>(text(source, 'role'), roles, 'self'),
+    municipality: text(source, 'municipality').trim() || 'unknown',
+    needs: [...new Set(chosenNeeds)],
+    contact: {
+      method,
+      ...(phone ? { phone } : {}),
+      safeTimes: text(source, 'safeTimes').trim(),
+      voicemailOk: source.get('voicemailOk') === 'yes',
+      mayNameSocialServices: source.get('mayNameSocialServices') === 'yes',
+    },
+    language: text(source, 'language').trim(),
+    interpreter: source.get('interpreter') === 'yes',
+    message: normalizeNewlines(text(source, 'message')).trim(),
+  };
+}
+
+/** Which form field a request-schema issue path points at, so the error shows beside it. */
+export function fieldForIssuePath(path: string): FieldName | 'form' {
+  if (path.startsWith('contact.phone')) return 'phone';
+  if (path.startsWith('contact.safeTimes')) return 'safeTimes';
+  if (path.startsWith('contact.method')) return 'method';
+  if (path.startsWith('message')) return 'message';
+  if (path.startsWith('language')) return 'language';
+  if (path.startsWith('municipality')) return 'municipality';
+  return 'form';
+}
