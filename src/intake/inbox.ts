@@ -24,8 +24,14 @@ import { normalizeReceiptCode } from '../contact/receipt-code.ts';
 export const PROMISE_HOURS = 24;
 const FOLDERS = ['inbox', 'done', 'quarantine', 'tmp'] as const;
 
-/** Test hook: die (SIGKILL) after the temp file is written, before it is linked into place. */
+/**
+ * Test hook: die (SIGKILL) after a temp file is written and fsync'd, before
+ * it is moved into place. "1": at the first temp file (the readable .txt);
+ * "commit": at the .json, after the .txt is already in place.
+ */
 export const CRASH_AFTER_TEMP_WRITE_ENV = 'UTVAG_TEST_CRASH_AFTER_TEMP_WRITE';
+
+type WriteStage = 'text' | 'commit' | 'quarantine';
 
 export interface StoredRequest {
   v: 1;
@@ -61,7 +67,7 @@ async function fsyncDir(path: string): Promise<void> {
   }
 }
 
-async function writeTemp(dir: string, content: string): Promise<string> {
+async function writeTemp(dir: string, content: string, stage: WriteStage): Promise<string> {
   const tempPath = join(dir, 'tmp', `${randomUUID()}.part`);
   const handle = await open(tempPath, 'wx', 0o600);
   try {
@@ -70,13 +76,14 @@ async function writeTemp(dir: string, content: string): Promise<string> {
   } finally {
     await handle.close();
   }
-  if (process.env[CRASH_AFTER_TEMP_WRITE_ENV] === '1') process.kill(process.pid, 'SIGKILL');
+  const crashAt = process.env[CRASH_AFTER_TEMP_WRITE_ENV];
+  if (crashAt === '1' || crashAt === stage) process.kill(process.pid, 'SIGKILL');
   return tempPath;
 }
 
 /** Durably creates `finalPath`; 'exists' (and nothing changed) if it is already there. */
-async function createDurably(dir: string, finalPath: string, content: string): Promise<'created' | 'exists'> {
-  const tempPath = await writeTemp(dir, content);
+async function createDurably(dir: string, finalPath: string, content: string, stage: WriteStage): Promise<'created' | 'exists'> {
+  const tempPath = await writeTemp(dir, content, stage);
   try {
     await link(tempPath, finalPath);
   } catch (error) {
@@ -91,8 +98,14 @@ async function createDurably(dir: string, finalPath: string, content: string): P
 
 /** Durably writes `finalPath`, replacing it if present. */
 async function replaceDurably(dir: string, finalPath: string, content: string): Promise<void> {
-  const tempPath = await writeTemp(dir, content);
-  await rename(tempPath, finalPath);
+  const tempPath = await writeTemp(dir, content, 'text');
+  try {
+    await rename(tempPath, finalPath);
+  } catch (error) {
+    // Never leave a plaintext copy behind in tmp/.
+    await unlink(tempPath).catch(() => undefined);
+    throw error;
+  }
   await fsyncDir(join(finalPath, '..'));
 }
 
@@ -109,7 +122,7 @@ async function exists(path: string): Promise<boolean> {
 export async function quarantine(dir: string, body: string, code: string, now: Date = new Date()): Promise<string> {
   const name = `${createHash('sha256').update(body).digest('hex')}.json`;
   const file = join(dir, 'quarantine', name);
-  await createDurably(dir, file, `${JSON.stringify({ receivedAt: now.toISOString(), code, body }, null, 2)}\n`);
+  await createDurably(dir, file, `${JSON.stringify({ receivedAt: now.toISOString(), code, body }, null, 2)}\n`, 'quarantine');
   return file;
 }
 
@@ -141,7 +154,7 @@ export async function storeEnvelope(dir: string, body: string, keys: PrivateKeyR
   const stored: StoredRequest = { v: 1, receivedAt: now.toISOString(), kid: (envelope as { kid: string }).kid, request };
   // The readable copy first; the .json is the commit point that `list` reads.
   await replaceDurably(dir, join(dir, 'inbox', `${request.id}.txt`), renderText(stored));
-  if ((await createDurably(dir, jsonPath, `${JSON.stringify(stored, null, 2)}\n`)) === 'exists') {
+  if ((await createDurably(dir, jsonPath, `${JSON.stringify(stored, null, 2)}\n`, 'commit')) === 'exists') {
     return { status: 'duplicate', id: request.id };
   }
   return { status: 'stored', id: request.id, receipt: request.receipt };
