@@ -541,3 +541,33 @@ function worstCaseRequest(): ContactRequest {
   );
   return request;
 }
+
+describe('worked example in WIRE-FORMAT.md (tests/fixtures/utvag-wire-v1-example.json)', () => {
+  const example = JSON.parse(readFileSync(new URL('../fixtures/utvag-wire-v1-example.json', import.meta.url), 'utf8')) as {
+    recipientPrivateKeyJwk: unknown;
+    recipientPublicKey: string;
+    kid: string;
+    ikmE: string;
+    requestJson: string;
+    envelope: Envelope;
+  };
+
+  it('opens to exactly the documented request JSON', async () => {
+    const key = await importPrivateKey(example.recipientPrivateKeyJwk);
+    expect(key.kid).toBe(example.kid);
+    expect(await computeKid(base64urlDecode(example.recipientPublicKey)!)).toBe(example.kid);
+    const request = await openEnvelope(example.envelope, keyRing([key]));
+    expect(JSON.stringify(request)).toBe(example.requestJson);
+  });
+
+  it('is reproduced byte for byte from its inputs (a regression guard for the wire format)', async () => {
+    const sender = await contactSuite.createSenderContext({
+      recipientPublicKey: await importPublicKey(example.recipientPublicKey),
+      info: new TextEncoder().encode(HPKE_INFO),
+      ekm: hex(example.ikmE),
+    });
+    const ct = new Uint8Array(await sender.seal(padPlaintext(new TextEncoder().encode(example.requestJson)), aadForKid(example.kid)));
+    expect(base64urlEncode(new Uint8Array(sender.enc))).toBe(example.envelope.enc);
+    expect(base64urlEncode(ct)).toBe(example.envelope.ct);
+  });
+});
