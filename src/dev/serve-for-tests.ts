@@ -1,23 +1,30 @@
 /**
- * The system under test for the browser suite: the built site and the
- * Worker under `wrangler dev` on 127.0.0.1:<port>, offline, with its own
- * local state folder so tests never touch a developer's running instance.
+ * The system under test for the browser suite: the built site, the Worker
+ * under wrangler dev with its queue, and the local intake receiver, on
+ * 127.0.0.1, offline, with their own state and intake folders so tests
+ * never touch a developer's running instance. `npm test` builds the site
+ * with this intake's key first (testIntakeDir).
  */
-import { start } from './run.ts';
+import { startLocalSystem } from './local-system.ts';
+import { testIntakeDir, testIntakePort } from './test-intake.ts';
 
-const port = process.argv[2] ?? '8799';
-const wrangler = start('wrangler', [
-  'dev',
-  '--port', port,
-  '--ip', '127.0.0.1',
-  '--persist-to', '.wrangler/test-state',
-  '--show-interactive-dev-session=false',
-  '--log-level', 'warn',
-]);
+const port = Number(process.argv[2] ?? 8799);
+const system = await startLocalSystem({
+  intakeDir: testIntakeDir,
+  sitePort: port,
+  intakePort: testIntakePort,
+  persistTo: '.wrangler/test-state',
+  build: false,
+  quiet: true,
+});
 
-function stop(): void {
-  wrangler.kill('SIGTERM');
-}
+const stop = () => {
+  system.stop();
+  process.exit(0);
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
-wrangler.on('exit', (code) => process.exit(code ?? 0));
+for (const child of system.children) child.on('exit', (code) => {
+  system.stop();
+  process.exit(code ?? 1);
+});

@@ -7,6 +7,8 @@
 import { existsSync } from 'node:fs';
 import { run } from './run.ts';
 import { buildSite } from './build-site.ts';
+import { ensureDevIntake } from './dev-keys.ts';
+import { testIntakeDir } from './test-intake.ts';
 
 interface Step {
   name: string;
@@ -18,7 +20,12 @@ function hasBrowser(): boolean {
 }
 
 const steps: Step[] = [
-  { name: 'build the site', action: () => buildSite() },
+  {
+    // Built with the test intake's public key, so the browser tests can
+    // decrypt what the form sends (the private key stays in an ignored folder).
+    name: 'build the site',
+    action: async () => buildSite({ UTVAG_RECIPIENTS: (await ensureDevIntake(testIntakeDir)).recipientsFile }),
+  },
   { name: 'type check (astro check, tsc for the Worker)', action: () => run('npm', ['run', '--silent', 'typecheck']) },
   { name: 'unit and intake tests (Node)', action: () => run('vitest', ['run', '--project', 'unit']) },
   { name: 'Worker tests (workerd)', action: () => run('vitest', ['run', '--project', 'worker']) },

@@ -1,0 +1,77 @@
+/**
+ * The whole system on this machine, offline: the development intake key,
+ * the site built with its public key, the local intake receiver (`intake
+ * serve`) and the Worker under wrangler dev with its queue pushing to that
+ * receiver. Used by `npm start`, and by the browser tests on other ports.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
+import { ensureDevIntake, type DevIntake } from './dev-keys.ts';
+import { buildSite } from './build-site.ts';
+import { projectEnv, start, waitForUrl } from './run.ts';
+
+export interface LocalSystemOptions {
+  /** Folder of the development intake (keys, inbox). */
+  intakeDir: string;
+  sitePort: number;
+  intakePort: number;
+  /** wrangler's local state (queues, rate limiter). */
+  persistTo: string;
+  build: boolean;
+  /** Child output: inherit for people, ignore for tests. */
+  quiet: boolean;
+}
+
+export interface LocalSystem {
+  intake: DevIntake;
+  url: string;
+  stop: () => void;
+  children: ChildProcess[];
+}
+
+export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  const intake = await ensureDevIntake(options.intakeDir);
+  const pushUrl = `http://127.0.0.1:${options.intakePort}/push`;
+  // Route every kid of the development key set to this receiver.
+  const routes = Object.fromEntries(Object.keys(intake.pushRoutes).map((kid) => [kid, pushUrl]));
+
+  if (options.build && (await buildSite({ UTVAG_RECIPIENTS: intake.recipientsFile })) !== 0) {
+    throw new Error('The site did not build.');
+  }
+
+  // The Worker's development secrets, in an ignored, owner-only file.
+  const workerEnvFile = join(options.intakeDir, `worker-${options.sitePort}.env`);
+  await writeFile(
+    workerEnvFile,
+    `INTAKE_PUSH_SECRET=${intake.pushSecret}\nINTAKE_PUSH_ROUTES=${JSON.stringify(routes)}\n`,
+    { mode: 0o600 },
+  );
+
+  const stdio: StdioOptions = options.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit';
+  const receiver = start(
+    'node',
+    ['src/intake/cli.ts', 'serve', '--dir', options.intakeDir, '--port', String(options.intakePort)],
+    { stdio, env: projectEnv({ INTAKE_PUSH_SECRET: intake.pushSecret }) },
+  );
+  const worker = start(
+    'wrangler',
+    [
+      'dev',
+      '--port', String(options.sitePort),
+      '--ip', '127.0.0.1',
+      '--persist-to', options.persistTo,
+      '--env-file', workerEnvFile,
+      '--show-interactive-dev-session=false',
+      '--log-level', options.quiet ? 'error' : 'warn',
+    ],
+    { stdio },
+  );
+  const children = [receiver, worker];
+  const stop = () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  };
+  const url = `http://127.0.0.1:${options.sitePort}`;
+  await waitForUrl(`${url}/api/health`);
+  return { intake, url, stop, children };
+}
