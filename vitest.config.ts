@@ -16,6 +16,19 @@ export default defineConfig({
         },
       },
       {
+        // End-to-end in Node against the real Worker under wrangler dev and
+        // the real intake; needs the built site. One file at a time: each
+        // starts its own servers on its own ports.
+        test: {
+          name: 'system',
+          include: ['tests/system/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
         plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.jsonc' } })],
         test: {
           name: 'worker',

@@ -20,6 +20,8 @@ export interface IntakePushEnv {
   INTAKE_PUSH_ROUTES?: string;
   /** Shared with the receiver; at least 32 characters. */
   INTAKE_PUSH_SECRET?: string;
+  /** First retry delay in seconds (default 30); the system tests shorten it. */
+  INTAKE_RETRY_BASE_SECONDS?: string;
 }
 
 /** First retry after 30 s, doubling, at most an hour apart. */
@@ -27,9 +29,14 @@ export const RETRY_BASE_SECONDS = 30;
 export const RETRY_MAX_SECONDS = 3600;
 const PUSH_TIMEOUT_MS = 15_000;
 
-export function retryDelaySeconds(attempts: number): number {
+export function retryDelaySeconds(attempts: number, baseSeconds: number = RETRY_BASE_SECONDS): number {
   const exponent = Math.max(0, Math.min(attempts - 1, 20));
-  return Math.min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2 ** exponent);
+  return Math.min(RETRY_MAX_SECONDS, baseSeconds * 2 ** exponent);
+}
+
+function retryBase(env: IntakePushEnv): number {
+  const configured = Number(env.INTAKE_RETRY_BASE_SECONDS);
+  return Number.isFinite(configured) && configured >= 0 ? configured : RETRY_BASE_SECONDS;
 }
 
 function parseRoutes(raw: string | undefined): Record<string, string> {
@@ -45,9 +52,15 @@ function parseRoutes(raw: string | undefined): Record<string, string> {
 
 type Outcome = 'delivered' | 'retried';
 
-async function deliver(message: Message<unknown>, routes: Record<string, string>, secret: string | undefined, fetcher: typeof fetch): Promise<Outcome> {
+async function deliver(
+  message: Message<unknown>,
+  routes: Record<string, string>,
+  secret: string | undefined,
+  baseSeconds: number,
+  fetcher: typeof fetch,
+): Promise<Outcome> {
   const retry = (): Outcome => {
-    message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    message.retry({ delaySeconds: retryDelaySeconds(message.attempts, baseSeconds) });
     return 'retried';
   };
   const body = typeof message.body === 'string' ? message.body : JSON.stringify(message.body);
@@ -85,7 +98,7 @@ export async function handleIntakeBatch(
   fetcher: typeof fetch = fetch,
 ): Promise<{ delivered: number; retried: number }> {
   const routes = parseRoutes(env.INTAKE_PUSH_ROUTES);
-  const outcomes = await Promise.all(batch.messages.map((message) => deliver(message, routes, env.INTAKE_PUSH_SECRET, fetcher)));
+  const outcomes = await Promise.all(batch.messages.map((message) => deliver(message, routes, env.INTAKE_PUSH_SECRET, retryBase(env), fetcher)));
   const delivered = outcomes.filter((outcome) => outcome === 'delivered').length;
   const retried = outcomes.length - delivered;
   if (retried > 0 || !env.INTAKE_PUSH_SECRET) {

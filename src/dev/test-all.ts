@@ -30,6 +30,10 @@ const steps: Step[] = [
   { name: 'unit and intake tests (Node)', action: () => run('vitest', ['run', '--project', 'unit']) },
   { name: 'Worker tests (workerd)', action: () => run('vitest', ['run', '--project', 'worker']) },
   {
+    name: 'system tests (Worker under wrangler dev, queue, intake)',
+    action: () => run('vitest', ['run', '--project', 'system', '--passWithNoTests']),
+  },
+  {
     name: 'browser tests (Chromium)',
     action: async () => {
       // No Debian Chromium and no CHROMIUM_PATH: use Playwright's own
