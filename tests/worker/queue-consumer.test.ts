@@ -106,6 +106,6 @@ describe('intake queue consumer (in workerd)', () => {
   });
 
   it('backs off 30 s, doubling, capped at an hour', () => {
-    expect([1, 2, 3, 4, 7, 8, 50].map(retryDelaySeconds)).toEqual([30, 60, 120, 240, 1920, 3600, 3600]);
+    expect([1, 2, 3, 4, 7, 8, 50].map((attempts) => retryDelaySeconds(attempts))).toEqual([30, 60, 120, 240, 1920, 3600, 3600]);
   });
 });
