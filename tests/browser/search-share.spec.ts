@@ -1,0 +1,230 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Page, Request } from '@playwright/test';
+import { test, expect } from './fixtures.ts';
+import { localeCodes, type Locale } from '../../src/i18n/locales.ts';
+import { qrSvg } from '../../src/sharing/qr-svg.ts';
+import { shortLink, shortLinkText } from '../../src/sharing/short-link.ts';
+import { loadHelpDirectory, unitsFor } from '../../src/help-directory/schema.ts';
+
+/** The address the build was made for (astro.config.mjs). */
+const site = process.env.UTVAG_SITE_URL ?? 'https://utvag.example';
+
+/** Guidance pages whose print view must fit one A4 sheet: front matter `printCard: true`. */
+function printCardSlugs(): string[] {
+  const dir = new URL('../../content/sv/', import.meta.url);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.mdx') && /^printCard:\s*true\s*$/m.test(readFileSync(new URL(f, dir), 'utf8')))
+    .map((f) => f.replace(/\.mdx$/, ''));
+}
+
+/** A word from the page's title to search for: the longest run of letters. */
+async function titleWord(page: Page): Promise<string> {
+  const title = (await page.locator('main h1').textContent()) ?? '';
+  const words = title.match(/[\p{L}\p{M}]+/gu) ?? [];
+  const word = [...words].sort((a, b) => b.length - a.length)[0];
+  expect(word, `a word in "${title}"`).toBeTruthy();
+  return word!;
+}
+
+async function search(page: Page, query: string): Promise<void> {
+  const input = page.getByRole('searchbox');
+  await input.fill(query);
+  await input.press('Enter');
+}
+
+test.describe('search', () => {
+  for (const locale of localeCodes) {
+    test(`finds a page in ${locale}, in that language's index, without the query leaving the browser`, async ({ page }) => {
+      const requests: Request[] = [];
+      page.on('request', (r) => requests.push(r));
+      const cspErrors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error' && /Content.Security.Policy/i.test(m.text())) cspErrors.push(m.text());
+      });
+
+      await page.goto(`/${locale}/fara/`);
+      const word = await titleWord(page);
+      expect(requests.some((r) => r.url().includes('/pagefind/')), 'Pagefind loads only on the search page').toBe(false);
+
+      await page.goto(`/${locale}/sok/`);
+      requests.length = 0;
+      await expect(page.locator('form[role="search"]')).toBeVisible();
+      await expect(page.locator('[data-search-nojs]')).toBeHidden();
+      await search(page, word);
+      const results = page.locator('[data-search-results] a');
+      await expect(results.first()).toBeVisible();
+      const hrefs = await results.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      expect(hrefs, `results for "${word}"`).toContain(`/${locale}/fara/`);
+      for (const href of hrefs) expect(href, 'only pages in this language').toMatch(new RegExp(`^/${locale}/`));
+      await expect(page.locator('[data-search-status]')).not.toBeEmpty();
+      // Excerpts are rebuilt from text and <mark> only.
+      const tags = await page
+        .locator('[data-search-results] .site-search__excerpt *')
+        .evaluateAll((els) => [...new Set(els.map((e) => e.tagName))]);
+      for (const tag of tags) expect(tag).toBe('MARK');
+
+      const own = new URL(page.url()).origin;
+      const encoded = encodeURIComponent(word);
+      for (const r of requests) {
+        expect(new URL(r.url()).origin, r.url()).toBe(own);
+        expect(r.url(), 'the query is never in a request').not.toContain(encoded);
+        expect(r.url()).not.toContain(word);
+        expect(r.postData() ?? '', 'no request body carries the query').not.toContain(word);
+      }
+      expect(requests.some((r) => r.url().includes('/pagefind/pagefind.js'))).toBe(true);
+      expect(cspErrors).toEqual([]);
+    });
+  }
+
+  test('says when nothing is found, and the page states that searches stay on the device', async ({ page }) => {
+    await page.goto('/sv/sok/');
+    await expect(page.locator('.site-search__privacy')).toContainText('stannar i din telefon');
+    await search(page, 'qqxxzzqq');
+    await expect(page.locator('[data-search-status]')).toHaveText(/Ingen sida/);
+    await expect(page.locator('[data-search-results]')).toBeHidden();
+  });
+
+  test.describe('without JavaScript', () => {
+    test.use({ javaScriptEnabled: false });
+    for (const locale of ['sv', 'ar'] as Locale[]) {
+      test(`the ${locale} search page says so and lists every page in the language`, async ({ page }) => {
+        await page.goto(`/${locale}/sok/`);
+        await expect(page.locator('[data-search-nojs]')).toBeVisible();
+        await expect(page.locator('form[role="search"]')).toBeHidden();
+        const hrefs = await page.locator('[data-all-pages] a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+        const slugs = readdirSync(new URL('../../content/sv/', import.meta.url))
+          .filter((f) => f.endsWith('.mdx') && f !== 'index.mdx')
+          .map((f) => `/${locale}/${f.replace(/\.mdx$/, '')}/`);
+        for (const slug of slugs) expect(hrefs).toContain(slug);
+        for (const href of hrefs) expect(href).toMatch(new RegExp(`^/${locale}/`));
+        // Every listed page exists.
+        for (const href of hrefs.slice(0, 4)) expect((await page.request.get(href!)).status(), href!).toBe(200);
+      });
+    }
+  });
+});
+
+test.describe('share block', () => {
+  for (const locale of localeCodes) {
+    test(`shows the short link and its QR code in ${locale}`, async ({ page }) => {
+      await page.goto(`/${locale}/fara/`);
+      const block = page.locator('[data-share]');
+      await expect(block).toHaveCount(1);
+      const href = shortLink(site, locale, 'fara');
+      const link = block.locator('[data-share-link]');
+      await expect(link).toHaveAttribute('href', href);
+      await expect(link).toHaveText(shortLinkText(href));
+      // The QR code: inline SVG with a viewBox, no style attribute, encoding exactly this link.
+      const svg = block.locator('svg.share-block__qr');
+      await expect(svg).toHaveAttribute('viewBox', /^0 0 \d+ \d+$/);
+      await expect(svg).toHaveAttribute('role', 'img');
+      expect(await block.locator('[style]').count()).toBe(0);
+      const expectedPath = /<path fill="#000" d="([^"]+)"/.exec(qrSvg(href, { ecc: 'M' }))![1];
+      await expect(svg.locator('path')).toHaveAttribute('d', expectedPath!);
+      // With JavaScript: a print button replaces the hint.
+      await expect(block.locator('[data-share-print]')).toBeVisible();
+      await expect(block.locator('[data-share-print-hint]')).toBeHidden();
+    });
+  }
+
+  test('is on the search and help pages too, with their own links', async ({ page }) => {
+    for (const slug of ['sok', 'hjalp', 'hjalp/stockholm']) {
+      await page.goto(`/en/${slug}/`);
+      await expect(page.locator('[data-share-link]')).toHaveAttribute('href', shortLink(site, 'en', slug));
+    }
+  });
+
+  test('offers the phone share sheet where the Web Share API exists', async ({ page }) => {
+    await page.addInitScript(() => {
+      const shared: ShareData[] = [];
+      (window as unknown as { __shared: ShareData[] }).__shared = shared;
+      Object.defineProperty(navigator, 'share', { value: async (data: ShareData) => void shared.push(data) });
+    });
+    await page.goto('/fa/ut/');
+    const button = page.locator('[data-share-native]');
+    await expect(button).toBeVisible();
+    await button.click();
+    const shared = await page.evaluate(() => (window as unknown as { __shared: ShareData[] }).__shared);
+    expect(shared).toHaveLength(1);
+    expect(shared[0]!.url).toBe(shortLink(site, 'fa', 'ut'));
+  });
+
+  test.describe('without JavaScript', () => {
+    test.use({ javaScriptEnabled: false });
+    test('link, QR code and how to print are all there', async ({ page }) => {
+      await page.goto('/sv/anhorig/');
+      const block = page.locator('[data-share]');
+      await expect(block.locator('[data-share-link]')).toBeVisible();
+      await expect(block.locator('svg.share-block__qr')).toBeVisible();
+      await expect(block.locator('[data-share-print-hint]')).toBeVisible();
+      await expect(block.locator('[data-share-print]')).toBeHidden();
+      await expect(block.locator('[data-share-native]')).toBeHidden();
+    });
+  });
+
+  test('the key pages print on one A4 sheet, with the link and QR code', async ({ page }) => {
+    test.setTimeout(180_000);
+    const slugs = printCardSlugs();
+    expect(slugs.length).toBeGreaterThan(0);
+    const tooLong: string[] = [];
+    for (const locale of localeCodes) {
+      for (const slug of slugs) {
+        await page.goto(`/${locale}/${slug}/`);
+        await page.emulateMedia({ media: 'print' });
+        await expect(page.locator('svg.share-block__qr')).toBeVisible();
+        await expect(page.locator('[data-share-link]')).toBeVisible();
+        const pdf = await page.pdf({ format: 'A4', printBackground: false });
+        const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+        if (pages !== 1) tooLong.push(`/${locale}/${slug}/: ${pages} pages`);
+        await page.emulateMedia({ media: 'screen' });
+      }
+    }
+    expect(tooLong).toEqual([]);
+  });
+});
+
+test.describe('help where you live', () => {
+  const directory = loadHelpDirectory();
+
+  for (const locale of ['sv', 'ar'] as Locale[]) {
+    test(`the ${locale} chooser lists every municipality as a plain link`, async ({ page }) => {
+      await page.goto(`/${locale}/hjalp/`);
+      const links = page.locator('[data-municipality-list] a');
+      await expect(links).toHaveCount(directory.municipalities.length);
+      for (const m of directory.municipalities) {
+        await expect(page.locator(`[data-municipality="${m.id}"]`)).toHaveAttribute('href', `/${locale}/hjalp/${m.id}/`);
+        await expect(page.locator(`[data-municipality="${m.id}"]`)).toHaveText(m.name);
+      }
+    });
+  }
+
+  test('each municipality page renders its units from the data', async ({ page }) => {
+    for (const locale of ['sv', 'en', 'ar'] as Locale[]) {
+      for (const m of directory.municipalities) {
+        await page.goto(`/${locale}/hjalp/${m.id}/`);
+        await expect(page.locator('h1')).toContainText(m.name);
+        const units = unitsFor(m.id);
+        await expect(page.locator('[data-unit]')).toHaveCount(units.length);
+        for (const unit of units) {
+          const section = page.locator(`[data-unit="${unit.id}"]`);
+          await expect(section.locator('h2')).toHaveText(unit.name);
+          const text = unit.whatItDoes[locale] ?? unit.whatItDoes.en;
+          await expect(section.locator('dd').first()).toHaveText(text);
+          if (unit.reach.how === 'phone') {
+            await expect(section.locator(`a[href="tel:${unit.reach.phone.tel}"]`)).toBeVisible();
+          } else {
+            // No verified number of its own: social services or the 24/7 line.
+            await expect(section.locator('a[href="tel:+46850825600"]')).toBeVisible();
+          }
+          // Only verified numbers are ever linked.
+          const tels = await section.locator('a[href^="tel:"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+          for (const tel of tels) expect(['tel:+46850825600', 'tel:112', 'tel:11414', 'tel:1177']).toContain(tel);
+          await expect(section.locator('.help-unit__source')).toContainText(unit.source.name);
+          const translated = unit.whatItDoes[locale] !== undefined;
+          await expect(section.locator('[data-notice="unit-fallback"]')).toHaveCount(translated ? 0 : 1);
+          if (!translated) await expect(section.locator('dd').first()).toHaveAttribute('lang', 'en');
+        }
+      }
+    }
+  });
+});
