@@ -6,13 +6,13 @@
  * with this intake's key first (testIntakeDir).
  */
 import { startLocalSystem } from './local-system.ts';
-import { testIntakeDir, testIntakePort } from './test-intake.ts';
+import { testIntakeDir, testIntakePortFor } from './test-intake.ts';
 
 const port = Number(process.argv[2] ?? 8799);
 const system = await startLocalSystem({
   intakeDir: testIntakeDir,
   sitePort: port,
-  intakePort: testIntakePort,
+  intakePort: testIntakePortFor(port),
   persistTo: '.wrangler/test-state',
   build: false,
   quiet: true,

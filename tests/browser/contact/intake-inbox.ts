@@ -1,0 +1,33 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadPrivateKeys } from '../../../src/intake/keygen.ts';
+import { keyRing, openEnvelope, type PrivateKeyRing } from '../../../src/contact/envelope.ts';
+import type { ContactRequest } from '../../../src/contact/request.ts';
+import { testIntakeDir } from '../../../src/dev/test-intake.ts';
+
+/** The test intake's private keys, from its ignored folder (made by `npm test`). */
+export async function testKeyRing(): Promise<PrivateKeyRing> {
+  return keyRing(await loadPrivateKeys(testIntakeDir));
+}
+
+/** Decrypts an envelope the browser sent, with the intake's private key, in Node. */
+export async function decryptInNode(envelope: unknown): Promise<ContactRequest> {
+  return openEnvelope(envelope, await testKeyRing());
+}
+
+/**
+ * Waits until the local intake (push from the Worker's queue) has stored
+ * the request with this receipt code, and returns it as stored.
+ */
+export async function waitForInboxRequest(receipt: string, timeoutMs = 30_000): Promise<ContactRequest> {
+  const inbox = join(testIntakeDir, 'inbox');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const name of (await readdir(inbox).catch(() => [] as string[])).filter((n) => n.endsWith('.json'))) {
+      const stored = JSON.parse(await readFile(join(inbox, name), 'utf8')) as { request: ContactRequest };
+      if (stored.request.receipt === receipt) return stored.request;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`Request ${receipt} did not arrive in the intake inbox within ${timeoutMs} ms`);
+}
