@@ -10,6 +10,8 @@
  * text and <mark> elements only, so no markup from the index reaches the page.
  */
 
+export {};
+
 interface PagefindResultData {
   url: string;
   excerpt: string;
@@ -31,10 +33,10 @@ const debounceMs = 250;
 const root = document.querySelector<HTMLElement>('[data-search]');
 const form = root?.querySelector<HTMLFormElement>('[data-search-form]');
 const input = form?.querySelector<HTMLInputElement>('input[type="search"]');
-const status = root?.querySelector<HTMLElement>('[data-search-status]');
+const statusLine = root?.querySelector<HTMLElement>('[data-search-status]');
 const list = root?.querySelector<HTMLOListElement>('[data-search-results]');
 
-if (root && form && input && status && list) {
+if (root && form && input && statusLine && list) {
   const messages = root.dataset;
   let pagefind: Promise<PagefindApi> | undefined;
   let latest = 0;
@@ -52,7 +54,7 @@ if (root && form && input && status && list) {
   };
 
   const say = (text: string): void => {
-    status.textContent = text;
+    statusLine.textContent = text;
   };
 
   const excerptNodes = (html: string): Node[] => {

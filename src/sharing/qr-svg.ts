@@ -60,7 +60,7 @@ function rsDivisor(degree: number): number[] {
   for (let i = 0; i < degree; i++) {
     for (let j = 0; j < result.length; j++) {
       result[j] = gfMultiply(result[j]!, root);
-      if (j + 1 < result.length) result[j] ^= result[j + 1]!;
+      if (j + 1 < result.length) result[j] = result[j]! ^ result[j + 1]!;
     }
     root = gfMultiply(root, 0x02);
   }
@@ -75,7 +75,7 @@ export function rsRemainder(data: readonly number[], degree: number): number[] {
     const factor = b ^ result.shift()!;
     result.push(0);
     divisor.forEach((coef, i) => {
-      result[i] ^= gfMultiply(coef, factor);
+      result[i] = result[i]! ^ gfMultiply(coef, factor);
     });
   }
   return result;
