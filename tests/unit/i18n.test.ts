@@ -26,3 +26,20 @@ describe('interface strings', () => {
     expect(useTranslations('sv')('page.updated', { date: '1 maj' })).toBe('Uppdaterad 1 maj');
   });
 });
+
+describe('phone numbers in right-to-left strings', () => {
+  // Without isolation, 08-508 25 600 shows as "600 25 508-08" in Arabic.
+  const phone = /\d[\d -]*\d/g;
+  it.each(locales.filter((l) => l.dir === 'rtl').map((l) => l.code))('%s isolates every multi-part number as LTR', (code) => {
+    const problems: string[] = [];
+    for (const [key, value] of Object.entries(rawStrings[code] as Record<string, string>)) {
+      for (const match of value.matchAll(phone)) {
+        if (!/[ -]/.test(match[0])) continue; // a single run of digits keeps its order
+        const before = value[match.index! - 1];
+        const after = value[match.index! + match[0].length];
+        if (before !== '\u2066' || after !== '\u2069') problems.push(`${key}: ${match[0]}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
