@@ -23,6 +23,8 @@ test.describe('every page in every locale', () => {
       await expect(page.locator('a.quick-exit[data-quick-exit]'), path).toHaveCount(1);
       await expect(page.locator('footer.site-footer'), path).toHaveCount(1);
       await expect(page.locator('h1'), path).toHaveCount(1);
+      // Every page exists in every language: no fallback notice anywhere.
+      await expect(page.locator('[data-notice="fallback"]'), path).toHaveCount(0);
       // The switcher offers the same page in every language.
       const rest = path.split('/').filter(Boolean).slice(1).join('/');
       for (const l of locales) {
