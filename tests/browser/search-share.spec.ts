@@ -84,6 +84,12 @@ test.describe('search', () => {
     await expect(page.locator('[data-search-results]')).toBeHidden();
   });
 
+  test('finds the help-directory pages too', async ({ page }) => {
+    await page.goto('/sv/sok/');
+    await search(page, 'Botkyrka');
+    await expect(page.locator('[data-search-results] a[href="/sv/hjalp/botkyrka/"]')).toBeVisible();
+  });
+
   test.describe('without JavaScript', () => {
     test.use({ javaScriptEnabled: false });
     for (const locale of ['sv', 'ar'] as Locale[]) {
