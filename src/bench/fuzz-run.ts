@@ -1,0 +1,561 @@
+/**
+ * Runs the cases of fuzz-cases.ts and checks the properties:
+ *
+ * POST /api/contact (the Worker under wrangler dev, its own ports, its own
+ * state and intake folders):
+ *  - every request is answered within a timeout (a body cut short may
+ *    instead be closed or left waiting once the client stops: it has
+ *    nothing to answer to);
+ *  - never a 2xx (no case is acceptable) and never a 5xx other than the
+ *    documented 503s (queue_unavailable, keys_unavailable);
+ *  - a JSON body {"error": code} with a code from functions/contact-errors.ts
+ *    and that code's status, with Cache-Control: no-store; the no-JavaScript
+ *    form path answers its form page (HTML) with a documented status instead;
+ *  - nothing reaches the queue: the receiver gets every queued message by
+ *    push, so its inbox and quarantine stay empty; a control envelope sent
+ *    afterwards must arrive, which shows the emptiness means something;
+ *  - the Worker and the receiver are still running and healthy.
+ *
+ * The intake's push receiver (src/intake/serve.ts) and openEnvelope /
+ * storeEnvelope: every answer documented, never 2xx "stored", never 500,
+ * never an exception other than EnvelopeError, nothing in the inbox, and
+ * quarantine written only for deliveries with a valid signature.
+ */
+import { request as httpRequest } from 'node:http';
+import { connect, createServer as createNetServer } from 'node:net';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { contactErrorStatus } from '../../functions/contact-errors.ts';
+import { aadForKid, base64urlEncode, contactSuite, EnvelopeError, HPKE_INFO, importPublicKey, keyRing, openEnvelope, sealRequest, type PrivateKeyRing } from '../contact/envelope.ts';
+import { createRequest } from '../contact/request.ts';
+import { prepareIntakeDir, storeEnvelope } from '../intake/inbox.ts';
+import { dayAfter, generateKey, loadPrivateKeys } from '../intake/keygen.ts';
+import { signPush, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../intake/push-signature.ts';
+import { createPushServer, listen } from '../intake/serve.ts';
+import { startLocalSystem, type LocalSystem } from '../dev/local-system.ts';
+import { testIntakeDir } from '../dev/test-intake.ts';
+import { contactCase, envelopeInput, intakeCase, plaintextInput, routeOf, type ContactFuzzContext, type HttpCase, type IntakeCase } from './fuzz-cases.ts';
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  ms: number;
+}
+export type Outcome = { answer: Answer } | { error: string; ms: number };
+
+export interface Failure {
+  index: number;
+  kind: string;
+  problem: string;
+}
+
+export interface RunSummary {
+  target: string;
+  seed: number;
+  cases: number;
+  failures: Failure[];
+  /** Answers by status (or error kind). */
+  outcomes: Record<string, number>;
+  seconds: number;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sends one HTTP case to 127.0.0.1:port. */
+export function sendHttp(port: number, c: Pick<HttpCase, 'method' | 'path' | 'headers' | 'body' | 'delivery' | 'pauseMs' | 'announcedLength'>, timeoutMs: number): Promise<Outcome> {
+  if (c.delivery === 'truncated') return sendTruncated(port, c, timeoutMs);
+  const started = performance.now();
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (outcome: Outcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    const headers: Record<string, string | number> = { ...c.headers };
+    if (c.delivery === 'whole') headers['content-length'] = c.body?.length ?? 0;
+    const req = httpRequest({ host: '127.0.0.1', port, method: c.method, path: c.path, headers, agent: false });
+    const timer = setTimeout(() => {
+      done({ error: 'timeout', ms: performance.now() - started });
+      req.destroy();
+    }, timeoutMs);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        let body = Buffer.concat(chunks);
+        try {
+          body = decode(body, String(res.headers['content-encoding'] ?? ''));
+        } catch {
+          return done({ error: `undecodable ${String(res.headers['content-encoding'])} body`, ms: performance.now() - started });
+        }
+        done({ answer: { status: res.statusCode ?? 0, headers: res.headers, body, ms: performance.now() - started } });
+      });
+      res.on('error', (error) => done({ error: `response ${(error as NodeJS.ErrnoException).code ?? error.name}`, ms: performance.now() - started }));
+    });
+    req.on('error', (error) => done({ error: (error as NodeJS.ErrnoException).code ?? error.name, ms: performance.now() - started }));
+    const body = c.body;
+    if (!body || body.length === 0) {
+      req.end();
+      return;
+    }
+    if (c.delivery === 'whole') {
+      req.end(body);
+      return;
+    }
+    void (async () => {
+      const pieces = c.delivery === 'slow' ? 5 : 3;
+      const size = Math.ceil(body.length / pieces);
+      for (let i = 0; i < body.length; i += size) {
+        if (settled || req.destroyed) return;
+        req.write(body.subarray(i, i + size));
+        if (c.delivery === 'slow') await sleep(c.pauseMs ?? 100);
+      }
+      req.end();
+    })();
+  });
+}
+
+/** Undoes Content-Encoding (a case may ask for gzip or br). */
+function decode(body: Buffer, encoding: string): Buffer {
+  const e = encoding.trim().toLowerCase();
+  if (e === 'gzip' || e === 'x-gzip') return gunzipSync(body);
+  if (e === 'br') return brotliDecompressSync(body);
+  if (e === 'deflate') return inflateSync(body);
+  return body;
+}
+
+/** Content-Length larger than what is sent, then the client half-closes. */
+function sendTruncated(port: number, c: Pick<HttpCase, 'method' | 'path' | 'headers' | 'body' | 'announcedLength'>, timeoutMs: number): Promise<Outcome> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    let settled = false;
+    const finish = (outcome: Outcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => finish({ error: 'truncated:still-waiting', ms: performance.now() - started }), timeoutMs);
+    socket.on('connect', () => {
+      const head = [
+        `${c.method} ${c.path} HTTP/1.1`,
+        `Host: 127.0.0.1:${port}`,
+        ...Object.entries(c.headers).map(([k, v]) => `${k}: ${v}`),
+        `Content-Length: ${c.announcedLength ?? (c.body?.length ?? 0) + 1}`,
+        'Connection: close',
+        '',
+        '',
+      ].join('\r\n');
+      socket.write(head);
+      if (c.body) socket.write(c.body);
+      socket.end();
+    });
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('latin1');
+      const match = /^HTTP\/1\.[01] (\d{3})/.exec(text);
+      if (!match) return finish({ error: 'truncated:closed', ms: performance.now() - started });
+      const split = text.indexOf('\r\n\r\n');
+      const headers: Record<string, string> = {};
+      for (const line of text.slice(0, split).split('\r\n').slice(1)) {
+        const i = line.indexOf(':');
+        if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+      }
+      let body = Buffer.from(text.slice(split + 4), 'latin1');
+      if (/chunked/i.test(headers['transfer-encoding'] ?? '')) body = dechunk(body);
+      finish({ answer: { status: Number(match[1]), headers, body, ms: performance.now() - started } });
+    });
+  });
+}
+
+function dechunk(data: Buffer): Buffer {
+  const out: Buffer[] = [];
+  let at = 0;
+  while (at < data.length) {
+    const lineEnd = data.indexOf('\r\n', at);
+    if (lineEnd < 0) break;
+    const size = parseInt(data.subarray(at, lineEnd).toString('latin1'), 16);
+    if (!Number.isFinite(size) || size === 0) break;
+    out.push(data.subarray(lineEnd + 2, lineEnd + 2 + size));
+    at = lineEnd + 2 + size + 2;
+  }
+  return Buffer.concat(out);
+}
+
+function outcomeKey(outcome: Outcome): string {
+  if ('error' in outcome) return outcome.error;
+  return isDevProxyLostConnection(outcome.answer) ? 'truncated:dev-proxy-500' : String(outcome.answer.status);
+}
+
+/** Statuses the no-JavaScript form page is answered with (contact-errors.ts). */
+const FORM_PAGE_STATUSES = new Set([contactErrorStatus.invalid_form, contactErrorStatus.rate_limited, contactErrorStatus.keys_unavailable, contactErrorStatus.queue_unavailable]);
+const DOCUMENTED_5XX = new Set(['queue_unavailable', 'keys_unavailable']);
+
+/**
+ * wrangler dev's own proxy (miniflare's entry worker), not the Worker,
+ * answers a body cut short with a plain-text 500 "Network connection
+ * lost": the request never reached the Worker whole. On Cloudflare the
+ * edge drops such a request; the client has stopped sending either way.
+ * Counted apart (outcome "truncated:dev-proxy-500"), not as a failure.
+ */
+export function isDevProxyLostConnection(answer: Answer): boolean {
+  return answer.status === 500 && String(answer.headers['content-type'] ?? '').startsWith('text/plain') && answer.body.toString('utf8').startsWith('Error: Network connection lost.');
+}
+
+/** null when the Worker's answer to `c` keeps every property, else what is wrong. */
+export function checkContactOutcome(c: HttpCase, outcome: Outcome): string | null {
+  if ('error' in outcome) {
+    if (c.delivery === 'truncated' && (outcome.error === 'truncated:closed' || outcome.error === 'truncated:still-waiting')) return null;
+    return `no answer: ${outcome.error} after ${Math.round(outcome.ms)} ms`;
+  }
+  const { status, headers, body } = outcome.answer;
+  if (c.delivery === 'truncated' && isDevProxyLostConnection(outcome.answer)) return null;
+  if (status >= 200 && status < 300) return `accepted with ${status}: a hostile case must never be queued`;
+  const type = String(headers['content-type'] ?? '');
+  if (type.includes('application/json')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch {
+      return `${status} with a body that is not JSON`;
+    }
+    const code = (parsed as { error?: unknown }).error;
+    if (typeof code !== 'string' || !(code in contactErrorStatus)) return `${status} with an undocumented error ${JSON.stringify(code)}`;
+    if (contactErrorStatus[code as keyof typeof contactErrorStatus] !== status) return `${code} answered with ${status}, documented ${contactErrorStatus[code as keyof typeof contactErrorStatus]}`;
+    if (status >= 500 && !DOCUMENTED_5XX.has(code)) return `${status} ${code}`;
+    if (String(headers['cache-control'] ?? '') !== 'no-store') return `${code} without Cache-Control: no-store`;
+    return null;
+  }
+  if (status >= 500) return `${status} without a JSON error code`;
+  if (c.method === 'POST' && routeOf(c.headers['content-type']) === 'form' && type.includes('text/html') && FORM_PAGE_STATUSES.has(status as 400)) return null;
+  return `${status} ${type || '(no content type)'}: not a JSON error body`;
+}
+
+async function runPool<T>(items: number, concurrency: number, work: (index: number) => Promise<T>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items) await work(next++);
+    }),
+  );
+}
+
+/** Every file in the intake's data folders, as "folder/name". */
+export async function intakeDataFiles(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const folder of ['inbox', 'quarantine', 'tmp']) {
+    for (const name of await readdir(join(dir, folder)).catch(() => [] as string[])) files.push(`${folder}/${name}`);
+  }
+  return files.sort();
+}
+
+// ------------------------------------------------------------ the Worker
+
+export interface FuzzWorker {
+  system: LocalSystem;
+  port: number;
+  intakeDir: string;
+  knownKids: string[];
+  publicKeys: { kid: string; publicKey: string }[];
+  stop: () => Promise<void>;
+}
+
+/**
+ * The Worker under wrangler dev on free ports, with its own state folder,
+ * and the intake receiver on a temporary copy of the test intake (same
+ * keys, empty inbox), so nothing touches another run's folders. Needs
+ * dist/ built with the test intake's key.
+ */
+export async function startFuzzWorker(): Promise<FuzzWorker> {
+  const keySet = JSON.parse(await readFile('dist/intake-keys.json', 'utf8')) as { keys: { kid: string; publicKey: string }[] };
+  const testKids = (await loadPrivateKeys(testIntakeDir)).map((k) => k.kid);
+  const knownKids = keySet.keys.map((k) => k.kid);
+  if (knownKids.length === 0 || !knownKids.every((kid) => testKids.includes(kid))) {
+    throw new Error('dist/ is not built with the test intake key (dist/intake-keys.json); rebuild it as npm test does');
+  }
+  const root = await mkdtemp(join(tmpdir(), 'utvag-fuzz-'));
+  const intakeDir = join(root, 'intake');
+  await prepareIntakeDir(intakeDir);
+  await mkdir(join(intakeDir, 'keys'), { recursive: true, mode: 0o700 });
+  for (const name of await readdir(join(testIntakeDir, 'keys'))) await copyFile(join(testIntakeDir, 'keys', name), join(intakeDir, 'keys', name));
+  for (const name of ['recipients.json', 'push-secret']) await copyFile(join(testIntakeDir, name), join(intakeDir, name));
+  const port = await freePort();
+  const system = await startLocalSystem({
+    intakeDir,
+    sitePort: port,
+    intakePort: await freePort(),
+    persistTo: join(root, 'wrangler-state'),
+    build: false,
+    quiet: true,
+  });
+  const stop = async () => {
+    system.stop();
+    await Promise.all(system.children.map((child) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : null)));
+    await rm(root, { recursive: true, force: true });
+  };
+  return { system, port, intakeDir, knownKids, publicKeys: keySet.keys, stop };
+}
+
+/** Fuzzes POST /api/contact; then checks the queue stayed empty and the system is alive. */
+export async function fuzzContact(
+  worker: FuzzWorker,
+  options: { seed: number; cases: number; concurrency?: number; timeoutMs?: number; onProgress?: (done: number) => void },
+): Promise<RunSummary> {
+  const started = performance.now();
+  const ctx: ContactFuzzContext = { knownKids: worker.knownKids };
+  const failures: Failure[] = [];
+  const outcomes: Record<string, number> = {};
+  let done = 0;
+  await runPool(options.cases, options.concurrency ?? 4, async (index) => {
+    const c = contactCase(options.seed, index, ctx);
+    const outcome = await sendHttp(worker.port, c, c.delivery === 'truncated' ? 3000 : (options.timeoutMs ?? 15_000));
+    outcomes[outcomeKey(outcome)] = (outcomes[outcomeKey(outcome)] ?? 0) + 1;
+    const problem = checkContactOutcome(c, outcome);
+    if (problem) failures.push({ index, kind: c.kind, problem });
+    if (++done % 500 === 0) options.onProgress?.(done);
+  });
+
+  // Still alive?
+  for (const child of worker.system.children) {
+    if (child.exitCode !== null) failures.push({ index: -1, kind: 'process', problem: `a process exited with ${child.exitCode}` });
+  }
+  const health = await fetch(`${worker.system.url}/api/health`).catch(() => null);
+  if (!health?.ok) failures.push({ index: -1, kind: 'health', problem: `/api/health answered ${health?.status ?? 'nothing'} after the run` });
+
+  // Nothing queued: the consumer batches for up to 1 s, then pushes.
+  await sleep(3000);
+  const after = await intakeDataFiles(worker.intakeDir);
+  if (after.length > 0) failures.push({ index: -1, kind: 'queue', problem: `the receiver got ${after.length} file(s): ${after.slice(0, 5).join(', ')}` });
+
+  // Control: one real envelope must arrive, so an empty inbox above means "nothing was queued".
+  const control = await sendControlEnvelope(worker);
+  if (control) failures.push({ index: -1, kind: 'control', problem: control });
+
+  return { target: 'POST /api/contact (Worker under wrangler dev)', seed: options.seed, cases: options.cases, failures, outcomes, seconds: (performance.now() - started) / 1000 };
+}
+
+async function sendControlEnvelope(worker: FuzzWorker): Promise<string | null> {
+  const key = worker.publicKeys[0]!;
+  const request = createRequest({
+    locale: 'sv',
+    role: 'self',
+    municipality: 'stockholm',
+    needs: [],
+    contact: { method: 'i-call', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
+    language: '',
+    interpreter: false,
+    message: 'fuzz control',
+  });
+  const envelope = await sealRequest(request, key);
+  const res = await fetch(`${worker.system.url}/api/contact`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'cf-connecting-ip': `198.51.100.${1 + (Date.now() % 250)}` },
+    body: JSON.stringify(envelope),
+  });
+  if (res.status !== 202) return `the control envelope was answered ${res.status}`;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const files = await intakeDataFiles(worker.intakeDir);
+    if (files.includes(`inbox/${request.id}.json`)) {
+      const others = files.filter((f) => !f.startsWith(`inbox/${request.id}.`));
+      return others.length === 0 ? null : `besides the control request the receiver got: ${others.join(', ')}`;
+    }
+    await sleep(250);
+  }
+  return 'the control envelope did not reach the receiver within 30 s';
+}
+
+// ------------------------------------------------------------ the intake
+
+export interface FuzzIntake {
+  dir: string;
+  port: number;
+  secret: string;
+  keys: PrivateKeyRing;
+  knownKids: string[];
+  /** base64url of the raw public key of knownKids[0]. */
+  publicKey: string;
+  stop: () => Promise<void>;
+}
+
+/** The push receiver in this process on a free port, with a fresh key and folder. */
+export async function startFuzzIntake(): Promise<FuzzIntake> {
+  const dir = await mkdtemp(join(tmpdir(), 'utvag-fuzz-intake-'));
+  await prepareIntakeDir(dir);
+  const key = await generateKey(dir, dayAfter(30));
+  const keys = keyRing(await loadPrivateKeys(dir));
+  const secret = randomBytes(32).toString('base64url');
+  const server = createPushServer({ dir, keys, secrets: [secret], log: () => undefined });
+  const port = await listen(server, 0);
+  return {
+    dir,
+    port,
+    secret,
+    keys,
+    knownKids: [key.kid],
+    publicKey: key.publicKey,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function intakeHeaders(c: IntakeCase, secret: string): Promise<Record<string, string>> {
+  const now = new Date();
+  const other = randomBytes(32).toString('base64url');
+  switch (c.sign) {
+    case 'none': return {};
+    case 'valid': return signPush(secret, c.body, now);
+    case 'stale': return signPush(secret, c.body, new Date(now.getTime() - 600_000));
+    case 'future': return signPush(secret, c.body, new Date(now.getTime() + 600_000));
+    case 'wrongSecret': return signPush(other, c.body, now);
+    case 'otherBody': return signPush(secret, `${c.body} `, now);
+    case 'badFormat': {
+      const good = await signPush(secret, c.body, now);
+      const variants = [
+        { [TIMESTAMP_HEADER]: 'abc', [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]! },
+        { [TIMESTAMP_HEADER]: good[TIMESTAMP_HEADER]!, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]!.replace('v1=', 'v2=') },
+        { [TIMESTAMP_HEADER]: good[TIMESTAMP_HEADER]!, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]!.slice(0, -2) },
+        { [TIMESTAMP_HEADER]: `${good[TIMESTAMP_HEADER]!}0`, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]! },
+        { [TIMESTAMP_HEADER]: '', [SIGNATURE_HEADER]: '' },
+        { [TIMESTAMP_HEADER]: ' '.repeat(10) + good[TIMESTAMP_HEADER]!, [SIGNATURE_HEADER]: `${good[SIGNATURE_HEADER]!}=` },
+      ];
+      return variants[c.index % variants.length]!;
+    }
+  }
+}
+
+/** Documented answers of the receiver (serve.ts header). */
+function checkIntakeOutcome(c: IntakeCase, outcome: Outcome): string | null {
+  if ('error' in outcome) {
+    // Over the body limit the receiver answers 413 at once and may close while the client still sends.
+    if (Buffer.byteLength(c.body) > 64 * 1024 && /ECONNRESET|EPIPE/.test(outcome.error)) return null;
+    return `no answer: ${outcome.error}`;
+  }
+  const { status, body } = outcome.answer;
+  let result: string;
+  try {
+    result = String((JSON.parse(body.toString('utf8')) as { result?: unknown }).result);
+  } catch {
+    return `${status} with a body that is not JSON`;
+  }
+  const path = new URL(c.path, 'http://x').pathname;
+  if (c.method === 'GET' && path === '/health') return status === 200 && result === 'ok' ? null : `health ${status} ${result}`;
+  if (status === 201 || result === 'stored' || result === 'duplicate') return `garbage was stored (${status} ${result})`;
+  if (status >= 500) return `${status} ${result}`;
+  const signedOk = c.sign === 'valid' && c.method === 'POST' && path === '/push';
+  if (!signedOk && (status === 202 || result.startsWith('quarantined'))) return `an unauthenticated delivery was kept (${status} ${result})`;
+  const allowed: Record<number, RegExp> = {
+    404: /^not_found$/,
+    413: /^too_large$/,
+    401: /^(missing_headers|bad_signature)$/,
+    400: /^(stale_timestamp|bad_envelope|quarantined_unknown_kid)$/,
+    202: /^quarantined_(decrypt_failed|bad_padding|bad_request)$/,
+  };
+  if (!allowed[status]?.test(result)) return `undocumented answer ${status} ${result}`;
+  if (c.sign === 'stale' || c.sign === 'future') {
+    if (status !== 400 && status !== 404 && status !== 413) return `a stale timestamp was answered ${status} ${result}`;
+  }
+  return null;
+}
+
+/** Fuzzes the push receiver: signed and unsigned garbage. */
+export async function fuzzIntakeServe(intake: FuzzIntake, options: { seed: number; cases: number; concurrency?: number }): Promise<RunSummary> {
+  const started = performance.now();
+  const ctx: ContactFuzzContext = { knownKids: intake.knownKids };
+  const failures: Failure[] = [];
+  const outcomes: Record<string, number> = {};
+  const quarantinedBodies = new Set<string>();
+  await runPool(options.cases, options.concurrency ?? 4, async (index) => {
+    const c = intakeCase(options.seed, index, ctx);
+    const headers = { ...c.headers, ...(await intakeHeaders(c, intake.secret)) };
+    if (!headers['content-type']) delete headers['content-type'];
+    const outcome = await sendHttp(intake.port, { method: c.method, path: c.path, headers, body: Buffer.from(c.body, 'utf8'), delivery: 'whole' }, 15_000);
+    outcomes[outcomeKey(outcome)] = (outcomes[outcomeKey(outcome)] ?? 0) + 1;
+    const problem = checkIntakeOutcome(c, outcome);
+    if (problem) failures.push({ index, kind: c.kind, problem });
+    if ('answer' in outcome && outcome.answer.body.toString().includes('quarantined')) quarantinedBodies.add(c.body);
+  });
+  const files = await intakeDataFiles(intake.dir);
+  const inbox = files.filter((f) => !f.startsWith('quarantine/'));
+  if (inbox.length > 0) failures.push({ index: -1, kind: 'inbox', problem: `written outside quarantine: ${inbox.slice(0, 5).join(', ')}` });
+  const quarantined = files.filter((f) => f.startsWith('quarantine/')).length;
+  if (quarantined !== quarantinedBodies.size) {
+    failures.push({ index: -1, kind: 'quarantine', problem: `${quarantined} quarantine file(s) for ${quarantinedBodies.size} distinct signed bodies answered "quarantined"` });
+  }
+  return { target: 'intake serve (push receiver)', seed: options.seed, cases: options.cases, failures, outcomes, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Fuzzes openEnvelope and storeEnvelope directly. */
+export async function fuzzOpenAndStore(intake: FuzzIntake, options: { seed: number; cases: number }): Promise<RunSummary> {
+  const started = performance.now();
+  const ctx: ContactFuzzContext = { knownKids: intake.knownKids };
+  const failures: Failure[] = [];
+  const outcomes: Record<string, number> = {};
+  const count = (key: string) => (outcomes[key] = (outcomes[key] ?? 0) + 1);
+  const recipientPublicKey = await importPublicKey(intake.publicKey);
+  const kid = intake.knownKids[0]!;
+  for (let index = 0; index < options.cases; index++) {
+    // Every third case: a real HPKE ciphertext of a wrong plaintext, so opening gets past decryption.
+    const input =
+      index % 3 === 2
+        ? await (async () => {
+            const plain = plaintextInput(options.seed, index);
+            const sealed = await contactSuite.seal({ recipientPublicKey, info: new TextEncoder().encode(HPKE_INFO) }, plain.bytes, aadForKid(kid));
+            return { kind: plain.kind, text: JSON.stringify({ v: 1, kid, enc: base64urlEncode(new Uint8Array(sealed.enc)), ct: base64urlEncode(new Uint8Array(sealed.ct)) }) };
+          })()
+        : envelopeInput(options.seed, index, ctx);
+    let value: unknown = input.text;
+    try {
+      value = JSON.parse(input.text);
+    } catch {
+      // open the text itself
+    }
+    try {
+      await openEnvelope(value, intake.keys);
+      failures.push({ index, kind: input.kind, problem: 'openEnvelope accepted garbage' });
+    } catch (error) {
+      if (error instanceof EnvelopeError) count(`open:${error.code}`);
+      else failures.push({ index, kind: input.kind, problem: `openEnvelope threw ${(error as Error).name}, not EnvelopeError` });
+    }
+    try {
+      const result = await storeEnvelope(intake.dir, input.text, intake.keys);
+      count(`store:${result.status}`);
+      if (result.status === 'stored' || result.status === 'duplicate') failures.push({ index, kind: input.kind, problem: `storeEnvelope said ${result.status}` });
+    } catch (error) {
+      failures.push({ index, kind: input.kind, problem: `storeEnvelope threw ${(error as Error).name}` });
+    }
+  }
+  const inbox = (await intakeDataFiles(intake.dir)).filter((f) => !f.startsWith('quarantine/'));
+  if (inbox.length > 0) failures.push({ index: -1, kind: 'inbox', problem: `written outside quarantine: ${inbox.slice(0, 5).join(', ')}` });
+  return { target: 'openEnvelope / storeEnvelope', seed: options.seed, cases: options.cases, failures, outcomes, seconds: (performance.now() - started) / 1000 };
+}
+
+export function describeSummary(s: RunSummary): string {
+  const outcomes = Object.entries(s.outcomes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}×${v}`).join(' ');
+  const lines = [`${s.target}: ${s.cases} cases, seed ${s.seed}, ${s.failures.length} failure(s), ${s.seconds.toFixed(1)} s; answers: ${outcomes}`];
+  for (const f of s.failures.slice(0, 20)) lines.push(`  FAIL case ${f.index} [${f.kind}]: ${f.problem}`);
+  if (s.failures.length > 20) lines.push(`  … and ${s.failures.length - 20} more`);
+  return lines.join('\n');
+}
