@@ -97,7 +97,7 @@ export function sendHttp(port: number, c: Pick<HttpCase, 'method' | 'path' | 'he
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
-        let body = Buffer.concat(chunks);
+        let body: Buffer = Buffer.concat(chunks);
         try {
           body = decode(body, String(res.headers['content-encoding'] ?? ''));
         } catch {
@@ -180,7 +180,7 @@ function sendTruncated(port: number, c: Pick<HttpCase, 'method' | 'path' | 'head
         const i = line.indexOf(':');
         if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
       }
-      let body = Buffer.from(text.slice(split + 4), 'latin1');
+      let body: Buffer = Buffer.from(text.slice(split + 4), 'latin1');
       if (/chunked/i.test(headers['transfer-encoding'] ?? '')) body = dechunk(body);
       finish({ answer: { status: Number(match[1]), headers, body, ms: performance.now() - started } });
     });
