@@ -21,6 +21,17 @@ export interface LocalSystemOptions {
   build: boolean;
   /** Child output: inherit for people, ignore for tests. */
   quiet: boolean;
+  /** Start the `intake serve` receiver too (default true); tests that start it themselves say false. */
+  startReceiver?: boolean;
+  /** A wrangler config other than ./wrangler.jsonc (passed as `wrangler dev -c`). */
+  wranglerConfig?: string;
+  /** More Worker variables for the env file, e.g. INTAKE_RETRY_BASE_SECONDS for tests. */
+  extraWorkerEnv?: Record<string, string>;
+  /**
+   * wrangler's output, at log level 'log' (so the Worker's own console
+   * lines are included), goes to this function instead of the terminal.
+   */
+  onWorkerOutput?: (text: string) => void;
 }
 
 export interface LocalSystem {
@@ -44,12 +55,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const workerEnvFile = join(options.intakeDir, `worker-${options.sitePort}.env`);
   await writeFile(
     workerEnvFile,
-    `INTAKE_PUSH_SECRET=${intake.pushSecret}\nINTAKE_PUSH_ROUTES=${JSON.stringify(routes)}\n`,
+    `INTAKE_PUSH_SECRET=${intake.pushSecret}\nINTAKE_PUSH_ROUTES=${JSON.stringify(routes)}\n` +
+      Object.entries(options.extraWorkerEnv ?? {}).map(([name, value]) => `${name}=${value}\n`).join(''),
     { mode: 0o600 },
   );
 
   const stdio: StdioOptions = options.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit';
-  const receiver = start(
+  const receiver = options.startReceiver === false ? null : start(
     'node',
     ['src/intake/cli.ts', 'serve', '--dir', options.intakeDir, '--port', String(options.intakePort)],
     { stdio, env: projectEnv({ INTAKE_PUSH_SECRET: intake.pushSecret }) },
@@ -58,20 +70,27 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     'wrangler',
     [
       'dev',
+      ...(options.wranglerConfig ? ['-c', options.wranglerConfig] : []),
       '--port', String(options.sitePort),
       '--ip', '127.0.0.1',
       '--persist-to', options.persistTo,
       '--env-file', workerEnvFile,
       '--show-interactive-dev-session=false',
-      '--log-level', options.quiet ? 'error' : 'warn',
+      '--log-level', options.onWorkerOutput ? 'log' : options.quiet ? 'error' : 'warn',
     ],
-    { stdio },
+    { stdio: options.onWorkerOutput ? ['ignore', 'pipe', 'pipe'] : stdio },
   );
-  const children = [receiver, worker];
+  if (options.onWorkerOutput) {
+    const forward = options.onWorkerOutput;
+    worker.stdout?.on('data', (chunk: Buffer) => forward(chunk.toString()));
+    worker.stderr?.on('data', (chunk: Buffer) => forward(chunk.toString()));
+  }
+  const children = receiver ? [receiver, worker] : [worker];
   const stop = () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
   };
   const url = `http://127.0.0.1:${options.sitePort}`;
-  await waitForUrl(`${url}/api/health`);
+  // Never leave the children running when the Worker does not come up.
+  await waitForUrl(`${url}/api/health`).catch((error: unknown) => (stop(), Promise.reject(error)));
   return { intake, url, stop, children };
 }

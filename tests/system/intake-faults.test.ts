@@ -1,0 +1,250 @@
+/**
+ * The intake's faults, end to end, with the real parts: the Worker under
+ * `wrangler dev` (miniflare's queue producer and push consumer, the rate
+ * limiter, the key set from dist/) and `intake serve` as a child process
+ * writing to a temp inbox. Nothing is mocked; each test has its own intake
+ * folder (a copy of the test intake's key), wrangler state and ports
+ * (free ones from 8830–8860), and stops every child process afterwards, pass or fail.
+ *
+ * Needs dist/ built with the test intake's key (npm test does that first).
+ * The Worker runs from a frozen bundle and dist/ snapshot (see
+ * system-harness.ts), so edits and rebuilds elsewhere cannot reload it
+ * mid-test.
+ * The Worker's retry base is 1 s here (INTAKE_RETRY_BASE_SECONDS), so a
+ * retried push comes back after 1, 2, 4 … seconds instead of 30, 60 ….
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { generateRecipientKeyPair } from '../../src/contact/envelope.ts';
+import type { StoredRequest } from '../../src/intake/inbox.ts';
+import { PUSH_MAX_SKEW_SECONDS } from '../../src/intake/push-signature.ts';
+import {
+  countAnswers,
+  dataFiles,
+  freePorts,
+  freezeWorker,
+  inboxIds,
+  makeIntakeCopy,
+  postEnvelope,
+  postPush,
+  queueSummary,
+  retriedCount,
+  sealedBody,
+  signPush,
+  sleep,
+  startReceiver,
+  startWorker,
+  stopAllChildren,
+  testRequest,
+  waitForInbox,
+  waitUntil,
+  within,
+  type FrozenWorker,
+  type IntakeCopy,
+} from './system-harness.ts';
+
+const FAST_RETRY = { INTAKE_RETRY_BASE_SECONDS: '1' };
+
+let intake: IntakeCopy | undefined;
+let frozen: FrozenWorker;
+const sitePorts: number[] = [];
+
+beforeAll(async () => {
+  frozen = await freezeWorker();
+});
+
+afterAll(async () => {
+  await stopAllChildren();
+  await frozen?.cleanup();
+});
+
+afterEach(async () => {
+  await stopAllChildren();
+  // Nothing may keep serving after the test: wrangler must have taken workerd down with it.
+  for (const port of sitePorts.splice(0)) {
+    const stillUp = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(2000) }).then(
+      () => true,
+      () => false,
+    );
+    expect(stillUp, `something still answers on port ${port} after the test`).toBe(false);
+  }
+  await intake?.cleanup();
+  intake = undefined;
+});
+
+async function readStored(dir: string, id: string): Promise<StoredRequest> {
+  return JSON.parse(await readFile(join(dir, 'inbox', `${id}.json`), 'utf8')) as StoredRequest;
+}
+
+describe('intake faults through the real Worker, queue and receiver', () => {
+  it('receiver down when a request comes: the push is retried and the request arrives exactly once after the receiver starts', async () => {
+    intake = await makeIntakeCopy();
+    const [sitePort, intakePort] = await freePorts(2);
+    sitePorts.push(sitePort!);
+    const worker = await startWorker(intake, frozen, { sitePort: sitePort!, intakePort: intakePort!, extraWorkerEnv: FAST_RETRY });
+    const request = testRequest(1);
+
+    expect(await postEnvelope(worker.url, await sealedBody(intake.key, request))).toBe(202);
+    // Nobody listens on the intake port: the consumer's push fails and it retries, more than once.
+    expect(await waitUntil(() => retriedCount(worker.output()) >= 2, 20_000), 'the consumer should retry the failed push').toBe(true);
+    expect(await inboxIds(intake.dir)).toEqual([]);
+
+    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, pushSecret: intake.pushSecret });
+    expect(await waitForInbox(intake.dir, 1, 30_000)).toEqual([request.id]);
+    expect((await readStored(intake.dir, request.id)).request).toEqual(request);
+
+    // The queue acks it on the 201 (wrangler's "QUEUE utvag-intake 1/1"): no further delivery.
+    expect(await waitUntil(() => queueSummary(worker.output()).acked >= 1, 10_000), 'the queue should ack the delivered message').toBe(true);
+    await sleep(1000);
+    expect(queueSummary(worker.output()).acked).toBe(1);
+    expect(receiver.answers()).toEqual(['201 stored']);
+    expect(await dataFiles(intake.dir)).toEqual([`inbox/${request.id}.json`, `inbox/${request.id}.txt`]);
+  });
+
+  for (const crashAt of ['1', 'commit'] as const) {
+    const stage = crashAt === '1' ? 'the readable .txt (first file)' : 'the .json commit file, after the .txt is in place';
+    it(`receiver killed mid-write at ${stage}: no 2xx, the push is retried, one complete entry after restart`, async () => {
+      intake = await makeIntakeCopy();
+      const [sitePort, intakePort] = await freePorts(2);
+      const ports = { sitePort: sitePort!, intakePort: intakePort! };
+      sitePorts.push(ports.sitePort);
+      const crashing = await startReceiver({ dir: intake.dir, port: ports.intakePort, pushSecret: intake.pushSecret, crashAfterTempWrite: crashAt });
+      const worker = await startWorker(intake, frozen, { ...ports, extraWorkerEnv: FAST_RETRY });
+      const request = testRequest(2);
+
+      expect(await postEnvelope(worker.url, await sealedBody(intake.key, request))).toBe(202);
+      // The receiver dies between the fsync'd temp write and its move into place, before answering.
+      expect(await within(crashing.exited, 30_000, 'still running after 30 s')).toBe('SIGKILL');
+      expect(crashing.answers()).toEqual([]);
+      expect(await waitUntil(() => retriedCount(worker.output()) >= 1, 15_000), 'the consumer should retry the push that got no answer').toBe(true);
+      // The partial write is in tmp/, never a committed entry in the inbox.
+      const afterCrash = await dataFiles(intake.dir);
+      expect(afterCrash.filter((file) => file.startsWith('tmp/'))).toHaveLength(1);
+      expect(await inboxIds(intake.dir)).toEqual([]);
+
+      const restarted = await startReceiver({ dir: intake.dir, port: ports.intakePort, pushSecret: intake.pushSecret });
+      expect(await waitForInbox(intake.dir, 1, 30_000)).toEqual([request.id]);
+      expect(await waitUntil(() => queueSummary(worker.output()).acked >= 1, 10_000), 'the queue should ack the delivered message').toBe(true);
+      await sleep(1000);
+      expect(queueSummary(worker.output()).acked).toBe(1);
+      expect(restarted.answers()).toEqual(['201 stored']);
+      // Exactly one entry, both files complete, nothing left in tmp/ or quarantine/.
+      expect(await dataFiles(intake.dir)).toEqual([`inbox/${request.id}.json`, `inbox/${request.id}.txt`]);
+      expect((await readStored(intake.dir, request.id)).request).toEqual(request);
+      const text = await readFile(join(intake.dir, 'inbox', `${request.id}.txt`), 'utf8');
+      expect(text).toContain(`Request id:      ${request.id}`);
+      expect(text).toContain(`  ${request.message}\n`);
+    });
+  }
+
+  it('the same envelope POSTed twice (two queue messages): both are delivered, one inbox entry', async () => {
+    intake = await makeIntakeCopy();
+    const [sitePort, intakePort] = await freePorts(2);
+    sitePorts.push(sitePort!);
+    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, pushSecret: intake.pushSecret });
+    const worker = await startWorker(intake, frozen, { sitePort: sitePort!, intakePort: intakePort!, extraWorkerEnv: FAST_RETRY });
+    const request = testRequest(3);
+    const body = await sealedBody(intake.key, request);
+
+    expect(await postEnvelope(worker.url, body)).toBe(202);
+    expect(await postEnvelope(worker.url, body)).toBe(202);
+    // Both messages reach the receiver: the second is recognised, not stored again.
+    expect(await waitUntil(() => receiver.answers().length >= 2, 30_000), 'both deliveries should reach the receiver').toBe(true);
+    expect(receiver.answers().sort()).toEqual(['200 duplicate', '201 stored']);
+    // Both acked (a duplicate is a success for the queue), so neither comes back.
+    expect(await waitUntil(() => queueSummary(worker.output()).acked >= 2, 10_000), 'the queue should ack both messages').toBe(true);
+    expect(queueSummary(worker.output())).toMatchObject({ acked: 2, handed: 2 });
+    expect(await inboxIds(intake.dir)).toEqual([request.id]);
+    expect(await dataFiles(intake.dir)).toEqual([`inbox/${request.id}.json`, `inbox/${request.id}.txt`]);
+  });
+
+  it('forged pushes straight at the receiver are refused and nothing reaches the inbox', async () => {
+    intake = await makeIntakeCopy();
+    const [intakePort] = await freePorts(1);
+    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, pushSecret: intake.pushSecret });
+    const body = await sealedBody(intake.key, testRequest(4));
+    const stranger = await generateRecipientKeyPair();
+    const unknownKidBody = await sealedBody(stranger, testRequest(5));
+    // Sealed to a key this intake does not hold, but labelled with the intake's kid.
+    const wrongKidBody = JSON.stringify({ ...(JSON.parse(unknownKidBody) as object), kid: intake.key.kid });
+    const otherSecret = 'not-the-push-secret-0123456789abcdef0123456789';
+    const stale = new Date(Date.now() - (PUSH_MAX_SKEW_SECONDS + 60) * 1000);
+    const future = new Date(Date.now() + (PUSH_MAX_SKEW_SECONDS + 60) * 1000);
+
+    const answers = {
+      'signed with another secret': await postPush(receiver.port, body, await signPush(otherSecret, body)),
+      unsigned: await postPush(receiver.port, body, {}),
+      'signature of another body': await postPush(receiver.port, body, await signPush(intake.pushSecret, unknownKidBody)),
+      'unknown kid, signed with another secret': await postPush(receiver.port, unknownKidBody, await signPush(otherSecret, unknownKidBody)),
+      'stale timestamp': await postPush(receiver.port, body, await signPush(intake.pushSecret, body, stale)),
+      'future timestamp': await postPush(receiver.port, body, await signPush(intake.pushSecret, body, future)),
+      'unknown kid, correctly signed': await postPush(receiver.port, unknownKidBody, await signPush(intake.pushSecret, unknownKidBody)),
+    };
+    expect(answers).toEqual({
+      'signed with another secret': 401,
+      unsigned: 401,
+      'signature of another body': 401,
+      'unknown kid, signed with another secret': 401,
+      'stale timestamp': 400,
+      'future timestamp': 400,
+      'unknown kid, correctly signed': 400,
+    });
+    // A correctly signed envelope under the intake's own kid that its key cannot open: kept in
+    // quarantine and answered 202 (documented in serve.ts: a retry could never open it).
+    expect(await postPush(receiver.port, wrongKidBody, await signPush(intake.pushSecret, wrongKidBody))).toBe(202);
+
+    expect(await inboxIds(intake.dir)).toEqual([]);
+    const files = await dataFiles(intake.dir);
+    // Only what passed the signature check is kept, and only in quarantine: one file per distinct body.
+    expect(files.filter((file) => !file.startsWith('quarantine/'))).toEqual([]);
+    expect(files).toHaveLength(2);
+    expect(receiver.answers().filter((answer) => answer.includes('quarantined'))).toEqual([
+      '400 quarantined_unknown_kid',
+      '202 quarantined_decrypt_failed',
+    ]);
+  });
+
+  it('1,000 distinct requests in a burst through the Worker: all 1,000 arrive, once each, within 120 s', async () => {
+    const count = 1000;
+    const concurrency = 20;
+    intake = await makeIntakeCopy();
+    const [sitePort, intakePort] = await freePorts(2);
+    sitePorts.push(sitePort!);
+    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, pushSecret: intake.pushSecret });
+    const worker = await startWorker(intake, frozen, { sitePort: sitePort!, intakePort: intakePort!, extraWorkerEnv: FAST_RETRY });
+    const requests = Array.from({ length: count }, (_, n) => testRequest(1000 + n));
+    const bodies = await Promise.all(requests.map((request) => sealedBody(intake!.key, request)));
+
+    const started = Date.now();
+    // Each from its own address (CF-Connecting-IP reaches the Worker under wrangler dev), so the
+    // per-address limit of 10 a minute applies to each sender, as it would for real visitors.
+    const statuses: number[] = new Array(count);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < count) {
+          const n = next++;
+          statuses[n] = await postEnvelope(worker.url, bodies[n]!, `198.18.${n >> 8}.${n & 255}`);
+        }
+      }),
+    );
+    expect(statuses.filter((status) => status !== 202)).toEqual([]);
+
+    const ids = await waitForInbox(intake.dir, count, 120_000 - (Date.now() - started));
+    const seconds = (Date.now() - started) / 1000;
+    // Counts only, to tell a slow queue from failing pushes when this fails.
+    const progress = `after ${seconds.toFixed(1)} s: queue ${JSON.stringify(queueSummary(worker.output()))}, receiver ${JSON.stringify(countAnswers(receiver.answers()))}`;
+    expect(ids, progress).toHaveLength(count);
+    expect(ids).toEqual(requests.map((request) => request.id).sort());
+    expect(seconds).toBeLessThan(120);
+    // Every entry is the request it is named after, and every one was stored exactly once.
+    for (const request of requests) expect((await readStored(intake.dir, request.id)).request.message).toBe(request.message);
+    expect(receiver.answers().filter((answer) => answer === '201 stored')).toHaveLength(count);
+    expect(await waitUntil(() => queueSummary(worker.output()).acked >= count, 10_000), progress).toBe(true);
+    const files = await dataFiles(intake.dir);
+    expect(files.filter((file) => file.startsWith('inbox/') && file.endsWith('.txt'))).toHaveLength(count);
+    expect(files).toHaveLength(2 * count);
+    console.log(`burst: ${count} requests through the Worker into the inbox ${progress}`);
+  });
+});

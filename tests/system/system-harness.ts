@@ -1,0 +1,425 @@
+/**
+ * The real parts for the system tests, started as child processes on
+ * 127.0.0.1 and always stopped again:
+ *
+ *  - an intake folder of its own per test, holding a COPY of the test
+ *    intake's private key (.dev-intake-test/keys/), so the Worker (which
+ *    accepts only kids in dist/intake-keys.json, built with that key) and
+ *    the receiver agree, and inboxes of different tests never mix;
+ *  - `intake serve` (src/intake/cli.ts) as its own process, with its
+ *    answers read from its log lines ("push: 201 stored");
+ *  - the Worker under `wrangler dev` via startLocalSystem, with its own
+ *    --persist-to folder and its own env file, running a FROZEN copy of the
+ *    Worker: bundled once per test file by wrangler itself (`wrangler deploy
+ *    --dry-run`) from functions/, serving a snapshot of dist/, with a
+ *    config generated from the real wrangler.jsonc. wrangler dev reloads the
+ *    Worker whenever its sources or dist/ change, and such a reload in the
+ *    middle of a test drops what the local queue holds; on a machine where
+ *    others edit and rebuild at the same time, only a frozen copy gives
+ *    results that mean something.
+ *
+ * Nothing here logs a request's contents, a receipt code or an address.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { base64urlEncode, publicKeyFromPrivateJwk, sealRequest, type RecipientPublicKey } from '../../src/contact/envelope.ts';
+import { createRequest, type ContactRequest } from '../../src/contact/request.ts';
+import { ensureDevIntake } from '../../src/dev/dev-keys.ts';
+import { startLocalSystem, type LocalSystem } from '../../src/dev/local-system.ts';
+import { projectEnv, run } from '../../src/dev/run.ts';
+import { testIntakeDir } from '../../src/dev/test-intake.ts';
+import { CRASH_AFTER_TEMP_WRITE_ENV, prepareIntakeDir } from '../../src/intake/inbox.ts';
+import { signPush } from '../../src/intake/push-signature.ts';
+
+// ------------------------------------------------------------ child processes
+
+/** Every child started here, so a test's cleanup can stop what is still running. */
+const running = new Set<ChildProcess>();
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+/** SIGTERM, then SIGKILL if it has not exited within `graceMs`; resolves once it has exited. */
+export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (hasExited(child)) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Stops every child this module (or startLocalSystem through it) started. Use in afterEach. */
+export async function stopAllChildren(): Promise<void> {
+  await Promise.all([...running].map((child) => stopChild(child)));
+  running.clear();
+}
+
+function track(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
+// ------------------------------------------------------------------- ports
+
+/** The system tests' port range; others on this machine may hold some of these. */
+export const PORT_RANGE = { first: 8830, last: 8860 } as const;
+const handedOut = new Set<number>();
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+/**
+ * `count` ports from PORT_RANGE that nothing listens on now and that this
+ * file has not used before (so a port just given up is never reused).
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const ports: number[] = [];
+  for (let port = PORT_RANGE.first; port <= PORT_RANGE.last && ports.length < count; port++) {
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    if (await isFree(port)) ports.push(port);
+  }
+  if (ports.length < count) throw new Error(`fewer than ${count} free ports left in ${PORT_RANGE.first}–${PORT_RANGE.last}`);
+  return ports;
+}
+
+// ------------------------------------------------------------------ intake
+
+/** The test intake's public key (kid and raw point), from its private key file. */
+async function keyOfFolder(dir: string): Promise<{ key: RecipientPublicKey; file: string }> {
+  const keysDir = join(dir, 'keys');
+  const names = (await readdir(keysDir)).filter((name) => name.endsWith('.private.jwk.json'));
+  if (names.length !== 1) throw new Error(`expected one private key in ${keysDir}, found ${names.length}`);
+  const file = join(keysDir, names[0]!);
+  const jwk = JSON.parse(await readFile(file, 'utf8')) as Parameters<typeof publicKeyFromPrivateJwk>[0] & { kid: string };
+  return { key: { kid: jwk.kid, publicKey: base64urlEncode(publicKeyFromPrivateJwk(jwk)) }, file };
+}
+
+export interface IntakeCopy {
+  /** Temp root for this test: the intake folder and wrangler's state live under it. */
+  root: string;
+  /** The intake folder given to `intake serve --dir`. */
+  dir: string;
+  /** The test intake's public key, as published in dist/intake-keys.json. */
+  key: RecipientPublicKey;
+  /** The push secret shared by this test's Worker and receiver. */
+  pushSecret: string;
+  cleanup: () => Promise<void>;
+}
+
+/** A fresh intake folder with a copy of the test intake's private key and a push secret of its own. */
+export async function makeIntakeCopy(): Promise<IntakeCopy> {
+  await ensureDevIntake(testIntakeDir);
+  const { key, file } = await keyOfFolder(testIntakeDir);
+  const root = await mkdtemp(join(tmpdir(), 'utvag-system-'));
+  const dir = join(root, 'intake');
+  await prepareIntakeDir(dir);
+  await mkdir(join(dir, 'keys'), { recursive: true, mode: 0o700 });
+  const copy = join(dir, 'keys', `${key.kid}.private.jwk.json`);
+  await copyFile(file, copy);
+  await chmod(copy, 0o600);
+  // Same key; recipients.json and a push secret of this folder's own.
+  const { pushSecret } = await ensureDevIntake(dir);
+  return { root, dir, key, pushSecret, cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+// ------------------------------------------------------------ frozen Worker
+
+/** JSONC as wrangler reads it: comments and trailing commas removed (strings left alone). */
+export function parseJsonc(text: string): unknown {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (char === '"') {
+      let end = i + 1;
+      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      out += text.slice(i, end + 1);
+      i = end;
+    } else if (char === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (char === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 1;
+    } else {
+      out += char;
+    }
+  }
+  return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
+}
+
+export interface FrozenWorker {
+  /** The generated wrangler config for `wrangler dev -c`. */
+  configPath: string;
+  cleanup: () => Promise<void>;
+}
+
+async function publishedKids(distDir: string): Promise<string[]> {
+  try {
+    const keySet = JSON.parse(await readFile(join(distDir, 'intake-keys.json'), 'utf8')) as { keys?: { kid: string }[] };
+    return (keySet.keys ?? []).map((entry) => entry.kid);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Snapshots dist/ (waiting out a rebuild by someone else, bounded) and
+ * bundles the Worker once with wrangler, into a temp folder; returns a
+ * config that runs exactly that, unbundled, with the real wrangler.jsonc's
+ * bindings, queue and rate-limit settings. The snapshot must publish the
+ * test intake's kid (npm test builds dist/ with it).
+ */
+export async function freezeWorker(): Promise<FrozenWorker> {
+  await ensureDevIntake(testIntakeDir);
+  const { key } = await keyOfFolder(testIntakeDir);
+  const root = await mkdtemp(join(tmpdir(), 'utvag-system-worker-'));
+  const cleanup = () => rm(root, { recursive: true, force: true });
+  try {
+    const dist = join(root, 'dist');
+    for (let attempt = 1; ; attempt++) {
+      await rm(dist, { recursive: true, force: true });
+      if ((await publishedKids('dist')).includes(key.kid)) {
+        await cp('dist', dist, { recursive: true }).catch(() => undefined);
+        const complete = (await publishedKids(dist)).includes(key.kid) && (await readdir(dist).catch((): string[] => [])).includes('404.html');
+        if (complete) break;
+      }
+      if (attempt === 10) {
+        throw new Error(
+          `dist/ does not publish the test intake's kid ${key.kid} (or is being rebuilt): build the site with ` +
+            `UTVAG_RECIPIENTS=${testIntakeDir}/recipients.json first (npm test does).`,
+        );
+      }
+      await sleep(3000);
+    }
+
+    const base = parseJsonc(await readFile('wrangler.jsonc', 'utf8')) as Record<string, unknown> & { assets?: Record<string, unknown> };
+    const { $schema: _schema, ...config } = base;
+    const withSnapshot = { ...config, main: resolve(String(config['main'])), assets: { ...base.assets, directory: dist } };
+    const bundleConfig = join(root, 'wrangler.bundle.json');
+    await writeFile(bundleConfig, JSON.stringify(withSnapshot, null, 2));
+    const bundleDir = join(root, 'bundle');
+    const code = await run('wrangler', ['deploy', '--dry-run', '--outdir', bundleDir, '-c', bundleConfig], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    if (code !== 0) throw new Error(`wrangler could not bundle the Worker (exit ${code})`);
+    const entry = (await readdir(bundleDir)).find((name) => name.endsWith('.js'));
+    if (!entry) throw new Error('wrangler wrote no bundle');
+
+    const configPath = join(root, 'wrangler.json');
+    await writeFile(configPath, JSON.stringify({ ...withSnapshot, main: join(bundleDir, entry), no_bundle: true }, null, 2));
+    return { configPath, cleanup };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+/** Everything in the intake's data folders (not keys/), as "folder/name", sorted. */
+export async function dataFiles(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const folder of ['inbox', 'done', 'quarantine', 'tmp']) {
+    for (const name of await readdir(join(dir, folder))) files.push(`${folder}/${name}`);
+  }
+  return files.sort();
+}
+
+/** Request ids with a committed entry (<id>.json) in the inbox. */
+export async function inboxIds(dir: string): Promise<string[]> {
+  return (await readdir(join(dir, 'inbox'))).filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length)).sort();
+}
+
+/**
+ * Polls the inbox until it holds at least `count` committed entries or
+ * `timeoutMs` passes; returns the ids found either way (the test asserts).
+ */
+export async function waitForInbox(dir: string, count: number, timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ids = await inboxIds(dir);
+    if (ids.length >= count || Date.now() >= deadline) return ids;
+    await sleep(250);
+  }
+}
+
+/** Polls `condition` every 100 ms until it is true or `timeoutMs` passes; returns its last value. */
+export async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() >= deadline) return false;
+    await sleep(100);
+  }
+  return true;
+}
+
+/** `promise`'s value, or `fallback` if it has not settled within `timeoutMs`. */
+export async function within<T, F>(promise: Promise<T>, timeoutMs: number, fallback: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), timeoutMs)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// --------------------------------------------------------------- envelopes
+
+/** A valid request with made-up contents (no real person), numbered so each one differs. */
+export function testRequest(n = 0): ContactRequest {
+  return createRequest({
+    locale: 'sv',
+    role: 'self',
+    municipality: 'stockholm',
+    needs: ['leave-crime'],
+    contact: { method: 'i-call', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
+    language: '',
+    interpreter: false,
+    message: `Systemtest ${n}`,
+  });
+}
+
+/** The envelope JSON text, sealed in Node exactly as the browser seals it. */
+export async function sealedBody(key: RecipientPublicKey, request: ContactRequest): Promise<string> {
+  return JSON.stringify(await sealRequest(request, key));
+}
+
+/** POSTs an envelope to the Worker's /api/contact as the browser does; `address` becomes CF-Connecting-IP. */
+export async function postEnvelope(siteUrl: string, body: string, address = '192.0.2.1'): Promise<number> {
+  const response = await fetch(`${siteUrl}/api/contact`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'cf-connecting-ip': address },
+    body,
+  });
+  await response.body?.cancel();
+  return response.status;
+}
+
+/** POSTs straight at a receiver, as the Worker's consumer would (or a forger). */
+export async function postPush(receiverPort: number, body: string, headers: Record<string, string>): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${receiverPort}/push`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  await response.body?.cancel();
+  return response.status;
+}
+
+export { signPush };
+
+// ---------------------------------------------------------------- receiver
+
+export interface Receiver {
+  child: ChildProcess;
+  port: number;
+  /** The receiver's answers so far, from its log lines: "201 stored", "200 duplicate", … */
+  answers: () => string[];
+  /** Resolves with the signal (e.g. 'SIGKILL') or exit code when the process ends. */
+  exited: Promise<string | number | null>;
+}
+
+/**
+ * Starts the real `intake serve` on 127.0.0.1:`port` and waits until it
+ * listens. `crashAfterTempWrite` sets the inbox's test hook, so the process
+ * SIGKILLs itself between a temp write and its move into place.
+ */
+export async function startReceiver(options: { dir: string; port: number; pushSecret: string; crashAfterTempWrite?: '1' | 'commit' }): Promise<Receiver> {
+  const env: Record<string, string> = { INTAKE_PUSH_SECRET: options.pushSecret };
+  if (options.crashAfterTempWrite) env[CRASH_AFTER_TEMP_WRITE_ENV] = options.crashAfterTempWrite;
+  const child = spawn('node', ['src/intake/cli.ts', 'serve', '--dir', options.dir, '--port', String(options.port)], {
+    env: projectEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  track(child);
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<string | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  const listening = await Promise.race([
+    waitUntil(() => output.includes(`127.0.0.1:${options.port}/push`), 20_000),
+    exited.then(() => false),
+  ]);
+  if (!listening) {
+    await stopChild(child);
+    // The receiver's own output says only what failed (no request data exists yet).
+    throw new Error(`intake serve did not start on port ${options.port}: ${output.trim()}`);
+  }
+  const answers = () => [...output.matchAll(/^push: (\d{3} \w+)$/gm)].map((match) => match[1]!);
+  return { child, port: options.port, answers, exited };
+}
+
+// ------------------------------------------------------------------ Worker
+
+export interface WorkerSystem extends LocalSystem {
+  /** wrangler's and the Worker's output so far (log level 'log'). */
+  output: () => string;
+}
+
+/**
+ * The real Worker under `wrangler dev` (queue producer and push consumer,
+ * rate limiter, assets), frozen by freezeWorker, routing every kid of `intake` to
+ * 127.0.0.1:`intakePort`. The receiver is NOT started: tests start it
+ * with startReceiver when they want it.
+ */
+export async function startWorker(
+  intake: IntakeCopy,
+  frozen: FrozenWorker,
+  options: { sitePort: number; intakePort: number; extraWorkerEnv?: Record<string, string> },
+): Promise<WorkerSystem> {
+  let output = '';
+  const system = await startLocalSystem({
+    intakeDir: intake.dir,
+    sitePort: options.sitePort,
+    intakePort: options.intakePort,
+    persistTo: join(intake.root, 'wrangler-state'),
+    build: false,
+    quiet: true,
+    startReceiver: false,
+    wranglerConfig: frozen.configPath,
+    ...(options.extraWorkerEnv ? { extraWorkerEnv: options.extraWorkerEnv } : {}),
+    onWorkerOutput: (text) => (output += text),
+  });
+  for (const child of system.children) track(child);
+  return { ...system, output: () => output };
+}
+
+/**
+ * What the queue did so far, from wrangler's count-only lines
+ * ("QUEUE utvag-intake 7/10"): batches run, messages acked, messages handed over.
+ */
+export function queueSummary(workerOutput: string): { batches: number; acked: number; handed: number; retried: number } {
+  const batches = [...workerOutput.matchAll(/QUEUE utvag-intake (\d+)\/(\d+)/g)];
+  return {
+    batches: batches.length,
+    acked: batches.reduce((sum, match) => sum + Number(match[1]), 0),
+    handed: batches.reduce((sum, match) => sum + Number(match[2]), 0),
+    retried: retriedCount(workerOutput),
+  };
+}
+
+/** The receiver's answers counted by kind, e.g. {"201 stored": 998, "500 storage_failed": 2}. */
+export function countAnswers(answers: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const answer of answers) counts[answer] = (counts[answer] ?? 0) + 1;
+  return counts;
+}
+
+/** How many messages the Worker's consumer has sent back for retry, from its count-only log lines. */
+export function retriedCount(workerOutput: string): number {
+  return [...workerOutput.matchAll(/intake push: \d+ delivered, (\d+) to retry/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+}
