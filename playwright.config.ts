@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { chromiumExecutablePath, chromiumFlags } from './src/dev/chromium.ts';
 
 /**
  * Browser tests run real Chromium against the built site served by the real
@@ -10,8 +10,7 @@ import { defineConfig } from '@playwright/test';
 export const testPort = Number(process.env.UTVAG_TEST_PORT ?? 8799);
 export const baseURL = `http://127.0.0.1:${testPort}`;
 
-const executablePath =
-  process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+const executablePath = chromiumExecutablePath();
 
 export default defineConfig({
   testDir: 'tests/browser',
@@ -28,15 +27,9 @@ export default defineConfig({
     serviceWorkers: 'block',
     launchOptions: {
       ...(executablePath ? { executablePath } : {}),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      // Chromium's own background requests (not the page's) go to a closed
+      // local port: nothing leaves this machine. Loopback bypasses proxies.
+      args: [...chromiumFlags, '--proxy-server=http://127.0.0.1:9'],
     },
   },
   webServer: {

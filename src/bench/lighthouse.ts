@@ -11,7 +11,7 @@
  * the machine and is counted. The LHR's network-requests list is checked
  * to contain 127.0.0.1 URLs only.
  */
-import { existsSync } from 'node:fs';
+import { chromiumExecutablePath, chromiumFlags } from '../dev/chromium.ts';
 import { createServer, type Socket } from 'node:net';
 import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
@@ -40,16 +40,8 @@ export interface LighthouseResult {
   blockedExternalHosts: Record<string, number>;
 }
 
-/** Chromium flags of playwright.config.ts, plus headless and the proxy sink. */
-export const testChromiumFlags = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+/** The same Chromium flags as the browser tests (src/dev/chromium.ts). */
+export const testChromiumFlags = chromiumFlags;
 
 /** Less background traffic from Chromium itself (what is left is caught by the proxy sink). */
 const quietChromiumFlags = [
@@ -60,7 +52,7 @@ const quietChromiumFlags = [
 ];
 
 export function chromiumPath(): string {
-  const path = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+  const path = chromiumExecutablePath();
   if (!path) throw new Error('No Chromium: set CHROMIUM_PATH or install Debian\'s chromium');
   return path;
 }
