@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { test as base, expect, type APIRequestContext, type Request } from '@playwright/test';
 import { localeInfo, isLocale, defaultLocale } from '../../src/i18n/locales.ts';
 
@@ -9,6 +10,14 @@ import { localeInfo, isLocale, defaultLocale } from '../../src/i18n/locales.ts';
  */
 export const test = base.extend<{ allowedExternalHosts: string[]; privacyGuard: Request[] }>({
   allowedExternalHosts: [[], { option: true }],
+  // Each test is its own visitor: wrangler dev passes CF-Connecting-IP on,
+  // so the Worker's rate limiter (10 requests a minute per address) counts
+  // each test apart, as it would count different people. The addresses are
+  // from the IPv6 documentation range.
+  extraHTTPHeaders: async ({}, use, testInfo) => {
+    const id = createHash('sha256').update(testInfo.testId).digest('hex');
+    await use({ 'CF-Connecting-IP': `2001:db8::${id.slice(0, 4)}:${id.slice(4, 8)}:${id.slice(8, 12)}` });
+  },
   privacyGuard: [
     async ({ context, baseURL, allowedExternalHosts }, use) => {
       const ownHost = new URL(baseURL!).host;
