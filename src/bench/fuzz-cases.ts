@@ -22,6 +22,7 @@
  * form does, every field has a default) is given one more defect. So the
  * property "nothing reaches the queue" is exact.
  */
+import { sampleAnswers } from '../dev/sample-request.ts';
 import { envelopeSchema, base64urlEncode, base64urlLength, ENC_SIZE, CT_SIZE, KID_SIZE } from '../contact/envelope.ts';
 import { readContactForm } from '../contact/form-fields.ts';
 import { contactRequestSchema } from '../contact/request.ts';
@@ -569,14 +570,7 @@ export function plaintextInput(seed: number, index: number): { kind: string; byt
     id: '0b9d6c1e-3f7a-4c1b-9e2d-5a6b7c8d9e0f',
     receipt: 'ABCD-EFGH',
     created: '2026-03-01',
-    locale: 'sv',
-    role: 'self',
-    municipality: 'stockholm',
-    needs: ['leave-crime'],
-    contact: { method: 'i-call', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-    language: '',
-    interpreter: false,
-    message: 'hej',
+    ...sampleAnswers('hej'),
   };
   switch (rng.int(8)) {
     case 0: return { kind: 'plain:random', bytes: rng.bytes(PADDED) };

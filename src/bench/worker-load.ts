@@ -12,6 +12,7 @@
  * wrangler dev passes it through is measured, not assumed: the share of
  * 429 answers is reported.
  */
+import { sampleAnswers } from '../dev/sample-request.ts';
 import autocannon from 'autocannon';
 import { sealRequest } from '../contact/envelope.ts';
 import { createRequest } from '../contact/request.ts';
@@ -114,16 +115,7 @@ export async function benchWorker(options: { connections?: number; seconds?: num
   try {
     const key = worker.publicKeys[0]!;
     const envelope = await sealRequest(
-      createRequest({
-        locale: 'sv',
-        role: 'self',
-        municipality: 'stockholm',
-        needs: ['leave-crime'],
-        contact: { method: 'i-call', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-        language: '',
-        interpreter: false,
-        message: 'bench',
-      }),
+      createRequest(sampleAnswers('bench')),
       key,
     );
     const invalid = { ...envelope, kid: `${envelope.kid.slice(0, -1)}${envelope.kid.endsWith('A') ? 'B' : 'A'}` };

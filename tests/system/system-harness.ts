@@ -20,6 +20,7 @@
  *
  * Nothing here logs a request's contents, a receipt code or an address.
  */
+import { sampleAnswers } from '../../src/dev/sample-request.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -281,16 +282,7 @@ export function sleep(ms: number): Promise<void> {
 
 /** A valid request with made-up contents (no real person), numbered so each one differs. */
 export function testRequest(n = 0): ContactRequest {
-  return createRequest({
-    locale: 'sv',
-    role: 'self',
-    municipality: 'stockholm',
-    needs: ['leave-crime'],
-    contact: { method: 'i-call', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-    language: '',
-    interpreter: false,
-    message: `Systemtest ${n}`,
-  });
+  return createRequest(sampleAnswers(`Systemtest ${n}`));
 }
 
 /** The envelope JSON text, sealed in Node exactly as the browser seals it. */
