@@ -4,7 +4,7 @@
  * Chromium against the Worker under wrangler dev). Stops at the first
  * failing step; the last line counts every test of every runner.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectEnv, run } from './run.ts';
 import { buildSite } from './build-site.ts';
@@ -24,12 +24,14 @@ const counted: { file: string; kind: 'vitest' | 'playwright' }[] = [];
 
 function vitest(project: string, ...extra: string[]): Promise<number> {
   const file = join(reportDir, `vitest-${project}.json`);
+  rmSync(file, { force: true });
   counted.push({ file, kind: 'vitest' });
   return run('vitest', ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`, ...extra]);
 }
 
 function playwright(): Promise<number> {
   const file = join(reportDir, 'playwright.json');
+  rmSync(file, { force: true });
   counted.push({ file, kind: 'playwright' });
   return run('playwright', ['test', '--reporter=list,json'], { env: projectEnv({ PLAYWRIGHT_JSON_OUTPUT_NAME: file }) });
 }
