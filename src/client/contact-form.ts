@@ -131,7 +131,9 @@ function enhance(form: HTMLFormElement): void {
     form.reset();
     form.hidden = true;
     receipt.hidden = false;
-    receipt.focus();
+    // Start of the receipt in view (its code first), and focus there for screen readers.
+    receipt.focus({ preventScroll: true });
+    receipt.scrollIntoView({ block: 'start' });
   }
 
   form.addEventListener('submit', async (event) => {
