@@ -3,6 +3,8 @@
  * See `help` below; everything runs inside the municipality, and the
  * private key never leaves the intake folder.
  */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { keyRing } from '../contact/envelope.ts';
 import { describeTimeLeft, listInbox, markDone, prepareIntakeDir, showRequest } from './inbox.ts';
@@ -32,8 +34,14 @@ Commands
   help                       This text.
 
 Options
-  --dir <folder>             The intake folder (default: $UTVAG_INTAKE_DIR, else ./intake-data).
+  --dir <folder>             The intake folder (default: $UTVAG_INTAKE_DIR, else ~/.utvag-intake:
+                             outside any repository, so a private key is never committed).
 `;
+
+/** In the user's home, never the working folder: a key must not end up in a repository. */
+export function defaultIntakeDir(): string {
+  return join(homedir(), '.utvag-intake');
+}
 
 type Output = { out: (line: string) => void; err: (line: string) => void };
 
@@ -51,7 +59,7 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
     },
   });
   const [command, argument] = positionals;
-  const dir = values.dir ?? process.env['UTVAG_INTAKE_DIR'] ?? 'intake-data';
+  const dir = values.dir ?? process.env['UTVAG_INTAKE_DIR'] ?? defaultIntakeDir();
   const needArgument = (what: string): string => {
     if (!argument) throw new UsageError(`${command} needs ${what}`);
     return argument;
