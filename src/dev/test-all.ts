@@ -66,6 +66,12 @@ const steps: Step[] = [
     action: async () => buildSite({ UTVAG_RECIPIENTS: (await ensureDevIntake(testIntakeDir)).recipientsFile }),
   },
   { name: 'type check (astro check, tsc for the Worker)', action: () => run('npm', ['run', '--silent', 'typecheck']) },
+  {
+    // Prints LIX per Swedish page and sentence length per page and locale,
+    // then the translation status table; fails on a limit or a missing page.
+    name: 'content checks (plain language, translations)',
+    action: async () => (await run('node', ['src/guidance/check-content.ts'])) || run('node', ['src/guidance/translation-status.ts']),
+  },
   { name: 'unit and intake tests (Node)', action: () => vitest('unit') },
   { name: 'Worker tests (workerd)', action: () => vitest('worker') },
   { name: 'system tests (Worker under wrangler dev, queue, intake)', action: () => vitest('system') },
