@@ -6,8 +6,8 @@
  * - Municipality ids are fixed (MUNICIPALITY_IDS). They are also the contact
  *   request's `municipality` and the key set's `recipient`; `stockholm` is
  *   also the regional default intake (DEFAULT_INTAKE_ID).
- * - Text shown to readers is per locale: Swedish and English are required,
- *   the other locales of src/i18n/locales.ts are added by translators.
+ * - Text shown to readers is per locale: every locale of src/i18n/locales.ts
+ *   is required, so a missing translation fails the build and the tests.
  * - A phone number must be one of VERIFIED_PHONE_NUMBERS (numbers checked in
  *   shared/facts.md). A unit without a verified number says how to reach it
  *   through the municipality's social services or the 24/7 line instead.
@@ -17,7 +17,7 @@
  * Plain `zod`, so Node scripts and the intake can use it as well as Astro.
  */
 import { z } from 'zod';
-import { localeCodes } from '../i18n/locales.ts';
+import { localeCodes, type Locale } from '../i18n/locales.ts';
 import directoryJson from '../../content/help-directory/units.json' with { type: 'json' };
 
 export const MUNICIPALITY_IDS = ['stockholm', 'jarfalla', 'upplands-bro', 'botkyrka', 'huddinge'] as const;
@@ -34,18 +34,11 @@ export const VERIFIED_PHONE_NUMBERS: Readonly<Record<string, string>> = {
   '1177': '1177',
 };
 
-const REQUIRED_LOCALES = ['sv', 'en'] as const;
-
-/** Text per locale: sv and en required, the site's other locales optional. */
+/** Text per locale: every locale of the site, each a non-empty string. */
 export const localizedTextSchema = z.strictObject(
-  Object.fromEntries(
-    localeCodes.map((code) => [
-      code,
-      (REQUIRED_LOCALES as readonly string[]).includes(code) ? z.string().min(1) : z.string().min(1).optional(),
-    ]),
-  ) as Record<'sv' | 'en', z.ZodString> & Record<string, z.ZodString | z.ZodOptional<z.ZodString>>,
+  Object.fromEntries(localeCodes.map((code) => [code, z.string().min(1)])) as Record<Locale, z.ZodString>,
 );
-export type LocalizedText = { sv: string; en: string } & Partial<Record<string, string>>;
+export type LocalizedText = Record<Locale, string>;
 
 const idSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'lowercase letters, digits and dashes' });
 const isoDate = z.iso.date();
@@ -178,7 +171,10 @@ export function unitsFor(municipality: MunicipalityId): HelpUnit[] {
   );
 }
 
-/** Text in the wanted locale, or in English, then Swedish. */
-export function localized(text: LocalizedText, locale: string): string {
+/**
+ * Text in the wanted locale, or in English, then Swedish. Directory texts
+ * have every locale; the fallback serves texts that are partial.
+ */
+export function localized(text: Partial<Record<string, string>> & { sv: string }, locale: string): string {
   return text[locale] ?? text.en ?? text.sv;
 }

@@ -10,9 +10,19 @@ import {
   parseHelpDirectory,
   unitsFor,
 } from '../../src/help-directory/schema.ts';
+import { localeCodes } from '../../src/i18n/locales.ts';
 
 const raw = JSON.parse(readFileSync(new URL('../../content/help-directory/units.json', import.meta.url), 'utf8'));
 const clone = () => structuredClone(raw);
+
+/** Every per-locale text object in the data (any object with sv and en), with its path. */
+function localizedTexts(value: unknown, path = ''): { path: string; text: Record<string, unknown> }[] {
+  if (Array.isArray(value)) return value.flatMap((item, index) => localizedTexts(item, `${path}[${index}]`));
+  if (value === null || typeof value !== 'object') return [];
+  const record = value as Record<string, unknown>;
+  if ('sv' in record && 'en' in record) return [{ path, text: record }];
+  return Object.entries(record).flatMap(([key, item]) => localizedTexts(item, `${path}.${key}`));
+}
 
 describe('help directory data', () => {
   it('parses', () => {
@@ -57,6 +67,38 @@ describe('help directory data', () => {
     }
   });
 
+  it('gives every unit its texts in every locale of the site', () => {
+    const texts = localizedTexts(raw.units, 'units');
+    expect(texts.length).toBeGreaterThanOrEqual(raw.units.length * 2);
+    for (const { path, text } of texts) {
+      expect(Object.keys(text), path).toEqual([...localeCodes]);
+      for (const code of localeCodes) {
+        expect(typeof text[code], `${path}.${code}`).toBe('string');
+        expect((text[code] as string).trim().length, `${path}.${code}`).toBeGreaterThan(0);
+      }
+    }
+    for (const unit of loadHelpDirectory().units) {
+      for (const code of localeCodes) {
+        expect(unit.whatItDoes[code], `${unit.id} whatItDoes ${code}`).toBeTruthy();
+        expect(unit.forWhom[code], `${unit.id} forWhom ${code}`).toBeTruthy();
+      }
+    }
+  });
+
+  it('isolates phone numbers left-to-right in Arabic and Persian texts', () => {
+    for (const { path, text } of localizedTexts(raw.units, 'units')) {
+      for (const code of ['ar', 'fa']) {
+        const value = text[code] as string;
+        for (const match of value.matchAll(/\d[\d -]*\d/g)) {
+          if (!/[ -]/.test(match[0])) continue;
+          const before = value[(match.index ?? 0) - 1];
+          const after = value[(match.index ?? 0) + match[0].length];
+          expect(`${before}${match[0]}${after}`, `${path}.${code}`).toBe(`\u2066${match[0]}\u2069`);
+        }
+      }
+    }
+  });
+
   it('falls back to English, then Swedish, for a missing locale', () => {
     expect(localized({ sv: 'Hej', en: 'Hello' }, 'so')).toBe('Hello');
     expect(localized({ sv: 'Hej', en: 'Hello', so: 'Salaan' }, 'so')).toBe('Salaan');
@@ -70,13 +112,25 @@ describe('help directory schema', () => {
     expect(() => parseHelpDirectory(data)).toThrow(/verified/);
   });
 
-  it('requires Swedish and English text, allows other locales to be missing', () => {
-    const missingEn = clone();
-    delete missingEn.units[0].whatItDoes.en;
-    expect(() => parseHelpDirectory(missingEn)).toThrow();
-    const withArabic = clone();
-    withArabic.units[0].forWhom.ar = 'نص';
-    expect(() => parseHelpDirectory(withArabic)).not.toThrow();
+  it('requires the text in every locale, refuses a unit missing one', () => {
+    for (const code of localeCodes) {
+      const missing = clone();
+      delete missing.units[0].whatItDoes[code];
+      expect(() => parseHelpDirectory(missing), code).toThrow();
+    }
+    const missingNote = clone();
+    const unit = missingNote.units.find((u: { reach: { how: string } }) => u.reach.how === 'via-social-services');
+    delete unit.reach.note.ti;
+    expect(() => parseHelpDirectory(missingNote)).toThrow();
+    const missingHours = clone();
+    delete missingHours.units[0].reach.hours.fa;
+    expect(() => parseHelpDirectory(missingHours)).toThrow();
+  });
+
+  it('refuses an empty text', () => {
+    const data = clone();
+    data.units[0].forWhom.ar = '';
+    expect(() => parseHelpDirectory(data)).toThrow();
   });
 
   it('refuses unknown locales and extra keys', () => {
