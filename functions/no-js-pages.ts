@@ -7,6 +7,17 @@
 import type { Env } from './env.ts';
 import { fieldNames, type FieldName } from '../src/contact/form-fields.ts';
 import type { Locale } from '../src/i18n/locales.ts';
+import { receiptNextStep, spokenReceiptCode } from '../src/contact/receipt-display.ts';
+
+const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => htmlEscapes[c]!);
+}
+
+/** The id of the control a field's error links to. */
+function fieldAnchor(field: FieldName): string {
+  return field === 'method' ? 'method-i-call' : field;
+}
 
 async function staticPage(env: Env, path: string): Promise<Response> {
   return env.ASSETS.fetch(new Request(`https://assets.local${path}`));
@@ -16,10 +27,17 @@ function htmlResponse(body: ReadableStream | null, status: number): Response {
   return new Response(body, { status, headers: { 'content-type': 'text/html; charset=utf-8' } });
 }
 
-export async function receiptPage(env: Env, locale: Locale, receipt: string): Promise<Response> {
+export async function receiptPage(env: Env, locale: Locale, receipt: string, method: string): Promise<Response> {
   const page = await staticPage(env, `/${locale}/kontakt/skickat/`);
+  const next = receiptNextStep(method);
   const rewritten = new HTMLRewriter()
     .on('[data-receipt-code]', { element: (el) => void el.setInnerContent(receipt) })
+    .on('[data-receipt-code-spoken]', { element: (el) => void el.setInnerContent(spokenReceiptCode(receipt)) })
+    .on('[data-receipt-next]', {
+      element: (el) => {
+        if (el.getAttribute('data-receipt-next') !== next) el.remove();
+      },
+    })
     .transform(page);
   return htmlResponse(rewritten.body, 200);
 }
@@ -45,6 +63,14 @@ export async function formPageWithAnswers(
   const rewriter = new HTMLRewriter()
     .on('[data-form-error]', { element: (el) => void el.removeAttribute('hidden') })
     .on('[data-form-error-text]', { element: (el) => void el.setInnerContent(problem.message) })
+    .on('[data-form-error-fields]', {
+      // A link to each field at fault, so a phone user gets there in one tap.
+      element: (el) => {
+        for (const [field, text] of Object.entries(problem.fields)) {
+          el.append(`<li><a href="#${fieldAnchor(field as FieldName)}">${escapeHtml(text)}</a></li>`, { html: true });
+        }
+      },
+    })
     .on('[data-error-for]', {
       element: (el) => {
         const field = el.getAttribute('data-error-for') as FieldName;

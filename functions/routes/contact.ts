@@ -75,8 +75,8 @@ function formProblem(locale: Locale, issuePaths: string[], method: string, phone
   for (const path of issuePaths) {
     const field = fieldForIssuePath(path);
     if (field === 'phone') fields.phone = phone ? t('form.error.phone') : t('form.error.phoneNeeded');
-    else if (field === 'message') fields.message = t('form.error.tooLong');
-    else if (field !== 'form') fields[field] = t('form.error.invalid');
+    else if (field === 'message') fields.message = t('form.error.text');
+    else if (field !== 'form') fields[field] = t('form.error.text');
   }
   if (method !== 'i-call' && !phone) fields.phone = t('form.error.phoneNeeded');
   return { message: t('form.error.invalid'), fields };
@@ -124,7 +124,7 @@ async function handleForm(c: C): Promise<Response> {
   if (!(await enqueue(c.env, envelope))) {
     return again({ message: t('form.error.unavailable'), fields: {} }, 'queue_unavailable');
   }
-  return receiptPage(c.env, locale, request.receipt);
+  return receiptPage(c.env, locale, request.receipt, request.contact.method);
 }
 
 export const contact = new Hono<{ Bindings: Env }>()

@@ -9,6 +9,7 @@ import { readContactForm, fieldForIssuePath, type FieldName } from '../contact/f
 import { createRequest, type ContactRequest, type ContactRequestInput } from '../contact/request.ts';
 import { sealRequest, measureRequest, EnvelopeError } from '../contact/envelope.ts';
 import { chooseKey, keySetSchema, type KeySet } from '../contact/key-set.ts';
+import { receiptNextStep, spokenReceiptCode } from '../contact/receipt-display.ts';
 
 type ErrorKind = 'network' | 'unavailable' | 'rateLimited' | 'encrypt' | 'tooLong' | 'invalid';
 
@@ -24,6 +25,15 @@ function enhance(form: HTMLFormElement): void {
   const receipt = document.querySelector<HTMLElement>('[data-receipt]')!;
   const message = form.querySelector<HTMLTextAreaElement>('#message')!;
   const counter = form.querySelector<HTMLElement>('[data-message-count-output]')!;
+  const fieldList = form.querySelector<HTMLElement>('[data-form-error-fields]')!;
+  const municipality = form.querySelector<HTMLSelectElement>('#municipality')!;
+  const recipientLine = form.querySelector<HTMLElement>('[data-recipient-line]')!;
+  const callDetails = form.querySelector<HTMLElement>('[data-call-details]')!;
+  const encryptionNote = form.querySelector<HTMLElement>('[data-encryption-note]');
+
+  // This path encrypts here, on the device: say so (the page says the
+  // server does it, which is what happens without JavaScript).
+  if (encryptionNote?.dataset.jsText) encryptionNote.textContent = encryptionNote.dataset.jsText;
 
   const errorText: Record<ErrorKind, string> = {
     network: data.errorNetwork ?? '',
@@ -47,6 +57,30 @@ function enhance(form: HTMLFormElement): void {
   message.addEventListener('input', updateCounter);
   updateCounter();
 
+  // Phone, times and voicemail only matter when the municipality calls or texts.
+  const chosenMethod = () => (new FormData(form).get('method') as string | null) ?? 'i-call';
+  const updateCallDetails = () => {
+    callDetails.hidden = chosenMethod() === 'i-call';
+  };
+  form.addEventListener('change', (event) => {
+    if ((event.target as HTMLInputElement).name === 'method') updateCallDetails();
+  });
+  updateCallDetails();
+
+  // Say who will read it: the chosen municipality's intake, or the regional one.
+  const updateRecipient = async () => {
+    try {
+      const key = chooseKey(await loadKeySet(), municipality.value);
+      const name = key ? municipality.querySelector(`option[value="${CSS.escape(key.recipient)}"]`)?.textContent : null;
+      recipientLine.textContent = name ? (recipientLine.dataset.template ?? '').replace('{name}', name) : '';
+      recipientLine.hidden = !name;
+    } catch {
+      recipientLine.hidden = true; // offline now: the send step will say so
+    }
+  };
+  municipality.addEventListener('change', () => void updateRecipient());
+  void updateRecipient();
+
   function loadKeySet(): Promise<KeySet> {
     keySet ??= fetch('/intake-keys.json', { cache: 'no-store', credentials: 'omit' })
       .then((res) => {
@@ -64,6 +98,7 @@ function enhance(form: HTMLFormElement): void {
   function clearErrors(): void {
     formError.hidden = true;
     formErrorText.textContent = '';
+    fieldList.replaceChildren();
     for (const el of form.querySelectorAll<HTMLElement>('[data-error-for]')) {
       el.hidden = true;
       el.textContent = '';
@@ -85,6 +120,16 @@ function enhance(form: HTMLFormElement): void {
       slot.hidden = false;
     }
     input?.setAttribute('aria-invalid', 'true');
+    if (field === 'phone') callDetails.hidden = false;
+    // The summary links to the field, so a phone user gets there in one tap.
+    if (input?.id) {
+      const link = document.createElement('a');
+      link.href = `#${input.id}`;
+      link.textContent = text;
+      const item = document.createElement('li');
+      item.append(link);
+      fieldList.append(item);
+    }
   }
 
   function setBusy(busy: boolean): void {
@@ -117,7 +162,7 @@ function enhance(form: HTMLFormElement): void {
       for (const issue of issues) {
         const field = fieldForIssuePath(issue.path.map(String).join('.'));
         if (field === 'phone') showFieldError('phone', data.errorPhone ?? '');
-        else if (field !== 'form') showFieldError(field, errorText.invalid);
+        else if (field !== 'form') showFieldError(field, data.errorText ?? errorText.invalid);
       }
       showFormError('invalid');
       return null;
@@ -126,6 +171,9 @@ function enhance(form: HTMLFormElement): void {
 
   function showReceipt(request: ContactRequest): void {
     receipt.querySelector('[data-receipt-code]')!.textContent = request.receipt;
+    receipt.querySelector('[data-receipt-code-spoken]')!.textContent = spokenReceiptCode(request.receipt);
+    const next = receiptNextStep(request.contact.method);
+    for (const line of receipt.querySelectorAll<HTMLElement>('[data-receipt-next]')) line.hidden = line.dataset.receiptNext !== next;
     pending = null;
     // The answers have arrived: clear them, so a phone picked up later shows nothing.
     form.reset();

@@ -53,7 +53,7 @@ function normalizeNewlines(value: string): string {
 
 /**
  * Reads the form into request input. Unknown choices fall back to safe
- * defaults (role self, municipality unknown); free text is passed on as
+ * defaults (role and municipality unknown, contact by the receipt code); free text is passed on as
  * typed (trimmed) and validated by the request schema afterwards.
  */
 export function readContactForm(source: FieldSource): ContactRequestInput {
@@ -66,7 +66,7 @@ export function readContactForm(source: FieldSource): ContactRequestInput {
   const method: ContactMethod = oneOf(text(source, 'method'), contactMethods, 'i-call');
   return {
     locale: isLocale(locale) ? locale : defaultLocale,
-    role: oneOf<Role>(text(source, 'role'), roles, 'self'),
+    role: oneOf<Role>(text(source, 'role'), roles, 'unknown'),
     municipality: text(source, 'municipality').trim() || 'unknown',
     needs: [...new Set(chosenNeeds)],
     contact: {

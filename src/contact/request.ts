@@ -31,7 +31,8 @@ export const PHONE_MAX_LENGTH = 32;
 /** Locales a request can be written in: the site's languages. */
 export const requestLocales = localeCodes as readonly [Locale, ...Locale[]];
 
-export const roles = ['self', 'relative', 'professional'] as const;
+/** Who is writing; `unknown` when the person did not say (nothing is chosen for them). */
+export const roles = ['self', 'relative', 'professional', 'unknown'] as const;
 
 /** What the person wants help with (any number, none is fine). */
 export const needs = [
@@ -144,7 +145,7 @@ export const contactRequestSchema = z.strictObject({
   created: calendarDay,
   /** The site language the form was filled in. */
   locale: z.enum(requestLocales),
-  /** Who is writing: the person themself, a relative, or a professional. */
+  /** Who is writing: the person themself, a relative, a professional, or unknown (not said). */
   role: z.enum(roles),
   /** The municipality the person chose (help-directory id), or `unknown`. */
   municipality: municipalityId,

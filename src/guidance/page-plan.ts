@@ -14,8 +14,10 @@ export interface PagePlan {
  * else Swedish. Pure, so it is tested without Astro.
  */
 export function planPages(ids: readonly string[], locales: readonly Locale[] = localeCodes): PagePlan[] {
-  const available = new Set(ids);
-  const sourceSlugs = ids.filter((id) => id.startsWith(`${defaultLocale}/`)).map((id) => id.slice(defaultLocale.length + 1));
+  const available = new Set(ids.map(normalizeId));
+  const sourceSlugs = [...available]
+    .filter((id) => id.startsWith(`${defaultLocale}/`))
+    .map((id) => id.slice(defaultLocale.length + 1));
   const plans: PagePlan[] = [];
   for (const locale of locales) {
     for (const slug of sourceSlugs) {
@@ -25,4 +27,12 @@ export function planPages(ids: readonly string[], locales: readonly Locale[] = l
     }
   }
   return plans;
+}
+
+/**
+ * Astro's glob loader gives content/sv/index.mdx the id "sv" (an index file
+ * is named after its folder); here it is "sv/index", like every other page.
+ */
+export function normalizeId(id: string): string {
+  return id.includes('/') ? id : `${id}/index`;
 }

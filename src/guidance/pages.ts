@@ -1,6 +1,6 @@
 import { getCollection, type CollectionEntry } from 'astro:content';
 import type { Locale } from '../i18n/locales.ts';
-import { planPages } from './page-plan.ts';
+import { normalizeId, planPages } from './page-plan.ts';
 
 export type GuidanceEntry = CollectionEntry<'guidance'>;
 
@@ -18,7 +18,7 @@ export interface ResolvedPage {
  */
 export async function resolveGuidancePages(): Promise<ResolvedPage[]> {
   const entries = await getCollection('guidance');
-  const byId = new Map(entries.map((entry) => [entry.id, entry]));
+  const byId = new Map(entries.map((entry) => [normalizeId(entry.id), entry]));
   return planPages(entries.map((e) => e.id)).map((plan) => ({
     ...plan,
     entry: byId.get(`${plan.contentLocale}/${plan.slug}`)!,

@@ -26,6 +26,12 @@ describe('which file each page shows', () => {
     expect(plans.every((p) => p.contentLocale === 'sv')).toBe(true);
   });
 
+  it('reads an index file named after its folder ("sv" is sv/index)', () => {
+    const plans = planPages(['sv', 'ar']);
+    expect(plans.find((p) => p.locale === 'ar')).toEqual({ locale: 'ar', slug: 'index', contentLocale: 'ar' });
+    expect(plans.find((p) => p.locale === 'so')).toEqual({ locale: 'so', slug: 'index', contentLocale: 'sv' });
+  });
+
   it('a page that exists only in a translation is not published', () => {
     expect(planPages(['en/only-english']).length).toBe(0);
   });

@@ -28,10 +28,16 @@ const answers: Answers = {
 test('it arrives, decryptable, and the page says which path was used', async ({ page }) => {
   const t = useTranslations('ti');
   await page.goto('/ti/kontakt/');
+  // Before sending, the page says honestly where encryption happens on this path.
+  await expect(page.locator('[data-encryption-note]')).toHaveText(t('form.before.encryptedNoJs'));
   await fillContactForm(page, answers);
   await page.getByRole('button', { name: t('form.submit') }).click();
   await expect(page.getByRole('heading', { name: t('receipt.title') })).toBeVisible();
   await expect(page.locator('[data-receipt-path]')).toHaveText(t('receipt.nojs'));
+  // Only the next step for "call me" is kept; the history shows a neutral title.
+  await expect(page.locator('[data-receipt-next="contact"]')).toHaveCount(1);
+  await expect(page.locator('[data-receipt-next="i-call"]')).toHaveCount(0);
+  expect(await page.title()).toBe(t('site.name'));
   const receipt = (await page.locator('[data-receipt-code]').textContent())!.trim();
   expect(receipt).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
   expect(page.url()).not.toContain(receipt);

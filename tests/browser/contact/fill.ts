@@ -20,10 +20,13 @@ export async function fillContactForm(page: Page, a: Answers): Promise<void> {
   await page.locator('#municipality').selectOption(a.municipality);
   for (const need of a.needs) await page.locator(`#need-${need}`).check();
   await page.locator(`#method-${a.method}`).check();
-  await page.locator('#phone').fill(a.phone);
-  await page.locator('#safeTimes').fill(a.safeTimes);
-  if (a.voicemailOk) await page.locator('#voicemailOk').check();
-  if (a.mayNameSocialServices) await page.locator('#mayNameSocialServices').check();
+  // With JavaScript, these show only when the municipality is to call or text.
+  if (await page.locator('#phone').isVisible()) {
+    await page.locator('#phone').fill(a.phone);
+    await page.locator('#safeTimes').fill(a.safeTimes);
+    if (a.voicemailOk) await page.locator('#voicemailOk').check();
+    if (a.mayNameSocialServices) await page.locator('#mayNameSocialServices').check();
+  }
   await page.locator('#language').fill(a.language);
   if (a.interpreter) await page.locator('#interpreter').check();
   await page.locator('#message').fill(a.message);
