@@ -190,6 +190,9 @@ test.describe('privacy: typing in the contact form', () => {
       const message = page.locator('textarea[name="message"]');
       await message.click();
       await message.pressSequentially(`${sentinel} Jag vill prata. أريد المساعدة`, { delay: 5 });
+      // "Call me" shows the phone and safe-time fields.
+      await page.locator('#method-call').check();
+      await page.locator('input[name="phone"]').fill('070-123 45 67');
       await page.locator('input[name="safeTimes"]').fill(`${sentinel}-times`);
       await message.blur();
       await page.waitForTimeout(300);
