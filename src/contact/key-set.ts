@@ -15,14 +15,7 @@
  */
 import * as z from 'zod/mini';
 import { base64urlDecode, computeKid, KID_SIZE, PUBLIC_KEY_SIZE } from './envelope.ts';
-
-/** A YYYY-MM-DD day as midnight UTC, or null if it is not a real day. */
-function calendarDayOrNull(text: string): Date | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!match) return null;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return date.toISOString().slice(0, 10) === text ? date : null;
-}
+import { HELP_DIRECTORY_ID_PATTERN, parseCalendarDay } from './request.ts';
 
 export const KEY_SET_VERSION = 1;
 
@@ -38,11 +31,11 @@ const base64urlBytes = (size: number, what: string) =>
 
 export const keySetEntrySchema = z.strictObject({
   kid: base64urlBytes(KID_SIZE, 'kid'),
-  recipient: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'recipient must be a help-directory id' })),
+  recipient: z.string().check(z.regex(HELP_DIRECTORY_ID_PATTERN, { message: 'recipient must be a help-directory id' })),
   publicKey: base64urlBytes(PUBLIC_KEY_SIZE, 'publicKey').check(z.refine((text) => base64urlDecode(text)?.[0] === 0x04, {
     message: 'publicKey must be an uncompressed P-256 point',
   })),
-  notAfter: z.string().check(z.refine((text) => calendarDayOrNull(text) !== null, { message: 'notAfter must be YYYY-MM-DD' })),
+  notAfter: z.string().check(z.refine((text) => parseCalendarDay(text) !== null, { message: 'notAfter must be YYYY-MM-DD' })),
 });
 
 export const keySetSchema = z
@@ -62,7 +55,7 @@ export type KeySet = z.infer<typeof keySetSchema>;
 
 /** The first instant the key is no longer valid: the day after notAfter, 00:00 UTC. */
 export function keyExpiresAt(entry: Pick<KeySetEntry, 'notAfter'>): Date {
-  const day = calendarDayOrNull(entry.notAfter);
+  const day = parseCalendarDay(entry.notAfter);
   if (!day) throw new Error(`notAfter is not a day: ${entry.notAfter}`);
   return new Date(day.getTime() + 24 * 60 * 60 * 1000);
 }

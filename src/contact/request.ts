@@ -84,17 +84,21 @@ function freeText(max: number) {
   );
 }
 
+/** A YYYY-MM-DD day that exists, as midnight UTC; null for anything else. */
+export function parseCalendarDay(text: string): Date | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return null;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return date.toISOString().slice(0, 10) === text ? date : null;
+}
+
 /** A calendar day YYYY-MM-DD that exists (no time: the day is enough, and says less). */
-export const calendarDay = z.string().check(z.refine(
-  (value) => {
-    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-    if (!match) return false;
-    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-    const date = new Date(Date.UTC(year, month - 1, day));
-    return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-  },
-  { message: 'expected a day as YYYY-MM-DD' },
-));
+export const calendarDay = z
+  .string()
+  .check(z.refine((value) => parseCalendarDay(value) !== null, { message: 'expected a day as YYYY-MM-DD' }));
+
+/** A help-directory id: the contact request's municipality, the key set's recipient. */
+export const HELP_DIRECTORY_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 /**
  * A phone number, checked loosely: Swedish (070-123 45 67) or international
@@ -111,7 +115,7 @@ export const phoneNumber = z.string().check(
 
 /** A help-directory id (lowercase, digits, dashes) or `unknown` when the person did not say. */
 export const municipalityId = z.string().check(
-  z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'expected a help-directory id or "unknown"' }),
+  z.regex(HELP_DIRECTORY_ID_PATTERN, { message: 'expected a help-directory id or "unknown"' }),
 );
 
 export const contactDetailsSchema = z

@@ -18,21 +18,21 @@
  */
 import { z } from 'zod';
 import { localeCodes, type Locale } from '../i18n/locales.ts';
+import { verifiedPhoneNumbers } from '../i18n/help-numbers.ts';
+import { REGIONAL_DEFAULT_RECIPIENT } from '../contact/key-set.ts';
+import { HELP_DIRECTORY_ID_PATTERN } from '../contact/request.ts';
 import directoryJson from '../../content/help-directory/units.json' with { type: 'json' };
 
 export const MUNICIPALITY_IDS = ['stockholm', 'jarfalla', 'upplands-bro', 'botkyrka', 'huddinge'] as const;
 export type MunicipalityId = (typeof MUNICIPALITY_IDS)[number];
 
 /** The regional intake that receives a request when no municipality is chosen. */
-export const DEFAULT_INTAKE_ID: MunicipalityId = 'stockholm';
+export const DEFAULT_INTAKE_ID = REGIONAL_DEFAULT_RECIPIENT satisfies MunicipalityId;
 
 /** Phone numbers verified in shared/facts.md: tel URI number → how it is written. */
-export const VERIFIED_PHONE_NUMBERS: Readonly<Record<string, string>> = {
-  '+46850825600': '08-508 25 600',
-  '112': '112',
-  '11414': '114 14',
-  '1177': '1177',
-};
+export const VERIFIED_PHONE_NUMBERS: Readonly<Record<string, string>> = Object.fromEntries(
+  verifiedPhoneNumbers.map((n) => [n.tel, n.display]),
+);
 
 /** Text per locale: every locale of the site, each a non-empty string. */
 export const localizedTextSchema = z.strictObject(
@@ -40,7 +40,7 @@ export const localizedTextSchema = z.strictObject(
 );
 export type LocalizedText = Record<Locale, string>;
 
-const idSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'lowercase letters, digits and dashes' });
+const idSchema = z.string().regex(HELP_DIRECTORY_ID_PATTERN, { message: 'lowercase letters, digits and dashes' });
 const isoDate = z.iso.date();
 
 export const sourceSchema = z.strictObject({

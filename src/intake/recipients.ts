@@ -24,6 +24,7 @@ import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
 import { base64urlDecode, computeKid, EnvelopeError, importPublicKey } from '../contact/envelope.ts';
 import { keySetSchema, type KeySet } from '../contact/key-set.ts';
+import { HELP_DIRECTORY_ID_PATTERN } from '../contact/request.ts';
 
 export const RECIPIENTS_VERSION = 1;
 
@@ -46,7 +47,7 @@ export const recipientsConfigSchema = z.strictObject({
   about: z.string().optional(),
   recipients: z.array(
     z.strictObject({
-      id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { message: 'id must be a help-directory id (a-z, 0-9, -)' }),
+      id: z.string().regex(HELP_DIRECTORY_ID_PATTERN, { message: 'id must be a help-directory id (a-z, 0-9, -)' }),
       name: z.string().min(1),
       keys: z.array(
         z.strictObject({
