@@ -8,6 +8,8 @@ import type { Env } from './env.ts';
  * itself is never stored, logged or sent anywhere.
  */
 let isolateSecret: Uint8Array | null = null;
+/** The imported HMAC key, made once per isolate and secret, not per request. */
+let hmacKey: { secret: string | undefined; key: Promise<CryptoKey> } | null = null;
 
 function secretBytes(env: Env): Uint8Array {
   if (env.RATE_LIMIT_SECRET) return new TextEncoder().encode(env.RATE_LIMIT_SECRET);
@@ -15,8 +17,16 @@ function secretBytes(env: Env): Uint8Array {
   return isolateSecret;
 }
 
+function hmacKeyFor(env: Env): Promise<CryptoKey> {
+  if (!hmacKey || hmacKey.secret !== env.RATE_LIMIT_SECRET) {
+    const key = crypto.subtle.importKey('raw', secretBytes(env), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    hmacKey = { secret: env.RATE_LIMIT_SECRET, key };
+  }
+  return hmacKey.key;
+}
+
 export async function rateLimitKey(env: Env, address: string, now = new Date()): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', secretBytes(env), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const key = await hmacKeyFor(env);
   const day = now.toISOString().slice(0, 10);
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${day}|${address}`)));
   return [...mac.slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('');

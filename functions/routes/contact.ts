@@ -18,8 +18,14 @@ import { allowContactRequest } from '../rate-limit.ts';
 import { formPageWithAnswers, receiptPage, type FormProblem } from '../no-js-pages.ts';
 import { envelopeSchema, sealRequest, measureRequest, EnvelopeError, type Envelope } from '../../src/contact/envelope.ts';
 import { chooseKey } from '../../src/contact/key-set.ts';
-import { createRequest, type ContactRequest } from '../../src/contact/request.ts';
-import { readContactForm, fieldForIssuePath, type FieldName } from '../../src/contact/form-fields.ts';
+import { createRequest, type ContactRequest, type ContactRequestInput } from '../../src/contact/request.ts';
+import {
+  readContactForm,
+  fieldProblems,
+  fieldProblemString,
+  issuePathsOf,
+  type FieldName,
+} from '../../src/contact/form-fields.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
 import { isLocale, defaultLocale, type Locale } from '../../src/i18n/locales.ts';
 
@@ -69,16 +75,12 @@ async function handleEnvelope(c: C): Promise<Response> {
 }
 
 /** Field problems of the no-JS form, in the person's language. */
-function formProblem(locale: Locale, issuePaths: string[], method: string, phone: string): FormProblem {
+function formProblem(locale: Locale, input: ContactRequestInput, error: unknown): FormProblem {
   const t = useTranslations(locale);
   const fields: Partial<Record<FieldName, string>> = {};
-  for (const path of issuePaths) {
-    const field = fieldForIssuePath(path);
-    if (field === 'phone') fields.phone = phone ? t('form.error.phone') : t('form.error.phoneNeeded');
-    else if (field === 'message') fields.message = t('form.error.text');
-    else if (field !== 'form') fields[field] = t('form.error.text');
+  for (const [field, problem] of Object.entries(fieldProblems(input, issuePathsOf(error)))) {
+    fields[field as FieldName] = t(fieldProblemString[problem]);
   }
-  if (method !== 'i-call' && !phone) fields.phone = t('form.error.phoneNeeded');
   return { message: t('form.error.invalid'), fields };
 }
 
@@ -92,14 +94,11 @@ async function handleForm(c: C): Promise<Response> {
     formPageWithAnswers(c.env, locale, answers, problem, contactErrorStatus[code]);
 
   const input = readContactForm(answers);
-  const phone = input.contact.phone ?? '';
   let request: ContactRequest;
   try {
     request = createRequest(input);
   } catch (error) {
-    const issues = (error as { issues?: { path: PropertyKey[] }[] }).issues ?? [];
-    const paths = issues.map((i) => i.path.map(String).join('.'));
-    return again(formProblem(locale, paths, input.contact.method, phone), 'invalid_form');
+    return again(formProblem(locale, input, error), 'invalid_form');
   }
   if (!measureRequest(request).fits) {
     return again({ message: t('form.error.tooLong'), fields: { message: t('form.error.tooLong') } }, 'invalid_form');

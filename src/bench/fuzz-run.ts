@@ -23,7 +23,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { connect, createServer as createNetServer } from 'node:net';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -36,7 +36,7 @@ import { dayAfter, generateKey, loadPrivateKeys } from '../intake/keygen.ts';
 import { signPush, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../intake/push-signature.ts';
 import { createPushServer, listen } from '../intake/serve.ts';
 import { startLocalSystem, type LocalSystem } from '../dev/local-system.ts';
-import { testIntakeDir } from '../dev/test-intake.ts';
+import { copyTestIntake, testIntakeDir } from '../dev/test-intake.ts';
 import { contactCase, envelopeInput, intakeCase, plaintextInput, routeOf, WORKER_MAX_BODY_BYTES, type ContactFuzzContext, type HttpCase, type IntakeCase } from './fuzz-cases.ts';
 
 export interface Answer {
@@ -300,10 +300,7 @@ export async function startFuzzWorker(): Promise<FuzzWorker> {
   }
   const root = await mkdtemp(join(tmpdir(), 'utvag-fuzz-'));
   const intakeDir = join(root, 'intake');
-  await prepareIntakeDir(intakeDir);
-  await mkdir(join(intakeDir, 'keys'), { recursive: true, mode: 0o700 });
-  for (const name of await readdir(join(testIntakeDir, 'keys'))) await copyFile(join(testIntakeDir, 'keys', name), join(intakeDir, 'keys', name));
-  for (const name of ['recipients.json', 'push-secret']) await copyFile(join(testIntakeDir, name), join(intakeDir, name));
+  await copyTestIntake(intakeDir);
   const port = await freePort();
   const system = await startLocalSystem({
     intakeDir,

@@ -40,8 +40,7 @@ export interface LighthouseResult {
   blockedExternalHosts: Record<string, number>;
 }
 
-/** The same Chromium flags as the browser tests (src/dev/chromium.ts). */
-export const testChromiumFlags = chromiumFlags;
+
 
 /** Less background traffic from Chromium itself (what is left is caught by the proxy sink). */
 const quietChromiumFlags = [
@@ -91,7 +90,7 @@ export async function benchLighthouse(baseUrl: string, pages: string[], log: (li
   const chromePath = chromiumPath();
   const chrome = await chromeLauncher.launch({
     chromePath,
-    chromeFlags: [...testChromiumFlags, ...quietChromiumFlags, '--headless=new', `--proxy-server=http://127.0.0.1:${sink.port}`],
+    chromeFlags: [...chromiumFlags, ...quietChromiumFlags, '--headless=new', `--proxy-server=http://127.0.0.1:${sink.port}`],
     logLevel: 'silent',
   });
   const figures: LighthouseFigure[] = [];

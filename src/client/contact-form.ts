@@ -5,7 +5,7 @@
  * the person is told, in their language, what to do. Nothing typed is ever
  * written to storage, cookies or the URL; the request lives only in memory.
  */
-import { readContactForm, fieldForIssuePath, type FieldName } from '../contact/form-fields.ts';
+import { readContactForm, fieldProblems, issuePathsOf, type FieldName, type FieldProblem } from '../contact/form-fields.ts';
 import { createRequest, type ContactRequest, type ContactRequestInput } from '../contact/request.ts';
 import { sealRequest, measureRequest, EnvelopeError } from '../contact/envelope.ts';
 import { chooseKey, keySetSchema, type KeySet } from '../contact/key-set.ts';
@@ -139,13 +139,14 @@ function enhance(form: HTMLFormElement): void {
     status.textContent = busy ? (data.sending ?? '') : '';
   }
 
+  const problemText: Record<FieldProblem, string> = {
+    phone: data.errorPhone ?? '',
+    phoneNeeded: data.errorPhoneNeeded ?? '',
+    text: data.errorText ?? '',
+  };
+
   /** Checks the answers and returns the request, or shows what to fix. */
   function buildRequest(answers: ContactRequestInput): ContactRequest | null {
-    if (answers.contact.method !== 'i-call' && !answers.contact.phone) {
-      showFieldError('phone', data.errorPhoneNeeded ?? '');
-      showFormError('invalid');
-      return null;
-    }
     const key = JSON.stringify(answers);
     if (pending?.answers === key) return pending.request;
     try {
@@ -158,12 +159,8 @@ function enhance(form: HTMLFormElement): void {
       pending = { answers: key, request };
       return request;
     } catch (error) {
-      const issues = (error as { issues?: { path: PropertyKey[] }[] }).issues ?? [];
-      for (const issue of issues) {
-        const field = fieldForIssuePath(issue.path.map(String).join('.'));
-        if (field === 'phone') showFieldError('phone', data.errorPhone ?? '');
-        else if (field !== 'form') showFieldError(field, data.errorText ?? errorText.invalid);
-      }
+      const problems = Object.entries(fieldProblems(answers, issuePathsOf(error))) as [FieldName, FieldProblem][];
+      for (const [field, problem] of problems) showFieldError(field, problemText[problem]);
       showFormError('invalid');
       return null;
     }

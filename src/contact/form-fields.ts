@@ -13,6 +13,7 @@ import {
   type Role,
 } from './request.ts';
 import { isLocale, defaultLocale } from '../i18n/locales.ts';
+import type { StringKey } from '../i18n/strings-schema.ts';
 
 export const fieldNames = {
   locale: 'locale',
@@ -83,7 +84,7 @@ export function readContactForm(source: FieldSource): ContactRequestInput {
 }
 
 /** Which form field a request-schema issue path points at, so the error shows beside it. */
-export function fieldForIssuePath(path: string): FieldName | 'form' {
+function fieldForIssuePath(path: string): FieldName | 'form' {
   if (path.startsWith('contact.phone')) return 'phone';
   if (path.startsWith('contact.safeTimes')) return 'safeTimes';
   if (path.startsWith('contact.method')) return 'method';
@@ -91,4 +92,36 @@ export function fieldForIssuePath(path: string): FieldName | 'form' {
   if (path.startsWith('language')) return 'language';
   if (path.startsWith('municipality')) return 'municipality';
   return 'form';
+}
+
+/** Why a field needs fixing. Each kind has one interface string, said the same on both paths. */
+export type FieldProblem = 'phone' | 'phoneNeeded' | 'text';
+
+export const fieldProblemString = {
+  phone: 'form.error.phone',
+  phoneNeeded: 'form.error.phoneNeeded',
+  text: 'form.error.text',
+} as const satisfies Record<FieldProblem, StringKey>;
+
+/**
+ * The fields at fault, from the request schema's issue paths: the browser
+ * and the Worker (no JavaScript) show the same errors beside the same fields.
+ */
+export function fieldProblems(input: ContactRequestInput, issuePaths: readonly string[]): Partial<Record<FieldName, FieldProblem>> {
+  const problems: Partial<Record<FieldName, FieldProblem>> = {};
+  for (const path of issuePaths) {
+    const field = fieldForIssuePath(path);
+    if (field === 'phone') problems.phone = input.contact.phone ? 'phone' : 'phoneNeeded';
+    else if (field !== 'form') problems[field] = 'text';
+  }
+  // zod skips the object's own "needs a phone" rule when another field
+  // already failed; say it anyway, so one try shows everything to fix.
+  if (input.contact.method !== 'i-call' && !input.contact.phone) problems.phone = 'phoneNeeded';
+  return problems;
+}
+
+/** The issue paths of a failed createRequest (a zod error), never the values. */
+export function issuePathsOf(error: unknown): string[] {
+  const issues = (error as { issues?: { path: PropertyKey[] }[] }).issues ?? [];
+  return issues.map((issue) => issue.path.map(String).join('.'));
 }

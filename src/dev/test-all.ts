@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { projectEnv, run } from './run.ts';
 import { buildSite } from './build-site.ts';
 import { ensureDevIntake } from './dev-keys.ts';
+import { chromiumExecutablePath } from './chromium.ts';
 import { testIntakeDir } from './test-intake.ts';
 
 interface Step {
@@ -54,9 +55,6 @@ function testCounts(): { passed: number; failed: number } {
   return { passed, failed };
 }
 
-function hasBrowser(): boolean {
-  return Boolean(process.env.CHROMIUM_PATH) || existsSync('/usr/bin/chromium');
-}
 
 const steps: Step[] = [
   {
@@ -80,7 +78,7 @@ const steps: Step[] = [
     action: async () => {
       // No Debian Chromium and no CHROMIUM_PATH: use Playwright's own
       // browser, where this machine may download it.
-      if (!hasBrowser()) {
+      if (!chromiumExecutablePath()) {
         const code = await run('playwright', ['install', 'chromium']);
         if (code !== 0) return code;
       }

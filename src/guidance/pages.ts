@@ -16,7 +16,17 @@ export interface ResolvedPage {
  * Every page in every locale (see page-plan.ts): a locale without its own
  * translation gets its fallback language's page, with a notice, never a 404.
  */
-export async function resolveGuidancePages(): Promise<ResolvedPage[]> {
+export function resolveGuidancePages(): Promise<ResolvedPage[]> {
+  // Planned once per build: every page that needs it asks the same question.
+  // (A dev server plans afresh, so edited content shows at once.)
+  if (!import.meta.env.PROD) return planAll();
+  resolved ??= planAll();
+  return resolved;
+}
+
+let resolved: Promise<ResolvedPage[]> | undefined;
+
+async function planAll(): Promise<ResolvedPage[]> {
   const entries = await getCollection('guidance');
   const byId = new Map(entries.map((entry) => [normalizeId(entry.id), entry]));
   return planPages(entries.map((e) => e.id)).map((plan) => ({

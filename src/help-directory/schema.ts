@@ -17,7 +17,7 @@
  * Plain `zod`, so Node scripts and the intake can use it as well as Astro.
  */
 import { z } from 'zod';
-import { localeCodes, type Locale } from '../i18n/locales.ts';
+import { isLocale, localeCodes, type Locale } from '../i18n/locales.ts';
 import { verifiedPhoneNumbers } from '../i18n/help-numbers.ts';
 import { REGIONAL_DEFAULT_RECIPIENT } from '../contact/key-set.ts';
 import { HELP_DIRECTORY_ID_PATTERN } from '../contact/request.ts';
@@ -176,5 +176,17 @@ export function unitsFor(municipality: MunicipalityId): HelpUnit[] {
  * have every locale; the fallback serves texts that are partial.
  */
 export function localized(text: Partial<Record<string, string>> & { sv: string }, locale: string): string {
-  return text[locale] ?? text.en ?? text.sv;
+  return localizedText(text, locale).value;
+}
+
+/** The same choice, saying which language the text is in (for lang/dir and a notice). */
+export function localizedText(
+  text: Partial<Record<string, string>> & { sv: string },
+  locale: string,
+): { value: string; lang: Locale } {
+  for (const code of [locale, 'en', 'sv']) {
+    const value = text[code];
+    if (value && isLocale(code)) return { value, lang: code };
+  }
+  return { value: text.sv, lang: 'sv' };
 }

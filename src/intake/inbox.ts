@@ -233,11 +233,16 @@ export async function findOpen(dir: string, receiptOrId: string): Promise<InboxE
   );
 }
 
+/** An open request as stored, found by receipt code or id. */
+export async function readOpen(dir: string, receiptOrId: string): Promise<StoredRequest | null> {
+  const entry = await findOpen(dir, receiptOrId);
+  return entry ? readStored(join(dir, 'inbox', `${entry.id}.json`)) : null;
+}
+
 /** The readable text of an open request. */
 export async function showRequest(dir: string, receiptOrId: string): Promise<string | null> {
-  const entry = await findOpen(dir, receiptOrId);
-  if (!entry) return null;
-  return renderText(await readStored(join(dir, 'inbox', `${entry.id}.json`)));
+  const stored = await readOpen(dir, receiptOrId);
+  return stored ? renderText(stored) : null;
 }
 
 /** Moves an open request to done/ (it stays there: `done` is not deletion). */

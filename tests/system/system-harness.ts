@@ -22,7 +22,7 @@
  */
 import { sampleAnswers } from '../../src/dev/sample-request.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -31,8 +31,8 @@ import { createRequest, type ContactRequest } from '../../src/contact/request.ts
 import { ensureDevIntake } from '../../src/dev/dev-keys.ts';
 import { startLocalSystem, type LocalSystem } from '../../src/dev/local-system.ts';
 import { projectEnv, run } from '../../src/dev/run.ts';
-import { testIntakeDir } from '../../src/dev/test-intake.ts';
-import { CRASH_AFTER_TEMP_WRITE_ENV, prepareIntakeDir } from '../../src/intake/inbox.ts';
+import { copyTestIntake, testIntakeDir } from '../../src/dev/test-intake.ts';
+import { CRASH_AFTER_TEMP_WRITE_ENV } from '../../src/intake/inbox.ts';
 import { signPush } from '../../src/intake/push-signature.ts';
 
 // ------------------------------------------------------------ child processes
@@ -120,17 +120,11 @@ export interface IntakeCopy {
 
 /** A fresh intake folder with a copy of the test intake's private key and a push secret of its own. */
 export async function makeIntakeCopy(): Promise<IntakeCopy> {
-  await ensureDevIntake(testIntakeDir);
-  const { key, file } = await keyOfFolder(testIntakeDir);
   const root = await mkdtemp(join(tmpdir(), 'utvag-system-'));
   const dir = join(root, 'intake');
-  await prepareIntakeDir(dir);
-  await mkdir(join(dir, 'keys'), { recursive: true, mode: 0o700 });
-  const copy = join(dir, 'keys', `${key.kid}.private.jwk.json`);
-  await copyFile(file, copy);
-  await chmod(copy, 0o600);
   // Same key; recipients.json and a push secret of this folder's own.
-  const { pushSecret } = await ensureDevIntake(dir);
+  const { pushSecret } = await copyTestIntake(dir);
+  const { key } = await keyOfFolder(dir);
   return { root, dir, key, pushSecret, cleanup: () => rm(root, { recursive: true, force: true }) };
 }
 

@@ -1,6 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { loadPrivateKeys } from '../../../src/intake/keygen.ts';
+import { readOpen } from '../../../src/intake/inbox.ts';
 import { keyRing, openEnvelope, type PrivateKeyRing } from '../../../src/contact/envelope.ts';
 import type { ContactRequest } from '../../../src/contact/request.ts';
 import { testIntakeDir } from '../../../src/dev/test-intake.ts';
@@ -20,13 +19,10 @@ export async function decryptInNode(envelope: unknown): Promise<ContactRequest> 
  * the request with this receipt code, and returns it as stored.
  */
 export async function waitForInboxRequest(receipt: string, timeoutMs = 30_000): Promise<ContactRequest> {
-  const inbox = join(testIntakeDir, 'inbox');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    for (const name of (await readdir(inbox).catch(() => [] as string[])).filter((n) => n.endsWith('.json'))) {
-      const stored = JSON.parse(await readFile(join(inbox, name), 'utf8')) as { request: ContactRequest };
-      if (stored.request.receipt === receipt) return stored.request;
-    }
+    const stored = await readOpen(testIntakeDir, receipt).catch(() => null);
+    if (stored) return stored.request;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`Request ${receipt} did not arrive in the intake inbox within ${timeoutMs} ms`);
