@@ -4,7 +4,15 @@ import type { IntakePushEnv } from './queue-consumer.ts';
 export interface Env extends IntakePushEnv {
   ASSETS: Fetcher;
   INTAKE_QUEUE: Queue<unknown>;
+  /** Per sender (keyed hash of the address or IPv6 /64). */
   CONTACT_RATE_LIMIT: RateLimit;
-  /** Secret for the keyed hash of addresses in the rate limiter (optional). */
+  /** Per recipient key (kid). */
+  RECIPIENT_RATE_LIMIT: RateLimit;
+  /** All contact requests together. */
+  TOTAL_RATE_LIMIT: RateLimit;
+  /**
+   * Secret for the keyed hash of addresses in the rate limiter, at least 32
+   * characters. Required: /api/contact answers not_configured without it.
+   */
   RATE_LIMIT_SECRET?: string;
 }

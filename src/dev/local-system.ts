@@ -4,6 +4,7 @@
  * serve`) and the Worker under wrangler dev with its queue pushing to that
  * receiver. Used by `npm start`, and by the browser tests on other ports.
  */
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
@@ -56,6 +57,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   await writeFile(
     workerEnvFile,
     `INTAKE_PUSH_SECRET=${intake.pushSecret}\nINTAKE_PUSH_ROUTES=${JSON.stringify(routes)}\n` +
+      // The Worker takes no contact request without it; a fresh one per start is enough here.
+      `RATE_LIMIT_SECRET=${randomBytes(32).toString('base64url')}\n` +
       Object.entries(options.extraWorkerEnv ?? {}).map(([name, value]) => `${name}=${value}\n`).join(''),
     { mode: 0o600 },
   );

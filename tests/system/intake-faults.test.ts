@@ -51,7 +51,7 @@ let frozen: FrozenWorker;
 const sitePorts: number[] = [];
 
 beforeAll(async () => {
-  frozen = await freezeWorker();
+  frozen = await freezeWorker({ serviceLimitPerMinute: 100_000 });
 });
 
 afterAll(async () => {

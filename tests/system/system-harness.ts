@@ -175,7 +175,7 @@ async function publishedKids(distDir: string): Promise<string[]> {
  * bindings, queue and rate-limit settings. The snapshot must publish the
  * test intake's kid (npm test builds dist/ with it).
  */
-export async function freezeWorker(): Promise<FrozenWorker> {
+export async function freezeWorker(options: { serviceLimitPerMinute?: number } = {}): Promise<FrozenWorker> {
   await ensureDevIntake(testIntakeDir);
   const { key } = await keyOfFolder(testIntakeDir);
   const root = await mkdtemp(join(tmpdir(), 'utvag-system-worker-'));
@@ -200,7 +200,14 @@ export async function freezeWorker(): Promise<FrozenWorker> {
 
     const base = parseJsonc(await readFile('wrangler.jsonc', 'utf8')) as Record<string, unknown> & { assets?: Record<string, unknown> };
     const { $schema: _schema, ...config } = base;
-    const withSnapshot = { ...config, main: resolve(String(config['main'])), assets: { ...base.assets, directory: dist } };
+    const withSnapshot: Record<string, unknown> = { ...config, main: resolve(String(config['main'])), assets: { ...base.assets, directory: dist } };
+    if (options.serviceLimitPerMinute) {
+      // A burst test measures delivery, not the per-recipient and total ceilings: raise those two only.
+      const limits = (config['ratelimits'] as { name: string; simple: { limit: number; period: number } }[]).map((binding) =>
+        binding.name === 'CONTACT_RATE_LIMIT' ? binding : { ...binding, simple: { ...binding.simple, limit: options.serviceLimitPerMinute! } },
+      );
+      withSnapshot['ratelimits'] = limits;
+    }
     const bundleConfig = join(root, 'wrangler.bundle.json');
     await writeFile(bundleConfig, JSON.stringify(withSnapshot, null, 2));
     const bundleDir = join(root, 'bundle');
