@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateRecipientKeyPair } from '../../src/contact/envelope.ts';
 import type { StoredRequest } from '../../src/intake/inbox.ts';
-import { PUSH_MAX_SKEW_SECONDS } from '../../src/intake/push-signature.ts';
+import { generateSigningKey, PUSH_MAX_SKEW_SECONDS } from '../../src/intake/push-auth.ts';
 import {
   countAnswers,
   dataFiles,
@@ -90,7 +90,7 @@ describe('intake faults through the real Worker, queue and receiver', () => {
     expect(await waitUntil(() => retriedCount(worker.output()) >= 2, 20_000), 'the consumer should retry the failed push').toBe(true);
     expect(await inboxIds(intake.dir)).toEqual([]);
 
-    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, pushSecret: intake.pushSecret });
+    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, intake });
     expect(await waitForInbox(intake.dir, 1, 30_000)).toEqual([request.id]);
     expect((await readStored(intake.dir, request.id)).request).toEqual(request);
 
@@ -109,7 +109,7 @@ describe('intake faults through the real Worker, queue and receiver', () => {
       const [sitePort, intakePort] = await freePorts(2);
       const ports = { sitePort: sitePort!, intakePort: intakePort! };
       sitePorts.push(ports.sitePort);
-      const crashing = await startReceiver({ dir: intake.dir, port: ports.intakePort, pushSecret: intake.pushSecret, crashAfterTempWrite: crashAt });
+      const crashing = await startReceiver({ dir: intake.dir, port: ports.intakePort, intake, crashAfterTempWrite: crashAt });
       const worker = await startWorker(intake, frozen, { ...ports, extraWorkerEnv: FAST_RETRY });
       const request = testRequest(2);
 
@@ -123,7 +123,7 @@ describe('intake faults through the real Worker, queue and receiver', () => {
       expect(afterCrash.filter((file) => file.startsWith('tmp/'))).toHaveLength(1);
       expect(await inboxIds(intake.dir)).toEqual([]);
 
-      const restarted = await startReceiver({ dir: intake.dir, port: ports.intakePort, pushSecret: intake.pushSecret });
+      const restarted = await startReceiver({ dir: intake.dir, port: ports.intakePort, intake });
       expect(await waitForInbox(intake.dir, 1, 30_000)).toEqual([request.id]);
       expect(await waitUntil(() => queueSummary(worker.output()).acked >= 1, 10_000), 'the queue should ack the delivered message').toBe(true);
       await sleep(1000);
@@ -142,7 +142,7 @@ describe('intake faults through the real Worker, queue and receiver', () => {
     intake = await makeIntakeCopy();
     const [sitePort, intakePort] = await freePorts(2);
     sitePorts.push(sitePort!);
-    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, pushSecret: intake.pushSecret });
+    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, intake });
     const worker = await startWorker(intake, frozen, { sitePort: sitePort!, intakePort: intakePort!, extraWorkerEnv: FAST_RETRY });
     const request = testRequest(3);
     const body = await sealedBody(intake.key, request);
@@ -162,37 +162,42 @@ describe('intake faults through the real Worker, queue and receiver', () => {
   it('forged pushes straight at the receiver are refused and nothing reaches the inbox', async () => {
     intake = await makeIntakeCopy();
     const [intakePort] = await freePorts(1);
-    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, pushSecret: intake.pushSecret });
+    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, intake });
     const body = await sealedBody(intake.key, testRequest(4));
     const stranger = await generateRecipientKeyPair();
     const unknownKidBody = await sealedBody(stranger, testRequest(5));
     // Sealed to a key this intake does not hold, but labelled with the intake's kid.
     const wrongKidBody = JSON.stringify({ ...(JSON.parse(unknownKidBody) as object), kid: intake.key.kid });
-    const otherSecret = 'not-the-push-secret-0123456789abcdef0123456789';
+    // Another Worker's key (or a receiver's own key: receivers hold no signing key of the Worker's).
+    const otherKey = JSON.stringify((await generateSigningKey()).privateJwk);
+    const own = intake.workerSigningKey;
+    const me = intake.recipient;
     const stale = new Date(Date.now() - (PUSH_MAX_SKEW_SECONDS + 60) * 1000);
     const future = new Date(Date.now() + (PUSH_MAX_SKEW_SECONDS + 60) * 1000);
 
     const answers = {
-      'signed with another secret': await postPush(receiver.port, body, await signPush(otherSecret, body)),
+      'signed with another key': await postPush(receiver.port, body, await signPush(otherKey, me, body)),
       unsigned: await postPush(receiver.port, body, {}),
-      'signature of another body': await postPush(receiver.port, body, await signPush(intake.pushSecret, unknownKidBody)),
-      'unknown kid, signed with another secret': await postPush(receiver.port, unknownKidBody, await signPush(otherSecret, unknownKidBody)),
-      'stale timestamp': await postPush(receiver.port, body, await signPush(intake.pushSecret, body, stale)),
-      'future timestamp': await postPush(receiver.port, body, await signPush(intake.pushSecret, body, future)),
-      'unknown kid, correctly signed': await postPush(receiver.port, unknownKidBody, await signPush(intake.pushSecret, unknownKidBody)),
+      'signature of another body': await postPush(receiver.port, body, await signPush(own, me, unknownKidBody)),
+      'unknown kid, signed with another key': await postPush(receiver.port, unknownKidBody, await signPush(otherKey, me, unknownKidBody)),
+      'meant for another recipient': await postPush(receiver.port, body, await signPush(own, 'malmo', body)),
+      'stale timestamp': await postPush(receiver.port, body, await signPush(own, me, body, stale)),
+      'future timestamp': await postPush(receiver.port, body, await signPush(own, me, body, future)),
+      'unknown kid, correctly signed': await postPush(receiver.port, unknownKidBody, await signPush(own, me, unknownKidBody)),
     };
     expect(answers).toEqual({
-      'signed with another secret': 401,
+      'signed with another key': 401,
       unsigned: 401,
       'signature of another body': 401,
-      'unknown kid, signed with another secret': 401,
+      'unknown kid, signed with another key': 401,
+      'meant for another recipient': 403,
       'stale timestamp': 400,
       'future timestamp': 400,
       'unknown kid, correctly signed': 400,
     });
     // A correctly signed envelope under the intake's own kid that its key cannot open: kept in
     // quarantine and answered 202 (documented in serve.ts: a retry could never open it).
-    expect(await postPush(receiver.port, wrongKidBody, await signPush(intake.pushSecret, wrongKidBody))).toBe(202);
+    expect(await postPush(receiver.port, wrongKidBody, await signPush(own, me, wrongKidBody))).toBe(202);
 
     expect(await inboxIds(intake.dir)).toEqual([]);
     const files = await dataFiles(intake.dir);
@@ -211,7 +216,7 @@ describe('intake faults through the real Worker, queue and receiver', () => {
     intake = await makeIntakeCopy();
     const [sitePort, intakePort] = await freePorts(2);
     sitePorts.push(sitePort!);
-    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, pushSecret: intake.pushSecret });
+    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, intake });
     const worker = await startWorker(intake, frozen, { sitePort: sitePort!, intakePort: intakePort!, extraWorkerEnv: FAST_RETRY });
     const requests = Array.from({ length: count }, (_, n) => testRequest(1000 + n));
     const bodies = await Promise.all(requests.map((request) => sealedBody(intake!.key, request)));
