@@ -181,6 +181,19 @@ function enhance(form: HTMLFormElement): void {
     receipt.scrollIntoView({ block: 'start' });
   }
 
+  // Leaving the page wipes it: the back/forward cache would otherwise bring
+  // back the receipt code or a half-written message to whoever picks up
+  // the phone later (review M11). The person trades a lost draft for that.
+  addEventListener('pagehide', () => {
+    pending = null;
+    form.reset();
+    updateCounter();
+    clearErrors();
+    form.hidden = false;
+    receipt.hidden = true;
+    for (const code of receipt.querySelectorAll('[data-receipt-code], [data-receipt-code-spoken]')) code.textContent = '';
+  });
+
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (sending) return;
