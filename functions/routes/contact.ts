@@ -47,10 +47,32 @@ function fail(c: C, code: ContactErrorCode, extra: Record<string, unknown> = {})
   return c.json({ error: code, ...extra }, contactErrorStatus[code]);
 }
 
+/**
+ * The queue for a kid: a recipient that pulls has a queue of its own
+ * (INTAKE_PULL_QUEUES: kid → binding name, from `npm run intake --
+ * pull-queues`), so its requests are there at once and in no other
+ * recipient's queue; every other kid goes to the push queue. A kid routed
+ * to a binding the Worker lacks is not sent anywhere (null).
+ */
+export function queueFor(env: Env, kid: string): Queue<unknown> | null {
+  let routes: unknown = {};
+  try {
+    routes = JSON.parse(env.INTAKE_PULL_QUEUES ?? '{}');
+  } catch {
+    return null; // a broken routing table must not send a pulling recipient's requests to the push queue
+  }
+  const binding = typeof routes === 'object' && routes !== null ? (routes as Record<string, unknown>)[kid] : undefined;
+  if (binding === undefined) return env.INTAKE_QUEUE;
+  const queue = typeof binding === 'string' && binding.startsWith('PULL_QUEUE_') ? (env as unknown as Record<string, unknown>)[binding] : undefined;
+  return queue && typeof (queue as Queue<unknown>).send === 'function' ? (queue as Queue<unknown>) : null;
+}
+
 /** Queue the envelope as-is: only {v,kid,enc,ct}, nothing about the sender. */
 async function enqueue(env: Env, envelope: Envelope): Promise<boolean> {
+  const queue = queueFor(env, envelope.kid);
+  if (!queue) return false;
   try {
-    await env.INTAKE_QUEUE.send(
+    await queue.send(
       { v: envelope.v, kid: envelope.kid, enc: envelope.enc, ct: envelope.ct },
       { contentType: 'json' },
     );

@@ -187,3 +187,38 @@ describe('rate limits that hold (M2)', () => {
     expect(recipient.keys).toHaveLength(3);
   });
 });
+
+describe('pull recipients get their own queue (M6)', () => {
+  it('routes a pulling recipient\'s kid to its own queue at once, and every other kid to the push queue', async () => {
+    const push = recordingQueue();
+    const own = recordingQueue();
+    const envelope = await envelopeJson();
+    const kid = (JSON.parse(envelope) as { kid: string }).kid;
+    const testEnv = { ...baseEnv, INTAKE_QUEUE: push.queue, PULL_QUEUE_STOCKHOLM: own.queue, INTAKE_PULL_QUEUES: JSON.stringify({ [kid]: 'PULL_QUEUE_STOCKHOLM' }), RECIPIENT_RATE_LIMIT: countingLimiter().limiter } as Env;
+    expect((await post(envelope, 'application/json', { 'cf-connecting-ip': freshV4() }, testEnv)).status).toBe(202);
+    expect(own.sent).toHaveLength(1);
+    expect(push.sent).toEqual([]);
+    // The no-JS path seals to the same kid and lands in the same queue.
+    expect((await post(filledForm(keySet.keys[0]!.recipient), 'application/x-www-form-urlencoded', { 'cf-connecting-ip': freshV4() }, testEnv)).status).toBe(200);
+    expect(own.sent).toHaveLength(2);
+    expect(push.sent).toEqual([]);
+    // Another routing table: this kid is not pulled, so it is pushed.
+    const pushed = { ...testEnv, INTAKE_PULL_QUEUES: JSON.stringify({ other: 'PULL_QUEUE_STOCKHOLM' }) } as Env;
+    expect((await post(envelope, 'application/json', { 'cf-connecting-ip': freshV4() }, pushed)).status).toBe(202);
+    expect(push.sent).toHaveLength(1);
+    expect(own.sent).toHaveLength(2);
+  });
+
+  it('a kid routed to a queue the Worker lacks, or a broken table, is refused (503), never sent to the push queue', async () => {
+    const push = recordingQueue();
+    const envelope = await envelopeJson();
+    const kid = (JSON.parse(envelope) as { kid: string }).kid;
+    for (const table of [JSON.stringify({ [kid]: 'PULL_QUEUE_NOWHERE' }), JSON.stringify({ [kid]: 'INTAKE_QUEUE_X' }), '{not json']) {
+      const testEnv = { ...baseEnv, INTAKE_QUEUE: push.queue, INTAKE_PULL_QUEUES: table, RECIPIENT_RATE_LIMIT: countingLimiter().limiter } as Env;
+      const res = await post(envelope, 'application/json', { 'cf-connecting-ip': freshV4() }, testEnv);
+      expect(res.status, table).toBe(503);
+      expect(await res.json()).toEqual({ error: 'queue_unavailable' });
+    }
+    expect(push.sent).toEqual([]);
+  });
+});
