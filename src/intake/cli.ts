@@ -11,6 +11,7 @@ import { describeTimeLeft, listInbox, markDone, prepareIntakeDir, showRequest } 
 import { dayAfter, generateKey, loadPrivateKeys } from './keygen.ts';
 import { pullConfigFromEnv, pullOnce } from './pull.ts';
 import { buildKeySet, buildPullQueues, buildPushRoutes, RecipientsConfigError } from './recipients.ts';
+import { deliveryStatus, lastDeliveryInFolder } from './delivery-watch.ts';
 import { ensureReceiptKey, loadReceiverAuth, parsePublicKeyList, writeSigningKeyFile } from './push-keys.ts';
 import { createPushServer, listen, PUSH_PATH } from './serve.ts';
 
@@ -40,6 +41,9 @@ Commands
   pull [--watch] [--interval 30]
                              Fetch from Cloudflare's queue over HTTP instead of pushes.
                              Needs CLOUDFLARE_ACCOUNT_ID, UTVAG_QUEUE_ID, CLOUDFLARE_QUEUES_API_TOKEN.
+  delivery-check [--expect-within 24]
+                             Say when the last request arrived; exit 1 (an alert) when nothing
+                             has arrived for longer than that many hours.
   list                       Open requests, oldest first, with the time left of the 24-hour promise.
   show <receipt code | id>   Print one request.
   done <receipt code | id>   Mark a request handled (moves it to <dir>/done; nothing is deleted).
@@ -69,6 +73,7 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
       interval: { type: 'string' },
       recipient: { type: 'string' },
       out: { type: 'string' },
+      'expect-within': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -168,6 +173,13 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
         if (!values.watch) return 0;
         await new Promise((resolve) => setTimeout(resolve, intervalMs));
       }
+    }
+    case 'delivery-check': {
+      const hours = Number(values['expect-within'] ?? '24');
+      if (!Number.isFinite(hours) || hours <= 0) throw new UsageError('--expect-within must be a number of hours');
+      const status = deliveryStatus(await lastDeliveryInFolder(dir), hours * 3_600_000);
+      io.out(status.line);
+      return status.overdue ? 1 : 0;
     }
     case 'list': {
       await prepareIntakeDir(dir);
