@@ -12,6 +12,7 @@ import { dayAfter, generateKey, loadPrivateKeys } from './keygen.ts';
 import { pullConfigFromEnv, pullOnce } from './pull.ts';
 import { buildKeySet, buildPullQueues, buildPushRoutes, RecipientsConfigError } from './recipients.ts';
 import { deliveryStatus, lastDeliveryInFolder } from './delivery-watch.ts';
+import { acceptRelease, loadKnownReleases, shortFingerprint, watchSiteOnce } from './site-watch.ts';
 import { ensureReceiptKey, loadReceiverAuth, parsePublicKeyList, writeSigningKeyFile } from './push-keys.ts';
 import { createPushServer, listen, PUSH_PATH } from './serve.ts';
 
@@ -41,6 +42,12 @@ Commands
   pull [--watch] [--interval 30]
                              Fetch from Cloudflare's queue over HTTP instead of pushes.
                              Needs CLOUDFLARE_ACCOUNT_ID, UTVAG_QUEUE_ID, CLOUDFLARE_QUEUES_API_TOKEN.
+  watch --site <url> --recipient <id> [--interval 300] [--once]
+                             Watch the site from here: alert when its key set lists a key for
+                             <id> that this intake does not hold, or its release manifest is not
+                             a release this intake knows, or the contact page's scripts differ.
+  watch --accept-release <digest>
+                             Accept a release manifest (after checking it with the project).
   delivery-check [--expect-within 24]
                              Say when the last request arrived; exit 1 (an alert) when nothing
                              has arrived for longer than that many hours.
@@ -74,6 +81,9 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
       recipient: { type: 'string' },
       out: { type: 'string' },
       'expect-within': { type: 'string' },
+      site: { type: 'string' },
+      once: { type: 'boolean' },
+      'accept-release': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -171,6 +181,27 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
           io.err(`pull failed (${(error as Error).message}); trying again`);
         }
         if (!values.watch) return 0;
+        await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      }
+    }
+    case 'watch': {
+      await prepareIntakeDir(dir);
+      if (values['accept-release']) {
+        await acceptRelease(dir, values['accept-release']);
+        io.out(`Release ${values['accept-release']} accepted.`);
+        return 0;
+      }
+      const recipient = values.recipient ?? process.env['UTVAG_RECIPIENT'];
+      if (!values.site || !recipient) throw new UsageError('watch needs --site <url> and --recipient <id>');
+      const intervalMs = Number(values.interval ?? '300') * 1000;
+      for (;;) {
+        const heldKids = (await loadPrivateKeys(dir)).map((key) => key.kid);
+        const result = await watchSiteOnce({ siteUrl: values.site, recipient, heldKids, knownReleases: await loadKnownReleases(dir) });
+        for (const alert of result.alerts) io.err(`watch: ALERT ${alert.code}: ${alert.detail}`);
+        if (result.alerts.length === 0) {
+          io.out(`watch: ok, release ${result.manifestDigest}, keys for ${recipient}: ${result.publishedKids.map(shortFingerprint).join(', ') || 'none'}`);
+        }
+        if (values.once) return result.alerts.length === 0 ? 0 : 1;
         await new Promise((resolve) => setTimeout(resolve, intervalMs));
       }
     }
