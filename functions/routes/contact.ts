@@ -173,7 +173,7 @@ async function handleForm(c: C): Promise<Response> {
   if (!(await enqueue(c.env, envelope))) {
     return again({ message: t('form.error.unavailable'), fields: {} }, 'queue_unavailable');
   }
-  return receiptPage(c.env, locale, request.receipt, request.contact.method);
+  return receiptPage(c.env, locale, request.receipt, request.contact.method, envelope.kid);
 }
 
 export const contact = new Hono<{ Bindings: Env }>()

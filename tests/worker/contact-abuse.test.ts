@@ -222,3 +222,16 @@ describe('pull recipients get their own queue (M6)', () => {
     expect(push.sent).toEqual([]);
   });
 });
+
+describe('the recipient key\'s fingerprint (H1)', () => {
+  it('the no-JS receipt shows the short fingerprint of the key the Worker sealed to', async () => {
+    const { sent, queue } = recordingQueue();
+    const res = await post(filledForm(keySet.keys[0]!.recipient), 'application/x-www-form-urlencoded', { 'cf-connecting-ip': freshV4() }, { ...baseEnv, INTAKE_QUEUE: queue, RECIPIENT_RATE_LIMIT: countingLimiter().limiter });
+    expect(res.status).toBe(200);
+    const kid = (sent[0] as { kid: string }).kid;
+    const html = await res.text();
+    const line = /<p[^>]*data-receipt-key[^>]*>.*?<\/p>/s.exec(html)?.[0] ?? '';
+    expect(line).not.toContain('hidden');
+    expect(line).toContain(`<code dir="ltr" data-fingerprint>${kid.slice(0, 4)}-${kid.slice(4, 8)}</code>`);
+  });
+});
