@@ -38,6 +38,7 @@ import { startLocalSystem, type LocalSystem } from '../dev/local-system.ts';
 import { copyTestIntake, testIntakeDir } from '../dev/test-intake.ts';
 import { buildSite } from '../dev/build-site.ts';
 import { ensureDevIntake } from '../dev/dev-keys.ts';
+import { writeConfigWithServiceLimit } from '../dev/wrangler-config.ts';
 import { contactCase, envelopeInput, intakeCase, plaintextInput, routeOf, WORKER_MAX_BODY_BYTES, type ContactFuzzContext, type HttpCase, type IntakeCase } from './fuzz-cases.ts';
 
 export interface Answer {
@@ -322,14 +323,16 @@ export async function ensureTestBuild(log: (line: string) => void): Promise<{ ke
  * keys, empty inbox), so nothing touches another run's folders. Needs
  * dist/ built with the test intake's key.
  */
-export async function startFuzzWorker(options: { log?: (line: string) => void } = {}): Promise<FuzzWorker> {
+export async function startFuzzWorker(options: { log?: (line: string) => void; serviceLimitPerMinute?: number } = {}): Promise<FuzzWorker> {
   const { keySet } = await ensureTestBuild(options.log ?? ((line) => console.log(line)));
   const knownKids = keySet.keys.map((k) => k.kid);
   const root = await mkdtemp(join(tmpdir(), 'utvag-fuzz-'));
   const intakeDir = join(root, 'intake');
   await copyTestIntake(intakeDir);
   const port = await freePort();
+  const wranglerConfig = options.serviceLimitPerMinute ? await writeConfigWithServiceLimit(root, options.serviceLimitPerMinute) : undefined;
   const system = await startLocalSystem({
+    ...(wranglerConfig ? { wranglerConfig } : {}),
     intakeDir,
     sitePort: port,
     intakePort: await freePort(),
