@@ -489,7 +489,8 @@ async function intakeHeaders(c: IntakeCase, secret: string): Promise<Record<stri
         { ...recipient, [TIMESTAMP_HEADER]: 'abc', [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]! },
         { ...recipient, [TIMESTAMP_HEADER]: good[TIMESTAMP_HEADER]!, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]!.replace('v2=', 'v1=') },
         { [TIMESTAMP_HEADER]: good[TIMESTAMP_HEADER]!, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]! },
-        { ...recipient, [PUSH_RECIPIENT_HEADER]: ` ${FUZZ_RECIPIENT}`, [TIMESTAMP_HEADER]: good[TIMESTAMP_HEADER]!, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]! },
+        // (Surrounding whitespace would not do: HTTP strips it from header values.)
+        { ...recipient, [PUSH_RECIPIENT_HEADER]: `${FUZZ_RECIPIENT}-x`, [TIMESTAMP_HEADER]: good[TIMESTAMP_HEADER]!, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]! },
         { ...recipient, [TIMESTAMP_HEADER]: good[TIMESTAMP_HEADER]!, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]!.slice(0, -2) },
         { ...recipient, [TIMESTAMP_HEADER]: `${good[TIMESTAMP_HEADER]!}0`, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]! },
         { ...recipient, [TIMESTAMP_HEADER]: '', [SIGNATURE_HEADER]: '' },
