@@ -13,6 +13,7 @@
  * The Worker's retry base is 1 s here (INTAKE_RETRY_BASE_SECONDS), so a
  * retried push comes back after 1, 2, 4 … seconds instead of 30, 60 ….
  */
+import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +101,38 @@ describe('intake faults through the real Worker, queue and receiver', () => {
     expect(queueSummary(worker.output()).acked).toBe(1);
     expect(receiver.answers()).toEqual(['201 stored']);
     expect(await dataFiles(intake.dir)).toEqual([`inbox/${request.id}.json`, `inbox/${request.id}.txt`]);
+  });
+
+  it('a 2xx without the receiver\'s signed receipt (a proxy, a maintenance page) is not a delivery: retried until the real receiver stores it', async () => {
+    intake = await makeIntakeCopy();
+    const [sitePort, intakePort] = await freePorts(2);
+    sitePorts.push(sitePort!);
+    // Something else answers on the receiver's port: 200 with a body that looks like success, and a redirect.
+    let answered = 0;
+    const impostor = createServer((request, response) => {
+      request.resume();
+      answered++;
+      if (answered % 2 === 0) {
+        response.writeHead(307, { location: `http://127.0.0.1:${intakePort}/elsewhere` });
+        response.end();
+      } else {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ result: 'stored', receipt: { v: 2, status: 'stored', sig: 'A'.repeat(86) } }));
+      }
+    });
+    await new Promise<void>((resolve) => impostor.listen(intakePort!, '127.0.0.1', resolve));
+    const worker = await startWorker(intake, frozen, { sitePort: sitePort!, intakePort: intakePort!, extraWorkerEnv: FAST_RETRY });
+    const request = testRequest(7);
+    expect(await postEnvelope(worker.url, await sealedBody(intake.key, request))).toBe(202);
+    expect(await waitUntil(() => answered >= 3 && retriedCount(worker.output()) >= 3, 30_000), 'the consumer should retry after each receipt-less 2xx and redirect').toBe(true);
+    expect(queueSummary(worker.output()).acked).toBe(0);
+    impostor.closeAllConnections();
+    await new Promise((resolve) => impostor.close(resolve));
+
+    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, intake });
+    expect(await waitForInbox(intake.dir, 1, 30_000)).toEqual([request.id]);
+    expect(await waitUntil(() => queueSummary(worker.output()).acked >= 1, 10_000), 'acked once the real receipt comes').toBe(true);
+    expect(receiver.answers()).toEqual(['201 stored']);
   });
 
   for (const crashAt of ['1', 'commit'] as const) {
