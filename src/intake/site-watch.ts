@@ -12,7 +12,8 @@
  *                       site changed without a release it knows;
  *  - key_set_mismatch   the key set served is not the one the manifest names;
  *  - script_mismatch    a script the contact page loads (or one it imports)
- *                       is missing from the manifest or differs from it;
+ *                       is missing from the manifest or differs from it, or
+ *                       the page loads no script at all;
  *  - unreachable        something could not be fetched or read.
  *
  * Accepting a release (after checking it with the project, out of band) is
@@ -127,7 +128,10 @@ export async function watchSiteOnce(options: WatchOptions): Promise<WatchResult>
   const queue: string[] = [];
   for (const page of pages) {
     try {
-      queue.push(...referencedScripts(text(await get(options, page))));
+      const scripts = referencedScripts(text(await get(options, page)));
+      // A contact page without its script cannot encrypt in the browser: every request would reach the server readable.
+      if (scripts.length === 0) alerts.push({ code: 'script_mismatch', detail: `${page} loads no script (the form could not encrypt in the browser)` });
+      queue.push(...scripts);
     } catch (error) {
       alerts.push({ code: 'unreachable', detail: `${page}: ${(error as Error).message}` });
     }

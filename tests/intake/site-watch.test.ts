@@ -123,3 +123,28 @@ describe('intake watch', () => {
     expect(lines.at(-1)).toMatch(/^watch: ok, release .+ keys for stockholm: .{4}-.{4}$/);
   });
 });
+
+describe('intake watch against a hostile or broken site (fast-check)', () => {
+  it('never throws, and alerts unless the site is exactly a release it knows', async () => {
+    const fc = (await import('fast-check')).default;
+    const intakeKey = await generateRecipientKeyPair();
+    const honest = siteFiles([intakeKey]);
+    const known = sha256(honest['/release-manifest.json']!);
+    const path = fc.constantFrom(...Object.keys(honest));
+    await fc.assert(
+      fc.asyncProperty(path, fc.oneof(fc.string(), fc.json(), fc.constant('')), fc.boolean(), async (changed, body, missing) => {
+        const files = { ...honest };
+        if (missing) delete files[changed];
+        else files[changed] = body;
+        const fetcher = (async (url: URL) => {
+          const found = files[url.pathname];
+          return found === undefined ? new Response('no', { status: 404 }) : new Response(found);
+        }) as unknown as typeof fetch;
+        const result = await watchSiteOnce({ siteUrl: 'http://site.test', recipient: 'stockholm', heldKids: [intakeKey.kid], knownReleases: [known], contactPages: ['/sv/kontakt/'], fetch: fetcher });
+        const unchanged = !missing && body === honest[changed];
+        expect(result.alerts.length === 0).toBe(unchanged);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
