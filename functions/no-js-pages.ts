@@ -8,7 +8,6 @@ import type { Env } from './env.ts';
 import { fieldNames, type FieldName } from '../src/contact/form-fields.ts';
 import type { Locale } from '../src/i18n/locales.ts';
 import { receiptNextStep, spokenReceiptCode } from '../src/contact/receipt-display.ts';
-import { shortFingerprint } from '../src/contact/key-fingerprint.ts';
 
 const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 function escapeHtml(text: string): string {
@@ -28,13 +27,10 @@ function htmlResponse(body: ReadableStream | null, status: number): Response {
   return new Response(body, { status, headers: { 'content-type': 'text/html; charset=utf-8' } });
 }
 
-export async function receiptPage(env: Env, locale: Locale, receipt: string, method: string, kid?: string): Promise<Response> {
+export async function receiptPage(env: Env, locale: Locale, receipt: string, method: string): Promise<Response> {
   const page = await staticPage(env, `/${locale}/kontakt/skickat/`);
   const next = receiptNextStep(method);
   const rewritten = new HTMLRewriter()
-    // The key the Worker sealed to, in short form, for comparing with the intake's.
-    .on('[data-receipt-key]', { element: (el) => void (kid ? el.removeAttribute('hidden') : undefined) })
-    .on('[data-receipt-key] [data-fingerprint]', { element: (el) => void (kid ? el.setInnerContent(shortFingerprint(kid)) : undefined) })
     .on('[data-receipt-code]', { element: (el) => void el.setInnerContent(receipt) })
     .on('[data-receipt-code-spoken]', { element: (el) => void el.setInnerContent(spokenReceiptCode(receipt)) })
     .on('[data-receipt-next]', {

@@ -10,7 +10,6 @@ import { createRequest, type ContactRequest, type ContactRequestInput } from '..
 import { sealRequest, measureRequest, EnvelopeError } from '../contact/envelope.ts';
 import { chooseKey, keySetSchema, type KeySet } from '../contact/key-set.ts';
 import { receiptNextStep, spokenReceiptCode } from '../contact/receipt-display.ts';
-import { shortFingerprint } from '../contact/key-fingerprint.ts';
 
 type ErrorKind = 'network' | 'unavailable' | 'rateLimited' | 'encrypt' | 'tooLong' | 'invalid';
 
@@ -31,15 +30,6 @@ function enhance(form: HTMLFormElement): void {
   const recipientLine = form.querySelector<HTMLElement>('[data-recipient-line]')!;
   const callDetails = form.querySelector<HTMLElement>('[data-call-details]')!;
   const encryptionNote = form.querySelector<HTMLElement>('[data-encryption-note]');
-  const keyLine = form.querySelector<HTMLElement>('[data-key-fingerprint]');
-  const receiptKeyLine = receipt.querySelector<HTMLElement>('[data-receipt-key]');
-
-  /** Shows a key's short fingerprint in a line (or hides it), so people can compare it with the intake's. */
-  const showFingerprint = (line: HTMLElement | null, kid: string | null) => {
-    if (!line) return;
-    line.querySelector('[data-fingerprint]')!.textContent = kid ? shortFingerprint(kid) : '';
-    line.hidden = !kid;
-  };
 
   // This path encrypts here, on the device: say so (the page says the
   // server does it, which is what happens without JavaScript).
@@ -84,10 +74,8 @@ function enhance(form: HTMLFormElement): void {
       const name = key ? municipality.querySelector(`option[value="${CSS.escape(key.recipient)}"]`)?.textContent : null;
       recipientLine.textContent = name ? (recipientLine.dataset.template ?? '').replace('{name}', name) : '';
       recipientLine.hidden = !name;
-      showFingerprint(keyLine, key?.kid ?? null);
     } catch {
       recipientLine.hidden = true; // offline now: the send step will say so
-      showFingerprint(keyLine, null);
     }
   };
   municipality.addEventListener('change', () => void updateRecipient());
@@ -178,9 +166,8 @@ function enhance(form: HTMLFormElement): void {
     }
   }
 
-  function showReceipt(request: ContactRequest, kid: string): void {
+  function showReceipt(request: ContactRequest): void {
     receipt.querySelector('[data-receipt-code]')!.textContent = request.receipt;
-    showFingerprint(receiptKeyLine, kid);
     receipt.querySelector('[data-receipt-code-spoken]')!.textContent = spokenReceiptCode(request.receipt);
     const next = receiptNextStep(request.contact.method);
     for (const line of receipt.querySelectorAll<HTMLElement>('[data-receipt-next]')) line.hidden = line.dataset.receiptNext !== next;
@@ -193,20 +180,6 @@ function enhance(form: HTMLFormElement): void {
     receipt.focus({ preventScroll: true });
     receipt.scrollIntoView({ block: 'start' });
   }
-
-  // Leaving the page wipes it: the back/forward cache would otherwise bring
-  // back the receipt code or a half-written message to whoever picks up
-  // the phone later (review M11). The person trades a lost draft for that.
-  addEventListener('pagehide', () => {
-    pending = null;
-    form.reset();
-    updateCounter();
-    clearErrors();
-    form.hidden = false;
-    receipt.hidden = true;
-    for (const code of receipt.querySelectorAll('[data-receipt-code], [data-receipt-code-spoken]')) code.textContent = '';
-    showFingerprint(receiptKeyLine, null);
-  });
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -242,7 +215,7 @@ function enhance(form: HTMLFormElement): void {
       } catch {
         return showFormError('network');
       }
-      if (response.status === 202) return showReceipt(request, envelope.kid);
+      if (response.status === 202) return showReceipt(request);
       if (response.status === 429) return showFormError('rateLimited');
       if (response.status === 413) return showFormError('tooLong');
       return showFormError('unavailable');
