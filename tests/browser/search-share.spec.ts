@@ -223,6 +223,7 @@ test.describe('help where you live', () => {
   });
 
   test('each municipality page renders its units and the routes for everyone from the data', async ({ page }) => {
+    test.setTimeout(240_000); // about 15 pages in three languages
     for (const locale of ['sv', 'en', 'ar'] as Locale[]) {
       for (const id of sample) {
         const m = municipalities.find((x) => x.id === id)!;
