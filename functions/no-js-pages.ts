@@ -27,10 +27,16 @@ function htmlResponse(body: ReadableStream | null, status: number): Response {
   return new Response(body, { status, headers: { 'content-type': 'text/html; charset=utf-8' } });
 }
 
-export async function receiptPage(env: Env, locale: Locale, receipt: string, method: string): Promise<Response> {
+export async function receiptPage(env: Env, locale: Locale, receipt: string, method: string, recipient: string): Promise<Response> {
   const page = await staticPage(env, `/${locale}/kontakt/skickat/`);
   const next = receiptNextStep(method);
   const rewritten = new HTMLRewriter()
+    // Only the promise of the recipient the request was sealed to.
+    .on('[data-receipt-promise]', {
+      element: (el) => {
+        if (el.getAttribute('data-receipt-promise') !== recipient) el.remove();
+      },
+    })
     .on('[data-receipt-code]', { element: (el) => void el.setInnerContent(receipt) })
     .on('[data-receipt-code-spoken]', { element: (el) => void el.setInnerContent(spokenReceiptCode(receipt)) })
     .on('[data-receipt-next]', {

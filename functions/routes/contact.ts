@@ -17,7 +17,7 @@ import { acceptedKids, loadKeySet } from '../intake-keys.ts';
 import { allowContactRequest } from '../rate-limit.ts';
 import { formPageWithAnswers, receiptPage, type FormProblem } from '../no-js-pages.ts';
 import { envelopeSchema, sealRequest, measureRequest, EnvelopeError, type Envelope } from '../../src/contact/envelope.ts';
-import { chooseKey } from '../../src/contact/key-set.ts';
+import { chooseKey, servingRecipient } from '../../src/contact/key-set.ts';
 import { createRequest, type ContactRequest, type ContactRequestInput } from '../../src/contact/request.ts';
 import {
   readContactForm,
@@ -105,6 +105,11 @@ async function handleForm(c: C): Promise<Response> {
   }
 
   const keySet = await loadKeySet(c.env);
+  // No recipient serves the municipality: not connected (no default recipient), not a fault.
+  if (keySet && !servingRecipient(keySet, request.municipality)) {
+    const message = t('form.error.notConnected');
+    return again({ message, fields: { municipality: message } }, 'invalid_form');
+  }
   const key = keySet ? chooseKey(keySet, request.municipality) : null;
   if (!key) return again({ message: t('form.error.unavailable'), fields: {} }, 'keys_unavailable');
 
@@ -123,7 +128,7 @@ async function handleForm(c: C): Promise<Response> {
   if (!(await enqueue(c.env, envelope))) {
     return again({ message: t('form.error.unavailable'), fields: {} }, 'queue_unavailable');
   }
-  return receiptPage(c.env, locale, request.receipt, request.contact.method);
+  return receiptPage(c.env, locale, request.receipt, request.contact.method, key.recipient);
 }
 
 export const contact = new Hono<{ Bindings: Env }>()

@@ -8,10 +8,10 @@
 import { readContactForm, fieldProblems, issuePathsOf, type FieldName, type FieldProblem } from '../contact/form-fields.ts';
 import { createRequest, type ContactRequest, type ContactRequestInput } from '../contact/request.ts';
 import { sealRequest, measureRequest, EnvelopeError } from '../contact/envelope.ts';
-import { chooseKey, keySetSchema, type KeySet } from '../contact/key-set.ts';
+import { chooseKey, keySetSchema, servingRecipient, type KeySet } from '../contact/key-set.ts';
 import { receiptNextStep, spokenReceiptCode } from '../contact/receipt-display.ts';
 
-type ErrorKind = 'network' | 'unavailable' | 'rateLimited' | 'encrypt' | 'tooLong' | 'invalid';
+type ErrorKind = 'network' | 'unavailable' | 'notConnected' | 'rateLimited' | 'encrypt' | 'tooLong' | 'invalid';
 
 const form = document.querySelector<HTMLFormElement>('form[data-contact-form]');
 if (form) enhance(form);
@@ -38,6 +38,7 @@ function enhance(form: HTMLFormElement): void {
   const errorText: Record<ErrorKind, string> = {
     network: data.errorNetwork ?? '',
     unavailable: data.errorUnavailable ?? '',
+    notConnected: data.errorNotConnected ?? '',
     rateLimited: data.errorRateLimited ?? '',
     encrypt: data.errorEncrypt ?? '',
     tooLong: data.errorTooLong ?? '',
@@ -67,13 +68,26 @@ function enhance(form: HTMLFormElement): void {
   });
   updateCallDetails();
 
-  // Say who will read it: the chosen municipality's intake, or the regional one.
+  // A link from a municipality's page (?kommun=<id>) chooses it, if it is connected.
+  const wanted = new URLSearchParams(location.search).get('kommun');
+  const wantedOption = wanted ? municipality.querySelector<HTMLOptionElement>(`option[value="${CSS.escape(wanted)}"]`) : null;
+  if (wantedOption && !wantedOption.disabled) municipality.value = wantedOption.value;
+
+  // Say who will read it and what they have promised; with no recipient
+  // for the choice there is nothing to send to: no send button (no default).
+  const notConnectedNote = form.querySelector<HTMLElement>('[data-not-connected-note]');
   const updateRecipient = async () => {
     try {
-      const key = chooseKey(await loadKeySet(), municipality.value);
-      const name = key ? municipality.querySelector(`option[value="${CSS.escape(key.recipient)}"]`)?.textContent : null;
+      const keys = await loadKeySet();
+      const serving = servingRecipient(keys, municipality.value);
+      const name = serving && municipality.value !== 'unknown' ? municipality.selectedOptions[0]?.textContent : null;
       recipientLine.textContent = name ? (recipientLine.dataset.template ?? '').replace('{name}', name) : '';
       recipientLine.hidden = !name;
+      for (const block of form.querySelectorAll<HTMLElement>('[data-recipient-promise]')) {
+        block.hidden = block.dataset.recipientPromise !== serving?.id;
+      }
+      if (notConnectedNote) notConnectedNote.hidden = serving !== null;
+      submitButton.hidden = serving === null;
     } catch {
       recipientLine.hidden = true; // offline now: the send step will say so
     }
@@ -189,12 +203,15 @@ function enhance(form: HTMLFormElement): void {
     if (!request) return;
 
     setBusy(true);
+    let recipientId = '';
     try {
       let envelope;
       try {
         const keys = await loadKeySet();
+        if (!servingRecipient(keys, request.municipality)) return showFormError('notConnected');
         const key = chooseKey(keys, request.municipality);
         if (!key) return showFormError('unavailable');
+        recipientId = key.recipient;
         envelope = await sealRequest(request, key);
       } catch (error) {
         if (error instanceof EnvelopeError && error.code === 'too_large') return showFormError('tooLong');
@@ -215,7 +232,14 @@ function enhance(form: HTMLFormElement): void {
       } catch {
         return showFormError('network');
       }
-      if (response.status === 202) return showReceipt(request);
+      if (response.status === 202) {
+        // Keep only the promise of the recipient the request went to.
+        for (const block of receipt.querySelectorAll<HTMLElement>('[data-receipt-promise]')) {
+          if (block.dataset.receiptPromise !== recipientId) block.remove();
+          else block.hidden = false;
+        }
+        return showReceipt(request);
+      }
       if (response.status === 429) return showFormError('rateLimited');
       if (response.status === 413) return showFormError('tooLong');
       return showFormError('unavailable');

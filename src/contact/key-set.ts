@@ -2,13 +2,19 @@
  * The public key set served at /intake-keys.json, and the choice of which
  * key a request is sealed to.
  *
- *   {"v":1,"keys":[{"kid","recipient","publicKey","notAfter"}]}
+ *   {"v":1,"keys":[{"kid","recipient","publicKey","notAfter"}],
+ *    "recipients":[{"id","serves":[municipality ids, or "unknown"]}]}
  *
  * - kid: base64url(first 16 bytes of SHA-256(raw public key)).
- * - recipient: a municipality or regional-intake id from the help directory.
+ * - recipient: the id of a recipient in content/intake/recipients.json.
  * - publicKey: base64url of the raw uncompressed 65-byte P-256 point.
  * - notAfter: YYYY-MM-DD, the last day (UTC) the key may be used to seal.
  *   From the next day 00:00 UTC on, the key is never chosen.
+ *
+ * - recipients: which recipient serves which municipality ("unknown": it
+ *   also takes requests from people who do not say where they live). A
+ *   municipality no recipient serves is not connected: nothing is sent,
+ *   and there is no default recipient.
  *
  * Built by src/intake/recipients.ts from the recipients' public keys; it
  * never holds a private key.
@@ -18,9 +24,6 @@ import { base64urlDecode, computeKid, KID_SIZE, PUBLIC_KEY_SIZE } from './envelo
 import { HELP_DIRECTORY_ID_PATTERN, parseCalendarDay } from './request.ts';
 
 export const KEY_SET_VERSION = 1;
-
-/** The regional intake that receives a request when the chosen municipality has no key (yet). */
-export const REGIONAL_DEFAULT_RECIPIENT = 'stockholm';
 
 const base64urlBytes = (size: number, what: string) =>
   z.string().check(
@@ -38,20 +41,33 @@ export const keySetEntrySchema = z.strictObject({
   notAfter: z.string().check(z.refine((text) => parseCalendarDay(text) !== null, { message: 'notAfter must be YYYY-MM-DD' })),
 });
 
+const slug = z.string().check(z.regex(HELP_DIRECTORY_ID_PATTERN, { message: 'expected a slug (a-z, 0-9, -)' }));
+
+export const keySetRecipientSchema = z.strictObject({
+  id: slug,
+  serves: z.array(slug),
+});
+
 export const keySetSchema = z
   .strictObject({
     v: z.literal(KEY_SET_VERSION),
     keys: z.array(keySetEntrySchema),
+    recipients: z.array(keySetRecipientSchema),
   })
   .check(
     z.refine((set) => new Set(set.keys.map((key) => key.kid)).size === set.keys.length, {
       message: 'a kid appears more than once',
       path: ['keys'],
     }),
+    z.refine((set) => {
+      const served = set.recipients.flatMap((r) => r.serves);
+      return new Set(served).size === served.length;
+    }, { message: 'a municipality is served by more than one recipient', path: ['recipients'] }),
   );
 
 export type KeySetEntry = z.infer<typeof keySetEntrySchema>;
 export type KeySet = z.infer<typeof keySetSchema>;
+export type KeySetRecipient = z.infer<typeof keySetRecipientSchema>;
 
 /** The first instant the key is no longer valid: the day after notAfter, 00:00 UTC. */
 export function keyExpiresAt(entry: Pick<KeySetEntry, 'notAfter'>): Date {
@@ -74,19 +90,21 @@ function newestValidKey(keySet: KeySet, recipient: string, now: Date): KeySetEnt
   return best;
 }
 
+/** The recipient that serves a municipality (or "unknown"), or null: not connected. */
+export function servingRecipient(keySet: KeySet, municipality: string): KeySetRecipient | null {
+  return keySet.recipients.find((r) => r.serves.includes(municipality)) ?? null;
+}
+
 /**
- * The key to seal a request to: the newest non-expired key of the chosen
- * recipient; if it has none, the regional default recipient's newest valid
- * key; if that has none either, null (the form must say it cannot send now).
- * An expired key is never chosen.
+ * The key to seal a request for a municipality to: the newest non-expired
+ * key of the recipient that serves it. Null when no recipient serves it
+ * (not connected: say so, offer what works now) or when its keys have all
+ * expired (a fault). There is no default recipient, and an expired key is
+ * never chosen.
  */
-export function chooseKey(
-  keySet: KeySet,
-  recipientId: string,
-  now: Date = new Date(),
-  defaultRecipient: string = REGIONAL_DEFAULT_RECIPIENT,
-): KeySetEntry | null {
-  return newestValidKey(keySet, recipientId, now) ?? newestValidKey(keySet, defaultRecipient, now);
+export function chooseKey(keySet: KeySet, municipality: string, now: Date = new Date()): KeySetEntry | null {
+  const recipient = servingRecipient(keySet, municipality);
+  return recipient ? newestValidKey(keySet, recipient.id, now) : null;
 }
 
 /** Kids the Worker may accept now: every key that has not expired. */

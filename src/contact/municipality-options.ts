@@ -1,16 +1,32 @@
 /**
- * The municipalities offered in the form, from the help directory. Names
- * are proper names and read the same in every language.
+ * The municipalities offered in the form: all 290, grouped by county, each
+ * marked connected or not (from the recipients configuration). A
+ * municipality that is not connected is listed, says so, and cannot be
+ * chosen: nothing could be sent there. Names are proper names and read the
+ * same in every language.
  */
-import { loadHelpDirectory } from '../help-directory/schema.ts';
+import { municipalitiesByCounty } from '../municipalities/schema.ts';
+import { recipientFor } from '../promises/connected.ts';
+import type { Translator } from '../i18n/translator.ts';
 
 export interface MunicipalityOption {
   id: string;
-  name: string;
+  /** What the option shows: the name, with "(not connected yet)" when it is not. */
+  label: string;
+  connected: boolean;
 }
 
-export function municipalityOptions(): MunicipalityOption[] {
-  return loadHelpDirectory()
-    .municipalities.map((m) => ({ id: m.id, name: m.name }))
-    .sort((a, b) => a.name.localeCompare(b.name, 'sv'));
+export interface MunicipalityGroup {
+  county: string;
+  options: MunicipalityOption[];
+}
+
+export function municipalityOptions(t: Translator): MunicipalityGroup[] {
+  return municipalitiesByCounty().map(({ county, municipalities }) => ({
+    county: county.name,
+    options: municipalities.map((m) => {
+      const connected = recipientFor(m.id) !== undefined;
+      return { id: m.id, connected, label: connected ? m.official : t('notConnected.option', { name: m.official }) };
+    }),
+  }));
 }

@@ -113,6 +113,9 @@ export const phoneNumber = z.string().check(
   }),
 );
 
+/** The `municipality` value when the person does not know or does not want to say. */
+export const UNKNOWN_MUNICIPALITY = 'unknown';
+
 /** A help-directory id (lowercase, digits, dashes) or `unknown` when the person did not say. */
 export const municipalityId = z.string().check(
   z.regex(HELP_DIRECTORY_ID_PATTERN, { message: 'expected a help-directory id or "unknown"' }),

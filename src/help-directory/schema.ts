@@ -1,33 +1,33 @@
 /**
- * The help directory: municipalities and the units in them that help people
- * leave crime, as structured data in content/help-directory/units.json.
+ * The help directory: the units that help people leave crime, in the
+ * municipalities of content/municipalities/ (src/municipalities/schema.ts),
+ * as structured data in content/help-directory/units.json.
  *
  * Rules the schema enforces:
- * - Municipality ids are fixed (MUNICIPALITY_IDS). They are also the contact
- *   request's `municipality` and the key set's `recipient`; `stockholm` is
- *   also the regional default intake (DEFAULT_INTAKE_ID).
+ * - A unit's municipality (and partners) is one of the 290 municipality ids.
  * - Text shown to readers is per locale: every locale of src/i18n/locales.ts
  *   is required, so a missing translation fails the build and the tests.
  * - A phone number must be one of VERIFIED_PHONE_NUMBERS (numbers checked in
  *   shared/facts.md). A unit without a verified number says how to reach it
- *   through the municipality's social services or the 24/7 line instead.
- * - Every unit names its source (organisation and year) and the date its
- *   entry was last checked.
+ *   through the municipality's switchboard instead.
+ * - Every unit names its source (organisation, year, and the address where
+ *   facts.md gives one) and the date its entry was last checked.
  *
  * Plain `zod`, so Node scripts and the intake can use it as well as Astro.
  */
 import { z } from 'zod';
 import { isLocale, localeCodes, type Locale } from '../i18n/locales.ts';
 import { verifiedPhoneNumbers } from '../i18n/help-numbers.ts';
-import { REGIONAL_DEFAULT_RECIPIENT } from '../contact/key-set.ts';
 import { HELP_DIRECTORY_ID_PATTERN } from '../contact/request.ts';
+import { findMunicipality, municipalityIds } from '../municipalities/schema.ts';
 import directoryJson from '../../content/help-directory/units.json' with { type: 'json' };
 
-export const MUNICIPALITY_IDS = ['stockholm', 'jarfalla', 'upplands-bro', 'botkyrka', 'huddinge'] as const;
-export type MunicipalityId = (typeof MUNICIPALITY_IDS)[number];
+export type MunicipalityId = string;
 
-/** The regional intake that receives a request when no municipality is chosen. */
-export const DEFAULT_INTAKE_ID = REGIONAL_DEFAULT_RECIPIENT satisfies MunicipalityId;
+/** A municipality id from content/municipalities/. */
+const municipalityIdSchema = z.string().refine((id) => findMunicipality(id) !== undefined, {
+  message: 'not a municipality id from content/municipalities/',
+});
 
 /** Phone numbers verified in shared/facts.md: tel URI number → how it is written. */
 export const VERIFIED_PHONE_NUMBERS: Readonly<Record<string, string>> = Object.fromEntries(
@@ -47,6 +47,8 @@ export const sourceSchema = z.strictObject({
   /** The organisation, as named in shared/facts.md. */
   name: z.string().min(2),
   year: z.number().int().min(2000).max(2100),
+  /** The page, where facts.md gives one. */
+  address: z.string().min(4).optional(),
 });
 
 export const phoneSchema = z
@@ -63,10 +65,16 @@ export const phoneSchema = z
 /** How to reach a unit. */
 export const reachSchema = z.discriminatedUnion('how', [
   /** A verified phone number of its own. */
-  z.strictObject({ how: z.literal('phone'), phone: phoneSchema, hours: localizedTextSchema.optional() }),
+  z.strictObject({
+    how: z.literal('phone'),
+    phone: phoneSchema,
+    hours: localizedTextSchema.optional(),
+    /** A second verified line, e.g. after hours. */
+    extraPhone: z.strictObject({ phone: phoneSchema, hours: localizedTextSchema }).optional(),
+  }),
   /**
-   * No verified number: through the municipality's social services, the
-   * 24/7 line (08-508 25 600) or the contact form. `note` says it in words.
+   * No verified number: through the municipality's switchboard, asking for
+   * the unit. `note` says it in words.
    */
   z.strictObject({ how: z.literal('via-social-services'), note: localizedTextSchema }),
 ]);
@@ -86,20 +94,11 @@ export const unitKinds = [
   'support',
 ] as const;
 
-export const municipalitySchema = z.strictObject({
-  id: z.enum(MUNICIPALITY_IDS),
-  /** The municipality's name in Swedish, e.g. "Stockholms stad". */
-  name: z.string().min(2),
-  region: z.literal('Stockholms län'),
-  /** Official website; omitted when not known for sure. */
-  website: z.url({ protocol: /^https$/ }).optional(),
-});
-
 export const unitSchema = z.strictObject({
   id: idSchema,
-  municipality: z.enum(MUNICIPALITY_IDS),
+  municipality: municipalityIdSchema,
   /** Other municipalities the unit works in or with. */
-  partners: z.array(z.enum(MUNICIPALITY_IDS)).optional(),
+  partners: z.array(municipalityIdSchema).optional(),
   /** The unit's name in Swedish, as the municipality writes it. */
   name: z.string().min(2),
   kind: z.enum(unitKinds),
@@ -116,18 +115,9 @@ export const unitSchema = z.strictObject({
 export const helpDirectorySchema = z
   .strictObject({
     v: z.literal(1),
-    defaultIntake: z.enum(MUNICIPALITY_IDS),
-    municipalities: z.array(municipalitySchema),
     units: z.array(unitSchema).min(1),
   })
   .superRefine((data, ctx) => {
-    const municipalityIds = data.municipalities.map((m) => m.id);
-    for (const id of MUNICIPALITY_IDS) {
-      if (!municipalityIds.includes(id)) ctx.addIssue({ code: 'custom', message: `municipality ${id} is missing`, path: ['municipalities'] });
-    }
-    if (new Set(municipalityIds).size !== municipalityIds.length) {
-      ctx.addIssue({ code: 'custom', message: 'municipality ids must be unique', path: ['municipalities'] });
-    }
     const unitIds = data.units.map((u) => u.id);
     if (new Set(unitIds).size !== unitIds.length) {
       ctx.addIssue({ code: 'custom', message: 'unit ids must be unique', path: ['units'] });
@@ -140,7 +130,6 @@ export const helpDirectorySchema = z
   });
 
 export type HelpDirectory = z.infer<typeof helpDirectorySchema>;
-export type Municipality = z.infer<typeof municipalitySchema>;
 export type HelpUnit = z.infer<typeof unitSchema>;
 
 /** Validates any value as a help directory (throws a ZodError when it is not). */
@@ -157,11 +146,11 @@ export function loadHelpDirectory(): HelpDirectory {
 }
 
 /**
- * The help directory's municipality ids, in file order: the values a contact
- * request's `municipality` and a key set's `recipient` may take.
+ * Every municipality id (content/municipalities/): the values a contact
+ * request's `municipality` and a recipient's `serves` may take.
  */
 export function helpDirectoryIds(): MunicipalityId[] {
-  return loadHelpDirectory().municipalities.map((m) => m.id);
+  return municipalityIds();
 }
 
 /** The units of one municipality, including units it is a partner in. */

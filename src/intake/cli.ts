@@ -11,6 +11,7 @@ import { describeTimeLeft, listInbox, markDone, prepareIntakeDir, showRequest } 
 import { dayAfter, generateKey, loadPrivateKeys } from './keygen.ts';
 import { pullConfigFromEnv, pullOnce } from './pull.ts';
 import { buildKeySet, buildPushRoutes, RecipientsConfigError } from './recipients.ts';
+import { municipalityIds } from '../municipalities/schema.ts';
 import { createPushServer, listen, PUSH_PATH } from './serve.ts';
 
 export const HELP = `Utväg municipal intake
@@ -20,7 +21,9 @@ Usage: npm run intake -- <command> [options]
 Commands
   keygen [--days 365]        Make a new key pair. The private key stays in <dir>/keys
                              (owner-only); the public key is printed for recipients.json.
-  check <recipients.json>    Check a recipients file (keys, duplicate kids, shape).
+  check <recipients.json>    Check a recipients file: shape, keys, duplicate kids, the
+                             municipalities each serves, its promise and phone line
+                             (UTVAG_PRODUCTION=1: no development recipient).
   keyset <recipients.json>   Print the public key set (/intake-keys.json) built from it.
   routes <recipients.json>   Print the Worker's INTAKE_PUSH_ROUTES value (kid -> push URL).
   serve [--port 8788]        Receive pushes from the Worker on 127.0.0.1:<port>${PUSH_PATH}.
@@ -82,12 +85,13 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
       return 0;
     }
     case 'check': {
-      const keySet = await buildKeySet(needArgument('a recipients file'));
-      io.out(`OK: ${keySet.keys.length} key(s).`);
+      const keySet = await buildKeySet(needArgument('a recipients file'), municipalityIds());
+      const served = keySet.recipients.reduce((sum, r) => sum + r.serves.length, 0);
+      io.out(`OK: ${keySet.recipients.length} recipient(s), ${keySet.keys.length} key(s), ${served} municipality id(s) served.`);
       return 0;
     }
     case 'keyset':
-      io.out(JSON.stringify(await buildKeySet(needArgument('a recipients file')), null, 2));
+      io.out(JSON.stringify(await buildKeySet(needArgument('a recipients file'), municipalityIds()), null, 2));
       return 0;
     case 'routes':
       io.out(JSON.stringify(await buildPushRoutes(needArgument('a recipients file'))));

@@ -1,6 +1,8 @@
 /**
- * The recipients configuration: which municipalities (or regional intakes)
- * receive contact requests, their public keys, and where pushes go.
+ * The recipients configuration: which intakes receive contact requests,
+ * which municipalities each serves, what each has promised, their public
+ * keys, and where pushes go. What the site says about contact comes from
+ * here and nowhere else (ARCHITECTURE.md, "Promises come from data").
  * Production: content/intake/recipients.json (public keys only, committed).
  * Development: .dev-intake/recipients.json (made by src/dev/dev-keys.ts).
  *
@@ -8,23 +10,38 @@
  *     "v": 1,
  *     "recipients": [
  *       {
- *         "id": "stockholm",                 // help-directory id
- *         "name": "Stockholms stad, mottagning", // for people reading the file
+ *         "id": "stockholm",                       // slug; the key set's `recipient`
+ *         "name": "Stockholms stad, mottagning",   // for people reading the file
+ *         "development": true,                     // optional: a test intake, shown as such
+ *         "serves": ["stockholm"],                 // municipality ids (content/municipalities/)
+ *         "takesUnstatedMunicipality": false,      // optional: also takes "I don't want to say"
+ *         "promise": {
+ *           "firstContactWithinHours": 24,
+ *           "hours": "around-the-clock",           // or per-locale text, e.g. {"sv": "vardagar 8–17", …}
+ *           "madeBy": { "sv": "Stockholms stad", "en": "Stockholm city", … every locale },
+ *           "since": "2024",                       // YYYY, YYYY-MM or YYYY-MM-DD
+ *           "source": { "name": "Stockholms stad", "year": 2024, "address": "https://…" }
+ *         },
+ *         "phone": { "display": "08-508 25 600", "tel": "+46850825600" },   // optional; must be publishable
  *         "keys": [{ "publicKey": "<base64url raw P-256 point>", "notAfter": "2027-06-30" }],
  *         "push": { "url": "https://intake.example.se/push" }   // optional
  *       }
  *     ]
  *   }
  *
- * The kid of each key is computed, never typed. From this file the build
- * makes /intake-keys.json (buildKeySet) and the Worker's push routes
- * (buildPushRoutes).
+ * A recipient that is not `development` must give its promise's source
+ * address. A production build (UTVAG_PRODUCTION=1) refuses development
+ * recipients. The kid of each key is computed, never typed. From this file
+ * the build makes /intake-keys.json (buildKeySet: keys, and which recipient
+ * serves which municipality) and the Worker's push routes (buildPushRoutes).
  */
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
 import { base64urlDecode, computeKid, EnvelopeError, importPublicKey } from '../contact/envelope.ts';
 import { keySetSchema, type KeySet } from '../contact/key-set.ts';
-import { HELP_DIRECTORY_ID_PATTERN } from '../contact/request.ts';
+import { HELP_DIRECTORY_ID_PATTERN, UNKNOWN_MUNICIPALITY } from '../contact/request.ts';
+import { localeCodes, type Locale } from '../i18n/locales.ts';
+import { verifiedPhoneNumbers } from '../i18n/help-numbers.ts';
 
 export const RECIPIENTS_VERSION = 1;
 
@@ -41,24 +58,71 @@ const pushUrl = z.string().refine(
   { message: 'push.url must be https:// (http:// only for 127.0.0.1 or localhost)' },
 );
 
-export const recipientsConfigSchema = z.strictObject({
-  v: z.literal(RECIPIENTS_VERSION),
-  /** Free text for people reading the file. */
-  about: z.string().optional(),
-  recipients: z.array(
-    z.strictObject({
-      id: z.string().regex(HELP_DIRECTORY_ID_PATTERN, { message: 'id must be a help-directory id (a-z, 0-9, -)' }),
-      name: z.string().min(1),
-      keys: z.array(
+/** Text in every locale of the site. */
+const localizedText = z.strictObject(
+  Object.fromEntries(localeCodes.map((code) => [code, z.string().trim().min(1)])) as Record<Locale, z.ZodString>,
+);
+
+const slug = z.string().regex(HELP_DIRECTORY_ID_PATTERN, { message: 'a slug (a-z, 0-9, -)' });
+
+/** A phone line the recipient may be reached on: only numbers publishable in shared/facts.md. */
+export const recipientPhoneSchema = z
+  .strictObject({ display: z.string(), tel: z.string(), hours: localizedText.optional() })
+  .refine((phone) => verifiedPhoneNumbers.some((n) => n.tel === phone.tel && n.display === phone.display), {
+    message: 'phone must be a number publishable in shared/facts.md (src/i18n/help-numbers.ts), written as there',
+  });
+
+/** What the recipient has promised about contact, and who made that promise. */
+export const promiseSchema = z.strictObject({
+  /** First contact within this many hours. */
+  firstContactWithinHours: z.number().int().min(1).max(24 * 14),
+  /** "around-the-clock", or the hours in words per locale. */
+  hours: z.union([z.literal('around-the-clock'), localizedText]),
+  /** Who made the promise, per locale (e.g. "Stockholms stad"). */
+  madeBy: localizedText,
+  /** Since when: YYYY, YYYY-MM or YYYY-MM-DD. */
+  since: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, { message: 'since must be YYYY, YYYY-MM or YYYY-MM-DD' }),
+  source: z.strictObject({
+    name: z.string().min(2),
+    year: z.number().int().min(2000).max(2100),
+    /** Where the promise is published. Required for every recipient that is not development. */
+    address: z.string().min(4).optional(),
+  }),
+});
+
+export const recipientSchema = z
+  .strictObject({
+    id: slug,
+    name: z.string().min(1),
+    /** A test intake (npm start, the test build): the site says so wherever it names it. */
+    development: z.boolean().optional(),
+    /** The municipalities it takes requests for (ids from content/municipalities/). */
+    serves: z.array(slug).min(1),
+    /** Whether it also takes requests from people who do not say where they live. */
+    takesUnstatedMunicipality: z.boolean().optional(),
+    promise: promiseSchema,
+    phone: recipientPhoneSchema.optional(),
+    keys: z.array(
         z.strictObject({
           publicKey: z.string().min(1),
           notAfter: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'notAfter must be YYYY-MM-DD' }),
         }),
       ),
-      push: z.strictObject({ url: pushUrl }).optional(),
-    }),
-  ),
+    push: z.strictObject({ url: pushUrl }).optional(),
+  })
+  .refine((r) => r.development === true || r.promise.source.address !== undefined, {
+    message: 'promise.source.address is required (where the promise is published)',
+    path: ['promise', 'source', 'address'],
+  });
+
+export const recipientsConfigSchema = z.strictObject({
+  v: z.literal(RECIPIENTS_VERSION),
+  /** Free text for people reading the file. */
+  about: z.string().optional(),
+  recipients: z.array(recipientSchema),
 });
+export type Recipient = z.infer<typeof recipientSchema>;
+export type RecipientPromise = z.infer<typeof promiseSchema>;
 export type RecipientsConfig = z.infer<typeof recipientsConfigSchema>;
 
 /** Everything wrong with a recipients file, one line per problem. */
@@ -78,14 +142,44 @@ export interface ValidatedRecipients {
 }
 
 /**
- * Reads and checks a recipients file: shape, each public key is a real
- * P-256 point, no kid twice, no recipient twice, and (when the help
- * directory's ids are given) every recipient is in the help directory.
+ * Checks a parsed recipients file for what the schema alone cannot see:
+ * no recipient twice, no municipality served twice, every served
+ * municipality known (when the municipality ids are given), and no
+ * development recipient in a production build. Returns the problems.
  */
-export async function loadRecipients(file: string, helpDirectoryIds?: Iterable<string>): Promise<ValidatedRecipients> {
+export function recipientProblems(
+  config: RecipientsConfig,
+  municipalityIds?: Iterable<string>,
+  production = false,
+): string[] {
+  const problems: string[] = [];
+  const known = municipalityIds ? new Set(municipalityIds) : null;
+  const seenRecipients = new Set<string>();
+  const servedBy = new Map<string, string>();
+  for (const recipient of config.recipients) {
+    if (seenRecipients.has(recipient.id)) problems.push(`recipient "${recipient.id}" appears twice`);
+    seenRecipients.add(recipient.id);
+    if (production && recipient.development) {
+      problems.push(`recipient "${recipient.id}" is a development recipient; a production build takes none`);
+    }
+    const served = [...recipient.serves, ...(recipient.takesUnstatedMunicipality ? [UNKNOWN_MUNICIPALITY] : [])];
+    for (const id of served) {
+      if (known && id !== UNKNOWN_MUNICIPALITY && !known.has(id)) {
+        problems.push(`recipient "${recipient.id}" serves "${id}", which is not a municipality id (content/municipalities/)`);
+      }
+      const other = servedBy.get(id);
+      if (other) problems.push(`"${id}" is served by both "${other}" and "${recipient.id}"; one municipality, one recipient`);
+      servedBy.set(id, recipient.id);
+    }
+  }
+  return problems;
+}
+
+/** Parses recipients JSON text (no key checks); throws RecipientsConfigError. */
+export function parseRecipients(file: string, text: string, municipalityIds?: Iterable<string>, production = false): RecipientsConfig {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    raw = JSON.parse(text);
   } catch (cause) {
     throw new RecipientsConfigError(file, [`cannot read it as JSON (${(cause as Error).message})`]);
   }
@@ -96,18 +190,38 @@ export async function loadRecipients(file: string, helpDirectoryIds?: Iterable<s
       parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
     );
   }
-  const config = parsed.data;
+  const problems = recipientProblems(parsed.data, municipalityIds, production);
+  if (problems.length > 0) throw new RecipientsConfigError(file, problems);
+  return parsed.data;
+}
+
+/** True when the build is for production (UTVAG_PRODUCTION=1): no development recipient, a real operator. */
+export function isProductionBuild(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env['UTVAG_PRODUCTION'] === '1';
+}
+
+/**
+ * Reads and checks a recipients file: shape, each public key is a real
+ * P-256 point, no kid twice, no recipient twice, no municipality served
+ * twice, and (when the municipality ids are given) every served
+ * municipality exists.
+ */
+export async function loadRecipients(
+  file: string,
+  municipalityIds?: Iterable<string>,
+  production = isProductionBuild(),
+): Promise<ValidatedRecipients> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new RecipientsConfigError(file, [`cannot read it (${(cause as Error).message})`]);
+  }
+  const config = parseRecipients(file, text, municipalityIds, production);
   const problems: string[] = [];
-  const known = helpDirectoryIds ? new Set(helpDirectoryIds) : null;
-  const seenRecipients = new Set<string>();
   const seenKids = new Map<string, string>();
   const keys: ValidatedRecipients['keys'] = [];
   for (const recipient of config.recipients) {
-    if (seenRecipients.has(recipient.id)) problems.push(`recipient "${recipient.id}" appears twice`);
-    seenRecipients.add(recipient.id);
-    if (known && !known.has(recipient.id)) {
-      problems.push(`recipient "${recipient.id}" is not in the help directory`);
-    }
     for (const [index, key] of recipient.keys.entries()) {
       const where = `recipient "${recipient.id}", key ${index + 1}`;
       try {
@@ -131,10 +245,14 @@ export async function loadRecipients(file: string, helpDirectoryIds?: Iterable<s
 }
 
 /** The public key set for /intake-keys.json. Throws RecipientsConfigError. */
-export async function buildKeySet(recipientsFile: string, helpDirectoryIds?: Iterable<string>): Promise<KeySet> {
-  const { keys } = await loadRecipients(recipientsFile, helpDirectoryIds);
+export async function buildKeySet(recipientsFile: string, municipalityIds?: Iterable<string>): Promise<KeySet> {
+  const { config, keys } = await loadRecipients(recipientsFile, municipalityIds);
+  const recipients = config.recipients.map((r) => ({
+    id: r.id,
+    serves: [...r.serves, ...(r.takesUnstatedMunicipality ? [UNKNOWN_MUNICIPALITY] : [])],
+  }));
   // Parsing again checks the output against the very schema the browser uses.
-  return keySetSchema.parse({ v: 1, keys });
+  return keySetSchema.parse({ v: 1, keys, recipients });
 }
 
 /** The Worker's INTAKE_PUSH_ROUTES value: kid → push URL, for recipients that take pushes. */

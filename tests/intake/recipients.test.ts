@@ -5,6 +5,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRecipientKeyPair } from '../../src/contact/envelope.ts';
 import { keySetSchema, verifyKeySetKids } from '../../src/contact/key-set.ts';
 import { buildKeySet, buildPushRoutes, loadRecipients, RecipientsConfigError } from '../../src/intake/recipients.ts';
+import { DEV_RECIPIENT } from '../../src/dev/dev-keys.ts';
+
+/** A recipient with everything the schema asks for besides keys: serves, a promise with its maker and source. */
+function recipient(id: string, publicKey: string, extra: Record<string, unknown> = {}) {
+  return {
+    id,
+    name: id,
+    serves: [id],
+    promise: {
+      firstContactWithinHours: 48,
+      hours: { sv: 'vardagar', en: 'weekdays', ar: 'أيام العمل', fa: 'روزهای کاری', so: 'maalmaha shaqada', ti: 'መዓልታት ስራሕ' },
+      madeBy: { sv: id, en: id, ar: id, fa: id, so: id, ti: id },
+      since: '2026-12',
+      source: { name: id, year: 2026, address: `https://${id}.example.se/lofte` },
+    },
+    keys: [{ publicKey, notAfter: '2030-01-01' }],
+    ...extra,
+  };
+}
 
 describe('recipients configuration', () => {
   let dir: string;
@@ -25,8 +44,8 @@ describe('recipients configuration', () => {
     return path;
   }
 
-  async function problemsOf(path: string, helpDirectory?: string[]): Promise<readonly string[]> {
-    const error = await loadRecipients(path, helpDirectory).then(
+  async function problemsOf(path: string, municipalities?: string[]): Promise<readonly string[]> {
+    const error = await loadRecipients(path, municipalities, false).then(
       () => null,
       (caught: unknown) => caught,
     );
@@ -38,8 +57,8 @@ describe('recipients configuration', () => {
     const path = await file({
       v: 1,
       recipients: [
-        { id: 'stockholm', name: 'Stockholm', keys: [{ publicKey: keyA.publicKey, notAfter: '2030-01-01' }], push: { url: 'https://intake.example.se/push' } },
-        { id: 'malmo', name: 'Malmö', keys: [{ publicKey: keyB.publicKey, notAfter: '2030-01-01' }] },
+        recipient('stockholm', keyA.publicKey, { push: { url: 'https://intake.example.se/push' } }),
+        recipient('malmo', keyB.publicKey, { serves: ['malmo', 'lund'], takesUnstatedMunicipality: true }),
       ],
     });
     const keySet = await buildKeySet(path, ['stockholm', 'malmo', 'lund']);
@@ -49,6 +68,10 @@ describe('recipients configuration', () => {
         { kid: keyA.kid, recipient: 'stockholm', publicKey: keyA.publicKey, notAfter: '2030-01-01' },
         { kid: keyB.kid, recipient: 'malmo', publicKey: keyB.publicKey, notAfter: '2030-01-01' },
       ],
+      recipients: [
+        { id: 'stockholm', serves: ['stockholm'] },
+        { id: 'malmo', serves: ['malmo', 'lund', 'unknown'] },
+      ],
     });
     expect(await verifyKeySetKids(keySet)).toEqual([]);
     expect(await buildPushRoutes(path)).toEqual({ [keyA.kid]: 'https://intake.example.se/push' });
@@ -56,7 +79,7 @@ describe('recipients configuration', () => {
 
   it('names a broken public key', async () => {
     const broken = `${keyA.publicKey.slice(0, -4)}AAAA`;
-    const problems = await problemsOf(await file({ v: 1, recipients: [{ id: 'stockholm', name: 'S', keys: [{ publicKey: broken, notAfter: '2030-01-01' }] }] }));
+    const problems = await problemsOf(await file({ v: 1, recipients: [recipient('stockholm', broken)] }));
     expect(problems).toEqual([expect.stringMatching(/recipient "stockholm", key 1: public key is not a valid P-256 point/)]);
   });
 
@@ -64,23 +87,67 @@ describe('recipients configuration', () => {
     const problems = await problemsOf(
       await file({
         v: 1,
-        recipients: [
-          { id: 'stockholm', name: 'S', keys: [{ publicKey: keyA.publicKey, notAfter: '2030-01-01' }] },
-          { id: 'malmo', name: 'M', keys: [{ publicKey: keyA.publicKey, notAfter: '2031-01-01' }] },
-        ],
+        recipients: [recipient('stockholm', keyA.publicKey), recipient('malmo', keyA.publicKey)],
       }),
     );
     expect(problems).toEqual([expect.stringMatching(new RegExp(`recipient "malmo", key 1: duplicate kid ${keyA.kid.replace(/[-]/g, '\\-')}`))]);
   });
 
-  it('names a recipient that is not in the help directory', async () => {
-    const path = await file({ v: 1, recipients: [{ id: 'atlantis', name: 'A', keys: [{ publicKey: keyA.publicKey, notAfter: '2030-01-01' }] }] });
-    expect(await problemsOf(path, ['stockholm'])).toEqual(['recipient "atlantis" is not in the help directory']);
+  it('names a served municipality that does not exist, and one served twice', async () => {
+    const path = await file({ v: 1, recipients: [recipient('atlantis', keyA.publicKey)] });
+    expect(await problemsOf(path, ['stockholm'])).toEqual([
+      'recipient "atlantis" serves "atlantis", which is not a municipality id (content/municipalities/)',
+    ]);
     await expect(loadRecipients(path)).resolves.toBeTruthy();
+    const twice = await file({
+      v: 1,
+      recipients: [recipient('stockholm', keyA.publicKey), recipient('region', keyB.publicKey, { serves: ['solna', 'stockholm'] })],
+    });
+    expect(await problemsOf(twice)).toEqual(['"stockholm" is served by both "stockholm" and "region"; one municipality, one recipient']);
+  });
+
+  it('requires what a promise needs: who made it, since when, hours, and the source address', async () => {
+    const base = recipient('stockholm', keyA.publicKey);
+    for (const field of ['madeBy', 'since', 'hours', 'firstContactWithinHours', 'source']) {
+      const promise: Record<string, unknown> = { ...base.promise };
+      delete promise[field];
+      expect(await problemsOf(await file({ v: 1, recipients: [{ ...base, promise }] })), field).toEqual([
+        expect.stringMatching(new RegExp(`promise\\.${field}`)),
+      ]);
+    }
+    const { promise: _dropped, ...noPromise } = base;
+    expect(await problemsOf(await file({ v: 1, recipients: [noPromise] }))).toEqual([expect.stringMatching(/^recipients\.0\.promise:/)]);
+    const madeByOnlySwedish = { ...base.promise, madeBy: { sv: 'Stockholms stad' } };
+    expect((await problemsOf(await file({ v: 1, recipients: [{ ...base, promise: madeByOnlySwedish }] }))).length).toBeGreaterThan(0);
+    const noAddress = { ...base.promise, source: { name: 'Stockholms stad', year: 2024 } };
+    expect(await problemsOf(await file({ v: 1, recipients: [{ ...base, promise: noAddress }] }))).toEqual([
+      expect.stringMatching(/promise\.source\.address: .*required/),
+    ]);
+    // A development recipient may lack the address (facts.md part 1 gives none for Stockholm's promise).
+    await expect(loadRecipients(await file({ v: 1, recipients: [{ ...base, development: true, promise: noAddress }] }))).resolves.toBeTruthy();
+    expect(await problemsOf(await file({ v: 1, recipients: [{ ...base, serves: [] }] }))).toEqual([expect.stringMatching(/^recipients\.0\.serves:/)]);
+  });
+
+  it('accepts only a publishable phone line, written as in facts.md', async () => {
+    const base = recipient('stockholm', keyA.publicKey);
+    await expect(loadRecipients(await file({ v: 1, recipients: [{ ...base, phone: { display: '08-508 25 600', tel: '+46850825600' } }] }))).resolves.toBeTruthy();
+    expect(await problemsOf(await file({ v: 1, recipients: [{ ...base, phone: { display: '08-123 45 67', tel: '+4681234567' } }] }))).toEqual([
+      expect.stringMatching(/phone: .*publishable/),
+    ]);
+    expect(await problemsOf(await file({ v: 1, recipients: [{ ...base, phone: { display: '0850825600', tel: '+46850825600' } }] }))).toHaveLength(1);
+  });
+
+  it('refuses a development recipient in a production build', async () => {
+    const path = await file({ v: 1, recipients: [{ ...DEV_RECIPIENT, keys: [{ publicKey: keyA.publicKey, notAfter: '2030-01-01' }] }] });
+    await expect(loadRecipients(path, ['stockholm'], false)).resolves.toBeTruthy();
+    const error = await loadRecipients(path, ['stockholm'], true).catch((caught: unknown) => caught);
+    expect((error as RecipientsConfigError).problems).toEqual([
+      'recipient "stockholm-development" is a development recipient; a production build takes none',
+    ]);
   });
 
   it('refuses plain-HTTP push URLs to other hosts, unknown fields, private keys and bad JSON', async () => {
-    const base = { id: 'stockholm', name: 'S', keys: [{ publicKey: keyA.publicKey, notAfter: '2030-01-01' }] };
+    const base = recipient('stockholm', keyA.publicKey);
     expect(await problemsOf(await file({ v: 1, recipients: [{ ...base, push: { url: 'http://intake.example.se/push' } }] }))).toEqual([
       expect.stringMatching(/push\.url/),
     ]);
@@ -92,6 +159,6 @@ describe('recipients configuration', () => {
   });
 
   it('the production file is valid and holds no keys yet', async () => {
-    expect(await buildKeySet('content/intake/recipients.json')).toEqual({ v: 1, keys: [] });
+    expect(await buildKeySet('content/intake/recipients.json')).toEqual({ v: 1, keys: [], recipients: [] });
   });
 });

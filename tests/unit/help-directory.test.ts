@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_INTAKE_ID,
-  MUNICIPALITY_IDS,
   VERIFIED_PHONE_NUMBERS,
   helpDirectoryIds,
   loadHelpDirectory,
@@ -11,6 +9,7 @@ import {
   unitsFor,
 } from '../../src/help-directory/schema.ts';
 import { localeCodes } from '../../src/i18n/locales.ts';
+import { KEPT_MUNICIPALITY_IDS } from '../../src/municipalities/schema.ts';
 
 const raw = JSON.parse(readFileSync(new URL('../../content/help-directory/units.json', import.meta.url), 'utf8'));
 const clone = () => structuredClone(raw);
@@ -29,11 +28,11 @@ describe('help directory data', () => {
     expect(() => loadHelpDirectory()).not.toThrow();
   });
 
-  it('has exactly the agreed municipality ids, Stockholm as default intake', () => {
-    expect(helpDirectoryIds()).toEqual(['stockholm', 'jarfalla', 'upplands-bro', 'botkyrka', 'huddinge']);
-    expect([...MUNICIPALITY_IDS].sort()).toEqual([...helpDirectoryIds()].sort());
-    expect(loadHelpDirectory().defaultIntake).toBe('stockholm');
-    expect(DEFAULT_INTAKE_ID).toBe('stockholm');
+  it('knows all 290 municipalities, the five earlier ids among them, and no default intake', () => {
+    expect(helpDirectoryIds()).toHaveLength(290);
+    expect(helpDirectoryIds()).toEqual(expect.arrayContaining([...KEPT_MUNICIPALITY_IDS]));
+    expect(raw).not.toHaveProperty('defaultIntake');
+    expect(raw).not.toHaveProperty('municipalities');
   });
 
   it('has the units named in the facts', () => {
@@ -47,9 +46,21 @@ describe('help directory data', () => {
         'jarfalla-avhopparstod',
         'upplands-bro-sluta-skjut',
         'botkyrka-samordnare-mot-kriminalitet',
+        // facts.md part 2: other municipalities' own pages.
+        'goteborg-samlad-avhopparverksamhet',
+        'malmo-konsultationsteamet',
+        'uppsala-avhopparverksamhet',
+        'orebro-socialtjansten',
+        'norrkoping-sociala-insatsgruppen',
+        'sodertalje-sociala-insatsgruppen',
+        'eskilstuna-avhopparprogram',
       ]),
     );
-    for (const id of MUNICIPALITY_IDS) expect(unitsFor(id).length, id).toBeGreaterThan(0);
+    for (const id of [...KEPT_MUNICIPALITY_IDS, 'goteborg', 'malmo', 'uppsala', 'orebro', 'norrkoping', 'sodertalje', 'eskilstuna']) {
+      expect(unitsFor(id).length, id).toBeGreaterThan(0);
+    }
+    // Every other municipality: no unit (facts.md: "name no unit").
+    expect(unitsFor('kiruna')).toEqual([]);
   });
 
   it('uses only verified phone numbers, also inside the texts', () => {
@@ -142,13 +153,23 @@ describe('help directory schema', () => {
     expect(() => parseHelpDirectory(extra)).toThrow();
   });
 
-  it('refuses an unknown municipality id and a missing municipality', () => {
+  it('refuses a municipality id that is not one of the 290, as home or partner', () => {
     const unknown = clone();
-    unknown.units[0].municipality = 'solna';
-    expect(() => parseHelpDirectory(unknown)).toThrow();
-    const missing = clone();
-    missing.municipalities = missing.municipalities.filter((m: { id: string }) => m.id !== 'huddinge');
-    expect(() => parseHelpDirectory(missing)).toThrow(/huddinge/);
+    unknown.units[0].municipality = 'atlantis';
+    expect(() => parseHelpDirectory(unknown)).toThrow(/municipality id/);
+    const partner = clone();
+    partner.units[0].partners = ['atlantis'];
+    expect(() => parseHelpDirectory(partner)).toThrow(/municipality id/);
+    const solna = clone();
+    solna.units[0].municipality = 'solna';
+    expect(() => parseHelpDirectory(solna)).not.toThrow();
+  });
+
+  it('refuses a second phone line that is not publishable', () => {
+    const data = clone();
+    const norrkoping = data.units.find((u: { id: string }) => u.id === 'norrkoping-sociala-insatsgruppen');
+    norrkoping.reach.extraPhone.phone = { display: '011-12 34 56', tel: '+4611123456' };
+    expect(() => parseHelpDirectory(data)).toThrow(/verified/);
   });
 
   it('refuses duplicate unit ids', () => {

@@ -4,7 +4,7 @@ import {
   chooseKey,
   isKeyValid,
   keySetSchema,
-  REGIONAL_DEFAULT_RECIPIENT,
+  servingRecipient,
   validKids,
   verifyKeySetKids,
   type KeySet,
@@ -29,22 +29,32 @@ describe('key set', () => {
     malmoOld = await entry('malmo', '2026-09-30');
     malmoNew = await entry('malmo', '2027-06-30');
     malmoExpired = await entry('malmo', '2026-06-14');
-    stockholm = await entry(REGIONAL_DEFAULT_RECIPIENT, '2027-01-31');
-    stockholmExpired = await entry(REGIONAL_DEFAULT_RECIPIENT, '2026-01-31');
-    keySet = keySetSchema.parse({ v: 1, keys: [malmoExpired, malmoNew, malmoOld, stockholmExpired, stockholm] });
+    stockholm = await entry('stockholm-region', '2027-01-31');
+    stockholmExpired = await entry('stockholm-region', '2026-01-31');
+    keySet = keySetSchema.parse({ v: 1, keys: [malmoExpired, malmoNew, malmoOld, stockholmExpired, stockholm], recipients });
   });
+  /** Malmö's own intake; a regional one serving Stockholm and Solna. Nobody takes "unknown". */
+  const recipients = [
+    { id: 'malmo', serves: ['malmo'] },
+    { id: 'stockholm-region', serves: ['stockholm', 'solna'] },
+  ];
 
-  it('chooses the newest valid key of the chosen municipality', () => {
+  it('chooses the newest valid key of the recipient that serves the municipality', () => {
     expect(chooseKey(keySet, 'malmo', now)).toEqual(malmoNew);
+    expect(chooseKey(keySet, 'solna', now)).toEqual(stockholm);
+    expect(servingRecipient(keySet, 'solna')?.id).toBe('stockholm-region');
   });
 
-  it('falls back to the regional default when the municipality has no key', () => {
-    expect(chooseKey(keySet, 'kiruna', now)).toEqual(stockholm);
-    expect(chooseKey(keySet, 'unknown', now)).toEqual(stockholm);
+  it('has no default: a municipality nobody serves, or "unknown", gets no key', () => {
+    expect(chooseKey(keySet, 'kiruna', now)).toBeNull();
+    expect(servingRecipient(keySet, 'kiruna')).toBeNull();
+    expect(chooseKey(keySet, 'unknown', now)).toBeNull();
+    const withUnknown = keySetSchema.parse({ ...keySet, recipients: [recipients[0], { id: 'stockholm-region', serves: ['stockholm', 'unknown'] }] });
+    expect(chooseKey(withUnknown, 'unknown', now)).toEqual(stockholm);
   });
 
   it('never chooses an expired key, and returns null when nothing valid is left', () => {
-    const onlyExpired = keySetSchema.parse({ v: 1, keys: [malmoExpired, stockholmExpired] });
+    const onlyExpired = keySetSchema.parse({ v: 1, keys: [malmoExpired, stockholmExpired], recipients });
     expect(chooseKey(onlyExpired, 'malmo', now)).toBeNull();
     const late = new Date('2027-07-01T00:00:00Z');
     expect(chooseKey(keySet, 'malmo', late)).toBeNull();
@@ -55,9 +65,10 @@ describe('key set', () => {
     expect(isKeyValid({ notAfter: '2026-06-15' }, new Date('2026-06-16T00:00:00Z'))).toBe(false);
   });
 
-  it('falls back to the default when the municipality only has expired keys', () => {
-    const set = keySetSchema.parse({ v: 1, keys: [malmoExpired, stockholm] });
-    expect(chooseKey(set, 'malmo', now)).toEqual(stockholm);
+  it('does not fall back to another recipient when the serving one only has expired keys', () => {
+    const set = keySetSchema.parse({ v: 1, keys: [malmoExpired, stockholm], recipients });
+    expect(servingRecipient(set, 'malmo')?.id).toBe('malmo');
+    expect(chooseKey(set, 'malmo', now)).toBeNull();
   });
 
   it('lists only unexpired kids as acceptable', () => {
@@ -65,18 +76,21 @@ describe('key set', () => {
   });
 
   it('rejects malformed key sets: extra fields, bad lengths, bad dates, duplicate kids, other versions', () => {
-    const good = { v: 1, keys: [malmoNew] };
+    const good = { v: 1, keys: [malmoNew], recipients: [{ id: 'malmo', serves: ['malmo'] }] };
     expect(keySetSchema.safeParse(good).success).toBe(true);
     for (const bad of [
       { ...good, v: 2 },
       { ...good, extra: true },
-      { v: 1, keys: [{ ...malmoNew, privateKey: 'x' }] },
-      { v: 1, keys: [{ ...malmoNew, publicKey: malmoNew.publicKey.slice(0, -2) }] },
-      { v: 1, keys: [{ ...malmoNew, kid: malmoNew.kid.slice(1) }] },
-      { v: 1, keys: [{ ...malmoNew, notAfter: '2026-02-30' }] },
-      { v: 1, keys: [{ ...malmoNew, notAfter: '2026-06-30T00:00:00Z' }] },
-      { v: 1, keys: [{ ...malmoNew, recipient: 'Malmö' }] },
-      { v: 1, keys: [malmoNew, { ...malmoOld, kid: malmoNew.kid }] },
+      { ...good, keys: [{ ...malmoNew, privateKey: 'x' }] },
+      { ...good, keys: [{ ...malmoNew, publicKey: malmoNew.publicKey.slice(0, -2) }] },
+      { ...good, keys: [{ ...malmoNew, kid: malmoNew.kid.slice(1) }] },
+      { ...good, keys: [{ ...malmoNew, notAfter: '2026-02-30' }] },
+      { ...good, keys: [{ ...malmoNew, notAfter: '2026-06-30T00:00:00Z' }] },
+      { ...good, keys: [{ ...malmoNew, recipient: 'Malmö' }] },
+      { ...good, keys: [malmoNew, { ...malmoOld, kid: malmoNew.kid }] },
+      { v: 1, keys: [malmoNew] },
+      { ...good, recipients: [{ id: 'malmo', serves: ['malmo'] }, { id: 'region', serves: ['malmo'] }] },
+      { ...good, recipients: [{ id: 'malmo', serves: ['Malmö'] }] },
     ]) {
       expect(keySetSchema.safeParse(bad).success).toBe(false);
     }
@@ -84,7 +98,7 @@ describe('key set', () => {
 
   it('finds a kid that is not the hash of its public key', async () => {
     expect(await verifyKeySetKids(keySet)).toEqual([]);
-    const swapped = keySetSchema.parse({ v: 1, keys: [{ ...malmoNew, kid: malmoOld.kid }] });
+    const swapped = keySetSchema.parse({ v: 1, keys: [{ ...malmoNew, kid: malmoOld.kid }], recipients });
     expect(await verifyKeySetKids(swapped)).toHaveLength(1);
   });
 });

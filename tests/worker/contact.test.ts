@@ -7,6 +7,7 @@ import { forgetKeySet } from '../../functions/intake-keys.ts';
 import { MAX_BODY_BYTES } from '../../functions/routes/contact.ts';
 import { sealRequest, base64urlEncode, type Envelope } from '../../src/contact/envelope.ts';
 import { keySetSchema, type KeySet } from '../../src/contact/key-set.ts';
+import { useTranslations } from '../../src/i18n/translator.ts';
 import { createRequest, type ContactRequestInput } from '../../src/contact/request.ts';
 
 /** A queue that records what it is given, or refuses everything. */
@@ -52,7 +53,7 @@ const answers: ContactRequestInput = {
 
 let keySet: KeySet;
 async function validEnvelope(): Promise<Envelope> {
-  const key = keySet.keys.find((k) => k.recipient === 'stockholm')!;
+  const key = keySet.keys.find((k) => keySet.recipients.find((r) => r.id === k.recipient)?.serves.includes('stockholm'))!;
   return sealRequest(createRequest(answers), key);
 }
 
@@ -164,7 +165,7 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
   const filled = {
     locale: 'ar',
     role: 'self',
-    municipality: 'jarfalla',
+    municipality: 'stockholm',
     needs: ['leave-crime', 'housing'],
     method: 'i-call',
     safeTimes: 'بعد الساعة السادسة',
@@ -208,9 +209,38 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
     expect(html).toContain('value="بعد الساعة السادسة"');
     expect(html).toMatch(/<textarea[^>]*name="message"[^>]*>أريد أن أخرج. &lt;script&gt;alert\(1\)&lt;\/script&gt;<\/textarea>/);
     expect(html).toMatch(/value="leave-crime"[^>]*checked|checked[^>]*value="leave-crime"/);
-    expect(html).toMatch(/<option value="jarfalla" selected/);
+    expect(html).toMatch(/<option value="stockholm" selected/);
     expect(html).toMatch(/data-error-for="phone"[^>]*>[^<]+</);
     expect(html).not.toMatch(/<div class="form-error"[^>]*hidden/);
+  });
+
+  it('a municipality no recipient serves is not connected: nothing sent, no default, answers kept, said plainly', async () => {
+    for (const municipality of ['kiruna', 'unknown']) {
+      const { sent, queue } = recordingQueue();
+      const res = await post(formBody({ ...filled, municipality }), 'application/x-www-form-urlencoded', freshAddress(), {
+        ...(env as unknown as Env),
+        INTAKE_QUEUE: queue,
+      });
+      expect(res.status, municipality).toBe(400);
+      expect(sent).toEqual([]);
+      const html = await res.text();
+      // Said in the summary and beside the municipality field, not as a temporary fault.
+      const said = `>${useTranslations('ar')('form.error.notConnected')}<`;
+      expect(html.split(said).length - 1).toBeGreaterThanOrEqual(2);
+      expect(html).toMatch(/data-error-for="municipality"[^>]*>[^<]+</);
+      expect(html).not.toContain(`>${useTranslations('ar')('form.error.unavailable')}<`);
+      expect(html).toContain('value="العربية"');
+    }
+  });
+
+  it('the receipt keeps only the promise of the recipient the request went to', async () => {
+    const { queue } = recordingQueue();
+    const res = await post(formBody(filled), 'application/x-www-form-urlencoded', freshAddress(), {
+      ...(env as unknown as Env),
+      INTAKE_QUEUE: queue,
+    });
+    const html = await res.text();
+    expect([...html.matchAll(/data-receipt-promise="([^"]+)"/g)].map((m) => m[1])).toEqual([keySet.keys[0]!.recipient]);
   });
 
   it('when the queue refuses: 503, the form again with every answer', async () => {

@@ -8,14 +8,36 @@ import { useTranslations } from '../../../src/i18n/translator.ts';
 
 const t = useTranslations('sv');
 
-test('says who will read it: the chosen municipality, else the regional intake', async ({ page }) => {
+test('says who will read it and whose promise it is; no send button where nobody receives', async ({ page }) => {
   await page.goto('/sv/kontakt/');
   const line = page.locator('[data-recipient-line]');
-  // The test key set has one recipient, Stockholm (the regional default).
+  const submit = page.getByRole('button', { name: t('form.submit') });
+  // The test build's one recipient is a development intake serving Stockholm only.
+  // "I don't want to say": nobody takes such requests, so nothing can be sent.
+  await expect(page.locator('#municipality')).toHaveValue('unknown');
+  await expect(submit).toBeHidden();
+  await expect(page.locator('[data-not-connected-note]')).toBeVisible();
+  await page.locator('#municipality').selectOption('stockholm');
   await expect(line).toHaveText(t('form.recipient', { name: 'Stockholms stad' }));
-  await page.locator('#municipality').selectOption('botkyrka');
-  await expect(line).toHaveText(t('form.recipient', { name: 'Stockholms stad' }));
-  await expect(page.locator('#municipality')).toHaveAccessibleDescription(/Stockholms stad/);
+  await expect(submit).toBeVisible();
+  const promise = page.locator('[data-recipient-promise]:visible');
+  await expect(promise).toContainText('Stockholms stad har lovat');
+  await expect(promise).toContainText('2024');
+  await expect(promise.locator('[data-development-recipient]')).toBeVisible();
+  // Every other municipality is listed, says it is not connected, and cannot be chosen.
+  await expect(page.locator('#municipality option')).toHaveCount(291);
+  await expect(page.locator('#municipality optgroup')).toHaveCount(21);
+  await expect(page.locator('#municipality option[value="malmo"]')).toBeDisabled();
+  await expect(page.locator('#municipality option[value="malmo"]')).toHaveText(t('notConnected.option', { name: 'Malmö stad' }));
+});
+
+test('a municipality page links to the form with its municipality chosen', async ({ page }) => {
+  await page.goto('/sv/hjalp/stockholm/');
+  await page.getByRole('link', { name: t('connected.button') }).click();
+  await expect(page.locator('#municipality')).toHaveValue('stockholm');
+  await page.goto('/sv/hjalp/malmo/');
+  await expect(page.locator('[data-not-connected]')).toBeVisible();
+  await expect(page.locator('main a[href*="kontakt"]')).toHaveCount(0);
 });
 
 test('asks for a phone number only when the municipality is to call or text', async ({ page }) => {
@@ -37,9 +59,13 @@ test('nothing is chosen for the person: no role is preselected', async ({ page }
 test('says the text is encrypted on the device, and the receipt shows only the next step that fits', async ({ page }) => {
   await page.goto('/sv/kontakt/');
   await expect(page.locator('[data-encryption-note]')).toHaveText(t('form.before.encrypted'));
+  await page.locator('#municipality').selectOption('stockholm');
   await page.locator('#message').fill('Jag ringer själv.');
   await page.getByRole('button', { name: t('form.submit') }).click();
   await expect(page.locator('[data-receipt]')).toBeVisible();
+  // Whose promise: the recipient's own, and only that one.
+  await expect(page.locator('[data-receipt-promise]')).toHaveCount(1);
+  await expect(page.locator('[data-receipt-promise]')).toContainText('Stockholms stad har lovat');
   await expect(page.locator('[data-receipt-next="i-call"]')).toBeVisible();
   await expect(page.locator('[data-receipt-next="contact"]')).toBeHidden();
   const code = (await page.locator('[data-receipt-code]').textContent())!.trim();

@@ -19,7 +19,7 @@ test.describe('privacy: the sentinel never leaves the browser in plaintext', () 
     await page.goto('/sv/kontakt/');
     await fillContactForm(page, {
       role: 'relative',
-      municipality: 'huddinge',
+      municipality: 'stockholm',
       needs: ['safety', 'housing', 'other'],
       method: 'call',
       phone: PHONE,

@@ -1,0 +1,48 @@
+/**
+ * Which municipalities are connected for contact requests, and what their
+ * recipient has promised, read at build time from the recipients
+ * configuration. Every page, string and receipt that speaks of contact time
+ * gets its words from here (ARCHITECTURE.md, "Promises come from data");
+ * no other text may promise a time (src/guidance/check-content.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { isProductionBuild, parseRecipients, type Recipient, type RecipientsConfig } from '../intake/recipients.ts';
+import { UNKNOWN_MUNICIPALITY } from '../contact/request.ts';
+import { municipalityIds } from '../municipalities/schema.ts';
+import type { Locale } from '../i18n/locales.ts';
+import type { Translator } from '../i18n/translator.ts';
+
+/** The recipients file the build uses: UTVAG_RECIPIENTS (development, tests) or the committed production file. */
+export const recipientsFile = process.env['UTVAG_RECIPIENTS'] ?? 'content/intake/recipients.json';
+
+let cached: RecipientsConfig | undefined;
+
+/** The parsed recipients of this build (no key checks here; /intake-keys.json does those). */
+export function loadConnected(file: string = recipientsFile): RecipientsConfig {
+  if (file !== recipientsFile) return parseRecipients(file, readFileSync(file, 'utf8'), municipalityIds(), isProductionBuild());
+  cached ??= parseRecipients(file, readFileSync(file, 'utf8'), municipalityIds(), isProductionBuild());
+  return cached;
+}
+
+/** The recipient serving a municipality id (or "unknown"), if any. */
+export function recipientFor(municipality: string, config: RecipientsConfig = loadConnected()): Recipient | undefined {
+  return config.recipients.find(
+    (r) => r.serves.includes(municipality) || (municipality === UNKNOWN_MUNICIPALITY && r.takesUnstatedMunicipality === true),
+  );
+}
+
+/** The promise of a recipient in words, naming who made it and since when. */
+export function promiseSentence(t: Translator, recipient: Recipient): string {
+  const { promise } = recipient;
+  const maker = promise.madeBy[t.locale as Locale];
+  const common = { maker, hours: promise.firstContactWithinHours, since: promise.since };
+  return promise.hours === 'around-the-clock'
+    ? t('promise.aroundTheClock', common)
+    : t('promise.withHours', { ...common, openHours: promise.hours[t.locale as Locale] });
+}
+
+/** "Source: …" for a promise. */
+export function promiseSource(t: Translator, recipient: Recipient): string {
+  const { source } = recipient.promise;
+  return t('promise.source', { source: [source.name, String(source.year), source.address].filter(Boolean).join(', ') });
+}
