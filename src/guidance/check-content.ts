@@ -9,7 +9,9 @@
  * - a page's average sentence length is above its locale's limit in
  *   MAX_AVERAGE_SENTENCE_WORDS,
  * - a locale in src/i18n/locales.ts lacks a page that exists in Swedish,
- * - a page's front matter does not parse or does not match the page schema.
+ * - a page's front matter does not parse or does not match the page schema,
+ * - a page, interface string or help-directory text uses a term to avoid
+ *   (content/terminology/<locale>.json, see src/guidance/terminology.ts).
  * tests/unit/content.test.ts runs the same checks.
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { parse as parseYaml } from 'yaml';
 import { localeCodes, defaultLocale } from '../i18n/locales.ts';
 import { pageSchema } from './page-schema.ts';
 import { measureMdx, splitFrontMatter, type ReadabilityReport } from './readability.ts';
+import { formatProblem, terminologyProblems } from './terminology.ts';
 
 /** The highest LIX a Swedish page may have (30–40 is "easy"; klarspråk aims low). */
 export const MAX_LIX_SWEDISH = 35;
@@ -128,6 +131,8 @@ export function formatTable(rows: readonly PageRow[]): string {
 
 function main(): void {
   const { rows, problems, missing } = checkContent();
+  // Terms to avoid (content/terminology/): also run by tests/unit/terminology.test.ts.
+  problems.push(...terminologyProblems().map((problem) => `terminology: ${formatProblem(problem)}`));
   console.log(formatTable(rows));
   console.log(
     `\nLimits: LIX ≤ ${MAX_LIX_SWEDISH} (Swedish); average sentence length ≤ ${Object.entries(MAX_AVERAGE_SENTENCE_WORDS)
