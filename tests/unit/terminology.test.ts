@@ -35,6 +35,10 @@ describe('finding avoided terms', () => {
     expect(findAvoidedTerms('ካብ ገበንን ጉጅለታትን', loadTerminology('ti'))).toHaveLength(1);
     expect(findAvoidedTerms('ናይ ባዕሉ መራሒ (lots)', loadTerminology('ti'))).toHaveLength(1);
     expect(findAvoidedTerms('You never have to inform on anyone.', loadTerminology('en'))).toHaveLength(1);
+    expect(findAvoidedTerms('هماهنگ‌کننده‌های مقابله با جرم (samordnare mot brott)', loadTerminology('fa'))).toHaveLength(1);
+    expect(findAvoidedTerms('منسّقون لمكافحة الجريمة', loadTerminology('ar'))).toHaveLength(1);
+    expect(findAvoidedTerms('هذا يسمّى تحقيقًا (utredning).', loadTerminology('ar'))).toHaveLength(1);
+    expect(findAvoidedTerms('socialtjänsten (ማሕበራዊ ኣገልግሎት) የጻሪ', loadTerminology('ti'))).toHaveLength(2);
   });
 
   it('lets the approved forms through', () => {
@@ -45,6 +49,8 @@ describe('finding avoided terms', () => {
     expect(findAvoidedTerms('Det är inte en polisutredning. Du behöver inte berätta om andra.', loadTerminology('sv'))).toEqual([]);
     expect(findAvoidedTerms('It is not a police investigation.', loadTerminology('en'))).toEqual([]);
     expect(findAvoidedTerms('لتحقيق هدفك', loadTerminology('ar'))).toEqual([]);
+    expect(findAvoidedTerms('إنه ليس تحقيقًا للشرطة.', loadTerminology('ar'))).toEqual([]);
+    expect(findAvoidedTerms('خدمات اجتماعی باید برای پیشگیری و مقابله با جرم کار کند.', loadTerminology('fa'))).toEqual([]);
   });
 
   it('reads titles and descriptions but not link targets', () => {
