@@ -12,7 +12,9 @@
  * - a page's front matter does not parse or does not match the page schema,
  * - a page, an interface string or a help-directory text has a phone number
  *   that is not publishable, or a time promise that does not come from
- *   recipient data (src/guidance/promise-check.ts).
+ *   recipient data (src/guidance/promise-check.ts),
+ * - a page, interface string or help-directory text uses a term to avoid
+ *   (content/terminology/<locale>.json, see src/guidance/terminology.ts).
  * tests/unit/content.test.ts runs the same checks.
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
@@ -23,6 +25,7 @@ import { localeCodes, defaultLocale } from '../i18n/locales.ts';
 import { pageSchema } from './page-schema.ts';
 import { measureMdx, splitFrontMatter, type ReadabilityReport } from './readability.ts';
 import { stringProblems, textProblems, timePromises } from './promise-check.ts';
+import { formatProblem, terminologyProblems } from './terminology.ts';
 
 /** The highest LIX a Swedish page may have (30–40 is "easy"; klarspråk aims low). */
 export const MAX_LIX_SWEDISH = 35;
@@ -49,17 +52,15 @@ export function maxAverageSentenceWords(locale: string): number {
 export const CONTENT_ROOT = fileURLToPath(new URL('../../content/', import.meta.url));
 
 /**
- * Pages and help-directory units that still carry the old hard-coded
- * "24 hours" promise and are being rewritten on another branch (issue 9
- * item 4, branch `words`). Only their time promises are let through, and
- * only while they still have one: tests/unit/promise-check.test.ts fails on
- * an entry that no longer needs to be here, so the list can only shrink.
- * Empty it when the rewritten pages are merged.
+ * Pages and help-directory units whose hard-coded time promise is allowed
+ * while a rewrite is under way. Empty: every page and unit now takes its
+ * promises from recipient data. tests/unit/promise-check.test.ts fails on an
+ * entry that no longer needs to be here, so the list can only shrink.
  */
 export const PENDING_PROMISE_REWRITE = {
-  pages: ['fara', 'index', 'intag', 'steg', 'ut', 'yrke'],
-  units: ['stockholm-socialradgivningen'],
-} as const;
+  pages: [] as string[],
+  units: [] as string[],
+};
 
 const STRINGS_ROOT = fileURLToPath(new URL('../i18n/strings/', import.meta.url));
 
@@ -212,6 +213,8 @@ export function formatTable(rows: readonly PageRow[]): string {
 
 function main(): void {
   const { rows, problems, missing } = checkContent();
+  // Terms to avoid (content/terminology/): also run by tests/unit/terminology.test.ts.
+  problems.push(...terminologyProblems().map((problem) => `terminology: ${formatProblem(problem)}`));
   console.log(formatTable(rows));
   console.log(
     `\nLimits: LIX ≤ ${MAX_LIX_SWEDISH} (Swedish); average sentence length ≤ ${Object.entries(MAX_AVERAGE_SENTENCE_WORDS)
