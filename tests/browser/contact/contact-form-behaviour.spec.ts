@@ -76,6 +76,8 @@ test('says the text is encrypted on the device, and the receipt shows only the n
 
 test('a field error links from the summary to the field', async ({ page }) => {
   await page.goto('/sv/kontakt/');
+  // The send button appears once a connected municipality is chosen.
+  await page.locator('#municipality').selectOption('stockholm');
   await page.locator('#method-call').check();
   await page.getByRole('button', { name: t('form.submit') }).click();
   const link = page.locator('[data-form-error-fields] a');
