@@ -29,7 +29,13 @@ export default defineConfig({
         },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.jsonc' } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.jsonc' },
+            // The Worker refuses contact requests without a rate-limit secret; a test value.
+            miniflare: { bindings: { RATE_LIMIT_SECRET: 'worker-tests-rate-limit-secret-0123456789' } },
+          }),
+        ],
         test: {
           name: 'worker',
           include: ['tests/worker/**/*.test.ts'],

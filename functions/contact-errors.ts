@@ -16,12 +16,22 @@ export const contactErrorStatus = {
   unknown_kid: 400,
   /** No-JavaScript path: an answer in the form needs fixing. */
   invalid_form: 400,
-  /** Too many requests from one (hashed) address in a short time. */
+  /**
+   * Sent from another website (Sec-Fetch-Site not same-origin, or a foreign
+   * Origin): refused before the body is read; nothing was sent.
+   */
+  forbidden_origin: 403,
+  /**
+   * Too many requests in a short time: from one (hashed) address or /64, to
+   * one recipient, or in all. The answer carries Retry-After (seconds).
+   */
   rate_limited: 429,
   /** The intake queue refused: nothing was sent, the client should try again or call. */
   queue_unavailable: 503,
   /** No key to encrypt to (no-JavaScript path only): nothing was sent. */
   keys_unavailable: 503,
+  /** The Worker is deployed without RATE_LIMIT_SECRET: it takes no requests until it has one. */
+  not_configured: 503,
   /** Only POST is served here. */
   method_not_allowed: 405,
 } as const;

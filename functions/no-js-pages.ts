@@ -8,6 +8,9 @@ import type { Env } from './env.ts';
 import { fieldNames, type FieldName } from '../src/contact/form-fields.ts';
 import type { Locale } from '../src/i18n/locales.ts';
 import { receiptNextStep, spokenReceiptCode } from '../src/contact/receipt-display.ts';
+import { shortFingerprint } from '../src/contact/key-fingerprint.ts';
+import { normalizePhoneNumber } from '../src/contact/phone-number.ts';
+import { useTranslations } from '../src/i18n/translator.ts';
 
 const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 function escapeHtml(text: string): string {
@@ -27,7 +30,7 @@ function htmlResponse(body: ReadableStream | null, status: number): Response {
   return new Response(body, { status, headers: { 'content-type': 'text/html; charset=utf-8' } });
 }
 
-export async function receiptPage(env: Env, locale: Locale, receipt: string, method: string, recipient: string): Promise<Response> {
+export async function receiptPage(env: Env, locale: Locale, receipt: string, method: string, recipient: string, kid?: string): Promise<Response> {
   const page = await staticPage(env, `/${locale}/kontakt/skickat/`);
   const next = receiptNextStep(method);
   const rewritten = new HTMLRewriter()
@@ -37,6 +40,9 @@ export async function receiptPage(env: Env, locale: Locale, receipt: string, met
         if (el.getAttribute('data-receipt-promise') !== recipient) el.remove();
       },
     })
+    // The key the Worker sealed to, in short form, for comparing with the intake's.
+    .on('[data-receipt-key]', { element: (el) => void (kid ? el.removeAttribute('hidden') : undefined) })
+    .on('[data-receipt-key] [data-fingerprint]', { element: (el) => void (kid ? el.setInnerContent(shortFingerprint(kid)) : undefined) })
     .on('[data-receipt-code]', { element: (el) => void el.setInnerContent(receipt) })
     .on('[data-receipt-code-spoken]', { element: (el) => void el.setInnerContent(spokenReceiptCode(receipt)) })
     .on('[data-receipt-next]', {
@@ -64,10 +70,27 @@ export async function formPageWithAnswers(
   status: number,
 ): Promise<Response> {
   const page = await staticPage(env, `/${locale}/kontakt/`);
-  const value = (name: string) => answers.get(name) ?? '';
+  const t = useTranslations(locale);
+  const toFix = Object.keys(problem.fields).length > 0;
+  // The phone number comes back cleaned, as the request would carry it.
+  const value = (name: string) => {
+    const typed = answers.get(name) ?? '';
+    return name === fieldNames.phone ? normalizePhoneNumber(typed) : typed;
+  };
   const chosen = (name: string) => new Set(answers.getAll(name));
   const rewriter = new HTMLRewriter()
-    .on('[data-form-error]', { element: (el) => void el.removeAttribute('hidden') })
+    // "Fel:" first in the title, so the tab and a screen reader say it at once.
+    .on('head > title', { element: (el) => void el.prepend(`${t('form.error.titlePrefix')} `) })
+    // The summary takes focus when the page loads (it has tabindex=-1).
+    .on('[data-form-error]', {
+      element: (el) => {
+        el.removeAttribute('hidden');
+        el.setAttribute('autofocus', '');
+      },
+    })
+    .on('[data-form-error-title]', {
+      element: (el) => void el.setInnerContent(t(toFix ? 'form.error.fixTitle' : 'form.error.title')),
+    })
     .on('[data-form-error-text]', { element: (el) => void el.setInnerContent(problem.message) })
     .on('[data-form-error-fields]', {
       // A link to each field at fault, so a phone user gets there in one tap.

@@ -1,25 +1,32 @@
 /**
- * The Worker's queue() consumer for the intake queue: delivers each
- * envelope to its municipality's push receiver (see src/intake/serve.ts).
+ * The Worker's queue() consumer for the push queue: delivers each envelope
+ * to its recipient's push receiver (see src/intake/serve.ts), authenticated
+ * per recipient (src/intake/push-auth.ts).
  *
- * - Route by kid: INTAKE_PUSH_ROUTES is JSON {"<kid>": "https://…/push"},
- *   with an optional "*" for every other kid (built by
- *   `npm run intake -- routes <recipients.json>`).
- * - Sign with INTAKE_PUSH_SECRET (HMAC over timestamp and body).
- * - ack() only on a 2xx answer. Anything else (non-2xx, network error,
- *   timeout, no route, no secret) is retried with exponential backoff by
- *   attempt; after max_retries the queue moves the message to the
- *   dead-letter queue utvag-intake-dead, which keeps it. Nothing is dropped.
+ * - Route by kid: INTAKE_PUSH_ROUTES is JSON
+ *   {"<kid>": {"recipient": "<id>", "url": "https://…/push", "receiptKey": "<base64url>"}}
+ *   built by `npm run intake -- routes <recipients.json>`. A route must be
+ *   https (plain http only to this machine, for development); anything
+ *   else is no route.
+ * - Sign with INTAKE_PUSH_SIGNING_KEY (the Worker's Ed25519 private JWK)
+ *   over the recipient, a timestamp and the body's SHA-256.
+ * - Redirects are not followed (a 3xx is a failed delivery).
+ * - ack() only when the answer is 2xx AND carries a receipt signed by that
+ *   recipient's receipt key for this very push. Anything else (another
+ *   2xx, non-2xx, network error, timeout, no route, no key) is retried with
+ *   exponential backoff by attempt; after max_retries the queue moves the
+ *   message to the dead-letter queue, which keeps it for its retention
+ *   period only (README, Deploy: set the longest your plan allows).
  * - Logs counts only: never a body, a kid-to-person link or an address.
  */
 import { parseEnvelope } from '../src/contact/envelope.ts';
-import { signPush } from '../src/intake/push-signature.ts';
+import { importSigningKey, importVerifyKey, signPush, verifyReceipt } from '../src/intake/push-auth.ts';
 
 export interface IntakePushEnv {
-  /** JSON object: kid (or "*") → push URL. */
+  /** JSON object: kid → {recipient, url, receiptKey}. */
   INTAKE_PUSH_ROUTES?: string;
-  /** Shared with the receiver; at least 32 characters. */
-  INTAKE_PUSH_SECRET?: string;
+  /** The Worker's Ed25519 private key as JWK text (a Worker secret). */
+  INTAKE_PUSH_SIGNING_KEY?: string;
   /** First retry delay in seconds (default 30); the system tests shorten it. */
   INTAKE_RETRY_BASE_SECONDS?: string;
 }
@@ -39,23 +46,60 @@ function retryBase(env: IntakePushEnv): number {
   return Number.isFinite(configured) && configured >= 0 ? configured : RETRY_BASE_SECONDS;
 }
 
-function parseRoutes(raw: string | undefined): Record<string, string> {
-  if (!raw) return {};
+export interface PushRoute {
+  recipient: string;
+  url: string;
+  receiptKey: string;
+}
+
+/** Plain HTTP only to this machine (development); everything else must be HTTPS. */
+export function isAllowedPushUrl(text: string): boolean {
   try {
-    const routes = JSON.parse(raw) as unknown;
-    if (typeof routes !== 'object' || routes === null || Array.isArray(routes)) return {};
-    return Object.fromEntries(Object.entries(routes).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    const url = new URL(text);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
+  } catch {
+    return false;
+  }
+}
+
+export function parseRoutes(raw: string | undefined): Record<string, PushRoute> {
+  if (!raw) return {};
+  let routes: unknown;
+  try {
+    routes = JSON.parse(raw);
   } catch {
     return {};
   }
+  if (typeof routes !== 'object' || routes === null || Array.isArray(routes)) return {};
+  const valid: Record<string, PushRoute> = {};
+  for (const [kid, route] of Object.entries(routes)) {
+    if (typeof route !== 'object' || route === null) continue;
+    const { recipient, url, receiptKey } = route as Record<string, unknown>;
+    if (typeof recipient !== 'string' || typeof url !== 'string' || typeof receiptKey !== 'string' || !isAllowedPushUrl(url)) continue;
+    valid[kid] = { recipient, url, receiptKey };
+  }
+  return valid;
+}
+
+/** The receiver's answer is a few hundred bytes; never read more than this. */
+const MAX_ANSWER_BYTES = 4096;
+
+async function readAnswer(response: Response): Promise<string> {
+  const length = Number(response.headers.get('content-length') ?? '0');
+  if (length > MAX_ANSWER_BYTES || !response.body) {
+    await response.body?.cancel();
+    return '';
+  }
+  const text = await response.text();
+  return text.length > MAX_ANSWER_BYTES ? '' : text;
 }
 
 type Outcome = 'delivered' | 'retried';
 
 async function deliver(
   message: Message<unknown>,
-  routes: Record<string, string>,
-  secret: string | undefined,
+  routes: Record<string, PushRoute>,
+  signingKey: CryptoKey | null,
   baseSeconds: number,
   fetcher: typeof fetch,
 ): Promise<Outcome> {
@@ -70,26 +114,39 @@ async function deliver(
   } catch {
     return retry(); // cannot happen for what /api/contact queues; the dead-letter queue keeps it
   }
-  const url = routes[kid] ?? routes['*'];
-  if (!url || !secret) return retry();
+  const route = routes[kid];
+  if (!route || !signingKey) return retry();
   try {
-    const response = await fetcher(url, {
+    const push = await signPush(signingKey, route.recipient, body);
+    const response = await fetcher(route.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(await signPush(secret, body)) },
+      headers: { 'content-type': 'application/json', ...push.headers },
       body,
+      redirect: 'manual',
       signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
     });
-    // Drain the answer so the connection can be reused; its content does not matter.
-    await response.body?.cancel();
-    if (response.status >= 200 && response.status < 300) {
-      message.ack();
-      return 'delivered';
-    }
-    return retry();
+    const answer = await readAnswer(response);
+    if (response.status < 200 || response.status >= 300) return retry();
+    const status = await verifyReceipt(await importVerifyKey(route.receiptKey), push, answer);
+    if (!status) return retry(); // a 2xx without this recipient's receipt is not a delivery
+    message.ack();
+    return 'delivered';
   } catch {
     return retry();
   }
 }
+
+async function loadSigningKey(env: IntakePushEnv): Promise<CryptoKey | null> {
+  if (!env.INTAKE_PUSH_SIGNING_KEY) return null;
+  try {
+    return await importSigningKey(env.INTAKE_PUSH_SIGNING_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** Attempts after which a message counts as overdue in the log line (about 2 hours of retries). */
+export const OVERDUE_ATTEMPTS = 8;
 
 /** queue() handler body: `queue: (batch, env) => handleIntakeBatch(batch, env)`. */
 export async function handleIntakeBatch(
@@ -98,11 +155,18 @@ export async function handleIntakeBatch(
   fetcher: typeof fetch = fetch,
 ): Promise<{ delivered: number; retried: number }> {
   const routes = parseRoutes(env.INTAKE_PUSH_ROUTES);
-  const outcomes = await Promise.all(batch.messages.map((message) => deliver(message, routes, env.INTAKE_PUSH_SECRET, retryBase(env), fetcher)));
+  const signingKey = await loadSigningKey(env);
+  const outcomes = await Promise.all(batch.messages.map((message) => deliver(message, routes, signingKey, retryBase(env), fetcher)));
   const delivered = outcomes.filter((outcome) => outcome === 'delivered').length;
   const retried = outcomes.length - delivered;
-  if (retried > 0 || !env.INTAKE_PUSH_SECRET) {
-    console.log(`intake push: ${delivered} delivered, ${retried} to retry${env.INTAKE_PUSH_SECRET ? '' : ' (INTAKE_PUSH_SECRET is not set)'}`);
+  const overdue = batch.messages.filter((message, index) => outcomes[index] === 'retried' && message.attempts >= OVERDUE_ATTEMPTS).length;
+  if (retried > 0 || !signingKey) {
+    // Counts only. "overdue" feeds an alert: those messages have failed for hours.
+    console.log(
+      `intake push: ${delivered} delivered, ${retried} to retry` +
+        (overdue > 0 ? `, ${overdue} overdue` : '') +
+        (signingKey ? '' : ' (INTAKE_PUSH_SIGNING_KEY is not set or not an Ed25519 JWK)'),
+    );
   }
   return { delivered, retried };
 }

@@ -7,14 +7,18 @@
  *  - No JavaScript: the url-encoded form. The Worker seals the same
  *    envelope at once with the same module and drops the plaintext; it
  *    answers with the receipt page (the code is in the page, not a URL).
- * Order: size → parse and validate → rate limit → queue. Nothing is logged.
+ * Order, cheapest first, so nothing is worked on for a sender that may not
+ * send: size and type → configured (RATE_LIMIT_SECRET) → same origin →
+ * sender rate limit → parse and validate → recipient and total rate limit →
+ * seal (no-JS path) → queue. Nothing is logged.
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Env } from '../env.ts';
 import { contactErrorStatus, type ContactErrorCode } from '../contact-errors.ts';
 import { acceptedKids, loadKeySet } from '../intake-keys.ts';
-import { allowContactRequest } from '../rate-limit.ts';
+import { allowRecipient, allowSender, rateLimitConfigured, RATE_LIMIT_PERIOD_SECONDS } from '../rate-limit.ts';
+import { isCrossSite } from '../same-origin.ts';
 import { formPageWithAnswers, receiptPage, type FormProblem } from '../no-js-pages.ts';
 import { envelopeSchema, sealRequest, measureRequest, EnvelopeError, type Envelope } from '../../src/contact/envelope.ts';
 import { chooseKey, servingRecipient } from '../../src/contact/key-set.ts';
@@ -39,13 +43,36 @@ export const MAX_BODY_BYTES = 64 * 1024;
 type C = Context<{ Bindings: Env }>;
 
 function fail(c: C, code: ContactErrorCode, extra: Record<string, unknown> = {}) {
+  if (code === 'rate_limited') c.header('Retry-After', String(RATE_LIMIT_PERIOD_SECONDS));
   return c.json({ error: code, ...extra }, contactErrorStatus[code]);
+}
+
+/**
+ * The queue for a kid: a recipient that pulls has a queue of its own
+ * (INTAKE_PULL_QUEUES: kid → binding name, from `npm run intake --
+ * pull-queues`), so its requests are there at once and in no other
+ * recipient's queue; every other kid goes to the push queue. A kid routed
+ * to a binding the Worker lacks is not sent anywhere (null).
+ */
+export function queueFor(env: Env, kid: string): Queue<unknown> | null {
+  let routes: unknown = {};
+  try {
+    routes = JSON.parse(env.INTAKE_PULL_QUEUES ?? '{}');
+  } catch {
+    return null; // a broken routing table must not send a pulling recipient's requests to the push queue
+  }
+  const binding = typeof routes === 'object' && routes !== null ? (routes as Record<string, unknown>)[kid] : undefined;
+  if (binding === undefined) return env.INTAKE_QUEUE;
+  const queue = typeof binding === 'string' && binding.startsWith('PULL_QUEUE_') ? (env as unknown as Record<string, unknown>)[binding] : undefined;
+  return queue && typeof (queue as Queue<unknown>).send === 'function' ? (queue as Queue<unknown>) : null;
 }
 
 /** Queue the envelope as-is: only {v,kid,enc,ct}, nothing about the sender. */
 async function enqueue(env: Env, envelope: Envelope): Promise<boolean> {
+  const queue = queueFor(env, envelope.kid);
+  if (!queue) return false;
   try {
-    await env.INTAKE_QUEUE.send(
+    await queue.send(
       { v: envelope.v, kid: envelope.kid, enc: envelope.enc, ct: envelope.ct },
       { contentType: 'json' },
     );
@@ -69,7 +96,7 @@ async function handleEnvelope(c: C): Promise<Response> {
     return fail(c, 'invalid_envelope', { fields });
   }
   if (!(await acceptedKids(c.env)).has(parsed.data.kid)) return fail(c, 'unknown_kid');
-  if (!(await allowContactRequest(c.env, c.req.raw))) return fail(c, 'rate_limited');
+  if (!(await allowRecipient(c.env, parsed.data.kid))) return fail(c, 'rate_limited');
   if (!(await enqueue(c.env, parsed.data))) return fail(c, 'queue_unavailable');
   return c.json({ ok: true }, 202);
 }
@@ -84,11 +111,32 @@ function formProblem(locale: Locale, input: ContactRequestInput, error: unknown)
   return { message: t('form.error.invalid'), fields };
 }
 
-async function handleForm(c: C): Promise<Response> {
+/** The answers of a url-encoded form, and the language to answer in. */
+async function readForm(c: C): Promise<{ answers: URLSearchParams; locale: Locale }> {
   // Read as bytes: the runtime warns when a form body is read as text.
   const answers = new URLSearchParams(new TextDecoder().decode(await c.req.arrayBuffer()));
   const localeField = answers.get('locale') ?? '';
-  const locale: Locale = isLocale(localeField) ? localeField : defaultLocale;
+  return { answers, locale: isLocale(localeField) ? localeField : defaultLocale };
+}
+
+/**
+ * The no-JS path's answer to a request refused before any work: the form
+ * page with a message in the person's language. A refused cross-site post
+ * gets an empty form, so another site cannot hand the person a form filled
+ * in with its own words.
+ */
+async function refuseForm(c: C, code: 'forbidden_origin' | 'rate_limited' | 'not_configured'): Promise<Response> {
+  const { answers, locale } = await readForm(c);
+  const t = useTranslations(locale);
+  const message = { forbidden_origin: t('form.error.crossSite'), rate_limited: t('form.error.rateLimited'), not_configured: t('form.error.unavailable') }[code];
+  const kept = code === 'forbidden_origin' ? new URLSearchParams({ locale }) : answers;
+  const page = await formPageWithAnswers(c.env, locale, kept, { message, fields: {} }, contactErrorStatus[code]);
+  if (code === 'rate_limited') page.headers.set('Retry-After', String(RATE_LIMIT_PERIOD_SECONDS));
+  return page;
+}
+
+async function handleForm(c: C): Promise<Response> {
+  const { answers, locale } = await readForm(c);
   const t = useTranslations(locale);
   const again = (problem: FormProblem, code: ContactErrorCode) =>
     formPageWithAnswers(c.env, locale, answers, problem, contactErrorStatus[code]);
@@ -112,6 +160,11 @@ async function handleForm(c: C): Promise<Response> {
   }
   const key = keySet ? chooseKey(keySet, request.municipality) : null;
   if (!key) return again({ message: t('form.error.unavailable'), fields: {} }, 'keys_unavailable');
+  if (!(await allowRecipient(c.env, key.kid))) {
+    const page = await again({ message: t('form.error.rateLimited'), fields: {} }, 'rate_limited');
+    page.headers.set('Retry-After', String(RATE_LIMIT_PERIOD_SECONDS));
+    return page;
+  }
 
   let envelope: Envelope;
   try {
@@ -122,13 +175,10 @@ async function handleForm(c: C): Promise<Response> {
     return again({ message, fields: {} }, 'keys_unavailable');
   }
   // From here on only the envelope exists; the plaintext goes out of scope.
-  if (!(await allowContactRequest(c.env, c.req.raw))) {
-    return again({ message: t('form.error.rateLimited'), fields: {} }, 'rate_limited');
-  }
   if (!(await enqueue(c.env, envelope))) {
     return again({ message: t('form.error.unavailable'), fields: {} }, 'queue_unavailable');
   }
-  return receiptPage(c.env, locale, request.receipt, request.contact.method, key.recipient);
+  return receiptPage(c.env, locale, request.receipt, request.contact.method, key.recipient, envelope.kid);
 }
 
 export const contact = new Hono<{ Bindings: Env }>()
@@ -137,9 +187,13 @@ export const contact = new Hono<{ Bindings: Env }>()
     bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => fail(c as C, 'body_too_large') }),
     async (c) => {
       const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-      if (type === 'application/json') return handleEnvelope(c);
-      if (type === 'application/x-www-form-urlencoded') return handleForm(c);
-      return fail(c, 'unsupported_media_type');
+      const isForm = type === 'application/x-www-form-urlencoded';
+      if (type !== 'application/json' && !isForm) return fail(c, 'unsupported_media_type');
+      const refuse = (code: 'forbidden_origin' | 'rate_limited' | 'not_configured') => (isForm ? refuseForm(c, code) : fail(c, code));
+      if (!rateLimitConfigured(c.env)) return refuse('not_configured');
+      if (isCrossSite(c.req.raw)) return refuse('forbidden_origin');
+      if (!(await allowSender(c.env, c.req.raw))) return refuse('rate_limited');
+      return isForm ? handleForm(c) : handleEnvelope(c);
     },
   )
   .all('/', (c) => fail(c, 'method_not_allowed'));

@@ -468,7 +468,10 @@ export function contactCase(seed: number, index: number, ctx: ContactFuzzContext
       const extra = rng.pick<Record<string, string>>([
         { 'content-encoding': 'gzip' },
         { 'content-encoding': 'br, gzip' },
-        { 'cf-connecting-ip': rng.pick(['not-an-ip', '::1', '999.1.1.1', '\u00ff'.repeat(10), '1.2.3.4, 5.6.7.8']) },
+        { 'cf-connecting-ip': rng.pick(['not-an-ip', '::1', '999.1.1.1', '\u00ff'.repeat(10), '1.2.3.4, 5.6.7.8', '2001:db8::1%eth0', ':::', '1:2:3:4:5:6:7:8:9', '::ffff:1.2.3']) },
+        { 'sec-fetch-site': rng.pick(['cross-site', 'same-site', 'none', 'same-origin', 'SAME-ORIGIN', '', 'x'.repeat(300)]) },
+        { origin: rng.pick(['https://evil.example', 'null', 'http://127.0.0.1', '', 'not a url']) },
+        { 'sec-fetch-site': 'same-origin', origin: 'https://evil.example' },
         { 'x-forwarded-for': '1.2.3.4' },
         { expect: '100-continue' },
         { 'content-type': 'application/json', 'x-http-method-override': 'DELETE' },
@@ -486,7 +489,7 @@ export function contactCase(seed: number, index: number, ctx: ContactFuzzContext
 
 // ---------------------------------------------------------------- intake
 
-export type SignMode = 'none' | 'valid' | 'stale' | 'future' | 'wrongSecret' | 'badFormat' | 'otherBody';
+export type SignMode = 'none' | 'valid' | 'stale' | 'future' | 'wrongSecret' | 'wrongRecipient' | 'badFormat' | 'otherBody';
 
 export interface IntakeCase {
   index: number;
@@ -519,7 +522,7 @@ export function intakeCase(seed: number, index: number, ctx: ContactFuzzContext)
       default: return mutatedEnvelope(rng, ctx).text;
     }
   })();
-  const sign = rng.pick<SignMode>(['none', 'valid', 'valid', 'valid', 'stale', 'future', 'wrongSecret', 'badFormat', 'otherBody']);
+  const sign = rng.pick<SignMode>(['none', 'valid', 'valid', 'valid', 'stale', 'future', 'wrongSecret', 'wrongRecipient', 'badFormat', 'otherBody']);
   const odd = rng.chance(0.08);
   return {
     index,

@@ -26,17 +26,19 @@ import { connect, createServer as createNetServer } from 'node:net';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { contactErrorStatus } from '../../functions/contact-errors.ts';
 import { aadForKid, base64urlEncode, contactSuite, EnvelopeError, HPKE_INFO, importPublicKey, keyRing, openEnvelope, sealRequest, type PrivateKeyRing } from '../contact/envelope.ts';
 import { createRequest } from '../contact/request.ts';
 import { prepareIntakeDir, storeEnvelope } from '../intake/inbox.ts';
 import { dayAfter, generateKey, loadPrivateKeys } from '../intake/keygen.ts';
-import { signPush, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../intake/push-signature.ts';
+import { generateSigningKey, importSigningKey, PUSH_RECIPIENT_HEADER, PUSH_SIGNATURE_HEADER as SIGNATURE_HEADER, PUSH_TIMESTAMP_HEADER as TIMESTAMP_HEADER, receiverAuth, signPush as signPushWithKey } from '../intake/push-auth.ts';
 import { createPushServer, listen } from '../intake/serve.ts';
 import { startLocalSystem, type LocalSystem } from '../dev/local-system.ts';
 import { copyTestIntake, testIntakeDir } from '../dev/test-intake.ts';
+import { buildSite } from '../dev/build-site.ts';
+import { ensureDevIntake } from '../dev/dev-keys.ts';
+import { writeConfigWithServiceLimit } from '../dev/wrangler-config.ts';
 import { contactCase, envelopeInput, intakeCase, plaintextInput, routeOf, WORKER_MAX_BODY_BYTES, type ContactFuzzContext, type HttpCase, type IntakeCase } from './fuzz-cases.ts';
 
 export interface Answer {
@@ -207,7 +209,7 @@ function outcomeKey(outcome: Outcome): string {
 }
 
 /** Statuses the no-JavaScript form page is answered with (contact-errors.ts). */
-const FORM_PAGE_STATUSES = new Set([contactErrorStatus.invalid_form, contactErrorStatus.rate_limited, contactErrorStatus.keys_unavailable, contactErrorStatus.queue_unavailable]);
+const FORM_PAGE_STATUSES = new Set([contactErrorStatus.invalid_form, contactErrorStatus.rate_limited, contactErrorStatus.forbidden_origin, contactErrorStatus.keys_unavailable, contactErrorStatus.queue_unavailable]);
 const DOCUMENTED_5XX = new Set(['queue_unavailable', 'keys_unavailable']);
 
 /**
@@ -285,24 +287,52 @@ export interface FuzzWorker {
   stop: () => Promise<void>;
 }
 
+type PublishedKeys = { keys: { kid: string; publicKey: string }[] };
+
+async function publishedKeys(): Promise<PublishedKeys | null> {
+  try {
+    return JSON.parse(await readFile('dist/intake-keys.json', 'utf8')) as PublishedKeys;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * dist/ as the fuzzers need it: built with the test intake's key (as npm
+ * test builds it). After `npm start` or `npm run build`, dist/ publishes
+ * another key; then this builds the site again, with the test key, so
+ * `npm run fuzz` works from a fresh clone after either command.
+ */
+export async function ensureTestBuild(log: (line: string) => void): Promise<{ keySet: PublishedKeys; built: boolean }> {
+  const intake = await ensureDevIntake(testIntakeDir);
+  const testKids = (await loadPrivateKeys(testIntakeDir)).map((k) => k.kid);
+  const matches = (set: PublishedKeys | null): set is PublishedKeys =>
+    !!set && set.keys.length > 0 && set.keys.every((key) => testKids.includes(key.kid));
+  const current = await publishedKeys();
+  if (matches(current)) return { keySet: current, built: false };
+  log('fuzz: dist/ is not built with the test intake key; building the site with it (as npm test does)…');
+  if ((await buildSite({ UTVAG_RECIPIENTS: intake.recipientsFile })) !== 0) throw new Error('the site did not build');
+  const rebuilt = await publishedKeys();
+  if (!matches(rebuilt)) throw new Error('dist/ still does not publish the test intake key after the build');
+  return { keySet: rebuilt, built: true };
+}
+
 /**
  * The Worker under wrangler dev on free ports, with its own state folder,
  * and the intake receiver on a temporary copy of the test intake (same
  * keys, empty inbox), so nothing touches another run's folders. Needs
  * dist/ built with the test intake's key.
  */
-export async function startFuzzWorker(): Promise<FuzzWorker> {
-  const keySet = JSON.parse(await readFile('dist/intake-keys.json', 'utf8')) as { keys: { kid: string; publicKey: string }[] };
-  const testKids = (await loadPrivateKeys(testIntakeDir)).map((k) => k.kid);
+export async function startFuzzWorker(options: { log?: (line: string) => void; serviceLimitPerMinute?: number } = {}): Promise<FuzzWorker> {
+  const { keySet } = await ensureTestBuild(options.log ?? ((line) => console.log(line)));
   const knownKids = keySet.keys.map((k) => k.kid);
-  if (knownKids.length === 0 || !knownKids.every((kid) => testKids.includes(kid))) {
-    throw new Error('dist/ is not built with the test intake key (dist/intake-keys.json); rebuild it as npm test does');
-  }
   const root = await mkdtemp(join(tmpdir(), 'utvag-fuzz-'));
   const intakeDir = join(root, 'intake');
   await copyTestIntake(intakeDir);
   const port = await freePort();
+  const wranglerConfig = options.serviceLimitPerMinute ? await writeConfigWithServiceLimit(root, options.serviceLimitPerMinute) : undefined;
   const system = await startLocalSystem({
+    ...(wranglerConfig ? { wranglerConfig } : {}),
     intakeDir,
     sitePort: port,
     intakePort: await freePort(),
@@ -329,7 +359,11 @@ export async function fuzzContact(
   const outcomes: Record<string, number> = {};
   let done = 0;
   await runPool(options.cases, options.concurrency ?? 4, async (index) => {
-    const c = contactCase(options.seed, index, ctx);
+    const generated = contactCase(options.seed, index, ctx);
+    // Each case from an address of its own (benchmarking range, RFC 2544), unless the case sets one:
+    // the per-sender limit comes before everything else and would otherwise be all that is tested.
+    const hasAddress = Object.keys(generated.headers).some((name) => name.toLowerCase() === 'cf-connecting-ip');
+    const c = hasAddress ? generated : { ...generated, headers: { ...generated.headers, 'cf-connecting-ip': `198.${18 + ((index >> 16) & 1)}.${(index >> 8) & 255}.${index & 255}` } };
     const outcome = await sendHttp(worker.port, c, c.delivery === 'truncated' ? 3000 : (options.timeoutMs ?? 15_000));
     outcomes[outcomeKey(outcome)] = (outcomes[outcomeKey(outcome)] ?? 0) + 1;
     const problem = checkContactOutcome(c, outcome);
@@ -392,7 +426,9 @@ async function sendControlEnvelope(worker: FuzzWorker): Promise<string | null> {
 export interface FuzzIntake {
   dir: string;
   port: number;
+  /** The Worker's signing key (JWK text) this receiver trusts, and its recipient id. */
   secret: string;
+  recipient: string;
   keys: PrivateKeyRing;
   knownKids: string[];
   /** base64url of the raw public key of knownKids[0]. */
@@ -406,13 +442,17 @@ export async function startFuzzIntake(): Promise<FuzzIntake> {
   await prepareIntakeDir(dir);
   const key = await generateKey(dir, dayAfter(30));
   const keys = keyRing(await loadPrivateKeys(dir));
-  const secret = randomBytes(32).toString('base64url');
-  const server = createPushServer({ dir, keys, secrets: [secret], log: () => undefined });
+  const worker = await generateSigningKey();
+  const receipt = await generateSigningKey();
+  const secret = JSON.stringify(worker.privateJwk);
+  const auth = await receiverAuth(FUZZ_RECIPIENT, [worker.publicKey], receipt.privateJwk);
+  const server = createPushServer({ dir, keys, auth, log: () => undefined });
   const port = await listen(server, 0);
   return {
     dir,
     port,
     secret,
+    recipient: FUZZ_RECIPIENT,
     keys,
     knownKids: [key.kid],
     publicKey: key.publicKey,
@@ -424,25 +464,37 @@ export async function startFuzzIntake(): Promise<FuzzIntake> {
   };
 }
 
+const FUZZ_RECIPIENT = 'stockholm';
+/** Another Worker's key: a forger's, made once per run. */
+const otherWorker = generateSigningKey().then((pair) => JSON.stringify(pair.privateJwk));
+
+async function signPush(jwk: string, body: string, now: Date, recipient = FUZZ_RECIPIENT): Promise<Record<string, string>> {
+  return (await signPushWithKey(await importSigningKey(jwk), recipient, body, now)).headers;
+}
+
 async function intakeHeaders(c: IntakeCase, secret: string): Promise<Record<string, string>> {
   const now = new Date();
-  const other = randomBytes(32).toString('base64url');
   switch (c.sign) {
     case 'none': return {};
     case 'valid': return signPush(secret, c.body, now);
     case 'stale': return signPush(secret, c.body, new Date(now.getTime() - 600_000));
     case 'future': return signPush(secret, c.body, new Date(now.getTime() + 600_000));
-    case 'wrongSecret': return signPush(other, c.body, now);
+    case 'wrongSecret': return signPush(await otherWorker, c.body, now);
+    case 'wrongRecipient': return signPush(secret, c.body, now, 'malmo');
     case 'otherBody': return signPush(secret, `${c.body} `, now);
     case 'badFormat': {
       const good = await signPush(secret, c.body, now);
+      const recipient = { [PUSH_RECIPIENT_HEADER]: FUZZ_RECIPIENT };
       const variants = [
-        { [TIMESTAMP_HEADER]: 'abc', [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]! },
-        { [TIMESTAMP_HEADER]: good[TIMESTAMP_HEADER]!, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]!.replace('v1=', 'v2=') },
-        { [TIMESTAMP_HEADER]: good[TIMESTAMP_HEADER]!, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]!.slice(0, -2) },
-        { [TIMESTAMP_HEADER]: `${good[TIMESTAMP_HEADER]!}0`, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]! },
-        { [TIMESTAMP_HEADER]: '', [SIGNATURE_HEADER]: '' },
-        { [TIMESTAMP_HEADER]: ' '.repeat(10) + good[TIMESTAMP_HEADER]!, [SIGNATURE_HEADER]: `${good[SIGNATURE_HEADER]!}=` },
+        { ...recipient, [TIMESTAMP_HEADER]: 'abc', [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]! },
+        { ...recipient, [TIMESTAMP_HEADER]: good[TIMESTAMP_HEADER]!, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]!.replace('v2=', 'v1=') },
+        { [TIMESTAMP_HEADER]: good[TIMESTAMP_HEADER]!, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]! },
+        // (Surrounding whitespace would not do: HTTP strips it from header values.)
+        { ...recipient, [PUSH_RECIPIENT_HEADER]: `${FUZZ_RECIPIENT}-x`, [TIMESTAMP_HEADER]: good[TIMESTAMP_HEADER]!, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]! },
+        { ...recipient, [TIMESTAMP_HEADER]: good[TIMESTAMP_HEADER]!, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]!.slice(0, -2) },
+        { ...recipient, [TIMESTAMP_HEADER]: `${good[TIMESTAMP_HEADER]!}0`, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]! },
+        { ...recipient, [TIMESTAMP_HEADER]: '', [SIGNATURE_HEADER]: '' },
+        { ...recipient, [TIMESTAMP_HEADER]: ' '.repeat(10) + good[TIMESTAMP_HEADER]!, [SIGNATURE_HEADER]: `${good[SIGNATURE_HEADER]!}=` },
       ];
       return variants[c.index % variants.length]!;
     }
@@ -466,6 +518,10 @@ function checkIntakeOutcome(c: IntakeCase, outcome: Outcome): string | null {
   const path = new URL(c.path, 'http://x').pathname;
   if (c.method === 'GET' && path === '/health') return status === 200 && result === 'ok' ? null : `health ${status} ${result}`;
   if (status === 201 || result === 'stored' || result === 'duplicate') return `garbage was stored (${status} ${result})`;
+  const receipt = (JSON.parse(body.toString('utf8')) as { receipt?: { status?: string } }).receipt;
+  if (receipt && !(status === 202 && receipt.status === 'kept')) return `a receipt for what was not kept (${status} ${result})`;
+  if (status === 202 && !receipt) return `kept without a receipt (${status} ${result})`;
+  if (c.sign === 'wrongRecipient' && status !== 403 && status !== 404 && status !== 413) return `a push for another recipient was answered ${status} ${result}`;
   if (status >= 500) return `${status} ${result}`;
   const signedOk = c.sign === 'valid' && c.method === 'POST' && path === '/push';
   if (!signedOk && (status === 202 || result.startsWith('quarantined'))) return `an unauthenticated delivery was kept (${status} ${result})`;
@@ -473,6 +529,7 @@ function checkIntakeOutcome(c: IntakeCase, outcome: Outcome): string | null {
     404: /^not_found$/,
     413: /^too_large$/,
     401: /^(missing_headers|bad_signature)$/,
+    403: /^wrong_recipient$/,
     400: /^(stale_timestamp|bad_envelope|quarantined_unknown_kid)$/,
     202: /^quarantined_(decrypt_failed|bad_padding|bad_request)$/,
   };

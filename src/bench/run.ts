@@ -13,17 +13,15 @@
  * Chromium ($CHROMIUM_PATH or /usr/bin/chromium) for Lighthouse.
  */
 import { cpus, freemem, platform, release, totalmem } from 'node:os';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { buildSite } from '../dev/build-site.ts';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { ensureDevIntake } from '../dev/dev-keys.ts';
 import { testIntakeDir } from '../dev/test-intake.ts';
-import { loadPrivateKeys } from '../intake/keygen.ts';
 import { kb, measurePage, searchOnDemand, sitemapPages, type PageWeight } from './page-weight.ts';
 import { benchLighthouse, type LighthouseResult } from './lighthouse.ts';
 import { benchWorker, type WorkerLoadResult } from './worker-load.ts';
 import { benchBuild, type BuildResult } from './build-time.ts';
 import { benchIntake, type IntakeRateResult } from './intake-rate.ts';
-import { startFuzzWorker } from './fuzz-run.ts';
+import { ensureTestBuild as ensureFuzzBuild, startFuzzWorker } from './fuzz-run.ts';
 
 const PARTS = ['weight', 'lighthouse', 'worker', 'build', 'intake'] as const;
 type Part = (typeof PARTS)[number];
@@ -60,13 +58,9 @@ function machine(): BenchResults['machine'] {
   };
 }
 
+/** dist/ built with the test intake key (one home: fuzz-run.ts). */
 async function ensureTestBuild(): Promise<void> {
-  const testKids = (await loadPrivateKeys(testIntakeDir)).map((k) => k.kid);
-  const keySet = await readFile('dist/intake-keys.json', 'utf8').then((t) => JSON.parse(t) as { keys: { kid: string }[] }).catch(() => null);
-  if (testKids.length > 0 && keySet && keySet.keys.length > 0 && keySet.keys.every((k) => testKids.includes(k.kid))) return;
-  log('dist/ is not built with the test intake key: building it');
-  const intake = await ensureDevIntake(testIntakeDir);
-  if ((await buildSite({ UTVAG_RECIPIENTS: intake.recipientsFile })) !== 0) throw new Error('the site did not build');
+  await ensureFuzzBuild(log);
 }
 
 function weightSummary(): WeightSummary {

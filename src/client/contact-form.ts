@@ -10,6 +10,8 @@ import { createRequest, type ContactRequest, type ContactRequestInput } from '..
 import { sealRequest, measureRequest, EnvelopeError } from '../contact/envelope.ts';
 import { chooseKey, keySetSchema, servingRecipient, type KeySet } from '../contact/key-set.ts';
 import { receiptNextStep, spokenReceiptCode } from '../contact/receipt-display.ts';
+import { shortFingerprint } from '../contact/key-fingerprint.ts';
+import { foldPhoneCharacters, normalizePhoneNumber } from '../contact/phone-number.ts';
 
 type ErrorKind = 'network' | 'unavailable' | 'notConnected' | 'rateLimited' | 'encrypt' | 'tooLong' | 'invalid';
 
@@ -19,7 +21,11 @@ if (form) enhance(form);
 function enhance(form: HTMLFormElement): void {
   const data = form.dataset;
   const submitButton = form.querySelector<HTMLButtonElement>('[data-submit]')!;
-  const status = form.querySelector<HTMLElement>('[data-form-status]')!;
+  // Outside the form, so it is heard while the form is hidden (on success).
+  const status = document.querySelector<HTMLElement>('[data-form-status]')!;
+  const formErrorTitle = form.querySelector<HTMLElement>('[data-form-error-title]')!;
+  const phone = form.querySelector<HTMLInputElement>('[data-phone]')!;
+  const phoneNeeded = form.querySelector<HTMLElement>('[data-phone-needed]');
   const formError = form.querySelector<HTMLElement>('[data-form-error]')!;
   const formErrorText = form.querySelector<HTMLElement>('[data-form-error-text]')!;
   const receipt = document.querySelector<HTMLElement>('[data-receipt]')!;
@@ -30,6 +36,15 @@ function enhance(form: HTMLFormElement): void {
   const recipientLine = form.querySelector<HTMLElement>('[data-recipient-line]')!;
   const callDetails = form.querySelector<HTMLElement>('[data-call-details]')!;
   const encryptionNote = form.querySelector<HTMLElement>('[data-encryption-note]');
+  const keyLine = form.querySelector<HTMLElement>('[data-key-fingerprint]');
+  const receiptKeyLine = receipt.querySelector<HTMLElement>('[data-receipt-key]');
+
+  /** Shows a key's short fingerprint in a line (or hides it), so people can compare it with the intake's. */
+  const showFingerprint = (line: HTMLElement | null, kid: string | null) => {
+    if (!line) return;
+    line.querySelector('[data-fingerprint]')!.textContent = kid ? shortFingerprint(kid) : '';
+    line.hidden = !kid;
+  };
 
   // This path encrypts here, on the device: say so (the page says the
   // server does it, which is what happens without JavaScript).
@@ -61,12 +76,45 @@ function enhance(form: HTMLFormElement): void {
   // Phone, times and voicemail only matter when the municipality calls or texts.
   const chosenMethod = () => (new FormData(form).get('method') as string | null) ?? 'i-call';
   const updateCallDetails = () => {
-    callDetails.hidden = chosenMethod() === 'i-call';
+    const needsPhone = chosenMethod() !== 'i-call';
+    callDetails.hidden = !needsPhone;
+    // Say that the number is needed while a call or an sms is chosen (m14).
+    if (needsPhone) phone.setAttribute('aria-required', 'true');
+    else phone.removeAttribute('aria-required');
+    if (phoneNeeded) phoneNeeded.hidden = !needsPhone;
   };
   form.addEventListener('change', (event) => {
     if ((event.target as HTMLInputElement).name === 'method') updateCallDetails();
   });
   updateCallDetails();
+
+  // Digits of every script become 0–9 as they are typed, one character for
+  // one, so the caret stays put and the number reads in a stable order;
+  // leaving the field writes back the cleaned number (phone-number.ts).
+  phone.addEventListener('input', (event) => {
+    if ((event as InputEvent).isComposing) return;
+    const folded = foldPhoneCharacters(phone.value);
+    if (folded === phone.value) return;
+    const caret = foldPhoneCharacters(phone.value.slice(0, phone.selectionStart ?? phone.value.length)).length;
+    phone.value = folded;
+    phone.setSelectionRange(caret, caret);
+  });
+  phone.addEventListener('change', () => {
+    phone.value = normalizePhoneNumber(phone.value);
+  });
+
+  // An error summary link goes to its field with the field's label or
+  // legend in view, not cut off above the window (the GOV.UK pattern).
+  fieldList.addEventListener('click', (event) => {
+    const link = (event.target as Element).closest<HTMLAnchorElement>('a[href^="#"]');
+    const input = link ? document.getElementById(link.hash.slice(1)) : null;
+    if (!input) return;
+    event.preventDefault();
+    const legend = input.closest('fieldset')?.querySelector('legend');
+    const label = legend ?? form.querySelector(`label[for="${CSS.escape(input.id)}"]`);
+    (label ?? input).scrollIntoView({ block: 'start' });
+    input.focus({ preventScroll: true });
+  });
 
   // A link from a municipality's page (?kommun=<id>) chooses it, if it is connected.
   const wanted = new URLSearchParams(location.search).get('kommun');
@@ -88,8 +136,10 @@ function enhance(form: HTMLFormElement): void {
       }
       if (notConnectedNote) notConnectedNote.hidden = serving !== null;
       submitButton.hidden = serving === null;
+      showFingerprint(keyLine, serving ? (chooseKey(keys, municipality.value)?.kid ?? null) : null);
     } catch {
       recipientLine.hidden = true; // offline now: the send step will say so
+      showFingerprint(keyLine, null);
     }
   };
   municipality.addEventListener('change', () => void updateRecipient());
@@ -121,6 +171,10 @@ function enhance(form: HTMLFormElement): void {
   }
 
   function showFormError(kind: ErrorKind): void {
+    // Answers to fix are not a failure to send: say which it is.
+    const toFix = kind === 'invalid' || kind === 'tooLong';
+    formErrorTitle.textContent = (toFix ? formErrorTitle.dataset.titleInvalid : formErrorTitle.dataset.titleFailed) ?? '';
+    status.textContent = ''; // "sending …" is over; the focused summary says what happened
     formErrorText.textContent = errorText[kind];
     formError.hidden = false;
     formError.focus();
@@ -146,11 +200,26 @@ function enhance(form: HTMLFormElement): void {
     }
   }
 
+  // No aria-busy: assistive technology may hold back what a busy element
+  // says, and the status line must be heard while sending.
   function setBusy(busy: boolean): void {
     sending = busy;
-    form.setAttribute('aria-busy', String(busy));
     submitButton.setAttribute('aria-disabled', String(busy));
-    status.textContent = busy ? (data.sending ?? '') : '';
+    if (busy) {
+      status.classList.remove('visually-hidden');
+      status.textContent = data.sending ?? '';
+    }
+  }
+
+  /** "Sent. Your code is 4 8 2, …", the code in a language that can say it. */
+  function announceSent(request: ContactRequest): void {
+    const spokenCopy = receipt.querySelector<HTMLElement>('[data-receipt-code-spoken]')!;
+    const [before, after] = (status.dataset.sent ?? '{code}').split('{code}');
+    const code = document.createElement('span');
+    code.lang = spokenCopy.lang;
+    code.textContent = spokenReceiptCode(request.receipt);
+    status.classList.add('visually-hidden'); // the receipt shows it; this line is for screen readers
+    status.replaceChildren(before ?? '', code, after ?? '');
   }
 
   const problemText: Record<FieldProblem, string> = {
@@ -180,8 +249,10 @@ function enhance(form: HTMLFormElement): void {
     }
   }
 
-  function showReceipt(request: ContactRequest): void {
+  function showReceipt(request: ContactRequest, kid: string): void {
+    announceSent(request);
     receipt.querySelector('[data-receipt-code]')!.textContent = request.receipt;
+    showFingerprint(receiptKeyLine, kid);
     receipt.querySelector('[data-receipt-code-spoken]')!.textContent = spokenReceiptCode(request.receipt);
     const next = receiptNextStep(request.contact.method);
     for (const line of receipt.querySelectorAll<HTMLElement>('[data-receipt-next]')) line.hidden = line.dataset.receiptNext !== next;
@@ -195,10 +266,26 @@ function enhance(form: HTMLFormElement): void {
     receipt.scrollIntoView({ block: 'start' });
   }
 
+  // Leaving the page wipes it: the back/forward cache would otherwise bring
+  // back the receipt code or a half-written message to whoever picks up
+  // the phone later (review M11). The person trades a lost draft for that.
+  addEventListener('pagehide', () => {
+    pending = null;
+    form.reset();
+    updateCounter();
+    clearErrors();
+    form.hidden = false;
+    receipt.hidden = true;
+    for (const code of receipt.querySelectorAll('[data-receipt-code], [data-receipt-code-spoken]')) code.textContent = '';
+    showFingerprint(receiptKeyLine, null);
+  });
+
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (sending) return;
     clearErrors();
+    status.textContent = '';
+    phone.value = normalizePhoneNumber(phone.value);
     const request = buildRequest(readContactForm(new FormData(form)));
     if (!request) return;
 
@@ -233,12 +320,12 @@ function enhance(form: HTMLFormElement): void {
         return showFormError('network');
       }
       if (response.status === 202) {
-        // Keep only the promise of the recipient the request went to.
+        // Show only the promise of the recipient the request went to (hidden,
+        // not removed: after the wipe on leaving, the form can send again).
         for (const block of receipt.querySelectorAll<HTMLElement>('[data-receipt-promise]')) {
-          if (block.dataset.receiptPromise !== recipientId) block.remove();
-          else block.hidden = false;
+          block.hidden = block.dataset.receiptPromise !== recipientId;
         }
-        return showReceipt(request);
+        return showReceipt(request, envelope.kid);
       }
       if (response.status === 429) return showFormError('rateLimited');
       if (response.status === 413) return showFormError('tooLong');

@@ -121,10 +121,14 @@ if (root && form && input && statusLine && list) {
       const data = await Promise.all(found.results.slice(0, maxResults).map((r) => r.data()));
       if (ticket !== latest) return;
       render(data);
+      // More hits than are listed: say so ("Showing 10 of 13"), not just the count.
+      const count = found.results.length;
       say(
-        found.results.length === 0
+        count === 0
           ? (messages.msgNone ?? '')
-          : (messages.msgResults ?? '{{count}}').replace('{{count}}', String(found.results.length)),
+          : count > maxResults
+            ? (messages.msgResultsShown ?? '{{shown}} / {{count}}').replace('{{shown}}', String(maxResults)).replace('{{count}}', String(count))
+            : (messages.msgResults ?? '{{count}}').replace('{{count}}', String(count)),
       );
     } catch {
       if (ticket !== latest) return;

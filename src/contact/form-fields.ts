@@ -12,6 +12,7 @@ import {
   type Need,
   type Role,
 } from './request.ts';
+import { normalizePhoneNumber } from './phone-number.ts';
 import { isLocale, defaultLocale } from '../i18n/locales.ts';
 import type { StringKey } from '../i18n/strings-schema.ts';
 
@@ -54,12 +55,13 @@ function normalizeNewlines(value: string): string {
 
 /**
  * Reads the form into request input. Unknown choices fall back to safe
- * defaults (role and municipality unknown, contact by the receipt code); free text is passed on as
- * typed (trimmed) and validated by the request schema afterwards.
+ * defaults (role and municipality unknown, contact by the receipt code); the
+ * phone number is cleaned (digits of any script, dashes; phone-number.ts);
+ * other free text is passed on as typed (trimmed) and validated by the request schema afterwards.
  */
 export function readContactForm(source: FieldSource): ContactRequestInput {
   const locale = text(source, 'locale');
-  const phone = text(source, 'phone').trim();
+  const phone = normalizePhoneNumber(text(source, 'phone'));
   const chosenNeeds = source
     .getAll('needs')
     .filter((v): v is string => typeof v === 'string')

@@ -1,55 +1,71 @@
 /**
  * Receipt codes: the short code a person sees after sending a contact
  * request, and may say on the phone ("I sent a request, my code is …").
+ * Made, formatted, parsed and recognised only here.
  *
- * - 8 characters from a 30-character alphabet with nothing easy to mix up
- *   when read aloud or typed: no 0/O, 1/I/L, and no U (U/V). ~39 bits.
- * - Shown as XXXX-XXXX, the same in every locale (never translated digits).
+ * - Twelve digits in four groups of three, `482 915 307 621`: digits are
+ *   said the same way by everyone who reads Swedish, English, Arabic,
+ *   Persian, Somali or Tigrinya, and no two sound alike; letters do not
+ *   (English "A" and Swedish "E", B/P and F/V in Arabic and Somali). 10^12
+ *   codes ≈ 39.9 bits, at least the 39.3 bits of the letter codes before.
+ * - The same in every locale: ASCII digits, never translated digits; the
+ *   page isolates them left to right.
  * - Drawn with crypto.getRandomValues and rejection sampling, so every
- *   character is exactly equally likely.
+ *   digit is exactly equally likely.
+ * - Codes made before December 2026 (`XXXX-XXXX` from the alphabet below)
+ *   stay valid: a request sent with one may still be on its way or in an
+ *   intake, and the intake finds it by the code the person says.
  *
  * Runs unchanged in the browser, in workerd and in Node.
  */
 
-/** The alphabet: digits 2–9 and A–Z without I, L, O, U. */
-export const RECEIPT_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
-export const RECEIPT_CODE_LENGTH = 8;
-const GROUP_SIZE = 4;
+export const RECEIPT_DIGIT_COUNT = 12;
+const GROUP_SIZE = 3;
 
-/** The formatted shape, e.g. `7KQ3-MX2P`. */
-export const RECEIPT_CODE_PATTERN = new RegExp(
-  `^[${RECEIPT_ALPHABET}]{${GROUP_SIZE}}-[${RECEIPT_ALPHABET}]{${GROUP_SIZE}}$`,
-);
+/** The formatted shape, e.g. `482 915 307 621`. */
+const DIGIT_CODE_PATTERN = /^[0-9]{3} [0-9]{3} [0-9]{3} [0-9]{3}$/;
 
-// Largest multiple of the alphabet size that fits in a byte: bytes at or
-// above it are thrown away so that no character is favoured (256 % 30 ≠ 0).
-const ACCEPT_BELOW = 256 - (256 % RECEIPT_ALPHABET.length);
+/** The letter codes of version 1 before December 2026: digits 2–9 and A–Z without I, L, O, U. */
+export const LEGACY_RECEIPT_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
+const LEGACY_CODE_LENGTH = 8;
+const LEGACY_CODE_PATTERN = new RegExp(`^[${LEGACY_RECEIPT_ALPHABET}]{4}-[${LEGACY_RECEIPT_ALPHABET}]{4}$`);
 
-/** A fresh random receipt code, formatted `XXXX-XXXX`. */
+/** Every receipt code a request may carry: today's digits, or a legacy letter code. */
+export const RECEIPT_CODE_PATTERN = new RegExp(`${DIGIT_CODE_PATTERN.source}|${LEGACY_CODE_PATTERN.source}`);
+
+// Largest multiple of ten that fits in a byte: bytes at or above it are
+// thrown away so that no digit is favoured (256 % 10 ≠ 0).
+const ACCEPT_BELOW = 250;
+
+/** A fresh random receipt code, formatted `482 915 307 621`. */
 export function generateReceiptCode(
   randomBytes: (into: Uint8Array<ArrayBuffer>) => void = (into) => {
     crypto.getRandomValues(into);
   },
 ): string {
-  let chars = '';
+  let digits = '';
   const buffer = new Uint8Array(16);
-  while (chars.length < RECEIPT_CODE_LENGTH) {
+  while (digits.length < RECEIPT_DIGIT_COUNT) {
     randomBytes(buffer);
     for (const byte of buffer) {
       if (byte >= ACCEPT_BELOW) continue;
-      chars += RECEIPT_ALPHABET.charAt(byte % RECEIPT_ALPHABET.length);
-      if (chars.length === RECEIPT_CODE_LENGTH) break;
+      digits += String(byte % 10);
+      if (digits.length === RECEIPT_DIGIT_COUNT) break;
     }
   }
-  return formatReceiptCode(chars);
+  return formatDigits(digits);
 }
 
-function formatReceiptCode(chars: string): string {
-  return `${chars.slice(0, GROUP_SIZE)}-${chars.slice(GROUP_SIZE)}`;
+function formatDigits(digits: string): string {
+  return digits.match(new RegExp(`.{${GROUP_SIZE}}`, 'g'))!.join(' ');
 }
 
-// Characters that look like a Latin letter of the alphabet (Cyrillic and
-// Greek capitals on phones set to another keyboard).
+function formatLegacy(chars: string): string {
+  return `${chars.slice(0, 4)}-${chars.slice(4)}`;
+}
+
+// Characters that look like a Latin letter of the legacy alphabet (Cyrillic
+// and Greek capitals on phones set to another keyboard).
 const LOOKALIKES: Readonly<Record<string, string>> = {
   А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', Р: 'P', С: 'C', Т: 'T', Х: 'X', У: 'Y', З: '3',
   Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Κ: 'K', Μ: 'M', Ν: 'N', Ρ: 'P', Τ: 'T', Χ: 'X', Υ: 'Y',
@@ -69,26 +85,34 @@ export type NormalizedReceiptCode =
   | { ok: false; reason: 'wrong_length' | 'invalid_character' };
 
 /**
- * Turns what someone typed (any case, spaces, dashes, full-width or
- * Arabic/Persian digits, Cyrillic look-alikes) into the canonical
- * `XXXX-XXXX`, or says why it cannot be a receipt code. The letters the
- * alphabet leaves out (0, O, 1, I, L, U) are never guessed at: a code
- * never contains them, so typing one is a mistake the person must see.
+ * Turns what someone typed or said (spaces, dashes, full-width or
+ * Arabic/Persian digits; for legacy codes any case and Cyrillic
+ * look-alikes) into the canonical code, or says why it cannot be one.
+ * Twelve digits are today's code; eight characters a legacy letter code,
+ * whose left-out letters (0, O, 1, I, L, U) are never guessed at.
  */
 export function normalizeReceiptCode(typed: string): NormalizedReceiptCode {
   const folded = asciiDigits(typed.normalize('NFKC'))
     .toUpperCase()
-    .replace(/[\s\-‐-―_.·]/g, '');
-  let chars = '';
-  for (const char of folded) {
-    const mapped = LOOKALIKES[char] ?? char;
-    if (!RECEIPT_ALPHABET.includes(mapped)) return { ok: false, reason: 'invalid_character' };
-    chars += mapped;
+    .replace(/[\s\-‐-―−_.·,]/g, '');
+  const chars = [...folded].map((char) => LOOKALIKES[char] ?? char).join('');
+  const isLegacy = (text: string) => [...text].every((char) => LEGACY_RECEIPT_ALPHABET.includes(char));
+  if (/^[0-9]+$/.test(chars)) {
+    if (chars.length === RECEIPT_DIGIT_COUNT) return { ok: true, code: formatDigits(chars) };
+    if (chars.length === LEGACY_CODE_LENGTH && isLegacy(chars)) return { ok: true, code: formatLegacy(chars) };
+    return { ok: false, reason: 'wrong_length' };
   }
-  if (chars.length !== RECEIPT_CODE_LENGTH) return { ok: false, reason: 'wrong_length' };
-  return { ok: true, code: formatReceiptCode(chars) };
+  if (!isLegacy(chars)) return { ok: false, reason: 'invalid_character' };
+  if (chars.length !== LEGACY_CODE_LENGTH) return { ok: false, reason: 'wrong_length' };
+  return { ok: true, code: formatLegacy(chars) };
 }
 
+/** True only for a canonical code (today's or legacy), as generateReceiptCode and normalizeReceiptCode write it. */
 export function isReceiptCode(value: string): boolean {
   return RECEIPT_CODE_PATTERN.test(value);
+}
+
+/** The groups of a canonical code, for reading aloud one group at a time. */
+export function receiptCodeGroups(code: string): string[] {
+  return code.split(/[ -]/);
 }

@@ -2,13 +2,26 @@
  * How the receipt shows on the page, the same on both paths (browser
  * script and the Worker's no-JS page).
  */
+import type { Locale } from '../i18n/locales.ts';
+import { receiptCodeGroups } from './receipt-code.ts';
 
-/** "K7QP-2M9X" read out one character at a time: "K 7 Q P, 2 M 9 X". */
+/** "482 915 307 621" read out one digit at a time: "4 8 2, 9 1 5, 3 0 7, 6 2 1". */
 export function spokenReceiptCode(code: string): string {
-  return code
-    .split('-')
+  return receiptCodeGroups(code)
     .map((part) => [...part].join(' '))
     .join(', ');
+}
+
+/**
+ * The language a screen reader should use to say the code digit by digit:
+ * the page's own where screen readers commonly have a voice for it. Few
+ * devices have a Somali or Tigrinya voice; a screen reader then falls back
+ * to a voice that reads the digits badly or not at all, so those pages ask
+ * for English digits, which the readers of those pages in Sweden are
+ * likely to have as a voice and to know.
+ */
+export function receiptSpeechLocale(locale: Locale): Locale {
+  return locale === 'so' || locale === 'ti' ? 'en' : locale;
 }
 
 /** Which "what happens next" line fits the contact method. */

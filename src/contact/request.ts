@@ -16,6 +16,7 @@
 import * as z from 'zod/mini';
 import { localeCodes, type Locale } from '../i18n/locales.ts';
 import { generateReceiptCode, RECEIPT_CODE_PATTERN } from './receipt-code.ts';
+import { isPhoneNumber } from './phone-number.ts';
 
 export const REQUEST_VERSION = 1;
 
@@ -102,15 +103,12 @@ export const HELP_DIRECTORY_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 /**
  * A phone number, checked loosely: Swedish (070-123 45 67) or international
- * (+46 70 123 45 67, 0046 …). After removing spaces, dashes, dots and
- * brackets: an optional +, then 6–15 digits (E.164 allows at most 15).
+ * (+46 70 123 45 67, 0046 …), as cleaned by normalizePhoneNumber (one
+ * module for the browser, this schema and the Worker: phone-number.ts).
  */
 export const phoneNumber = z.string().check(
   z.maxLength(PHONE_MAX_LENGTH),
-  z.regex(/^[0-9+\s().-]+$/, { message: 'a phone number has only digits, spaces, + - ( ) .' }),
-  z.refine((value) => /^\+?[0-9]{6,15}$/.test(value.replace(/[\s().-]/g, '')), {
-    message: 'expected a phone number with 6 to 15 digits',
-  }),
+  z.refine(isPhoneNumber, { message: 'expected a phone number with 6 to 15 digits 0-9' }),
 );
 
 /** The `municipality` value when the person does not know or does not want to say. */
@@ -146,8 +144,8 @@ export const contactRequestSchema = z.strictObject({
   v: z.literal(REQUEST_VERSION),
   /** Random UUID made in the browser: the intake's dedupe key (a queue may deliver twice). */
   id: z.uuid(),
-  /** The receipt code shown to the person, `XXXX-XXXX` (see receipt-code.ts). */
-  receipt: z.string().check(z.regex(RECEIPT_CODE_PATTERN, { message: 'expected a receipt code XXXX-XXXX' })),
+  /** The receipt code shown to the person, `482 915 307 621` (legacy `XXXX-XXXX` still valid; see receipt-code.ts). */
+  receipt: z.string().check(z.regex(RECEIPT_CODE_PATTERN, { message: 'expected a receipt code (see receipt-code.ts)' })),
   /** The day it was written, Swedish time, YYYY-MM-DD. No time of day. */
   created: calendarDay,
   /** The site language the form was filled in. */

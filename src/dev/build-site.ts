@@ -14,6 +14,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { projectEnv, run } from './run.ts';
+import { writeReleaseManifest } from '../security/release-manifest.ts';
 
 export const distDir = 'dist';
 export const searchBundleDir = join(distDir, 'pagefind');
@@ -33,7 +34,11 @@ export async function buildSearchIndex(extraEnv: Record<string, string> = {}): P
 export async function buildSite(extraEnv: Record<string, string> = {}): Promise<number> {
   const astro = await run('astro', ['build'], { env: projectEnv(extraEnv) });
   if (astro !== 0) return astro;
-  return buildSearchIndex(extraEnv);
+  const search = await buildSearchIndex(extraEnv);
+  if (search !== 0) return search;
+  // Last, over the finished dist/: what the intakes' site watch compares against.
+  await writeReleaseManifest(distDir);
+  return 0;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -4,25 +4,28 @@
  * push to the local receiver and decrypt, all on this machine.
  *
  *   .dev-intake/keys/<kid>.private.jwk.json   private key (0600), never committed
+ *   .dev-intake/receipt.private.jwk.json       the receiver's receipt key (0600)
+ *   .dev-intake/worker-signing.private.jwk.json
+ *                                              the development Worker's push signing key (0600)
  *   .dev-intake/recipients.json                same shape as content/intake/recipients.json:
  *                                              one DEVELOPMENT recipient serving stockholm,
  *                                              with Stockholm city's promise from facts.md,
- *                                              push to http://127.0.0.1:8788/push
- *   .dev-intake/push-secret                    the development push secret (0600)
+ *                                              push to http://127.0.0.1:8788/push with the receipt key
  *
  * Build with UTVAG_RECIPIENTS=.dev-intake/recipients.json; give the Worker
- * INTAKE_PUSH_ROUTES = pushRoutes and INTAKE_PUSH_SECRET = pushSecret
- * (e.g. in .dev.vars), and run `intake serve --dir .dev-intake` with the
- * same INTAKE_PUSH_SECRET.
+ * INTAKE_PUSH_ROUTES = pushRoutes and INTAKE_PUSH_SIGNING_KEY =
+ * workerSigningKey (e.g. in an env file), and run `intake serve --dir
+ * .dev-intake --recipient stockholm-development` with INTAKE_WORKER_PUBLIC_KEYS =
+ * workerPublicKey.
  */
-import { randomBytes } from 'node:crypto';
-import { open, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { base64urlEncode, publicKeyFromPrivateJwk } from '../contact/envelope.ts';
 import { socialAdviceLine } from '../i18n/help-numbers.ts';
 import { prepareIntakeDir } from '../intake/inbox.ts';
 import { dayAfter, generateKey, loadPrivateKeys } from '../intake/keygen.ts';
-import { buildPushRoutes, type Recipient, type RecipientsConfig } from '../intake/recipients.ts';
+import { buildPushRoutes, type PushRoute, type Recipient, type RecipientsConfig } from '../intake/recipients.ts';
+import { ensureReceiptKey, publicKeyOf, writeSigningKeyFile } from '../intake/push-keys.ts';
 
 export const DEV_PUSH_URL = 'http://127.0.0.1:8788/push';
 
@@ -58,20 +61,17 @@ export const DEV_RECIPIENT: Omit<Recipient, 'keys' | 'push'> = {
 export interface DevIntake {
   dir: string;
   recipientsFile: string;
-  pushSecret: string;
+  /** The recipient id this intake is ("stockholm-development"). */
+  recipient: string;
+  /** The development Worker's push signing key, JWK text (INTAKE_PUSH_SIGNING_KEY). */
+  workerSigningKey: string;
+  /** Its public key (INTAKE_WORKER_PUBLIC_KEYS for the receiver). */
+  workerPublicKey: string;
+  /** The receiver's receipt public key (push.receiptPublicKey). */
+  receiptPublicKey: string;
   pushUrl: string;
-  /** kid → push URL, the Worker's INTAKE_PUSH_ROUTES (as an object; JSON.stringify it). */
-  pushRoutes: Record<string, string>;
-}
-
-async function writeNew(path: string, content: string): Promise<void> {
-  const handle = await open(path, 'wx', 0o600);
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  /** kid → route, the Worker's INTAKE_PUSH_ROUTES (as an object; JSON.stringify it). */
+  pushRoutes: Record<string, PushRoute>;
 }
 
 async function readIfPresent(path: string): Promise<string | null> {
@@ -86,13 +86,17 @@ async function readIfPresent(path: string): Promise<string | null> {
 export async function ensureDevIntake(dir = '.dev-intake'): Promise<DevIntake> {
   await prepareIntakeDir(dir);
   const recipientsFile = join(dir, 'recipients.json');
-  const secretFile = join(dir, 'push-secret');
+  const signingFile = join(dir, 'worker-signing.private.jwk.json');
 
   let keys = await loadPrivateKeys(dir);
   if (keys.length === 0) {
     await generateKey(dir, dayAfter(3650));
     keys = await loadPrivateKeys(dir);
   }
+  const receiptPublicKey = await ensureReceiptKey(dir);
+  if ((await readIfPresent(signingFile)) === null) await writeSigningKeyFile(signingFile);
+  const workerSigningKey = (await readFile(signingFile, 'utf8')).trim();
+  const workerPublicKey = await publicKeyOf(JSON.parse(workerSigningKey) as JsonWebKey);
   {
     // Written every time (it is derived from the keys), so an older file
     // never lacks what the current schema asks for.
@@ -104,15 +108,19 @@ export async function ensureDevIntake(dir = '.dev-intake'): Promise<DevIntake> {
     );
     const config: RecipientsConfig = {
       v: 1,
-      about: 'Development only: made by src/dev/dev-keys.ts. The private key is in keys/ next to this file.',
-      recipients: [{ ...DEV_RECIPIENT, keys: keyFiles, push: { url: DEV_PUSH_URL } }],
+      about: 'Development only: made by src/dev/dev-keys.ts. The private keys are next to this file.',
+      recipients: [{ ...DEV_RECIPIENT, keys: keyFiles, push: { url: DEV_PUSH_URL, receiptPublicKey } }],
     };
     await writeFile(recipientsFile, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   }
-  let pushSecret = (await readIfPresent(secretFile))?.trim();
-  if (!pushSecret) {
-    pushSecret = base64urlEncode(randomBytes(32));
-    await writeNew(secretFile, `${pushSecret}\n`);
-  }
-  return { dir, recipientsFile, pushSecret, pushUrl: DEV_PUSH_URL, pushRoutes: await buildPushRoutes(recipientsFile) };
+  return {
+    dir,
+    recipientsFile,
+    recipient: DEV_RECIPIENT.id,
+    workerSigningKey,
+    workerPublicKey,
+    receiptPublicKey,
+    pushUrl: DEV_PUSH_URL,
+    pushRoutes: await buildPushRoutes(recipientsFile),
+  };
 }

@@ -4,6 +4,7 @@
  * serve`) and the Worker under wrangler dev with its queue pushing to that
  * receiver. Used by `npm start`, and by the browser tests on other ports.
  */
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
@@ -45,7 +46,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const intake = await ensureDevIntake(options.intakeDir);
   const pushUrl = `http://127.0.0.1:${options.intakePort}/push`;
   // Route every kid of the development key set to this receiver.
-  const routes = Object.fromEntries(Object.keys(intake.pushRoutes).map((kid) => [kid, pushUrl]));
+  const routes = Object.fromEntries(Object.entries(intake.pushRoutes).map(([kid, route]) => [kid, { ...route, url: pushUrl }]));
 
   if (options.build && (await buildSite({ UTVAG_RECIPIENTS: intake.recipientsFile })) !== 0) {
     throw new Error('The site did not build.');
@@ -55,7 +56,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const workerEnvFile = join(options.intakeDir, `worker-${options.sitePort}.env`);
   await writeFile(
     workerEnvFile,
-    `INTAKE_PUSH_SECRET=${intake.pushSecret}\nINTAKE_PUSH_ROUTES=${JSON.stringify(routes)}\n` +
+    `INTAKE_PUSH_SIGNING_KEY=${intake.workerSigningKey}\nINTAKE_PUSH_ROUTES=${JSON.stringify(routes)}\n` +
+      // The Worker takes no contact request without it; a fresh one per start is enough here.
+      `RATE_LIMIT_SECRET=${randomBytes(32).toString('base64url')}\n` +
       Object.entries(options.extraWorkerEnv ?? {}).map(([name, value]) => `${name}=${value}\n`).join(''),
     { mode: 0o600 },
   );
@@ -63,8 +66,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const stdio: StdioOptions = options.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit';
   const receiver = options.startReceiver === false ? null : start(
     'node',
-    ['src/intake/cli.ts', 'serve', '--dir', options.intakeDir, '--port', String(options.intakePort)],
-    { stdio, env: projectEnv({ INTAKE_PUSH_SECRET: intake.pushSecret }) },
+    ['src/intake/cli.ts', 'serve', '--dir', options.intakeDir, '--port', String(options.intakePort), '--recipient', intake.recipient],
+    { stdio, env: projectEnv({ INTAKE_WORKER_PUBLIC_KEYS: intake.workerPublicKey }) },
   );
   const worker = start(
     'wrangler',

@@ -5,11 +5,19 @@
  * never touch a developer's running instance. `npm test` builds the site
  * with this intake's key first (testIntakeDir).
  */
+import { mkdir } from 'node:fs/promises';
 import { startLocalSystem } from './local-system.ts';
 import { testIntakeDir, testIntakePortFor } from './test-intake.ts';
+import { writeConfigWithServiceLimit } from './wrangler-config.ts';
 
 const port = Number(process.argv[2] ?? 8799);
+// The browser suite sends hundreds of requests to one test recipient within
+// minutes: the per-recipient and total ceilings are raised for it (the
+// per-sender limit stays as deployed; the Worker tests cover all three).
+const configDir = `.wrangler/test-config-${port}`;
+await mkdir(configDir, { recursive: true });
 const system = await startLocalSystem({
+  wranglerConfig: await writeConfigWithServiceLimit(configDir, 100_000),
   intakeDir: testIntakeDir,
   sitePort: port,
   intakePort: testIntakePortFor(port),

@@ -10,7 +10,10 @@ import { keyRing } from '../contact/envelope.ts';
 import { describeTimeLeft, listInbox, markDone, prepareIntakeDir, showRequest } from './inbox.ts';
 import { dayAfter, generateKey, loadPrivateKeys } from './keygen.ts';
 import { pullConfigFromEnv, pullOnce } from './pull.ts';
-import { buildKeySet, buildPushRoutes, RecipientsConfigError } from './recipients.ts';
+import { buildKeySet, buildPullQueues, buildPushRoutes, RecipientsConfigError } from './recipients.ts';
+import { deliveryStatus, lastDeliveryInFolder } from './delivery-watch.ts';
+import { acceptRelease, loadKnownReleases, shortFingerprint, watchSiteOnce } from './site-watch.ts';
+import { ensureReceiptKey, loadReceiverAuth, parsePublicKeyList, writeSigningKeyFile } from './push-keys.ts';
 import { municipalityIds } from '../municipalities/schema.ts';
 import { createPushServer, listen, PUSH_PATH } from './serve.ts';
 
@@ -25,12 +28,32 @@ Commands
                              municipalities each serves, its promise and phone line
                              (UTVAG_PRODUCTION=1: no development recipient).
   keyset <recipients.json>   Print the public key set (/intake-keys.json) built from it.
-  routes <recipients.json>   Print the Worker's INTAKE_PUSH_ROUTES value (kid -> push URL).
-  serve [--port 8788]        Receive pushes from the Worker on 127.0.0.1:<port>${PUSH_PATH}.
-                             Needs INTAKE_PUSH_SECRET (comma-separated during a rotation).
+  routes <recipients.json>   Print the Worker's INTAKE_PUSH_ROUTES value
+                             (kid -> recipient, push URL, receipt key).
+  pull-queues <recipients.json>
+                             Print the Worker's INTAKE_PULL_QUEUES value and the queue
+                             producers to add to wrangler.jsonc (one queue per pulling recipient).
+  receipt-key                Make this receiver's receipt key (once) in <dir>; print its
+                             public key for recipients.json (push.receiptPublicKey).
+  worker-key --out <file>    For the site's operator: make the Worker's push signing key in
+                             <file> (owner-only) for \`wrangler secret put INTAKE_PUSH_SIGNING_KEY\`;
+                             print its public key for every receiver.
+  serve --recipient <id> [--port 8788]
+                             Receive pushes from the Worker on 127.0.0.1:<port>${PUSH_PATH}, for
+                             recipient <id> only. Needs INTAKE_WORKER_PUBLIC_KEYS (the Worker's
+                             public key; comma-separated during a rotation) and the receipt key.
   pull [--watch] [--interval 30]
                              Fetch from Cloudflare's queue over HTTP instead of pushes.
                              Needs CLOUDFLARE_ACCOUNT_ID, UTVAG_QUEUE_ID, CLOUDFLARE_QUEUES_API_TOKEN.
+  watch --site <url> --recipient <id> [--interval 300] [--once]
+                             Watch the site from here: alert when its key set lists a key for
+                             <id> that this intake does not hold, or its release manifest is not
+                             a release this intake knows, or the contact page's scripts differ.
+  watch --accept-release <digest>
+                             Accept a release manifest (after checking it with the project).
+  delivery-check [--expect-within 24]
+                             Say when the last request arrived; exit 1 (an alert) when nothing
+                             has arrived for longer than that many hours.
   list                       Open requests, oldest first, with the time left of the 24-hour promise.
   show <receipt code | id>   Print one request.
   done <receipt code | id>   Mark a request handled (moves it to <dir>/done; nothing is deleted).
@@ -58,6 +81,12 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
       port: { type: 'string' },
       watch: { type: 'boolean' },
       interval: { type: 'string' },
+      recipient: { type: 'string' },
+      out: { type: 'string' },
+      'expect-within': { type: 'string' },
+      site: { type: 'string' },
+      once: { type: 'boolean' },
+      'accept-release': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -96,16 +125,42 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
     case 'routes':
       io.out(JSON.stringify(await buildPushRoutes(needArgument('a recipients file'))));
       return 0;
+    case 'pull-queues': {
+      const queues = await buildPullQueues(needArgument('a recipients file'));
+      io.out(`INTAKE_PULL_QUEUES=${JSON.stringify(queues.routes)}`);
+      io.out('wrangler.jsonc queues.producers, in addition to INTAKE_QUEUE:');
+      io.out(JSON.stringify(queues.producers, null, 2));
+      return 0;
+    }
+    case 'receipt-key': {
+      await prepareIntakeDir(dir);
+      const publicKey = await ensureReceiptKey(dir);
+      io.out('Add this to your recipient\'s "push" in recipients.json:');
+      io.out(JSON.stringify({ receiptPublicKey: publicKey }));
+      return 0;
+    }
+    case 'worker-key': {
+      if (!values.out) throw new UsageError('worker-key needs --out <file> (a new file, outside any repository)');
+      const publicKey = await writeSigningKeyFile(values.out);
+      io.out(`Private key written to ${values.out} (owner-only). Store it with:`);
+      io.out(`  npx wrangler secret put INTAKE_PUSH_SIGNING_KEY < ${values.out}`);
+      io.out('Give every receiver this public key (INTAKE_WORKER_PUBLIC_KEYS):');
+      io.out(publicKey);
+      return 0;
+    }
     case 'serve': {
-      const secrets = (process.env['INTAKE_PUSH_SECRET'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-      if (secrets.length === 0) throw new UsageError('serve needs INTAKE_PUSH_SECRET in the environment');
+      const recipient = values.recipient ?? process.env['UTVAG_RECIPIENT'];
+      if (!recipient) throw new UsageError('serve needs --recipient <id> (this intake\'s id in recipients.json)');
+      const workerKeys = parsePublicKeyList(process.env['INTAKE_WORKER_PUBLIC_KEYS']);
+      if (workerKeys.length === 0) throw new UsageError('serve needs INTAKE_WORKER_PUBLIC_KEYS in the environment (the Worker\'s public key)');
       const port = Number(values.port ?? '8788');
       await prepareIntakeDir(dir);
       const keys = await loadPrivateKeys(dir);
       if (keys.length === 0) throw new UsageError(`no private keys in ${dir}/keys: run keygen first`);
-      const server = createPushServer({ dir, keys: keyRing(keys), secrets, log: io.out });
+      const auth = await loadReceiverAuth(dir, recipient, workerKeys);
+      const server = createPushServer({ dir, keys: keyRing(keys), auth, log: io.out });
       const bound = await listen(server, port);
-      io.out(`Intake receiver listening on http://127.0.0.1:${bound}${PUSH_PATH} with ${keys.length} key(s).`);
+      io.out(`Intake receiver for ${recipient} listening on http://127.0.0.1:${bound}${PUSH_PATH} with ${keys.length} key(s).`);
       await new Promise<void>((resolve) => {
         const stop = () => server.close(() => resolve());
         process.once('SIGINT', stop);
@@ -132,6 +187,34 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
         if (!values.watch) return 0;
         await new Promise((resolve) => setTimeout(resolve, intervalMs));
       }
+    }
+    case 'watch': {
+      await prepareIntakeDir(dir);
+      if (values['accept-release']) {
+        await acceptRelease(dir, values['accept-release']);
+        io.out(`Release ${values['accept-release']} accepted.`);
+        return 0;
+      }
+      const recipient = values.recipient ?? process.env['UTVAG_RECIPIENT'];
+      if (!values.site || !recipient) throw new UsageError('watch needs --site <url> and --recipient <id>');
+      const intervalMs = Number(values.interval ?? '300') * 1000;
+      for (;;) {
+        const heldKids = (await loadPrivateKeys(dir)).map((key) => key.kid);
+        const result = await watchSiteOnce({ siteUrl: values.site, recipient, heldKids, knownReleases: await loadKnownReleases(dir) });
+        for (const alert of result.alerts) io.err(`watch: ALERT ${alert.code}: ${alert.detail}`);
+        if (result.alerts.length === 0) {
+          io.out(`watch: ok, release ${result.manifestDigest}, keys for ${recipient}: ${result.publishedKids.map(shortFingerprint).join(', ') || 'none'}`);
+        }
+        if (values.once) return result.alerts.length === 0 ? 0 : 1;
+        await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      }
+    }
+    case 'delivery-check': {
+      const hours = Number(values['expect-within'] ?? '24');
+      if (!Number.isFinite(hours) || hours <= 0) throw new UsageError('--expect-within must be a number of hours');
+      const status = deliveryStatus(await lastDeliveryInFolder(dir), hours * 3_600_000);
+      io.out(status.line);
+      return status.overdue ? 1 : 0;
     }
     case 'list': {
       await prepareIntakeDir(dir);

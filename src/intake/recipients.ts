@@ -24,7 +24,11 @@
  *         },
  *         "phone": { "display": "08-508 25 600", "tel": "+46850825600" },   // optional; must be publishable
  *         "keys": [{ "publicKey": "<base64url raw P-256 point>", "notAfter": "2027-06-30" }],
- *         "push": { "url": "https://intake.example.se/push" }   // optional
+ *         "push": {                          // either push …
+ *           "url": "https://intake.example.se/push",
+ *           "receiptPublicKey": "<base64url raw Ed25519 key>"  // signs the receiver's receipts
+ *         },
+ *         "pull": { "queue": "utvag-pull-stockholm" }  // … or pull from a queue of its own
  *       }
  *     ]
  *   }
@@ -33,7 +37,8 @@
  * address. A production build (UTVAG_PRODUCTION=1) refuses development
  * recipients. The kid of each key is computed, never typed. From this file
  * the build makes /intake-keys.json (buildKeySet: keys, and which recipient
- * serves which municipality) and the Worker's push routes (buildPushRoutes).
+ * serves which municipality), the Worker's push routes (buildPushRoutes)
+ * and its pull queues (buildPullQueues).
  */
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
@@ -42,6 +47,7 @@ import { keySetSchema, type KeySet } from '../contact/key-set.ts';
 import { HELP_DIRECTORY_ID_PATTERN, UNKNOWN_MUNICIPALITY } from '../contact/request.ts';
 import { localeCodes, type Locale } from '../i18n/locales.ts';
 import { verifiedPhoneNumbers } from '../i18n/help-numbers.ts';
+import { isVerifyKey } from './push-auth.ts';
 
 export const RECIPIENTS_VERSION = 1;
 
@@ -108,12 +114,25 @@ export const recipientSchema = z
           notAfter: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'notAfter must be YYYY-MM-DD' }),
         }),
       ),
-    push: z.strictObject({ url: pushUrl }).optional(),
+    push: z
+      .strictObject({
+        url: pushUrl,
+        /** The receiver's receipt public key (push-auth.ts): base64url of the raw 32-byte Ed25519 key. */
+        receiptPublicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, { message: 'push.receiptPublicKey must be a base64url Ed25519 public key (43 characters)' }),
+      })
+      .optional(),
+    /** A queue of this recipient's own that its intake pulls from (see pull.ts); no other recipient's requests go there. */
+    pull: z
+      .strictObject({
+        queue: z.string().regex(/^utvag-pull-[a-z0-9-]{1,50}$/, { message: 'pull.queue must be utvag-pull-<id> (a-z, 0-9, -)' }),
+      })
+      .optional(),
   })
   .refine((r) => r.development === true || r.promise.source.address !== undefined, {
     message: 'promise.source.address is required (where the promise is published)',
     path: ['promise', 'source', 'address'],
-  });
+  })
+  .refine((r) => !(r.push && r.pull), { message: 'has both push and pull: choose one', path: ['pull'] });
 
 export const recipientsConfigSchema = z.strictObject({
   v: z.literal(RECIPIENTS_VERSION),
@@ -222,6 +241,9 @@ export async function loadRecipients(
   const seenKids = new Map<string, string>();
   const keys: ValidatedRecipients['keys'] = [];
   for (const recipient of config.recipients) {
+    if (recipient.push && !(await isVerifyKey(recipient.push.receiptPublicKey))) {
+      problems.push(`recipient "${recipient.id}": push.receiptPublicKey is not an Ed25519 public key`);
+    }
     for (const [index, key] of recipient.keys.entries()) {
       const where = `recipient "${recipient.id}", key ${index + 1}`;
       try {
@@ -255,14 +277,46 @@ export async function buildKeySet(recipientsFile: string, municipalityIds?: Iter
   return keySetSchema.parse({ v: 1, keys, recipients });
 }
 
-/** The Worker's INTAKE_PUSH_ROUTES value: kid → push URL, for recipients that take pushes. */
-export async function buildPushRoutes(recipientsFile: string): Promise<Record<string, string>> {
+/** One push route of the Worker's INTAKE_PUSH_ROUTES (functions/queue-consumer.ts). */
+export interface PushRoute {
+  recipient: string;
+  url: string;
+  receiptKey: string;
+}
+
+/** The Worker's INTAKE_PUSH_ROUTES value: kid → {recipient, url, receiptKey}, for recipients that take pushes. */
+export async function buildPushRoutes(recipientsFile: string): Promise<Record<string, PushRoute>> {
   const { config, keys } = await loadRecipients(recipientsFile);
-  const urlByRecipient = new Map(config.recipients.flatMap((r) => (r.push ? [[r.id, r.push.url] as const] : [])));
-  const routes: Record<string, string> = {};
+  const pushByRecipient = new Map(config.recipients.flatMap((r) => (r.push ? [[r.id, r.push] as const] : [])));
+  const routes: Record<string, PushRoute> = {};
   for (const key of keys) {
-    const url = urlByRecipient.get(key.recipient);
-    if (url) routes[key.kid] = url;
+    const push = pushByRecipient.get(key.recipient);
+    if (push) routes[key.kid] = { recipient: key.recipient, url: push.url, receiptKey: push.receiptPublicKey };
   }
   return routes;
+}
+
+/** The Worker binding name of a pull queue: utvag-pull-stockholm → PULL_QUEUE_STOCKHOLM. */
+export function pullQueueBinding(queue: string): string {
+  return `PULL_QUEUE_${queue.slice('utvag-pull-'.length).toUpperCase().replace(/-/g, '_')}`;
+}
+
+export interface PullQueues {
+  /** The Worker's INTAKE_PULL_QUEUES value: kid → binding name. */
+  routes: Record<string, string>;
+  /** The producers to add to wrangler.jsonc's queues.producers. */
+  producers: { binding: string; queue: string }[];
+}
+
+/** Where the Worker puts requests for recipients that pull: a queue per recipient. */
+export async function buildPullQueues(recipientsFile: string): Promise<PullQueues> {
+  const { config, keys } = await loadRecipients(recipientsFile);
+  const queueByRecipient = new Map(config.recipients.flatMap((r) => (r.pull ? [[r.id, r.pull.queue] as const] : [])));
+  const routes: Record<string, string> = {};
+  for (const key of keys) {
+    const queue = queueByRecipient.get(key.recipient);
+    if (queue) routes[key.kid] = pullQueueBinding(queue);
+  }
+  const producers = [...new Set(queueByRecipient.values())].map((queue) => ({ binding: pullQueueBinding(queue), queue }));
+  return { routes, producers };
 }

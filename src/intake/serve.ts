@@ -5,19 +5,22 @@
  *
  * Order of checks, so nothing unauthenticated is parsed or written:
  *   1. POST /push with a body of at most MAX_BODY_BYTES, else 404/413;
- *   2. signature (401) and timestamp freshness (400), before anything else;
+ *   2. the Worker's Ed25519 signature (401), addressed to this recipient
+ *      (403), timestamp freshness (400), before anything else (push-auth.ts);
  *   3. open, validate and store (see inbox.ts).
  * Answers: 201 stored, 200 already stored, 202 kept in quarantine (cannot
  * be opened; retrying would not help), 400 malformed or unknown kid (the
  * queue retries, then keeps it in its dead-letter queue), 500 storage
- * failed. A 2xx is sent only after the fsync'd write.
+ * failed. A 2xx is sent only after the fsync'd write, and carries this
+ * receiver's signed receipt ("stored", "duplicate" or "kept"): without it
+ * the Worker does not count the push as delivered.
  *
  * Logs say what happened, never a body, a request's contents or an address.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { PrivateKeyRing } from '../contact/envelope.ts';
 import { storeEnvelope } from './inbox.ts';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyPush } from './push-signature.ts';
+import { signReceipt, verifyPush, type ReceiptStatus, type ReceiverAuth } from './push-auth.ts';
 
 export const PUSH_PATH = '/push';
 /** An envelope is about 22 kB of JSON; anything much larger is not one. */
@@ -26,7 +29,8 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export interface PushServerOptions {
   dir: string;
   keys: PrivateKeyRing;
-  secrets: readonly string[];
+  /** Who this receiver is, whom it trusts, how it signs receipts (push-auth.ts). */
+  auth: ReceiverAuth;
   log?: (line: string) => void;
   now?: () => Date;
 }
@@ -47,12 +51,11 @@ async function readBody(request: IncomingMessage): Promise<string> {
 export function createPushServer(options: PushServerOptions): Server {
   const log = options.log ?? ((line: string) => console.log(line));
   const now = options.now ?? (() => new Date());
-  if (options.secrets.length === 0) throw new Error('no push secret: set INTAKE_PUSH_SECRET');
 
   return createServer(async (request, response) => {
-    const answer = (status: number, result: string) => {
+    const answer = (status: number, result: string, receipt?: unknown) => {
       response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      response.end(JSON.stringify({ result }));
+      response.end(JSON.stringify(receipt ? { result, receipt } : { result }));
       log(`push: ${status} ${result}`);
     };
     try {
@@ -66,22 +69,22 @@ export function createPushServer(options: PushServerOptions): Server {
         if (error instanceof BodyTooLarge) return answer(413, 'too_large');
         throw error;
       }
-      const verdict = await verifyPush(
-        options.secrets,
-        request.headers[TIMESTAMP_HEADER.toLowerCase()] as string | undefined,
-        request.headers[SIGNATURE_HEADER.toLowerCase()] as string | undefined,
-        body,
-        now(),
-      );
-      if (!verdict.ok) return answer(verdict.reason === 'stale_timestamp' ? 400 : 401, verdict.reason);
+      const check = await verifyPush(options.auth, (name) => request.headers[name] as string | undefined, body, now());
+      if (!check.ok) {
+        const status = { missing_headers: 401, bad_signature: 401, wrong_recipient: 403, stale_timestamp: 400 }[check.reason];
+        return answer(status, check.reason);
+      }
+      const kept = async (status: number, result: string, receipt: ReceiptStatus) => answer(status, result, await signReceipt(options.auth, check, receipt));
       const result = await storeEnvelope(options.dir, body, options.keys, now());
       switch (result.status) {
         case 'stored':
-          return answer(201, 'stored');
+          return await kept(201, 'stored', 'stored');
         case 'duplicate':
-          return answer(200, 'duplicate');
+          return await kept(200, 'duplicate', 'duplicate');
         case 'quarantined':
-          return answer(result.code === 'unknown_kid' ? 400 : 202, `quarantined_${result.code}`);
+          // An unknown kid may be a key not installed yet: no receipt, so the queue tries again.
+          if (result.code === 'unknown_kid') return answer(400, 'quarantined_unknown_kid');
+          return await kept(202, `quarantined_${result.code}`, 'kept');
         case 'rejected':
           return answer(400, result.code);
       }

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { AstroIntegration } from 'astro';
 import { renderHeadersFile } from './headers.ts';
+import { localeCodes } from '../i18n/locales.ts';
 
 /** Writes dist/_headers so static assets carry the same headers as the API. */
 export function securityHeadersIntegration(): AstroIntegration {
@@ -8,7 +9,7 @@ export function securityHeadersIntegration(): AstroIntegration {
     name: 'utvag:security-headers',
     hooks: {
       'astro:build:done': async ({ dir }) => {
-        await writeFile(new URL('_headers', dir), renderHeadersFile(), 'utf8');
+        await writeFile(new URL('_headers', dir), renderHeadersFile(localeCodes), 'utf8');
       },
     },
   };

@@ -45,8 +45,27 @@ export function applySecurityHeaders(headers: Headers, options: { api: boolean }
   if (options.api) for (const [name, value] of Object.entries(apiOnlyHeaders)) headers.set(name, value);
 }
 
-/** The Cloudflare static-assets `_headers` file: the same list for every path. */
-export function renderHeadersFile(): string {
+/**
+ * The contact pages (form and receipt) in every language: never kept in
+ * the disk cache, so a person's phone holds no copy of them (review M11).
+ * The form's script also wipes it when the page is left (bfcache).
+ */
+export function contactPagePaths(locales: readonly string[]): string[] {
+  return locales.flatMap((locale) => [`/${locale}/kontakt/`, `/${locale}/kontakt/*`]);
+}
+
+export const contactPageHeaders: Readonly<Record<string, string>> = {
+  'Cache-Control': 'no-store',
+};
+
+/**
+ * The Cloudflare static-assets `_headers` file: the same list for every
+ * path, and no-store on the contact pages (rules that match are merged).
+ */
+export function renderHeadersFile(locales: readonly string[] = []): string {
   const lines = ['/*', ...Object.entries(securityHeaders).map(([name, value]) => `  ${name}: ${value}`)];
+  for (const path of contactPagePaths(locales)) {
+    lines.push(path, ...Object.entries(contactPageHeaders).map(([name, value]) => `  ${name}: ${value}`));
+  }
   return lines.join('\n') + '\n';
 }

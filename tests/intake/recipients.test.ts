@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRecipientKeyPair } from '../../src/contact/envelope.ts';
 import { keySetSchema, verifyKeySetKids } from '../../src/contact/key-set.ts';
-import { buildKeySet, buildPushRoutes, loadRecipients, RecipientsConfigError } from '../../src/intake/recipients.ts';
+import { buildKeySet, buildPullQueues, buildPushRoutes, loadRecipients, RecipientsConfigError } from '../../src/intake/recipients.ts';
 import { DEV_RECIPIENT } from '../../src/dev/dev-keys.ts';
 
 /** A recipient with everything the schema asks for besides keys: serves, a promise with its maker and source. */
@@ -24,17 +24,20 @@ function recipient(id: string, publicKey: string, extra: Record<string, unknown>
     ...extra,
   };
 }
+import { generateSigningKey } from '../../src/intake/push-auth.ts';
 
 describe('recipients configuration', () => {
   let dir: string;
   let keyA: { kid: string; publicKey: string };
   let keyB: { kid: string; publicKey: string };
   let n = 0;
+  let receipt: string;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'utvag-recipients-'));
     keyA = await generateRecipientKeyPair();
     keyB = await generateRecipientKeyPair();
+    receipt = (await generateSigningKey()).publicKey;
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));
 
@@ -57,7 +60,7 @@ describe('recipients configuration', () => {
     const path = await file({
       v: 1,
       recipients: [
-        recipient('stockholm', keyA.publicKey, { push: { url: 'https://intake.example.se/push' } }),
+        recipient('stockholm', keyA.publicKey, { push: { url: 'https://intake.example.se/push', receiptPublicKey: receipt } }),
         recipient('malmo', keyB.publicKey, { serves: ['malmo', 'lund'], takesUnstatedMunicipality: true }),
       ],
     });
@@ -74,7 +77,7 @@ describe('recipients configuration', () => {
       ],
     });
     expect(await verifyKeySetKids(keySet)).toEqual([]);
-    expect(await buildPushRoutes(path)).toEqual({ [keyA.kid]: 'https://intake.example.se/push' });
+    expect(await buildPushRoutes(path)).toEqual({ [keyA.kid]: { recipient: 'stockholm', url: 'https://intake.example.se/push', receiptKey: receipt } });
   });
 
   it('names a broken public key', async () => {
@@ -148,14 +151,39 @@ describe('recipients configuration', () => {
 
   it('refuses plain-HTTP push URLs to other hosts, unknown fields, private keys and bad JSON', async () => {
     const base = recipient('stockholm', keyA.publicKey);
-    expect(await problemsOf(await file({ v: 1, recipients: [{ ...base, push: { url: 'http://intake.example.se/push' } }] }))).toEqual([
+    expect(await problemsOf(await file({ v: 1, recipients: [{ ...base, push: { url: 'http://intake.example.se/push', receiptPublicKey: receipt } }] }))).toEqual([
       expect.stringMatching(/push\.url/),
     ]);
     expect(await problemsOf(await file({ v: 1, recipients: [{ ...base, keys: [{ ...base.keys[0], d: 'secret' }] }] }))).toHaveLength(1);
     expect(await problemsOf(await file('{ not json'))).toEqual([expect.stringMatching(/cannot read it as JSON/)]);
-    expect(await buildPushRoutes(await file({ v: 1, recipients: [{ ...base, push: { url: 'http://127.0.0.1:8788/push' } }] }))).toEqual({
-      [keyA.kid]: 'http://127.0.0.1:8788/push',
+    expect(await buildPushRoutes(await file({ v: 1, recipients: [{ ...base, push: { url: 'http://127.0.0.1:8788/push', receiptPublicKey: receipt } }] }))).toEqual({
+      [keyA.kid]: { recipient: 'stockholm', url: 'http://127.0.0.1:8788/push', receiptKey: receipt },
     });
+  });
+
+  it('a push route needs the receiver\'s receipt key; push and pull exclude each other', async () => {
+    const base = recipient('stockholm', keyA.publicKey);
+    expect(await problemsOf(await file({ v: 1, recipients: [{ ...base, push: { url: 'https://intake.example.se/push' } }] }))).toEqual([
+      expect.stringMatching(/receiptPublicKey/),
+    ]);
+    expect(await problemsOf(await file({ v: 1, recipients: [{ ...base, push: { url: 'https://i.example/push', receiptPublicKey: 'A'.repeat(43) }, pull: { queue: 'utvag-pull-stockholm' } }] }))).toEqual([
+      expect.stringMatching(/both push and pull/),
+    ]);
+  });
+
+  it('a recipient that pulls gets a queue of its own, routed by its kids', async () => {
+    const path = await file({
+      v: 1,
+      recipients: [
+        recipient('stockholm', keyA.publicKey, { pull: { queue: 'utvag-pull-stockholm' } }),
+        recipient('malmo', keyB.publicKey, { push: { url: 'https://m.example/push', receiptPublicKey: receipt } }),
+      ],
+    });
+    expect(await buildPullQueues(path)).toEqual({
+      routes: { [keyA.kid]: 'PULL_QUEUE_STOCKHOLM' },
+      producers: [{ binding: 'PULL_QUEUE_STOCKHOLM', queue: 'utvag-pull-stockholm' }],
+    });
+    expect(Object.keys(await buildPushRoutes(path))).toEqual([keyB.kid]);
   });
 
   it('the production file is valid and holds no keys yet', async () => {

@@ -1,14 +1,24 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listInbox } from '../../src/intake/inbox.ts';
-import { PUSH_MAX_SKEW_SECONDS, signPush } from '../../src/intake/push-signature.ts';
+import { generateSigningKey, importSigningKey, importVerifyKey, PUSH_MAX_SKEW_SECONDS, receiverAuth, signPush as signWith, verifyReceipt, type ReceiverAuth } from '../../src/intake/push-auth.ts';
+import { ensureReceiptKey } from '../../src/intake/push-keys.ts';
 import { createPushServer, listen } from '../../src/intake/serve.ts';
 import { dataFiles, envelopeBody, makeIntake, sampleRequest, type TestIntake } from './helpers.ts';
 
-const SECRET = 'test-push-secret-0123456789abcdef0123456789';
+const RECIPIENT = 'stockholm';
+const worker = await generateSigningKey();
+const workerKey = await importSigningKey(worker.privateJwk);
+const WORKER_JWK = JSON.stringify(worker.privateJwk);
+
+/** Push headers as the Worker makes them (for RECIPIENT unless told). */
+async function signPush(jwk: string, body: string, now?: Date, recipient = RECIPIENT): Promise<Record<string, string>> {
+  return (await signWith(jwk === WORKER_JWK ? workerKey : await importSigningKey(jwk), recipient, body, now)).headers;
+}
+const SECRET = WORKER_JWK;
 
 async function post(port: number, body: string, headers: Record<string, string>): Promise<Response> {
   return fetch(`http://127.0.0.1:${port}/push`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
@@ -25,11 +35,40 @@ describe('intake push receiver (serve)', () => {
     await intake?.cleanup();
   });
 
+  let auth: ReceiverAuth;
+  let receiptPublicKey: string;
   async function start(): Promise<number> {
     intake = await makeIntake();
-    server = createPushServer({ dir: intake.dir, keys: intake.keys, secrets: [SECRET], log: (line) => logs.push(line) });
+    receiptPublicKey = await ensureReceiptKey(intake.dir);
+    auth = await receiverAuth(RECIPIENT, [worker.publicKey], await readFile(join(intake.dir, 'receipt.private.jwk.json'), 'utf8'));
+    server = createPushServer({ dir: intake.dir, keys: intake.keys, auth, log: (line) => logs.push(line) });
     return listen(server, 0);
   }
+
+  it('answers every kept push with its own signed receipt for that very push, which the Worker verifies', async () => {
+    const port = await start();
+    const body = await envelopeBody(intake);
+    const push = await signWith(workerKey, RECIPIENT, body);
+    const first = await post(port, body, push.headers);
+    expect(first.status).toBe(201);
+    const receiptKey = await importVerifyKey(receiptPublicKey);
+    const answer = await first.text();
+    expect(await verifyReceipt(receiptKey, push, answer)).toBe('stored');
+    // The same receipt does not answer another push (other timestamp or body).
+    expect(await verifyReceipt(receiptKey, { ...push, timestamp: String(Number(push.timestamp) + 1) }, answer)).toBeNull();
+    expect(await verifyReceipt(receiptKey, { ...push, recipient: 'malmo' }, answer)).toBeNull();
+    const again = await signWith(workerKey, RECIPIENT, body);
+    expect(await verifyReceipt(receiptKey, again, await (await post(port, body, again.headers)).text())).toBe('duplicate');
+  });
+
+  it('refuses a correctly signed push meant for another recipient (403) and writes nothing', async () => {
+    const port = await start();
+    const body = await envelopeBody(intake);
+    const response = await post(port, body, await signPush(WORKER_JWK, body, undefined, 'malmo'));
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({ result: 'wrong_recipient' });
+    expect(await dataFiles(intake.dir)).toEqual([]);
+  });
 
   it('stores a correctly signed envelope (201), then answers a redelivery 200 without a second entry', async () => {
     const port = await start();
@@ -49,7 +88,7 @@ describe('intake push receiver (serve)', () => {
   it('answers 401 to a forged or unsigned push and writes nothing', async () => {
     const port = await start();
     const body = await envelopeBody(intake);
-    const forged = await signPush('another-secret-0123456789abcdef0123456789', body);
+    const forged = await signPush(JSON.stringify((await generateSigningKey()).privateJwk), body);
     expect((await post(port, body, forged)).status).toBe(401);
     expect((await post(port, body, {})).status).toBe(401);
     // Signed for another body: a replayed signature does not cover new content.
@@ -83,7 +122,7 @@ describe('intake push receiver (serve)', () => {
       const body = await envelopeBody(other);
       const response = await post(port, body, await signPush(SECRET, body));
       expect(response.status).toBe(400);
-      expect(await response.json()).toEqual({ result: 'quarantined_unknown_kid' });
+      expect(await response.json()).toEqual({ result: 'quarantined_unknown_kid' }); // no receipt: the queue tries again
       expect((await dataFiles(intake.dir)).filter((f) => f.startsWith('quarantine/'))).toHaveLength(1);
     } finally {
       await other.cleanup();
@@ -110,8 +149,9 @@ describe('intake receiver killed mid-write', () => {
 
   /** Starts `intake serve` as its own process; resolves with its port and a promise of its exit. */
   async function startServe(dir: string, crashAt?: string): Promise<{ port: number; exited: Promise<string | null> }> {
-    const child = spawn(process.execPath, ['src/intake/cli.ts', 'serve', '--dir', dir, '--port', '0'], {
-      env: { ...process.env, INTAKE_PUSH_SECRET: SECRET, ...(crashAt ? { UTVAG_TEST_CRASH_AFTER_TEMP_WRITE: crashAt } : {}) },
+    await ensureReceiptKey(dir);
+    const child = spawn(process.execPath, ['src/intake/cli.ts', 'serve', '--dir', dir, '--port', '0', '--recipient', RECIPIENT], {
+      env: { ...process.env, INTAKE_WORKER_PUBLIC_KEYS: worker.publicKey, ...(crashAt ? { UTVAG_TEST_CRASH_AFTER_TEMP_WRITE: crashAt } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);

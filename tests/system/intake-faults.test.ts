@@ -13,12 +13,13 @@
  * The Worker's retry base is 1 s here (INTAKE_RETRY_BASE_SECONDS), so a
  * retried push comes back after 1, 2, 4 … seconds instead of 30, 60 ….
  */
+import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateRecipientKeyPair } from '../../src/contact/envelope.ts';
 import type { StoredRequest } from '../../src/intake/inbox.ts';
-import { PUSH_MAX_SKEW_SECONDS } from '../../src/intake/push-signature.ts';
+import { generateSigningKey, PUSH_MAX_SKEW_SECONDS } from '../../src/intake/push-auth.ts';
 import {
   countAnswers,
   dataFiles,
@@ -51,7 +52,7 @@ let frozen: FrozenWorker;
 const sitePorts: number[] = [];
 
 beforeAll(async () => {
-  frozen = await freezeWorker();
+  frozen = await freezeWorker({ serviceLimitPerMinute: 100_000 });
 });
 
 afterAll(async () => {
@@ -90,7 +91,7 @@ describe('intake faults through the real Worker, queue and receiver', () => {
     expect(await waitUntil(() => retriedCount(worker.output()) >= 2, 20_000), 'the consumer should retry the failed push').toBe(true);
     expect(await inboxIds(intake.dir)).toEqual([]);
 
-    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, pushSecret: intake.pushSecret });
+    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, intake });
     expect(await waitForInbox(intake.dir, 1, 30_000)).toEqual([request.id]);
     expect((await readStored(intake.dir, request.id)).request).toEqual(request);
 
@@ -102,6 +103,38 @@ describe('intake faults through the real Worker, queue and receiver', () => {
     expect(await dataFiles(intake.dir)).toEqual([`inbox/${request.id}.json`, `inbox/${request.id}.txt`]);
   });
 
+  it('a 2xx without the receiver\'s signed receipt (a proxy, a maintenance page) is not a delivery: retried until the real receiver stores it', async () => {
+    intake = await makeIntakeCopy();
+    const [sitePort, intakePort] = await freePorts(2);
+    sitePorts.push(sitePort!);
+    // Something else answers on the receiver's port: 200 with a body that looks like success, and a redirect.
+    let answered = 0;
+    const impostor = createServer((request, response) => {
+      request.resume();
+      answered++;
+      if (answered % 2 === 0) {
+        response.writeHead(307, { location: `http://127.0.0.1:${intakePort}/elsewhere` });
+        response.end();
+      } else {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ result: 'stored', receipt: { v: 2, status: 'stored', sig: 'A'.repeat(86) } }));
+      }
+    });
+    await new Promise<void>((resolve) => impostor.listen(intakePort!, '127.0.0.1', resolve));
+    const worker = await startWorker(intake, frozen, { sitePort: sitePort!, intakePort: intakePort!, extraWorkerEnv: FAST_RETRY });
+    const request = testRequest(7);
+    expect(await postEnvelope(worker.url, await sealedBody(intake.key, request))).toBe(202);
+    expect(await waitUntil(() => answered >= 3 && retriedCount(worker.output()) >= 3, 30_000), 'the consumer should retry after each receipt-less 2xx and redirect').toBe(true);
+    expect(queueSummary(worker.output()).acked).toBe(0);
+    impostor.closeAllConnections();
+    await new Promise((resolve) => impostor.close(resolve));
+
+    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, intake });
+    expect(await waitForInbox(intake.dir, 1, 30_000)).toEqual([request.id]);
+    expect(await waitUntil(() => queueSummary(worker.output()).acked >= 1, 10_000), 'acked once the real receipt comes').toBe(true);
+    expect(receiver.answers()).toEqual(['201 stored']);
+  });
+
   for (const crashAt of ['1', 'commit'] as const) {
     const stage = crashAt === '1' ? 'the readable .txt (first file)' : 'the .json commit file, after the .txt is in place';
     it(`receiver killed mid-write at ${stage}: no 2xx, the push is retried, one complete entry after restart`, async () => {
@@ -109,7 +142,7 @@ describe('intake faults through the real Worker, queue and receiver', () => {
       const [sitePort, intakePort] = await freePorts(2);
       const ports = { sitePort: sitePort!, intakePort: intakePort! };
       sitePorts.push(ports.sitePort);
-      const crashing = await startReceiver({ dir: intake.dir, port: ports.intakePort, pushSecret: intake.pushSecret, crashAfterTempWrite: crashAt });
+      const crashing = await startReceiver({ dir: intake.dir, port: ports.intakePort, intake, crashAfterTempWrite: crashAt });
       const worker = await startWorker(intake, frozen, { ...ports, extraWorkerEnv: FAST_RETRY });
       const request = testRequest(2);
 
@@ -123,7 +156,7 @@ describe('intake faults through the real Worker, queue and receiver', () => {
       expect(afterCrash.filter((file) => file.startsWith('tmp/'))).toHaveLength(1);
       expect(await inboxIds(intake.dir)).toEqual([]);
 
-      const restarted = await startReceiver({ dir: intake.dir, port: ports.intakePort, pushSecret: intake.pushSecret });
+      const restarted = await startReceiver({ dir: intake.dir, port: ports.intakePort, intake });
       expect(await waitForInbox(intake.dir, 1, 30_000)).toEqual([request.id]);
       expect(await waitUntil(() => queueSummary(worker.output()).acked >= 1, 10_000), 'the queue should ack the delivered message').toBe(true);
       await sleep(1000);
@@ -142,7 +175,7 @@ describe('intake faults through the real Worker, queue and receiver', () => {
     intake = await makeIntakeCopy();
     const [sitePort, intakePort] = await freePorts(2);
     sitePorts.push(sitePort!);
-    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, pushSecret: intake.pushSecret });
+    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, intake });
     const worker = await startWorker(intake, frozen, { sitePort: sitePort!, intakePort: intakePort!, extraWorkerEnv: FAST_RETRY });
     const request = testRequest(3);
     const body = await sealedBody(intake.key, request);
@@ -162,37 +195,42 @@ describe('intake faults through the real Worker, queue and receiver', () => {
   it('forged pushes straight at the receiver are refused and nothing reaches the inbox', async () => {
     intake = await makeIntakeCopy();
     const [intakePort] = await freePorts(1);
-    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, pushSecret: intake.pushSecret });
+    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, intake });
     const body = await sealedBody(intake.key, testRequest(4));
     const stranger = await generateRecipientKeyPair();
     const unknownKidBody = await sealedBody(stranger, testRequest(5));
     // Sealed to a key this intake does not hold, but labelled with the intake's kid.
     const wrongKidBody = JSON.stringify({ ...(JSON.parse(unknownKidBody) as object), kid: intake.key.kid });
-    const otherSecret = 'not-the-push-secret-0123456789abcdef0123456789';
+    // Another Worker's key (or a receiver's own key: receivers hold no signing key of the Worker's).
+    const otherKey = JSON.stringify((await generateSigningKey()).privateJwk);
+    const own = intake.workerSigningKey;
+    const me = intake.recipient;
     const stale = new Date(Date.now() - (PUSH_MAX_SKEW_SECONDS + 60) * 1000);
     const future = new Date(Date.now() + (PUSH_MAX_SKEW_SECONDS + 60) * 1000);
 
     const answers = {
-      'signed with another secret': await postPush(receiver.port, body, await signPush(otherSecret, body)),
+      'signed with another key': await postPush(receiver.port, body, await signPush(otherKey, me, body)),
       unsigned: await postPush(receiver.port, body, {}),
-      'signature of another body': await postPush(receiver.port, body, await signPush(intake.pushSecret, unknownKidBody)),
-      'unknown kid, signed with another secret': await postPush(receiver.port, unknownKidBody, await signPush(otherSecret, unknownKidBody)),
-      'stale timestamp': await postPush(receiver.port, body, await signPush(intake.pushSecret, body, stale)),
-      'future timestamp': await postPush(receiver.port, body, await signPush(intake.pushSecret, body, future)),
-      'unknown kid, correctly signed': await postPush(receiver.port, unknownKidBody, await signPush(intake.pushSecret, unknownKidBody)),
+      'signature of another body': await postPush(receiver.port, body, await signPush(own, me, unknownKidBody)),
+      'unknown kid, signed with another key': await postPush(receiver.port, unknownKidBody, await signPush(otherKey, me, unknownKidBody)),
+      'meant for another recipient': await postPush(receiver.port, body, await signPush(own, 'malmo', body)),
+      'stale timestamp': await postPush(receiver.port, body, await signPush(own, me, body, stale)),
+      'future timestamp': await postPush(receiver.port, body, await signPush(own, me, body, future)),
+      'unknown kid, correctly signed': await postPush(receiver.port, unknownKidBody, await signPush(own, me, unknownKidBody)),
     };
     expect(answers).toEqual({
-      'signed with another secret': 401,
+      'signed with another key': 401,
       unsigned: 401,
       'signature of another body': 401,
-      'unknown kid, signed with another secret': 401,
+      'unknown kid, signed with another key': 401,
+      'meant for another recipient': 403,
       'stale timestamp': 400,
       'future timestamp': 400,
       'unknown kid, correctly signed': 400,
     });
     // A correctly signed envelope under the intake's own kid that its key cannot open: kept in
     // quarantine and answered 202 (documented in serve.ts: a retry could never open it).
-    expect(await postPush(receiver.port, wrongKidBody, await signPush(intake.pushSecret, wrongKidBody))).toBe(202);
+    expect(await postPush(receiver.port, wrongKidBody, await signPush(own, me, wrongKidBody))).toBe(202);
 
     expect(await inboxIds(intake.dir)).toEqual([]);
     const files = await dataFiles(intake.dir);
@@ -211,7 +249,7 @@ describe('intake faults through the real Worker, queue and receiver', () => {
     intake = await makeIntakeCopy();
     const [sitePort, intakePort] = await freePorts(2);
     sitePorts.push(sitePort!);
-    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, pushSecret: intake.pushSecret });
+    const receiver = await startReceiver({ dir: intake.dir, port: intakePort!, intake });
     const worker = await startWorker(intake, frozen, { sitePort: sitePort!, intakePort: intakePort!, extraWorkerEnv: FAST_RETRY });
     const requests = Array.from({ length: count }, (_, n) => testRequest(1000 + n));
     const bodies = await Promise.all(requests.map((request) => sealedBody(intake!.key, request)));

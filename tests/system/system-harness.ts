@@ -33,7 +33,7 @@ import { startLocalSystem, type LocalSystem } from '../../src/dev/local-system.t
 import { projectEnv, run } from '../../src/dev/run.ts';
 import { copyTestIntake, testIntakeDir } from '../../src/dev/test-intake.ts';
 import { CRASH_AFTER_TEMP_WRITE_ENV } from '../../src/intake/inbox.ts';
-import { signPush } from '../../src/intake/push-signature.ts';
+import { importSigningKey, signPush as signPushWithKey } from '../../src/intake/push-auth.ts';
 
 // ------------------------------------------------------------ child processes
 
@@ -113,8 +113,10 @@ export interface IntakeCopy {
   dir: string;
   /** The test intake's public key, as published in dist/intake-keys.json. */
   key: RecipientPublicKey;
-  /** The push secret shared by this test's Worker and receiver. */
-  pushSecret: string;
+  /** This test's development Worker signing key (JWK text), its public key, and the receiver's recipient id. */
+  workerSigningKey: string;
+  workerPublicKey: string;
+  recipient: string;
   cleanup: () => Promise<void>;
 }
 
@@ -123,9 +125,9 @@ export async function makeIntakeCopy(): Promise<IntakeCopy> {
   const root = await mkdtemp(join(tmpdir(), 'utvag-system-'));
   const dir = join(root, 'intake');
   // Same key; recipients.json and a push secret of this folder's own.
-  const { pushSecret } = await copyTestIntake(dir);
+  const { workerSigningKey, workerPublicKey, recipient } = await copyTestIntake(dir);
   const { key } = await keyOfFolder(dir);
-  return { root, dir, key, pushSecret, cleanup: () => rm(root, { recursive: true, force: true }) };
+  return { root, dir, key, workerSigningKey, workerPublicKey, recipient, cleanup: () => rm(root, { recursive: true, force: true }) };
 }
 
 // ------------------------------------------------------------ frozen Worker
@@ -175,7 +177,7 @@ async function publishedKids(distDir: string): Promise<string[]> {
  * bindings, queue and rate-limit settings. The snapshot must publish the
  * test intake's kid (npm test builds dist/ with it).
  */
-export async function freezeWorker(): Promise<FrozenWorker> {
+export async function freezeWorker(options: { serviceLimitPerMinute?: number } = {}): Promise<FrozenWorker> {
   await ensureDevIntake(testIntakeDir);
   const { key } = await keyOfFolder(testIntakeDir);
   const root = await mkdtemp(join(tmpdir(), 'utvag-system-worker-'));
@@ -200,7 +202,14 @@ export async function freezeWorker(): Promise<FrozenWorker> {
 
     const base = parseJsonc(await readFile('wrangler.jsonc', 'utf8')) as Record<string, unknown> & { assets?: Record<string, unknown> };
     const { $schema: _schema, ...config } = base;
-    const withSnapshot = { ...config, main: resolve(String(config['main'])), assets: { ...base.assets, directory: dist } };
+    const withSnapshot: Record<string, unknown> = { ...config, main: resolve(String(config['main'])), assets: { ...base.assets, directory: dist } };
+    if (options.serviceLimitPerMinute) {
+      // A burst test measures delivery, not the per-recipient and total ceilings: raise those two only.
+      const limits = (config['ratelimits'] as { name: string; simple: { limit: number; period: number } }[]).map((binding) =>
+        binding.name === 'CONTACT_RATE_LIMIT' ? binding : { ...binding, simple: { ...binding.simple, limit: options.serviceLimitPerMinute! } },
+      );
+      withSnapshot['ratelimits'] = limits;
+    }
     const bundleConfig = join(root, 'wrangler.bundle.json');
     await writeFile(bundleConfig, JSON.stringify(withSnapshot, null, 2));
     const bundleDir = join(root, 'bundle');
@@ -306,7 +315,10 @@ export async function postPush(receiverPort: number, body: string, headers: Reco
   return response.status;
 }
 
-export { signPush };
+/** Push headers as the Worker makes them, with `signingKeyJwk`, for `recipient`. */
+export async function signPush(signingKeyJwk: string, recipient: string, body: string, now?: Date): Promise<Record<string, string>> {
+  return (await signPushWithKey(await importSigningKey(signingKeyJwk), recipient, body, now)).headers;
+}
 
 // ---------------------------------------------------------------- receiver
 
@@ -324,10 +336,10 @@ export interface Receiver {
  * listens. `crashAfterTempWrite` sets the inbox's test hook, so the process
  * SIGKILLs itself between a temp write and its move into place.
  */
-export async function startReceiver(options: { dir: string; port: number; pushSecret: string; crashAfterTempWrite?: '1' | 'commit' }): Promise<Receiver> {
-  const env: Record<string, string> = { INTAKE_PUSH_SECRET: options.pushSecret };
+export async function startReceiver(options: { dir: string; port: number; intake: Pick<IntakeCopy, 'workerPublicKey' | 'recipient'>; crashAfterTempWrite?: '1' | 'commit' }): Promise<Receiver> {
+  const env: Record<string, string> = { INTAKE_WORKER_PUBLIC_KEYS: options.intake.workerPublicKey };
   if (options.crashAfterTempWrite) env[CRASH_AFTER_TEMP_WRITE_ENV] = options.crashAfterTempWrite;
-  const child = spawn('node', ['src/intake/cli.ts', 'serve', '--dir', options.dir, '--port', String(options.port)], {
+  const child = spawn('node', ['src/intake/cli.ts', 'serve', '--dir', options.dir, '--port', String(options.port), '--recipient', options.intake.recipient], {
     env: projectEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

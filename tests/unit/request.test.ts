@@ -17,7 +17,7 @@ describe('contact request', () => {
     const request = createRequest(answers, new Date('2026-03-01T23:30:00Z'));
     expect(request.v).toBe(1);
     expect(request.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(request.receipt).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+    expect(request.receipt).toMatch(/^[0-9]{3} [0-9]{3} [0-9]{3} [0-9]{3}$/);
     // 23:30 UTC is already the next day in Stockholm.
     expect(request.created).toBe('2026-03-02');
     expect(swedishDay(new Date('2026-07-01T21:59:00Z'))).toBe('2026-07-01');

@@ -186,7 +186,7 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
     const html = await res.text();
     expect(html).toContain('<html lang="ar" dir="rtl"');
     const code = /data-receipt-code[^>]*>([^<]+)</.exec(html)?.[1]?.trim();
-    expect(code).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+    expect(code).toMatch(/^[0-9]{3} [0-9]{3} [0-9]{3} [0-9]{3}$/);
     expect(sent).toHaveLength(1);
     const queued = sent[0]!.body as Envelope;
     expect(Object.keys(queued).sort()).toEqual(['ct', 'enc', 'kid', 'v']);
@@ -241,6 +241,36 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
     });
     const html = await res.text();
     expect([...html.matchAll(/data-receipt-promise="([^"]+)"/g)].map((m) => m[1])).toEqual([keySet.keys[0]!.recipient]);
+  });
+
+  it('Arabic-Indic digits: a short number comes back in 0-9, "Error:" in the title, the summary focused', async () => {
+    const { sent, queue } = recordingQueue();
+    const res = await post(
+      formBody({ ...filled, method: 'call', phone: '٠٧٠–١٢' }),
+      'application/x-www-form-urlencoded',
+      freshAddress(),
+      { ...(env as unknown as Env), INTAKE_QUEUE: queue },
+    );
+    expect(res.status).toBe(400);
+    expect(sent).toEqual([]);
+    const html = await res.text();
+    expect(html).toContain('value="070-12"');
+    expect(html).toMatch(/<title>خطأ: [^<]+<\/title>/);
+    expect(html).toMatch(/<div class="form-error"[^>]*autofocus/);
+    // Only the page title says "Error:", not the QR code's SVG title.
+    expect(html.match(/خطأ: /g)).toHaveLength(1);
+  });
+
+  it('Arabic-Indic digits in a whole number are accepted on the no-JavaScript path', async () => {
+    const { sent, queue } = recordingQueue();
+    const res = await post(
+      formBody({ ...filled, method: 'call', phone: '٠٧٠-١٢٣ ٤٥ ٦٧' }),
+      'application/x-www-form-urlencoded',
+      freshAddress(),
+      { ...(env as unknown as Env), INTAKE_QUEUE: queue },
+    );
+    expect(res.status).toBe(200);
+    expect(sent).toHaveLength(1);
   });
 
   it('when the queue refuses: 503, the form again with every answer', async () => {

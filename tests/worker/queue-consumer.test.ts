@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { base64urlEncode } from '../../src/contact/envelope.ts';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyPush } from '../../src/intake/push-signature.ts';
-import { handleIntakeBatch, retryDelaySeconds } from '../../functions/queue-consumer.ts';
-
-const SECRET = 'worker-test-secret-0123456789abcdef012345';
+import { generateSigningKey, receiverAuth, signReceipt, verifyPush, type ReceiptStatus } from '../../src/intake/push-auth.ts';
+import { handleIntakeBatch, OVERDUE_ATTEMPTS, retryDelaySeconds } from '../../functions/queue-consumer.ts';
 
 /** A well-formed v1 envelope (random bytes: the consumer never decrypts). */
 function envelope(kid: string) {
@@ -47,32 +45,91 @@ function batch(messages: FakeMessage[]): MessageBatch<unknown> {
   return { queue: 'utvag-intake', messages, ackAll() {}, retryAll() {} } as unknown as MessageBatch<unknown>;
 }
 
+const workerKey = await generateSigningKey();
+const receiptA = await generateSigningKey();
+const receiptB = await generateSigningKey();
+const authA = await receiverAuth('stockholm', [workerKey.publicKey], receiptA.privateJwk);
+const authB = await receiverAuth('jarfalla', [workerKey.publicKey], receiptB.privateJwk);
+
+function pushEnv(routes: Record<string, { recipient: string; url: string; receiptKey: string }>, signingKey: string | undefined = JSON.stringify(workerKey.privateJwk)) {
+  return { INTAKE_PUSH_ROUTES: JSON.stringify(routes), ...(signingKey ? { INTAKE_PUSH_SIGNING_KEY: signingKey } : {}) };
+}
+const routeA = { recipient: 'stockholm', url: 'https://a.example/push', receiptKey: receiptA.publicKey };
+const routeB = { recipient: 'jarfalla', url: 'https://b.example/push', receiptKey: receiptB.publicKey };
+
+/** A receiver as the README describes it: checks the push, answers with its own signed receipt. */
+function receiver(byUrl: Record<string, typeof authA>, status: ReceiptStatus = 'stored', seen: { url: string; ok: boolean; reason?: string; redirect?: string }[] = []) {
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    const url = String(input);
+    const headers = new Headers(init?.headers);
+    const body = String(init?.body);
+    const auth = byUrl[new URL(url).origin + '/push']!;
+    const check = await verifyPush(auth, (name) => headers.get(name), body);
+    seen.push({ url, ok: check.ok, ...(check.ok ? {} : { reason: check.reason }), ...(init?.redirect ? { redirect: init.redirect } : {}) });
+    if (!check.ok) return new Response(JSON.stringify({ result: check.reason }), { status: 401 });
+    return Response.json({ result: status, receipt: await signReceipt(auth, check, status) }, { status: 201 });
+  }) as typeof fetch;
+}
+
 describe('intake queue consumer (in workerd)', () => {
-  it('routes by kid, signs the exact body, and acks only on 2xx', async () => {
-    const seen: { url: string; verified: boolean; body: string }[] = [];
-    const fetcher = (async (input: string | URL | Request, init?: RequestInit) => {
-      const headers = new Headers(init?.headers);
-      const body = String(init?.body);
-      const verdict = await verifyPush([SECRET], headers.get(TIMESTAMP_HEADER), headers.get(SIGNATURE_HEADER), body);
-      seen.push({ url: String(input), verified: verdict.ok, body });
-      return new Response(null, { status: 201 });
-    }) as typeof fetch;
+  it('routes by kid, signs per recipient, never follows redirects, and acks on a valid receipt', async () => {
+    const seen: { url: string; ok: boolean; reason?: string; redirect?: string }[] = [];
     const a = message(envelope(kidA));
     const b = message(envelope(kidB));
-    const result = await handleIntakeBatch(
-      batch([a, b]),
-      { INTAKE_PUSH_ROUTES: JSON.stringify({ [kidA]: 'https://a.example/push', '*': 'https://regional.example/push' }), INTAKE_PUSH_SECRET: SECRET },
-      fetcher,
-    );
+    const result = await handleIntakeBatch(batch([a, b]), pushEnv({ [kidA]: routeA, [kidB]: routeB }), receiver({ 'https://a.example/push': authA, 'https://b.example/push': authB }, 'stored', seen));
     expect(result).toEqual({ delivered: 2, retried: 0 });
-    expect(seen.map((call) => call.url).sort()).toEqual(['https://a.example/push', 'https://regional.example/push']);
-    expect(seen.every((call) => call.verified)).toBe(true);
-    expect(seen.find((call) => call.url.startsWith('https://a.'))!.body).toBe(JSON.stringify(a.body));
+    expect(seen.map((call) => call.url).sort()).toEqual(['https://a.example/push', 'https://b.example/push']);
+    expect(seen.every((call) => call.ok && call.redirect === 'manual')).toBe(true);
     expect([a.acked, b.acked]).toEqual([true, true]);
-    expect([a.retriedWith, b.retriedWith]).toEqual([undefined, undefined]);
   });
 
-  it('retries with exponential backoff on 5xx, 4xx and network errors, never acking', async () => {
+  it('a push meant for one recipient is refused by another (wrong_recipient), and not acked', async () => {
+    const seen: { url: string; ok: boolean; reason?: string }[] = [];
+    // kidA's route points at B's receiver (a mistake, or a replay of A's push at B).
+    const misrouted = { ...routeA, url: 'https://b.example/push' };
+    const a = message(envelope(kidA));
+    await handleIntakeBatch(batch([a]), pushEnv({ [kidA]: misrouted }), receiver({ 'https://b.example/push': authB }, 'stored', seen));
+    expect(seen).toMatchObject([{ ok: false, reason: 'wrong_recipient' }]);
+    expect(a.acked).toBe(false);
+  });
+
+  it('a 2xx without a receipt, or with a receipt signed by another key, is not a delivery', async () => {
+    const answers = [
+      () => new Response('<html>maintenance</html>', { status: 200 }),
+      () => Response.json({ result: 'stored' }, { status: 201 }),
+      async (push: { recipient: string; timestamp: string; hash: string }) => Response.json({ result: 'stored', receipt: await signReceipt(authB, push, 'stored') }, { status: 201 }),
+      async (push: { recipient: string; timestamp: string; hash: string }) => Response.json({ result: 'stored', receipt: await signReceipt(authA, { ...push, hash: 'x' }, 'stored') }, { status: 201 }),
+    ];
+    for (const answer of answers) {
+      const fetcher = (async (_url: string, init?: RequestInit) => {
+        const headers = new Headers(init?.headers);
+        const check = await verifyPush(authA, (name) => headers.get(name), String(init?.body));
+        if (!check.ok) throw new Error('the Worker signed badly');
+        return answer(check);
+      }) as unknown as typeof fetch;
+      const m = message(envelope(kidA));
+      const result = await handleIntakeBatch(batch([m]), pushEnv({ [kidA]: routeA }), fetcher);
+      expect(result).toEqual({ delivered: 0, retried: 1 });
+      expect(m.acked).toBe(false);
+    }
+  });
+
+  it('a redirect is a failed delivery', async () => {
+    const fetcher = (async () => new Response(null, { status: 308, headers: { location: 'https://elsewhere.example/push' } })) as unknown as typeof fetch;
+    const m = message(envelope(kidA));
+    expect(await handleIntakeBatch(batch([m]), pushEnv({ [kidA]: routeA }), fetcher)).toEqual({ delivered: 0, retried: 1 });
+  });
+
+  it('refuses http routes to other hosts: no route, no request', async () => {
+    let calls = 0;
+    const fetcher = (async () => (calls++, new Response(null, { status: 200 }))) as unknown as typeof fetch;
+    const m = message(envelope(kidA));
+    await handleIntakeBatch(batch([m]), pushEnv({ [kidA]: { ...routeA, url: 'http://intake.example/push' } }), fetcher);
+    expect(calls).toBe(0);
+    expect(m.acked).toBe(false);
+  });
+
+  it('retries with exponential backoff on 5xx, 4xx and network errors, never acking; counts what is overdue', async () => {
     const answers: (number | 'network')[] = [503, 400, 'network'];
     const fetcher = (async () => {
       const next = answers.shift();
@@ -80,26 +137,34 @@ describe('intake queue consumer (in workerd)', () => {
       return new Response('no', { status: next ?? 500 });
     }) as unknown as typeof fetch;
     const messages = [message(envelope(kidA), 1), message(envelope(kidA), 3), message(envelope(kidA), 9)];
-    const result = await handleIntakeBatch(batch(messages), { INTAKE_PUSH_ROUTES: JSON.stringify({ [kidA]: 'https://a.example/push' }), INTAKE_PUSH_SECRET: SECRET }, fetcher);
-    expect(result).toEqual({ delivered: 0, retried: 3 });
+    const logged: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => void logged.push(line);
+    try {
+      const result = await handleIntakeBatch(batch(messages), pushEnv({ [kidA]: routeA }), fetcher);
+      expect(result).toEqual({ delivered: 0, retried: 3 });
+    } finally {
+      console.log = log;
+    }
     expect(messages.map((m) => m.acked)).toEqual([false, false, false]);
     expect(messages.map((m) => m.retriedWith?.delaySeconds)).toEqual([30, 120, 3600]);
+    expect(OVERDUE_ATTEMPTS).toBeLessThanOrEqual(9);
+    expect(logged).toEqual(['intake push: 0 delivered, 3 to retry, 1 overdue']);
   });
 
-  it('retries (never drops) when there is no route, no secret, or the body is not an envelope', async () => {
+  it('retries (never drops) when there is no route, no signing key, or the body is not an envelope', async () => {
     let calls = 0;
-    const fetcher = (async () => {
-      calls++;
-      return new Response(null, { status: 200 });
-    }) as unknown as typeof fetch;
+    const fetcher = (async () => (calls++, new Response(null, { status: 200 }))) as unknown as typeof fetch;
     const noRoute = message(envelope(kidB));
-    await handleIntakeBatch(batch([noRoute]), { INTAKE_PUSH_ROUTES: JSON.stringify({ [kidA]: 'https://a.example/push' }), INTAKE_PUSH_SECRET: SECRET }, fetcher);
-    const noSecret = message(envelope(kidA));
-    await handleIntakeBatch(batch([noSecret]), { INTAKE_PUSH_ROUTES: JSON.stringify({ [kidA]: 'https://a.example/push' }) }, fetcher);
+    await handleIntakeBatch(batch([noRoute]), pushEnv({ [kidA]: routeA }), fetcher);
+    const noKey = message(envelope(kidA));
+    await handleIntakeBatch(batch([noKey]), pushEnv({ [kidA]: routeA }, ''), fetcher);
+    const badKey = message(envelope(kidA));
+    await handleIntakeBatch(batch([badKey]), pushEnv({ [kidA]: routeA }, '{"kty":"oct","k":"x"}'), fetcher);
     const garbage = message({ hello: 'world' });
-    await handleIntakeBatch(batch([garbage]), { INTAKE_PUSH_ROUTES: JSON.stringify({ '*': 'https://a.example/push' }), INTAKE_PUSH_SECRET: SECRET }, fetcher);
+    await handleIntakeBatch(batch([garbage]), pushEnv({ [kidA]: routeA }), fetcher);
     expect(calls).toBe(0);
-    for (const m of [noRoute, noSecret, garbage]) {
+    for (const m of [noRoute, noKey, badKey, garbage]) {
       expect(m.acked).toBe(false);
       expect(m.retriedWith?.delaySeconds).toBe(30);
     }

@@ -40,7 +40,7 @@ for (const [locale, text] of Object.entries(texts) as [Locale, (typeof texts)[Lo
     const envelope = JSON.parse((await posted).postData()!);
     await expect(page.getByRole('heading', { name: t('receipt.title') })).toBeVisible();
     const receipt = (await page.locator('[data-receipt-code]').textContent())!.trim();
-    expect(receipt).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+    expect(receipt).toMatch(/^[0-9]{3} [0-9]{3} [0-9]{3} [0-9]{3}$/);
     await expect(page.locator('[data-receipt-path]')).toHaveText(t('receipt.js'));
 
     const expected = {

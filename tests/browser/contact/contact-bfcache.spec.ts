@@ -1,0 +1,101 @@
+/**
+ * Nothing left on the phone (review M11, L3): with the back/forward cache ON
+ * (as in real Chrome; Playwright turns it off by default), neither the
+ * receipt code nor a half-written message comes back with the Back button;
+ * the contact pages are no-store; spell-check and autocorrect are off on
+ * every field where a person types.
+ */
+import { chromium, type Browser } from '@playwright/test';
+import { test, expect } from '../fixtures.ts';
+import { baseURL } from '../../../playwright.config.ts';
+import { chromiumExecutablePath, chromiumFlags } from '../../../src/dev/chromium.ts';
+import { useTranslations } from '../../../src/i18n/translator.ts';
+
+let browser: Browser;
+test.beforeAll(async () => {
+  const executablePath = chromiumExecutablePath();
+  browser = await chromium.launch({
+    ...(executablePath ? { executablePath } : {}),
+    args: [...chromiumFlags, '--proxy-server=http://127.0.0.1:9'],
+    // Playwright passes --disable-back-forward-cache by default; real browsers do not.
+    ignoreDefaultArgs: ['--disable-back-forward-cache'],
+  });
+});
+test.afterAll(async () => browser?.close());
+
+async function visitor(address: string) {
+  const context = await browser.newContext({ baseURL, locale: 'sv-SE', extraHTTPHeaders: { 'CF-Connecting-IP': address } });
+  // Test-only: note whether Back restored the page from the back/forward cache.
+  await context.addInitScript(() => addEventListener('pageshow', (event) => document.documentElement.setAttribute('data-test-restored', String(event.persisted))));
+  return { context, page: await context.newPage() };
+}
+
+/** Back, without waiting for a load event (a page restored from the bfcache fires none). */
+async function back(page: import('@playwright/test').Page, path: string): Promise<string> {
+  await page.goBack({ waitUntil: 'commit' });
+  await expect(page).toHaveURL(new RegExp(`${path.replace(/\//g, '\\/')}$`));
+  await expect(page.locator('html')).toHaveAttribute('data-test-restored', /true|false/);
+  const restored = (await page.locator('html').getAttribute('data-test-restored'))!;
+  test.info().annotations.push({ type: 'bfcache', description: `restored from the back/forward cache: ${restored}` });
+  return restored;
+}
+
+test('a draft does not come back with Back', async () => {
+  const { context, page } = await visitor('2001:db8:bf::1');
+  try {
+    await page.goto('/sv/kontakt/');
+    await page.locator('#language').fill('BFCACHE-SPRAK');
+    await page.locator('#message').fill('BFCACHE-UTKAST hemligt');
+    await page.locator('#method-call').check();
+    await page.locator('#safeTimes').fill('BFCACHE-TIDER');
+    await page.goto('/sv/');
+    await back(page, '/sv/kontakt/');
+    await expect(page.locator('#message')).toHaveValue('');
+    await expect(page.locator('#language')).toHaveValue('');
+    expect(await page.content()).not.toContain('BFCACHE-');
+  } finally {
+    await context.close();
+  }
+});
+
+test('the receipt code does not come back with Back after sending', async () => {
+  const { context, page } = await visitor('2001:db8:bf::2');
+  const t = useTranslations('sv');
+  try {
+    await page.goto('/sv/kontakt/');
+    await page.locator('#role-self').check();
+    await page.locator('#method-i-call').check();
+    await page.locator('#message').fill('BFCACHE-SKICKAT');
+    await page.getByRole('button', { name: t('form.submit') }).click();
+    const code = page.locator('[data-receipt-code]');
+    await expect(code).toHaveText(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+    const receipt = (await code.textContent())!;
+    await page.goto('/sv/ut/');
+    await back(page, '/sv/kontakt/');
+    await expect(page.locator('form[data-contact-form]')).toBeVisible();
+    expect(await page.content()).not.toContain(receipt);
+    await expect(page.locator('[data-receipt]')).toBeHidden();
+  } finally {
+    await context.close();
+  }
+});
+
+test('the contact pages are never stored in the cache', async ({ request }) => {
+  for (const path of ['/sv/kontakt/', '/ar/kontakt/', '/sv/kontakt/skickat/']) {
+    const res = await request.get(path);
+    expect(res.status(), path).toBe(200);
+    expect(res.headers()['cache-control'], path).toContain('no-store');
+  }
+});
+
+test('spell-check, autocorrect and autocapitalize are off on every field a person types in', async ({ page }) => {
+  await page.goto('/sv/kontakt/');
+  const fields = page.locator('form[data-contact-form] input[type="text"], form[data-contact-form] input[type="tel"], form[data-contact-form] textarea');
+  expect(await fields.count()).toBeGreaterThanOrEqual(4);
+  for (const field of await fields.all()) {
+    const name = await field.getAttribute('name');
+    expect(await field.getAttribute('spellcheck'), name!).toBe('false');
+    expect(await field.getAttribute('autocorrect'), name!).toBe('off');
+    expect(await field.getAttribute('autocapitalize'), name!).toBe('off');
+  }
+});

@@ -1,0 +1,27 @@
+/**
+ * The form and the receipt show the recipient key's fingerprint in short
+ * form (review H1), the same the intake prints, so a professional or the
+ * intake can compare them.
+ */
+import { test, expect } from '../fixtures.ts';
+import { useTranslations } from '../../../src/i18n/translator.ts';
+
+test('the form names the key it will seal to, and the receipt the key it used', async ({ page, request }) => {
+  const keySet = (await (await request.get('/intake-keys.json')).json()) as { keys: { kid: string; recipient: string }[] };
+  const key = keySet.keys.find((k) => k.recipient === 'stockholm')!;
+  const short = `${key.kid.slice(0, 4)}-${key.kid.slice(4, 8)}`;
+  const t = useTranslations('fa');
+  await page.goto('/fa/kontakt/');
+  await page.locator('#municipality').selectOption('stockholm');
+  const formLine = page.locator('[data-key-fingerprint]');
+  await expect(formLine).toBeVisible();
+  await expect(formLine.locator('code')).toHaveText(short);
+  await expect(formLine.locator('code')).toHaveAttribute('dir', 'ltr');
+  await page.locator('#role-self').check();
+  await page.locator('#method-i-call').check();
+  await page.locator('#message').fill('fingerprint test');
+  await page.getByRole('button', { name: t('form.submit') }).click();
+  const receiptLine = page.locator('[data-receipt-key]');
+  await expect(receiptLine).toBeVisible();
+  await expect(receiptLine.locator('code')).toHaveText(short);
+});

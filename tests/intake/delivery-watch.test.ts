@@ -1,0 +1,39 @@
+import { utimes } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { deliveryStatus, lastDeliveryInFolder } from '../../src/intake/delivery-watch.ts';
+import { storeEnvelope } from '../../src/intake/inbox.ts';
+import { runCli } from '../../src/intake/cli.ts';
+import { envelopeBody, makeIntake, sampleRequest, type TestIntake } from './helpers.ts';
+
+const HOUR = 3_600_000;
+
+describe('the intake says when nothing has arrived for too long', () => {
+  let intake: TestIntake | undefined;
+  afterEach(async () => intake?.cleanup());
+
+  it('the rule: overdue only after the expected time, and always when nothing ever arrived', () => {
+    const now = new Date('2026-12-01T12:00:00Z');
+    expect(deliveryStatus(new Date(now.getTime() - 5 * HOUR), 24 * HOUR, now).overdue).toBe(false);
+    const late = deliveryStatus(new Date(now.getTime() - 30 * HOUR), 24 * HOUR, now);
+    expect(late.overdue).toBe(true);
+    expect(late.line).toMatch(/ALERT nothing has arrived for 30 h/);
+    expect(deliveryStatus(null, 24 * HOUR, now)).toMatchObject({ overdue: true, lastDeliveredAt: null });
+  });
+
+  it('reads the newest arrival from the store, and the CLI exits 1 when it is overdue', async () => {
+    intake = await makeIntake();
+    expect(await lastDeliveryInFolder(intake.dir)).toBeNull();
+    const request = sampleRequest();
+    await storeEnvelope(intake.dir, await envelopeBody(intake, request), intake.keys);
+    const lines: string[] = [];
+    const io = { out: (line: string) => void lines.push(line), err: (line: string) => void lines.push(line) };
+    expect(await runCli(['delivery-check', '--dir', intake.dir, '--expect-within', '24'], io)).toBe(0);
+    expect(lines.at(-1)).toMatch(/^delivery: ok/);
+    const old = new Date(Date.now() - 48 * HOUR);
+    await utimes(join(intake.dir, 'inbox', `${request.id}.json`), old, old);
+    expect(await runCli(['delivery-check', '--dir', intake.dir, '--expect-within', '24'], io)).toBe(1);
+    expect(lines.at(-1)).toMatch(/^delivery: ALERT nothing has arrived for 48 h/);
+    expect(lines.join('\n')).not.toContain(request.message);
+  });
+});
