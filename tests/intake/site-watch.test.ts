@@ -30,7 +30,7 @@ async function startSite(files: Record<string, string>): Promise<FakeSite> {
 
 /** A site as the build makes it, publishing `keys` for stockholm. */
 function siteFiles(keys: { kid: string; publicKey: string }[]): Record<string, string> {
-  const keySet = JSON.stringify({ v: 1, keys: keys.map((k) => ({ kid: k.kid, recipient: 'stockholm', publicKey: k.publicKey, notAfter: '2030-01-01' })) });
+  const keySet = JSON.stringify({ v: 1, keys: keys.map((k) => ({ kid: k.kid, recipient: 'stockholm', publicKey: k.publicKey, notAfter: '2030-01-01' })), recipients: [{ id: 'stockholm', serves: ['stockholm'] }] });
   const main = 'import{s as e}from"./chunk.B1.js";e();';
   const chunk = 'export function s(){}';
   const manifest = JSON.stringify({ v: 1, keySet: sha256(keySet), scripts: { '/_astro/Contact.A1.js': sha256(main), '/_astro/chunk.B1.js': sha256(chunk) } });

@@ -40,9 +40,14 @@ beforeEach(async () => {
   keySet = keySetSchema.parse(await (await baseEnv.ASSETS.fetch('https://assets.local/intake-keys.json')).json());
 });
 
-async function envelopeJson(): Promise<string> {
+/** A municipality the first key's recipient serves (recipient ids are not municipality ids). */
+function servedMunicipality(): string {
   const key = keySet.keys[0]!;
-  return JSON.stringify(await sealRequest(createRequest({ ...sampleAnswers('Hej'), municipality: key.recipient }), key));
+  return keySet.recipients.find((recipient) => recipient.id === key.recipient)!.serves[0]!;
+}
+
+async function envelopeJson(): Promise<string> {
+  return JSON.stringify(await sealRequest(createRequest({ ...sampleAnswers('Hej'), municipality: servedMunicipality() }), keySet.keys[0]!));
 }
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
@@ -182,7 +187,7 @@ describe('rate limits that hold (M2)', () => {
     expect(recipient.keys).toEqual([`kid:${kid}`, `kid:${kid}`]);
     expect(total.keys).toEqual(['all', 'all']);
     // The no-JS path counts against the recipient it seals to.
-    const page = await post(filledForm(keySet.keys[0]!.recipient), 'application/x-www-form-urlencoded', { 'cf-connecting-ip': freshV4() }, testEnv);
+    const page = await post(filledForm(servedMunicipality()), 'application/x-www-form-urlencoded', { 'cf-connecting-ip': freshV4() }, testEnv);
     expect(page.status).toBe(429);
     expect(recipient.keys).toHaveLength(3);
   });
@@ -199,7 +204,7 @@ describe('pull recipients get their own queue (M6)', () => {
     expect(own.sent).toHaveLength(1);
     expect(push.sent).toEqual([]);
     // The no-JS path seals to the same kid and lands in the same queue.
-    expect((await post(filledForm(keySet.keys[0]!.recipient), 'application/x-www-form-urlencoded', { 'cf-connecting-ip': freshV4() }, testEnv)).status).toBe(200);
+    expect((await post(filledForm(servedMunicipality()), 'application/x-www-form-urlencoded', { 'cf-connecting-ip': freshV4() }, testEnv)).status).toBe(200);
     expect(own.sent).toHaveLength(2);
     expect(push.sent).toEqual([]);
     // Another routing table: this kid is not pulled, so it is pushed.
@@ -226,7 +231,7 @@ describe('pull recipients get their own queue (M6)', () => {
 describe('the recipient key\'s fingerprint (H1)', () => {
   it('the no-JS receipt shows the short fingerprint of the key the Worker sealed to', async () => {
     const { sent, queue } = recordingQueue();
-    const res = await post(filledForm(keySet.keys[0]!.recipient), 'application/x-www-form-urlencoded', { 'cf-connecting-ip': freshV4() }, { ...baseEnv, INTAKE_QUEUE: queue, RECIPIENT_RATE_LIMIT: countingLimiter().limiter });
+    const res = await post(filledForm(servedMunicipality()), 'application/x-www-form-urlencoded', { 'cf-connecting-ip': freshV4() }, { ...baseEnv, INTAKE_QUEUE: queue, RECIPIENT_RATE_LIMIT: countingLimiter().limiter });
     expect(res.status).toBe(200);
     const kid = (sent[0] as { kid: string }).kid;
     const html = await res.text();
