@@ -17,6 +17,7 @@ import { quickExitUrl } from '../../src/i18n/quick-exit-target.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
 import type { Locale } from '../../src/i18n/locales.ts';
 import { fillContactForm } from './contact/fill.ts';
+import { loadOperator } from '../../src/operator/operator.ts';
 import { waitForInboxRequest } from './contact/intake-inbox.ts';
 
 const neutralHost = new URL(quickExitUrl).host;
@@ -141,6 +142,10 @@ for (const [v, viewport] of viewports.entries()) {
           await expect(ask).toHaveText(t('home.contact.button'));
           await expect(ask).toBeInViewport({ ratio: 1 });
           await expect(ask).toHaveAttribute('href', `/${lang}/kontakt/`);
+          // Who runs the site, from the operator setting, on the first screen too.
+          const operator = first.locator('[data-first-screen-operator]');
+          await expect(operator).toHaveText(t('operator.name', { name: loadOperator().name }));
+          await expect(operator).toBeInViewport({ ratio: 1 });
           // Nothing sits over the headline or the button (the bar is above them).
           const barBottom = (await page.locator('[data-safety-bar]').boundingBox())!;
           expect((await first.locator('h1').boundingBox())!.y).toBeGreaterThanOrEqual(barBottom.y + barBottom.height);
