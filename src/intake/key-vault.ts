@@ -41,7 +41,8 @@ export const DEFAULT_KEY_DAYS = 90;
 export const MIN_PASSPHRASE_LENGTH = 12;
 
 /** scrypt cost. N=2^17 with r=8 takes about 128 MiB and a few hundred ms: fine once at start. */
-export const DEFAULT_SCRYPT = { N: 2 ** 17, r: 8, p: 1 } as const;
+export type ScryptParams = { N: number; r: number; p: number };
+export const DEFAULT_SCRYPT: ScryptParams = { N: 2 ** 17, r: 8, p: 1 };
 
 const wrappedFileSchema = z.strictObject({
   v: z.literal(1),
@@ -204,7 +205,7 @@ export async function listPlainKeyFiles(dir: string): Promise<string[]> {
 }
 
 /** Makes the store secret once (needs the passphrase, so it is wrapped like the keys). */
-export async function ensureStoreSecret(dir: string, passphrase: string, params = DEFAULT_SCRYPT): Promise<void> {
+export async function ensureStoreSecret(dir: string, passphrase: string, params: ScryptParams = DEFAULT_SCRYPT): Promise<void> {
   const keysDir = await prepareKeysDir(dir);
   const path = join(keysDir, STORE_SECRET_FILE);
   try {
@@ -223,7 +224,7 @@ export async function writeWrappedKey(
   passphrase: string,
   jwk: { kty: 'EC'; crv: 'P-256'; x: string; y: string; d: string },
   notAfter: string,
-  params = DEFAULT_SCRYPT,
+  params: ScryptParams = DEFAULT_SCRYPT,
 ): Promise<KeyInfo> {
   const keysDir = await prepareKeysDir(dir);
   const key = await importPrivateKey(jwk);
@@ -236,7 +237,7 @@ export async function writeWrappedKey(
 }
 
 /** A new key pair, wrapped at once; the private half never touches the disk in clear. */
-export async function generateWrappedKey(dir: string, passphrase: string, notAfter: string, params = DEFAULT_SCRYPT): Promise<KeyInfo> {
+export async function generateWrappedKey(dir: string, passphrase: string, notAfter: string, params: ScryptParams = DEFAULT_SCRYPT): Promise<KeyInfo> {
   const pair = await generateRecipientKeyPair();
   await ensureStoreSecret(dir, passphrase, params);
   return writeWrappedKey(dir, passphrase, pair.privateJwk, notAfter, params);
@@ -283,7 +284,7 @@ export async function unlockVault(dir: string, passphrase: string): Promise<Unlo
  * Wraps version-1 plain key files with the passphrase, then deletes the
  * plain file (only after the wrapped one is durably written).
  */
-export async function protectPlainKeys(dir: string, passphrase: string, params = DEFAULT_SCRYPT): Promise<string[]> {
+export async function protectPlainKeys(dir: string, passphrase: string, params: ScryptParams = DEFAULT_SCRYPT): Promise<string[]> {
   const done: string[] = [];
   await ensureStoreSecret(dir, passphrase, params);
   for (const file of await listPlainKeyFiles(dir)) {

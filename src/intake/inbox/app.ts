@@ -138,7 +138,9 @@ export function createIntakeApp(options: InboxAppOptions): Hono<Env> {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       const origin = c.req.header('origin');
       const site = c.req.header('sec-fetch-site');
-      if ((origin && origin !== accounts.rp.origin) || (site && site !== 'same-origin')) return c.text('Forbidden (cross-site)', 403);
+      // Sec-Fetch-Site first: with Referrer-Policy no-referrer a same-origin form posts "Origin: null".
+      const crossSite = site ? site !== 'same-origin' : Boolean(origin && origin !== 'null' && origin !== accounts.rp.origin);
+      if (crossSite) return c.text('Forbidden (cross-site)', 403);
     }
     await next();
     return undefined;

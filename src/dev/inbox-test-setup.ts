@@ -1,0 +1,21 @@
+/** Where the browser tests' team inbox lives, shared by its server and the tests. */
+import { join } from 'node:path';
+
+export function inboxTestSetup(port: number) {
+  const root = join('.dev-intake-test', `inbox-e2e-${port}`);
+  return {
+    root,
+    dir: join(root, 'intake'),
+    passphrase: 'browser-test-passphrase-not-secret',
+    passphraseFile: join(root, 'passphrase'),
+    recipientsFile: join(root, 'recipients.json'),
+    publicKeyFile: join(root, 'public-key.json'),
+    pushSecret: 'browser-test-push-secret-0123456789abcdef',
+    origin: `http://localhost:${port}`,
+  };
+}
+
+/** The inbox test server's port: $UTVAG_INBOX_TEST_PORT, else 8870. */
+export function inboxTestPort(): number {
+  return Number(process.env['UTVAG_INBOX_TEST_PORT'] ?? 8870);
+}
