@@ -194,9 +194,12 @@ export class IntakeStore {
   readonly dir: string;
   private readonly secret: Buffer | null;
   private readonly notesKey: Buffer | null;
+  /** Quarantine bounds (tests lower them). */
+  readonly quarantineLimits: { count: number; bytes: number };
 
-  private constructor(dir: string, db: DatabaseSync, path: string, storeSecret: Buffer | null) {
+  private constructor(dir: string, db: DatabaseSync, path: string, storeSecret: Buffer | null, limits: { count: number; bytes: number }) {
     this.dir = dir;
+    this.quarantineLimits = limits;
     this.db = db;
     this.path = path;
     this.secret = storeSecret;
@@ -207,7 +210,7 @@ export class IntakeStore {
    * Opens (and creates) `<dir>/intake.db`. Without the store secret the
    * store can list and count but not receive, look up or read notes.
    */
-  static open(dir: string, storeSecret: Buffer | null = null): IntakeStore {
+  static open(dir: string, storeSecret: Buffer | null = null, limits = { count: QUARANTINE_MAX_COUNT, bytes: QUARANTINE_MAX_BYTES }): IntakeStore {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
     const path = join(dir, DATABASE_FILE);
@@ -219,7 +222,7 @@ export class IntakeStore {
       // Checks the file is a database before anything is written to it.
       db.prepare('SELECT count(*) FROM sqlite_master').get();
       db.exec(SCHEMA);
-      return new IntakeStore(dir, db, path, storeSecret);
+      return new IntakeStore(dir, db, path, storeSecret, limits);
     } catch (error) {
       db?.close();
       throw explainStoreError(error, path);
@@ -329,7 +332,7 @@ export class IntakeStore {
     return this.transaction(() => {
       if (this.db.prepare('SELECT 1 FROM quarantine WHERE hash = ?').get(hash)) return 'kept';
       const totals = this.db.prepare('SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM quarantine').get() as { n: number; bytes: number };
-      const fits = totals.n < QUARANTINE_MAX_COUNT && totals.bytes + size <= QUARANTINE_MAX_BYTES;
+      const fits = totals.n < this.quarantineLimits.count && totals.bytes + size <= this.quarantineLimits.bytes;
       this.db
         .prepare(
           `INSERT INTO quarantine_counts (code, seen, dropped) VALUES (?, 1, ?)
