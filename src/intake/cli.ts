@@ -3,8 +3,10 @@
  * See `help` below; everything runs inside the municipality, and the
  * private key never leaves the intake folder.
  */
+import { chmod } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { backup } from 'node:sqlite';
 import { parseArgs } from 'node:util';
 import { keyRing } from '../contact/envelope.ts';
 import { Accounts } from './accounts.ts';
@@ -73,6 +75,8 @@ Staff and audit (no passphrase needed)
   staff list                 Staff with access.
   staff remove <id>          Remove someone: signed out everywhere, passkeys deleted.
   audit verify               Check the audit log's hash chain; exit 1 on a changed line.
+  backup <file>              A consistent copy of the store while the intake runs (still unreadable
+                             without the passphrase; back up keys/ and recipients.json too).
   list                       Counts and time left of open requests (no content).
   help                       This text.
 
@@ -296,6 +300,18 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
       } finally {
         store.close();
       }
+    }
+    case 'backup': {
+      const target = needArgument('a file to write the backup to');
+      const store = IntakeStore.open(dir);
+      try {
+        const pages = await backup(store.db, target);
+        await chmod(target, 0o600);
+        io.out(`Backed up ${pages} page(s) of ${store.path} to ${target}.`);
+      } finally {
+        store.close();
+      }
+      return 0;
     }
     case 'list': {
       const store = IntakeStore.open(dir);

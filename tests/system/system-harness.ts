@@ -375,7 +375,7 @@ export async function startReceiver(options: { dir: string; port: number; pushSe
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<string | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
   const listening = await Promise.race([
-    waitUntil(() => output.includes(`127.0.0.1:${options.port}/push`), 20_000),
+    waitUntil(() => output.includes(`127.0.0.1:${options.port}/push`), 60_000),
     exited.then(() => false),
   ]);
   if (!listening) {

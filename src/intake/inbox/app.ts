@@ -12,6 +12,7 @@
  * Inbox: passkey sessions (HttpOnly, Secure, SameSite=Strict cookie),
  * every POST checks the Origin and a per-session CSRF token, strict CSP.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,8 +59,15 @@ const CSP = [
 ].join('; ');
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** The inbox's own CSS and scripts: next to this file, or next to the bundle (see src/dev/bundle-intake.ts). */
+const assetsDir = existsSync(join(here, 'assets', 'inbox.css')) ? join(here, 'assets') : join(here, 'inbox-assets');
 /** The browser build (ESM) of @simplewebauthn/browser, served from the intake itself: no CDN. */
-const webauthnBrowserDir = dirname(fileURLToPath(import.meta.resolve('@simplewebauthn/browser')));
+function webauthnBrowserDirectory(): string {
+  const bundled = join(assetsDir, 'webauthn');
+  if (existsSync(bundled)) return bundled;
+  return dirname(fileURLToPath(import.meta.resolve('@simplewebauthn/browser')));
+}
+const webauthnBrowserDir = webauthnBrowserDirectory();
 
 type Env = { Variables: { session: Session | null; lang: InboxLanguage } };
 
@@ -166,7 +174,7 @@ export function createIntakeApp(options: InboxAppOptions): Hono<Env> {
   });
   for (const name of ['inbox.css', 'inbox.js', 'passkey.js']) {
     app.get(`/assets/${name}`, async (c) =>
-      c.body(await readFile(join(here, 'assets', name)), 200, { 'content-type': assetTypes[name.slice(name.lastIndexOf('.'))]!, 'cache-control': 'no-cache' }),
+      c.body(await readFile(join(assetsDir, name)), 200, { 'content-type': assetTypes[name.slice(name.lastIndexOf('.'))]!, 'cache-control': 'no-cache' }),
     );
   }
 
