@@ -149,3 +149,14 @@ describe('faults', () => {
     expect((await store.open(closed[0]!, ring)).request).toEqual(done);
   });
 });
+
+describe('sign-in limit', () => {
+  it('allows a few attempts a minute per client and in all, then refuses until the minute has passed', async () => {
+    const { SignInLimiter } = await import('../../src/intake/accounts.ts');
+    const limiter = new SignInLimiter(3, 5);
+    const t = 1_000_000;
+    expect([1, 2, 3, 4].map((i) => limiter.allow('a', t + i))).toEqual([true, true, true, false]);
+    expect([1, 2, 3].map((i) => limiter.allow(`other-${i}`, t + 10 + i))).toEqual([true, true, false]);
+    expect(limiter.allow('a', t + 61_000)).toBe(true);
+  });
+});

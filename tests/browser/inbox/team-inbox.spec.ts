@@ -175,6 +175,38 @@ test('a used or unknown invitation says so clearly', async ({ page }) => {
   await expect(page.getByText('Inbjudan finns inte')).toBeVisible();
 });
 
+test('at 200 % zoom nothing scrolls sideways, and the inbox works with the keyboard alone', async ({ page }) => {
+  await virtualAuthenticator(page);
+  // 200 % zoom of a 1280 px wide window: 640 CSS px.
+  await page.setViewportSize({ width: 640, height: 720 });
+  await page.goto(invite('Cecilia Tangentbord'));
+  // Keyboard only: Tab to the button, Enter.
+  await page.keyboard.press('Tab');
+  let focused = '';
+  for (let i = 0; i < 10 && focused !== 'Skapa passkey'; i++) {
+    focused = (await page.evaluate(() => document.activeElement?.textContent ?? '')).trim();
+    if (focused !== 'Skapa passkey') await page.keyboard.press('Tab');
+  }
+  expect(focused).toBe('Skapa passkey');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Förfrågningar att ta hand om' })).toBeVisible();
+  expect(await push(request('Zoom och tangentbord.'))).toBe(201);
+  await page.reload();
+  for (const path of ['/', '/lookup', '/review', '/closed']) {
+    await page.goto(path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, path).toBeLessThanOrEqual(0);
+  }
+  await page.goto('/');
+  await page.locator('table.requests a').first().click();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, 'request view').toBeLessThanOrEqual(0);
+  // English too.
+  await page.getByRole('link', { name: 'In English' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Requests to handle' })).toBeVisible();
+  expect(await axe(page)).toEqual([]);
+});
+
 test('a cross-site form post is refused', async ({ request: api }) => {
   const response = await api.post('/sign-out', { headers: { origin: 'https://evil.example' }, form: { csrf: 'x' } });
   expect(response.status()).toBe(403);
