@@ -5,7 +5,8 @@
  * requests pushed to the real receiver, and axe on every inbox page.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { sealRequest } from '../../../src/contact/envelope.ts';
@@ -160,6 +161,15 @@ test('a staff member is invited, signs in with a passkey, claims, changes status
   await expect(page).toHaveURL(/\/sign-in$/);
   expect(cli('audit', 'verify')).toMatch(/Audit log OK/);
   expect(violations).toEqual([]);
+
+  // Nothing readable at rest: no message, note, code or phone number in any file of the intake folder (db, WAL, keys …).
+  for (const entry of readdirSync(setup.dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const bytes = readFileSync(join(entry.parentPath, entry.name));
+    for (const needle of [first.message, twin.message, 'Ringde 18.10', first.receipt, '070-765 43 21', 'vardagar efter 18']) {
+      expect(bytes.includes(Buffer.from(needle)), `${needle} in ${entry.name}`).toBe(false);
+    }
+  }
 });
 
 test('a used or unknown invitation says so clearly', async ({ page }) => {
