@@ -223,7 +223,6 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
       const target = {
         store,
         recipients: await recipientsFrom(values.recipients, dir, io),
-        onStored: (ref: string) => appendAudit(store, 'receiver', 'received', ref),
       };
       const keys = keyRing(vault.keys);
       const intervalMs = Number(values.interval ?? '30') * 1000;

@@ -46,8 +46,9 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
   const log = options.log ?? ((line: string) => console.log(line));
   const vault = await unlockVault(options.dir, options.passphrase);
   const store = IntakeStore.open(options.dir, vault.storeSecret);
-  const origin = options.publicUrl ?? `http://localhost:${options.port}`;
-  const accounts = new Accounts(store, relyingParty(origin));
+  // The inbox's origin; for port 0 it is known once listening (accounts read it lazily through rp).
+  const rp = relyingParty(options.publicUrl ?? `http://localhost:${options.port}`);
+  const accounts = new Accounts(store, rp);
   const alerts = options.alerts ?? alertConfigFromEnv();
   const recipients = options.recipients ?? NO_RECIPIENTS;
   let pendingNew = false;
@@ -61,11 +62,16 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
     log,
     onStored: () => (pendingNew = true),
   });
+  let port = options.port;
   const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port, hostname: options.hostname ?? '127.0.0.1' }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, port: options.port, hostname: options.hostname ?? '127.0.0.1' }, (info) => {
+      port = info.port;
+      resolve(s);
+    });
     s.once('error', reject);
   });
-  log(`Intake receiver listening on http://127.0.0.1:${options.port}${PUSH_PATH} with ${vault.keys.length} key(s).`);
+  if (!options.publicUrl) Object.assign(rp, relyingParty(`http://localhost:${port}`));
+  log(`Intake receiver listening on http://127.0.0.1:${port}${PUSH_PATH} with ${vault.keys.length} key(s).`);
 
   const soonest = vault.keys.map((k) => k.notAfter).sort().at(-1);
   if (soonest && Date.parse(`${soonest}T00:00:00Z`) - Date.now() < 30 * 86_400_000) {
@@ -99,8 +105,8 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
   return {
     store,
     accounts,
-    port: options.port,
-    origin,
+    port,
+    origin: rp.origin,
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(timer);

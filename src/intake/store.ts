@@ -25,6 +25,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { EnvelopeError, openEnvelopeToJson, parseEnvelope, type PrivateKeyRing } from '../contact/envelope.ts';
 import { contactRequestSchema, type ContactRequest } from '../contact/request.ts';
 import { normalizeReceiptCode } from '../contact/receipt-code.ts';
+import { appendAudit } from './audit.ts';
 import type { RecipientDirectory } from './promise.ts';
 
 export const DATABASE_FILE = 'intake.db';
@@ -320,6 +321,8 @@ export class IntakeStore {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?)`,
         )
         .run(ref, dedupe, receiptTag, kid, recipient, body, receivedAt, dueAt, fits ? 1 : 0, receivedAt);
+      // In the same transaction (one fsync): the audit line and the request are kept together or not at all.
+      appendAudit(this, 'receiver', 'received', ref, fits ? null : 'needs_review', now);
       if (process.env[CRASH_BEFORE_COMMIT_ENV]) process.kill(process.pid, 'SIGKILL');
       return { status: 'stored', ref, fits } as const;
     });

@@ -105,7 +105,6 @@ export function createIntakeApp(options: InboxAppOptions): Hono<Env> {
         const result = await store.receive(body, options.keys, options.recipients, now());
         switch (result.status) {
           case 'stored':
-            appendAudit(store, 'receiver', 'received', result.ref, result.fits ? null : 'needs_review', now());
             options.onStored?.();
             return answer(201, 'stored');
           case 'duplicate':
