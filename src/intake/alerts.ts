@@ -41,17 +41,8 @@ export function alertConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AlertC
 }
 
 export function summarize(store: IntakeStore, event: AlertMessage['event'], now: Date, minutesLeft: number | null = null): AlertMessage {
-  const rows = store.listOpen();
-  const stamp = now.getTime();
-  const unclaimed = rows.filter((r) => r.status === 'new');
-  return {
-    event,
-    open: rows.length,
-    unclaimed: unclaimed.length,
-    overdue: unclaimed.filter((r) => r.dueAt !== null && r.dueAt < stamp).length,
-    minutesLeft,
-    at: now.toISOString(),
-  };
+  const counts = store.openCounts(now);
+  return { event, open: counts.open, unclaimed: counts.unclaimed, overdue: counts.overdue, minutesLeft, at: now.toISOString() };
 }
 
 export async function deliverAlert(config: AlertConfig, message: AlertMessage, log: (line: string) => void): Promise<void> {
@@ -83,9 +74,11 @@ export async function deliverAlert(config: AlertConfig, message: AlertMessage, l
  */
 export function dueEscalations(store: IntakeStore, now: Date): { ref: string; level: string; minutesLeft: number }[] {
   const due: { ref: string; level: string; minutesLeft: number }[] = [];
-  for (const row of store.listOpen()) {
-    if (row.status !== 'new' || row.dueAt === null) continue;
-    const left = row.dueAt - now.getTime();
+  const soon = store.db
+    .prepare(`SELECT ref, due_at FROM requests WHERE status = 'new' AND fits = 1 AND due_at IS NOT NULL AND due_at <= ?`)
+    .all(now.getTime() + Math.max(...ESCALATION_HOURS) * 3_600_000) as { ref: string; due_at: number }[];
+  for (const row of soon) {
+    const left = row.due_at - now.getTime();
     for (const hours of ESCALATION_HOURS) {
       if (left > hours * 3_600_000) continue;
       const level = `${hours}h`;

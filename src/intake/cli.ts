@@ -321,7 +321,7 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
         for (const row of rows) {
           io.out(`${row.status.padEnd(11)} received ${new Date(row.receivedAt).toISOString()}  ${row.dueAt === null ? t.noPromise : describeTimeLeft(row.dueAt - Date.now(), t)}  (${row.ref})`);
         }
-        const review = store.listNeedsReview().length;
+        const review = store.openCounts().needsReview;
         const q = store.quarantineSummary();
         io.out(`Needs review: ${review}. Quarantine: ${q.kept} kept; ${q.byCode.map((c) => `${c.code} ${c.seen} seen, ${c.dropped} not kept`).join('; ') || 'none'}.`);
       } finally {

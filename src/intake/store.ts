@@ -236,6 +236,8 @@ export class IntakeStore {
 
   /** Runs `work` in one write transaction (BEGIN IMMEDIATE: one writer at a time, no lost updates). */
   transaction<T>(work: () => T): T {
+    // Inside an outer transaction (a batch import), the work joins it.
+    if (this.db.isTransaction) return work();
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const result = work();
@@ -375,29 +377,47 @@ export class IntakeStore {
   }
 
   private static readonly SELECT_ROW = `SELECT r.*, s.name AS claimed_by_name FROM requests r LEFT JOIN staff s ON s.id = r.claimed_by`;
+  /** For lists: everything but the envelope (22 kB each; a list never decrypts). */
+  private static readonly SELECT_LIST = `SELECT r.ref, r.kid, r.recipient, '' AS envelope, r.received_at, r.due_at, r.status, r.fits, r.claimed_by,
+    r.claimed_at, r.closed_at, r.updated_at, s.name AS claimed_by_name FROM requests r LEFT JOIN staff s ON s.id = r.claimed_by`;
 
   /**
    * Open requests (not closed) that fit this version, most urgent first:
    * the earliest deadline, then those without a promise by arrival.
    */
-  listOpen(): RequestRow[] {
+  listOpen(limit = -1, offset = 0): RequestRow[] {
     return (
       this.db
-        .prepare(`${IntakeStore.SELECT_ROW} WHERE r.status != 'closed' AND r.fits = 1 ORDER BY r.due_at IS NULL, r.due_at, r.received_at`)
-        .all() as Record<string, unknown>[]
+        .prepare(`${IntakeStore.SELECT_LIST} WHERE r.status != 'closed' AND r.fits = 1 ORDER BY r.due_at IS NULL, r.due_at, r.received_at LIMIT ? OFFSET ?`)
+        .all(limit, offset) as Record<string, unknown>[]
     ).map(IntakeStore.toRow);
+  }
+
+  /** Counts for the inbox header and alerts, without reading rows. */
+  openCounts(now: Date = new Date()): { open: number; unclaimed: number; overdue: number; nextDue: number | null; needsReview: number } {
+    const row = this.db
+      .prepare(
+        `SELECT count(*) AS open,
+                coalesce(sum(status = 'new'), 0) AS unclaimed,
+                coalesce(sum(status = 'new' AND due_at IS NOT NULL AND due_at < ?), 0) AS overdue,
+                min(CASE WHEN status = 'new' THEN due_at END) AS next_due
+           FROM requests WHERE status != 'closed' AND fits = 1`,
+      )
+      .get(now.getTime()) as { open: number; unclaimed: number; overdue: number; next_due: number | null };
+    const review = this.db.prepare(`SELECT count(*) AS n FROM requests WHERE fits = 0 AND status != 'closed'`).get() as { n: number };
+    return { open: row.open, unclaimed: row.unclaimed, overdue: row.overdue, nextDue: row.next_due, needsReview: review.n };
   }
 
   listClosed(limit = 200): RequestRow[] {
     return (
-      this.db.prepare(`${IntakeStore.SELECT_ROW} WHERE r.status = 'closed' ORDER BY r.closed_at DESC LIMIT ?`).all(limit) as Record<string, unknown>[]
+      this.db.prepare(`${IntakeStore.SELECT_LIST} WHERE r.status = 'closed' ORDER BY r.closed_at DESC LIMIT ?`).all(limit) as Record<string, unknown>[]
     ).map(IntakeStore.toRow);
   }
 
   /** Requests that opened but do not fit this version (needs review), oldest first. */
   listNeedsReview(): RequestRow[] {
     return (
-      this.db.prepare(`${IntakeStore.SELECT_ROW} WHERE r.fits = 0 AND r.status != 'closed' ORDER BY r.received_at`).all() as Record<string, unknown>[]
+      this.db.prepare(`${IntakeStore.SELECT_LIST} WHERE r.fits = 0 AND r.status != 'closed' ORDER BY r.received_at`).all() as Record<string, unknown>[]
     ).map(IntakeStore.toRow);
   }
 
@@ -420,7 +440,9 @@ export class IntakeStore {
 
   /** Decrypts a stored envelope in memory. */
   async open(row: RequestRow, keys: PrivateKeyRing): Promise<OpenedRequest> {
-    return readLeniently(await openEnvelopeToJson(JSON.parse(row.envelope), keys));
+    // A row from a list carries no envelope: read it now.
+    const envelope = row.envelope || (this.db.prepare('SELECT envelope FROM requests WHERE ref = ?').get(row.ref) as { envelope: string }).envelope;
+    return readLeniently(await openEnvelopeToJson(JSON.parse(envelope), keys));
   }
 
   // ------------------------------------------------------------ working

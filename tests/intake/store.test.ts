@@ -80,7 +80,7 @@ describe('store', () => {
     expect(first).toMatchObject({ status: 'stored', fits: true });
     expect(await store.receive(body, ring, recipients(publicKey.kid))).toEqual({ status: 'duplicate' });
     const row = store.listOpen()[0]!;
-    expect(row.envelope).toBe(body);
+    expect(store.get(row.ref)!.envelope).toBe(body);
     expect(row.dueAt).toBe(Date.parse('2026-12-02T08:00:00Z'));
     expect((await store.open(row, ring)).request).toEqual(request);
 

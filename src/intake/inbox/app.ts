@@ -275,21 +275,24 @@ export function createIntakeApp(options: InboxAppOptions): Hono<Env> {
   };
 
   app.get('/', (c) => {
-    const stamp = now().getTime();
-    return c.html(pages.listPage(ctx(c, flashFrom(c)), store.listOpen(), stamp, { review: store.listNeedsReview().length }));
+    const stamp = now();
+    const counts = store.openCounts(stamp);
+    const pageCount = Math.max(1, Math.ceil(counts.open / pages.PAGE_SIZE));
+    const page = Math.min(pageCount, Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
+    const rows = store.listOpen(pages.PAGE_SIZE, (page - 1) * pages.PAGE_SIZE);
+    return c.html(pages.listPage(ctx(c, flashFrom(c)), rows, stamp.getTime(), { review: counts.needsReview, open: counts.open, page, pageCount }));
   });
 
   app.get('/api/summary', (c) => {
     // Counts and time only: what a notification may say.
-    const rows = store.listOpen();
-    const stamp = now().getTime();
-    const dues = rows.filter((r) => r.dueAt !== null && r.status === 'new').map((r) => r.dueAt! - stamp);
+    const stamp = now();
+    const counts = store.openCounts(stamp);
     return c.json({
-      open: rows.length,
-      unclaimed: rows.filter((r) => r.status === 'new').length,
-      overdue: dues.filter((d) => d < 0).length,
-      nextDueMinutes: dues.length > 0 ? Math.floor(Math.min(...dues) / 60_000) : null,
-      needsReview: store.listNeedsReview().length,
+      open: counts.open,
+      unclaimed: counts.unclaimed,
+      overdue: counts.overdue,
+      nextDueMinutes: counts.nextDue === null ? null : Math.floor((counts.nextDue - stamp.getTime()) / 60_000),
+      needsReview: counts.needsReview,
     });
   });
 

@@ -16,6 +16,9 @@ import type { InboxLanguage, InboxText } from './text.ts';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
+/** Requests per list page: the most urgent first, so the first page is what matters. */
+export const PAGE_SIZE = 100;
+
 /** Less than this left on the promise: marked urgent. */
 export const URGENT_MS = 2 * 3_600_000;
 
@@ -100,8 +103,9 @@ function clock(row: RequestRow, now: number, t: InboxText) {
   return html`<span class="clock ${level}" data-due="${row.dueAt}">${level === 'overdue' ? html`<strong>${t.overdue}:</strong> ` : level === 'urgent' ? html`<strong>${t.urgent}:</strong> ` : ''}<span class="left">${describeTimeLeft(left, t)}</span></span>`;
 }
 
-export function listPage(ctx: PageContext, rows: RequestRow[], now: number, counts: { review: number }) {
+export function listPage(ctx: PageContext, rows: RequestRow[], now: number, counts: { review: number; open: number; page: number; pageCount: number }) {
   const { t } = ctx;
+  const from = (counts.page - 1) * PAGE_SIZE;
   return layout(
     ctx,
     t.listHeading,
@@ -122,7 +126,14 @@ ${rows.map(
 <td><a href="/r/${row.ref}">${t.open}<span class="visually-hidden"> ${index + 1}</span></a></td>
 </tr>`,
 )}
-</tbody></table>`}`,
+</tbody></table>
+<p>${t.showing} ${from + 1}–${from + rows.length} ${t.of} ${counts.open}.</p>
+${counts.pageCount > 1
+  ? html`<nav aria-label="${t.pages}"><ul class="pager">
+${counts.page > 1 ? html`<li><a href="/?page=${counts.page - 1}">${t.previousPage}</a></li>` : ''}
+${counts.page < counts.pageCount ? html`<li><a href="/?page=${counts.page + 1}">${t.nextPage}</a></li>` : ''}
+</ul></nav>`
+  : ''}`}`,
   );
 }
 
