@@ -160,3 +160,31 @@ describe('sign-in limit', () => {
     expect(limiter.allow('a', t + 61_000)).toBe(true);
   });
 });
+
+describe('staff and keys', () => {
+  it('removing someone signs them out everywhere, deletes their passkeys and gives their claims back to the team', async () => {
+    const { store, vault, key } = await intake();
+    const accounts = new Accounts(store, relyingParty('http://localhost:1'));
+    const staff = accounts.createStaff('Leaving Person', 'staff');
+    const { ref } = (await store.receive(JSON.stringify(await sealRequest(sampleRequest(), key)), keyRing(vault.keys), NO_RECIPIENTS)) as { ref: string };
+    store.claim(ref, staff.id);
+    store.db.prepare(`INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at) VALUES ('h', ?, 'c', 0, ?)`).run(staff.id, Date.now() + 3_600_000);
+    store.db.prepare(`INSERT INTO passkeys (id, staff_id, public_key, counter, transports, created_at) VALUES ('pk', ?, 'x', 0, '[]', 0)`).run(staff.id);
+    accounts.removeStaff(staff.id);
+    expect(store.db.prepare('SELECT count(*) AS n FROM sessions').get()).toEqual({ n: 0 });
+    expect(store.db.prepare('SELECT count(*) AS n FROM passkeys').get()).toEqual({ n: 0 });
+    expect(store.get(ref)).toMatchObject({ status: 'new', claimedBy: null });
+    expect(accounts.activeStaff().map((s) => s.name)).not.toContain('Leaving Person');
+  });
+
+  it('retires a key only after its end plus the grace days', async () => {
+    const dir = await tempDir();
+    const { retireKeys, listWrappedKeys } = await import('../../src/intake/key-vault.ts');
+    const old = await generateWrappedKey(dir, PASSPHRASE, '2026-01-01', FAST);
+    const current = await generateWrappedKey(dir, PASSPHRASE, '2026-04-01', FAST);
+    expect(await retireKeys(dir, 60, new Date('2026-02-15T00:00:00Z'))).toEqual([]);
+    expect(await retireKeys(dir, 60, new Date('2026-03-05T00:00:00Z'))).toEqual([old.kid]);
+    expect((await listWrappedKeys(dir)).map((k) => k.kid)).toEqual([current.kid]);
+    expect((await unlockVault(dir, PASSPHRASE)).keys.map((k) => k.kid)).toEqual([current.kid]);
+  });
+});
