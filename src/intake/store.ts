@@ -102,7 +102,6 @@ CREATE TABLE IF NOT EXISTS requests (
   receipt_tag TEXT,
   kid TEXT NOT NULL,
   recipient TEXT,
-  envelope TEXT NOT NULL,
   received_at INTEGER NOT NULL,
   due_at INTEGER,
   status TEXT NOT NULL,
@@ -113,6 +112,9 @@ CREATE TABLE IF NOT EXISTS requests (
   updated_at INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS requests_by_status ON requests (status, due_at, received_at);
+-- The envelopes apart from the rows the inbox sorts and counts: a 22 kB value inside a row
+-- would make every list and count read it.
+CREATE TABLE IF NOT EXISTS envelopes (ref TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
 CREATE INDEX IF NOT EXISTS requests_by_receipt ON requests (receipt_tag);
 CREATE TABLE IF NOT EXISTS notes (
   id INTEGER PRIMARY KEY,
@@ -165,6 +167,26 @@ CREATE TABLE IF NOT EXISTS audit (
 CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 `;
+
+/**
+ * Upgrades a store made by an earlier build of version 2, which kept the
+ * envelope inside the requests row: moves envelopes to their own table,
+ * in one transaction (all or nothing).
+ */
+function migrate(db: DatabaseSync): void {
+  const columns = db.prepare(`SELECT name FROM pragma_table_info('requests')`).all() as { name: string }[];
+  if (!columns.some((column) => column.name === 'envelope')) return;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    db.exec('CREATE TABLE IF NOT EXISTS envelopes (ref TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT');
+    db.exec('INSERT OR IGNORE INTO envelopes (ref, body) SELECT ref, envelope FROM requests');
+    db.exec('ALTER TABLE requests DROP COLUMN envelope');
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}
 
 function b64(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('base64url');
@@ -222,6 +244,7 @@ export class IntakeStore {
       db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
       // Checks the file is a database before anything is written to it.
       db.prepare('SELECT count(*) FROM sqlite_master').get();
+      migrate(db);
       db.exec(SCHEMA);
       return new IntakeStore(dir, db, path, storeSecret, limits);
     } catch (error) {
@@ -319,10 +342,11 @@ export class IntakeStore {
       }
       this.db
         .prepare(
-          `INSERT INTO requests (ref, dedupe, receipt_tag, kid, recipient, envelope, received_at, due_at, status, fits, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?)`,
+          `INSERT INTO requests (ref, dedupe, receipt_tag, kid, recipient, received_at, due_at, status, fits, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'new', ?, ?)`,
         )
-        .run(ref, dedupe, receiptTag, kid, recipient, body, receivedAt, dueAt, fits ? 1 : 0, receivedAt);
+        .run(ref, dedupe, receiptTag, kid, recipient, receivedAt, dueAt, fits ? 1 : 0, receivedAt);
+      this.db.prepare('INSERT INTO envelopes (ref, body) VALUES (?, ?)').run(ref, body);
       // In the same transaction (one fsync): the audit line and the request are kept together or not at all.
       appendAudit(this, 'receiver', 'received', ref, fits ? null : 'needs_review', now);
       if (process.env[CRASH_BEFORE_COMMIT_ENV]) process.kill(process.pid, 'SIGKILL');
@@ -376,7 +400,8 @@ export class IntakeStore {
     };
   }
 
-  private static readonly SELECT_ROW = `SELECT r.*, s.name AS claimed_by_name FROM requests r LEFT JOIN staff s ON s.id = r.claimed_by`;
+  private static readonly SELECT_ROW = `SELECT r.*, e.body AS envelope, s.name AS claimed_by_name FROM requests r
+    JOIN envelopes e ON e.ref = r.ref LEFT JOIN staff s ON s.id = r.claimed_by`;
   /** For lists: everything but the envelope (22 kB each; a list never decrypts). */
   private static readonly SELECT_LIST = `SELECT r.ref, r.kid, r.recipient, '' AS envelope, r.received_at, r.due_at, r.status, r.fits, r.claimed_by,
     r.claimed_at, r.closed_at, r.updated_at, s.name AS claimed_by_name FROM requests r LEFT JOIN staff s ON s.id = r.claimed_by`;
@@ -441,7 +466,7 @@ export class IntakeStore {
   /** Decrypts a stored envelope in memory. */
   async open(row: RequestRow, keys: PrivateKeyRing): Promise<OpenedRequest> {
     // A row from a list carries no envelope: read it now.
-    const envelope = row.envelope || (this.db.prepare('SELECT envelope FROM requests WHERE ref = ?').get(row.ref) as { envelope: string }).envelope;
+    const envelope = row.envelope || (this.db.prepare('SELECT body FROM envelopes WHERE ref = ?').get(row.ref) as { body: string }).body;
     return readLeniently(await openEnvelopeToJson(JSON.parse(envelope), keys));
   }
 
@@ -518,6 +543,7 @@ export class IntakeStore {
         this.db.prepare('INSERT OR IGNORE INTO deleted (dedupe, deleted_at) VALUES (?, ?)').run(row.dedupe, now.getTime());
         this.db.prepare('DELETE FROM notes WHERE ref = ?').run(row.ref);
         this.db.prepare('DELETE FROM alerts_sent WHERE ref = ?').run(row.ref);
+        this.db.prepare('DELETE FROM envelopes WHERE ref = ?').run(row.ref);
         this.db.prepare('DELETE FROM requests WHERE ref = ?').run(row.ref);
       }
       this.db.prepare('DELETE FROM quarantine WHERE received_at < ?').run(now.getTime() - QUARANTINE_DAYS * 86_400_000);
