@@ -287,7 +287,7 @@ export async function intakeDataFiles(dir: string): Promise<string[]> {
   if (db) {
     try {
       const ring = keyRing(await loadPrivateKeys(dir));
-      for (const row of db.prepare('SELECT envelope FROM requests').all() as { envelope: string }[]) {
+      for (const row of db.prepare('SELECT body AS envelope FROM envelopes').all() as { envelope: string }[]) {
         const json = await openEnvelopeToJson(JSON.parse(row.envelope), ring);
         files.push(`inbox/${(JSON.parse(new TextDecoder().decode(json)) as { id: string }).id}.json`);
       }

@@ -241,7 +241,7 @@ function withStore<T>(dir: string, read: (db: DatabaseSync) => T): T | null {
 
 /** Every request in the store, decrypted here with the test key (the store holds only envelopes). */
 export async function storedRequests(dir: string): Promise<ContactRequest[]> {
-  const rows = withStore(dir, (db) => db.prepare('SELECT envelope FROM requests').all() as { envelope: string }[]) ?? [];
+  const rows = withStore(dir, (db) => db.prepare('SELECT body AS envelope FROM envelopes').all() as { envelope: string }[]) ?? [];
   const ring = keyRing(await loadPrivateKeys(dir));
   return Promise.all(rows.map((row) => openEnvelope(JSON.parse(row.envelope), ring)));
 }

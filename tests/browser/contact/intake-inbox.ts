@@ -20,7 +20,7 @@ export async function decryptInNode(envelope: unknown): Promise<ContactRequest> 
 async function storedRequests(): Promise<ContactRequest[]> {
   const db = new DatabaseSync(join(testIntakeDir, 'intake', DATABASE_FILE), { readOnly: true });
   try {
-    const rows = db.prepare('SELECT envelope FROM requests').all() as { envelope: string }[];
+    const rows = db.prepare('SELECT body AS envelope FROM envelopes').all() as { envelope: string }[];
     const ring = await testKeyRing();
     return Promise.all(rows.map((row) => openEnvelope(JSON.parse(row.envelope), ring)));
   } finally {
