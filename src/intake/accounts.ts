@@ -270,13 +270,15 @@ export function csrfMatches(session: Session, submitted: unknown): boolean {
 /**
  * Sign-in attempts per client, in memory only (addresses are never stored
  * or logged): at most `perMinute` per client and `globalPerMinute` in all.
+ * Behind a reverse proxy every client has the proxy's address, so the
+ * per-client limit is generous (one sign-in is two requests).
  */
 export class SignInLimiter {
   private readonly perClient = new Map<string, number[]>();
   private global: number[] = [];
   private readonly perMinute: number;
   private readonly globalPerMinute: number;
-  constructor(perMinute = 10, globalPerMinute = 120) {
+  constructor(perMinute = 30, globalPerMinute = 120) {
     this.perMinute = perMinute;
     this.globalPerMinute = globalPerMinute;
   }
