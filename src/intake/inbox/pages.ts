@@ -31,12 +31,14 @@ export interface PageContext {
   flash?: { kind: 'ok' | 'error'; text: string } | undefined;
 }
 
+// One formatter per language: making an Intl.DateTimeFormat costs far more than using one.
+const timeFormats: Record<InboxLanguage, Intl.DateTimeFormat> = {
+  sv: new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', dateStyle: 'medium', timeStyle: 'short' }),
+  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Stockholm', dateStyle: 'medium', timeStyle: 'short' }),
+};
+
 export function formatTime(ms: number, lang: InboxLanguage): string {
-  return new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', {
-    timeZone: 'Europe/Stockholm',
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  }).format(new Date(ms));
+  return timeFormats[lang].format(new Date(ms));
 }
 
 export function describeTimeLeft(msLeft: number, t: InboxText): string {
