@@ -11,8 +11,9 @@
  *
  * Build with UTVAG_RECIPIENTS=.dev-intake/recipients.json; give the Worker
  * INTAKE_PUSH_ROUTES = pushRoutes and INTAKE_PUSH_SECRET = pushSecret
- * (e.g. in .dev.vars), and run `intake serve --dir .dev-intake` with the
- * same INTAKE_PUSH_SECRET.
+ * (e.g. in .dev.vars). The receiver and team inbox run in .dev-intake/intake/
+ * with these keys wrapped by a development passphrase (see dev-store.ts);
+ * the plain key here is the development fixture the tests decrypt with.
  */
 import { randomBytes } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
