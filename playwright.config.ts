@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumExecutablePath, chromiumFlags } from './src/dev/chromium.ts';
+import { inboxTestPort, inboxTestSetup } from './src/dev/inbox-test-setup.ts';
 
 /**
  * Browser tests run real Chromium against the built site served by the real
@@ -32,12 +33,23 @@ export default defineConfig({
       args: [...chromiumFlags, '--proxy-server=http://127.0.0.1:9'],
     },
   },
-  webServer: {
-    command: `node src/dev/serve-for-tests.ts ${testPort}`,
-    url: `${baseURL}/api/health`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `node src/dev/serve-for-tests.ts ${testPort}`,
+      url: `${baseURL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      // The team inbox (tests/browser/inbox/): the real `intake serve` on localhost.
+      command: `node src/dev/serve-inbox-for-tests.ts ${inboxTestPort()}`,
+      url: `${inboxTestSetup(inboxTestPort()).origin}/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

@@ -28,12 +28,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { contactErrorStatus } from '../../functions/contact-errors.ts';
-import { aadForKid, base64urlEncode, contactSuite, EnvelopeError, HPKE_INFO, importPublicKey, keyRing, openEnvelope, sealRequest, type PrivateKeyRing } from '../contact/envelope.ts';
+import { aadForKid, base64urlEncode, contactSuite, EnvelopeError, HPKE_INFO, importPublicKey, keyRing, openEnvelope, openEnvelopeToJson, sealRequest, type PrivateKeyRing } from '../contact/envelope.ts';
 import { createRequest } from '../contact/request.ts';
 import { prepareIntakeDir, storeEnvelope } from '../intake/inbox.ts';
 import { dayAfter, generateKey, loadPrivateKeys } from '../intake/keygen.ts';
 import { generateSigningKey, importSigningKey, PUSH_RECIPIENT_HEADER, PUSH_SIGNATURE_HEADER as SIGNATURE_HEADER, PUSH_TIMESTAMP_HEADER as TIMESTAMP_HEADER, receiverAuth, signPush as signPushWithKey } from '../intake/push-auth.ts';
 import { createPushServer, listen } from '../intake/serve.ts';
+import { DATABASE_FILE } from '../intake/store.ts';
+import { DatabaseSync } from 'node:sqlite';
 import { startLocalSystem, type LocalSystem } from '../dev/local-system.ts';
 import { copyTestIntake, testIntakeDir } from '../dev/test-intake.ts';
 import { buildSite } from '../dev/build-site.ts';
@@ -267,11 +269,34 @@ async function runPool<T>(items: number, concurrency: number, work: (index: numb
   );
 }
 
-/** Every file in the intake's data folders, as "folder/name". */
+/**
+ * Every file in the intake's data folders, as "folder/name". A development
+ * folder whose receiver runs the version-2 store (`<dir>/intake/intake.db`)
+ * is listed in the same shape: "inbox/<request id>.json" for each stored
+ * request (decrypted here with the test key) and "quarantine/<sha256>".
+ */
 export async function intakeDataFiles(dir: string): Promise<string[]> {
   const files: string[] = [];
   for (const folder of ['inbox', 'quarantine', 'tmp']) {
     for (const name of await readdir(join(dir, folder)).catch(() => [] as string[])) files.push(`${folder}/${name}`);
+  }
+  let db: DatabaseSync | null = null;
+  try {
+    db = new DatabaseSync(join(dir, 'intake', DATABASE_FILE), { readOnly: true });
+  } catch {
+    // no version-2 store here
+  }
+  if (db) {
+    try {
+      const ring = keyRing(await loadPrivateKeys(dir));
+      for (const row of db.prepare('SELECT body AS envelope FROM envelopes').all() as { envelope: string }[]) {
+        const json = await openEnvelopeToJson(JSON.parse(row.envelope), ring);
+        files.push(`inbox/${(JSON.parse(new TextDecoder().decode(json)) as { id: string }).id}.json`);
+      }
+      for (const row of db.prepare('SELECT hash FROM quarantine').all() as { hash: string }[]) files.push(`quarantine/${row.hash}.json`);
+    } finally {
+      db.close();
+    }
   }
   return files.sort();
 }

@@ -22,8 +22,9 @@ import { benchWorker, type WorkerLoadResult } from './worker-load.ts';
 import { benchBuild, type BuildResult } from './build-time.ts';
 import { benchIntake, type IntakeRateResult } from './intake-rate.ts';
 import { ensureTestBuild as ensureFuzzBuild, startFuzzWorker } from './fuzz-run.ts';
+import { benchInbox, type InboxBenchResult } from './inbox-bench.ts';
 
-const PARTS = ['weight', 'lighthouse', 'worker', 'build', 'intake'] as const;
+const PARTS = ['weight', 'lighthouse', 'worker', 'build', 'intake', 'inbox'] as const;
 type Part = (typeof PARTS)[number];
 const LIGHTHOUSE_PAGES = ['/sv/', '/sv/ut/', '/sv/kontakt/', '/ar/', '/ar/ut/', '/ar/kontakt/'];
 
@@ -42,6 +43,7 @@ interface BenchResults {
   worker?: WorkerLoadResult;
   build?: BuildResult;
   intake?: IntakeRateResult;
+  inbox?: InboxBenchResult;
 }
 
 const log = (line: string) => console.log(line);
@@ -197,6 +199,20 @@ function render(results: BenchResults): string {
       '',
     );
   }
+  if (results.inbox) {
+    const b = results.inbox;
+    out.push(
+      '## Team inbox',
+      '',
+      table(
+        ['stored requests', 'receive per second', 'database MiB', 'list (ms)', 'open (ms)', 'look-up (ms)'],
+        [[b.requests, b.receivePerSecond, b.databaseMiB, b.listMs, b.openMs, b.lookupMs]],
+      ),
+      '',
+      'Medians. List: every open request read and the list page rendered. Open: one envelope decrypted in memory, its notes, the request page rendered. Look-up: a receipt code (HMAC and index). Receive: HPKE open, validation and one committed SQLite row (WAL, synchronous=FULL), without HTTP.',
+      '',
+    );
+  }
   return out.join('\n');
 }
 
@@ -212,6 +228,7 @@ function printSummary(results: BenchResults): void {
   }
   if (results.build) rows.push(['build', `real ${results.build.real.seconds} s, ×10 content ${results.build.tenfold.seconds} s (ratio ${results.build.ratio})`]);
   if (results.intake) rows.push(['intake', `seal ${results.intake.sealPerSecond}/s, store ${results.intake.storePerSecond}/s (${results.intake.envelopes})`]);
+  if (results.inbox) rows.push(['inbox', `${results.inbox.requests} stored: list ${results.inbox.listMs} ms, open ${results.inbox.openMs} ms, look-up ${results.inbox.lookupMs} ms; receive ${results.inbox.receivePerSecond}/s`]);
   const width = Math.max(...rows.map((r) => r[0]!.length));
   console.log(`\nBenchmarks, ${results.date}, ${results.machine.cores} × ${results.machine.cpuModel}, Node ${results.machine.node}`);
   for (const [k, v] of rows) console.log(`  ${k!.padEnd(width)}  ${v}`);
@@ -246,6 +263,11 @@ if (parts.includes('build')) {
 if (parts.includes('intake')) {
   log('intake');
   results.intake = await benchIntake(10_000, log);
+}
+
+if (parts.includes('inbox')) {
+  log('inbox');
+  results.inbox = await benchInbox(10_000, log);
 }
 
 await mkdir('bench-results', { recursive: true });

@@ -17,6 +17,9 @@
  * workerSigningKey (e.g. in an env file), and run `intake serve --dir
  * .dev-intake --recipient stockholm-development` with INTAKE_WORKER_PUBLIC_KEYS =
  * workerPublicKey.
+ * The receiver and team inbox run in .dev-intake/intake/ with these keys
+ * wrapped by a development passphrase (see dev-store.ts); the plain key here
+ * is the development fixture the tests decrypt with.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -9,6 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { ensureDevIntake, type DevIntake } from './dev-keys.ts';
+import { ensureDevStore, type DevStore } from './dev-store.ts';
 import { buildSite } from './build-site.ts';
 import { projectEnv, start, waitForUrl } from './run.ts';
 
@@ -24,6 +25,11 @@ export interface LocalSystemOptions {
   quiet: boolean;
   /** Start the `intake serve` receiver too (default true); tests that start it themselves say false. */
   startReceiver?: boolean;
+  /**
+   * Name of a development staff account (administrator): the receiver then
+   * prints a one-time sign-in link to the team inbox, exposed as `inboxLink`.
+   */
+  devStaff?: string;
   /** A wrangler config other than ./wrangler.jsonc (passed as `wrangler dev -c`). */
   wranglerConfig?: string;
   /** More Worker variables for the env file, e.g. INTAKE_RETRY_BASE_SECONDS for tests. */
@@ -37,6 +43,10 @@ export interface LocalSystemOptions {
 
 export interface LocalSystem {
   intake: DevIntake;
+  /** The running intake folder (wrapped keys, store) and its development passphrase file. */
+  store: DevStore;
+  /** The team inbox's address, and with devStaff a one-time sign-in link (resolves once printed). */
+  inboxLink: Promise<string>;
   url: string;
   stop: () => void;
   children: ChildProcess[];
@@ -64,11 +74,31 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   );
 
   const stdio: StdioOptions = options.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit';
+  const store = await ensureDevStore(options.intakeDir);
   const receiver = options.startReceiver === false ? null : start(
     'node',
-    ['src/intake/cli.ts', 'serve', '--dir', options.intakeDir, '--port', String(options.intakePort), '--recipient', intake.recipient],
-    { stdio, env: projectEnv({ INTAKE_WORKER_PUBLIC_KEYS: intake.workerPublicKey }) },
+    [
+      'src/intake/cli.ts', 'serve',
+      '--dir', store.dir,
+      '--port', String(options.intakePort),
+      '--recipient', intake.recipient,
+      '--passphrase-file', store.passphraseFile,
+      '--recipients', store.recipientsFile,
+      ...(options.devStaff ? ['--dev-staff', options.devStaff] : []),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: projectEnv({ INTAKE_WORKER_PUBLIC_KEYS: intake.workerPublicKey }) },
   );
+  // The receiver's lines go on to the terminal (unless quiet); the inbox link is picked out of them.
+  const inboxLink = new Promise<string>((resolve) => {
+    let seen = '';
+    receiver?.stdout?.on('data', (chunk: Buffer) => {
+      if (!options.quiet) process.stdout.write(chunk);
+      seen += chunk.toString();
+      const links = [...seen.matchAll(/^Team inbox: (\S+)$/gm)].map((m) => m[1]!);
+      const link = links.find((l) => l.includes('/invite/')) ?? (options.devStaff ? undefined : links[0]);
+      if (link) resolve(link);
+    });
+  });
   const worker = start(
     'wrangler',
     [
@@ -95,5 +125,5 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const url = `http://127.0.0.1:${options.sitePort}`;
   // Never leave the children running when the Worker does not come up.
   await waitForUrl(`${url}/api/health`).catch((error: unknown) => (stop(), Promise.reject(error)));
-  return { intake, url, stop, children };
+  return { intake, store, inboxLink, url, stop, children };
 }

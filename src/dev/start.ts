@@ -1,11 +1,8 @@
 /**
  * `npm start`: the whole system on this machine, offline (see
- * local-system.ts). Open the printed address, send a contact request, and
- * watch it arrive here, decrypted by the local intake.
+ * local-system.ts), with the team inbox. Open the printed address, send a
+ * contact request, and watch it arrive in the team inbox with its clock.
  */
-import { watch } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { startLocalSystem } from './local-system.ts';
 
 const intakeDir = '.dev-intake';
@@ -16,34 +13,23 @@ const system = await startLocalSystem({
   persistTo: '.wrangler/state',
   build: true,
   quiet: false,
+  devStaff: 'Utvecklare (development)',
 });
+const inboxLink = await Promise.race([system.inboxLink, new Promise<string>((resolve) => setTimeout(() => resolve('(the intake did not print a link; see its output above)'), 20_000))]);
 
 console.log(`
 Utväg is running on this machine, offline.
 
   Site:           ${system.url}/sv/
   Contact form:   ${system.url}/sv/kontakt/
-  Intake inbox:   ${join(intakeDir, 'inbox')}  (development key in ${join(intakeDir, 'keys')})
-  In another terminal:  npm run intake -- list --dir ${intakeDir}
+  Team inbox: ${inboxLink}
+                  One-time link for the development staff account: open it in Chromium or
+                  another browser with passkeys, and create a passkey. Later: ${new URL(inboxLink).origin}/sign-in
+  Intake folder:  ${system.store.dir}  (development keys wrapped with the passphrase in ${system.store.passphraseFile})
 
-Send a request from the form: it appears here, decrypted, within seconds.
+Send a request from the form: it appears in the team inbox within seconds.
 Ctrl+C stops everything.
 `);
-
-// Print each new request as the intake stores it (the readable .txt).
-const inbox = join(intakeDir, 'inbox');
-const shown = new Set<string>();
-watch(inbox, (_event, name) => {
-  if (!name?.endsWith('.txt') || shown.has(name)) return;
-  shown.add(name);
-  setTimeout(async () => {
-    try {
-      console.log(`\n--- new request in the intake inbox ---\n${await readFile(join(inbox, name), 'utf8')}`);
-    } catch {
-      shown.delete(name);
-    }
-  }, 200);
-});
 
 const stop = () => {
   system.stop();

@@ -9,9 +9,6 @@
  *
  * Content-free: it reads arrival times only, never a request.
  */
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-
 export interface DeliveryStatus {
   /** When the newest request arrived (stored or already handled), or null if none ever did. */
   lastDeliveredAt: Date | null;
@@ -38,22 +35,4 @@ export function deliveryStatus(lastDeliveredAt: Date | null, expectedWithinMs: n
       ? `delivery: ALERT nothing has arrived for ${hours(age)} (expected within ${hours(expectedWithinMs)}; last ${lastDeliveredAt.toISOString()}); requests still in the queue are lost when its retention ends`
       : `delivery: ok, last request arrived ${hours(age)} ago (${lastDeliveredAt.toISOString()})`,
   };
-}
-
-/** The newest arrival in the current file store: the newest entry in inbox/ or done/. */
-export async function lastDeliveryInFolder(dir: string): Promise<Date | null> {
-  let newest: number | null = null;
-  for (const folder of ['inbox', 'done']) {
-    let names: string[];
-    try {
-      names = await readdir(join(dir, folder));
-    } catch {
-      continue;
-    }
-    for (const name of names.filter((n) => n.endsWith('.json'))) {
-      const { mtimeMs } = await stat(join(dir, folder, name));
-      if (newest === null || mtimeMs > newest) newest = mtimeMs;
-    }
-  }
-  return newest === null ? null : new Date(newest);
 }

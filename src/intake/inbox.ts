@@ -1,4 +1,8 @@
 /**
+ * VERSION 1 file inbox: `intake import` reads it into the store (see
+ * import-files.ts), and the fuzzer's direct target still writes it. The
+ * running intake keeps requests in store.ts.
+ *
  * The intake's inbox on disk. What was received is never lost and never
  * half-written:
  *

@@ -20,6 +20,29 @@
 import * as z from 'zod';
 import type { PrivateKeyRing } from '../contact/envelope.ts';
 import { quarantine, storeEnvelope } from './inbox.ts';
+import type { RecipientDirectory } from './promise.ts';
+import type { IntakeStore } from './store.ts';
+
+/**
+ * Where pulled envelopes go: the store (version 2), or a version-1 file
+ * inbox folder (kept for tests and for reading old folders).
+ */
+export type PullTarget = string | { store: IntakeStore; recipients: RecipientDirectory; onStored?: (ref: string) => void };
+
+type Delivered = { status: 'stored' | 'duplicate' | 'quarantined' | 'rejected'; code?: string };
+
+async function deliver(target: PullTarget, text: string, keys: PrivateKeyRing, now: Date): Promise<Delivered> {
+  if (typeof target === 'string') {
+    const result = await storeEnvelope(target, text, keys, now);
+    // Not an envelope at all: keep it here, as received, before letting the queue forget it.
+    if (result.status === 'rejected') await quarantine(target, text, result.code, now);
+    return result;
+  }
+  const result = await target.store.receive(text, keys, target.recipients, now);
+  if (result.status === 'rejected') target.store.quarantine(text, result.code, now);
+  if (result.status === 'stored') target.onStored?.(result.ref);
+  return result;
+}
 
 export const DEFAULT_API_BASE = 'https://api.cloudflare.com/client/v4';
 
@@ -85,7 +108,7 @@ async function callApi(config: PullConfig, action: 'pull' | 'ack', body: unknown
 }
 
 /** Pulls one batch, stores what it can, acknowledges what is stored. */
-export async function pullOnce(config: PullConfig, dir: string, keys: PrivateKeyRing, now: () => Date = () => new Date()): Promise<PullSummary> {
+export async function pullOnce(config: PullConfig, dir: PullTarget, keys: PrivateKeyRing, now: () => Date = () => new Date()): Promise<PullSummary> {
   const parsed = pullResponseSchema.safeParse(
     await callApi(config, 'pull', { batch_size: config.batchSize ?? 10, visibility_timeout_ms: config.visibilityTimeoutMs ?? 60_000 }),
   );
@@ -97,13 +120,9 @@ export async function pullOnce(config: PullConfig, dir: string, keys: PrivateKey
   for (const message of messages) {
     try {
       const text = envelopeText(message);
-      const result = await storeEnvelope(dir, text, keys, now());
+      const result = await deliver(dir, text, keys, now());
       if (result.status === 'stored') summary.stored++;
       if (result.status === 'duplicate') summary.duplicates++;
-      if (result.status === 'rejected') {
-        // Not an envelope at all: keep it here, as received, before letting the queue forget it.
-        await quarantine(dir, text, result.code, now());
-      }
       if (result.status === 'quarantined' || result.status === 'rejected') summary.quarantined++;
       if (result.status === 'quarantined' && result.code === 'unknown_kid') {
         // Maybe for another intake, or our key is not installed yet: give it back.

@@ -1,4 +1,9 @@
 /**
+ * VERSION 1 receiver, no longer run by `intake serve` (which runs
+ * inbox/app.ts on the SQLite store). Kept only because the fuzzer's direct
+ * receiver target (src/bench/fuzz-run.ts, startFuzzIntake) still uses it;
+ * delete it once that target is moved to createIntakeApp.
+ *
  * The push receiver: a small HTTP server on 127.0.0.1 (put the
  * municipality's HTTPS reverse proxy in front of it) that takes envelopes
  * from the Worker's queue consumer.

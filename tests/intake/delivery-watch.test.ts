@@ -1,9 +1,8 @@
-import { utimes } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deliveryStatus, lastDeliveryInFolder } from '../../src/intake/delivery-watch.ts';
-import { storeEnvelope } from '../../src/intake/inbox.ts';
+import { deliveryStatus } from '../../src/intake/delivery-watch.ts';
 import { runCli } from '../../src/intake/cli.ts';
+import { NO_RECIPIENTS } from '../../src/intake/promise.ts';
+import { IntakeStore } from '../../src/intake/store.ts';
 import { envelopeBody, makeIntake, sampleRequest, type TestIntake } from './helpers.ts';
 
 const HOUR = 3_600_000;
@@ -21,19 +20,26 @@ describe('the intake says when nothing has arrived for too long', () => {
     expect(deliveryStatus(null, 24 * HOUR, now)).toMatchObject({ overdue: true, lastDeliveredAt: null });
   });
 
-  it('reads the newest arrival from the store, and the CLI exits 1 when it is overdue', async () => {
+  it('reads the newest arrival from the store (a redelivery counts), and the CLI exits 1 when it is overdue', async () => {
     intake = await makeIntake();
-    expect(await lastDeliveryInFolder(intake.dir)).toBeNull();
     const request = sampleRequest();
-    await storeEnvelope(intake.dir, await envelopeBody(intake, request), intake.keys);
+    const body = await envelopeBody(intake, request);
+    const store = IntakeStore.open(intake.dir);
+    expect(store.lastReceivedAt()).toBeNull();
+    const twoDaysAgo = new Date(Date.now() - 48 * HOUR);
+    expect((await store.receive(body, intake.keys, NO_RECIPIENTS, twoDaysAgo)).status).toBe('stored');
+    expect(store.lastReceivedAt()).toEqual(twoDaysAgo);
+    store.close();
     const lines: string[] = [];
     const io = { out: (line: string) => void lines.push(line), err: (line: string) => void lines.push(line) };
-    expect(await runCli(['delivery-check', '--dir', intake.dir, '--expect-within', '24'], io)).toBe(0);
-    expect(lines.at(-1)).toMatch(/^delivery: ok/);
-    const old = new Date(Date.now() - 48 * HOUR);
-    await utimes(join(intake.dir, 'inbox', `${request.id}.json`), old, old);
     expect(await runCli(['delivery-check', '--dir', intake.dir, '--expect-within', '24'], io)).toBe(1);
     expect(lines.at(-1)).toMatch(/^delivery: ALERT nothing has arrived for 48 h/);
+    // The same request delivered again now: delivery works, so no alert.
+    const again = IntakeStore.open(intake.dir);
+    expect((await again.receive(body, intake.keys, NO_RECIPIENTS, new Date())).status).toBe('duplicate');
+    again.close();
+    expect(await runCli(['delivery-check', '--dir', intake.dir, '--expect-within', '24'], io)).toBe(0);
+    expect(lines.at(-1)).toMatch(/^delivery: ok/);
     expect(lines.join('\n')).not.toContain(request.message);
   });
 });

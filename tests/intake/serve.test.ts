@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listInbox } from '../../src/intake/inbox.ts';
 import { generateSigningKey, importSigningKey, importVerifyKey, PUSH_MAX_SKEW_SECONDS, receiverAuth, signPush as signWith, verifyReceipt, type ReceiverAuth } from '../../src/intake/push-auth.ts';
@@ -136,66 +135,4 @@ describe('intake push receiver (serve)', () => {
     expect((await post(port, huge, await signPush(SECRET, huge))).status).toBe(413);
     expect(await dataFiles(intake.dir)).toEqual([]);
   });
-});
-
-describe('intake receiver killed mid-write', () => {
-  const children: ChildProcess[] = [];
-  let intake: TestIntake | undefined;
-  afterEach(async () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    children.length = 0;
-    await intake?.cleanup();
-  });
-
-  /** Starts `intake serve` as its own process; resolves with its port and a promise of its exit. */
-  async function startServe(dir: string, crashAt?: string): Promise<{ port: number; exited: Promise<string | null> }> {
-    await ensureReceiptKey(dir);
-    const child = spawn(process.execPath, ['src/intake/cli.ts', 'serve', '--dir', dir, '--port', '0', '--recipient', RECIPIENT], {
-      env: { ...process.env, INTAKE_WORKER_PUBLIC_KEYS: worker.publicKey, ...(crashAt ? { UTVAG_TEST_CRASH_AFTER_TEMP_WRITE: crashAt } : {}) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    const exited = new Promise<string | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-    const port = await new Promise<number>((resolve, reject) => {
-      let output = '';
-      const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 20_000);
-      child.stdout!.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /127\.0\.0\.1:(\d+)\/push/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(Number(match[1]));
-        }
-      });
-      child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.once('exit', () => reject(new Error(`serve exited: ${output}`)));
-    });
-    return { port, exited };
-  }
-
-  for (const crashAt of ['1', 'commit']) {
-    it(`loses nothing and stores once when killed after the temp write (${crashAt === '1' ? 'first file' : 'commit file'}) and the push is redelivered`, async () => {
-      intake = await makeIntake();
-      const request = sampleRequest();
-      const body = await envelopeBody(intake, request);
-
-      const crashing = await startServe(intake.dir, crashAt);
-      // The sender sees a failed delivery (connection dropped), never a 2xx: so the queue keeps it.
-      const failed = await post(crashing.port, body, await signPush(SECRET, body)).then(
-        (response) => response.status,
-        () => 'connection lost',
-      );
-      expect(failed).toBe('connection lost');
-      expect(await crashing.exited).toBe('SIGKILL');
-      expect(await readdir(join(intake.dir, 'tmp'))).toHaveLength(1); // the partial write, not in the inbox
-      expect(await listInbox(intake.dir)).toEqual([]);
-
-      const restarted = await startServe(intake.dir);
-      expect(await readdir(join(intake.dir, 'tmp'))).toEqual([]); // cleaned at start
-      expect((await post(restarted.port, body, await signPush(SECRET, body))).status).toBe(201);
-      expect((await post(restarted.port, body, await signPush(SECRET, body))).status).toBe(200);
-      expect((await listInbox(intake.dir)).map((entry) => entry.id)).toEqual([request.id]);
-      expect(await dataFiles(intake.dir)).toEqual([`inbox/${request.id}.json`, `inbox/${request.id}.txt`]);
-    });
-  }
 });

@@ -13,13 +13,10 @@
  * The Worker's retry base is 1 s here (INTAKE_RETRY_BASE_SECONDS), so a
  * retried push comes back after 1, 2, 4 … seconds instead of 30, 60 ….
  */
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateRecipientKeyPair } from '../../src/contact/envelope.ts';
-import type { StoredRequest } from '../../src/intake/inbox.ts';
 import { generateSigningKey, PUSH_MAX_SKEW_SECONDS } from '../../src/intake/push-auth.ts';
+import { createServer } from 'node:http';
 import {
   countAnswers,
   dataFiles,
@@ -37,6 +34,8 @@ import {
   startReceiver,
   startWorker,
   stopAllChildren,
+  storedRequest,
+  storedRequests,
   testRequest,
   waitForInbox,
   waitUntil,
@@ -74,8 +73,9 @@ afterEach(async () => {
   intake = undefined;
 });
 
-async function readStored(dir: string, id: string): Promise<StoredRequest> {
-  return JSON.parse(await readFile(join(dir, 'inbox', `${id}.json`), 'utf8')) as StoredRequest;
+/** The request as stored (the store holds the envelope; the test decrypts it with the test key). */
+async function readStored(dir: string, id: string): Promise<{ request: Awaited<ReturnType<typeof storedRequest>> }> {
+  return { request: await storedRequest(dir, id) };
 }
 
 describe('intake faults through the real Worker, queue and receiver', () => {
@@ -100,7 +100,7 @@ describe('intake faults through the real Worker, queue and receiver', () => {
     await sleep(1000);
     expect(queueSummary(worker.output()).acked).toBe(1);
     expect(receiver.answers()).toEqual(['201 stored']);
-    expect(await dataFiles(intake.dir)).toEqual([`inbox/${request.id}.json`, `inbox/${request.id}.txt`]);
+    expect(await dataFiles(intake.dir)).toEqual([`requests/${request.id}`]);
   });
 
   it('a 2xx without the receiver\'s signed receipt (a proxy, a maintenance page) is not a delivery: retried until the real receiver stores it', async () => {
@@ -135,26 +135,23 @@ describe('intake faults through the real Worker, queue and receiver', () => {
     expect(receiver.answers()).toEqual(['201 stored']);
   });
 
-  for (const crashAt of ['1', 'commit'] as const) {
-    const stage = crashAt === '1' ? 'the readable .txt (first file)' : 'the .json commit file, after the .txt is in place';
-    it(`receiver killed mid-write at ${stage}: no 2xx, the push is retried, one complete entry after restart`, async () => {
+  {
+    it('receiver killed mid-write (row written, before COMMIT): no 2xx, the push is retried, one complete entry after restart', async () => {
       intake = await makeIntakeCopy();
       const [sitePort, intakePort] = await freePorts(2);
       const ports = { sitePort: sitePort!, intakePort: intakePort! };
       sitePorts.push(ports.sitePort);
-      const crashing = await startReceiver({ dir: intake.dir, port: ports.intakePort, intake, crashAfterTempWrite: crashAt });
+      const crashing = await startReceiver({ dir: intake.dir, port: ports.intakePort, intake, crashBeforeCommit: true });
       const worker = await startWorker(intake, frozen, { ...ports, extraWorkerEnv: FAST_RETRY });
       const request = testRequest(2);
 
       expect(await postEnvelope(worker.url, await sealedBody(intake.key, request))).toBe(202);
-      // The receiver dies between the fsync'd temp write and its move into place, before answering.
+      // The receiver dies inside the transaction, before COMMIT and before answering.
       expect(await within(crashing.exited, 30_000, 'still running after 30 s')).toBe('SIGKILL');
       expect(crashing.answers()).toEqual([]);
       expect(await waitUntil(() => retriedCount(worker.output()) >= 1, 15_000), 'the consumer should retry the push that got no answer').toBe(true);
-      // The partial write is in tmp/, never a committed entry in the inbox.
-      const afterCrash = await dataFiles(intake.dir);
-      expect(afterCrash.filter((file) => file.startsWith('tmp/'))).toHaveLength(1);
-      expect(await inboxIds(intake.dir)).toEqual([]);
+      // The uncommitted row is gone: nothing half-written is visible in the store.
+      expect(await dataFiles(intake.dir)).toEqual([]);
 
       const restarted = await startReceiver({ dir: intake.dir, port: ports.intakePort, intake });
       expect(await waitForInbox(intake.dir, 1, 30_000)).toEqual([request.id]);
@@ -162,12 +159,9 @@ describe('intake faults through the real Worker, queue and receiver', () => {
       await sleep(1000);
       expect(queueSummary(worker.output()).acked).toBe(1);
       expect(restarted.answers()).toEqual(['201 stored']);
-      // Exactly one entry, both files complete, nothing left in tmp/ or quarantine/.
-      expect(await dataFiles(intake.dir)).toEqual([`inbox/${request.id}.json`, `inbox/${request.id}.txt`]);
+      // Exactly one entry, complete, nothing in quarantine.
+      expect(await dataFiles(intake.dir)).toEqual([`requests/${request.id}`]);
       expect((await readStored(intake.dir, request.id)).request).toEqual(request);
-      const text = await readFile(join(intake.dir, 'inbox', `${request.id}.txt`), 'utf8');
-      expect(text).toContain(`Request id:      ${request.id}`);
-      expect(text).toContain(`  ${request.message}\n`);
     });
   }
 
@@ -189,7 +183,7 @@ describe('intake faults through the real Worker, queue and receiver', () => {
     expect(await waitUntil(() => queueSummary(worker.output()).acked >= 2, 10_000), 'the queue should ack both messages').toBe(true);
     expect(queueSummary(worker.output())).toMatchObject({ acked: 2, handed: 2 });
     expect(await inboxIds(intake.dir)).toEqual([request.id]);
-    expect(await dataFiles(intake.dir)).toEqual([`inbox/${request.id}.json`, `inbox/${request.id}.txt`]);
+    expect(await dataFiles(intake.dir)).toEqual([`requests/${request.id}`]);
   });
 
   it('forged pushes straight at the receiver are refused and nothing reaches the inbox', async () => {
@@ -277,12 +271,13 @@ describe('intake faults through the real Worker, queue and receiver', () => {
     expect(ids).toEqual(requests.map((request) => request.id).sort());
     expect(seconds).toBeLessThan(120);
     // Every entry is the request it is named after, and every one was stored exactly once.
-    for (const request of requests) expect((await readStored(intake.dir, request.id)).request.message).toBe(request.message);
+    const byId = new Map((await storedRequests(intake.dir)).map((stored) => [stored.id, stored]));
+    for (const request of requests) expect(byId.get(request.id)?.message).toBe(request.message);
     expect(receiver.answers().filter((answer) => answer === '201 stored')).toHaveLength(count);
     expect(await waitUntil(() => queueSummary(worker.output()).acked >= count, 10_000), progress).toBe(true);
     const files = await dataFiles(intake.dir);
-    expect(files.filter((file) => file.startsWith('inbox/') && file.endsWith('.txt'))).toHaveLength(count);
-    expect(files).toHaveLength(2 * count);
+    expect(files.filter((file) => file.startsWith('requests/'))).toHaveLength(count);
+    expect(files).toHaveLength(count);
     console.log(`burst: ${count} requests through the Worker into the inbox ${progress}`);
   });
 });

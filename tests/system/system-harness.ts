@@ -32,8 +32,12 @@ import { ensureDevIntake } from '../../src/dev/dev-keys.ts';
 import { startLocalSystem, type LocalSystem } from '../../src/dev/local-system.ts';
 import { projectEnv, run } from '../../src/dev/run.ts';
 import { copyTestIntake, testIntakeDir } from '../../src/dev/test-intake.ts';
-import { CRASH_AFTER_TEMP_WRITE_ENV } from '../../src/intake/inbox.ts';
 import { importSigningKey, signPush as signPushWithKey } from '../../src/intake/push-auth.ts';
+import { ensureDevStore } from '../../src/dev/dev-store.ts';
+import { loadPrivateKeys } from '../../src/intake/keygen.ts';
+import { CRASH_BEFORE_COMMIT_ENV, DATABASE_FILE } from '../../src/intake/store.ts';
+import { DatabaseSync } from 'node:sqlite';
+import { keyRing, openEnvelope } from '../../src/contact/envelope.ts';
 
 // ------------------------------------------------------------ child processes
 
@@ -229,29 +233,60 @@ export async function freezeWorker(options: { serviceLimitPerMinute?: number } =
   }
 }
 
-/** Everything in the intake's data folders (not keys/), as "folder/name", sorted. */
-export async function dataFiles(dir: string): Promise<string[]> {
-  const files: string[] = [];
-  for (const folder of ['inbox', 'done', 'quarantine', 'tmp']) {
-    for (const name of await readdir(join(dir, folder))) files.push(`${folder}/${name}`);
+/** Reads the store of a test intake (its running folder `<dir>/intake`), read-only. */
+function withStore<T>(dir: string, read: (db: DatabaseSync) => T): T | null {
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(join(dir, 'intake', DATABASE_FILE), { readOnly: true });
+  } catch {
+    return null; // not created yet
   }
-  return files.sort();
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
 }
 
-/** Request ids with a committed entry (<id>.json) in the inbox. */
-export async function inboxIds(dir: string): Promise<string[]> {
-  return (await readdir(join(dir, 'inbox'))).filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length)).sort();
+/** Every request in the store, decrypted here with the test key (the store holds only envelopes). */
+export async function storedRequests(dir: string): Promise<ContactRequest[]> {
+  const rows = withStore(dir, (db) => db.prepare('SELECT body AS envelope FROM envelopes').all() as { envelope: string }[]) ?? [];
+  const ring = keyRing(await loadPrivateKeys(dir));
+  return Promise.all(rows.map((row) => openEnvelope(JSON.parse(row.envelope), ring)));
+}
+
+/** The stored request with this id, or null. */
+export async function storedRequest(dir: string, id: string): Promise<ContactRequest | null> {
+  return (await storedRequests(dir)).find((request) => request.id === id) ?? null;
 }
 
 /**
- * Polls the inbox until it holds at least `count` committed entries or
- * `timeoutMs` passes; returns the ids found either way (the test asserts).
+ * What the store holds, as "requests/<request id>" and "quarantine/<sha256>",
+ * sorted: the system tests' view of "everything that was kept".
+ */
+export async function dataFiles(dir: string): Promise<string[]> {
+  const quarantined = withStore(dir, (db) => db.prepare('SELECT hash FROM quarantine').all() as { hash: string }[]) ?? [];
+  return [...(await storedRequests(dir)).map((r) => `requests/${r.id}`), ...quarantined.map((q) => `quarantine/${q.hash}`)].sort();
+}
+
+/** Request ids committed in the store. */
+export async function inboxIds(dir: string): Promise<string[]> {
+  return (await storedRequests(dir)).map((request) => request.id).sort();
+}
+
+function storedCount(dir: string): number {
+  return withStore(dir, (db) => (db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n) ?? 0;
+}
+
+/**
+ * Polls the store until it holds at least `count` requests or `timeoutMs`
+ * passes; returns the ids found either way (the test asserts). Counts
+ * first, and decrypts only at the end.
  */
 export async function waitForInbox(dir: string, count: number, timeoutMs: number): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const ids = await inboxIds(dir);
-    if (ids.length >= count || Date.now() >= deadline) return ids;
+    if (storedCount(dir) >= count || Date.now() >= deadline) return inboxIds(dir);
     await sleep(250);
   }
 }
@@ -336,10 +371,13 @@ export interface Receiver {
  * listens. `crashAfterTempWrite` sets the inbox's test hook, so the process
  * SIGKILLs itself between a temp write and its move into place.
  */
-export async function startReceiver(options: { dir: string; port: number; intake: Pick<IntakeCopy, 'workerPublicKey' | 'recipient'>; crashAfterTempWrite?: '1' | 'commit' }): Promise<Receiver> {
+export async function startReceiver(options: { dir: string; port: number; intake: Pick<IntakeCopy, 'workerPublicKey' | 'recipient'>; crashBeforeCommit?: boolean }): Promise<Receiver> {
   const env: Record<string, string> = { INTAKE_WORKER_PUBLIC_KEYS: options.intake.workerPublicKey };
-  if (options.crashAfterTempWrite) env[CRASH_AFTER_TEMP_WRITE_ENV] = options.crashAfterTempWrite;
-  const child = spawn('node', ['src/intake/cli.ts', 'serve', '--dir', options.dir, '--port', String(options.port), '--recipient', options.intake.recipient], {
+  if (options.crashBeforeCommit) env[CRASH_BEFORE_COMMIT_ENV] = '1';
+  // The running intake folder inside the test's copy: wrapped keys, the store.
+  const store = await ensureDevStore(options.dir);
+  const args = ['serve', '--dir', store.dir, '--port', String(options.port), '--recipient', options.intake.recipient, '--passphrase-file', store.passphraseFile, '--recipients', store.recipientsFile];
+  const child = spawn('node', ['src/intake/cli.ts', ...args], {
     env: projectEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -349,7 +387,7 @@ export async function startReceiver(options: { dir: string; port: number; intake
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<string | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
   const listening = await Promise.race([
-    waitUntil(() => output.includes(`127.0.0.1:${options.port}/push`), 20_000),
+    waitUntil(() => output.includes(`127.0.0.1:${options.port}/push`), 60_000),
     exited.then(() => false),
   ]);
   if (!listening) {

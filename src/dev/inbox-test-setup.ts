@@ -1,0 +1,23 @@
+/** Where the browser tests' team inbox lives, shared by its server and the tests. */
+import { join } from 'node:path';
+
+export function inboxTestSetup(port: number) {
+  const root = join('.dev-intake-test', `inbox-e2e-${port}`);
+  return {
+    root,
+    dir: join(root, 'intake'),
+    passphrase: 'browser-test-passphrase-not-secret',
+    passphraseFile: join(root, 'passphrase'),
+    recipientsFile: join(root, 'recipients.json'),
+    publicKeyFile: join(root, 'public-key.json'),
+    /** The test Worker's push signing key (JWK); the tests sign pushes with it. */
+    workerSigningKeyFile: join(root, 'worker-signing.private.jwk.json'),
+    recipient: 'stockholm',
+    origin: `http://localhost:${port}`,
+  };
+}
+
+/** The inbox test server's port: $UTVAG_INBOX_TEST_PORT, else 8870. */
+export function inboxTestPort(): number {
+  return Number(process.env['UTVAG_INBOX_TEST_PORT'] ?? 8870);
+}

@@ -1,0 +1,90 @@
+/**
+ * Alerts without content: the duty phone learns that something needs
+ * doing, never what. A message holds only counts and minutes left:
+ *
+ *   {"event":"new"|"escalation"|"heartbeat","open":n,"unclaimed":n,
+ *    "overdue":n,"minutesLeft":n|null,"at":"<ISO time>"}
+ *
+ * Sent on a new request, when an unclaimed request has 6 and then 2 hours
+ * left on its promise, and once a day as a heartbeat (silence then means
+ * the intake is down). Delivered by running a configured command (the JSON
+ * on its standard input; no shell) and/or POSTing it to a configured URL
+ * (the municipality's SMS or e-mail gateway).
+ */
+import { execFile } from 'node:child_process';
+import type { IntakeStore } from './store.ts';
+
+export const ESCALATION_HOURS = [6, 2] as const;
+export const HEARTBEAT_HOURS = 24;
+
+export interface AlertMessage {
+  event: 'new' | 'escalation' | 'heartbeat';
+  open: number;
+  unclaimed: number;
+  overdue: number;
+  minutesLeft: number | null;
+  at: string;
+}
+
+export interface AlertConfig {
+  /** Program and arguments, split on spaces (no shell): UTVAG_ALERT_COMMAND. */
+  command?: string;
+  /** URL to POST the JSON to: UTVAG_ALERT_URL. */
+  url?: string;
+}
+
+export function alertConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AlertConfig {
+  return {
+    ...(env['UTVAG_ALERT_COMMAND'] ? { command: env['UTVAG_ALERT_COMMAND'] } : {}),
+    ...(env['UTVAG_ALERT_URL'] ? { url: env['UTVAG_ALERT_URL'] } : {}),
+  };
+}
+
+export function summarize(store: IntakeStore, event: AlertMessage['event'], now: Date, minutesLeft: number | null = null): AlertMessage {
+  const counts = store.openCounts(now);
+  return { event, open: counts.open, unclaimed: counts.unclaimed, overdue: counts.overdue, minutesLeft, at: now.toISOString() };
+}
+
+export async function deliverAlert(config: AlertConfig, message: AlertMessage, log: (line: string) => void): Promise<void> {
+  const json = JSON.stringify(message);
+  if (config.command) {
+    const [program, ...args] = config.command.split(' ').filter(Boolean);
+    await new Promise<void>((resolve) => {
+      const child = execFile(program!, args, { timeout: 30_000 }, (error) => {
+        if (error) log(`alert: command failed (${(error as NodeJS.ErrnoException).code ?? error.name})`);
+        resolve();
+      });
+      child.stdin?.end(json);
+    });
+  }
+  if (config.url) {
+    try {
+      const response = await fetch(config.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json, redirect: 'error', signal: AbortSignal.timeout(30_000) });
+      if (!response.ok) log(`alert: URL answered ${response.status}`);
+    } catch (error) {
+      log(`alert: URL failed (${(error as Error).name})`);
+    }
+  }
+  log(`alert: ${message.event} sent (open ${message.open}, unclaimed ${message.unclaimed})`);
+}
+
+/**
+ * Escalations due now: each unclaimed request crossing 6 h and 2 h before
+ * its deadline, once per level (remembered in alerts_sent).
+ */
+export function dueEscalations(store: IntakeStore, now: Date): { ref: string; level: string; minutesLeft: number }[] {
+  const due: { ref: string; level: string; minutesLeft: number }[] = [];
+  const soon = store.db
+    .prepare(`SELECT ref, due_at FROM requests WHERE status = 'new' AND fits = 1 AND due_at IS NOT NULL AND due_at <= ?`)
+    .all(now.getTime() + Math.max(...ESCALATION_HOURS) * 3_600_000) as { ref: string; due_at: number }[];
+  for (const row of soon) {
+    const left = row.due_at - now.getTime();
+    for (const hours of ESCALATION_HOURS) {
+      if (left > hours * 3_600_000) continue;
+      const level = `${hours}h`;
+      const inserted = store.db.prepare('INSERT OR IGNORE INTO alerts_sent (ref, level) VALUES (?, ?)').run(row.ref, level);
+      if (inserted.changes === 1) due.push({ ref: row.ref, level, minutesLeft: Math.floor(left / 60_000) });
+    }
+  }
+  return due;
+}

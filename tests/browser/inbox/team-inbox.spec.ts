@@ -1,0 +1,225 @@
+/**
+ * The team inbox end to end in Chromium, against the real `intake serve`
+ * (src/dev/serve-inbox-for-tests.ts): passkeys with Chromium's virtual
+ * authenticator (CDP WebAuthn), invitations made with the real CLI,
+ * requests pushed to the real receiver, and axe on every inbox page.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { sealRequest } from '../../../src/contact/envelope.ts';
+import { createRequest, type ContactRequest } from '../../../src/contact/request.ts';
+import { inboxTestPort, inboxTestSetup } from '../../../src/dev/inbox-test-setup.ts';
+import { projectEnv } from '../../../src/dev/run.ts';
+import { importSigningKey, signPush } from '../../../src/intake/push-auth.ts';
+
+const setup = inboxTestSetup(inboxTestPort());
+const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+test.use({ baseURL: setup.origin });
+// One staff story in order: the steps share the inbox's state.
+test.describe.configure({ mode: 'serial' });
+
+function cli(...args: string[]): string {
+  return execFileSync('node', ['src/intake/cli.ts', ...args, '--dir', setup.dir, '--url', setup.origin], { env: projectEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function invite(name: string, admin = false): string {
+  const out = cli('staff', 'invite', '--name', name, ...(admin ? ['--admin'] : []));
+  return /(http:\/\/localhost:\d+\/invite\/\S+)/.exec(out)![1]!;
+}
+
+function request(message: string, overrides: Partial<ContactRequest> = {}): ContactRequest {
+  return {
+    ...createRequest({
+      locale: 'sv',
+      role: 'relative',
+      municipality: 'stockholm',
+      needs: ['leave-crime', 'housing'],
+      contact: { method: 'call', phone: '070-765 43 21', safeTimes: 'vardagar efter 18', voicemailOk: false, mayNameSocialServices: false },
+      language: 'arabiska',
+      interpreter: true,
+      message,
+    }),
+    ...overrides,
+  };
+}
+
+async function push(req: ContactRequest): Promise<number> {
+  const key = JSON.parse(readFileSync(setup.publicKeyFile, 'utf8')) as { kid: string; publicKey: string };
+  const body = JSON.stringify(await sealRequest(req, key));
+  const signingKey = await importSigningKey(readFileSync(setup.workerSigningKeyFile, 'utf8'));
+  const signed = await signPush(signingKey, setup.recipient, body);
+  const response = await fetch(`${setup.origin}/push`, { method: 'POST', headers: { 'content-type': 'application/json', ...signed.headers }, body });
+  return response.status;
+}
+
+async function virtualAuthenticator(page: Page): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+}
+
+async function axe(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
+  return results.violations.map((v) => `${page.url()}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+const first = request('Jag vill komma bort. Ring efter sex.');
+const twin = request('Samma kod, annan person.', { receipt: first.receipt });
+
+test('a staff member is invited, signs in with a passkey, claims, changes status, notes, exports, looks up and signs out', async ({ page }) => {
+  test.setTimeout(120_000);
+  await virtualAuthenticator(page);
+  const violations: string[] = [];
+
+  // Invitation (one-time link) and passkey registration.
+  await page.goto(invite('Anna Admin', true));
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Välkommen, Anna Admin');
+  violations.push(...(await axe(page)));
+  await page.getByRole('button', { name: 'Skapa passkey' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Förfrågningar att ta hand om' })).toBeVisible();
+  const cookie = (await page.context().cookies()).find((c) => c.name === 'utvag_inbox_session')!;
+  expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict' });
+
+  // Requests arrive by push and are listed with the time left on the promise.
+  expect(await push(first)).toBe(201);
+  expect(await push(twin)).toBe(201);
+  await page.reload();
+  const rows = page.locator('table.requests tbody tr');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.first()).toContainText(/2[34] h \d+ min kvar/);
+  await expect(rows.first()).toContainText('Ny');
+  violations.push(...(await axe(page)));
+
+  // Look up by receipt code: two requests share it, so it is shown as ambiguous.
+  await page.getByRole('link', { name: 'Slå upp kod' }).click();
+  await page.getByLabel('Kvittokod').fill(first.receipt.toLowerCase().replace('-', ' '));
+  await page.getByRole('button', { name: 'Sök' }).click();
+  await expect(page.getByText('Flera förfrågningar har samma kod')).toBeVisible();
+  await expect(page.locator('.matches li')).toHaveCount(2);
+  violations.push(...(await axe(page)));
+
+  // The request view: safe-contact instructions first, and the receipt-code reminder.
+  await page.getByRole('link', { name: 'Inkorg' }).click();
+  await rows.first().getByRole('link', { name: /Öppna/ }).click();
+  const headings = await page.getByRole('heading', { level: 2 }).allTextContents();
+  expect(headings[0]).toBe('Innan du ringer');
+  await expect(page.locator('.safe-contact')).toContainText('Be personen säga sin kvittokod innan du säger vem du är');
+  await expect(page.locator('.safe-contact')).toContainText('Nej. Lämna inget meddelande.');
+  await expect(page.locator('.safe-contact')).toContainText('Nej. Säg bara ditt förnamn.');
+  await expect(page.locator('.safe-contact')).toContainText('070-765 43 21');
+  violations.push(...(await axe(page)));
+
+  // Claim, then status, then a note.
+  await page.getByRole('button', { name: 'Ta förfrågan' }).click();
+  await expect(page.getByRole('status')).toContainText('Du har tagit förfrågan.');
+  await page.getByLabel('Kontakt tagen').check();
+  await page.getByRole('button', { name: 'Spara' }).click();
+  await expect(page.getByRole('status')).toContainText('Status sparad.');
+  await expect(page.locator('.state')).toContainText('Kontakt tagen');
+  await page.getByLabel('Ny anteckning').fill('Ringde 18.10, personen svarade med rätt kod.');
+  await page.getByRole('button', { name: 'Lägg till anteckning' }).click();
+  await expect(page.locator('.notes')).toContainText('Ringde 18.10');
+
+  // Export for the case file.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Exportera till akten' }).click()]);
+  const exported = readFileSync((await download.path())!, 'utf8');
+  const exportedMessage = [first.message, twin.message].find((m) => exported.includes(m));
+  expect(exportedMessage).toBeDefined();
+  expect(exported).toContain('Ringde 18.10');
+
+  // Sign out, and back in with the same passkey.
+  await page.getByRole('button', { name: 'Logga ut', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Logga in' })).toBeVisible();
+  violations.push(...(await axe(page)));
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/sign-in$/);
+
+  // Sign in; capture the signed answer and replay it: refused, the challenge was used.
+  let signedAnswer = '';
+  await page.route('**/auth/sign-in/verify', async (route) => {
+    signedAnswer = route.request().postData() ?? '';
+    await route.continue();
+  });
+  await page.getByRole('button', { name: 'Logga in med passkey' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Förfrågningar att ta hand om' })).toBeVisible();
+  const replay = await page.request.post('/auth/sign-in/verify', { data: signedAnswer, headers: { 'content-type': 'application/json', origin: setup.origin } });
+  expect(replay.status()).toBe(400);
+  expect(await replay.json()).toEqual({ error: 'challenge_used' });
+
+  // The audit log holds every step, and its chain is intact.
+  await page.getByRole('link', { name: 'Logg' }).click();
+  await expect(page.getByText('Kedjan är hel.')).toBeVisible();
+  for (const action of ['claimed', 'status_changed', 'noted', 'exported', 'opened', 'looked_up', 'signed_in']) {
+    await expect(page.locator('table')).toContainText(action);
+  }
+  violations.push(...(await axe(page)));
+  await page.getByRole('button', { name: 'Logga ut överallt' }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+  expect(cli('audit', 'verify')).toMatch(/Audit log OK/);
+  expect(violations).toEqual([]);
+
+  // Nothing readable at rest: no message, note, code or phone number in any file of the intake folder (db, WAL, keys …).
+  for (const entry of readdirSync(setup.dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const bytes = readFileSync(join(entry.parentPath, entry.name));
+    for (const needle of [first.message, twin.message, 'Ringde 18.10', first.receipt, '070-765 43 21', 'vardagar efter 18']) {
+      expect(bytes.includes(Buffer.from(needle)), `${needle} in ${entry.name}`).toBe(false);
+    }
+  }
+});
+
+test('a used or unknown invitation says so clearly', async ({ page }) => {
+  await virtualAuthenticator(page);
+  const link = invite('Bo Handläggare');
+  await page.goto(link);
+  await page.getByRole('button', { name: 'Skapa passkey' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Förfrågningar att ta hand om' })).toBeVisible();
+  await page.context().clearCookies();
+  await page.goto(link);
+  await expect(page.getByText('Inbjudan är redan använd')).toBeVisible();
+  await page.goto('/invite/not-a-real-token');
+  await expect(page.getByText('Inbjudan finns inte')).toBeVisible();
+});
+
+test('at 200 % zoom nothing scrolls sideways, and the inbox works with the keyboard alone', async ({ page }) => {
+  await virtualAuthenticator(page);
+  // 200 % zoom of a 1280 px wide window: 640 CSS px.
+  await page.setViewportSize({ width: 640, height: 720 });
+  await page.goto(invite('Cecilia Tangentbord'));
+  // Keyboard only: Tab to the button, Enter.
+  await page.keyboard.press('Tab');
+  let focused = '';
+  for (let i = 0; i < 10 && focused !== 'Skapa passkey'; i++) {
+    focused = (await page.evaluate(() => document.activeElement?.textContent ?? '')).trim();
+    if (focused !== 'Skapa passkey') await page.keyboard.press('Tab');
+  }
+  expect(focused).toBe('Skapa passkey');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Förfrågningar att ta hand om' })).toBeVisible();
+  expect(await push(request('Zoom och tangentbord.'))).toBe(201);
+  await page.reload();
+  for (const path of ['/', '/lookup', '/review', '/closed']) {
+    await page.goto(path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, path).toBeLessThanOrEqual(0);
+  }
+  await page.goto('/');
+  await page.locator('table.requests a').first().click();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, 'request view').toBeLessThanOrEqual(0);
+  // English too.
+  await page.getByRole('link', { name: 'In English' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Requests to handle' })).toBeVisible();
+  expect(await axe(page)).toEqual([]);
+});
+
+test('a cross-site form post is refused', async ({ request: api }) => {
+  const response = await api.post('/sign-out', { headers: { origin: 'https://evil.example' }, form: { csrf: 'x' } });
+  expect(response.status()).toBe(403);
+});
