@@ -12,6 +12,9 @@ import { dayAfter, generateKey, loadPrivateKeys } from './keygen.ts';
 import { pullConfigFromEnv, pullOnce } from './pull.ts';
 import { buildKeySet, buildPushRoutes, RecipientsConfigError } from './recipients.ts';
 import { createPushServer, listen, PUSH_PATH } from './serve.ts';
+import { REPLY_HELP, ReplyCommandError, runDeliverReplies, runReplyCommand } from './reply-command.ts';
+import { ReplyError } from '../contact/reply.ts';
+import { ReplyWriteError } from './reply-writer.ts';
 
 export const HELP = `Utväg municipal intake
 
@@ -31,6 +34,7 @@ Commands
   list                       Open requests, oldest first, with the time left of the 24-hour promise.
   show <receipt code | id>   Print one request.
   done <receipt code | id>   Mark a request handled (moves it to <dir>/done; nothing is deleted).
+${REPLY_HELP}
   help                       This text.
 
 Options
@@ -56,6 +60,12 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
       watch: { type: 'boolean' },
       interval: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      phrase: { type: 'string', multiple: true },
+      text: { type: 'string' },
+      lang: { type: 'string' },
+      place: { type: 'string' },
+      site: { type: 'string' },
+      recipients: { type: 'string' },
     },
   });
   const [command, argument] = positionals;
@@ -150,6 +160,10 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
       io.out(`${entry.receipt} marked done.`);
       return 0;
     }
+    case 'reply':
+      return runReplyCommand(dir, needArgument('a receipt code or request id'), values, io.out);
+    case 'deliver-replies':
+      return runDeliverReplies(dir, { ...(values.site ? { site: values.site } : {}), watch: values.watch ?? false, intervalSeconds: Number(values.interval ?? '30') }, io);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -162,7 +176,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   runCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      if (error instanceof UsageError) console.error(`Error: ${error.message}\nRun "npm run intake -- help" for usage.`);
+      if (error instanceof ReplyCommandError || error instanceof ReplyWriteError || error instanceof ReplyError) console.error(`Error: ${error.message}`);
+      else if (error instanceof UsageError) console.error(`Error: ${error.message}\nRun "npm run intake -- help" for usage.`);
       else if (error instanceof RecipientsConfigError) console.error(error.message);
       else console.error(`Error: ${(error as Error).message}`);
       process.exit(1);
