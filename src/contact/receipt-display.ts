@@ -12,6 +12,6 @@ export function spokenReceiptCode(code: string): string {
 }
 
 /** Which "what happens next" line fits the contact method. */
-export function receiptNextStep(method: string): 'contact' | 'i-call' {
-  return method === 'i-call' ? 'i-call' : 'contact';
+export function receiptNextStep(method: string): 'contact' | 'i-call' | 'here' {
+  return method === 'i-call' || method === 'here' ? method : 'contact';
 }
