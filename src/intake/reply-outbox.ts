@@ -64,13 +64,26 @@ export async function pendingReplies(dir: string): Promise<OutgoingReply[]> {
   } catch {
     return [];
   }
-  const replies = await Promise.all(names.map(async (name) => JSON.parse(await readFile(join(dir, OUTBOX, name), 'utf8')) as OutgoingReply));
-  return replies.sort((a, b) => a.writtenAt.localeCompare(b.writtenAt));
+  const replies = await Promise.all(
+    names.map(async (name) => {
+      try {
+        return JSON.parse(await readFile(join(dir, OUTBOX, name), 'utf8')) as OutgoingReply;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null; // delivered meanwhile
+        throw error;
+      }
+    }),
+  );
+  return replies.filter((r): r is OutgoingReply => r !== null).sort((a, b) => a.writtenAt.localeCompare(b.writtenAt));
 }
 
 async function moveOut(dir: string, outgoing: OutgoingReply, folder: string, extra: Record<string, unknown>): Promise<void> {
   await writeDurably(join(dir, folder), `${outgoing.replyId}.json`, `${JSON.stringify({ ...outgoing, ...extra }, null, 2)}\n`);
-  await unlink(join(dir, OUTBOX, `${outgoing.replyId}.json`));
+  // Another deliverer (a second `deliver-replies`, the receiver's loop) may
+  // have moved it already: delivery is idempotent, so that is fine.
+  await unlink(join(dir, OUTBOX, `${outgoing.replyId}.json`)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
   await fsyncDir(join(dir, OUTBOX));
 }
 
