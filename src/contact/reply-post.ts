@@ -9,9 +9,10 @@
  * The signing key is the recipient's own intake key, the one whose public
  * half is in /intake-keys.json under reply.kid: the Worker checks the
  * signature against published key material only, and needs no secret of its
- * own. The same P-256 key is then used for ECDH (HPKE) and ECDSA; the signed
- * bytes carry their own label, and ECDSA and ECDH on one key are known to be
- * jointly secure (Degabriele et al., CT-RSA 2012). If a recipient later
+ * own. The same P-256 key is then used for ECDH (HPKE) and ECDSA: the signed
+ * bytes carry their own label, no attack on that sharing is known, and
+ * joint-security results exist for closely related schemes (Degabriele et
+ * al., CT-RSA 2012). If a recipient later
  * publishes a separate signing key (e.g. the per-recipient Ed25519 keys of
  * the delivery work), only this module changes.
  *

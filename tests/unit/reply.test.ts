@@ -119,6 +119,13 @@ describe('worked example (tests/fixtures/utvag-reply-v1-example.json)', () => {
     expect(await replyIdOf(example.sealedReply.ct)).toBe(example.replyId);
   });
 
+  it('WIRE-FORMAT.md states the example\'s values', () => {
+    const doc = readFileSync(new URL('../../src/contact/WIRE-FORMAT.md', import.meta.url), 'utf8');
+    for (const value of [example.secret, example.secretShown, example.pbkdf2.masterHex, example.mailbox, example.replyPublicKey, example.senderKid, example.ikmE, example.aad, example.replyId]) {
+      expect(doc).toContain(value);
+    }
+  });
+
   it('is reproduced byte for byte from its inputs with the fixed ephemeral key', async () => {
     const sender = await importReplySenderKey(v1.recipientPrivateKeyJwk);
     expect(sender.kid).toBe(example.senderKid);
