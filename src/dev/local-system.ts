@@ -23,6 +23,8 @@ export interface LocalSystemOptions {
   quiet: boolean;
   /** Start the `intake serve` receiver too (default true); tests that start it themselves say false. */
   startReceiver?: boolean;
+  /** The receiver also sends written replies to this Worker every 30 s (npm start; tests deliver themselves). */
+  deliverReplies?: boolean;
   /** A wrangler config other than ./wrangler.jsonc (passed as `wrangler dev -c`). */
   wranglerConfig?: string;
   /** More Worker variables for the env file, e.g. INTAKE_RETRY_BASE_SECONDS for tests. */
@@ -64,7 +66,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const receiver = options.startReceiver === false ? null : start(
     'node',
     ['src/intake/cli.ts', 'serve', '--dir', options.intakeDir, '--port', String(options.intakePort)],
-    { stdio, env: projectEnv({ INTAKE_PUSH_SECRET: intake.pushSecret }) },
+    {
+      stdio,
+      env: projectEnv({
+        INTAKE_PUSH_SECRET: intake.pushSecret,
+        ...(options.deliverReplies ? { UTVAG_SITE_URL: `http://127.0.0.1:${options.sitePort}` } : {}),
+      }),
+    },
   );
   const worker = start(
     'wrangler',

@@ -16,6 +16,7 @@ const system = await startLocalSystem({
   persistTo: '.wrangler/state',
   build: true,
   quiet: false,
+  deliverReplies: true,
 });
 
 console.log(`

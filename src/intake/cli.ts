@@ -12,7 +12,7 @@ import { dayAfter, generateKey, loadPrivateKeys } from './keygen.ts';
 import { pullConfigFromEnv, pullOnce } from './pull.ts';
 import { buildKeySet, buildPushRoutes, RecipientsConfigError } from './recipients.ts';
 import { createPushServer, listen, PUSH_PATH } from './serve.ts';
-import { REPLY_HELP, ReplyCommandError, runDeliverReplies, runReplyCommand } from './reply-command.ts';
+import { REPLY_HELP, ReplyCommandError, runDeliverReplies, runReplyCommand, siteUrlFrom, startReplyDeliveryLoop } from './reply-command.ts';
 import { ReplyError } from '../contact/reply.ts';
 import { ReplyWriteError } from './reply-writer.ts';
 
@@ -28,6 +28,7 @@ Commands
   routes <recipients.json>   Print the Worker's INTAKE_PUSH_ROUTES value (kid -> push URL).
   serve [--port 8788]        Receive pushes from the Worker on 127.0.0.1:<port>${PUSH_PATH}.
                              Needs INTAKE_PUSH_SECRET (comma-separated during a rotation).
+                             With UTVAG_SITE_URL (or --site), also sends waiting replies every 30 s.
   pull [--watch] [--interval 30]
                              Fetch from Cloudflare's queue over HTTP instead of pushes.
                              Needs CLOUDFLARE_ACCOUNT_ID, UTVAG_QUEUE_ID, CLOUDFLARE_QUEUES_API_TOKEN.
@@ -112,8 +113,13 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
       const server = createPushServer({ dir, keys: keyRing(keys), secrets, log: io.out });
       const bound = await listen(server, port);
       io.out(`Intake receiver listening on http://127.0.0.1:${bound}${PUSH_PATH} with ${keys.length} key(s).`);
+      // With UTVAG_SITE_URL set, written replies waiting in <dir>/outbox go out from here too.
+      const stopReplies = startReplyDeliveryLoop(dir, siteUrlFrom(values.site), io);
       await new Promise<void>((resolve) => {
-        const stop = () => server.close(() => resolve());
+        const stop = () => {
+          stopReplies();
+          server.close(() => resolve());
+        };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });

@@ -123,3 +123,23 @@ export async function runDeliverReplies(
     await new Promise((resolve) => setTimeout(resolve, (options.intervalSeconds ?? 30) * 1000));
   }
 }
+
+/** Sends waiting replies every 30 s while the receiver runs; returns a stop function. No site URL: does nothing. */
+export function startReplyDeliveryLoop(dir: string, site: string | null, io: { out: (line: string) => void; err: (line: string) => void }, intervalMs = 30_000): () => void {
+  if (!site) return () => undefined;
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    deliverOutbox(dir, site)
+      .then((summary) => {
+        if (summary.delivered > 0 || summary.refused.length > 0) io.out(`replies: ${summaryLine(summary)}`);
+      })
+      .catch((error: unknown) => io.err(`reply delivery failed (${(error as Error).message}); the replies wait in the outbox`))
+      .finally(() => {
+        running = false;
+      });
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

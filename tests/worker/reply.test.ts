@@ -4,7 +4,7 @@
  * status and size, deletion, and the look-up rate limit.
  */
 import { env } from 'cloudflare:test';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { app } from '../../functions/app.ts';
 import type { Env } from '../../functions/env.ts';
 import { forgetKeySet } from '../../functions/intake-keys.ts';
@@ -184,5 +184,22 @@ describe('POST /api/reply/delete', () => {
     expect(await missing.text()).toBe(await real.text());
     const after = lookupResponseSchema.parse(await (await lookup(me.mailbox)).json());
     expect(after.count).toBe(0);
+  });
+});
+
+describe('privacy', () => {
+  it('logs nothing (so never a mailbox id) on a post, a forgery, a look-up and a deletion', async () => {
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) => vi.spyOn(console, level));
+    try {
+      const me = await person();
+      const reply = await sealFor(me);
+      await signedPost(me.mailbox, reply);
+      await postReply(replyPostBody({ v: 1, mailbox: me.mailbox, sent: Math.floor(Date.now() / 1000), reply }), 'v1=garbage');
+      await lookup(me.mailbox);
+      await app.request('/api/reply/delete', { method: 'POST', body: JSON.stringify({ v: 1, mailbox: me.mailbox, id: reply.kid }), headers: { 'content-type': 'application/json' } }, testEnv);
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 });

@@ -17,6 +17,7 @@ import { loadReplySender, writeReply } from '../../../src/intake/reply-writer.ts
 import { useTranslations } from '../../../src/i18n/translator.ts';
 import { localeCodes, type Locale } from '../../../src/i18n/locales.ts';
 import { listInbox } from '../../../src/intake/inbox.ts';
+import type { ContactRequest } from '../../../src/contact/request.ts';
 
 /** The secret as a person in this language might type it back. */
 function typedIn(locale: Locale, secret: string): string {
@@ -111,7 +112,7 @@ for (const locale of localeCodes) {
         await expect(second.getByText(t('replyPage.writeBack.sent'))).toBeVisible({ timeout: 20_000 });
         await expect(second.getByLabel(t('replyPage.writeBack.label'))).toBeHidden();
         const deadline = Date.now() + 30_000;
-        let followUp = null;
+        let followUp: ContactRequest | null = null as ContactRequest | null;
         while (!followUp && Date.now() < deadline) {
           for (const entry of await listInbox(testIntakeDir)) {
             const candidate = await readOpen(testIntakeDir, entry.id);
