@@ -16,6 +16,10 @@ export interface Env extends IntakePushEnv {
   RECIPIENT_RATE_LIMIT: RateLimit;
   /** All contact requests together. */
   TOTAL_RATE_LIMIT: RateLimit;
+  /** Sealed replies by hashed mailbox id (issue 14; functions/reply-store.ts). */
+  REPLY_STORE: KVNamespace;
+  /** Reply look-ups and deletions per keyed address hash. */
+  REPLY_RATE_LIMIT: RateLimit;
   /**
    * Secret for the keyed hash of addresses in the rate limiter, at least 32
    * characters. Required: /api/contact answers not_configured without it.

@@ -13,7 +13,10 @@ import { receiptNextStep, spokenReceiptCode } from '../contact/receipt-display.t
 import { shortFingerprint } from '../contact/key-fingerprint.ts';
 import { foldPhoneCharacters, normalizePhoneNumber } from '../contact/phone-number.ts';
 
-type ErrorKind = 'network' | 'unavailable' | 'notConnected' | 'rateLimited' | 'encrypt' | 'tooLong' | 'invalid';
+import { formatReplySecret, generateReplySecret } from '../contact/reply-secret.ts';
+import { deriveReplyKeys } from '../contact/reply-keys.ts';
+
+type ErrorKind = 'network' | 'unavailable' | 'notConnected' | 'rateLimited' | 'encrypt' | 'tooLong' | 'invalid' | 'replySecret';
 
 const form = document.querySelector<HTMLFormElement>('form[data-contact-form]');
 if (form) enhance(form);
@@ -58,11 +61,15 @@ function enhance(form: HTMLFormElement): void {
     encrypt: data.errorEncrypt ?? '',
     tooLong: data.errorTooLong ?? '',
     invalid: data.errorInvalid ?? '',
+    replySecret: data.errorReplySecret ?? '',
   };
 
   // A retry of unchanged answers reuses the same request (same id and
   // receipt code), so if an earlier try did arrive, the intake keeps one.
   let pending: { answers: string; request: ContactRequest } | null = null;
+  // The reply secret of this request (issue 14): made once, kept in memory
+  // only, reused by a retry, shown once on the receipt, wiped on pagehide.
+  let replySecret: { secret: string; address: NonNullable<ContactRequest['reply']> } | null = null;
   let keySet: Promise<KeySet> | null = null;
   let sending = false;
 
@@ -73,18 +80,40 @@ function enhance(form: HTMLFormElement): void {
   message.addEventListener('input', updateCounter);
   updateCounter();
 
+  // "Answer me here on the site" needs this script: show it now.
+  for (const el of form.querySelectorAll<HTMLElement>('[data-needs-js]')) el.hidden = false;
+  const replyHereChoice = form.querySelector<HTMLElement>('[data-reply-here]')!;
+
   // Phone, times and voicemail only matter when the municipality calls or texts.
   const chosenMethod = () => (new FormData(form).get('method') as string | null) ?? 'i-call';
   const updateCallDetails = () => {
-    const needsPhone = chosenMethod() !== 'i-call';
+    const needsPhone = chosenMethod() !== 'i-call' && chosenMethod() !== 'here';
     callDetails.hidden = !needsPhone;
     // Say that the number is needed while a call or an sms is chosen (m14).
     if (needsPhone) phone.setAttribute('aria-required', 'true');
     else phone.removeAttribute('aria-required');
     if (phoneNeeded) phoneNeeded.hidden = !needsPhone;
+    // "Also answer me here" is implied by "only here".
+    replyHereChoice.hidden = chosenMethod() === 'here';
   };
   form.addEventListener('change', (event) => {
     if ((event.target as HTMLInputElement).name === 'method') updateCallDetails();
+  });
+  const wantsReplyHere = () => chosenMethod() === 'here' || new FormData(form).get('replyHere') === 'yes';
+
+  /** The reply address for this request: the secret made once, its keys derived (slow, on purpose). */
+  async function replyAddress(): Promise<NonNullable<ContactRequest['reply']>> {
+    if (!replySecret) {
+      const secret = generateReplySecret();
+      const keys = await deriveReplyKeys(secret);
+      replySecret = { secret, address: { publicKey: keys.publicKey, mailbox: keys.mailbox } };
+    }
+    return replySecret.address;
+  }
+  // Leaving the page wipes the secret from it (and from this script's memory).
+  addEventListener('pagehide', () => {
+    replySecret = null;
+    receipt.querySelector<HTMLElement>('[data-receipt-secret-value]')!.textContent = '';
   });
   updateCallDetails();
 
@@ -255,7 +284,15 @@ function enhance(form: HTMLFormElement): void {
     showFingerprint(receiptKeyLine, kid);
     receipt.querySelector('[data-receipt-code-spoken]')!.textContent = spokenReceiptCode(request.receipt);
     const next = receiptNextStep(request.contact.method);
-    for (const line of receipt.querySelectorAll<HTMLElement>('[data-receipt-next]')) line.hidden = line.dataset.receiptNext !== next;
+    for (const line of receipt.querySelectorAll<HTMLElement>('[data-receipt-next]')) {
+      line.hidden = line.dataset.receiptNext !== next && !(request.reply && line.dataset.receiptNext === 'here');
+    }
+    // The secret is shown here once; it is in no URL, no storage, and goes on pagehide.
+    const secretBlock = receipt.querySelector<HTMLElement>('[data-receipt-secret]')!;
+    secretBlock.hidden = !(request.reply && replySecret);
+    receipt.querySelector<HTMLElement>('[data-receipt-secret-value]')!.textContent =
+      request.reply && replySecret ? formatReplySecret(replySecret.secret) : '';
+    replySecret = null; // a new request gets a new secret
     pending = null;
     // The answers have arrived: clear them, so a phone picked up later shows nothing.
     form.reset();
@@ -286,12 +323,20 @@ function enhance(form: HTMLFormElement): void {
     clearErrors();
     status.textContent = '';
     phone.value = normalizePhoneNumber(phone.value);
-    const request = buildRequest(readContactForm(new FormData(form)));
-    if (!request) return;
-
+    const input = readContactForm(new FormData(form));
     setBusy(true);
     let recipientId = '';
     try {
+      if (wantsReplyHere()) {
+        try {
+          input.reply = await replyAddress();
+        } catch {
+          return showFormError('replySecret');
+        }
+      }
+      const request = buildRequest(input);
+      if (!request) return;
+
       let envelope;
       try {
         const keys = await loadKeySet();

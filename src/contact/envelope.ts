@@ -130,7 +130,7 @@ export function base64urlLength(byteLength: number): number {
   return Math.ceil((byteLength * 4) / 3);
 }
 
-function base64urlOf(byteLength: number, what: string) {
+export function base64urlOf(byteLength: number, what: string) {
   return z.string().check(
     z.length(base64urlLength(byteLength), { message: `${what} must be ${byteLength} bytes of base64url` }),
     z.refine((text) => base64urlDecode(text)?.length === byteLength, {
@@ -178,26 +178,29 @@ export function measureRequest(request: ContactRequest): { jsonBytes: number; ma
   return { jsonBytes, maxJsonBytes: MAX_JSON_BYTES, fits: jsonBytes <= MAX_JSON_BYTES };
 }
 
-/** u32be(length) || bytes || zero bytes up to PADDED_SIZE; throws `too_large`. */
-export function padPlaintext(json: Uint8Array): Uint8Array<ArrayBuffer> {
-  if (json.length > MAX_JSON_BYTES) {
-    throw new EnvelopeError('too_large', `request is ${json.length} bytes; at most ${MAX_JSON_BYTES} fit`);
+/**
+ * u32be(length) || bytes || zero bytes up to `size` (PADDED_SIZE for a
+ * request; sealed replies use the same scheme at their own size); throws `too_large`.
+ */
+export function padPlaintext(json: Uint8Array, size: number = PADDED_SIZE): Uint8Array<ArrayBuffer> {
+  if (json.length > size - LENGTH_PREFIX_SIZE) {
+    throw new EnvelopeError('too_large', `request is ${json.length} bytes; at most ${size - LENGTH_PREFIX_SIZE} fit`);
   }
-  const padded = new Uint8Array(PADDED_SIZE);
+  const padded = new Uint8Array(size);
   new DataView(padded.buffer).setUint32(0, json.length, false);
   padded.set(json, LENGTH_PREFIX_SIZE);
   return padded;
 }
 
 /** Inverse of padPlaintext; every padding byte must be zero. Throws `bad_padding`. */
-export function unpadPlaintext(padded: Uint8Array): Uint8Array<ArrayBuffer> {
-  if (padded.length !== PADDED_SIZE) {
-    throw new EnvelopeError('bad_padding', `padded plaintext is ${padded.length} bytes, expected ${PADDED_SIZE}`);
+export function unpadPlaintext(padded: Uint8Array, size: number = PADDED_SIZE): Uint8Array<ArrayBuffer> {
+  if (padded.length !== size) {
+    throw new EnvelopeError('bad_padding', `padded plaintext is ${padded.length} bytes, expected ${size}`);
   }
   const length = new DataView(padded.buffer, padded.byteOffset, padded.byteLength).getUint32(0, false);
-  if (length > MAX_JSON_BYTES) throw new EnvelopeError('bad_padding', 'length prefix is larger than the plaintext');
+  if (length > size - LENGTH_PREFIX_SIZE) throw new EnvelopeError('bad_padding', 'length prefix is larger than the plaintext');
   const end = LENGTH_PREFIX_SIZE + length;
-  for (let i = end; i < PADDED_SIZE; i++) {
+  for (let i = end; i < size; i++) {
     if (padded[i] !== 0) throw new EnvelopeError('bad_padding', 'padding bytes are not all zero');
   }
   return padded.slice(LENGTH_PREFIX_SIZE, end);

@@ -25,6 +25,6 @@ export function receiptSpeechLocale(locale: Locale): Locale {
 }
 
 /** Which "what happens next" line fits the contact method. */
-export function receiptNextStep(method: string): 'contact' | 'i-call' {
-  return method === 'i-call' ? 'i-call' : 'contact';
+export function receiptNextStep(method: string): 'contact' | 'i-call' | 'here' {
+  return method === 'i-call' || method === 'here' ? method : 'contact';
 }

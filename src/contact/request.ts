@@ -53,9 +53,15 @@ export const needs = [
 /**
  * How contact happens. `call` and `sms`: the municipality calls or texts the
  * given number. `i-call`: the person calls the municipality and gives the
- * receipt code, so no number needs to be written down at all.
+ * receipt code, so no number needs to be written down at all. `here`: no call
+ * and no text; the municipality answers only on the site (needs `reply`).
+ * Any method may come with `reply` ("answer me here too").
  */
-export const contactMethods = ['call', 'sms', 'i-call'] as const;
+export const contactMethods = ['call', 'sms', 'i-call', 'here'] as const;
+
+/** Methods that need no phone number. */
+export const methodsWithoutPhone: readonly ContactMethodName[] = ['i-call', 'here'];
+type ContactMethodName = (typeof contactMethods)[number];
 
 // Tab, LF and CR are what a textarea produces; everything else below 0x20,
 // DEL and the C1 controls would cost 6 bytes each as JSON \u escapes.
@@ -77,7 +83,7 @@ function isWellFormedUtf16(text: string): boolean {
 }
 
 /** Free text limited to `max` code units, without control characters or lone surrogates. */
-function freeText(max: number) {
+export function freeText(max: number) {
   return z.string().check(
     z.maxLength(max),
     z.refine((text) => !CONTROL_CHARACTERS.test(text), { message: 'control characters are not allowed' }),
@@ -133,11 +139,26 @@ export const contactDetailsSchema = z
     mayNameSocialServices: z.boolean(),
   })
   .check(
-    z.refine((contact) => contact.method === 'i-call' || contact.phone !== undefined, {
+    z.refine((contact) => methodsWithoutPhone.includes(contact.method) || contact.phone !== undefined, {
       path: ['phone'],
       message: 'a phone number is needed to call or text',
     }),
   );
+
+/**
+ * Where the municipality can leave an answer on the site (issue 14): made in
+ * the browser from the reply secret (reply-keys.ts). Checked by shape only
+ * here, so this module stays free of crypto: publicKey is canonical base64url
+ * of 65 bytes starting 0x04 (87 characters, "B" first), mailbox of 16 bytes
+ * (22 characters). The intake checks the point when it seals a reply.
+ */
+export const replyAddressSchema = z.strictObject({
+  /** base64url of the raw uncompressed P-256 point the reply is sealed to. */
+  publicKey: z.string().check(z.regex(/^B[A-Za-z0-9_-]{85}[AEIMQUYcgkosw048]$/, { message: 'expected a reply public key' })),
+  /** base64url of the 16-byte mailbox id. */
+  mailbox: z.string().check(z.regex(/^[A-Za-z0-9_-]{21}[AQgw]$/, { message: 'expected a mailbox id' })),
+});
+export type ReplyAddress = z.infer<typeof replyAddressSchema>;
 
 export const contactRequestSchema = z.strictObject({
   /** Format version of this object; a new shape gets a new number. */
@@ -169,7 +190,16 @@ export const contactRequestSchema = z.strictObject({
   interpreter: z.boolean(),
   /** Their message (may be empty). */
   message: freeText(MESSAGE_MAX_LENGTH),
-});
+  /** Optional (issue 14): answer on the site, sealed to this key, kept under this mailbox. */
+  reply: z.optional(replyAddressSchema),
+  /** Optional (issue 14): this is the person's one written follow-up to the request with this id. */
+  followUpOf: z.optional(z.uuid()),
+}).check(
+  z.refine((request) => request.contact.method !== 'here' || request.reply !== undefined, {
+    path: ['reply'],
+    message: 'answering on the site needs a reply address',
+  }),
+);
 
 export type ContactRequest = z.infer<typeof contactRequestSchema>;
 export type ContactDetails = z.infer<typeof contactDetailsSchema>;

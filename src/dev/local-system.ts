@@ -30,6 +30,8 @@ export interface LocalSystemOptions {
    * prints a one-time sign-in link to the team inbox, exposed as `inboxLink`.
    */
   devStaff?: string;
+  /** The receiver also sends written replies (issue 14) to this Worker: at once and every 30 s (npm start; tests deliver themselves). */
+  deliverReplies?: boolean;
   /** A wrangler config other than ./wrangler.jsonc (passed as `wrangler dev -c`). */
   wranglerConfig?: string;
   /** More Worker variables for the env file, e.g. INTAKE_RETRY_BASE_SECONDS for tests. */
@@ -86,7 +88,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       '--recipients', store.recipientsFile,
       ...(options.devStaff ? ['--dev-staff', options.devStaff] : []),
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: projectEnv({ INTAKE_WORKER_PUBLIC_KEYS: intake.workerPublicKey }) },
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: projectEnv({
+        INTAKE_WORKER_PUBLIC_KEYS: intake.workerPublicKey,
+        // The receiver sends written replies (issue 14) to the local Worker.
+        ...(options.deliverReplies ? { UTVAG_SITE_URL: `http://127.0.0.1:${options.sitePort}` } : {}),
+      }),
+    },
   );
   // The receiver's lines go on to the terminal (unless quiet); the inbox link is picked out of them.
   const inboxLink = new Promise<string>((resolve) => {

@@ -14,6 +14,7 @@ const system = await startLocalSystem({
   build: true,
   quiet: false,
   devStaff: 'Utvecklare (development)',
+  deliverReplies: true,
 });
 const inboxLink = await Promise.race([system.inboxLink, new Promise<string>((resolve) => setTimeout(() => resolve('(the intake did not print a link; see its output above)'), 20_000))]);
 

@@ -37,6 +37,9 @@ import { ensureReceiptKey, loadReceiverAuth, parsePublicKeyList, writeSigningKey
 import { municipalityIds } from '../municipalities/schema.ts';
 import { relyingParty, startIntakeService } from './service.ts';
 import { DEFAULT_RETENTION_DAYS, IntakeStore, StoreError } from './store.ts';
+import { REPLY_HELP, ReplyCommandError, runDeliverReplies, runReplyCommand, siteUrlFrom } from './reply-command.ts';
+import { ReplyError } from '../contact/reply.ts';
+import { ReplyWriteError } from './reply-writer.ts';
 
 export const PUSH_PATH = '/push';
 
@@ -105,6 +108,9 @@ Staff and audit (no passphrase needed)
   backup <file>              A consistent copy of the store while the intake runs (still unreadable
                              without the passphrase; back up keys/ and recipients.json too).
   list                       Counts and time left of open requests (no content).
+
+The way back (issue 14)
+${REPLY_HELP}
   help                       This text.
 
 Options
@@ -157,6 +163,10 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
       once: { type: 'boolean' },
       'accept-release': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      phrase: { type: 'string', multiple: true },
+      text: { type: 'string' },
+      lang: { type: 'string' },
+      place: { type: 'string' },
     },
   });
   const [command, argument, third] = positionals;
@@ -261,6 +271,8 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
         pushAuth,
         retentionDays,
         log: io.out,
+        // With UTVAG_SITE_URL (or --site), written replies waiting in the store go out from here too.
+        replySite: siteUrlFrom(values.site),
       });
       io.out(`Push receiver for ${recipient}: ${service.origin}${PUSH_PATH}`);
       io.out(`Team inbox: ${service.origin}/`);
@@ -425,6 +437,25 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
       }
       return 0;
     }
+    case 'reply': {
+      const code = needArgument('a receipt code');
+      const vault = await unlockVault(dir, await passphrase());
+      const store = IntakeStore.open(dir, vault.storeSecret);
+      try {
+        return await runReplyCommand(store, vault, await recipientsFrom(values.recipients, dir, io), code, values, io.out);
+      } finally {
+        store.close();
+      }
+    }
+    case 'deliver-replies': {
+      const vault = await unlockVault(dir, await passphrase());
+      const store = IntakeStore.open(dir, vault.storeSecret);
+      try {
+        return await runDeliverReplies(store, vault, { site: values.site, watch: values.watch ?? false, intervalSeconds: Number(values.interval ?? '30') }, io);
+      } finally {
+        store.close();
+      }
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -438,6 +469,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     (code) => process.exit(code),
     (error: unknown) => {
       if (error instanceof UsageError) console.error(`Error: ${error.message}\nRun "npm run intake -- help" for usage.`);
+      else if (error instanceof ReplyCommandError || error instanceof ReplyWriteError || error instanceof ReplyError) console.error(`Error: ${error.message}`);
       else if (error instanceof RecipientsConfigError || error instanceof VaultError || error instanceof StoreError) console.error(error.message);
       else console.error(`Error: ${(error as Error).message}`);
       process.exit(1);

@@ -27,6 +27,7 @@ import {
   generateRecipientKeyPair,
   importPrivateKey,
   publicKeyFromPrivateJwk,
+  type PrivateKeyJwk,
   type RecipientPrivateKey,
 } from '../contact/envelope.ts';
 
@@ -244,7 +245,11 @@ export async function generateWrappedKey(dir: string, passphrase: string, notAft
 }
 
 export interface UnlockedVault {
-  keys: (RecipientPrivateKey & { notAfter: string; publicKey: string })[];
+  /**
+   * Each key opens envelopes (privateKey) and, for the way back (issue 14),
+   * seals and signs replies as this recipient (privateJwk, in memory only).
+   */
+  keys: (RecipientPrivateKey & { notAfter: string; publicKey: string; privateJwk: PrivateKeyJwk })[];
   storeSecret: Buffer;
 }
 
@@ -274,7 +279,8 @@ export async function unlockVault(dir: string, passphrase: string): Promise<Unlo
     const jwk = JSON.parse((await unwrapSecret(passphrase, wrapped, info.file)).toString('utf8')) as unknown;
     const key = await importPrivateKey(jwk);
     if (key.kid !== info.kid) throw new VaultError(`${info.file}: the key inside does not match its kid`);
-    keys.push({ ...key, notAfter: info.notAfter, publicKey: info.publicKey });
+    const { kty, crv, x, y, d } = jwk as PrivateKeyJwk;
+    keys.push({ ...key, notAfter: info.notAfter, publicKey: info.publicKey, privateJwk: { kty, crv, x, y, d } });
   }
   if (keys.length === 0) throw new VaultError(`No private keys in ${join(dir, KEYS_FOLDER)}: run keygen first.`);
   return { keys, storeSecret };

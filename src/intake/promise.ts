@@ -10,6 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
 import { base64urlDecode, computeKid } from '../contact/envelope.ts';
+import { verifiedPhoneNumbers } from '../i18n/help-numbers.ts';
 
 export interface RecipientPromise {
   /** Hours from receipt to first contact, as the recipient promised it. */
@@ -23,6 +24,12 @@ export interface RecipientDirectory {
   recipientOfKid(kid: string): string | null;
   /** The recipient's promise, or null: "no promise configured". */
   promiseOf(recipient: string | null): RecipientPromise | null;
+  /**
+   * The recipient's own phone line from recipients.json (`phone`), for the
+   * reply phrase "we could not reach you: call us at …"; only a number
+   * publishable in shared/facts.md, otherwise null (never invented).
+   */
+  phoneOf?(recipient: string | null): { display: string; tel: string } | null;
 }
 
 const lenientRecipients = z.looseObject({
@@ -38,6 +45,7 @@ const lenientRecipients = z.looseObject({
           by: z.unknown().optional(),
         })
         .optional(),
+      phone: z.looseObject({ display: z.string(), tel: z.string() }).optional(),
     }),
   ),
 });
@@ -59,6 +67,7 @@ export async function loadRecipientDirectory(file: string): Promise<RecipientDir
   const parsed = lenientRecipients.parse(JSON.parse(await readFile(file, 'utf8')));
   const byKid = new Map<string, string>();
   const promises = new Map<string, RecipientPromise>();
+  const phones = new Map<string, { display: string; tel: string }>();
   for (const recipient of parsed.recipients) {
     for (const key of recipient.keys) {
       const raw = base64urlDecode(key.publicKey);
@@ -68,10 +77,15 @@ export async function loadRecipientDirectory(file: string): Promise<RecipientDir
       const madeBy = nameOf(recipient.promise.madeBy) ?? nameOf(recipient.promise.by);
       promises.set(recipient.id, { firstContactHours: recipient.promise.firstContactWithinHours, ...(madeBy ? { madeBy } : {}) });
     }
+    const phone = recipient.phone;
+    if (phone && verifiedPhoneNumbers.some((n) => n.tel === phone.tel && n.display === phone.display)) {
+      phones.set(recipient.id, { display: phone.display, tel: phone.tel });
+    }
   }
   return {
     recipientOfKid: (kid) => byKid.get(kid) ?? null,
     promiseOf: (recipient) => (recipient ? (promises.get(recipient) ?? null) : null),
+    phoneOf: (recipient) => (recipient ? (phones.get(recipient) ?? null) : null),
   };
 }
 

@@ -13,6 +13,8 @@ import { unlockVault } from './key-vault.ts';
 import { NO_RECIPIENTS, type RecipientDirectory } from './promise.ts';
 import type { ReceiverAuth } from './push-auth.ts';
 import { IntakeStore } from './store.ts';
+import { startReplyDelivery } from './reply-outbox.ts';
+import { senderOrNull } from './reply-command.ts';
 
 export interface IntakeServiceOptions {
   dir: string;
@@ -27,6 +29,13 @@ export interface IntakeServiceOptions {
   retentionDays: number;
   alerts?: AlertConfig;
   log?: (line: string) => void;
+  /**
+   * The site (Worker) that keeps sealed replies (issue 14): waiting replies
+   * are sent there every `replyIntervalMs` (default 30 s) and at once after
+   * one is written. Null or absent: replies wait in the store's outbox.
+   */
+  replySite?: string | null;
+  replyIntervalMs?: number;
 }
 
 export interface IntakeService {
@@ -52,6 +61,14 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
   const alerts = options.alerts ?? alertConfigFromEnv();
   const recipients = options.recipients ?? NO_RECIPIENTS;
   let pendingNew = false;
+  const replyIntervalFromEnv = Number(process.env['UTVAG_REPLY_INTERVAL_MS'] ?? '');
+  const replyDelivery = startReplyDelivery(
+    store,
+    (kid) => senderOrNull(vault, kid),
+    options.replySite ?? null,
+    log,
+    options.replyIntervalMs ?? (replyIntervalFromEnv > 0 ? replyIntervalFromEnv : 30_000),
+  );
   const app = createIntakeApp({
     store,
     accounts,
@@ -61,6 +78,7 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
     retentionDays: options.retentionDays,
     log,
     onStored: () => (pendingNew = true),
+    replies: { vault, deliverNow: replyDelivery.kick, siteKnown: Boolean(options.replySite) },
   });
   let port = options.port;
   const server: ServerType = await new Promise((resolve, reject) => {
@@ -72,6 +90,10 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
   });
   if (!options.publicUrl) Object.assign(rp, relyingParty(`http://localhost:${port}`));
   log(`Intake receiver listening on http://127.0.0.1:${port}${PUSH_PATH} with ${vault.keys.length} key(s).`);
+  if (options.replySite) {
+    log(`Replies: written answers are sent to ${new URL(options.replySite).origin} (waiting ones every ${Math.round((options.replyIntervalMs ?? (replyIntervalFromEnv > 0 ? replyIntervalFromEnv : 30_000)) / 1000)} s).`);
+    void replyDelivery.kick();
+  }
 
   const soonest = vault.keys.map((k) => k.notAfter).sort().at(-1);
   if (soonest && Date.parse(`${soonest}T00:00:00Z`) - Date.now() < 30 * 86_400_000) {
@@ -110,6 +132,7 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(timer);
+        replyDelivery.stop();
         server.close(() => {
           store.close();
           resolve();

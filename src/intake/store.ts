@@ -125,6 +125,23 @@ CREATE TABLE IF NOT EXISTS notes (
   ct TEXT NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS notes_by_ref ON notes (ref);
+-- Written answers (issue 14), the durable outbox: kept before any attempt to send, so a reply
+-- survives an offline Worker or a killed process. The outgoing reply (sealed reply, mailbox id
+-- and the municipality's own record of what was written) is encrypted like notes.
+CREATE TABLE IF NOT EXISTS replies (
+  id TEXT PRIMARY KEY,
+  ref TEXT NOT NULL,
+  staff_id INTEGER,
+  written_at INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  problem TEXT,
+  done_at INTEGER,
+  iv TEXT NOT NULL,
+  ct TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS replies_by_ref ON replies (ref);
+CREATE INDEX IF NOT EXISTS replies_by_state ON replies (state, written_at);
 CREATE TABLE IF NOT EXISTS deleted (dedupe TEXT PRIMARY KEY, deleted_at INTEGER NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS quarantine (
   hash TEXT PRIMARY KEY,
@@ -217,6 +234,7 @@ export class IntakeStore {
   readonly dir: string;
   private readonly secret: Buffer | null;
   private readonly notesKey: Buffer | null;
+  private readonly repliesKey: Buffer | null;
   /** Quarantine bounds (tests lower them). */
   readonly quarantineLimits: { count: number; bytes: number };
 
@@ -227,6 +245,7 @@ export class IntakeStore {
     this.path = path;
     this.secret = storeSecret;
     this.notesKey = storeSecret ? Buffer.from(hkdfSync('sha256', storeSecret, Buffer.alloc(0), 'utvag-intake/notes/v1', 32)) : null;
+    this.repliesKey = storeSecret ? Buffer.from(hkdfSync('sha256', storeSecret, Buffer.alloc(0), 'utvag-intake/replies/v1', 32)) : null;
   }
 
   /**
@@ -536,6 +555,82 @@ export class IntakeStore {
     });
   }
 
+  // ------------------------------------------------------------ replies (issue 14)
+
+  private sealRecord(key: Buffer, aad: string, text: string): { iv: string; ct: string } {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    cipher.setAAD(Buffer.from(aad));
+    const ct = Buffer.concat([cipher.update(text, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+    return { iv: b64(iv), ct: b64(ct) };
+  }
+
+  private openRecord(key: Buffer, aad: string, iv: string, ctText: string): string {
+    const ct = Buffer.from(ctText, 'base64url');
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+    decipher.setAAD(Buffer.from(aad));
+    decipher.setAuthTag(ct.subarray(ct.length - 16));
+    return Buffer.concat([decipher.update(ct.subarray(0, ct.length - 16)), decipher.final()]).toString('utf8');
+  }
+
+  private requireRepliesKey(): Buffer {
+    if (!this.repliesKey) throw new Error('the store secret is needed for replies (unlock the keys first)');
+    return this.repliesKey;
+  }
+
+  /**
+   * Keeps a written reply in the outbox (state waiting), committed before it
+   * returns. `record` is the outgoing reply as JSON; it is stored encrypted.
+   * The same reply id twice is kept once.
+   */
+  addReply(id: string, ref: string, staffId: number | null, record: string, now: Date = new Date()): void {
+    const sealed = this.sealRecord(this.requireRepliesKey(), `reply\0${id}`, record);
+    this.db
+      .prepare(`INSERT OR IGNORE INTO replies (id, ref, staff_id, written_at, state, iv, ct) VALUES (?, ?, ?, ?, 'waiting', ?, ?)`)
+      .run(id, ref, staffId, now.getTime(), sealed.iv, sealed.ct);
+  }
+
+  /** Replies not yet delivered, oldest first, decrypted in memory. */
+  waitingReplies(): { id: string; ref: string; record: string }[] {
+    const key = this.requireRepliesKey();
+    const rows = this.db.prepare(`SELECT id, ref, iv, ct FROM replies WHERE state = 'waiting' ORDER BY written_at, id`).all() as {
+      id: string;
+      ref: string;
+      iv: string;
+      ct: string;
+    }[];
+    return rows.map((row) => ({ id: row.id, ref: row.ref, record: this.openRecord(key, `reply\0${row.id}`, row.iv, row.ct) }));
+  }
+
+  /** After an attempt: delivered, refused for good (a person must look), or still waiting (problem noted, no content). */
+  markReply(id: string, outcome: 'delivered' | 'refused' | 'waiting', problem: string | null, now: Date = new Date()): void {
+    this.db
+      .prepare(
+        `UPDATE replies SET state = ?, attempts = attempts + 1, problem = ?, done_at = CASE WHEN ? = 'waiting' THEN NULL ELSE ? END WHERE id = ?`,
+      )
+      .run(outcome, problem, outcome, now.getTime(), id);
+  }
+
+  /** The replies to one request, oldest first, for the inbox (decrypted in memory). */
+  replies(ref: string): { id: string; at: number; author: string | null; state: string; problem: string | null; doneAt: number | null; record: string }[] {
+    const key = this.requireRepliesKey();
+    const rows = this.db
+      .prepare(
+        `SELECT r.id, r.written_at, r.state, r.problem, r.done_at, r.iv, r.ct, s.name AS author FROM replies r
+         LEFT JOIN staff s ON s.id = r.staff_id WHERE r.ref = ? ORDER BY r.written_at, r.id`,
+      )
+      .all(ref) as { id: string; written_at: number; state: string; problem: string | null; done_at: number | null; iv: string; ct: string; author: string | null }[];
+    return rows.map((row) => ({
+      id: row.id,
+      at: row.written_at,
+      author: row.author,
+      state: row.state,
+      problem: row.problem,
+      doneAt: row.done_at,
+      record: this.openRecord(key, `reply\0${row.id}`, row.iv, row.ct),
+    }));
+  }
+
   // ------------------------------------------------------------ retention
 
   /**
@@ -550,6 +645,7 @@ export class IntakeStore {
       for (const row of rows) {
         this.db.prepare('INSERT OR IGNORE INTO deleted (dedupe, deleted_at) VALUES (?, ?)').run(row.dedupe, now.getTime());
         this.db.prepare('DELETE FROM notes WHERE ref = ?').run(row.ref);
+        this.db.prepare('DELETE FROM replies WHERE ref = ?').run(row.ref);
         this.db.prepare('DELETE FROM alerts_sent WHERE ref = ?').run(row.ref);
         this.db.prepare('DELETE FROM envelopes WHERE ref = ?').run(row.ref);
         this.db.prepare('DELETE FROM requests WHERE ref = ?').run(row.ref);

@@ -27,6 +27,10 @@ import { signReceipt, verifyPush, type ReceiptStatus, type ReceiverAuth } from '
 import { explainStoreError, MIN_FREE_BYTES, STATUSES, type IntakeStore, type RequestStatus } from '../store.ts';
 import { renderExport } from './export.ts';
 import * as pages from './pages.ts';
+import type { UnlockedVault } from '../key-vault.ts';
+import { enqueueReply, type OutboxSummary } from '../reply-outbox.ts';
+import { replyDraft, ReplyWriteError, senderFromVault, writeReply } from '../reply-writer.ts';
+import { ReplyError } from '../../contact/reply.ts';
 import { inboxText, isInboxLanguage, type InboxLanguage } from './text.ts';
 
 export const PUSH_PATH = '/push';
@@ -46,6 +50,16 @@ export interface InboxAppOptions {
   now?: () => Date;
   /** Called after a new request is stored (alerts). */
   onStored?: () => void;
+  /**
+   * The way back (issue 14): the unlocked keys that seal and sign replies,
+   * and a way to send waiting replies at once. Absent: no reply form.
+   */
+  replies?: {
+    vault: Pick<UnlockedVault, 'keys'>;
+    deliverNow: () => Promise<OutboxSummary | null>;
+    /** False when this intake has no site URL (replies wait). */
+    siteKnown: boolean;
+  };
 }
 
 const CSP = [
@@ -279,9 +293,9 @@ export function createIntakeApp(options: InboxAppOptions): Hono<Env> {
   const flashFrom = (c: Context<Env>): pages.PageContext['flash'] => {
     const key = c.req.query('m');
     const texts = t(c) as unknown as Record<string, string>;
-    const allowed = ['statusSaved', 'noteSaved', 'claimedByYou', 'alreadyClaimed', 'statusNeedsClaim', 'removed'];
+    const allowed = ['statusSaved', 'noteSaved', 'claimedByYou', 'alreadyClaimed', 'statusNeedsClaim', 'removed', 'replySent', 'replyQueued', 'replyRefused'];
     if (!key || !allowed.includes(key)) return undefined;
-    return { kind: key === 'alreadyClaimed' || key === 'statusNeedsClaim' ? 'error' : 'ok', text: texts[key]! };
+    return { kind: key === 'alreadyClaimed' || key === 'statusNeedsClaim' || key === 'replyRefused' ? 'error' : 'ok', text: texts[key]! };
   };
 
   app.get('/', (c) => {
@@ -312,8 +326,60 @@ export function createIntakeApp(options: InboxAppOptions): Hono<Env> {
     const opened = await store.open(row, options.keys);
     appendAudit(store, actor(c), 'opened', row.ref, null, now());
     return c.html(
-      pages.requestPage(ctx(c, flashFrom(c)), row, opened, store.notes(row.ref), now().getTime(), options.recipients.promiseOf(row.recipient)),
+      pages.requestPage(ctx(c, flashFrom(c)), row, opened, store.notes(row.ref), now().getTime(), options.recipients.promiseOf(row.recipient), {
+        enabled: Boolean(options.replies),
+        phone: options.recipients.phoneOf?.(row.recipient) ?? null,
+        sent: options.replies ? store.replies(row.ref) : [],
+      }),
     );
+  });
+
+  // The way back (issue 14): a phrase from the bank and/or free text, sealed to the
+  // person's reply key with this recipient's key, kept in the outbox, then sent.
+  app.post('/r/:ref/reply', async (c) => {
+    const row = store.get(c.req.param('ref'));
+    if (!row) return c.notFound();
+    const replies = options.replies;
+    const opened = await store.open(row, options.keys);
+    const request = opened.request;
+    const form = await c.req.parseBody({ all: true });
+    const listOf = (value: unknown): string[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v): v is string => typeof v === 'string');
+    const again = (problem: string, status: 400 | 409 = 400) =>
+      c.html(
+        pages.requestPage(ctx(c, { kind: 'error', text: problem }), row, opened, store.notes(row.ref), now().getTime(), options.recipients.promiseOf(row.recipient), {
+          enabled: Boolean(replies),
+          phone: options.recipients.phoneOf?.(row.recipient) ?? null,
+          sent: replies ? store.replies(row.ref) : [],
+        }),
+        status,
+      );
+    if (!replies || !request?.reply) return again(t(c).replyNotAsked, 409);
+    let outgoing;
+    try {
+      const draft = replyDraft(
+        {
+          phrases: listOf(form['phrase']),
+          text: listOf(form['text'])[0]?.slice(0, 2000),
+          lang: listOf(form['lang'])[0] || undefined,
+          place: listOf(form['place'])[0],
+        },
+        options.recipients.phoneOf?.(row.recipient) ?? null,
+      );
+      outgoing = await writeReply(request, draft, senderFromVault(replies.vault, row.kid), now());
+    } catch (error) {
+      if (error instanceof ReplyWriteError || error instanceof ReplyError) return again(`${t(c).replyProblem} ${error.message}`);
+      throw error;
+    }
+    store.transaction(() => {
+      enqueueReply(store, row.ref, c.get('session')!.staff.id, outgoing, now());
+      appendAudit(store, actor(c), 'replied', row.ref, null, now());
+    });
+    // Try to send now; if the site cannot be reached, the reply waits in the outbox.
+    const summary = replies.siteKnown ? await replies.deliverNow() : null;
+    const state = store.replies(row.ref).find((r) => r.id === outgoing.replyId)?.state;
+    const m = state === 'delivered' ? 'replySent' : state === 'refused' ? 'replyRefused' : 'replyQueued';
+    void summary;
+    return c.redirect(`/r/${row.ref}?m=${m}#reply`, 303);
   });
 
   app.post('/r/:ref/claim', (c) => {

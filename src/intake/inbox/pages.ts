@@ -13,6 +13,10 @@ import type { AuditLine } from '../audit.ts';
 import type { RecipientPromise } from '../promise.ts';
 import type { OpenedRequest, RequestRow, RequestStatus } from '../store.ts';
 import type { InboxLanguage, InboxText } from './text.ts';
+import { replyPhraseIds, type ReplyMessage } from '../../contact/reply.ts';
+import { locales } from '../../i18n/locales.ts';
+import { useTranslations } from '../../i18n/translator.ts';
+import type { StringKey } from '../../i18n/strings-schema.ts';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -154,6 +158,8 @@ function safeContact(request: ContactRequest, t: InboxText) {
   <dt>${t.safeTimes}</dt><dd>${c.safeTimes || t.notGiven}</dd>
   <dt>${t.voicemail}</dt><dd>${c.voicemailOk ? t.voicemailYes : html`<strong>${t.voicemailNo}</strong>`}</dd>
   <dt>${t.mayName}</dt><dd>${c.mayNameSocialServices ? t.mayNameYes : html`<strong>${t.mayNameNo}</strong>`}</dd>
+  <dt>${t.answerHere}</dt><dd>${request.reply ? html`<a href="#reply">${t.answerHereYes}</a>` : t.no}</dd>
+  ${request.followUpOf ? html`<dt>${t.followUpOf}</dt><dd>${t.followUpOfHelp}</dd>` : ''}
   <dt>${t.contactLanguage}</dt><dd>${request.language || t.notGiven}</dd>
   <dt>${t.interpreter}</dt><dd>${yesNo(request.interpreter, t)}</dd>
 </dl>
@@ -196,6 +202,7 @@ export function requestPage(
   notes: { at: number; author: string; text: string }[],
   now: number,
   promise: RecipientPromise | null,
+  replies: ReplySection = { enabled: false, phone: null, sent: [] },
 ) {
   const { t } = ctx;
   const mine = row.claimedBy !== null && row.claimedBy === ctx.staff?.id;
@@ -233,11 +240,56 @@ ${notes.length === 0 ? html`<p>${t.noNotes}</p>` : html`<ol class="notes">${note
 <h2 id="export">${t.export}</h2>
 <form method="post" action="/r/${row.ref}/export">${csrfField(ctx)}<p class="hint">${t.exportHelp}</p><button type="submit">${t.export}</button></form>
 </section>
-<section aria-labelledby="reply" class="reply-place">
-<h2 id="reply">${t.replyPlace}</h2>
-<p class="hint">${t.replySoon}</p>
-</section>`,
+${replySection(ctx, row, opened.request, replies)}`,
   );
+}
+
+/** What the request page shows of the way back (issue 14). */
+export interface ReplySection {
+  /** This intake can seal and send replies (the team inbox of `serve`). */
+  enabled: boolean;
+  /** The recipient's own phone from recipients.json, for "could not reach you". */
+  phone: { display: string } | null;
+  /** Replies written to this request (decrypted in memory; `record` is the outgoing reply as JSON). */
+  sent: { id: string; at: number; author: string | null; state: string; problem: string | null; record: string }[];
+}
+
+function phraseLabel(ctx: PageContext, id: string, phone: { display: string } | null, params: Record<string, string> = {}) {
+  const site = useTranslations(ctx.lang);
+  return site(`reply.phrase.${id}` as StringKey, { phone: phone?.display ?? '…', place: '…', ...params });
+}
+
+function replySection(ctx: PageContext, row: RequestRow, request: ContactRequest | null, replies: ReplySection) {
+  const { t } = ctx;
+  const states = t as unknown as Record<string, string>;
+  const sent = replies.sent.map((reply) => {
+    const message = (JSON.parse(reply.record) as { message: ReplyMessage }).message;
+    return html`<li><p class="meta">${formatTime(reply.at, ctx.lang)} · ${reply.author ?? t.replyByCli} · <strong>${states[`replyState_${reply.state}`] ?? reply.state}</strong>${reply.problem && reply.state !== 'delivered' ? html` (${reply.problem})` : ''}</p>
+<ul>${message.phrases.map((phrase) => html`<li>${phraseLabel(ctx, phrase.id, replies.phone, phrase as unknown as Record<string, string>)}</li>`)}</ul>
+${message.text ? html`<p class="note-text" dir="auto" lang="${message.text.lang}">[${message.text.lang}] ${message.text.body}</p>` : ''}</li>`;
+  });
+  const form = html`<form method="post" action="/r/${row.ref}/reply" class="reply-form">${csrfField(ctx)}
+<fieldset aria-describedby="reply-phrases-hint"><legend>${t.replyPhrases}</legend>
+<p class="hint" id="reply-phrases-hint">${t.replyPhrasesHelp}</p>
+${replyPhraseIds.map((id) => {
+  const unavailable = id === 'could-not-reach' && !replies.phone;
+  return html`<div class="choice"><input type="checkbox" name="phrase" id="phrase-${id}" value="${id}"${unavailable ? raw(' disabled aria-describedby="phrase-no-phone"') : ''}><label for="phrase-${id}">${phraseLabel(ctx, id, replies.phone)}</label>${unavailable ? html` <span class="hint" id="phrase-no-phone">${t.replyNoPhone}</span>` : ''}</div>`;
+})}
+</fieldset>
+<label for="reply-place">${t.replyPlaceLabel}</label>
+<input id="reply-place" name="place" maxlength="200" autocomplete="off" spellcheck="false">
+<label for="reply-text">${t.replyText}</label>
+<p class="hint" id="reply-text-hint">${t.replyTextHelp}</p>
+<textarea id="reply-text" name="text" rows="5" maxlength="2000" dir="auto" spellcheck="false" aria-describedby="reply-text-hint"></textarea>
+<label for="reply-lang">${t.replyLang}</label>
+<select id="reply-lang" name="lang">${locales.map((locale) => html`<option value="${locale.code}" lang="${locale.code}"${locale.code === 'sv' ? raw(' selected') : ''}>${locale.name}</option>`)}</select>
+<button type="submit" class="primary">${t.replySend}</button>
+</form>`;
+  return html`<section aria-labelledby="reply" class="reply-place">
+<h2 id="reply">${t.replyPlace}</h2>
+${!request?.reply ? html`<p>${t.replyNotAsked}</p>` : !replies.enabled ? html`<p class="hint">${t.replyUnavailable}</p>` : html`<p class="hint">${t.replyHelp}</p>${form}`}
+${sent.length > 0 ? html`<h3>${t.repliesSent}</h3><ol class="notes replies">${sent}</ol>` : ''}
+</section>`;
 }
 
 export function lookupPage(

@@ -17,7 +17,7 @@ export async function decryptInNode(envelope: unknown): Promise<ContactRequest> 
 }
 
 /** Every request in the test intake's store, decrypted here with the test key (the store holds only envelopes). */
-async function storedRequests(): Promise<ContactRequest[]> {
+export async function storedRequests(): Promise<ContactRequest[]> {
   const db = new DatabaseSync(join(testIntakeDir, 'intake', DATABASE_FILE), { readOnly: true });
   try {
     const rows = db.prepare('SELECT body AS envelope FROM envelopes').all() as { envelope: string }[];
