@@ -22,7 +22,11 @@ beforeEach(async () => {
   forgetKeySet();
   municipality = await generateRecipientKeyPair();
   stranger = await generateRecipientKeyPair();
-  const keySet = { v: 1, keys: [{ kid: municipality.kid, recipient: 'stockholm', publicKey: municipality.publicKey, notAfter: '2099-12-31' }] };
+  const keySet = {
+    v: 1,
+    keys: [{ kid: municipality.kid, recipient: 'stockholm-development', publicKey: municipality.publicKey, notAfter: '2099-12-31' }],
+    recipients: [{ id: 'stockholm-development', serves: ['stockholm'] }],
+  };
   testEnv = {
     ...(env as unknown as Env),
     ASSETS: { fetch: async () => Response.json(keySet) } as unknown as Fetcher,
@@ -81,9 +85,9 @@ describe('POST /api/reply (from the intake)', () => {
     expect(again.status).toBe(200);
     const found = lookupResponseSchema.parse(await (await lookup(me.mailbox)).json());
     expect(found.count).toBe(1);
-    const senders = new Map([[municipality.kid, { recipient: 'stockholm', publicKey: municipality.publicKey }]]);
+    const senders = new Map([[municipality.kid, { recipient: 'stockholm-development', publicKey: municipality.publicKey }]]);
     const opened = await openReply(found.replies[0]!, me, senders);
-    expect(opened.recipient).toBe('stockholm');
+    expect(opened.recipient).toBe('stockholm-development');
     expect(opened.message.phrases.map((p) => p.id)).toEqual(['received', 'will-call']);
   });
 
@@ -143,7 +147,7 @@ describe('POST /api/reply/lookup', () => {
   it('a decoy never opens as a reply', async () => {
     const me = await person();
     const found = lookupResponseSchema.parse(await (await lookup(me.mailbox)).json());
-    const senders = new Map([[municipality.kid, { recipient: 'stockholm', publicKey: municipality.publicKey }]]);
+    const senders = new Map([[municipality.kid, { recipient: 'stockholm-development', publicKey: municipality.publicKey }]]);
     for (const slot of found.replies) {
       await expect(openReply({ ...slot, kid: municipality.kid }, me, senders)).rejects.toMatchObject({ code: 'forged' });
     }
