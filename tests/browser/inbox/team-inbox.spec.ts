@@ -14,6 +14,8 @@ import { createRequest, type ContactRequest } from '../../../src/contact/request
 import { inboxTestPort, inboxTestSetup } from '../../../src/dev/inbox-test-setup.ts';
 import { projectEnv } from '../../../src/dev/run.ts';
 import { importSigningKey, signPush } from '../../../src/intake/push-auth.ts';
+import { replyKeysFromMaster } from '../../../src/contact/reply-keys.ts';
+import { DatabaseSync } from 'node:sqlite';
 
 const setup = inboxTestSetup(inboxTestPort());
 const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
@@ -217,6 +219,76 @@ test('at 200 % zoom nothing scrolls sideways, and the inbox works with the keybo
   await page.getByRole('link', { name: 'In English' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Requests to handle' })).toBeVisible();
   expect(await axe(page)).toEqual([]);
+});
+
+test('a request that asked to be answered here gets a reply form: phrases and free text, sealed, kept in the outbox, audited without content', async ({ page }) => {
+  await virtualAuthenticator(page);
+  await page.goto(invite('Dana Svarar'));
+  await page.getByRole('button', { name: 'Skapa passkey' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Förfrågningar att ta hand om' })).toBeVisible();
+  const mine = await replyKeysFromMaster(crypto.getRandomValues(new Uint8Array(32)));
+  const REPLY_TEXT = `SENTINEL-INBOX-REPLY-${Date.now().toString(36)}`;
+  const here = {
+    ...createRequest({
+      locale: 'so',
+      role: 'self',
+      municipality: 'stockholm',
+      needs: [],
+      contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
+      language: '',
+      interpreter: false,
+      message: 'Svara mig här, tack.',
+      reply: { publicKey: mine.publicKey, mailbox: mine.mailbox },
+    }),
+  };
+  expect(await push(here)).toBe(201);
+  await page.goto(`/lookup?code=${encodeURIComponent(here.receipt)}`);
+  await page.locator('.matches a').first().click();
+  await expect(page.locator('.safe-contact')).toContainText('Svara bara på webbplatsen');
+
+  // The form is labelled and works with the keyboard: a phrase, free text, its language.
+  const section = page.locator('section.reply-place');
+  await expect(section.getByRole('heading', { name: 'Svara personen' })).toBeVisible();
+  // The test recipient has no phone in recipients.json: "could not reach you: call us at …" cannot be chosen.
+  await expect(section.getByLabel(/Vi kunde inte nå dig/)).toBeDisabled();
+  await section.getByLabel('Vi har fått din förfrågan.').focus();
+  await page.keyboard.press('Space');
+  await expect(section.getByLabel('Vi har fått din förfrågan.')).toBeChecked();
+  await section.getByLabel('Egen text (valfri)').fill(REPLY_TEXT);
+  await expect(section.getByLabel('Språk för den egna texten')).toHaveValue('sv');
+  await section.getByLabel('Språk för den egna texten').selectOption('en');
+  expect(await axe(page)).toEqual([]);
+  await section.getByRole('button', { name: 'Lås och skicka svaret' }).focus();
+  await page.keyboard.press('Enter');
+  // This test intake knows no site: the reply waits in the outbox, and the page says so.
+  await expect(page.getByRole('status')).toContainText('Svaret är sparat och väntar');
+  await expect(section.locator('.replies')).toContainText('väntar på att skickas');
+  await expect(section.locator('.replies')).toContainText(REPLY_TEXT);
+  await expect(section.locator('.replies')).toContainText('Vi har fått din förfrågan.');
+
+  // An empty reply is refused with a clear message, and nothing is written.
+  await section.getByRole('button', { name: 'Lås och skicka svaret' }).click();
+  await expect(page.getByText(/Svaret kunde inte skrivas/)).toBeVisible();
+
+  // Without the CSRF token the form post is refused.
+  const ref = new URL(page.url()).pathname.split('/')[2]!;
+  const forged = await page.request.post(`/r/${ref}/reply`, { form: { phrase: 'received' }, headers: { origin: setup.origin } });
+  expect(forged.status()).toBe(403);
+
+  // In the store: one waiting reply, encrypted; the audit says replied, with no content.
+  const db = new DatabaseSync(join(setup.dir, 'intake.db'), { readOnly: true });
+  try {
+    expect(db.prepare(`SELECT state FROM replies WHERE ref = ?`).all(ref)).toEqual([{ state: 'waiting' }]);
+    const audit = db.prepare(`SELECT action, detail FROM audit WHERE ref = ? AND action = 'replied'`).all(ref);
+    expect(audit).toEqual([{ action: 'replied', detail: null }]);
+  } finally {
+    db.close();
+  }
+  for (const entry of readdirSync(setup.dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const bytes = readFileSync(join(entry.parentPath, entry.name));
+    for (const needle of [REPLY_TEXT, mine.mailbox]) expect(bytes.includes(Buffer.from(needle)), `${needle} in ${entry.name}`).toBe(false);
+  }
 });
 
 test('a cross-site form post is refused', async ({ request: api }) => {
