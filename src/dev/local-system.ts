@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { ensureDevIntake, type DevIntake } from './dev-keys.ts';
 import { ensureDevStore, type DevStore } from './dev-store.ts';
@@ -65,7 +65,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   }
 
   // The Worker's development secrets, in an ignored, owner-only file.
-  const workerEnvFile = join(options.intakeDir, `worker-${options.sitePort}.env`);
+  // Absolute: wrangler reads a relative --env-file from the config's folder, which -c moves.
+  const workerEnvFile = resolve(options.intakeDir, `worker-${options.sitePort}.env`);
   await writeFile(
     workerEnvFile,
     `INTAKE_PUSH_SIGNING_KEY=${intake.workerSigningKey}\nINTAKE_PUSH_ROUTES=${JSON.stringify(routes)}\n` +
