@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliveryStatus } from '../../src/intake/delivery-watch.ts';
 import { runCli } from '../../src/intake/cli.ts';
@@ -24,7 +25,9 @@ describe('the intake says when nothing has arrived for too long', () => {
     intake = await makeIntake();
     const request = sampleRequest();
     const body = await envelopeBody(intake, request);
-    const store = IntakeStore.open(intake.dir);
+    // Receiving needs the store secret (dedupe and receipt tags); delivery-check does not.
+    const storeSecret = randomBytes(32);
+    const store = IntakeStore.open(intake.dir, storeSecret);
     expect(store.lastReceivedAt()).toBeNull();
     const twoDaysAgo = new Date(Date.now() - 48 * HOUR);
     expect((await store.receive(body, intake.keys, NO_RECIPIENTS, twoDaysAgo)).status).toBe('stored');
@@ -35,7 +38,7 @@ describe('the intake says when nothing has arrived for too long', () => {
     expect(await runCli(['delivery-check', '--dir', intake.dir, '--expect-within', '24'], io)).toBe(1);
     expect(lines.at(-1)).toMatch(/^delivery: ALERT nothing has arrived for 48 h/);
     // The same request delivered again now: delivery works, so no alert.
-    const again = IntakeStore.open(intake.dir);
+    const again = IntakeStore.open(intake.dir, storeSecret);
     expect((await again.receive(body, intake.keys, NO_RECIPIENTS, new Date())).status).toBe('duplicate');
     again.close();
     expect(await runCli(['delivery-check', '--dir', intake.dir, '--expect-within', '24'], io)).toBe(0);
