@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { ensureDevIntake, type DevIntake } from './dev-keys.ts';
 import { ensureDevStore, type DevStore } from './dev-store.ts';
