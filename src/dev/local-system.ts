@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { ensureDevIntake, type DevIntake } from './dev-keys.ts';
 import { ensureDevStore, type DevStore } from './dev-store.ts';
@@ -63,7 +63,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   }
 
   // The Worker's development secrets, in an ignored, owner-only file.
-  const workerEnvFile = join(options.intakeDir, `worker-${options.sitePort}.env`);
+  // Absolute: wrangler reads a relative --env-file from the config file's folder (-c).
+  const workerEnvFile = resolve(options.intakeDir, `worker-${options.sitePort}.env`);
   await writeFile(
     workerEnvFile,
     `INTAKE_PUSH_SIGNING_KEY=${intake.workerSigningKey}\nINTAKE_PUSH_ROUTES=${JSON.stringify(routes)}\n` +
@@ -106,7 +107,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ...(options.wranglerConfig ? ['-c', options.wranglerConfig] : []),
       '--port', String(options.sitePort),
       '--ip', '127.0.0.1',
-      '--persist-to', options.persistTo,
+      '--persist-to', resolve(options.persistTo),
       '--env-file', workerEnvFile,
       '--show-interactive-dev-session=false',
       '--log-level', options.onWorkerOutput ? 'log' : options.quiet ? 'error' : 'warn',
