@@ -90,14 +90,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     { stdio: ['ignore', 'pipe', 'inherit'], env: projectEnv({ INTAKE_WORKER_PUBLIC_KEYS: intake.workerPublicKey }) },
   );
   // The receiver's lines go on to the terminal (unless quiet); the inbox link is picked out of them.
-  const inboxLink = new Promise<string>((resolve) => {
+  const inboxLink = new Promise<string>((found) => {
     let seen = '';
     receiver?.stdout?.on('data', (chunk: Buffer) => {
       if (!options.quiet) process.stdout.write(chunk);
       seen += chunk.toString();
       const links = [...seen.matchAll(/^Team inbox: (\S+)$/gm)].map((m) => m[1]!);
       const link = links.find((l) => l.includes('/invite/')) ?? (options.devStaff ? undefined : links[0]);
-      if (link) resolve(link);
+      if (link) found(link);
     });
   });
   const worker = start(
