@@ -50,6 +50,9 @@ test.describe('card sheet and poster print on one A4 page', () => {
       for (const slug of [cardSheetSlug(), cardSheetSlug(fullest.id), posterSlug(), posterSlug(fullest.id)]) {
         const path = pagePath(locale, slug);
         expect((await page.goto(path))?.status(), path).toBe(200);
+        // On screen: one card (the copies are for paper), the instructions.
+        if (slug.startsWith('material/kort')) await expect(page.locator('[data-kit-card]:visible')).toHaveCount(1);
+        await expect(page.locator('main > h1')).toBeVisible();
         await page.emulateMedia({ media: 'print' });
         // On paper: only the sheet, eight cards on a card sheet.
         await expect(page.locator('.site-header')).toBeHidden();
