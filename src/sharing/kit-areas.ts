@@ -6,24 +6,31 @@
  *   id            the municipality's page id, /<locale>/hjalp/<id>/
  *                 (also the discreet link /<locale>/l/<id>/ and the kit
  *                 pages /<locale>/material/kort/<id>/, …/affisch/<id>/)
- *   name          as written in Swedish, e.g. "Botkyrka kommun"
+ *   name          the name the municipality uses for itself, e.g.
+ *                 "Botkyrka kommun", "Stockholms stad"
  *   county        e.g. "Stockholms län"
- *   policeRegion  the police region's name as Polisen writes it, e.g.
+ *   policeRegion  the county's police region as Polisen writes it, e.g.
  *                 "Stockholm", "Väst", "Nord" (the card says "polisregion X")
- *   localRoutes   units that facts.md names for this municipality, each with
- *                 its Swedish name and, only where facts.md makes it
- *                 publishable, a phone number; a unit without one is shown
- *                 as "ask the switchboard for …" (poster only)
+ *   localRoutes   the help directory's units for this municipality (its own
+ *                 and those it is a partner in), each with its Swedish name
+ *                 followed by the municipality that runs it, so a line is
+ *                 never read as another municipality's (Stockholm's
+ *                 08-508 25 600 is Stockholms stad's), and only where the
+ *                 directory has a verified number, that phone number; a unit
+ *                 without one is shown as "ask the switchboard for …"
+ *                 (poster only). Never opening hours or a contact time.
  *
- * `kitAreas()` is the only place that knows where the data comes from.
- * Today: the five municipalities of the help directory. To cover all 290,
- * make it return one KitArea per municipality from the full municipality
- * list (name, county, police region) and its local units; the pages and
- * their tests need no other change. Every area is validated here: a phone
- * number that is not verified in shared/facts.md fails the build.
+ * `kitAreas()` is the only place that knows where the data comes from:
+ * all 290 municipalities of content/municipalities/ (src/municipalities/)
+ * with the units of content/help-directory/. Every area is validated here:
+ * a phone number that is not verified in shared/facts.md fails the build.
+ *
+ * Which areas get their own printable pages: `kitPrintAreas()`, below.
  */
 import { z } from 'zod';
-import { loadHelpDirectory, unitsFor, VERIFIED_PHONE_NUMBERS } from '../help-directory/schema.ts';
+import { unitsFor, VERIFIED_PHONE_NUMBERS } from '../help-directory/schema.ts';
+import { countyOf, findMunicipality, loadMunicipalities, POLICE_REGIONS } from '../municipalities/schema.ts';
+import { recipientFor } from '../promises/connected.ts';
 import { HELP_DIRECTORY_ID_PATTERN } from '../contact/request.ts';
 
 export const kitPhoneSchema = z
@@ -33,7 +40,7 @@ export const kitPhoneSchema = z
   });
 
 export const kitLocalRouteSchema = z.strictObject({
-  /** The unit's name in Swedish, as the municipality writes it. */
+  /** The unit's name in Swedish, as the municipality writes it, then the municipality that runs it. */
   name: z.string().min(2),
   phone: kitPhoneSchema.optional(),
 });
@@ -42,31 +49,23 @@ export const kitAreaSchema = z.strictObject({
   id: z.string().regex(HELP_DIRECTORY_ID_PATTERN),
   name: z.string().min(2),
   county: z.string().min(2),
-  policeRegion: z.string().min(2),
+  policeRegion: z.enum(POLICE_REGIONS),
   localRoutes: z.array(kitLocalRouteSchema),
 });
 
 export type KitArea = z.infer<typeof kitAreaSchema>;
 export type KitLocalRoute = z.infer<typeof kitLocalRouteSchema>;
 
-/**
- * Police region of each county this branch has municipalities in (Polisen's
- * seven regions; shared/data/municipalities.json has the table for all 21
- * counties). Replaced by the municipality data's own field after the merge.
- */
-const policeRegionOfCounty: Readonly<Record<string, string>> = { 'Stockholms län': 'Stockholm' };
-
-function fromHelpDirectory(): KitArea[] {
-  return loadHelpDirectory().municipalities.map((m) => {
-    const policeRegion = policeRegionOfCounty[m.region];
-    if (!policeRegion) throw new Error(`No police region known for ${m.region} (${m.id})`);
+function fromMunicipalityData(): KitArea[] {
+  return loadMunicipalities().municipalities.map((m) => {
+    const county = countyOf(m);
     return {
       id: m.id,
-      name: m.name,
-      county: m.region,
-      policeRegion,
+      name: m.official,
+      county: county.name,
+      policeRegion: county.policeRegion,
       localRoutes: unitsFor(m.id).map((unit) => ({
-        name: unit.name,
+        name: `${unit.name}, ${findMunicipality(unit.municipality)?.official ?? unit.municipality}`,
         ...(unit.reach.how === 'phone' ? { phone: { display: unit.reach.phone.display, tel: unit.reach.phone.tel } } : {}),
       })),
     };
@@ -75,10 +74,10 @@ function fromHelpDirectory(): KitArea[] {
 
 let cached: KitArea[] | undefined;
 
-/** Every municipality that gets its own card and poster, validated, in Swedish alphabetical order. */
+/** Every municipality (all 290), validated, in Swedish alphabetical order of their names. */
 export function kitAreas(): KitArea[] {
   if (!cached) {
-    const areas = z.array(kitAreaSchema).parse(fromHelpDirectory());
+    const areas = z.array(kitAreaSchema).parse(fromMunicipalityData());
     const ids = areas.map((a) => a.id);
     if (new Set(ids).size !== ids.length) throw new Error('kit area ids must be unique');
     const collator = new Intl.Collator('sv');
@@ -92,4 +91,23 @@ export function kitArea(id: string): KitArea {
   const area = kitAreas().find((a) => a.id === id);
   if (!area) throw new Error(`No kit data for municipality ${id}`);
   return area;
+}
+
+/**
+ * The municipalities that get their own card sheet, poster and discreet
+ * link: those with local units in the help directory, and those connected
+ * for contact requests in this build (recipients configuration).
+ *
+ * Why not all 290: every area costs three pages in each of six languages.
+ * For all 290 that is 5,220 more pages on top of the site's ~1,900, which
+ * would roughly triple the build and the sitemap crawls, and those pages
+ * would say nothing the Sweden-wide card does not: for a municipality
+ * without units or a connection, the card adds only its name and police
+ * region. So those municipalities are served by the Sweden-wide card and
+ * poster, and the kit page links each one's /<locale>/hjalp/<id>/ page
+ * (which has its own QR code and prints). With today's data this is 12
+ * municipalities, 216 pages; the build stays well under a minute.
+ */
+export function kitPrintAreas(): KitArea[] {
+  return kitAreas().filter((area) => area.localRoutes.length > 0 || recipientFor(area.id) !== undefined);
 }

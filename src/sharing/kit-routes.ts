@@ -9,18 +9,10 @@
  * poster adds Brottsofferjouren and the local units you ask for through the
  * municipality's switchboard.
  */
-import { emergencyNumber, policeNonEmergency } from '../i18n/help-numbers.ts';
+import { brisLine, emergencyNumber, policeNonEmergency, victimSupportLine, type PublishableNumber } from '../i18n/help-numbers.ts';
 import type { KitArea } from './kit-areas.ts';
 
-export interface Phone {
-  display: string;
-  tel: string;
-}
-
-/** BRIS, for everyone under 18 (facts.md part 2: BRIS, 2023). */
-export const brisNumber: Phone = { display: '116 111', tel: '116111' };
-/** Brottsofferjouren, for victims, witnesses and relatives (facts.md part 2). */
-export const victimSupportNumber: Phone = { display: '116 006', tel: '116006' };
+export type Phone = PublishableNumber;
 
 export type KitRoute =
   | { kind: 'danger'; phone: Phone }
@@ -41,10 +33,10 @@ export function kitRoutes(area: KitArea | undefined, medium: KitMedium): KitRout
     { kind: 'social-services', ...(area ? { municipality: area.name } : {}) },
     ...localPhones,
     { kind: 'police-defector', phone: policeNonEmergency, ...(area ? { policeRegion: area.policeRegion } : {}) },
-    { kind: 'bris', phone: brisNumber },
+    { kind: 'bris', phone: brisLine },
   ];
   if (medium === 'poster') {
-    routes.push({ kind: 'victims', phone: victimSupportNumber });
+    routes.push({ kind: 'victims', phone: victimSupportLine });
     if (localAsk.length > 0) routes.splice(2 + localPhones.length, 0, { kind: 'local-ask', names: localAsk });
   }
   return routes;

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { kitArea, kitAreas, kitAreaSchema, type KitArea } from '../../src/sharing/kit-areas.ts';
+import { kitArea, kitAreas, kitAreaSchema, kitPrintAreas, type KitArea } from '../../src/sharing/kit-areas.ts';
 import { kitRoutes } from '../../src/sharing/kit-routes.ts';
 import { textParts } from '../../src/sharing/kit-text.ts';
 import { cardSheetSlug, discreetSlug, kitTargetSlug, posterSlug } from '../../src/sharing/kit-paths.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
 import { loadHelpDirectory } from '../../src/help-directory/schema.ts';
+import { KEPT_MUNICIPALITY_IDS, municipalityIds } from '../../src/municipalities/schema.ts';
+import { socialAdviceLine } from '../../src/i18n/help-numbers.ts';
 
 const sample: KitArea = {
   id: 'exempelby',
@@ -15,14 +17,34 @@ const sample: KitArea = {
 };
 
 describe('kit data interface', () => {
-  it('has one area per municipality of the data, each valid, in Swedish order', () => {
+  it('has one area per municipality of the data (all 290), each valid, in Swedish order', () => {
     const ids = kitAreas().map((a) => a.id);
-    expect([...ids].sort()).toEqual(loadHelpDirectory().municipalities.map((m) => m.id).sort());
+    expect(ids).toHaveLength(290);
+    expect([...ids].sort()).toEqual(municipalityIds().sort());
+    for (const id of KEPT_MUNICIPALITY_IDS) expect(ids).toContain(id);
     for (const area of kitAreas()) expect(kitAreaSchema.parse(area)).toEqual(area);
     const names = kitAreas().map((a) => a.name);
     expect(names).toEqual([...names].sort(new Intl.Collator('sv').compare));
-    expect(kitArea('botkyrka').policeRegion).toBe('Stockholm');
+    expect(kitArea('botkyrka')).toMatchObject({ name: 'Botkyrka kommun', county: 'Stockholms län', policeRegion: 'Stockholm' });
+    expect(kitArea('kiruna')).toMatchObject({ county: 'Norrbottens län', policeRegion: 'Nord', localRoutes: [] });
     expect(() => kitArea('malmo-som-inte-finns')).toThrow(/No kit data/);
+  });
+
+  it('names the municipality that runs a unit, so Stockholm city\'s line is labelled as its own', () => {
+    const line = kitArea('stockholm').localRoutes.find((r) => r.phone?.tel === socialAdviceLine.tel);
+    expect(line?.name).toBe('Socialrådgivningen, Stockholms stad');
+    // A partner unit: Upplands-Bro's Sluta skjut also works in Järfälla, and says whose it is.
+    expect(kitArea('jarfalla').localRoutes.map((r) => r.name)).toContain('Sluta skjut (Group Violence Intervention), Upplands-Bro kommun');
+    // No other area shows Stockholm city's number.
+    const others = kitAreas().filter((a) => a.id !== 'stockholm' && a.localRoutes.some((r) => r.phone?.tel === socialAdviceLine.tel));
+    expect(others.map((a) => a.id)).toEqual([]);
+  });
+
+  it('prints its own card and poster for exactly the municipalities with units (no recipient is connected in unit tests)', () => {
+    const withUnits = new Set(loadHelpDirectory().units.flatMap((u) => [u.municipality, ...(u.partners ?? [])]));
+    expect(kitPrintAreas().map((a) => a.id).sort()).toEqual([...withUnits].sort());
+    expect(kitPrintAreas().map((a) => a.id)).not.toContain('kiruna');
+    for (const id of KEPT_MUNICIPALITY_IDS) expect(kitPrintAreas().map((a) => a.id)).toContain(id);
   });
 
   it('refuses a phone number that facts.md does not make publishable', () => {
