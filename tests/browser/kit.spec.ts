@@ -4,7 +4,8 @@
  * nothing on them overflows its box; their QR codes and links lead to the
  * right page; only publishable numbers and no promise of a contact time;
  * the discreet link's preview says nothing about the topic and leads on
- * without JavaScript; axe finds nothing on the kit pages.
+ * without JavaScript; axe finds nothing on the kit pages. Municipalities
+ * without their own kit (kitPrintAreas()) are linked to their help page.
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
@@ -12,7 +13,7 @@ import { test, expect } from './fixtures.ts';
 import { localeCodes, type Locale } from '../../src/i18n/locales.ts';
 import { pagePath } from '../../src/i18n/routes.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
-import { kitAreas } from '../../src/sharing/kit-areas.ts';
+import { kitAreas, kitPrintAreas } from '../../src/sharing/kit-areas.ts';
 import { cardSheetSlug, discreetSlug, KIT_SLUG, kitTargetSlug, posterSlug } from '../../src/sharing/kit-paths.ts';
 import { qrSvg } from '../../src/sharing/qr-code.ts';
 
@@ -21,11 +22,11 @@ const site = process.env.UTVAG_SITE_URL ?? 'https://utvag.example';
 const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 
 /** The municipality with the most local routes: the fullest card and poster. */
-const fullest = [...kitAreas()].sort((a, b) => b.localRoutes.length - a.localRoutes.length)[0]!;
+const fullest = [...kitPrintAreas()].sort((a, b) => b.localRoutes.length - a.localRoutes.length)[0]!;
 
 /** Numbers a card or poster may show: shared/facts.md's publishable ones (and a local one only from the data). */
 const sweden = ['112', '114 14', '116 111', '116 006'];
-const allowedNumbers = new Set([...sweden, ...kitAreas().flatMap((a) => a.localRoutes.flatMap((r) => (r.phone ? [r.phone.display] : [])))]);
+const allowedNumbers = new Set([...sweden, ...kitPrintAreas().flatMap((a) => a.localRoutes.flatMap((r) => (r.phone ? [r.phone.display] : [])))]);
 
 function pdfPageCount(pdf: Buffer): number {
   return (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
@@ -86,7 +87,7 @@ test.describe('card sheet and poster print on one A4 page', () => {
 test.describe('what the card and poster say', () => {
   for (const locale of ['sv', 'ar'] as Locale[]) {
     test(`in ${locale}: link and QR code lead to the right page, only publishable numbers, no time promise`, async ({ page }) => {
-      for (const area of [undefined, ...kitAreas()]) {
+      for (const area of [undefined, ...kitPrintAreas()]) {
         for (const slug of [cardSheetSlug(area?.id), posterSlug(area?.id)]) {
           await page.goto(pagePath(locale, slug));
           const href = new URL(pagePath(locale, kitTargetSlug(area?.id)), site).href;
@@ -108,7 +109,10 @@ test.describe('what the card and poster say', () => {
           if (area) {
             await expect(sheet.locator('[data-route="police-defector"]').first()).toContainText(area.policeRegion);
             await expect(sheet.locator('[data-route="social-services"]').first()).toContainText(area.name);
-            for (const route of area.localRoutes.filter((r) => r.phone)) await expect(sheet).toContainText(route.phone!.display);
+            // A local number always stands with its unit and the municipality that runs it (kitAreas()).
+            for (const route of area.localRoutes.filter((r) => r.phone)) {
+              await expect(sheet.locator('[data-route="local-phone"]', { hasText: route.phone!.display }).first()).toContainText(route.name);
+            }
           }
         }
       }
@@ -150,15 +154,25 @@ test.describe('discreet link (security review L2)', () => {
 });
 
 test.describe('kit page', () => {
-  test('lists every municipality with its card, poster and discreet link, all of which exist', async ({ page, request }) => {
+  test('lists every municipality: its card, poster and discreet link, or else its help page; all of which exist', async ({ page, request }) => {
     await page.goto(pagePath('fa', KIT_SLUG));
-    for (const area of kitAreas()) {
+    const printed = new Set(kitPrintAreas().map((a) => a.id));
+    for (const area of kitPrintAreas()) {
       const item = page.locator(`[data-kit-area="${area.id}"]`);
       await expect(item.locator('[data-kit-card-link]')).toHaveAttribute('href', pagePath('fa', cardSheetSlug(area.id)));
       await expect(item.locator('[data-kit-poster-link]')).toHaveAttribute('href', pagePath('fa', posterSlug(area.id)));
     }
     const discreet = await page.locator('[data-discreet-link]').evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
-    expect(discreet).toHaveLength(kitAreas().length + 1);
+    expect(discreet).toHaveLength(kitPrintAreas().length + 1);
+    // Every other municipality, once, linked to its own help page; none without data is left out.
+    const others = await page.locator('[data-kit-other]').evaluateAll((as) => as.map((a) => [a.getAttribute('data-kit-other')!, a.getAttribute('href')!]));
+    expect(others.map(([id]) => id).sort()).toEqual(kitAreas().filter((a) => !printed.has(a.id)).map((a) => a.id).sort());
+    for (const [id, href] of others) expect(href).toBe(pagePath('fa', `hjalp/${id}`));
+    // No printable page is built for them.
+    const other = others[0]![0]!;
+    for (const slug of [cardSheetSlug(other), posterSlug(other), discreetSlug(other)]) {
+      expect((await request.get(pagePath('fa', slug))).status(), slug).toBe(404);
+    }
     const local = await page.locator('.kit-page a[href^="/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
     for (const href of [...local, ...discreet.map((h) => new URL(h).pathname)]) {
       expect((await request.get(href)).status(), href).toBe(200);
