@@ -13,7 +13,7 @@ import { test, expect } from './fixtures.ts';
 import { localeCodes, type Locale } from '../../src/i18n/locales.ts';
 import { pagePath } from '../../src/i18n/routes.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
-import { kitAreas, kitPrintAreas } from '../../src/sharing/kit-areas.ts';
+import { kitAreas, kitPrintAreas, type KitArea } from '../../src/sharing/kit-areas.ts';
 import { cardSheetSlug, discreetSlug, KIT_SLUG, kitTargetSlug, posterSlug } from '../../src/sharing/kit-paths.ts';
 import { qrSvg } from '../../src/sharing/qr-code.ts';
 
@@ -23,6 +23,13 @@ const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22
 
 /** The municipality with the most local routes: the fullest card and poster. */
 const fullest = [...kitPrintAreas()].sort((a, b) => b.localRoutes.length - a.localRoutes.length)[0]!;
+
+/** The area whose card (local numbers only) or poster (every local unit) carries the most local text: the tightest fit on paper. */
+function longest(text: (a: KitArea) => string): KitArea {
+  return [...kitPrintAreas()].sort((a, b) => text(b).length - text(a).length)[0]!;
+}
+const longestCard = longest((a) => [a.name, ...a.localRoutes.flatMap((r) => (r.phone ? [r.name, r.phone.display] : []))].join(''));
+const longestPoster = longest((a) => [a.name, a.county, ...a.localRoutes.map((r) => r.name + (r.phone?.display ?? ''))].join(''));
 
 /** Numbers a card or poster may show: shared/facts.md's publishable ones (and a local one only from the data). */
 const sweden = ['112', '114 14', '116 111', '116 006'];
@@ -45,10 +52,12 @@ async function overflowing(page: Page): Promise<string[]> {
 test.describe('card sheet and poster print on one A4 page', () => {
   const printLocales: Locale[] = [...localeCodes];
   for (const locale of printLocales) {
-    test(`in ${locale}, Sweden-wide and for ${fullest.id}`, async ({ page }) => {
+    test(`in ${locale}, Sweden-wide and for the fullest municipalities (${[...new Set([fullest.id, longestCard.id, longestPoster.id])].join(', ')})`, async ({ page }) => {
       test.setTimeout(120_000);
       const problems: string[] = [];
-      for (const slug of [cardSheetSlug(), cardSheetSlug(fullest.id), posterSlug(), posterSlug(fullest.id)]) {
+      const cards = [...new Set([fullest.id, longestCard.id])].map((id) => cardSheetSlug(id));
+      const posters = [...new Set([fullest.id, longestPoster.id])].map((id) => posterSlug(id));
+      for (const slug of [cardSheetSlug(), ...cards, posterSlug(), ...posters]) {
         const path = pagePath(locale, slug);
         expect((await page.goto(path))?.status(), path).toBe(200);
         // On screen: one card (the copies are for paper), the instructions.
