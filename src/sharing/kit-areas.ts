@@ -32,6 +32,7 @@ import { unitsFor, VERIFIED_PHONE_NUMBERS } from '../help-directory/schema.ts';
 import { countyOf, findMunicipality, loadMunicipalities, POLICE_REGIONS } from '../municipalities/schema.ts';
 import { recipientFor } from '../promises/connected.ts';
 import { HELP_DIRECTORY_ID_PATTERN } from '../contact/request.ts';
+import { localeCodes, type Locale } from '../i18n/locales.ts';
 
 export const kitPhoneSchema = z
   .strictObject({ display: z.string(), tel: z.string().regex(/^\+?[0-9]+$/) })
@@ -110,4 +111,13 @@ export function kitArea(id: string): KitArea {
  */
 export function kitPrintAreas(): KitArea[] {
   return kitAreas().filter((area) => area.localRoutes.length > 0 || recipientFor(area.id) !== undefined);
+}
+
+/**
+ * getStaticPaths() of the card sheet, the poster and the discreet link: in
+ * every locale, Sweden-wide (no area) and for each of kitPrintAreas().
+ */
+export function kitPagePaths(): { params: { locale: Locale; area: string | undefined }; props: { area: KitArea | undefined } }[] {
+  const areas: (KitArea | undefined)[] = [undefined, ...kitPrintAreas()];
+  return localeCodes.flatMap((locale) => areas.map((area) => ({ params: { locale, area: area?.id }, props: { area } })));
 }
