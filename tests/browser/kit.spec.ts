@@ -196,17 +196,18 @@ test.describe('kit page', () => {
     await expect(page.locator('[data-share-kit]')).toHaveAttribute('href', pagePath('ti', KIT_SLUG));
   });
 
-  test('axe finds nothing on the kit pages, in every language', async ({ page }) => {
-    test.setTimeout(180_000);
-    const failures: string[] = [];
-    for (const locale of localeCodes) {
+  // One test per language, so each has its own time limit and the two workers share them.
+  for (const locale of localeCodes) {
+    test(`axe finds nothing on the kit pages in ${locale}`, async ({ page }) => {
+      test.setTimeout(180_000);
+      const failures: string[] = [];
       for (const slug of [KIT_SLUG, cardSheetSlug(), posterSlug(fullest.id), discreetSlug()]) {
         const path = pagePath(locale, slug);
         await page.goto(path);
         const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
         for (const v of results.violations) failures.push(`${path}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
       }
-    }
-    expect(failures).toEqual([]);
-  });
+      expect(failures).toEqual([]);
+    });
+  }
 });
