@@ -10,6 +10,16 @@
  * - Gotland (its own county and Stockholm police region), and
  * - every municipality of one county: Norrbottens län (code 25, 14
  *   municipalities, police region Nord), none with units.
+ * The outreach kit's pages (/<locale>/material/…, /<locale>/l/…; 240 with
+ * today's data) come from four templates and have their own full browser
+ * test (tests/browser/kit.spec.ts: print, axe, links in every locale), so
+ * the crawls visit only:
+ * - the kit page /<locale>/material/ in every locale,
+ * - the Sweden-wide card sheet, poster and discreet link in Arabic (right
+ *   to left), and
+ * - Stockholm's card sheet, poster and discreet link in Swedish (local
+ *   units, a phone number, connected in the test build).
+ * That is 12 pages more than before the kit.
  * Every other page of the sitemap is always visited.
  */
 import { loadMunicipalities } from '../src/municipalities/schema.ts';
@@ -34,10 +44,18 @@ export function sampledMunicipalityIds(): Set<string> {
 
 const MUNICIPALITY_PAGE = /^\/[a-z]{2}\/hjalp\/([a-z0-9-]+)\/$/;
 
-/** The sitemap's paths with municipality pages cut down to the sample. */
+/** A kit page: locale, then the card sheet, poster or discreet link, then the municipality id (none: Sweden-wide). */
+const KIT_PAGE = /^\/([a-z]{2})\/(material\/kort|material\/affisch|l)\/(?:([a-z0-9-]+)\/)?$/;
+
+/** Which kit pages other than /<locale>/material/ the crawls visit: locale → municipality id ('' = Sweden-wide). */
+export const SAMPLED_KIT_PAGES: Readonly<Record<string, string>> = { ar: '', sv: 'stockholm' };
+
+/** The sitemap's paths with municipality pages and kit pages cut down to the sample. */
 export function crawlSample(paths: readonly string[]): string[] {
   const keep = sampledMunicipalityIds();
   return paths.filter((path) => {
+    const kit = KIT_PAGE.exec(path);
+    if (kit) return SAMPLED_KIT_PAGES[kit[1]!] === (kit[3] ?? '');
     const id = MUNICIPALITY_PAGE.exec(path)?.[1];
     return id === undefined || keep.has(id);
   });

@@ -65,7 +65,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   }
 
   // The Worker's development secrets, in an ignored, owner-only file.
-  // Absolute: wrangler reads a relative --env-file from the config's folder, which -c moves.
+  // Absolute: wrangler reads a relative --env-file from the config file's folder (-c).
   const workerEnvFile = resolve(options.intakeDir, `worker-${options.sitePort}.env`);
   await writeFile(
     workerEnvFile,
@@ -99,14 +99,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     },
   );
   // The receiver's lines go on to the terminal (unless quiet); the inbox link is picked out of them.
-  const inboxLink = new Promise<string>((resolve) => {
+  const inboxLink = new Promise<string>((found) => {
     let seen = '';
     receiver?.stdout?.on('data', (chunk: Buffer) => {
       if (!options.quiet) process.stdout.write(chunk);
       seen += chunk.toString();
       const links = [...seen.matchAll(/^Team inbox: (\S+)$/gm)].map((m) => m[1]!);
       const link = links.find((l) => l.includes('/invite/')) ?? (options.devStaff ? undefined : links[0]);
-      if (link) resolve(link);
+      if (link) found(link);
     });
   });
   const worker = start(
@@ -116,7 +116,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ...(options.wranglerConfig ? ['-c', options.wranglerConfig] : []),
       '--port', String(options.sitePort),
       '--ip', '127.0.0.1',
-      '--persist-to', options.persistTo,
+      '--persist-to', resolve(options.persistTo),
       '--env-file', workerEnvFile,
       '--show-interactive-dev-session=false',
       '--log-level', options.onWorkerOutput ? 'log' : options.quiet ? 'error' : 'warn',

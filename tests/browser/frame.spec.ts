@@ -6,7 +6,7 @@ test.describe('every page in every locale', () => {
     page,
     request,
   }) => {
-    test.setTimeout(300_000);
+    test.setTimeout(600_000); // ~340 sampled pages; two cores shared with the other suites
     const paths = await sitemapPaths(request);
     // Six locale homes and the root at the very least.
     expect(paths.length).toBeGreaterThanOrEqual(locales.length + 1);

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliveryStatus } from '../../src/intake/delivery-watch.ts';
 import { runCli } from '../../src/intake/cli.ts';
@@ -7,6 +6,8 @@ import { IntakeStore } from '../../src/intake/store.ts';
 import { envelopeBody, makeIntake, sampleRequest, type TestIntake } from './helpers.ts';
 
 const HOUR = 3_600_000;
+/** The store's HMAC secret (normally unwrapped with the passphrase). */
+const STORE_SECRET = Buffer.alloc(32, 7);
 
 describe('the intake says when nothing has arrived for too long', () => {
   let intake: TestIntake | undefined;
@@ -25,9 +26,7 @@ describe('the intake says when nothing has arrived for too long', () => {
     intake = await makeIntake();
     const request = sampleRequest();
     const body = await envelopeBody(intake, request);
-    // Receiving needs the store secret (dedupe and receipt tags); delivery-check does not.
-    const storeSecret = randomBytes(32);
-    const store = IntakeStore.open(intake.dir, storeSecret);
+    const store = IntakeStore.open(intake.dir, STORE_SECRET);
     expect(store.lastReceivedAt()).toBeNull();
     const twoDaysAgo = new Date(Date.now() - 48 * HOUR);
     expect((await store.receive(body, intake.keys, NO_RECIPIENTS, twoDaysAgo)).status).toBe('stored');
@@ -38,7 +37,7 @@ describe('the intake says when nothing has arrived for too long', () => {
     expect(await runCli(['delivery-check', '--dir', intake.dir, '--expect-within', '24'], io)).toBe(1);
     expect(lines.at(-1)).toMatch(/^delivery: ALERT nothing has arrived for 48 h/);
     // The same request delivered again now: delivery works, so no alert.
-    const again = IntakeStore.open(intake.dir, storeSecret);
+    const again = IntakeStore.open(intake.dir, STORE_SECRET);
     expect((await again.receive(body, intake.keys, NO_RECIPIENTS, new Date())).status).toBe('duplicate');
     again.close();
     expect(await runCli(['delivery-check', '--dir', intake.dir, '--expect-within', '24'], io)).toBe(0);

@@ -10,6 +10,7 @@ import { runCli } from '../../src/intake/cli.ts';
 import { acceptRelease, loadKnownReleases, referencedScripts, watchSiteOnce } from '../../src/intake/site-watch.ts';
 import { sha256 } from '../../src/security/release-manifest.ts';
 import { generateRecipientKeyPair } from '../../src/contact/envelope.ts';
+import { generateWrappedKey } from '../../src/intake/key-vault.ts';
 import { makeIntake, type TestIntake } from './helpers.ts';
 
 interface FakeSite {
@@ -106,7 +107,9 @@ describe('intake watch', () => {
 
   it('the CLI: watch --once exits 1 on an unknown release, and 0 once it is accepted', async () => {
     intake = await makeIntake();
-    site = await startSite(siteFiles([intake]));
+    // The CLI reads the kids of the intake's wrapped keys (no passphrase needed).
+    const wrapped = await generateWrappedKey(intake.dir, 'site watch test passphrase', '2099-01-01', { N: 2 ** 10, r: 8, p: 1 });
+    site = await startSite(siteFiles([wrapped]));
     const lines: string[] = [];
     const io = { out: (line: string) => void lines.push(line), err: (line: string) => void lines.push(line) };
     const args = ['watch', '--dir', intake.dir, '--site', site.url, '--recipient', 'stockholm', '--once'];

@@ -64,11 +64,12 @@ test('the receipt code does not come back with Back after sending', async () => 
   try {
     await page.goto('/sv/kontakt/');
     await page.locator('#role-self').check();
+    await page.locator('#municipality').selectOption('stockholm');
     await page.locator('#method-i-call').check();
     await page.locator('#message').fill('BFCACHE-SKICKAT');
     await page.getByRole('button', { name: t('form.submit') }).click();
     const code = page.locator('[data-receipt-code]');
-    await expect(code).toHaveText(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+    await expect(code).toHaveText(/^[0-9]{3} [0-9]{3} [0-9]{3} [0-9]{3}$/);
     const receipt = (await code.textContent())!;
     await page.goto('/sv/ut/');
     await back(page, '/sv/kontakt/');

@@ -7,8 +7,10 @@ import { test, expect } from '../fixtures.ts';
 import { useTranslations } from '../../../src/i18n/translator.ts';
 
 test('the form names the key it will seal to, and the receipt the key it used', async ({ page, request }) => {
-  const keySet = (await (await request.get('/intake-keys.json')).json()) as { keys: { kid: string; recipient: string }[] };
-  const key = keySet.keys.find((k) => k.recipient === 'stockholm')!;
+  const keySet = (await (await request.get('/intake-keys.json')).json()) as { keys: { kid: string; recipient: string }[]; recipients: { id: string; serves: string[] }[] };
+  // The key of the recipient that serves Stockholm (recipient ids are not municipality ids).
+  const serving = keySet.recipients.find((r) => r.serves.includes('stockholm'))!;
+  const key = keySet.keys.find((k) => k.recipient === serving.id)!;
   const short = `${key.kid.slice(0, 4)}-${key.kid.slice(4, 8)}`;
   const t = useTranslations('fa');
   await page.goto('/fa/kontakt/');
