@@ -93,8 +93,9 @@ Watching (alerts on stderr, exit 1)
                              Watch the site from here: alert when its key set lists a key for
                              <id> that this intake does not hold, or its release manifest is not
                              a release this intake knows, or the contact page's scripts differ.
-  watch --accept-release <digest>
-                             Accept a release manifest (after checking it with the project).
+  watch --accept-release=<digest>
+                             Accept a release manifest (after checking it with the project;
+                             write "=": a digest may begin with "-").
   delivery-check [--expect-within 24]
                              Say when the last request arrived; exit 1 (an alert) when nothing
                              has arrived for longer than that many hours.

@@ -17,7 +17,8 @@
  *  - unreachable        something could not be fetched or read.
  *
  * Accepting a release (after checking it with the project, out of band) is
- * `npm run intake -- watch --accept-release <digest>`; the digest is the
+ * `npm run intake -- watch --accept-release=<digest>` (with "=": a base64url
+ * digest may begin with "-", which would read as an option); the digest is the
  * base64url SHA-256 of the manifest as served. Alerts name keys and files,
  * never anything about a request.
  *
@@ -112,7 +113,7 @@ export async function watchSiteOnce(options: WatchOptions): Promise<WatchResult>
     result.manifestDigest = sha256(bytes);
     manifest = releaseManifestSchema.parse(JSON.parse(text(bytes)));
     if (!options.knownReleases.includes(result.manifestDigest)) {
-      alerts.push({ code: 'unknown_release', detail: `release manifest ${result.manifestDigest} is not a release this intake knows` });
+      alerts.push({ code: 'unknown_release', detail: `release manifest ${result.manifestDigest} is not a release this intake knows (once checked with the project: watch --accept-release=${result.manifestDigest})` });
     }
   } catch (error) {
     alerts.push({ code: 'unreachable', detail: `release manifest: ${(error as Error).message}` });

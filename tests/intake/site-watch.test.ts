@@ -118,7 +118,9 @@ describe('intake watch', () => {
     expect(await runCli(args, io)).toBe(1);
     expect(lines.join('\n')).toMatch(/ALERT unknown_release/);
     const digest = sha256(site.files['/release-manifest.json']!);
-    expect(await runCli(['watch', '--dir', intake.dir, '--accept-release', digest], io)).toBe(0);
+    // The alert gives the command to accept it, in the form that works for a digest starting with "-".
+    expect(lines.join('\n')).toContain(`watch --accept-release=${digest}`);
+    expect(await runCli(['watch', '--dir', intake.dir, `--accept-release=${digest}`], io)).toBe(0);
     expect(await loadKnownReleases(intake.dir)).toEqual([digest]);
     await acceptRelease(intake.dir, digest); // twice is once
     expect(await loadKnownReleases(intake.dir)).toEqual([digest]);
