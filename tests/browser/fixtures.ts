@@ -13,10 +13,11 @@ export const test = base.extend<{ allowedExternalHosts: string[]; privacyGuard: 
   // Each test is its own visitor: wrangler dev passes CF-Connecting-IP on,
   // so the Worker's rate limiter (10 requests a minute per address) counts
   // each test apart, as it would count different people. The addresses are
-  // from the IPv6 documentation range.
+  // from the IPv6 documentation range, each in a /64 of its own: the
+  // limiter counts an IPv6 sender per /64 (one household's or phone's prefix).
   extraHTTPHeaders: async ({}, use, testInfo) => {
     const id = createHash('sha256').update(testInfo.testId).digest('hex');
-    await use({ 'CF-Connecting-IP': `2001:db8::${id.slice(0, 4)}:${id.slice(4, 8)}:${id.slice(8, 12)}` });
+    await use({ 'CF-Connecting-IP': `2001:db8:${id.slice(0, 4)}:${id.slice(4, 8)}::${id.slice(8, 12)}` });
   },
   privacyGuard: [
     async ({ context, baseURL, allowedExternalHosts }, use) => {
