@@ -230,7 +230,8 @@ export async function fuzzReply(worker: FuzzWorker, options: { seed: number; cas
   if (stored.status !== 201 && stored.status !== 200) failures.push({ index: -1, kind: 'control', problem: `the control reply was answered ${stored.status}` });
   const found = await fetch(`${worker.system.url}/api/reply/lookup`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'cf-connecting-ip': '2001:db8:f::ffff' },
+    // A /64 of its own: the hostile cases share 2001:db8:f::/64, which the limiter may have closed by now.
+    headers: { 'content-type': 'application/json', 'cf-connecting-ip': '2001:db8:c0:1::1' },
     body: JSON.stringify({ v: 1, mailbox: person.mailbox }),
   });
   const text = await found.text();
