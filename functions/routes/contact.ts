@@ -9,15 +9,18 @@
  *    answers with the receipt page (the code is in the page, not a URL).
  * Order, cheapest first, so nothing is worked on for a sender that may not
  * send: size and type → configured (RATE_LIMIT_SECRET) → same origin →
- * sender rate limit → parse and validate → recipient and total rate limit →
- * seal (no-JS path) → queue. Nothing is logged.
+ * sender rate limits (address, network, site) → parse and validate → a
+ * replayed envelope is answered 202 and dropped (JS path) → the shared
+ * recipient and total counts (alarms only, never a refusal: review N1) →
+ * seal (no-JS path) → queue. Nothing about a sender or a request is logged.
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Env } from '../env.ts';
 import { contactErrorStatus, type ContactErrorCode } from '../contact-errors.ts';
 import { acceptedKids, loadKeySet } from '../intake-keys.ts';
-import { allowRecipient, allowSender, rateLimitConfigured, RATE_LIMIT_PERIOD_SECONDS } from '../rate-limit.ts';
+import { allowSender, countShared, rateLimitConfigured, RATE_LIMIT_PERIOD_SECONDS } from '../rate-limit.ts';
+import { markSeen, wasSeen } from '../seen-envelopes.ts';
 import { isCrossSite } from '../same-origin.ts';
 import { formPageWithAnswers, receiptPage, type FormProblem } from '../no-js-pages.ts';
 import { envelopeSchema, sealRequest, measureRequest, EnvelopeError, type Envelope } from '../../src/contact/envelope.ts';
@@ -96,8 +99,11 @@ async function handleEnvelope(c: C): Promise<Response> {
     return fail(c, 'invalid_envelope', { fields });
   }
   if (!(await acceptedKids(c.env)).has(parsed.data.kid)) return fail(c, 'unknown_kid');
-  if (!(await allowRecipient(c.env, parsed.data.kid))) return fail(c, 'rate_limited');
+  // A replay looks accepted to whoever sent it, and costs nothing downstream.
+  if (await wasSeen(c.env.SEEN_ENVELOPES, parsed.data.enc)) return c.json({ ok: true }, 202);
+  await countShared(c.env, parsed.data.kid);
   if (!(await enqueue(c.env, parsed.data))) return fail(c, 'queue_unavailable');
+  await markSeen(c.env.SEEN_ENVELOPES, parsed.data.enc);
   return c.json({ ok: true }, 202);
 }
 
@@ -160,11 +166,7 @@ async function handleForm(c: C): Promise<Response> {
   }
   const key = keySet ? chooseKey(keySet, request.municipality) : null;
   if (!key) return again({ message: t('form.error.unavailable'), fields: {} }, 'keys_unavailable');
-  if (!(await allowRecipient(c.env, key.kid))) {
-    const page = await again({ message: t('form.error.rateLimited'), fields: {} }, 'rate_limited');
-    page.headers.set('Retry-After', String(RATE_LIMIT_PERIOD_SECONDS));
-    return page;
-  }
+  await countShared(c.env, key.kid);
 
   let envelope: Envelope;
   try {

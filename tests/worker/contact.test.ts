@@ -26,10 +26,13 @@ function recordingQueue(refuse = false) {
 }
 
 let address = 0;
-/** Every test gets its own address, so the rate limiter's count starts at zero. */
+/**
+ * Every test gets its own address in a /24 of its own, so the rate
+ * limiter's counts (address and /24) start at zero (RFC 2544 range).
+ */
 function freshAddress(): string {
   address += 1;
-  return `192.0.2.${address}`;
+  return `198.18.${address}.1`;
 }
 
 function post(body: BodyInit, contentType: string, ip: string, testEnv: Env = env as unknown as Env) {
