@@ -2,7 +2,8 @@
  * The way back (issue 14): sealed replies from the municipality, kept by
  * mailbox id, read and deleted by the person's browser.
  *
- *   POST /api/reply          the intake posts a signed, sealed reply (reply-post.ts)
+ *   POST /api/reply          the intake posts a signed, sealed reply (reply-post.ts);
+ *                            the answer carries the Worker's signed acknowledgement
  *   POST /api/reply/lookup   {"v":1,"mailbox"} → always 200, always the same length
  *   POST /api/reply/delete   {"v":1,"mailbox","id"} → always 200 {"ok":true}
  *
@@ -20,6 +21,7 @@ import { deleteReply, lookUpReplies, putReply } from '../reply-store.ts';
 import { base64urlOf } from '../../src/contact/envelope.ts';
 import { mailboxIdSchema, replyIdOf, REPLY_ID_SIZE, REPLY_WIRE_VERSION } from '../../src/contact/reply.ts';
 import { REPLY_POST_MAX_SKEW_SECONDS, REPLY_SIGNATURE_HEADER, replyPostSchema, verifyReplyPost } from '../../src/contact/reply-post.ts';
+import { importSigningKey, signReplyAck } from '../../src/intake/push-auth.ts';
 
 /** A signed reply is about 11.3 KB; a look-up or deletion under 100 bytes. */
 export const MAX_REPLY_POST_BYTES = 16 * 1024;
@@ -91,7 +93,15 @@ export const reply = new Hono<{ Bindings: Env }>()
       return fail(c, 'unavailable');
     }
     if (result === 'mailbox_full') return fail(c, 'mailbox_full');
-    return c.json({ ok: true, id }, result === 'stored' ? 201 : 200);
+    // Signed, so the intake can tell this answer from a proxy's 200 (N12). Without the
+    // key the reply is kept all the same, and the intake tries again until it gets one.
+    let ack: string | undefined;
+    try {
+      if (c.env.INTAKE_PUSH_SIGNING_KEY) ack = await signReplyAck(await importSigningKey(c.env.INTAKE_PUSH_SIGNING_KEY), id, read.text);
+    } catch {
+      ack = undefined;
+    }
+    return c.json({ ok: true, id, ...(ack ? { ack } : {}) }, result === 'stored' ? 201 : 200);
   })
   .post('/lookup', limit(MAX_LOOKUP_BYTES), async (c) => {
     const read = await readBody(c, lookupSchema);

@@ -10,8 +10,9 @@ import type { Env } from '../../functions/env.ts';
 import { forgetKeySet } from '../../functions/intake-keys.ts';
 import { base64urlEncode, generateRecipientKeyPair, type PrivateKeyJwk } from '../../src/contact/envelope.ts';
 import { replyKeysFromMaster } from '../../src/contact/reply-keys.ts';
-import { importReplySenderKey, lookupResponseSchema, openReply, sealReply, type ReplyMessage, type SealedReply } from '../../src/contact/reply.ts';
+import { importReplySenderKey, lookupResponseSchema, replyIdOf, openReply, sealReply, type ReplyMessage, type SealedReply } from '../../src/contact/reply.ts';
 import { REPLY_SIGNATURE_HEADER, replyPostBody, signReplyPost } from '../../src/contact/reply-post.ts';
+import { generateSigningKey, importVerifyKey, verifyReplyAck } from '../../src/intake/push-auth.ts';
 
 type Recipient = { kid: string; publicKey: string; privateJwk: PrivateKeyJwk };
 let municipality: Recipient;
@@ -89,6 +90,26 @@ describe('POST /api/reply (from the intake)', () => {
     const opened = await openReply(found.replies[0]!, me, senders);
     expect(opened.recipient).toBe('stockholm-development');
     expect(opened.message.phrases.map((p) => p.id)).toEqual(['received', 'will-call']);
+  });
+
+  it('acknowledges a stored reply with a signature by its push key over the reply id and the posted body (N12)', async () => {
+    const worker = await generateSigningKey();
+    const me = await person();
+    const reply = await sealFor(me);
+    const body = replyPostBody({ v: 1, mailbox: me.mailbox, sent: Math.floor(Date.now() / 1000), reply });
+    const res = await app.request(
+      '/api/reply',
+      { method: 'POST', body, headers: { 'content-type': 'application/json', [REPLY_SIGNATURE_HEADER]: await signReplyPost(body, municipality.privateJwk) } },
+      { ...testEnv, INTAKE_PUSH_SIGNING_KEY: JSON.stringify(worker.privateJwk) },
+    );
+    expect(res.status).toBe(201);
+    const answer = await res.text();
+    const id = await replyIdOf(reply.ct);
+    const workerKeys = [await importVerifyKey(worker.publicKey)];
+    expect(await verifyReplyAck(workerKeys, id, body, answer)).toBe(true);
+    // Not for another body, and not with another key.
+    expect(await verifyReplyAck(workerKeys, id, body.replace('"sent":', '"sent": '), answer)).toBe(false);
+    expect(await verifyReplyAck([await importVerifyKey((await generateSigningKey()).publicKey)], id, body, answer)).toBe(false);
   });
 
   it('refuses a reply without a signature, signed by an unpublished key, or altered after signing', async () => {

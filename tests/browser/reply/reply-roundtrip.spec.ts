@@ -19,6 +19,8 @@ import { unlockVault } from '../../../src/intake/key-vault.ts';
 import { loadRecipientDirectory } from '../../../src/intake/promise.ts';
 import { answerByReceipt, senderOrNull } from '../../../src/intake/reply-command.ts';
 import { deliverOutbox } from '../../../src/intake/reply-outbox.ts';
+import { ensureDevIntake } from '../../../src/dev/dev-keys.ts';
+import { importVerifyKey } from '../../../src/intake/push-auth.ts';
 import { IntakeStore } from '../../../src/intake/store.ts';
 import { useTranslations } from '../../../src/i18n/translator.ts';
 import { localeCodes, type Locale } from '../../../src/i18n/locales.ts';
@@ -86,7 +88,9 @@ for (const locale of localeCodes) {
         intakeBodies.push(String(init?.body ?? ''));
         return fetch(input, init);
       };
-      const summary = await deliverOutbox(store, (kid) => senderOrNull(vault, kid), baseURL!, { fetch: recordingFetch });
+      // Delivered only with the Worker's signed acknowledgement (N12), checked with its push key.
+      const workerKeys = [await importVerifyKey((await ensureDevIntake(testIntakeDir)).workerPublicKey)];
+      const summary = await deliverOutbox(store, (kid) => senderOrNull(vault, kid), baseURL!, { fetch: recordingFetch, workerKeys });
       expect(summary.refused).toEqual([]);
       expect(summary.delivered).toBeGreaterThanOrEqual(1);
       expect(intakeBodies.some((body) => body.includes(request.reply!.mailbox))).toBe(true);
