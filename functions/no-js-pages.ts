@@ -8,7 +8,7 @@ import type { Env } from './env.ts';
 import { fieldNames, type FieldName } from '../src/contact/form-fields.ts';
 import type { Locale } from '../src/i18n/locales.ts';
 import { receiptNextStep, spokenReceiptCode } from '../src/contact/receipt-display.ts';
-import { shortFingerprint } from '../src/contact/key-fingerprint.ts';
+import { keyFingerprint } from '../src/contact/key-fingerprint.ts';
 import { normalizePhoneNumber } from '../src/contact/phone-number.ts';
 import { useTranslations } from '../src/i18n/translator.ts';
 
@@ -42,7 +42,7 @@ export async function receiptPage(env: Env, locale: Locale, receipt: string, met
     })
     // The key the Worker sealed to, in short form, for comparing with the intake's.
     .on('[data-receipt-key]', { element: (el) => void (kid ? el.removeAttribute('hidden') : undefined) })
-    .on('[data-receipt-key] [data-fingerprint]', { element: (el) => void (kid ? el.setInnerContent(shortFingerprint(kid)) : undefined) })
+    .on('[data-receipt-key] [data-fingerprint]', { element: (el) => void (kid ? el.setInnerContent(keyFingerprint(kid)) : undefined) })
     .on('[data-receipt-code]', { element: (el) => void el.setInnerContent(receipt) })
     .on('[data-receipt-code-spoken]', { element: (el) => void el.setInnerContent(spokenReceiptCode(receipt)) })
     .on('[data-receipt-next]', {

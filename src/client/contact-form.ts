@@ -10,7 +10,7 @@ import { createRequest, type ContactRequest, type ContactRequestInput } from '..
 import { sealRequest, measureRequest, EnvelopeError } from '../contact/envelope.ts';
 import { chooseKey, keySetSchema, servingRecipient, type KeySet } from '../contact/key-set.ts';
 import { receiptNextStep, spokenReceiptCode } from '../contact/receipt-display.ts';
-import { shortFingerprint } from '../contact/key-fingerprint.ts';
+import { keyFingerprint } from '../contact/key-fingerprint.ts';
 import { foldPhoneCharacters, normalizePhoneNumber } from '../contact/phone-number.ts';
 
 import { formatReplySecret, generateReplySecret } from '../contact/reply-secret.ts';
@@ -45,7 +45,7 @@ function enhance(form: HTMLFormElement): void {
   /** Shows a key's short fingerprint in a line (or hides it), so people can compare it with the intake's. */
   const showFingerprint = (line: HTMLElement | null, kid: string | null) => {
     if (!line) return;
-    line.querySelector('[data-fingerprint]')!.textContent = kid ? shortFingerprint(kid) : '';
+    line.querySelector('[data-fingerprint]')!.textContent = kid ? keyFingerprint(kid) : '';
     line.hidden = !kid;
   };
 

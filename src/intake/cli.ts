@@ -32,7 +32,7 @@ import { loadRecipientDirectory, NO_RECIPIENTS, type RecipientDirectory } from '
 import { pullConfigFromEnv, pullOnce } from './pull.ts';
 import { buildKeySet, buildPullQueues, buildPushRoutes, RecipientsConfigError } from './recipients.ts';
 import { deliveryStatus } from './delivery-watch.ts';
-import { acceptRelease, loadKnownReleases, shortFingerprint, watchSiteOnce } from './site-watch.ts';
+import { acceptRelease, loadKnownReleases, keyFingerprint, watchSiteOnce } from './site-watch.ts';
 import { ensureReceiptKey, loadReceiverAuth, parsePublicKeyList, writeSigningKeyFile } from './push-keys.ts';
 import { municipalityIds } from '../municipalities/schema.ts';
 import { relyingParty, startIntakeService } from './service.ts';
@@ -331,7 +331,7 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
         const result = await watchSiteOnce({ siteUrl: values.site, recipient, heldKids, knownReleases: await loadKnownReleases(dir) });
         for (const alert of result.alerts) io.err(`watch: ALERT ${alert.code}: ${alert.detail}`);
         if (result.alerts.length === 0) {
-          io.out(`watch: ok, release ${result.manifestDigest}, keys for ${recipient}: ${result.publishedKids.map(shortFingerprint).join(', ') || 'none'}`);
+          io.out(`watch: ok, release ${result.manifestDigest}, keys for ${recipient}: ${result.publishedKids.map(keyFingerprint).join(', ') || 'none'}`);
         }
         if (values.once) return result.alerts.length === 0 ? 0 : 1;
         await new Promise((resolve) => setTimeout(resolve, intervalMs));

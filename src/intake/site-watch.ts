@@ -30,7 +30,7 @@ import { open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { keySetSchema } from '../contact/key-set.ts';
-import { shortFingerprint } from '../contact/key-fingerprint.ts';
+import { keyFingerprint } from '../contact/key-fingerprint.ts';
 import { localeCodes } from '../i18n/locales.ts';
 import { RELEASE_MANIFEST_PATH, releaseManifestSchema, sha256 } from '../security/release-manifest.ts';
 
@@ -45,7 +45,7 @@ export interface WatchResult {
   alerts: WatchAlert[];
   /** The digest of the manifest served now (to accept it), if it could be read. */
   manifestDigest: string | null;
-  /** Short fingerprints of this recipient's published keys (kid prefix). */
+  /** Fingerprints (keyFingerprint) of this recipient's published keys. */
   publishedKids: string[];
 }
 
@@ -192,4 +192,4 @@ export async function acceptRelease(dir: string, digest: string, now: Date = new
   await rename(temp, file);
 }
 
-export { shortFingerprint };
+export { keyFingerprint };

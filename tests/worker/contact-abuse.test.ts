@@ -14,6 +14,7 @@ import { forgetKeySet } from '../../functions/intake-keys.ts';
 import { floodAlarmLines } from '../../functions/flood-alarm.ts';
 import { addressPrefix, RATE_LIMIT_PERIOD_SECONDS, senderPrefixes } from '../../functions/rate-limit.ts';
 import { sealRequest } from '../../src/contact/envelope.ts';
+import { keyFingerprint } from '../../src/contact/key-fingerprint.ts';
 import { keySetSchema, type KeySet } from '../../src/contact/key-set.ts';
 import { createRequest } from '../../src/contact/request.ts';
 import { sampleAnswers } from '../../src/dev/sample-request.ts';
@@ -311,7 +312,7 @@ describe('pull recipients get their own queue (M6)', () => {
 });
 
 describe('the recipient key\'s fingerprint (H1)', () => {
-  it('the no-JS receipt shows the short fingerprint of the key the Worker sealed to', async () => {
+  it('the no-JS receipt shows the 80-bit fingerprint of the key the Worker sealed to (N13)', async () => {
     const { sent, queue } = recordingQueue();
     const res = await post(filledForm(servedMunicipality()), 'application/x-www-form-urlencoded', { 'cf-connecting-ip': freshV4() }, { ...baseEnv, INTAKE_QUEUE: queue, RECIPIENT_RATE_LIMIT: countingLimiter().limiter });
     expect(res.status).toBe(200);
@@ -319,6 +320,7 @@ describe('the recipient key\'s fingerprint (H1)', () => {
     const html = await res.text();
     const line = /<p[^>]*data-receipt-key[^>]*>.*?<\/p>/s.exec(html)?.[0] ?? '';
     expect(line).not.toContain('hidden');
-    expect(line).toContain(`<code dir="ltr" data-fingerprint>${kid.slice(0, 4)}-${kid.slice(4, 8)}</code>`);
+    expect(line).toContain(`<code dir="ltr" data-fingerprint>${keyFingerprint(kid)}</code>`);
+    expect(keyFingerprint(kid)).toMatch(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
   });
 });
