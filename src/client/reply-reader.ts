@@ -139,10 +139,9 @@ function enhance(root: HTMLElement): void {
     const article = (template.content.firstElementChild as HTMLElement).cloneNode(true) as HTMLElement;
     const q = <T extends HTMLElement>(selector: string) => article.querySelector<T>(selector)!;
     q('[data-answer-from]').textContent = fill(data.msgFrom ?? '', { name: answer.serves.map((id) => names[id] ?? id).join(', ') || answer.recipient });
-    q('[data-answer-about]').textContent = fill(data.msgAbout ?? '', {
-      receipt: isolate(answer.message.receipt),
-      date: isolate(answer.message.created),
-    });
+    // The date only, never the receipt code: whoever reads this on the phone must not learn the
+    // code that staff ask for before they speak (review N10).
+    q('[data-answer-about]').textContent = fill(data.msgAbout ?? '', { date: isolate(answer.message.created) });
     const list = q('[data-answer-phrases]');
     for (const phrase of answer.message.phrases) {
       const item = document.createElement('li');

@@ -121,6 +121,10 @@ for (const locale of localeCodes) {
       await expect(answer.getByText(REPLY_SENTINEL)).toBeVisible();
       await expect(answer.locator('[data-answer-text]')).toHaveAttribute('lang', 'sv');
       await expect(answer.getByRole('heading')).toContainText('Stockholm');
+      // The answer shows the day it was written, never the receipt code (N10), in any form.
+      await expect(answer.locator('[data-answer-about]')).toContainText(/\d{4}-\d\d-\d\d/);
+      const receiptDigits = receipt.replace(/\D/g, '');
+      expect((await second.content()).replace(/\D/g, '')).not.toContain(receiptDigits);
       expect(second.url()).toBe(`${baseURL}/${locale}/svar/`);
 
       // 4. Write back once (in Swedish only, to keep the suite short): it reaches the same case.
