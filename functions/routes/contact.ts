@@ -6,7 +6,9 @@
  *    the browser. The Worker never sees plaintext. Answers 202.
  *  - No JavaScript: the url-encoded form. The Worker seals the same
  *    envelope at once with the same module and drops the plaintext; it
- *    answers with the receipt page (the code is in the page, not a URL).
+ *    answers 303 to GET /api/contact/receipt/<token>, the receipt page,
+ *    shown once (post-redirect-get, review N4: Back or reload never sends
+ *    the form again; the code is in the page, never readable in a URL).
  * Order, cheapest first, so nothing is worked on for a sender that may not
  * send: size and type → configured (RATE_LIMIT_SECRET) → same origin →
  * sender rate limits (address, network, site) → parse and validate → a
@@ -22,7 +24,8 @@ import { acceptedKids, loadKeySet } from '../intake-keys.ts';
 import { allowSender, countShared, rateLimitConfigured, RATE_LIMIT_PERIOD_SECONDS } from '../rate-limit.ts';
 import { markSeen, wasSeen } from '../seen-envelopes.ts';
 import { isCrossSite } from '../same-origin.ts';
-import { formPageWithAnswers, receiptPage, type FormProblem } from '../no-js-pages.ts';
+import { formPageWithAnswers, receiptPage, spentReceiptPage, type FormProblem } from '../no-js-pages.ts';
+import { openReceiptTokenOnce, sealReceiptToken } from '../receipt-token.ts';
 import { envelopeSchema, sealRequest, measureRequest, EnvelopeError, type Envelope } from '../../src/contact/envelope.ts';
 import { chooseKey, servingRecipient } from '../../src/contact/key-set.ts';
 import { createRequest, type ContactRequest, type ContactRequestInput } from '../../src/contact/request.ts';
@@ -180,7 +183,25 @@ async function handleForm(c: C): Promise<Response> {
   if (!(await enqueue(c.env, envelope))) {
     return again({ message: t('form.error.unavailable'), fields: {} }, 'queue_unavailable');
   }
-  return receiptPage(c.env, locale, request.receipt, request.contact.method, key.recipient, envelope.kid);
+  const token = await sealReceiptToken(c.env.RATE_LIMIT_SECRET!, {
+    locale,
+    receipt: request.receipt,
+    method: request.contact.method,
+    recipient: key.recipient,
+    kid: envelope.kid,
+  });
+  return c.redirect(`/api/contact/receipt/${token}`, 303);
+}
+
+/** GET /api/contact/receipt/<token>: the receipt page once, then "no longer shown". */
+async function handleReceipt(c: C): Promise<Response> {
+  const token = c.req.param('token') ?? '';
+  const opened = rateLimitConfigured(c.env) ? await openReceiptTokenOnce(c.env.RATE_LIMIT_SECRET!, c.env.SEEN_ENVELOPES, token) : { shown: false as const };
+  const locale = opened.shown ? opened.facts.locale : opened.locale;
+  const pageLocale = isLocale(locale) ? locale : defaultLocale;
+  if (!opened.shown) return spentReceiptPage(c.env, pageLocale);
+  const { facts } = opened;
+  return receiptPage(c.env, pageLocale, facts.receipt, facts.method, facts.recipient, facts.kid);
 }
 
 export const contact = new Hono<{ Bindings: Env }>()
@@ -198,4 +219,5 @@ export const contact = new Hono<{ Bindings: Env }>()
       return isForm ? handleForm(c) : handleEnvelope(c);
     },
   )
+  .get('/receipt/:token', (c) => handleReceipt(c))
   .all('/', (c) => fail(c, 'method_not_allowed'));

@@ -15,8 +15,9 @@ import { foldPhoneCharacters, normalizePhoneNumber } from '../contact/phone-numb
 
 import { formatReplySecret, generateReplySecret } from '../contact/reply-secret.ts';
 import { deriveReplyKeys } from '../contact/reply-keys.ts';
+import { coverWhenHidden, pageLifetime, type Ticket } from './page-lifetime.ts';
 
-type ErrorKind = 'network' | 'unavailable' | 'notConnected' | 'rateLimited' | 'encrypt' | 'tooLong' | 'invalid' | 'replySecret';
+type ErrorKind = 'network' | 'unavailable' | 'notConnected' | 'rateLimited' | 'encrypt' | 'tooLong' | 'invalid' | 'replySecret' | 'abandoned';
 
 const form = document.querySelector<HTMLFormElement>('form[data-contact-form]');
 if (form) enhance(form);
@@ -62,6 +63,7 @@ function enhance(form: HTMLFormElement): void {
     tooLong: data.errorTooLong ?? '',
     invalid: data.errorInvalid ?? '',
     replySecret: data.errorReplySecret ?? '',
+    abandoned: data.errorAbandoned ?? '',
   };
 
   // A retry of unchanged answers reuses the same request (same id and
@@ -101,20 +103,20 @@ function enhance(form: HTMLFormElement): void {
   });
   const wantsReplyHere = () => chosenMethod() === 'here' || new FormData(form).get('replyHere') === 'yes';
 
-  /** The reply address for this request: the secret made once, its keys derived (slow, on purpose). */
-  async function replyAddress(): Promise<NonNullable<ContactRequest['reply']>> {
+  /**
+   * The reply address for this request: the secret made once, its keys
+   * derived (slow, on purpose). Null when the page was hidden or left
+   * meanwhile: then the secret is not kept.
+   */
+  async function replyAddress(ticket: Ticket): Promise<NonNullable<ContactRequest['reply']> | null> {
     if (!replySecret) {
       const secret = generateReplySecret();
       const keys = await deriveReplyKeys(secret);
+      if (!ticket.live()) return null;
       replySecret = { secret, address: { publicKey: keys.publicKey, mailbox: keys.mailbox } };
     }
     return replySecret.address;
   }
-  // Leaving the page wipes the secret from it (and from this script's memory).
-  addEventListener('pagehide', () => {
-    replySecret = null;
-    receipt.querySelector<HTMLElement>('[data-receipt-secret-value]')!.textContent = '';
-  });
   updateCallDetails();
 
   // Digits of every script become 0–9 as they are typed, one character for
@@ -306,15 +308,48 @@ function enhance(form: HTMLFormElement): void {
   // Leaving the page wipes it: the back/forward cache would otherwise bring
   // back the receipt code or a half-written message to whoever picks up
   // the phone later (review M11). The person trades a lost draft for that.
-  addEventListener('pagehide', () => {
+  // The status line goes too: it says the code aloud (N10).
+  function wipePage(): void {
     pending = null;
+    replySecret = null;
     form.reset();
     updateCounter();
     clearErrors();
     form.hidden = false;
     receipt.hidden = true;
-    for (const code of receipt.querySelectorAll('[data-receipt-code], [data-receipt-code-spoken]')) code.textContent = '';
+    for (const code of receipt.querySelectorAll('[data-receipt-code], [data-receipt-code-spoken], [data-receipt-secret-value]')) code.textContent = '';
     showFingerprint(receiptKeyLine, null);
+    status.textContent = '';
+  }
+  addEventListener('pagehide', () => {
+    abandonedWhileHidden = false;
+    wipePage();
+  });
+
+  // A send in flight when the page is hidden or left is abandoned, not
+  // resumed later (N4): left, the page is wiped; hidden (another app, the
+  // screen locked), the answers stay and the person is told to send again.
+  let abandonedWhileHidden = false;
+  const lifetime = pageLifetime((reason) => {
+    status.textContent = '';
+    if (reason === 'hidden') abandonedWhileHidden = true;
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && abandonedWhileHidden) {
+      abandonedWhileHidden = false;
+      showFormError('abandoned');
+    }
+  });
+  // The receipt (code, reply secret) is covered while the page is hidden, and wiped after a few minutes (N10).
+  coverWhenHidden({
+    parts: () => [receipt],
+    wipe: wipePage,
+    label: data.showAgain ?? '',
+    note: data.covered ?? '',
+  });
+  document.addEventListener('visibilitychange', () => {
+    // The spoken code was for the moment it arrived; it is not kept while the page is away.
+    if (document.visibilityState === 'hidden' && !receipt.hidden) status.textContent = '';
   });
 
   form.addEventListener('submit', async (event) => {
@@ -326,11 +361,15 @@ function enhance(form: HTMLFormElement): void {
     const input = readContactForm(new FormData(form));
     setBusy(true);
     let recipientId = '';
+    const ticket = lifetime.start();
     try {
       if (wantsReplyHere()) {
         try {
-          input.reply = await replyAddress();
+          const address = await replyAddress(ticket);
+          if (!address) return;
+          input.reply = address;
         } catch {
+          if (!ticket.live()) return;
           return showFormError('replySecret');
         }
       }
@@ -340,12 +379,15 @@ function enhance(form: HTMLFormElement): void {
       let envelope;
       try {
         const keys = await loadKeySet();
+        if (!ticket.live()) return;
         if (!servingRecipient(keys, request.municipality)) return showFormError('notConnected');
         const key = chooseKey(keys, request.municipality);
         if (!key) return showFormError('unavailable');
         recipientId = key.recipient;
         envelope = await sealRequest(request, key);
+        if (!ticket.live()) return;
       } catch (error) {
+        if (!ticket.live()) return;
         if (error instanceof EnvelopeError && error.code === 'too_large') return showFormError('tooLong');
         // The key set could not be fetched (offline) or WebCrypto failed.
         return showFormError(error instanceof TypeError ? 'network' : 'encrypt');
@@ -360,10 +402,14 @@ function enhance(form: HTMLFormElement): void {
           cache: 'no-store',
           credentials: 'omit',
           referrerPolicy: 'no-referrer',
+          signal: ticket.signal,
         });
       } catch {
+        if (!ticket.live()) return;
         return showFormError('network');
       }
+      // Left or hidden while the answer came: show nothing of it (the code stays off the screen).
+      if (!ticket.live()) return;
       if (response.status === 202) {
         // Show only the promise of the recipient the request went to (hidden,
         // not removed: after the wipe on leaving, the form can send again).
@@ -376,6 +422,7 @@ function enhance(form: HTMLFormElement): void {
       if (response.status === 413) return showFormError('tooLong');
       return showFormError('unavailable');
     } finally {
+      ticket.end();
       setBusy(false);
     }
   });

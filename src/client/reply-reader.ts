@@ -12,11 +12,12 @@ import { normalizeReplySecret } from '../contact/reply-secret.ts';
 import { lookupResponseSchema, openReply, ReplyError, type ReplyMessage, type ReplySenderPublicKey } from '../contact/reply.ts';
 import { createRequest, type ReplyAddress } from '../contact/request.ts';
 import { isLocale, defaultLocale, type Locale } from '../i18n/locales.ts';
+import { coverWhenHidden, pageLifetime } from './page-lifetime.ts';
 
 const root = document.querySelector<HTMLElement>('[data-reply-reader]');
 if (root) enhance(root);
 
-type Problem = 'format' | 'forged' | 'network' | 'rateLimited' | 'unavailable';
+type Problem = 'format' | 'forged' | 'network' | 'rateLimited' | 'unavailable' | 'abandoned';
 
 interface OpenedAnswer {
   id: string;
@@ -62,6 +63,7 @@ function enhance(root: HTMLElement): void {
     network: data.msgNetwork ?? '',
     rateLimited: data.msgRateLimited ?? '',
     unavailable: data.msgUnavailable ?? '',
+    abandoned: data.msgAbandoned ?? '',
   };
 
   function reset(): void {
@@ -94,8 +96,39 @@ function enhance(root: HTMLElement): void {
     keys = null;
     opened = [];
     answers.replaceChildren();
+    writeBack.hidden = true;
+    writeBackSent.hidden = true;
+    status.textContent = '';
   }
-  addEventListener('pagehide', wipe);
+  addEventListener('pagehide', () => {
+    abandonedWhileHidden = false;
+    wipe();
+  });
+
+  // An opening (or a write-back) in flight when the page is hidden or left
+  // is abandoned, not resumed after Back (review N4): nothing is looked up,
+  // shown or sent later. Hidden, the person is told to type the number again.
+  let abandonedWhileHidden = false;
+  const lifetime = pageLifetime((reason) => {
+    status.textContent = '';
+    if (reason === 'hidden') {
+      abandonedWhileHidden = true;
+      input.value = '';
+    }
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && abandonedWhileHidden) {
+      abandonedWhileHidden = false;
+      showProblem('abandoned');
+    }
+  });
+  // The typed number and the answers are covered while the page is hidden, and wiped after a few minutes (N10).
+  coverWhenHidden({
+    parts: () => [...(input.value ? [form] : []), ...(answers.childElementCount > 0 ? [answers] : []), writeBack],
+    wipe,
+    label: data.showAgain ?? '',
+    note: data.covered ?? '',
+  });
 
   let keySet: Promise<KeySet> | null = null;
   function loadKeySet(): Promise<KeySet> {
@@ -112,8 +145,9 @@ function enhance(root: HTMLElement): void {
     return keySet;
   }
 
-  async function post(path: string, body: unknown): Promise<Response> {
+  async function post(path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
     return fetch(path, {
+      ...(signal ? { signal } : {}),
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -192,18 +226,25 @@ function enhance(root: HTMLElement): void {
     if (!secret) return showProblem('format');
     busy = true;
     status.textContent = data.msgWorking ?? '';
+    const ticket = lifetime.start();
     try {
       let set: KeySet;
       let res: Response;
       try {
-        [keys, set] = await Promise.all([deriveReplyKeys(secret), loadKeySet()]);
-        res = await post('/api/reply/lookup', { v: 1, mailbox: keys.mailbox });
+        const [derived, loaded] = await Promise.all([deriveReplyKeys(secret), loadKeySet()]);
+        // Hidden or left while the key was derived: no look-up, nothing kept.
+        if (!ticket.live()) return;
+        [keys, set] = [derived, loaded];
+        res = await post('/api/reply/lookup', { v: 1, mailbox: keys.mailbox }, ticket.signal);
       } catch {
+        if (!ticket.live()) return;
         return showProblem('network');
       }
+      if (!ticket.live()) return;
       if (res.status === 429) return showProblem('rateLimited');
       if (res.status !== 200) return showProblem('unavailable');
       const parsed = lookupResponseSchema.safeParse(await res.json().catch(() => null));
+      if (!ticket.live()) return;
       if (!parsed.success) return showProblem('unavailable');
       const senders = new Map<string, ReplySenderPublicKey>(set.keys.map((k) => [k.kid, { recipient: k.recipient, publicKey: k.publicKey }]));
       opened = [];
@@ -211,6 +252,7 @@ function enhance(root: HTMLElement): void {
       for (const slot of parsed.data.replies.slice(0, parsed.data.count)) {
         try {
           const answer = await openReply(slot, keys, senders);
+          if (!ticket.live()) return;
           const serves = set.recipients.find((r) => r.id === answer.recipient)?.serves ?? [];
           opened.push({ id: slot.id, kid: answer.kid, recipient: answer.recipient, serves, message: answer.message });
         } catch (error) {
@@ -232,6 +274,7 @@ function enhance(root: HTMLElement): void {
       writeBack.hidden = wroteBack;
       if (!forged) (answers.firstElementChild as HTMLElement).focus();
     } finally {
+      ticket.end();
       busy = false;
       if (status.textContent === data.msgWorking) status.textContent = '';
     }
@@ -251,8 +294,10 @@ function enhance(root: HTMLElement): void {
     const latest = opened[opened.length - 1]!;
     const reply: ReplyAddress = { publicKey: keys.publicKey, mailbox: keys.mailbox };
     busy = true;
+    const ticket = lifetime.start();
     try {
       const set = await loadKeySet();
+      if (!ticket.live()) return;
       // To the key that signed the answer while it is valid, else the same recipient's newest
       // (a recipient serves municipalities; the follow-up names the first it serves).
       const municipality = latest.serves[0];
@@ -272,7 +317,10 @@ function enhance(root: HTMLElement): void {
         reply,
         followUpOf: latest.message.case,
       });
-      const res = await post('/api/contact', await sealRequest(followUp, key));
+      const sealed = await sealRequest(followUp, key);
+      if (!ticket.live()) return;
+      const res = await post('/api/contact', sealed, ticket.signal);
+      if (!ticket.live()) return;
       if (res.status === 429) return showProblem('rateLimited');
       if (res.status !== 202) return showProblem('unavailable');
       wroteBack = true;
@@ -281,8 +329,9 @@ function enhance(root: HTMLElement): void {
       writeBackSent.hidden = false;
       writeBackSent.focus();
     } catch {
-      showProblem('network');
+      if (ticket.live()) showProblem('network');
     } finally {
+      ticket.end();
       busy = false;
     }
   });
