@@ -17,7 +17,7 @@
  * (SEEN_ENVELOPES, the same short-lived store as seen envelopes) until the
  * token expires. A token older than RECEIPT_TOKEN_SECONDS is spent anyway.
  */
-import { base64urlDecode, base64urlEncode } from '../src/contact/envelope.ts';
+import { base64urlDecode, base64urlEncode } from '../protocol/envelope.ts';
 
 export const RECEIPT_TOKEN_SECONDS = 10 * 60;
 const LABEL = 'utvag/receipt-page/v1';

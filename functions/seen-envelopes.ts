@@ -19,7 +19,7 @@
  *
  * The key says nothing about the sender; the envelope is not kept.
  */
-import { base64urlEncode } from '../src/contact/envelope.ts';
+import { base64urlEncode } from '../protocol/envelope.ts';
 
 export const SEEN_TTL_SECONDS = 24 * 60 * 60;
 const SEEN_LABEL = 'utvag/contact/v1/seen.';

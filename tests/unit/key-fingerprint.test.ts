@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { base64urlEncode } from '../../src/contact/envelope.ts';
-import { keyFingerprint } from '../../src/contact/key-fingerprint.ts';
+import { base64urlEncode } from '../../protocol/envelope.ts';
+import { keyFingerprint } from '../../protocol/key-fingerprint.ts';
 
 const kidBytes = fc.uint8Array({ minLength: 16, maxLength: 16 });
 

@@ -3,7 +3,7 @@
  * the contact pages and the answer page (/svar/), in every language.
  */
 import { describe, expect, it } from 'vitest';
-import { localeCodes } from '../../src/i18n/locales.ts';
+import { localeCodes } from '../../protocol/locales.ts';
 import { renderHeadersFile } from '../../src/security/headers.ts';
 
 /** The headers the `_headers` file gives one path: every block whose pattern matches it. */

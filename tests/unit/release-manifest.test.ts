@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { releaseManifestSchema, releasePublicKey, sha256, verifyRelease, writeReleaseManifest } from '../../src/security/release-manifest.ts';
+import { releaseManifestSchema } from '../../protocol/release-manifest.ts';
+import { releasePublicKey, sha256, writeReleaseManifest } from '../../tools/dev/release-manifest.ts';
+import { verifyRelease } from '../../intake/src/site-watch.ts';
 
 describe('release manifest (written at build)', () => {
   it('names the key set, the watched pages and every script and style under /_astro/ by SHA-256, and is signed (N5)', async () => {

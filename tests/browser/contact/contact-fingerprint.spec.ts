@@ -5,7 +5,7 @@
  */
 import { test, expect } from '../fixtures.ts';
 import { useTranslations } from '../../../src/i18n/translator.ts';
-import { keyFingerprint } from '../../../src/contact/key-fingerprint.ts';
+import { keyFingerprint } from '../../../protocol/key-fingerprint.ts';
 
 test('the form names the key it will seal to, and the receipt the key it used', async ({ page, request }) => {
   const keySet = (await (await request.get('/intake-keys.json')).json()) as { keys: { kid: string; recipient: string }[]; recipients: { id: string; serves: string[] }[] };
