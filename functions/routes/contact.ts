@@ -74,7 +74,7 @@ export function queueFor(env: Env, kid: string): Queue<unknown> | null {
 }
 
 /** Queue the envelope as-is: only {v,kid,enc,ct}, nothing about the sender. */
-async function enqueue(env: Env, envelope: Envelope): Promise<boolean> {
+export async function enqueue(env: Env, envelope: Envelope): Promise<boolean> {
   const queue = queueFor(env, envelope.kid);
   if (!queue) return false;
   try {

@@ -13,6 +13,7 @@ import { lookupResponseSchema, openReply, ReplyError, type ReplyMessage, type Re
 import { createRequest, type ReplyAddress } from '../../protocol/request.ts';
 import { isLocale, defaultLocale, type Locale } from '../../protocol/locales.ts';
 import { coverWhenHidden, pageLifetime } from './page-lifetime.ts';
+import { signFollowUp, signWriteBackPost, writeBackSigningKey, WRITE_BACK_PATH, WRITE_BACK_SIGNATURE_HEADER } from '../../protocol/write-back.ts';
 
 const root = document.querySelector<HTMLElement>('[data-reply-reader]');
 if (root) enhance(root);
@@ -271,7 +272,8 @@ function enhance(root: HTMLElement): void {
         return;
       }
       answers.replaceChildren(...opened.map(render));
-      writeBack.hidden = wroteBack;
+      // Only an answer that offers it (the write-back phrase) can be written back to (N3).
+      writeBack.hidden = wroteBack || !opened[opened.length - 1]!.message.phrases.some((phrase) => phrase.id === 'write-back');
       if (!forged) (answers.firstElementChild as HTMLElement).focus();
     } finally {
       ticket.end();
@@ -317,9 +319,22 @@ function enhance(root: HTMLElement): void {
         reply,
         followUpOf: latest.message.case,
       });
+      // Signed with the reply key, which only the holder of the secret has (N3): once inside the
+      // request for the intake, once on the post for the Worker (WIRE-FORMAT.md §16).
+      const signingKey = await writeBackSigningKey(keys.keyPair);
+      followUp.followUpProof = await signFollowUp(signingKey, { id: followUp.id, followUpOf: latest.message.case, message: followUp.message });
       const sealed = await sealRequest(followUp, key);
+      const signed = await signWriteBackPost(signingKey, { v: 1, mailbox: keys.mailbox, reply: latest.id, envelope: sealed });
       if (!ticket.live()) return;
-      const res = await post('/api/contact', sealed, ticket.signal);
+      const res = await fetch(WRITE_BACK_PATH, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [WRITE_BACK_SIGNATURE_HEADER]: signed.signature },
+        body: signed.body,
+        cache: 'no-store',
+        credentials: 'omit',
+        referrerPolicy: 'no-referrer',
+        signal: ticket.signal,
+      });
       if (!ticket.live()) return;
       if (res.status === 429) return showProblem('rateLimited');
       if (res.status !== 202) return showProblem('unavailable');

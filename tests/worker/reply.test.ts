@@ -13,6 +13,9 @@ import { replyKeysFromMaster } from '../../protocol/reply-keys.ts';
 import { importReplySenderKey, lookupResponseSchema, replyIdOf, openReply, sealReply, type ReplyMessage, type SealedReply } from '../../protocol/reply.ts';
 import { REPLY_SIGNATURE_HEADER, replyPostBody, signReplyPost } from '../../protocol/reply-post.ts';
 import { generateSigningKey, importVerifyKey, verifyReplyAck } from '../../protocol/push-auth.ts';
+import { sealRequest } from '../../protocol/envelope.ts';
+import { createRequest } from '../../protocol/request.ts';
+import { signFollowUp, signWriteBackPost, writeBackSigningKey, WRITE_BACK_SIGNATURE_HEADER } from '../../protocol/write-back.ts';
 
 type Recipient = { kid: string; publicKey: string; privateJwk: PrivateKeyJwk };
 let municipality: Recipient;
@@ -209,6 +212,78 @@ describe('POST /api/reply/delete', () => {
     expect(await missing.text()).toBe(await real.text());
     const after = lookupResponseSchema.parse(await (await lookup(me.mailbox)).json());
     expect(after.count).toBe(0);
+  });
+});
+
+describe('POST /api/reply/write-back (N3)', () => {
+  function recordingQueue() {
+    const sent: unknown[] = [];
+    return { sent, queue: { send: async (body: unknown) => void sent.push(body), sendBatch: async () => undefined } as unknown as Queue<unknown> };
+  }
+
+  /** The person's follow-up, signed with their reply key, sealed to the municipality. */
+  async function followUp(me: Awaited<ReturnType<typeof person>>, signer: CryptoKeyPair, replyId: string, caseId: string) {
+    const key = await writeBackSigningKey(signer);
+    const request = createRequest({
+      locale: 'sv', role: 'unknown', municipality: 'stockholm', needs: [],
+      contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
+      language: '', interpreter: false, message: 'Jag skriver tillbaka.',
+      reply: { publicKey: me.publicKey, mailbox: me.mailbox }, followUpOf: caseId,
+    });
+    request.followUpProof = await signFollowUp(key, { id: request.id, followUpOf: caseId, message: request.message });
+    const envelope = await sealRequest(request, { kid: municipality.kid, publicKey: municipality.publicKey });
+    return signWriteBackPost(key, { v: 1, mailbox: me.mailbox, reply: replyId, envelope });
+  }
+
+  async function postWriteBack(signed: { body: string; signature: string }, queueEnv: Env) {
+    return app.request('/api/reply/write-back', {
+      method: 'POST', body: signed.body,
+      headers: { 'content-type': 'application/json', [WRITE_BACK_SIGNATURE_HEADER]: signed.signature, 'cf-connecting-ip': freshAddress() },
+    }, queueEnv);
+  }
+
+  /** An answer stored for `me`, offering a write-back (or not). */
+  async function storedAnswer(me: Awaited<ReturnType<typeof person>>, offer: boolean): Promise<string> {
+    const reply = await sealFor(me);
+    const body = replyPostBody({ v: 1, mailbox: me.mailbox, sent: Math.floor(Date.now() / 1000), reply, ...(offer ? { writeBack: me.publicKey } : {}) });
+    expect((await postReply(body, await signReplyPost(body, municipality.privateJwk))).status).toBe(201);
+    return replyIdOf(reply.ct);
+  }
+
+  it('takes one write-back signed with the reply key, to an answer that offered it, and queues it; a second is refused', async () => {
+    const { sent, queue } = recordingQueue();
+    const queueEnv = { ...testEnv, INTAKE_QUEUE: queue };
+    const me = await person();
+    const id = await storedAnswer(me, true);
+    const signed = await followUp(me, me.keyPair, id, crypto.randomUUID());
+    const first = await postWriteBack(signed, queueEnv);
+    expect(first.status).toBe(202);
+    expect(sent).toEqual([JSON.parse(signed.body).envelope]);
+    const again = await postWriteBack(signed, queueEnv);
+    expect(again.status).toBe(409);
+    expect(await again.json()).toEqual({ error: 'already_written_back' });
+    expect(sent).toHaveLength(1);
+  });
+
+  it('refuses a forged write-back (another key), one to an answer that did not offer it, and one to no answer: nothing queued', async () => {
+    const { sent, queue } = recordingQueue();
+    const queueEnv = { ...testEnv, INTAKE_QUEUE: queue };
+    const me = await person();
+    const offered = await storedAnswer(me, true);
+    // Someone without the secret: their own key pair, the person's mailbox and answer id.
+    const forger = await person();
+    const forged = await postWriteBack(await followUp(me, forger.keyPair, offered, crypto.randomUUID()), queueEnv);
+    expect(forged.status).toBe(401);
+    expect(await forged.json()).toEqual({ error: 'bad_signature' });
+    const notOffered = await storedAnswer(me, false);
+    const refused = await postWriteBack(await followUp(me, me.keyPair, notOffered, crypto.randomUUID()), queueEnv);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({ error: 'write_back_not_offered' });
+    const nowhere = await postWriteBack(await followUp(me, me.keyPair, base64urlEncode(new Uint8Array(16)), crypto.randomUUID()), queueEnv);
+    expect(nowhere.status).toBe(403);
+    expect(sent).toEqual([]);
+    // The genuine one still goes through afterwards.
+    expect((await postWriteBack(await followUp(me, me.keyPair, offered, crypto.randomUUID()), queueEnv)).status).toBe(202);
   });
 });
 
