@@ -349,7 +349,7 @@ function enhance(form: HTMLFormElement): void {
   });
   document.addEventListener('visibilitychange', () => {
     // The spoken code was for the moment it arrived; it is not kept while the page is away.
-    if (document.visibilityState === 'hidden' && !receipt.hidden) status.textContent = '';
+    if (document.visibilityState === 'hidden') status.textContent = '';
   });
 
   form.addEventListener('submit', async (event) => {

@@ -189,10 +189,11 @@ test('without JavaScript: the receipt page is shown once; reload and Back never 
     expect(await digitsOf(page)).not.toContain(receiptDigits);
 
     await page.goto('/sv/');
-    await page.goBack();
+    // Back without waiting for a load event (a page restored from the back/forward cache fires none).
+    await page.goBack({ waitUntil: 'commit' });
     await expect(page.getByText(t('noJsReceipt.spent'))).toBeVisible();
     expect(await digitsOf(page)).not.toContain(receiptDigits);
-    await page.goBack();
+    await page.goBack({ waitUntil: 'commit' });
     await expect(page).toHaveURL(/\/sv\/kontakt\/$/);
     await expect(page.locator('#message')).toHaveValue('');
 
