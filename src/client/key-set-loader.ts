@@ -8,8 +8,8 @@
  * checks that each kid is the hash of its key, and importing the key
  * checks the point.
  */
-import type { KeySet } from '../contact/key-set.ts';
-import { KEY_SET_VERSION } from '../contact/limits.ts';
+import type { KeySet } from '../../protocol/key-set.ts';
+import { KEY_SET_VERSION } from '../../protocol/limits.ts';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null;

@@ -3,10 +3,10 @@
  * One mapping for both paths: the browser reads FormData, the Worker (no
  * JavaScript) reads the url-encoded body, and both get the same request.
  */
-import type { ContactMethod, ContactRequestInput, Need, Role } from './request.ts';
-import { contactMethods, methodsWithoutPhone, needs, roles } from './limits.ts';
-import { normalizePhoneNumber } from './phone-number.ts';
-import { isLocale, defaultLocale } from '../i18n/locales.ts';
+import type { ContactMethod, ContactRequestInput, Need, Role } from '../../protocol/request.ts';
+import { contactMethods, methodsWithoutPhone, needs, roles } from '../../protocol/limits.ts';
+import { normalizePhoneNumber } from '../../protocol/phone-number.ts';
+import { isLocale, defaultLocale } from '../../protocol/locales.ts';
 import type { StringKey } from '../i18n/strings-schema.ts';
 
 export const fieldNames = {

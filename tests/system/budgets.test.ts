@@ -4,7 +4,7 @@
  * loads at first render (stylesheets and their url()s, scripts and their
  * static imports, images, the icon), each file brotli-compressed at quality
  * 11 with node:zlib, as Cloudflare serves static text to a modern browser;
- * already-compressed images count as they are (src/bench/page-weight.ts).
+ * already-compressed images count as they are (tools/bench/page-weight.ts).
  *
  * JavaScript budgets count gzip (level 9), every script a page loads,
  * on-demand modules included (issue 18).
@@ -30,7 +30,7 @@ import {
   searchOnDemand,
   sitemapPages,
   type PageWeight,
-} from '../../src/bench/page-weight.ts';
+} from '../../tools/bench/page-weight.ts';
 import { crawlSample } from '../crawl-sample.ts';
 
 const distDir = 'dist';

@@ -6,10 +6,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_REPLIES_PER_MAILBOX, REPLY_PLACE_MAX_LENGTH, REPLY_TEXT_MAX_LENGTH } from '../../src/contact/limits.ts';
-import { readLookupResponse, readReplyMessage } from '../../src/contact/reply-open.ts';
-import { lookupResponseSchema, replyMessageSchema, type ReplyMessage } from '../../src/contact/reply.ts';
-import { localeCodes } from '../../src/i18n/locales.ts';
+import { MAX_REPLIES_PER_MAILBOX, REPLY_PLACE_MAX_LENGTH, REPLY_TEXT_MAX_LENGTH } from '../../protocol/limits.ts';
+import { readLookupResponse, readReplyMessage } from '../../protocol/reply-open.ts';
+import { lookupResponseSchema, replyMessageSchema, type ReplyMessage } from '../../protocol/reply.ts';
+import { localeCodes } from '../../protocol/locales.ts';
 
 const message: ReplyMessage = {
   v: 1,

@@ -7,10 +7,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fieldProblems, issuePathsOf, readContactForm } from '../../src/contact/form-fields.ts';
-import { contactMethods, LANGUAGE_MAX_LENGTH, MESSAGE_MAX_LENGTH, needs, roles, SAFE_TIMES_MAX_LENGTH } from '../../src/contact/limits.ts';
-import { completeRequest, requestProblems } from '../../src/contact/request-check.ts';
-import { contactRequestSchema, type ContactRequestInput } from '../../src/contact/request.ts';
-import { localeCodes } from '../../src/i18n/locales.ts';
+import { contactMethods, LANGUAGE_MAX_LENGTH, MESSAGE_MAX_LENGTH, needs, roles, SAFE_TIMES_MAX_LENGTH } from '../../protocol/limits.ts';
+import { completeRequest, requestProblems } from '../../protocol/request-check.ts';
+import { contactRequestSchema, type ContactRequestInput } from '../../protocol/request.ts';
+import { localeCodes } from '../../protocol/locales.ts';
 
 const reply = { publicKey: `B${'A'.repeat(85)}A`, mailbox: `${'A'.repeat(21)}A` };
 

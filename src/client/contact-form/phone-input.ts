@@ -4,7 +4,7 @@
  * stable order; leaving the field writes back the cleaned number
  * (phone-number.ts).
  */
-import { foldPhoneCharacters, normalizePhoneNumber } from '../../contact/phone-number.ts';
+import { foldPhoneCharacters, normalizePhoneNumber } from '../../../protocol/phone-number.ts';
 
 export interface PhoneInput {
   /** Writes the cleaned number back into the field (before sending). */

@@ -4,7 +4,7 @@
  * promise and, once, the reply secret. The secret is in no URL and no
  * storage; leaving the page wipes the receipt (send.ts).
  */
-import type { ContactRequest } from '../../contact/request.ts';
+import type { ContactRequest } from '../../../protocol/request.ts';
 import { receiptNextStep, spokenReceiptCode } from '../../contact/receipt-display.ts';
 import { showFingerprint } from './recipient-line.ts';
 

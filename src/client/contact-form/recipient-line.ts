@@ -5,8 +5,8 @@
  * With no recipient for the choice there is nothing to send to: no send
  * button (there is no default recipient).
  */
-import { chooseKey, servingRecipient } from '../../contact/key-choice.ts';
-import { shortFingerprint } from '../../contact/key-fingerprint.ts';
+import { chooseKey, servingRecipient } from '../../../protocol/key-choice.ts';
+import { shortFingerprint } from '../../../protocol/key-fingerprint.ts';
 import { loadKeySet } from '../key-set-loader.ts';
 
 /** Shows a key's short fingerprint in a line (or hides it), so people can compare it with the intake's. */

@@ -5,9 +5,9 @@
  * reply secret (issue 14): made once per request, kept in memory only,
  * reused by a retry, shown once on the receipt, wiped on pagehide.
  */
-import type { ReplyAddress } from '../../contact/request.ts';
-import { deriveReplyKeys } from '../../contact/reply-keys.ts';
-import { formatReplySecret, generateReplySecret } from '../../contact/reply-secret.ts';
+import type { ReplyAddress } from '../../../protocol/request.ts';
+import { deriveReplyKeys } from '../../../protocol/reply-keys.ts';
+import { formatReplySecret, generateReplySecret } from '../../../protocol/reply-secret.ts';
 
 export interface ReplyChoice {
   /** Does the person want an answer on the site (only, or as well)? */

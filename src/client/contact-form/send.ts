@@ -7,10 +7,10 @@
  * page wipes the form and the receipt.
  */
 import { fieldProblems, readContactForm, type FieldName, type FieldProblem } from '../../contact/form-fields.ts';
-import type { ContactRequest, ContactRequestInput } from '../../contact/request.ts';
-import { completeRequest, requestProblems } from '../../contact/request-check.ts';
-import { EnvelopeError, measureRequest, sealCheckedRequest } from '../../contact/envelope-core.ts';
-import { chooseKey, servingRecipient } from '../../contact/key-choice.ts';
+import type { ContactRequest, ContactRequestInput } from '../../../protocol/request.ts';
+import { completeRequest, requestProblems } from '../../../protocol/request-check.ts';
+import { EnvelopeError, measureRequest, sealCheckedRequest } from '../../../protocol/envelope-core.ts';
+import { chooseKey, servingRecipient } from '../../../protocol/key-choice.ts';
 import { loadKeySet } from '../key-set-loader.ts';
 import { postJson } from '../post-json.ts';
 import type { FormErrors } from './form-errors.ts';

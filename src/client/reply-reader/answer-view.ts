@@ -3,7 +3,7 @@
  * request it answers, its phrases and free text in the page's language, and
  * a button to delete it.
  */
-import type { ReplyMessage } from '../../contact/reply.ts';
+import type { ReplyMessage } from '../../../protocol/reply.ts';
 import { part, type OpenedAnswer } from './state.ts';
 
 const fill = (template: string, values: Record<string, string>) =>

@@ -4,10 +4,10 @@
  * the same number), and each is shown only if it verifies as sent by a
  * published recipient. An answer can be deleted from the Worker.
  */
-import type { KeySet } from '../../contact/key-set.ts';
-import { deriveReplyKeys } from '../../contact/reply-keys.ts';
-import { normalizeReplySecret } from '../../contact/reply-secret.ts';
-import { openReply, readLookupResponse, ReplyError, type ReplySenderPublicKey } from '../../contact/reply-open.ts';
+import type { KeySet } from '../../../protocol/key-set.ts';
+import { deriveReplyKeys } from '../../../protocol/reply-keys.ts';
+import { normalizeReplySecret } from '../../../protocol/reply-secret.ts';
+import { openReply, readLookupResponse, ReplyError, type ReplySenderPublicKey } from '../../../protocol/reply-open.ts';
 import { loadKeySet } from '../key-set-loader.ts';
 import { postJson } from '../post-json.ts';
 import { answerView } from './answer-view.ts';

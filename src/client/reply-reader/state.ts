@@ -2,8 +2,8 @@
  * What the answer reader holds while the page is open, shared by its parts;
  * all of it goes on pagehide (reply-reader.ts).
  */
-import type { ReplyKeys } from '../../contact/reply-keys.ts';
-import type { ReplyMessage } from '../../contact/reply.ts';
+import type { ReplyKeys } from '../../../protocol/reply-keys.ts';
+import type { ReplyMessage } from '../../../protocol/reply.ts';
 
 export interface OpenedAnswer {
   id: string;

@@ -3,11 +3,11 @@
  * request, to the key that signed the latest answer while it is valid, else
  * to the same recipient's newest key.
  */
-import type { ContactRequestInput, ReplyAddress } from '../../contact/request.ts';
-import { completeRequest, requestProblems } from '../../contact/request-check.ts';
-import { sealCheckedRequest } from '../../contact/envelope-core.ts';
-import { chooseKey, isKeyValid } from '../../contact/key-choice.ts';
-import { isLocale, defaultLocale, type Locale } from '../../i18n/locales.ts';
+import type { ContactRequestInput, ReplyAddress } from '../../../protocol/request.ts';
+import { completeRequest, requestProblems } from '../../../protocol/request-check.ts';
+import { sealCheckedRequest } from '../../../protocol/envelope-core.ts';
+import { chooseKey, isKeyValid } from '../../../protocol/key-choice.ts';
+import { isLocale, defaultLocale, type Locale } from '../../../protocol/locales.ts';
 import { loadKeySet } from '../key-set-loader.ts';
 import { postJson } from '../post-json.ts';
 import type { ReaderProblems } from './problems.ts';
