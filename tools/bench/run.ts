@@ -245,7 +245,11 @@ function render(results: BenchResults): string {
 function printSummary(results: BenchResults): void {
   const rows: string[][] = [];
   const w = results.weight;
-  if (w) rows.push(['weight', `largest page ${w.largest.total.kb} KB (${w.largest.total.page}); contact JS ${w.contactJsKb} KB`]);
+  if (w) {
+    rows.push(['weight', `largest page ${w.largest.total.kb} KB (${w.largest.total.page}); contact JS ${w.contactJsKb} KB brotli`]);
+    rows.push(['js gzip', w.jsGzip.map((p) => `${p.page} ${p.kb} KB (budget ${p.budgetKb})`).join(', ')]);
+    for (const p of w.jsGzip) rows.push(['', `${p.page}: ${p.scripts.map((f) => `${f.path.replace('/_astro/', '')} ${f.kb}`).join(', ')}`]);
+  }
   for (const f of results.lighthouse?.figures ?? []) {
     rows.push([`lighthouse ${f.page}`, `perf ${f.scores.performance} a11y ${f.scores.accessibility} bp ${f.scores.bestPractices} seo ${f.scores.seo}; LCP ${f.lcpMs} ms, TBT ${f.tbtMs} ms, CLS ${f.cls}, ${kb(f.transferredBytes)} KB`]);
   }
