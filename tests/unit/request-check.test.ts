@@ -79,5 +79,8 @@ describe('request-check.ts agrees with the request schema', () => {
     expect(requestProblems({ ...ok, contact: { ...ok.contact, phone: undefined } })).toEqual(['contact.phone']);
     expect(requestProblems({ ...ok, contact: { ...ok.contact, method: 'here' } })).toEqual(['reply']);
     expect(requestProblems({ ...ok, message: 'x'.repeat(MESSAGE_MAX_LENGTH + 1), language: 'bell\u0007' })).toEqual(['language', 'message']);
+    // "Only here" needs no phone number: a message to fix does not say one is missing.
+    const hereOnly = { ...ok, contact: { ...ok.contact, method: 'here' as const, phone: undefined }, reply, message: 'bell\u0007' };
+    expect(fieldProblems(hereOnly, requestProblems(hereOnly))).toEqual({ message: 'text' });
   });
 });
