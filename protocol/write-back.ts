@@ -23,10 +23,8 @@
  * The same P-256 key for ECDH and ECDSA: the signed bytes carry their own
  * labels (as for the intake's reply posts, reply-post.ts).
  */
-import * as z from 'zod/mini';
-import { base64urlDecode, base64urlEncode, envelopeSchema } from './envelope.ts';
-import { mailboxIdSchema, REPLY_ID_SIZE, REPLY_WIRE_VERSION } from './reply.ts';
-import { base64urlOf } from './envelope.ts';
+import { base64urlDecode, base64urlEncode } from './base64url.ts';
+import type { Envelope } from './envelope-core.ts';
 
 export const WRITE_BACK_PATH = '/api/reply/write-back';
 export const WRITE_BACK_SIGNATURE_HEADER = 'X-Utvag-Write-Back-Signature';
@@ -36,13 +34,14 @@ const ECDSA = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGN = { name: 'ECDSA', hash: 'SHA-256' } as const;
 const utf8 = new TextEncoder();
 
-export const writeBackPostSchema = z.strictObject({
-  v: z.literal(REPLY_WIRE_VERSION),
-  mailbox: mailboxIdSchema,
-  reply: base64urlOf(REPLY_ID_SIZE, 'reply'),
-  envelope: envelopeSchema,
-});
-export type WriteBackPost = z.infer<typeof writeBackPostSchema>;
+/** The write-back post's body (its schema for the Worker: write-back-schema.ts; no schema library in the browser). */
+export interface WriteBackPost {
+  v: 1;
+  mailbox: string;
+  /** The id of the answer written back to. */
+  reply: string;
+  envelope: Envelope;
+}
 
 /** The ECDSA signing key of a reply key pair (the derived private key is extractable inside this page only). */
 export async function writeBackSigningKey(replyKeyPair: CryptoKeyPair): Promise<CryptoKey> {
