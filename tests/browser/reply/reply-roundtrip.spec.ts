@@ -142,6 +142,15 @@ for (const locale of localeCodes) {
         }
         expect(followUp?.message).toBe(FOLLOW_UP_SENTINEL);
         expect(followUp?.reply?.mailbox).toBe(request.reply?.mailbox);
+
+        // Once per answer, kept by the Worker (N3): a reload forgets the page's own note, the Worker does not.
+        await second.reload();
+        await second.getByLabel(t('replyPage.secret.label')).fill(typedIn(locale, secret));
+        await second.getByRole('button', { name: t('replyPage.submit') }).click();
+        await expect(answer).toBeVisible({ timeout: 20_000 });
+        await second.getByLabel(t('replyPage.writeBack.label')).fill('SECOND-WRITE-BACK');
+        await second.getByRole('button', { name: t('replyPage.writeBack.submit') }).click();
+        await expect(second.getByText(t('replyPage.error.unavailable'))).toBeVisible({ timeout: 20_000 });
       }
 
       // 5. Delete it; it is gone for good.
