@@ -10,7 +10,7 @@
  * 48-bit prefix by grinding keys takes days on one GPU, 80 bits about
  * 2^80 candidates, out of reach (review N13). Machines compare whole kids.
  */
-import { base64urlDecode } from './envelope.ts';
+import { base64urlDecode } from './base64url.ts';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 /** Bytes of the kid the fingerprint shows (10 bytes = 80 bits = 16 base32 characters). */
