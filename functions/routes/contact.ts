@@ -199,9 +199,14 @@ async function handleReceipt(c: C): Promise<Response> {
   const opened = rateLimitConfigured(c.env) ? await openReceiptTokenOnce(c.env.RATE_LIMIT_SECRET!, c.env.SEEN_ENVELOPES, token) : { shown: false as const };
   const locale = opened.shown ? opened.facts.locale : opened.locale;
   const pageLocale = isLocale(locale) ? locale : defaultLocale;
-  if (!opened.shown) return spentReceiptPage(c.env, pageLocale);
-  const { facts } = opened;
-  return receiptPage(c.env, pageLocale, facts.receipt, facts.method, facts.recipient, facts.kid);
+  const page = opened.shown
+    ? await receiptPage(c.env, pageLocale, opened.facts.receipt, opened.facts.method, opened.facts.recipient, opened.facts.kid)
+    : await spentReceiptPage(c.env, pageLocale);
+  // Without JavaScript nothing can wipe the form page the person left behind: this empties the
+  // browser's cache for the site, the back/forward cache included, so Back fetches the form
+  // again, empty, and the disk cache keeps no page of the site either (N4).
+  page.headers.set('Clear-Site-Data', '"cache"');
+  return page;
 }
 
 export const contact = new Hono<{ Bindings: Env }>()

@@ -291,6 +291,8 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
     const first = await app.request(location, {}, env as unknown as Env);
     expect(first.status).toBe(200);
     expect(first.headers.get('cache-control')).toBe('no-store');
+    // Nothing can wipe the form page left behind without JavaScript: the browser's cache, back/forward cache included, is emptied.
+    expect(first.headers.get('clear-site-data')).toBe('"cache"');
     const code = /data-receipt-code[^>]*>([^<]+)</.exec(await first.text())?.[1]?.trim() ?? '';
     expect(code).toMatch(/^[0-9]{3} [0-9]{3} [0-9]{3} [0-9]{3}$/);
     // The code is not readable in the URL, in any form.
