@@ -131,7 +131,8 @@ function enhance(root: HTMLElement): void {
   function phraseText(phrase: ReplyMessage['phrases'][number]): string {
     const template = root.getAttribute(`data-phrase-${phrase.id}`) ?? '';
     if (phrase.id === 'could-not-reach') return fill(template, { phone: isolate(phrase.phone) });
-    if (phrase.id === 'meet') return fill(template, { place: phrase.place });
+    if (phrase.id === 'meet') return fill(template, { place: phrase.place, time: phrase.time });
+    if (phrase.id === 'write-again') return fill(template, { date: isolate(phrase.date) });
     return template;
   }
 

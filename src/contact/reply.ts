@@ -32,7 +32,7 @@ import {
   type PrivateKeyJwk,
 } from './envelope.ts';
 import { RECEIPT_CODE_PATTERN } from './receipt-code.ts';
-import { calendarDay, freeText, phoneNumber, requestLocales, type ReplyAddress } from './request.ts';
+import { calendarDay, freeText, phoneNumber, requestLocales, type ContactMethod, type ReplyAddress } from './request.ts';
 
 export const REPLY_WIRE_VERSION = 1;
 export const REPLY_HPKE_INFO = 'utvag/reply/v1';
@@ -42,6 +42,8 @@ export const REPLY_CT_SIZE = REPLY_PADDED_SIZE + GCM_TAG_SIZE;
 export const REPLY_TEXT_MAX_LENGTH = 2000;
 /** Longest meeting place ("Fleminggatan 4, entrance B"), UTF-16 code units. */
 export const REPLY_PLACE_MAX_LENGTH = 200;
+/** Longest meeting time ("tisdag 14 januari kl. 15"), UTF-16 code units. */
+export const REPLY_TIME_MAX_LENGTH = 100;
 /** A mailbox holds at most this many replies; a look-up always returns this many slots. */
 export const MAX_REPLIES_PER_MAILBOX = 3;
 /** Bytes of a reply id (SHA-256 of the ciphertext, truncated). */
@@ -53,8 +55,26 @@ export const REPLY_RETENTION_DAYS = 30;
  * The phrase bank: fixed sentences written and reviewed in all six languages
  * (i18n keys `reply.phrase.<id>`), so most answers need no translation.
  */
-export const replyPhraseIds = ['received', 'will-call', 'could-not-reach', 'meet', 'write-back'] as const;
+export const replyPhraseIds = [
+  'received',
+  'will-call',
+  'could-not-reach',
+  'meet',
+  'write-back',
+  'write-again',
+  'confidential',
+  'danger',
+] as const;
 export type ReplyPhraseId = (typeof replyPhraseIds)[number];
+
+/**
+ * The phrases that fit how the person asked to be contacted (T3-13): "we
+ * will call you at the time you gave" only to someone who asked to be
+ * called or texted and so gave a number; every other phrase fits any method.
+ */
+export function replyPhrasesFor(method: ContactMethod): readonly ReplyPhraseId[] {
+  return method === 'call' || method === 'sms' ? replyPhraseIds : replyPhraseIds.filter((id) => id !== 'will-call');
+}
 
 export const replyPhraseSchema = z.discriminatedUnion('id', [
   /** "We have your request." */
@@ -63,13 +83,20 @@ export const replyPhraseSchema = z.discriminatedUnion('id', [
   z.strictObject({ id: z.literal('will-call') }),
   /** "We could not reach you. Call us at {phone}." Only a number from the recipient's own data. */
   z.strictObject({ id: z.literal('could-not-reach'), phone: phoneNumber }),
-  /** "You can meet us at {place}." */
+  /** "You can meet us here: {place}. Time: {time}." A place alone is not a meeting. */
   z.strictObject({
     id: z.literal('meet'),
     place: freeText(REPLY_PLACE_MAX_LENGTH).check(z.minLength(1)),
+    time: freeText(REPLY_TIME_MAX_LENGTH).check(z.minLength(1)),
   }),
   /** "You can write back to us here, once." */
   z.strictObject({ id: z.literal('write-back') }),
+  /** "We will be in touch again by {date} at the latest." */
+  z.strictObject({ id: z.literal('write-again'), date: calendarDay }),
+  /** "What you write to us is confidential. Ask us what that means for you." */
+  z.strictObject({ id: z.literal('confidential') }),
+  /** "Are you in danger? Call 112." */
+  z.strictObject({ id: z.literal('danger') }),
 ]);
 export type ReplyPhrase = z.infer<typeof replyPhraseSchema>;
 
