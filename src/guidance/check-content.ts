@@ -86,7 +86,9 @@ export function checkNumbersAndPromises(
   const isPromise = (problem: string) => problem.includes('a time promise');
   for (const locale of locales) {
     for (const slug of pageSlugs(root, locale)) {
-      const found = textProblems(`${locale}/${slug}.mdx`, readPage(root, locale, slug));
+      // A translation's sourceHash is hex, and "eb09888454b4" reads like a phone number: not page text.
+      const text = readPage(root, locale, slug).replace(/sourceHash:\s*"?[0-9a-f]{12}"?/g, 'sourceHash: ""');
+      const found = textProblems(`${locale}/${slug}.mdx`, text);
       problems.push(...(pending.pages.includes(slug) ? found.filter((p) => !isPromise(p)) : found));
     }
     const stringsFile = join(stringsRoot, `${locale}.json`);

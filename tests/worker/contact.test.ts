@@ -8,7 +8,7 @@ import { MAX_BODY_BYTES } from '../../functions/routes/contact.ts';
 import { sealRequest, base64urlEncode, type Envelope } from '../../src/contact/envelope.ts';
 import { keySetSchema, type KeySet } from '../../src/contact/key-set.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
-import { createRequest, type ContactRequestInput } from '../../src/contact/request.ts';
+import { createRequest, MESSAGE_MAX_LENGTH, type ContactRequestInput } from '../../src/contact/request.ts';
 
 /** A queue that records what it is given, or refuses everything. */
 function recordingQueue(refuse = false) {
@@ -214,8 +214,9 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
     expect(html).not.toMatch(/<div class="form-error"[^>]*hidden/);
   });
 
-  it('a municipality no recipient serves is not connected: nothing sent, no default, answers kept, said plainly', async () => {
-    for (const municipality of ['kiruna', 'unknown']) {
+  it('a municipality no recipient serves is not connected: nothing sent, no default, answers kept, said plainly and once', async () => {
+    const t = useTranslations('ar');
+    for (const [municipality, key] of [['kiruna', 'form.error.notConnected'], ['unknown', 'form.error.chooseMunicipality']] as const) {
       const { sent, queue } = recordingQueue();
       const res = await post(formBody({ ...filled, municipality }), 'application/x-www-form-urlencoded', freshAddress(), {
         ...(env as unknown as Env),
@@ -224,13 +225,72 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
       expect(res.status, municipality).toBe(400);
       expect(sent).toEqual([]);
       const html = await res.text();
-      // Said in the summary and beside the municipality field, not as a temporary fault.
-      const said = `>${useTranslations('ar')('form.error.notConnected')}<`;
-      expect(html.split(said).length - 1).toBeGreaterThanOrEqual(2);
-      expect(html).toMatch(/data-error-for="municipality"[^>]*>[^<]+</);
-      expect(html).not.toContain(`>${useTranslations('ar')('form.error.unavailable')}<`);
+      // Said once, in the summary, not as a temporary fault; the field is marked.
+      expect(html.split(t(key)).length - 1, municipality).toBe(1);
+      expect(html).toMatch(/<select[^>]*name="municipality"[^>]*aria-invalid="true"|<select[^>]*aria-invalid="true"[^>]*name="municipality"/);
+      expect(html).not.toContain(`>${t('form.error.unavailable')}<`);
       expect(html).toContain('value="العربية"');
     }
+  });
+
+  it('an empty form says what is missing (where you live), not "the municipality you chose", and says it once', async () => {
+    const { sent, queue } = recordingQueue();
+    const res = await post(formBody({ locale: 'sv', municipality: 'unknown', method: 'i-call' }), 'application/x-www-form-urlencoded', freshAddress(), {
+      ...(env as unknown as Env),
+      INTAKE_QUEUE: queue,
+    });
+    expect(res.status).toBe(400);
+    expect(sent).toEqual([]);
+    const html = await res.text();
+    const t = useTranslations('sv');
+    expect(html.split(t('form.error.chooseMunicipality')).length - 1).toBe(1);
+    expect(html).not.toContain(t('form.error.notConnected'));
+  });
+
+  it('a text over the limit says the limit and how long the text is; the counter says none are left', async () => {
+    const { sent, queue } = recordingQueue();
+    const long = 'a'.repeat(MESSAGE_MAX_LENGTH + 312);
+    const res = await post(formBody({ ...filled, locale: 'sv', message: long }), 'application/x-www-form-urlencoded', freshAddress(), {
+      ...(env as unknown as Env),
+      INTAKE_QUEUE: queue,
+    });
+    expect(res.status).toBe(400);
+    expect(sent).toEqual([]);
+    const html = await res.text();
+    const t = useTranslations('sv');
+    const said = t('form.error.messageTooLong', { max: MESSAGE_MAX_LENGTH, count: MESSAGE_MAX_LENGTH + 312 });
+    expect(said).toContain(String(MESSAGE_MAX_LENGTH));
+    expect(html).toMatch(new RegExp(`data-error-for="message"[^>]*>${said}<`));
+    expect(html).not.toContain(t('form.error.text'));
+    expect(html).toMatch(new RegExp(`data-message-count-output[^>]*>${t('form.message.count', { count: 0, max: MESSAGE_MAX_LENGTH })}<`));
+  });
+
+  it('the counter counts what came back without JavaScript', async () => {
+    const { queue } = recordingQueue(true);
+    const res = await post(formBody({ ...filled, locale: 'sv', message: 'hej hej' }), 'application/x-www-form-urlencoded', freshAddress(), {
+      ...(env as unknown as Env),
+      INTAKE_QUEUE: queue,
+    });
+    const html = await res.text();
+    const t = useTranslations('sv');
+    expect(html).toMatch(new RegExp(`data-message-count-output[^>]*>${t('form.message.count', { count: MESSAGE_MAX_LENGTH - 7, max: MESSAGE_MAX_LENGTH })}<`));
+  });
+
+  it('a form body over the size limit gets the form page with the limit in its language, never raw JSON', async () => {
+    const { sent, queue } = recordingQueue();
+    const huge = formBody({ locale: 'so', municipality: 'stockholm', method: 'i-call', message: 'x'.repeat(MAX_BODY_BYTES) });
+    const res = await app.request(
+      '/api/contact?locale=so',
+      { method: 'POST', body: huge, headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': freshAddress() } },
+      { ...(env as unknown as Env), INTAKE_QUEUE: queue },
+    );
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    expect(html).toContain('<html lang="so"');
+    expect(html).toContain(useTranslations('so')('form.error.bodyTooLarge', { max: MESSAGE_MAX_LENGTH }));
+    expect(html).not.toContain('body_too_large');
+    expect(sent).toEqual([]);
   });
 
   it('the receipt keeps only the promise of the recipient the request went to', async () => {
