@@ -26,6 +26,7 @@ import { pageSchema } from './page-schema.ts';
 import { measureMdx, splitFrontMatter, type ReadabilityReport } from './readability.ts';
 import { stringProblems, textProblems, timePromises } from './promise-check.ts';
 import { formatProblem, terminologyProblems } from './terminology.ts';
+import { translationStatus } from './translation-status.ts';
 
 /** The highest LIX a Swedish page may have (30–40 is "easy"; klarspråk aims low). */
 export const MAX_LIX_SWEDISH = 35;
@@ -192,6 +193,12 @@ export function checkContent(root: string = CONTENT_ROOT, locales: readonly stri
     }
   }
   for (const page of missing) problems.push(`${page}.mdx is missing (the Swedish page exists)`);
+  // An outdated translation tells readers something the Swedish page no longer says (T3-25).
+  for (const row of translationStatus(root, locales).filter((r) => r.state === 'outdated')) {
+    problems.push(
+      `${row.locale}/${row.slug}.mdx is outdated: made from ${row.translatedFrom}, Swedish is now ${row.sourceHash} (update it and its sourceHash)`,
+    );
+  }
   problems.push(...checkNumbersAndPromises(root, locales));
   return { rows, problems, missing };
 }
