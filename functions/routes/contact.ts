@@ -119,21 +119,35 @@ function formProblem(locale: Locale, input: ContactRequestInput, error: unknown)
 }
 
 /**
- * The language of a no-JS post the Worker cannot read (over the size
- * limit): the form names it in its address (?locale=), since the body is
- * not read and no Referer is sent.
+ * The language of a no-JS post too large to read: the form's first field
+ * is its hidden `locale` (ContactForm.astro), so the first bytes name it.
+ * Only the first chunk is read, then the rest is cancelled; no Referer is
+ * sent to tell it otherwise. A chunked body the size check has already
+ * read gets the default language.
  */
-function localeOfUrl(c: C): Locale {
-  const named = c.req.query('locale') ?? '';
-  return isLocale(named) ? named : defaultLocale;
+async function localeOfTooLargeForm(c: C): Promise<Locale> {
+  const body = c.req.raw.body;
+  if (!body || body.locked) return defaultLocale;
+  const reader = body.getReader();
+  try {
+    const { value } = await reader.read();
+    const head = new TextDecoder().decode(value?.subarray(0, 64) ?? new Uint8Array(0));
+    const named = /^locale=([a-z]{2})(?:&|$)/.exec(head)?.[1] ?? '';
+    return isLocale(named) ? named : defaultLocale;
+  } catch {
+    return defaultLocale;
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
 }
 
 /**
  * A no-JS post over the size limit: the form page again, empty (the body
- * is not read), with the limit said in the person's language; never raw JSON.
+ * is not read beyond its first chunk), with the limit said in the person's
+ * language; never raw JSON.
  */
 async function tooLargeForm(c: C): Promise<Response> {
-  const locale = localeOfUrl(c);
+  const locale = await localeOfTooLargeForm(c);
   const message = useTranslations(locale)('form.error.bodyTooLarge', { max: MESSAGE_MAX_LENGTH });
   return formPageWithAnswers(c.env, locale, new URLSearchParams({ locale }), { message, fields: {} }, contactErrorStatus.body_too_large);
 }
