@@ -60,7 +60,7 @@ export async function keyPairFromScalar(sk: Uint8Array): Promise<CryptoKeyPair> 
   pkcs8.set(sk, PKCS8_PREFIX.length);
   try {
     const extractable = await crypto.subtle.importKey('pkcs8', pkcs8, ECDH_P256, true, ['deriveBits']);
-    const jwk = await crypto.subtle.exportKey('jwk', extractable);
+    const jwk = (await crypto.subtle.exportKey('jwk', extractable)) as JsonWebKey;
     return { privateKey: await importPrivateJwk(jwk), publicKey: await deserializePublicKey(pointFromJwk(jwk)) };
   } catch (cause) {
     if (cause instanceof HpkeError) throw cause;

@@ -30,7 +30,7 @@ export function rememberPublicPoint(privateKey: CryptoKey, point: Bytes): void {
 
 /** SerializePublicKey: the raw uncompressed point. */
 export async function serializePublicKey(publicKey: CryptoKey): Promise<Bytes> {
-  return new Uint8Array(await crypto.subtle.exportKey('raw', publicKey));
+  return new Uint8Array((await crypto.subtle.exportKey('raw', publicKey)) as ArrayBuffer);
 }
 
 /** DeserializePublicKey, with the curve check. Throws bad_public_key. */
@@ -53,7 +53,7 @@ export async function publicPointOf(key: CryptoKey | CryptoKeyPair): Promise<Byt
   if (known) return known;
   if (key.extractable) {
     // A key pair made elsewhere (crypto.subtle.generateKey): its JWK holds the point.
-    const jwk = await crypto.subtle.exportKey('jwk', key);
+    const jwk = (await crypto.subtle.exportKey('jwk', key)) as JsonWebKey;
     return pointFromJwk(jwk);
   }
   throw new HpkeError('bad_private_key', 'the public half of this private key is unknown: pass the key pair');
@@ -81,8 +81,12 @@ export async function importPrivateJwk(jwk: JsonWebKey): Promise<CryptoKey> {
   }
 }
 
+// Cloudflare's types spell the parameter `$public`; the runtime, like the spec, reads `public`.
+type DeriveParams = Parameters<typeof crypto.subtle.deriveBits>[0];
+
 async function dh(privateKey: CryptoKey, publicKey: CryptoKey): Promise<Bytes> {
-  return new Uint8Array(await crypto.subtle.deriveBits({ name: 'ECDH', public: publicKey }, privateKey, DH_BITS));
+  const params = { name: 'ECDH', public: publicKey };
+  return new Uint8Array(await crypto.subtle.deriveBits(params as DeriveParams, privateKey, DH_BITS));
 }
 
 /** ExtractAndExpand(dh, kem_context) of §4.1. */
@@ -94,7 +98,7 @@ async function extractAndExpand(dhValue: Bytes, kemContext: Bytes): Promise<Byte
 
 /** A fresh ephemeral key pair (private half not extractable). */
 export async function generateKeyPair(): Promise<CryptoKeyPair> {
-  return crypto.subtle.generateKey(ECDH_P256, false, ['deriveBits']);
+  return (await crypto.subtle.generateKey(ECDH_P256, false, ['deriveBits'])) as CryptoKeyPair;
 }
 
 /**

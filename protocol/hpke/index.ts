@@ -6,7 +6,7 @@
  * Why our own: the contact and answer pages have a budget of 13 KB of
  * gzipped JavaScript (issue 18), and @hpke/core alone took 8.5 KB of it;
  * the one smaller library that fits (panva's hpke) has no auth mode, which
- * the replies need. This is about 2 KB, and WebCrypto does all the
+ * the replies need. This is under 3 KB gzip, and WebCrypto does all the
  * arithmetic: ECDH, HMAC, AES-GCM.
  *
  * Deliberately not supported: any other KEM, KDF or AEAD; the PSK modes
