@@ -52,18 +52,40 @@ const PKCS8_PREFIX = Uint8Array.of(
   0xce, 0x3d, 0x03, 0x01, 0x07, 0x04, 0x27, 0x30, 0x25, 0x02, 0x01, 0x01, 0x04, 0x20,
 );
 
-/** A key pair from a private scalar; the private key is not extractable. */
-export async function keyPairFromScalar(sk: Uint8Array): Promise<CryptoKeyPair> {
+/** The scalar as PKCS#8 without the public key (the caller wipes it). */
+function pkcs8Of(sk: Uint8Array): Uint8Array<ArrayBuffer> {
   if (sk.length !== PRIVATE_KEY_SIZE) throw new HpkeError('bad_private_key', 'a P-256 private key has 32 bytes');
   const pkcs8 = new Uint8Array(PKCS8_PREFIX.length + PRIVATE_KEY_SIZE);
   pkcs8.set(PKCS8_PREFIX);
   pkcs8.set(sk, PKCS8_PREFIX.length);
+  return pkcs8;
+}
+
+/** A key pair from a private scalar; the private key is not extractable. */
+export async function keyPairFromScalar(sk: Uint8Array): Promise<CryptoKeyPair> {
+  const pkcs8 = pkcs8Of(sk);
   try {
     const extractable = await crypto.subtle.importKey('pkcs8', pkcs8, ECDH_P256, true, ['deriveBits']);
     const jwk = (await crypto.subtle.exportKey('jwk', extractable)) as JsonWebKey;
     return { privateKey: await importPrivateJwk(jwk), publicKey: await deserializePublicKey(pointFromJwk(jwk)) };
   } catch (cause) {
     if (cause instanceof HpkeError) throw cause;
+    throw new HpkeError('bad_private_key', 'the private scalar is not a valid P-256 key', { cause });
+  } finally {
+    pkcs8.fill(0);
+  }
+}
+
+/**
+ * The same scalar as an ECDSA P-256 signing key, not extractable: the reply
+ * key also signs write-backs (protocol/write-back.ts), and its public half is
+ * the reply public key.
+ */
+export async function signingKeyFromScalar(sk: Uint8Array): Promise<CryptoKey> {
+  const pkcs8 = pkcs8Of(sk);
+  try {
+    return await crypto.subtle.importKey('pkcs8', pkcs8, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+  } catch (cause) {
     throw new HpkeError('bad_private_key', 'the private scalar is not a valid P-256 key', { cause });
   } finally {
     pkcs8.fill(0);
