@@ -8,7 +8,7 @@
  * - a Swedish page has a LIX above MAX_LIX_SWEDISH,
  * - a page's average sentence length is above its locale's limit in
  *   MAX_AVERAGE_SENTENCE_WORDS,
- * - a locale in src/i18n/locales.ts lacks a page that exists in Swedish,
+ * - a locale in protocol/locales.ts lacks a page that exists in Swedish,
  * - a page's front matter does not parse or does not match the page schema,
  * - a page, an interface string or a help-directory text has a phone number
  *   that is not publishable (neither shared/facts.md nor the municipality
@@ -18,19 +18,19 @@
  * - a page, interface string or help-directory text uses a term to avoid
  *   (content/terminology/<locale>.json, see src/guidance/terminology.ts).
  * It also prints how many of the municipality contacts data's numbers are
- * shown and how many are held back as doubtful (src/municipalities/contacts.ts).
+ * shown and how many are held back as doubtful (src/help-directory/municipality-contacts.ts).
  * tests/unit/content.test.ts runs the same checks.
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { localeCodes, defaultLocale } from '../i18n/locales.ts';
+import { localeCodes, defaultLocale } from '../../protocol/locales.ts';
 import { pageSchema } from './page-schema.ts';
 import { measureMdx, splitFrontMatter, type ReadabilityReport } from './readability.ts';
 import { stringProblems, textProblems, timePromises } from './promise-check.ts';
 import { formatProblem, terminologyProblems } from './terminology.ts';
-import { contactCounts } from '../municipalities/contacts.ts';
+import { contactCounts } from '../help-directory/municipality-contacts.ts';
 
 /** The highest LIX a Swedish page may have (30–40 is "easy"; klarspråk aims low). */
 export const MAX_LIX_SWEDISH = 35;

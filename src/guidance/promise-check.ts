@@ -3,9 +3,9 @@
  * contact time (issue 9 item 8; ARCHITECTURE.md "Promises come from data"):
  *
  * - A phone number in any page, interface string or help-directory text
- *   must be publishable: one of src/i18n/help-numbers.ts (each from
+ *   must be publishable: one of protocol/phone-numbers.ts (each from
  *   shared/facts.md, with its source there), a number the municipality
- *   contacts data does not mark doubtful (src/municipalities/contacts.ts),
+ *   contacts data does not mark doubtful (src/help-directory/municipality-contacts.ts),
  *   or a recipient's declared line (which the recipients schema already
  *   limits to those). Digits in any script count: Arabic-Indic (٠–٩),
  *   Persian (۰–۹) and Ge'ez numerals are read as digits first.
@@ -22,9 +22,9 @@
  * Used by src/guidance/check-content.ts (npm run check:content, npm test);
  * tests/unit/promise-check.test.ts shows cases that must fail.
  */
-import { NUMBER_OWNERS, verifiedPhoneNumbers } from '../i18n/help-numbers.ts';
-import { loadContacts } from '../municipalities/contacts.ts';
-import { findMunicipality } from '../municipalities/schema.ts';
+import { NUMBER_OWNERS, verifiedPhoneNumbers } from '../../protocol/phone-numbers.ts';
+import { loadContacts } from '../help-directory/municipality-contacts.ts';
+import { findMunicipality } from '../../protocol/municipalities.ts';
 
 let contactDigits: Map<string, RegExp> | undefined;
 

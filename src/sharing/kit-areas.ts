@@ -24,7 +24,7 @@
  *                 services, or a unit known only by name (review T3-02).
  *                 Never opening hours or a contact time.
  *   contacts      the municipality's own numbers from the contacts data
- *                 (src/municipalities/contacts.ts), not the doubtful ones:
+ *                 (src/help-directory/municipality-contacts.ts), not the doubtful ones:
  *                 switchboard, social services intake, after-hours route;
  *                 `source` is the website they were read on.
  *
@@ -37,11 +37,11 @@
  */
 import { z } from 'zod';
 import { unitsFor, VERIFIED_PHONE_NUMBERS } from '../help-directory/schema.ts';
-import { contactsFor, CONTACT_KINDS, publishedContactNumbers } from '../municipalities/contacts.ts';
-import { countyOf, findMunicipality, loadMunicipalities, POLICE_REGIONS } from '../municipalities/schema.ts';
+import { contactsFor, CONTACT_KINDS, publishedContactNumbers } from '../help-directory/municipality-contacts.ts';
+import { countyOf, findMunicipality, loadMunicipalities, POLICE_REGIONS } from '../../protocol/municipalities.ts';
 import { recipientFor } from '../promises/connected.ts';
-import { HELP_DIRECTORY_ID_PATTERN } from '../contact/request.ts';
-import { localeCodes, type Locale } from '../i18n/locales.ts';
+import { HELP_DIRECTORY_ID_PATTERN } from '../../protocol/request.ts';
+import { localeCodes, type Locale } from '../../protocol/locales.ts';
 
 const isPublishable = (phone: { display: string; tel: string }): boolean =>
   VERIFIED_PHONE_NUMBERS[phone.tel] === phone.display || publishedContactNumbers().some((n) => n.tel === phone.tel && n.display === phone.display);

@@ -1,11 +1,11 @@
 /**
- * The municipality contacts data (src/municipalities/contacts.ts): what is
+ * The municipality contacts data (src/help-directory/municipality-contacts.ts): what is
  * shown and what is held back, how numbers are written, where they were read.
  */
 import { describe, expect, it } from 'vitest';
 import raw from '../../content/municipalities/municipality-contacts.json' with { type: 'json' };
-import { CONTACT_KINDS, contactCounts, contactsFor, loadContacts, phoneFromData, siteLabel } from '../../src/municipalities/contacts.ts';
-import { sharedShortAddresses } from '../../src/municipalities/schema.ts';
+import { CONTACT_KINDS, contactCounts, contactsFor, loadContacts, phoneFromData, siteLabel } from '../../src/help-directory/municipality-contacts.ts';
+import { sharedShortAddresses } from '../../protocol/municipalities.ts';
 
 type RawRoute = { number: string; doubtful: boolean } | null;
 const entries = raw.municipalities as unknown as ({ id: string; website: string | null } & Record<string, RawRoute | string | null>)[];
