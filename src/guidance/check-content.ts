@@ -11,10 +11,14 @@
  * - a locale in protocol/locales.ts lacks a page that exists in Swedish,
  * - a page's front matter does not parse or does not match the page schema,
  * - a page, an interface string or a help-directory text has a phone number
- *   that is not publishable, or a time promise that does not come from
- *   recipient data (src/guidance/promise-check.ts),
+ *   that is not publishable (neither shared/facts.md nor the municipality
+ *   contacts data makes it so), a number that does not say whose it is, or
+ *   a time promise that does not come from recipient data
+ *   (src/guidance/promise-check.ts),
  * - a page, interface string or help-directory text uses a term to avoid
  *   (content/terminology/<locale>.json, see src/guidance/terminology.ts).
+ * It also prints how many of the municipality contacts data's numbers are
+ * shown and how many are held back as doubtful (src/help-directory/municipality-contacts.ts).
  * tests/unit/content.test.ts runs the same checks.
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
@@ -26,6 +30,7 @@ import { pageSchema } from './page-schema.ts';
 import { measureMdx, splitFrontMatter, type ReadabilityReport } from './readability.ts';
 import { stringProblems, textProblems, timePromises } from './promise-check.ts';
 import { formatProblem, terminologyProblems } from './terminology.ts';
+import { contactCounts } from '../help-directory/municipality-contacts.ts';
 import { translationStatus } from './translation-status.ts';
 
 /** The highest LIX a Swedish page may have (30–40 is "easy"; klarspråk aims low). */
@@ -103,7 +108,7 @@ export function checkNumbersAndPromises(
     const { units } = JSON.parse(readFileSync(unitsFile, 'utf8')) as { units: { id: string }[] };
     for (const unit of units) {
       for (const [path, text] of textsIn(unit, `help-directory ${unit.id}`)) {
-        const found = textProblems(path, text);
+        const found = textProblems(path, text, /\.(?:display|tel)$/.test(path));
         problems.push(...(pending.units.includes(unit.id) ? found.filter((p) => !isPromise(p)) : found));
       }
     }
@@ -229,6 +234,12 @@ function main(): void {
     `\nLimits: LIX ≤ ${MAX_LIX_SWEDISH} (Swedish); average sentence length ≤ ${Object.entries(MAX_AVERAGE_SENTENCE_WORDS)
       .map(([locale, max]) => `${locale} ${max}`)
       .join(', ')} words.`,
+  );
+  const contacts = contactCounts();
+  console.log(
+    `Municipality contacts (content/municipalities/municipality-contacts.json): ${contacts.shown} numbers shown ` +
+      `(${contacts.byKind.switchboard} switchboards, ${contacts.byKind.socialtjanst} social services intakes, ${contacts.byKind.socialjour} after-hours routes) ` +
+      `for ${contacts.withNumber} municipalities; ${contacts.heldBack} held back as doubtful; ${contacts.websites} of 290 websites linked.`,
   );
   if (problems.length > 0) {
     const others = problems.filter((problem) => !problem.endsWith('is missing (the Swedish page exists)'));
