@@ -1,6 +1,6 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
-import { localeCodes } from './i18n/locales.ts';
+import { localeCodes } from '../protocol/locales.ts';
 import { EASY_SWEDISH_SEGMENT } from './i18n/easy-swedish.ts';
 import { pageSchema } from './guidance/page-schema.ts';
 import { easySwedishPageSchema } from './guidance/easy-swedish.ts';

@@ -1,5 +1,5 @@
 import { test, expect, axeViolations, articleLinks, deadLinks } from './fixtures.ts';
-import { locales } from '../../src/i18n/locales.ts';
+import { locales } from '../../protocol/locales.ts';
 import { EASY_SWEDISH_NAME, easySwedishSlugs } from '../../src/i18n/easy-swedish.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type APIRequestContext, type Page, type Request } from '@playwright/test';
-import { localeInfo, isLocale, defaultLocale } from '../../src/i18n/locales.ts';
+import { localeInfo, isLocale, defaultLocale } from '../../protocol/locales.ts';
 
 /**
  * Every browser test runs under a privacy guard: it records every request

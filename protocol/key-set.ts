@@ -1,0 +1,74 @@
+/**
+ * The public key set served at /intake-keys.json, and the choice of which
+ * key a request is sealed to.
+ *
+ *   {"v":1,"keys":[{"kid","recipient","publicKey","notAfter"}],
+ *    "recipients":[{"id","serves":[municipality ids, or "unknown"]}]}
+ *
+ * - kid: base64url(first 16 bytes of SHA-256(raw public key)).
+ * - recipient: the id of a recipient in content/intake/recipients.json.
+ * - publicKey: base64url of the raw uncompressed 65-byte P-256 point.
+ * - notAfter: YYYY-MM-DD, the last day (UTC) the key may be used to seal.
+ *   From the next day 00:00 UTC on, the key is never chosen.
+ *
+ * - recipients: which recipient serves which municipality ("unknown": it
+ *   also takes requests from people who do not say where they live). A
+ *   municipality no recipient serves is not connected: nothing is sent,
+ *   and there is no default recipient.
+ *
+ * Built by intake/src/recipients.ts from the recipients' public keys; it
+ * never holds a private key.
+ */
+// The browser loads none of this file: key-choice.ts has what it chooses a
+// key with, and src/client/key-set-loader.ts checks the set's shape.
+import * as z from 'zod/mini';
+import { base64urlDecode } from './base64url.ts';
+import { HELP_DIRECTORY_ID_PATTERN, KEY_SET_VERSION, KID_SIZE, PUBLIC_KEY_SIZE } from './limits.ts';
+import { parseCalendarDay } from './request-check.ts';
+
+export { KEY_SET_VERSION } from './limits.ts';
+export { chooseKey, isKeyValid, keyExpiresAt, servingRecipient, validKids, verifyKeySetKids } from './key-choice.ts';
+
+const base64urlBytes = (size: number, what: string) =>
+  z.string().check(
+    z.refine((text) => base64urlDecode(text)?.length === size, {
+      message: `${what} must be ${size} bytes of base64url without padding`,
+    }),
+  );
+
+export const keySetEntrySchema = z.strictObject({
+  kid: base64urlBytes(KID_SIZE, 'kid'),
+  recipient: z.string().check(z.regex(HELP_DIRECTORY_ID_PATTERN, { message: 'recipient must be a help-directory id' })),
+  publicKey: base64urlBytes(PUBLIC_KEY_SIZE, 'publicKey').check(z.refine((text) => base64urlDecode(text)?.[0] === 0x04, {
+    message: 'publicKey must be an uncompressed P-256 point',
+  })),
+  notAfter: z.string().check(z.refine((text) => parseCalendarDay(text) !== null, { message: 'notAfter must be YYYY-MM-DD' })),
+});
+
+const slug = z.string().check(z.regex(HELP_DIRECTORY_ID_PATTERN, { message: 'expected a slug (a-z, 0-9, -)' }));
+
+export const keySetRecipientSchema = z.strictObject({
+  id: slug,
+  serves: z.array(slug),
+});
+
+export const keySetSchema = z
+  .strictObject({
+    v: z.literal(KEY_SET_VERSION),
+    keys: z.array(keySetEntrySchema),
+    recipients: z.array(keySetRecipientSchema),
+  })
+  .check(
+    z.refine((set) => new Set(set.keys.map((key) => key.kid)).size === set.keys.length, {
+      message: 'a kid appears more than once',
+      path: ['keys'],
+    }),
+    z.refine((set) => {
+      const served = set.recipients.flatMap((r) => r.serves);
+      return new Set(served).size === served.length;
+    }, { message: 'a municipality is served by more than one recipient', path: ['recipients'] }),
+  );
+
+export type KeySetEntry = z.infer<typeof keySetEntrySchema>;
+export type KeySet = z.infer<typeof keySetSchema>;
+export type KeySetRecipient = z.infer<typeof keySetRecipientSchema>;
