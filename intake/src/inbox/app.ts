@@ -107,7 +107,7 @@ export function createIntakeApp(options: InboxAppOptions): Hono<Env> {
       },
     }),
     async (c) => {
-      const answer = (status: 200 | 201 | 202 | 400 | 401 | 403 | 500 | 507, result: string, receipt?: unknown) => {
+      const answer = (status: 200 | 201 | 202 | 400 | 401 | 403 | 422 | 500 | 507, result: string, receipt?: unknown) => {
         log(`push: ${status} ${result}`);
         return c.json(receipt ? { result, receipt } : { result }, status, { 'cache-control': 'no-store' });
       };
@@ -137,6 +137,9 @@ export function createIntakeApp(options: InboxAppOptions): Hono<Env> {
             return await kept(202, `quarantined_${result.code}`, 'kept');
           case 'rejected':
             return answer(400, result.code);
+          case 'refused':
+            // No receipt: a follow-up that does not prove itself is not kept, and the queue shows it.
+            return answer(422, result.code);
         }
       } catch (error) {
         const explained = explainStoreError(error, store.path);
@@ -362,6 +365,8 @@ export function createIntakeApp(options: InboxAppOptions): Hono<Env> {
           text: listOf(form['text'])[0]?.slice(0, 2000),
           lang: listOf(form['lang'])[0] || undefined,
           place: listOf(form['place'])[0],
+          time: listOf(form['time'])[0],
+          date: listOf(form['date'])[0],
         },
         options.recipients.phoneOf?.(row.recipient) ?? null,
       );
