@@ -27,6 +27,10 @@
  */
 import { loadMunicipalities } from '../src/municipalities/schema.ts';
 import { loadHelpDirectory } from '../src/help-directory/schema.ts';
+import { localeCodes } from '../src/i18n/locales.ts';
+import { pagePath } from '../src/i18n/routes.ts';
+import { kitPrintAreas, type KitArea } from '../src/sharing/kit-areas.ts';
+import { cardSheetSlug, discreetSlug, KIT_SLUG, posterSlug } from '../src/sharing/kit-paths.ts';
 
 export const SAMPLED_COUNTY = '10';
 
@@ -63,4 +67,23 @@ export function crawlSample(paths: readonly string[]): string[] {
     const id = MUNICIPALITY_PAGE.exec(path)?.[1];
     return id === undefined || keep.has(id);
   });
+}
+
+/** The municipality with the most local routes: the fullest card and poster. */
+export function fullestKitArea(): KitArea {
+  return [...kitPrintAreas()].sort((a, b) => b.localRoutes.length - a.localRoutes.length)[0]!;
+}
+
+/**
+ * The kit pages axe visits in every language (the kit, the Sweden-wide card
+ * sheet and discreet link, the fullest poster), on top of the sample.
+ */
+export function kitAxePages(): string[] {
+  const fullest = fullestKitArea();
+  return localeCodes.flatMap((locale) => [KIT_SLUG, cardSheetSlug(), posterSlug(fullest.id), discreetSlug()].map((slug) => pagePath(locale, slug)));
+}
+
+/** The pages the browser visits once each (tests/browser/page-audit.spec.ts): the sample and the kit pages for axe. */
+export function browserAuditSample(paths: readonly string[]): string[] {
+  return [...new Set([...crawlSample(paths), ...kitAxePages()])];
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { test as base, expect, type APIRequestContext, type Request } from '@playwright/test';
-import { localeInfo, isLocale, defaultLocale } from '../../src/i18n/locales.ts';
+import { test as base, expect, type Request } from '@playwright/test';
 
 /**
  * Every browser test runs under a privacy guard: it records every request
@@ -39,24 +38,4 @@ export const test = base.extend<{ allowedExternalHosts: string[]; privacyGuard: 
   ],
 });
 
-import { crawlSample } from '../crawl-sample.ts';
-
 export { expect };
-
-/**
- * The page paths the build produced, from its sitemap, with the 1,740
- * municipality pages cut to a fixed sample (tests/crawl-sample.ts says which).
- */
-export async function sitemapPaths(request: APIRequestContext): Promise<string[]> {
-  const res = await request.get('/sitemap.xml');
-  expect(res.ok()).toBe(true);
-  const xml = await res.text();
-  return crawlSample([...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]!).pathname));
-}
-
-/** The locale a path belongs to: its first segment, or Swedish for the root. */
-export function localeOfPath(path: string): { lang: string; dir: string } {
-  const first = path.split('/').filter(Boolean)[0];
-  const code = isLocale(first) ? first : defaultLocale;
-  return { lang: code, dir: localeInfo(code).dir };
-}
