@@ -23,6 +23,8 @@ export default defineConfig({
         test: {
           name: 'system',
           include: ['tests/system/**/*.test.ts', 'tests/site/**/*.test.ts'],
+          // The frozen Worker's folder, shared by the files of one run.
+          globalSetup: ['tests/system/global-setup.ts'],
           environment: 'node',
           fileParallelism: false,
           testTimeout: 180_000,

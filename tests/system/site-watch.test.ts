@@ -4,6 +4,7 @@
  * the release as built; an alert once the intake no longer holds the key.
  */
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sha256 } from '../../src/security/release-manifest.ts';
 import { watchSiteOnce } from '../../src/intake/site-watch.ts';
@@ -27,7 +28,7 @@ afterAll(async () => {
 });
 
 it('is quiet for the release as built, and alerts when the site publishes a key the intake does not hold', async () => {
-  const manifest = await readFile(`${frozen.configPath.replace(/wrangler\.json$/, '')}dist/release-manifest.json`);
+  const manifest = await readFile(join(frozen.distDir, 'release-manifest.json'));
   const options = { siteUrl: worker.url, recipient: intake.recipient, knownReleases: [sha256(manifest)] };
   const result = await watchSiteOnce({ ...options, heldKids: [intake.key.kid] });
   expect(result.alerts).toEqual([]);
