@@ -28,9 +28,9 @@
  * the kit pages axe checks in every language (kitAxePages()).
  * Every other page of the sitemap is always visited.
  */
-import { loadMunicipalities } from '../src/municipalities/schema.ts';
+import { loadMunicipalities } from '../protocol/municipalities.ts';
 import { loadHelpDirectory } from '../src/help-directory/schema.ts';
-import { localeCodes } from '../src/i18n/locales.ts';
+import { localeCodes } from '../protocol/locales.ts';
 import { pagePath } from '../src/i18n/routes.ts';
 import { kitPrintAreas, type KitArea } from '../src/sharing/kit-areas.ts';
 import { cardSheetSlug, discreetSlug, KIT_SLUG, posterSlug } from '../src/sharing/kit-paths.ts';

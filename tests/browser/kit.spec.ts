@@ -10,7 +10,7 @@
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
 import { fullestKitArea } from '../crawl-sample.ts';
-import { localeCodes, type Locale } from '../../src/i18n/locales.ts';
+import { localeCodes, type Locale } from '../../protocol/locales.ts';
 import { pagePath } from '../../src/i18n/routes.ts';
 import { kitPrintAreas, type KitArea } from '../../src/sharing/kit-areas.ts';
 import { cardSheetSlug, discreetSlug, kitTargetSlug, posterSlug } from '../../src/sharing/kit-paths.ts';

@@ -23,7 +23,7 @@ import { test, expect } from './fixtures.ts';
 import { expectNothingKept, foreignRequests, installPrivacyProbe } from './privacy/probe.ts';
 import { browserAuditSample } from '../crawl-sample.ts';
 import { sitemapPaths } from '../site/built-site.ts';
-import { locales } from '../../src/i18n/locales.ts';
+import { locales } from '../../protocol/locales.ts';
 
 /** WCAG 2.0, 2.1 and 2.2, levels A and AA: what Swedish law asks, and more. */
 const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];

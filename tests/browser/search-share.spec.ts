@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Page, Request } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
-import { localeCodes, type Locale } from '../../src/i18n/locales.ts';
+import { localeCodes, type Locale } from '../../protocol/locales.ts';
 import { qrSvg } from '../../src/sharing/qr-code.ts';
 import { shortLink, shortLinkText } from '../../src/sharing/short-link.ts';
 

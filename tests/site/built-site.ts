@@ -10,7 +10,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, type HTMLElement } from 'node-html-parser';
-import { defaultLocale, isLocale, localeInfo, type Locale } from '../../src/i18n/locales.ts';
+import { defaultLocale, isLocale, localeInfo, type Locale } from '../../protocol/locales.ts';
 
 export const distDir = 'dist';
 

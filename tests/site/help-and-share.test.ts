@@ -7,11 +7,11 @@
  * tests/browser/search-share.spec.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { type Locale } from '../../src/i18n/locales.ts';
+import { type Locale } from '../../protocol/locales.ts';
 import { shortLink } from '../../src/sharing/short-link.ts';
 import { loadHelpDirectory, unitsFor } from '../../src/help-directory/schema.ts';
-import { loadMunicipalities } from '../../src/municipalities/schema.ts';
-import { verifiedPhoneNumbers } from '../../src/i18n/help-numbers.ts';
+import { loadMunicipalities } from '../../protocol/municipalities.ts';
+import { verifiedPhoneNumbers } from '../../protocol/phone-numbers.ts';
 import { readPage, site, textOf } from './built-site.ts';
 
 describe('help where you live', () => {

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { HTMLElement } from 'node-html-parser';
-import { localeCodes, type Locale } from '../../src/i18n/locales.ts';
+import { localeCodes, type Locale } from '../../protocol/locales.ts';
 import { pagePath } from '../../src/i18n/routes.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
 import { kitAreas, kitPrintAreas } from '../../src/sharing/kit-areas.ts';

@@ -25,8 +25,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, type HTMLElement } from 'node-html-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { localeCodes, locales } from '../../src/i18n/locales.ts';
-import { verifiedPhoneNumbers } from '../../src/i18n/help-numbers.ts';
+import { localeCodes, locales } from '../../protocol/locales.ts';
+import { verifiedPhoneNumbers } from '../../protocol/phone-numbers.ts';
 import { unpublishableNumbers } from '../../src/guidance/promise-check.ts';
 import { builtFile, distDir, langAndDir, localeOfPath, readPage, sitemapPaths, siteOrigin, textOf } from './built-site.ts';
 

@@ -3,15 +3,15 @@
  * process on a free port, a fresh key and folder) with unsigned, wrongly
  * signed, stale and validly signed garbage, and openEnvelope /
  * storeEnvelope with garbage envelopes directly. Properties
- * (src/bench/fuzz-run.ts): every answer documented, never "stored", never
+ * (tools/bench/fuzz-run.ts): every answer documented, never "stored", never
  * a 500, only EnvelopeError thrown, nothing in the inbox, and quarantine
  * written only for validly signed deliveries (one file per distinct body).
  *
  * Replay a run: UTVAG_FUZZ_SEED=<seed> vitest run --project system tests/system/fuzz-intake.test.ts
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { newSeed } from '../../src/bench/fuzz-cases.ts';
-import { describeSummary, fuzzIntakeServe, fuzzOpenAndStore, startFuzzIntake, type FuzzIntake } from '../../src/bench/fuzz-run.ts';
+import { newSeed } from '../../tools/bench/fuzz-cases.ts';
+import { describeSummary, fuzzIntakeServe, fuzzOpenAndStore, startFuzzIntake, type FuzzIntake } from '../../tools/bench/fuzz-run.ts';
 
 const CASES = Number(process.env.UTVAG_FUZZ_CASES ?? 1500);
 const seed = process.env.UTVAG_FUZZ_SEED ? Number(process.env.UTVAG_FUZZ_SEED) : newSeed();

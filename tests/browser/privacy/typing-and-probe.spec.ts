@@ -16,7 +16,7 @@
  */
 import { test, expect } from '../fixtures.ts';
 import type { Request } from '@playwright/test';
-import { localeCodes } from '../../../src/i18n/locales.ts';
+import { localeCodes } from '../../../protocol/locales.ts';
 import { expectNothingKept, foreignRequests, installPrivacyProbe, probe } from './probe.ts';
 
 test.describe('privacy: typing in the contact form', () => {
