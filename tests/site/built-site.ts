@@ -20,7 +20,9 @@ export const siteOrigin = new URL(site).origin;
 
 /** Every page path in the sitemap (/, /sv/, /sv/fara/ …), in sitemap order. */
 export function sitemapPaths(): string[] {
-  const xml = readFileSync(join(distDir, 'sitemap.xml'), 'utf8');
+  const sitemap = join(distDir, 'sitemap.xml');
+  if (!existsSync(sitemap)) throw new Error(`${sitemap} is missing: build the site first (npm test -- 'build the site')`);
+  const xml = readFileSync(sitemap, 'utf8');
   return [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]!).pathname);
 }
 
