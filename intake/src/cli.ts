@@ -168,6 +168,8 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
       text: { type: 'string' },
       lang: { type: 'string' },
       place: { type: 'string' },
+      time: { type: 'string' },
+      date: { type: 'string' },
     },
   });
   const [command, argument, third] = positionals;

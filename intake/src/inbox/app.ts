@@ -362,6 +362,8 @@ export function createIntakeApp(options: InboxAppOptions): Hono<Env> {
           text: listOf(form['text'])[0]?.slice(0, 2000),
           lang: listOf(form['lang'])[0] || undefined,
           place: listOf(form['place'])[0],
+          time: listOf(form['time'])[0],
+          date: listOf(form['date'])[0],
         },
         options.recipients.phoneOf?.(row.recipient) ?? null,
       );
