@@ -32,8 +32,9 @@ import { loadRecipientDirectory, NO_RECIPIENTS, type RecipientDirectory } from '
 import { pullConfigFromEnv, pullOnce } from './pull.ts';
 import { buildKeySet, buildPullQueues, buildPushRoutes, RecipientsConfigError } from './recipients.ts';
 import { deliveryStatus } from './delivery-watch.ts';
-import { acceptRelease, loadKnownReleases, shortFingerprint, watchSiteOnce } from './site-watch.ts';
+import { acceptRelease, loadKnownReleases, keyFingerprint, watchSiteOnce } from './site-watch.ts';
 import { ensureReceiptKey, loadReceiverAuth, parsePublicKeyList, writeSigningKeyFile } from './push-keys.ts';
+import { alertConfigFromEnv, deliverAlert } from './alerts.ts';
 import { municipalityIds } from '../../protocol/municipalities.ts';
 import { relyingParty, startIntakeService } from './service.ts';
 import { DEFAULT_RETENTION_DAYS, IntakeStore, StoreError } from './store.ts';
@@ -88,11 +89,12 @@ Running
   import [--delete-plaintext]
                              Move a version-1 file inbox (inbox/, done/, quarantine/) into the store.
 
-Watching (alerts on stderr, exit 1)
+Watching (alerts on stderr and the alert channel, exit 1)
   watch --site <url> --recipient <id> [--interval 300] [--once]
                              Watch the site from here: alert when its key set lists a key for
-                             <id> that this intake does not hold, or its release manifest is not
-                             a release this intake knows, or the contact page's scripts differ.
+                             <id> that this intake does not hold, its release manifest is not
+                             signed by the release key (UTVAG_RELEASE_PUBLIC_KEYS) or accepted,
+                             or a contact or answer page, or what it loads, differs from it.
   watch --accept-release=<digest>
                              Accept a release manifest (after checking it with the project;
                              write "=": a digest may begin with "-").
@@ -330,10 +332,16 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
       for (;;) {
         // The kids need no passphrase: they are in the wrapped key files' names and metadata.
         const heldKids = (await listWrappedKeys(dir)).map((key) => key.kid);
-        const result = await watchSiteOnce({ siteUrl: values.site, recipient, heldKids, knownReleases: await loadKnownReleases(dir) });
+        const releaseKeys = parsePublicKeyList(process.env['UTVAG_RELEASE_PUBLIC_KEYS']);
+        const result = await watchSiteOnce({ siteUrl: values.site, recipient, heldKids, knownReleases: await loadKnownReleases(dir), releaseKeys });
         for (const alert of result.alerts) io.err(`watch: ALERT ${alert.code}: ${alert.detail}`);
-        if (result.alerts.length === 0) {
-          io.out(`watch: ok, release ${result.manifestDigest}, keys for ${recipient}: ${result.publishedKids.map(shortFingerprint).join(', ') || 'none'}`);
+        if (result.alerts.length > 0) {
+          // Through the duty alert channel too, with the codes only (N5).
+          const codes = [...new Set(result.alerts.map((alert) => alert.code))].sort();
+          await deliverAlert(alertConfigFromEnv(), { event: 'watch', alerts: codes, at: new Date().toISOString() }, (line) => io.err(line));
+        } else {
+          const release = result.signed ? `signed release ${result.manifestDigest}` : `release ${result.manifestDigest}`;
+          io.out(`watch: ok, ${release}, keys for ${recipient}: ${result.publishedKids.map(keyFingerprint).join(', ') || 'none'}`);
         }
         if (values.once) return result.alerts.length === 0 ? 0 : 1;
         await new Promise((resolve) => setTimeout(resolve, intervalMs));

@@ -39,6 +39,8 @@ async function deliver(target: PullTarget, text: string, keys: PrivateKeyRing, n
     return result;
   }
   const result = await target.store.receive(text, keys, target.recipients, now);
+  // A follow-up that does not prove itself (N3) is refused, not kept: the queue may forget it.
+  if (result.status === 'refused') return { status: 'rejected', code: result.code };
   if (result.status === 'rejected') target.store.quarantine(text, result.code, now);
   if (result.status === 'stored') target.onStored?.(result.ref);
   return result;

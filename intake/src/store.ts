@@ -26,6 +26,7 @@ import { EnvelopeError, openEnvelopeToJson, parseEnvelope, type PrivateKeyRing }
 import { contactRequestSchema, type ContactRequest } from '../../protocol/request.ts';
 import { normalizeReceiptCode } from '../../protocol/receipt-code.ts';
 import { appendAudit } from './audit.ts';
+import { checkFollowUp } from './follow-up.ts';
 import type { RecipientDirectory } from './promise.ts';
 
 export const DATABASE_FILE = 'intake.db';
@@ -64,7 +65,9 @@ export type ReceiveResult =
   | { status: 'stored'; ref: string; fits: boolean }
   | { status: 'duplicate' }
   | { status: 'quarantined'; code: EnvelopeError['code'] }
-  | { status: 'rejected'; code: 'bad_envelope' };
+  | { status: 'rejected'; code: 'bad_envelope' }
+  /** A follow-up that does not prove it is the person's (follow-up.ts): nothing stored. */
+  | { status: 'refused'; code: 'forged_follow_up'; reason: string };
 
 export interface RequestRow {
   ref: string;
@@ -343,6 +346,12 @@ export class IntakeStore {
       return { status: 'quarantined', code: error.code };
     }
     const opened = readLeniently(json);
+    // A follow-up must prove it comes from the holder of the case's reply secret (N3).
+    const followUp = opened.request?.followUpOf ? opened.request : null;
+    if (followUp?.followUpOf) {
+      const check = await checkFollowUp(this, { ...followUp, followUpOf: followUp.followUpOf }, keys);
+      if (!check.ok) return { status: 'refused', code: 'forged_follow_up', reason: check.reason };
+    }
     const raw = opened.raw as Record<string, unknown> | null;
     const requestId = typeof raw?.['id'] === 'string' ? (raw['id'] as string) : null;
     // Without an id (a shape this version cannot read at all) the envelope itself is the dedupe key.
@@ -352,7 +361,8 @@ export class IntakeStore {
     const recipient = recipients.recipientOfKid(kid);
     const promise = recipients.promiseOf(recipient);
     const receivedAt = now.getTime();
-    const dueAt = promise ? receivedAt + promise.firstContactHours * 3_600_000 : null;
+    // A follow-up belongs to its case: no promise clock of its own.
+    const dueAt = promise && !followUp ? receivedAt + promise.firstContactHours * 3_600_000 : null;
     const fits = opened.request !== null;
     const ref = b64(randomBytes(12));
     return this.transaction(() => {

@@ -107,7 +107,7 @@ export function createIntakeApp(options: InboxAppOptions): Hono<Env> {
       },
     }),
     async (c) => {
-      const answer = (status: 200 | 201 | 202 | 400 | 401 | 403 | 500 | 507, result: string, receipt?: unknown) => {
+      const answer = (status: 200 | 201 | 202 | 400 | 401 | 403 | 422 | 500 | 507, result: string, receipt?: unknown) => {
         log(`push: ${status} ${result}`);
         return c.json(receipt ? { result, receipt } : { result }, status, { 'cache-control': 'no-store' });
       };
@@ -137,6 +137,9 @@ export function createIntakeApp(options: InboxAppOptions): Hono<Env> {
             return await kept(202, `quarantined_${result.code}`, 'kept');
           case 'rejected':
             return answer(400, result.code);
+          case 'refused':
+            // No receipt: a follow-up that does not prove itself is not kept, and the queue shows it.
+            return answer(422, result.code);
         }
       } catch (error) {
         const explained = explainStoreError(error, store.path);
