@@ -17,11 +17,14 @@ export default defineConfig({
       },
       {
         // End-to-end in Node against the real Worker under wrangler dev and
-        // the real intake; needs the built site. One file at a time: each
-        // starts its own servers on its own ports.
+        // the real intake, and the checks of every built page (tests/site/);
+        // needs the built site. One file at a time: each starts its own
+        // servers on its own ports.
         test: {
           name: 'system',
-          include: ['tests/system/**/*.test.ts'],
+          include: ['tests/system/**/*.test.ts', 'tests/site/**/*.test.ts'],
+          // The frozen Worker's folder, shared by the files of one run.
+          globalSetup: ['tests/system/global-setup.ts'],
           environment: 'node',
           fileParallelism: false,
           testTimeout: 180_000,

@@ -1,7 +1,9 @@
 /**
  * Which of the ~1,740 municipality pages (/<locale>/hjalp/<id>/, 290 × 6)
- * the page-weight budgets, the axe crawl and the privacy crawl visit, so
- * `npm test` stays well under 30 minutes on two cores. All municipality
+ * the page-weight budgets and the browser's page audit (axe, privacy,
+ * reflow: tests/browser/page-audit.spec.ts) visit, so `npm test` stays
+ * short on two cores; what the HTML alone shows is checked on every page
+ * in Node (tests/site/page-audit.test.ts). All municipality
  * pages come from one template (src/pages/[locale]/hjalp/[municipality].astro);
  * the sample covers each of its branches in every locale:
  * - the five ids kept from before (stockholm: connected in the test build),
@@ -14,19 +16,24 @@
  *   were visited until the kit and the replies pushed `npm test` past 30
  *   minutes on two cores.)
  * The outreach kit's pages (/<locale>/material/…, /<locale>/l/…; 240 with
- * today's data) come from four templates and have their own full browser
- * test (tests/browser/kit.spec.ts: print, axe, links in every locale), so
- * the crawls visit only:
+ * today's data) come from four templates and have their own tests
+ * (tests/browser/kit.spec.ts: print; tests/site/kit.test.ts: links, numbers,
+ * QR codes), so the sample holds only:
  * - the kit page /<locale>/material/ in every locale,
  * - the Sweden-wide card sheet, poster and discreet link in Arabic (right
  *   to left), and
  * - Stockholm's card sheet, poster and discreet link in Swedish (local
  *   units, a phone number, connected in the test build).
- * That is 12 pages more than before the kit.
+ * That is 12 pages more than before the kit; the browser's page audit adds
+ * the kit pages axe checks in every language (kitAxePages()).
  * Every other page of the sitemap is always visited.
  */
 import { loadMunicipalities } from '../protocol/municipalities.ts';
 import { loadHelpDirectory } from '../src/help-directory/schema.ts';
+import { localeCodes } from '../protocol/locales.ts';
+import { pagePath } from '../src/i18n/routes.ts';
+import { kitPrintAreas, type KitArea } from '../src/sharing/kit-areas.ts';
+import { cardSheetSlug, discreetSlug, KIT_SLUG, posterSlug } from '../src/sharing/kit-paths.ts';
 
 export const SAMPLED_COUNTY = '10';
 
@@ -63,4 +70,23 @@ export function crawlSample(paths: readonly string[]): string[] {
     const id = MUNICIPALITY_PAGE.exec(path)?.[1];
     return id === undefined || keep.has(id);
   });
+}
+
+/** The municipality with the most local routes: the fullest card and poster. */
+export function fullestKitArea(): KitArea {
+  return [...kitPrintAreas()].sort((a, b) => b.localRoutes.length - a.localRoutes.length)[0]!;
+}
+
+/**
+ * The kit pages axe visits in every language (the kit, the Sweden-wide card
+ * sheet and discreet link, the fullest poster), on top of the sample.
+ */
+export function kitAxePages(): string[] {
+  const fullest = fullestKitArea();
+  return localeCodes.flatMap((locale) => [KIT_SLUG, cardSheetSlug(), posterSlug(fullest.id), discreetSlug()].map((slug) => pagePath(locale, slug)));
+}
+
+/** The pages the browser visits once each (tests/browser/page-audit.spec.ts): the sample and the kit pages for axe. */
+export function browserAuditSample(paths: readonly string[]): string[] {
+  return [...new Set([...crawlSample(paths), ...kitAxePages()])];
 }

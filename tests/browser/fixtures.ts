@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type APIRequestContext, type Page, type Request } from '@playwright/test';
-import { localeInfo, isLocale, defaultLocale } from '../../protocol/locales.ts';
 
 /**
  * Every browser test runs under a privacy guard: it records every request
@@ -40,27 +39,7 @@ export const test = base.extend<{ allowedExternalHosts: string[]; privacyGuard: 
   ],
 });
 
-import { crawlSample } from '../crawl-sample.ts';
-
 export { expect };
-
-/**
- * The page paths the build produced, from its sitemap, with the 1,740
- * municipality pages cut to a fixed sample (tests/crawl-sample.ts says which).
- */
-export async function sitemapPaths(request: APIRequestContext): Promise<string[]> {
-  const res = await request.get('/sitemap.xml');
-  expect(res.ok()).toBe(true);
-  const xml = await res.text();
-  return crawlSample([...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]!).pathname));
-}
-
-/** The locale a path belongs to: its first segment, or Swedish for the root. */
-export function localeOfPath(path: string): { lang: string; dir: string } {
-  const first = path.split('/').filter(Boolean)[0];
-  const code = isLocale(first) ? first : defaultLocale;
-  return { lang: code, dir: localeInfo(code).dir };
-}
 
 /** WCAG 2.0, 2.1 and 2.2, levels A and AA: what Swedish law asks, and more. */
 export const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];

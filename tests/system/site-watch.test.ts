@@ -5,6 +5,7 @@
  * the key.
  */
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadReleaseSigningKey, releasePublicKey, sha256 } from '../../tools/dev/release-manifest.ts';
 import { watchSiteOnce } from '../../intake/src/site-watch.ts';
@@ -28,7 +29,7 @@ afterAll(async () => {
 });
 
 it('is quiet for the release as built, and alerts when the site publishes a key the intake does not hold', async () => {
-  const manifest = await readFile(`${frozen.configPath.replace(/wrangler\.json$/, '')}dist/release-manifest.json`);
+  const manifest = await readFile(join(frozen.distDir, 'release-manifest.json'));
   const options = { siteUrl: worker.url, recipient: intake.recipient, knownReleases: [sha256(manifest)] };
   const result = await watchSiteOnce({ ...options, heldKids: [intake.key.kid] });
   expect(result.alerts).toEqual([]);

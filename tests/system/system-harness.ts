@@ -10,7 +10,7 @@
  *    answers read from its log lines ("push: 201 stored");
  *  - the Worker under `wrangler dev` via startLocalSystem, with its own
  *    --persist-to folder and its own env file, running a FROZEN copy of the
- *    Worker: bundled once per test file by wrangler itself (`wrangler deploy
+ *    Worker: bundled once per run by wrangler itself (`wrangler deploy
  *    --dry-run`) from functions/, serving a snapshot of dist/, with a
  *    config generated from the real wrangler.jsonc. wrangler dev reloads the
  *    Worker whenever its sources or dist/ change, and such a reload in the
@@ -37,6 +37,7 @@ import { ensureDevStore } from '../../tools/dev/dev-store.ts';
 import { loadPrivateKeys } from '../../intake/src/keygen.ts';
 import { CRASH_BEFORE_COMMIT_ENV, DATABASE_FILE } from '../../intake/src/store.ts';
 import { DatabaseSync } from 'node:sqlite';
+import { inject } from 'vitest';
 import { keyRing, openEnvelope } from '../../protocol/envelope.ts';
 
 // ------------------------------------------------------------ child processes
@@ -162,6 +163,8 @@ export function parseJsonc(text: string): unknown {
 export interface FrozenWorker {
   /** The generated wrangler config for `wrangler dev -c`. */
   configPath: string;
+  /** The snapshot of dist/ it serves. */
+  distDir: string;
   cleanup: () => Promise<void>;
 }
 
@@ -174,59 +177,87 @@ async function publishedKids(distDir: string): Promise<string[]> {
   }
 }
 
+/** What freezeWorker makes once per run: the dist/ snapshot, the bundle, and the config both were made with. */
+interface FrozenBundle {
+  distDir: string;
+  entry: string;
+  config: Record<string, unknown>;
+}
+
 /**
  * Snapshots dist/ (waiting out a rebuild by someone else, bounded) and
- * bundles the Worker once with wrangler, into a temp folder; returns a
- * config that runs exactly that, unbundled, with the real wrangler.jsonc's
- * bindings, queue and rate-limit settings. The snapshot must publish the
- * test intake's kid (npm test builds dist/ with it).
+ * bundles the Worker with wrangler into `root`, once: a later call with the
+ * same root (another test file of the same run, see global-setup.ts) reads
+ * what the first one made. System test files run one at a time, so two
+ * never make it at once.
  */
-export async function freezeWorker(options: { serviceLimitPerMinute?: number } = {}): Promise<FrozenWorker> {
+async function frozenBundle(root: string): Promise<FrozenBundle> {
+  const made = join(root, 'frozen.json');
+  const existing = await readFile(made, 'utf8').catch(() => undefined);
+  if (existing) return JSON.parse(existing) as FrozenBundle;
+
   await ensureDevIntake(testIntakeDir);
   const { key } = await keyOfFolder(testIntakeDir);
-  const root = await mkdtemp(join(tmpdir(), 'utvag-system-worker-'));
-  const cleanup = () => rm(root, { recursive: true, force: true });
-  try {
-    const dist = join(root, 'dist');
-    for (let attempt = 1; ; attempt++) {
-      await rm(dist, { recursive: true, force: true });
-      if ((await publishedKids('dist')).includes(key.kid)) {
-        await cp('dist', dist, { recursive: true }).catch(() => undefined);
-        const complete = (await publishedKids(dist)).includes(key.kid) && (await readdir(dist).catch((): string[] => [])).includes('404.html');
-        if (complete) break;
-      }
-      if (attempt === 10) {
-        throw new Error(
-          `dist/ does not publish the test intake's kid ${key.kid} (or is being rebuilt): build the site with ` +
-            `UTVAG_RECIPIENTS=${testIntakeDir}/recipients.json first (npm test does).`,
-        );
-      }
-      await sleep(3000);
+  const dist = join(root, 'dist');
+  for (let attempt = 1; ; attempt++) {
+    await rm(dist, { recursive: true, force: true });
+    if ((await publishedKids('dist')).includes(key.kid)) {
+      await cp('dist', dist, { recursive: true }).catch(() => undefined);
+      const complete = (await publishedKids(dist)).includes(key.kid) && (await readdir(dist).catch((): string[] => [])).includes('404.html');
+      if (complete) break;
     }
+    if (attempt === 10) {
+      throw new Error(
+        `dist/ does not publish the test intake's kid ${key.kid} (or is being rebuilt): build the site with ` +
+          `UTVAG_RECIPIENTS=${testIntakeDir}/recipients.json first (npm test does).`,
+      );
+    }
+    await sleep(3000);
+  }
 
-    const base = parseJsonc(await readFile('wrangler.jsonc', 'utf8')) as Record<string, unknown> & { assets?: Record<string, unknown> };
-    const { $schema: _schema, ...config } = base;
-    const withSnapshot: Record<string, unknown> = { ...config, main: resolve(String(config['main'])), assets: { ...base.assets, directory: dist } };
+  const base = parseJsonc(await readFile('wrangler.jsonc', 'utf8')) as Record<string, unknown> & { assets?: Record<string, unknown> };
+  const { $schema: _schema, ...config } = base;
+  const withSnapshot: Record<string, unknown> = { ...config, main: resolve(String(config['main'])), assets: { ...base.assets, directory: dist } };
+  const bundleConfig = join(root, 'wrangler.bundle.json');
+  await writeFile(bundleConfig, JSON.stringify(withSnapshot, null, 2));
+  const bundleDir = join(root, 'bundle');
+  const code = await run('wrangler', ['deploy', '--dry-run', '--outdir', bundleDir, '-c', bundleConfig], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (code !== 0) throw new Error(`wrangler could not bundle the Worker (exit ${code})`);
+  const entry = (await readdir(bundleDir)).find((name) => name.endsWith('.js'));
+  if (!entry) throw new Error('wrangler wrote no bundle');
+  const frozen: FrozenBundle = { distDir: dist, entry: join(bundleDir, entry), config: withSnapshot };
+  await writeFile(made, JSON.stringify(frozen));
+  return frozen;
+}
+
+/**
+ * A frozen Worker: the dist/ snapshot and the bundle, made once per run of
+ * the system tests (the root comes from tests/system/global-setup.ts; run
+ * outside it, each call makes its own), and a config of its own that runs
+ * exactly that bundle, unbundled, with the real wrangler.jsonc's bindings,
+ * queue and rate-limit settings (the ratelimits binding is configuration,
+ * not code: the bundle is the same whatever the limits). The snapshot must
+ * publish the test intake's kid (npm test builds dist/ with it).
+ */
+export async function freezeWorker(options: { serviceLimitPerMinute?: number } = {}): Promise<FrozenWorker> {
+  const shared = inject('frozenWorkerRoot');
+  const own = await mkdtemp(join(tmpdir(), 'utvag-system-worker-'));
+  const cleanup = () => rm(own, { recursive: true, force: true });
+  try {
+    const { distDir, entry, config } = await frozenBundle(shared ?? own);
+    const withLimits: Record<string, unknown> = { ...config };
     if (options.serviceLimitPerMinute) {
       // A burst test measures delivery, not the per-recipient and total ceilings: raise those two only.
       const limits = (config['ratelimits'] as { name: string; simple: { limit: number; period: number } }[]).map((binding) =>
         binding.name === 'CONTACT_RATE_LIMIT' ? binding : { ...binding, simple: { ...binding.simple, limit: options.serviceLimitPerMinute! } },
       );
-      withSnapshot['ratelimits'] = limits;
+      withLimits['ratelimits'] = limits;
     }
-    const bundleConfig = join(root, 'wrangler.bundle.json');
-    await writeFile(bundleConfig, JSON.stringify(withSnapshot, null, 2));
-    const bundleDir = join(root, 'bundle');
-    const code = await run('wrangler', ['deploy', '--dry-run', '--outdir', bundleDir, '-c', bundleConfig], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    if (code !== 0) throw new Error(`wrangler could not bundle the Worker (exit ${code})`);
-    const entry = (await readdir(bundleDir)).find((name) => name.endsWith('.js'));
-    if (!entry) throw new Error('wrangler wrote no bundle');
-
-    const configPath = join(root, 'wrangler.json');
-    await writeFile(configPath, JSON.stringify({ ...withSnapshot, main: join(bundleDir, entry), no_bundle: true }, null, 2));
-    return { configPath, cleanup };
+    const configPath = join(own, 'wrangler.json');
+    await writeFile(configPath, JSON.stringify({ ...withLimits, main: entry, no_bundle: true }, null, 2));
+    return { configPath, distDir, cleanup };
   } catch (error) {
     await cleanup();
     throw error;

@@ -24,7 +24,7 @@ mkdirSync(reportDir, { recursive: true });
 const counted: { file: string; kind: 'vitest' | 'playwright' }[] = [];
 
 function vitest(project: string, ...extra: string[]): Promise<number> {
-  const file = join(reportDir, `vitest-${project}.json`);
+  const file = join(reportDir, `vitest-${[project, ...extra].join('-').replace(/[^a-z0-9-]+/gi, '_')}.json`);
   rmSync(file, { force: true });
   counted.push({ file, kind: 'vitest' });
   return run('vitest', ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`, ...extra]);
@@ -35,6 +35,33 @@ function playwright(): Promise<number> {
   rmSync(file, { force: true });
   counted.push({ file, kind: 'playwright' });
   return run('playwright', ['test', '--reporter=list,json'], { env: projectEnv({ PLAYWRIGHT_JSON_OUTPUT_NAME: file }) });
+}
+
+interface PlaywrightSuite {
+  title: string;
+  specs?: { title: string; file: string; line: number; tests: { results: { duration: number }[] }[] }[];
+  suites?: PlaywrightSuite[];
+}
+
+/** The slowest browser tests of the last run, from Playwright's JSON report: where the browser step's time goes. */
+function slowestBrowserTests(count: number): string[] {
+  const file = join(reportDir, 'playwright.json');
+  if (!existsSync(file)) return [];
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { suites?: PlaywrightSuite[] };
+  const tests: { name: string; ms: number }[] = [];
+  const walk = (suite: PlaywrightSuite, titles: string[]) => {
+    const path = suite.title && !suite.title.endsWith('.ts') ? [...titles, suite.title] : titles;
+    for (const spec of suite.specs ?? []) {
+      const ms = spec.tests.flatMap((t) => t.results).reduce((sum, r) => sum + r.duration, 0);
+      tests.push({ name: `${spec.file}:${spec.line} › ${[...path, spec.title].join(' › ')}`, ms });
+    }
+    for (const child of suite.suites ?? []) walk(child, path);
+  };
+  for (const suite of report.suites ?? []) walk(suite, []);
+  return tests
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, count)
+    .map((t) => `${(t.ms / 1000).toFixed(1).padStart(7)} s  ${t.name}`);
 }
 
 function testCounts(): { passed: number; failed: number } {
@@ -70,9 +97,15 @@ const steps: Step[] = [
     name: 'content checks (plain language, translations)',
     action: async () => (await run('node', ['src/guidance/check-content.ts'])) || run('node', ['src/guidance/translation-status.ts']),
   },
+  {
+    // Every page of the sitemap, from dist/ in Node: what the HTML alone
+    // shows (lang, dir, landmarks, links, inline code, numbers, markup).
+    name: 'built pages (Node, every page in dist/)',
+    action: () => vitest('system', 'tests/site'),
+  },
   { name: 'unit and intake tests (Node)', action: () => vitest('unit') },
   { name: 'Worker tests (workerd)', action: () => vitest('worker') },
-  { name: 'system tests (Worker under wrangler dev, queue, intake)', action: () => vitest('system') },
+  { name: 'system tests (Worker under wrangler dev, queue, intake)', action: () => vitest('system', 'tests/system') },
   {
     name: 'browser tests (Chromium)',
     action: async () => {
@@ -82,7 +115,10 @@ const steps: Step[] = [
         const code = await run('playwright', ['install', 'chromium']);
         if (code !== 0) return code;
       }
-      return playwright();
+      const code = await playwright();
+      const slowest = slowestBrowserTests(10);
+      if (slowest.length > 0) console.log(`\nslowest browser tests:\n${slowest.join('\n')}`);
+      return code;
     },
   },
 ];

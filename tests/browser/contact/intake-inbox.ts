@@ -16,13 +16,24 @@ export async function decryptInNode(envelope: unknown): Promise<ContactRequest> 
   return openEnvelope(envelope, await testKeyRing());
 }
 
+/** Requests already decrypted, by ref: each envelope is opened once per worker, not on every poll. */
+const opened = new Map<string, ContactRequest>();
+
 /** Every request in the test intake's store, decrypted here with the test key (the store holds only envelopes). */
 export async function storedRequests(): Promise<ContactRequest[]> {
   const db = new DatabaseSync(join(testIntakeDir, 'intake', DATABASE_FILE), { readOnly: true });
   try {
-    const rows = db.prepare('SELECT body AS envelope FROM envelopes').all() as { envelope: string }[];
-    const ring = await testKeyRing();
-    return Promise.all(rows.map((row) => openEnvelope(JSON.parse(row.envelope), ring)));
+    const refs = (db.prepare('SELECT ref FROM envelopes').all() as { ref: string }[]).map((row) => row.ref);
+    const fresh = refs.filter((ref) => !opened.has(ref));
+    if (fresh.length > 0) {
+      const ring = await testKeyRing();
+      const body = db.prepare('SELECT body FROM envelopes WHERE ref = ?');
+      for (const ref of fresh) {
+        const row = body.get(ref) as { body: string };
+        opened.set(ref, await openEnvelope(JSON.parse(row.body), ring));
+      }
+    }
+    return refs.map((ref) => opened.get(ref)!);
   } finally {
     db.close();
   }

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { wcagTags } from '../fixtures.ts';
 import { sealRequest } from '../../../protocol/envelope.ts';
 import { createRequest, type ContactRequest } from '../../../protocol/request.ts';
 import { inboxTestPort, inboxTestSetup } from '../../../tools/dev/inbox-test-setup.ts';
@@ -18,7 +19,6 @@ import { replyKeysFromMaster } from '../../../protocol/reply-keys.ts';
 import { DatabaseSync } from 'node:sqlite';
 
 const setup = inboxTestSetup(inboxTestPort());
-const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 
 test.use({ baseURL: setup.origin });
 // One staff story in order: the steps share the inbox's state.

@@ -3,7 +3,7 @@
  * browser is rejected with a clear message and never shown; the site down
  * keeps the secret typed; without JavaScript the page says reading needs
  * JavaScript and offers the phone route. axe on the page (with JavaScript;
- * the sitemap crawl in accessibility.spec.ts covers every locale).
+ * the page audit, tests/browser/page-audit.spec.ts, covers every locale).
  */
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from '../fixtures.ts';
