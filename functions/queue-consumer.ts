@@ -1,6 +1,6 @@
 /**
  * The Worker's queue() consumer for the push queue: delivers each envelope
- * to its recipient's push receiver (see src/intake/serve.ts), authenticated
+ * to its recipient's push receiver (see src/intake/receiver/push-app.ts), authenticated
  * per recipient (src/intake/push-auth.ts).
  *
  * - Route by kid: INTAKE_PUSH_ROUTES is JSON

@@ -3,8 +3,8 @@
  * the fuzzing in tests/system/fuzz-*.test.ts — 10,000 cases (or more)
  * against POST /api/contact on the Worker under wrangler dev, and the same
  * number against the reply endpoints (POST /api/reply, /lookup, /delete),
- * the intake's push receiver and against openEnvelope /
- * storeEnvelope. Prints the seed, the count and every failure; exits 1 on
+ * the intake's push receiver (as `intake serve` runs it) and against
+ * openEnvelope / the store's receive. Prints the seed, the count and every failure; exits 1 on
  * any failure. Replay: node src/bench/fuzz.ts <cases> <seed>.
  *
  * Needs dist/ built with the test intake's key (npm test builds it).

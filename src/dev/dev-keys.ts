@@ -25,8 +25,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { base64urlEncode, publicKeyFromPrivateJwk } from '../contact/envelope.ts';
 import { socialAdviceLine } from '../i18n/help-numbers.ts';
-import { prepareIntakeDir } from '../intake/inbox.ts';
-import { dayAfter, generateKey, loadPrivateKeys } from '../intake/keygen.ts';
+import { dayAfter, ensurePrivateDir } from '../intake/key-vault.ts';
+import { generateKey, loadPrivateKeys } from './plain-keys.ts';
 import { buildPushRoutes, type PushRoute, type Recipient, type RecipientsConfig } from '../intake/recipients.ts';
 import { ensureReceiptKey, publicKeyOf, writeSigningKeyFile } from '../intake/push-keys.ts';
 
@@ -87,7 +87,7 @@ async function readIfPresent(path: string): Promise<string | null> {
 
 /** Makes the development intake once; later calls reuse it unchanged. */
 export async function ensureDevIntake(dir = '.dev-intake'): Promise<DevIntake> {
-  await prepareIntakeDir(dir);
+  await ensurePrivateDir(dir);
   const recipientsFile = join(dir, 'recipients.json');
   const signingFile = join(dir, 'worker-signing.private.jwk.json');
 

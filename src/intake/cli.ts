@@ -11,13 +11,13 @@ import { parseArgs } from 'node:util';
 import { keyRing } from '../contact/envelope.ts';
 import { Accounts } from './accounts.ts';
 import { verifyAudit, appendAudit } from './audit.ts';
-import { importFileInbox } from './import-files.ts';
-import { prepareIntakeDir } from './inbox.ts';
+import { importFileInbox } from './legacy/v1-file-inbox.ts';
 import { describeTimeLeft } from './inbox/pages.ts';
 import { inboxText } from './inbox/text.ts';
-import { dayAfter } from './keygen.ts';
 import {
+  dayAfter,
   DEFAULT_KEY_DAYS,
+  ensurePrivateDir,
   ensureStoreSecret,
   generateWrappedKey,
   listPlainKeyFiles,
@@ -35,13 +35,13 @@ import { deliveryStatus } from './delivery-watch.ts';
 import { acceptRelease, loadKnownReleases, shortFingerprint, watchSiteOnce } from './site-watch.ts';
 import { ensureReceiptKey, loadReceiverAuth, parsePublicKeyList, writeSigningKeyFile } from './push-keys.ts';
 import { municipalityIds } from '../municipalities/schema.ts';
+import { PUSH_PATH } from './receiver/push-app.ts';
 import { relyingParty, startIntakeService } from './service.ts';
 import { DEFAULT_RETENTION_DAYS, IntakeStore, StoreError } from './store.ts';
 import { REPLY_HELP, ReplyCommandError, runDeliverReplies, runReplyCommand, siteUrlFrom } from './reply-command.ts';
 import { ReplyError } from '../contact/reply.ts';
 import { ReplyWriteError } from './reply-writer.ts';
 
-export const PUSH_PATH = '/push';
 
 export const HELP = `Utväg municipal intake (version 2: store, team inbox, wrapped keys)
 
@@ -188,7 +188,7 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
     case 'keygen': {
       const days = Number(values.days ?? String(DEFAULT_KEY_DAYS));
       if (!Number.isInteger(days) || days < 1 || days > 400) throw new UsageError('--days must be a whole number from 1 to 400');
-      await prepareIntakeDir(dir);
+      await ensurePrivateDir(dir);
       const first = (await listWrappedKeys(dir)).length === 0;
       const secret = await passphrase(first);
       if (!first) await unlockVault(dir, secret); // the same passphrase as the other keys
@@ -239,7 +239,7 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
       return 0;
     }
     case 'receipt-key': {
-      await prepareIntakeDir(dir);
+      await ensurePrivateDir(dir);
       const publicKey = await ensureReceiptKey(dir);
       io.out('Add this to your recipient\'s "push" in recipients.json:');
       io.out(JSON.stringify({ receiptPublicKey: publicKey }));
@@ -260,7 +260,7 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
       const workerKeys = parsePublicKeyList(process.env['INTAKE_WORKER_PUBLIC_KEYS']);
       if (workerKeys.length === 0) throw new UsageError('serve needs INTAKE_WORKER_PUBLIC_KEYS in the environment (the Worker\'s public key)');
       const port = Number(values.port ?? '8788');
-      await prepareIntakeDir(dir);
+      await ensurePrivateDir(dir);
       const pushAuth = await loadReceiverAuth(dir, recipient, workerKeys);
       const service = await startIntakeService({
         dir,
@@ -292,7 +292,7 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
     }
     case 'pull': {
       const config = pullConfigFromEnv();
-      await prepareIntakeDir(dir);
+      await ensurePrivateDir(dir);
       const vault = await unlockVault(dir, await passphrase());
       const store = IntakeStore.open(dir, vault.storeSecret);
       const target = {
@@ -316,7 +316,7 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
       }
     }
     case 'watch': {
-      await prepareIntakeDir(dir);
+      await ensurePrivateDir(dir);
       if (values['accept-release']) {
         await acceptRelease(dir, values['accept-release']);
         io.out(`Release ${values['accept-release']} accepted.`);

@@ -18,7 +18,7 @@
  * someone else owns, is refused.
  */
 import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback, type ScryptOptions } from 'node:crypto';
-import { open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import {
@@ -149,13 +149,22 @@ async function fsyncDir(path: string): Promise<void> {
   }
 }
 
-async function prepareKeysDir(dir: string): Promise<string> {
-  const { mkdir, chmod } = await import('node:fs/promises');
-  const keysDir = join(dir, KEYS_FOLDER);
-  await mkdir(keysDir, { recursive: true, mode: 0o700 });
+/** Creates `dir` if needed and makes it owner-only (0700), as every intake folder is. */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
-  await chmod(keysDir, 0o700);
+}
+
+async function prepareKeysDir(dir: string): Promise<string> {
+  const keysDir = join(dir, KEYS_FOLDER);
+  await ensurePrivateDir(dir);
+  await ensurePrivateDir(keysDir);
   return keysDir;
+}
+
+/** A day `days` after `from`, YYYY-MM-DD (UTC): a key's last day. */
+export function dayAfter(days: number, from: Date = new Date()): string {
+  return new Date(from.getTime() + days * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
 }
 
 async function readWrapped(path: string): Promise<WrappedFile> {

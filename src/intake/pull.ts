@@ -19,26 +19,19 @@
  */
 import * as z from 'zod';
 import type { PrivateKeyRing } from '../contact/envelope.ts';
-import { quarantine, storeEnvelope } from './inbox.ts';
 import type { RecipientDirectory } from './promise.ts';
-import type { IntakeStore } from './store.ts';
+import type { IntakeStore, ReceiveResult } from './store.ts';
 
-/**
- * Where pulled envelopes go: the store (version 2), or a version-1 file
- * inbox folder (kept for tests and for reading old folders).
- */
-export type PullTarget = string | { store: IntakeStore; recipients: RecipientDirectory; onStored?: (ref: string) => void };
+/** Where pulled envelopes go: the store, as `intake pull` runs it. */
+export interface PullTarget {
+  store: IntakeStore;
+  recipients: RecipientDirectory;
+  onStored?: (ref: string) => void;
+}
 
-type Delivered = { status: 'stored' | 'duplicate' | 'quarantined' | 'rejected'; code?: string };
-
-async function deliver(target: PullTarget, text: string, keys: PrivateKeyRing, now: Date): Promise<Delivered> {
-  if (typeof target === 'string') {
-    const result = await storeEnvelope(target, text, keys, now);
-    // Not an envelope at all: keep it here, as received, before letting the queue forget it.
-    if (result.status === 'rejected') await quarantine(target, text, result.code, now);
-    return result;
-  }
+async function deliver(target: PullTarget, text: string, keys: PrivateKeyRing, now: Date): Promise<ReceiveResult> {
   const result = await target.store.receive(text, keys, target.recipients, now);
+  // Not an envelope at all: keep it here, as received, before letting the queue forget it.
   if (result.status === 'rejected') target.store.quarantine(text, result.code, now);
   if (result.status === 'stored') target.onStored?.(result.ref);
   return result;
@@ -108,7 +101,7 @@ async function callApi(config: PullConfig, action: 'pull' | 'ack', body: unknown
 }
 
 /** Pulls one batch, stores what it can, acknowledges what is stored. */
-export async function pullOnce(config: PullConfig, dir: PullTarget, keys: PrivateKeyRing, now: () => Date = () => new Date()): Promise<PullSummary> {
+export async function pullOnce(config: PullConfig, target: PullTarget, keys: PrivateKeyRing, now: () => Date = () => new Date()): Promise<PullSummary> {
   const parsed = pullResponseSchema.safeParse(
     await callApi(config, 'pull', { batch_size: config.batchSize ?? 10, visibility_timeout_ms: config.visibilityTimeoutMs ?? 60_000 }),
   );
@@ -120,7 +113,7 @@ export async function pullOnce(config: PullConfig, dir: PullTarget, keys: Privat
   for (const message of messages) {
     try {
       const text = envelopeText(message);
-      const result = await deliver(dir, text, keys, now());
+      const result = await deliver(target, text, keys, now());
       if (result.status === 'stored') summary.stored++;
       if (result.status === 'duplicate') summary.duplicates++;
       if (result.status === 'quarantined' || result.status === 'rejected') summary.quarantined++;

@@ -4,7 +4,7 @@
  * quarantine, the import of a version-1 file inbox, and the push route's
  * answers (one authentication call, no write before it).
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,15 +12,13 @@ import { keyRing, sealRequest } from '../../src/contact/envelope.ts';
 import { Accounts } from '../../src/intake/accounts.ts';
 import { appendAudit } from '../../src/intake/audit.ts';
 import { runCli } from '../../src/intake/cli.ts';
-import { importFileInbox } from '../../src/intake/import-files.ts';
-import { prepareIntakeDir, storeEnvelope } from '../../src/intake/inbox.ts';
+import { importFileInbox, type QuarantinedBody, type StoredRequest } from '../../src/intake/legacy/v1-file-inbox.ts';
 import { createIntakeApp } from '../../src/intake/inbox/app.ts';
 import { generateWrappedKey, unlockVault } from '../../src/intake/key-vault.ts';
 import { fixedRecipientDirectory, NO_RECIPIENTS } from '../../src/intake/promise.ts';
 import { generateSigningKey, importSigningKey, importVerifyKey, receiverAuth, signPush, verifyReceipt } from '../../src/intake/push-auth.ts';
 import { IntakeStore, StoreError } from '../../src/intake/store.ts';
 import { relyingParty } from '../../src/intake/service.ts';
-import { dayAfter, generateKey, loadPrivateKeys } from '../../src/intake/keygen.ts';
 import { sampleRequest } from './helpers.ts';
 
 const FAST = { N: 2 ** 10, r: 8, p: 1 };
@@ -129,21 +127,21 @@ describe('faults', () => {
 
   it('imports a version-1 file inbox without loss, and deletes the plaintext only when asked', async () => {
     const { dir, store, vault } = await intake();
-    // A version-1 folder: a plain key, two requests (one done), one quarantined body.
-    const old = await tempDir();
-    await prepareIntakeDir(old);
-    const oldKey = await generateKey(old, dayAfter(30));
-    const oldRing = keyRing(await loadPrivateKeys(old));
+    // A version-1 folder as the first intake wrote it: two requests (one done), each with
+    // its readable .txt, and one quarantined body.
     const open = sampleRequest('still open');
     const done = sampleRequest('already done');
-    for (const r of [open, done]) await storeEnvelope(old, JSON.stringify(await sealRequest(r, oldKey)), oldRing);
-    const { markDone, quarantine } = await import('../../src/intake/inbox.ts');
-    await markDone(old, done.receipt);
-    await quarantine(old, '{"v":1,"kid":"x"}', 'decrypt_failed');
-    await prepareIntakeDir(dir);
-    for (const folder of ['inbox', 'done', 'quarantine']) {
-      for (const name of await readdir(join(old, folder))) await writeFile(join(dir, folder, name), await readFile(join(old, folder, name)));
+    const write = async (folder: string, name: string, value: unknown) => {
+      await mkdir(join(dir, folder), { recursive: true });
+      await writeFile(join(dir, folder, name), typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
+    };
+    for (const [folder, request] of [['inbox', open], ['done', done]] as const) {
+      const stored: StoredRequest = { v: 1, receivedAt: '2026-11-30T10:00:00.000Z', kid: 'old-plain-key', request };
+      await write(folder, `${request.id}.json`, stored);
+      await write(folder, `${request.id}.txt`, `Contact request ${request.receipt}\n`);
     }
+    const kept: QuarantinedBody = { receivedAt: '2026-11-30T11:00:00.000Z', code: 'decrypt_failed', body: '{"v":1,"kid":"x"}' };
+    await write('quarantine', `${'0'.repeat(64)}.json`, kept);
     const recipients = fixedRecipientDirectory({}, {});
     const first = await importFileInbox(dir, store, vault.keys, recipients, { deletePlaintext: false });
     expect(first).toEqual({ imported: 2, duplicates: 0, quarantined: 1, keptFiles: [] });

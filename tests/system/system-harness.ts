@@ -34,7 +34,7 @@ import { projectEnv, run } from '../../src/dev/run.ts';
 import { copyTestIntake, testIntakeDir } from '../../src/dev/test-intake.ts';
 import { importSigningKey, signPush as signPushWithKey } from '../../src/intake/push-auth.ts';
 import { ensureDevStore } from '../../src/dev/dev-store.ts';
-import { loadPrivateKeys } from '../../src/intake/keygen.ts';
+import { loadPrivateKeys } from '../../src/dev/plain-keys.ts';
 import { CRASH_BEFORE_COMMIT_ENV, DATABASE_FILE } from '../../src/intake/store.ts';
 import { DatabaseSync } from 'node:sqlite';
 import { keyRing, openEnvelope } from '../../src/contact/envelope.ts';

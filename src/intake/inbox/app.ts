@@ -1,13 +1,8 @@
 /**
  * The intake's one web app (Hono on Node): the push receiver at POST /push
- * and the team inbox. Put the municipality's HTTPS reverse proxy in front;
- * from outside, forward only /push (the Worker's deliveries); the inbox is
- * for the municipality's own network.
- *
- * Push: body ≤ 64 KiB → authenticatePush (one call, swappable) → store.
- * Answers as in version 1: 201 stored, 200 duplicate, 202 kept in
- * quarantine, 400 malformed or unknown kid, 401 not authenticated,
- * 507 disk (nearly) full, 500 storage failed. A 2xx only after COMMIT.
+ * (receiver/push-app.ts) and the team inbox. Put the municipality's HTTPS
+ * reverse proxy in front; from outside, forward only /push (the Worker's
+ * deliveries); the inbox is for the municipality's own network.
  *
  * Inbox: passkey sessions (HttpOnly, Secure, SameSite=Strict cookie),
  * every POST checks the Origin and a per-session CSRF token, strict CSP.
@@ -17,14 +12,14 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import type { PrivateKeyRing } from '../../contact/envelope.ts';
 import { AccountError, Accounts, csrfMatches, SESSION_HOURS, SignInLimiter, type Session } from '../accounts.ts';
 import { appendAudit, recentAudit, verifyAudit } from '../audit.ts';
 import type { RecipientDirectory } from '../promise.ts';
-import { signReceipt, verifyPush, type ReceiptStatus, type ReceiverAuth } from '../push-auth.ts';
-import { explainStoreError, MIN_FREE_BYTES, STATUSES, type IntakeStore, type RequestStatus } from '../store.ts';
+import type { ReceiverAuth } from '../push-auth.ts';
+import { createPushApp } from '../receiver/push-app.ts';
+import { STATUSES, type IntakeStore, type RequestStatus } from '../store.ts';
 import { renderExport } from './export.ts';
 import * as pages from './pages.ts';
 import type { UnlockedVault } from '../key-vault.ts';
@@ -33,8 +28,6 @@ import { replyDraft, ReplyWriteError, senderFromVault, writeReply } from '../rep
 import { ReplyError } from '../../contact/reply.ts';
 import { inboxText, isInboxLanguage, type InboxLanguage } from './text.ts';
 
-export const PUSH_PATH = '/push';
-export const MAX_PUSH_BYTES = 64 * 1024;
 export const SESSION_COOKIE = 'utvag_inbox_session';
 const LANG_COOKIE = 'utvag_inbox_lang';
 
@@ -95,57 +88,7 @@ export function createIntakeApp(options: InboxAppOptions): Hono<Env> {
 
   // ------------------------------------------------------------ push
 
-  app.get('/health', (c) => c.json({ result: 'ok' }, 200, { 'cache-control': 'no-store' }));
-
-  app.post(
-    PUSH_PATH,
-    bodyLimit({
-      maxSize: MAX_PUSH_BYTES,
-      onError: (c) => {
-        log('push: 413 too_large');
-        return c.json({ result: 'too_large' }, 413);
-      },
-    }),
-    async (c) => {
-      const answer = (status: 200 | 201 | 202 | 400 | 401 | 403 | 500 | 507, result: string, receipt?: unknown) => {
-        log(`push: ${status} ${result}`);
-        return c.json(receipt ? { result, receipt } : { result }, status, { 'cache-control': 'no-store' });
-      };
-      try {
-        const body = await c.req.text();
-        const check = await verifyPush(options.pushAuth, (name) => c.req.header(name), body, now());
-        if (!check.ok) {
-          const status = ({ missing_headers: 401, bad_signature: 401, wrong_recipient: 403, stale_timestamp: 400 } as const)[check.reason];
-          return answer(status, check.reason);
-        }
-        // A signed receipt only once the body is durably kept: without one
-        // the Worker keeps the message in its queue and tries again.
-        const kept = async (status: 200 | 201 | 202, result: string, receipt: ReceiptStatus) =>
-          answer(status, result, await signReceipt(options.pushAuth, check, receipt));
-        const free = store.freeBytes();
-        if (free !== null && free < MIN_FREE_BYTES) return answer(507, 'insufficient_storage');
-        const result = await store.receive(body, options.keys, options.recipients, now());
-        switch (result.status) {
-          case 'stored':
-            options.onStored?.();
-            return await kept(201, 'stored', 'stored');
-          case 'duplicate':
-            return await kept(200, 'duplicate', 'duplicate');
-          case 'quarantined':
-            // An unknown kid may be a key not installed yet: no receipt, so the queue tries again.
-            if (result.code === 'unknown_kid') return answer(400, 'quarantined_unknown_kid');
-            return await kept(202, `quarantined_${result.code}`, 'kept');
-          case 'rejected':
-            return answer(400, result.code);
-        }
-      } catch (error) {
-        const explained = explainStoreError(error, store.path);
-        // Only the kind: a message could quote data.
-        log(`push: storage failed (${explained.code})`);
-        return answer(explained.code === 'disk_full' ? 507 : 500, explained.code === 'disk_full' ? 'insufficient_storage' : 'storage_failed');
-      }
-    },
-  );
+  app.route('/', createPushApp(options));
 
   // ------------------------------------------------------------ every inbox page
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { loadPrivateKeys } from '../../../src/intake/keygen.ts';
+import { loadPrivateKeys } from '../../../src/dev/plain-keys.ts';
 import { keyRing, openEnvelope, type PrivateKeyRing } from '../../../src/contact/envelope.ts';
 import type { ContactRequest } from '../../../src/contact/request.ts';
 import { testIntakeDir } from '../../../src/dev/test-intake.ts';
