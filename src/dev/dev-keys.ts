@@ -10,7 +10,7 @@
  *   .dev-intake/recipients.json                same shape as content/intake/recipients.json:
  *                                              one DEVELOPMENT recipient serving stockholm,
  *                                              with Stockholm city's promise from facts.md,
- *                                              push to http://127.0.0.1:8788/push with the receipt key
+ *                                              push to http://127.0.0.1:8789/push with the receipt key
  *
  * Build with UTVAG_RECIPIENTS=.dev-intake/recipients.json; give the Worker
  * INTAKE_PUSH_ROUTES = pushRoutes and INTAKE_PUSH_SIGNING_KEY =
@@ -30,7 +30,7 @@ import { generateKey, loadPrivateKeys } from './plain-keys.ts';
 import { buildPushRoutes, type PushRoute, type Recipient, type RecipientsConfig } from '../intake/recipients.ts';
 import { ensureReceiptKey, publicKeyOf, writeSigningKeyFile } from '../intake/push-keys.ts';
 
-export const DEV_PUSH_URL = 'http://127.0.0.1:8788/push';
+export const DEV_PUSH_URL = 'http://127.0.0.1:8789/push';
 
 /**
  * The development recipient, apart from its keys and push URL: a test

@@ -36,7 +36,7 @@ import { acceptRelease, loadKnownReleases, shortFingerprint, watchSiteOnce } fro
 import { ensureReceiptKey, loadReceiverAuth, parsePublicKeyList, writeSigningKeyFile } from './push-keys.ts';
 import { municipalityIds } from '../municipalities/schema.ts';
 import { PUSH_PATH } from './receiver/push-app.ts';
-import { relyingParty, startIntakeService } from './service.ts';
+import { DEFAULT_INBOX_PORT, DEFAULT_PUSH_PORT, relyingParty, startIntakeService } from './service.ts';
 import { DEFAULT_RETENTION_DAYS, IntakeStore, StoreError } from './store.ts';
 import { REPLY_HELP, ReplyCommandError, runDeliverReplies, runReplyCommand, siteUrlFrom } from './reply-command.ts';
 import { ReplyError } from '../contact/reply.ts';
@@ -75,10 +75,11 @@ Recipients file
                              producers to add to wrangler.jsonc (one queue per pulling recipient).
 
 Running
-  serve --recipient <id> [--port 8788] [--host 127.0.0.1] [--url https://inbox.example.se]
-        [--recipients recipients.json] [--retention-days 30]
-                             The push receiver (POST ${PUSH_PATH}, for recipient <id> only) and
-                             the team inbox on one port. Needs INTAKE_WORKER_PUBLIC_KEYS (the
+  serve --recipient <id> [--port 8788] [--push-port 8789] [--host 127.0.0.1]
+        [--url https://inbox.example.se] [--recipients recipients.json] [--retention-days 30]
+                             The team inbox on --port, and the push receiver (POST ${PUSH_PATH},
+                             for recipient <id> only) on its own --push-port: only that one is
+                             for the Worker, through your HTTPS proxy. Needs INTAKE_WORKER_PUBLIC_KEYS (the
                              Worker's public key; comma-separated during a rotation) and the
                              receipt key. --url is the inbox's address as staff open it
                              (passkeys are bound to it; default http://localhost:<port>).
@@ -145,6 +146,7 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
       dir: { type: 'string' },
       days: { type: 'string' },
       port: { type: 'string' },
+      'push-port': { type: 'string' },
       host: { type: 'string' },
       url: { type: 'string' },
       recipients: { type: 'string' },
@@ -259,13 +261,15 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
       if (!recipient) throw new UsageError('serve needs --recipient <id> (this intake\'s id in recipients.json)');
       const workerKeys = parsePublicKeyList(process.env['INTAKE_WORKER_PUBLIC_KEYS']);
       if (workerKeys.length === 0) throw new UsageError('serve needs INTAKE_WORKER_PUBLIC_KEYS in the environment (the Worker\'s public key)');
-      const port = Number(values.port ?? '8788');
+      const port = Number(values.port ?? String(DEFAULT_INBOX_PORT));
+      const pushPort = Number(values['push-port'] ?? String(DEFAULT_PUSH_PORT));
       await ensurePrivateDir(dir);
       const pushAuth = await loadReceiverAuth(dir, recipient, workerKeys);
       const service = await startIntakeService({
         dir,
         passphrase: await passphrase(),
         port,
+        pushPort,
         ...(values.host ? { hostname: values.host } : {}),
         ...(values.url ? { publicUrl: values.url } : {}),
         recipients: await recipientsFrom(values.recipients, dir, io),
@@ -275,7 +279,7 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
         // With UTVAG_SITE_URL (or --site), written replies waiting in the store go out from here too.
         replySite: siteUrlFrom(values.site),
       });
-      io.out(`Push receiver for ${recipient}: ${service.origin}${PUSH_PATH}`);
+      io.out(`Push receiver for ${recipient}: http://${values.host ?? '127.0.0.1'}:${service.pushPort}${PUSH_PATH}`);
       io.out(`Team inbox: ${service.origin}/`);
       const devStaff = values['dev-staff'];
       if (devStaff) {
@@ -367,7 +371,7 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
     case 'staff': {
       const store = IntakeStore.open(dir);
       try {
-        const origin = values.url ?? process.env['UTVAG_INBOX_URL'] ?? `http://localhost:${values.port ?? '8788'}`;
+        const origin = values.url ?? process.env['UTVAG_INBOX_URL'] ?? `http://localhost:${values.port ?? String(DEFAULT_INBOX_PORT)}`;
         const accounts = new Accounts(store, relyingParty(origin));
         if (argument === 'invite') {
           if (!values.name) throw new UsageError('staff invite needs --name');

@@ -1,15 +1,18 @@
 /**
  * `intake serve`: unlocks the keys with the passphrase, opens the store,
- * and runs the push receiver and the team inbox on one port, with a
- * minute timer for content-free alerts and retention.
+ * and runs the push receiver and the team inbox on two listeners (two
+ * ports: only the receiver's is for the Worker, through the municipality's
+ * HTTPS proxy; the inbox's stays on its own network), with a minute timer
+ * for content-free alerts and retention.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
 import { keyRing } from '../contact/envelope.ts';
 import { Accounts, type RelyingParty } from './accounts.ts';
 import { alertConfigFromEnv, deliverAlert, dueEscalations, HEARTBEAT_HOURS, summarize, type AlertConfig } from './alerts.ts';
 import { appendAudit } from './audit.ts';
-import { createIntakeApp } from './inbox/app.ts';
-import { PUSH_PATH } from './receiver/push-app.ts';
+import { createInboxApp } from './inbox/app.ts';
+import { createPushApp, PUSH_PATH } from './receiver/push-app.ts';
 import { unlockVault } from './key-vault.ts';
 import { NO_RECIPIENTS, type RecipientDirectory } from './promise.ts';
 import type { ReceiverAuth } from './push-auth.ts';
@@ -17,11 +20,18 @@ import { IntakeStore } from './store.ts';
 import { startReplyDelivery } from './reply-outbox.ts';
 import { senderOrNull } from './reply-command.ts';
 
+/** Default ports: the team inbox, and the push receiver (the Worker's deliveries). */
+export const DEFAULT_INBOX_PORT = 8788;
+export const DEFAULT_PUSH_PORT = 8789;
+
 export interface IntakeServiceOptions {
   dir: string;
   passphrase: string;
+  /** The team inbox's port. */
   port: number;
-  /** The address to listen on (default 127.0.0.1: put a reverse proxy in front). */
+  /** The push receiver's port (0: any free one). */
+  pushPort: number;
+  /** The address both listen on (default 127.0.0.1: put a reverse proxy in front). */
   hostname?: string;
   /** The inbox's public origin (WebAuthn needs it), default http://localhost:<port>. */
   publicUrl?: string;
@@ -42,7 +52,9 @@ export interface IntakeServiceOptions {
 export interface IntakeService {
   store: IntakeStore;
   accounts: Accounts;
+  /** The inbox's port, and the push receiver's. */
   port: number;
+  pushPort: number;
   origin: string;
   close: () => Promise<void>;
 }
@@ -70,27 +82,25 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
     log,
     options.replyIntervalMs ?? (replyIntervalFromEnv > 0 ? replyIntervalFromEnv : 30_000),
   );
-  const app = createIntakeApp({
+  const keys = keyRing(vault.keys);
+  const pushApp = createPushApp({ store, keys, recipients, pushAuth: options.pushAuth, log, onStored: () => (pendingNew = true) });
+  const inboxApp = createInboxApp({
     store,
     accounts,
-    keys: keyRing(vault.keys),
+    keys,
     recipients,
-    pushAuth: options.pushAuth,
     retentionDays: options.retentionDays,
     log,
-    onStored: () => (pendingNew = true),
     replies: { vault, deliverNow: replyDelivery.kick, siteKnown: Boolean(options.replySite) },
   });
-  let port = options.port;
-  const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port, hostname: options.hostname ?? '127.0.0.1' }, (info) => {
-      port = info.port;
-      resolve(s);
-    });
-    s.once('error', reject);
+  const hostname = options.hostname ?? '127.0.0.1';
+  const push = await listen(pushApp, options.pushPort, hostname);
+  const inbox = await listen(inboxApp, options.port, hostname).catch(async (error: unknown) => {
+    await new Promise((resolve) => push.server.close(resolve));
+    throw error;
   });
-  if (!options.publicUrl) Object.assign(rp, relyingParty(`http://localhost:${port}`));
-  log(`Intake receiver listening on http://127.0.0.1:${port}${PUSH_PATH} with ${vault.keys.length} key(s).`);
+  if (!options.publicUrl) Object.assign(rp, relyingParty(`http://localhost:${inbox.port}`));
+  log(`Intake receiver listening on http://${hostname}:${push.port}${PUSH_PATH} with ${vault.keys.length} key(s).`);
   if (options.replySite) {
     log(`Replies: written answers are sent to ${new URL(options.replySite).origin} (waiting ones every ${Math.round((options.replyIntervalMs ?? (replyIntervalFromEnv > 0 ? replyIntervalFromEnv : 30_000)) / 1000)} s).`);
     void replyDelivery.kick();
@@ -128,16 +138,22 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
   return {
     store,
     accounts,
-    port,
+    port: inbox.port,
+    pushPort: push.port,
     origin: rp.origin,
-    close: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(timer);
-        replyDelivery.stop();
-        server.close(() => {
-          store.close();
-          resolve();
-        });
-      }),
+    close: async () => {
+      clearInterval(timer);
+      replyDelivery.stop();
+      await Promise.all([push.server, inbox.server].map((server) => new Promise((resolve) => server.close(resolve))));
+      store.close();
+    },
   };
+}
+
+/** Serves `app` on hostname:port; resolves once it listens, with the port it got. */
+async function listen(app: Pick<Hono, 'fetch'>, port: number, hostname: string): Promise<{ server: ServerType; port: number }> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port, hostname }, (info) => resolve({ server, port: info.port }));
+    server.once('error', reject);
+  });
 }

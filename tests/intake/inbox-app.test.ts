@@ -8,10 +8,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Accounts, type StaffRole } from '../../src/intake/accounts.ts';
 import { recentAudit } from '../../src/intake/audit.ts';
-import { createIntakeApp, SESSION_COOKIE } from '../../src/intake/inbox/app.ts';
+import { createInboxApp, SESSION_COOKIE } from '../../src/intake/inbox/app.ts';
 import { inboxText } from '../../src/intake/inbox/text.ts';
 import { NO_RECIPIENTS } from '../../src/intake/promise.ts';
-import { generateSigningKey, receiverAuth } from '../../src/intake/push-auth.ts';
 import { relyingParty } from '../../src/intake/service.ts';
 import { envelopeBody, makeIntake, type TestIntake } from './helpers.ts';
 
@@ -34,9 +33,7 @@ async function setUp() {
   intake = await makeIntake();
   const { store } = intake;
   const accounts = new Accounts(store, relyingParty(ORIGIN));
-  const receipt = await generateSigningKey();
-  const pushAuth = await receiverAuth('stockholm', [(await generateSigningKey()).publicKey], receipt.privateJwk);
-  const app = createIntakeApp({ store, accounts, keys: intake.keys, recipients: NO_RECIPIENTS, pushAuth, retentionDays: 30, log: () => undefined });
+  const app = createInboxApp({ store, accounts, keys: intake.keys, recipients: NO_RECIPIENTS, retentionDays: 30, log: () => undefined });
 
   /**
    * A signed-in person: a session row as a passkey sign-in leaves it
@@ -208,6 +205,14 @@ describe('team inbox access rules (app.request)', () => {
     // The note's text is not in the audit log, and the session is gone.
     expect(auditActions().join('\n')).not.toContain('Ringde');
     expect((await get('/', anna)).status).toBe(303);
+  });
+
+  it('does not answer /push: the push receiver has its own listener', async () => {
+    const { app, get, person } = await setUp();
+    const anna = person('Anna', 'staff');
+    expect((await app.request('/push', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(401);
+    expect((await get('/push', anna)).status).toBe(404);
+    expect((await get('/health', anna)).status).toBe(404);
   });
 
   it('answers 404 for an unknown request, with the security headers on every page', async () => {

@@ -13,10 +13,10 @@ import { Accounts } from '../../src/intake/accounts.ts';
 import { appendAudit } from '../../src/intake/audit.ts';
 import { runCli } from '../../src/intake/cli.ts';
 import { importFileInbox, type QuarantinedBody, type StoredRequest } from '../../src/intake/legacy/v1-file-inbox.ts';
-import { createIntakeApp } from '../../src/intake/inbox/app.ts';
 import { generateWrappedKey, unlockVault } from '../../src/intake/key-vault.ts';
 import { fixedRecipientDirectory, NO_RECIPIENTS } from '../../src/intake/promise.ts';
 import { generateSigningKey, importSigningKey, importVerifyKey, receiverAuth, signPush, verifyReceipt } from '../../src/intake/push-auth.ts';
+import { createPushApp } from '../../src/intake/receiver/push-app.ts';
 import { IntakeStore, StoreError } from '../../src/intake/store.ts';
 import { relyingParty } from '../../src/intake/service.ts';
 import { sampleRequest } from './helpers.ts';
@@ -68,12 +68,11 @@ describe('faults', () => {
 
   it('answers 507 before writing when the disk is nearly full, and a signed receipt once there is room', async () => {
     const { store, vault, key } = await intake();
-    const accounts = new Accounts(store, relyingParty('http://localhost:1'));
     const worker = await generateSigningKey();
     const stranger = await generateSigningKey();
     const receipt = await generateSigningKey();
     const pushAuth = await receiverAuth('stockholm', [worker.publicKey], receipt.privateJwk);
-    const app = createIntakeApp({ store, accounts, keys: keyRing(vault.keys), recipients: NO_RECIPIENTS, pushAuth, retentionDays: 30, log: () => undefined });
+    const app = createPushApp({ store, keys: keyRing(vault.keys), recipients: NO_RECIPIENTS, pushAuth, log: () => undefined });
     const body = JSON.stringify(await sealRequest(sampleRequest(), key));
     const workerKey = await importSigningKey(worker.privateJwk);
     const post = async (b: string, headers: Record<string, string>) => app.request('/push', { method: 'POST', body: b, headers: { 'content-type': 'application/json', ...headers } });

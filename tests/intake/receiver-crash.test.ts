@@ -27,7 +27,7 @@ afterEach(async () => {
 });
 
 async function startServe(intakeDir: string, passphraseFile: string, crash: boolean): Promise<{ port: number; exited: Promise<string | null> }> {
-  const child = spawn('node', ['src/intake/cli.ts', 'serve', '--dir', intakeDir, '--port', '0', '--recipient', RECIPIENT, '--passphrase-file', passphraseFile], {
+  const child = spawn('node', ['src/intake/cli.ts', 'serve', '--dir', intakeDir, '--port', '0', '--push-port', '0', '--recipient', RECIPIENT, '--passphrase-file', passphraseFile], {
     env: projectEnv({ INTAKE_WORKER_PUBLIC_KEYS: worker.publicKey, ...(crash ? { [CRASH_BEFORE_COMMIT_ENV]: '1' } : {}) }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

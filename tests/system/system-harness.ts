@@ -367,8 +367,8 @@ export interface Receiver {
 }
 
 /**
- * Starts the real `intake serve` on 127.0.0.1:`port` and waits until it
- * listens. `crashAfterTempWrite` sets the inbox's test hook, so the process
+ * Starts the real `intake serve` with its push receiver on
+ * 127.0.0.1:`port` (the inbox on any free port) and waits until it listens. `crashAfterTempWrite` sets the inbox's test hook, so the process
  * SIGKILLs itself between a temp write and its move into place.
  */
 export async function startReceiver(options: { dir: string; port: number; intake: Pick<IntakeCopy, 'workerPublicKey' | 'recipient'>; crashBeforeCommit?: boolean }): Promise<Receiver> {
@@ -376,7 +376,7 @@ export async function startReceiver(options: { dir: string; port: number; intake
   if (options.crashBeforeCommit) env[CRASH_BEFORE_COMMIT_ENV] = '1';
   // The running intake folder inside the test's copy: wrapped keys, the store.
   const store = await ensureDevStore(options.dir);
-  const args = ['serve', '--dir', store.dir, '--port', String(options.port), '--recipient', options.intake.recipient, '--passphrase-file', store.passphraseFile, '--recipients', store.recipientsFile];
+  const args = ['serve', '--dir', store.dir, '--push-port', String(options.port), '--port', '0', '--recipient', options.intake.recipient, '--passphrase-file', store.passphraseFile, '--recipients', store.recipientsFile];
   const child = spawn('node', ['src/intake/cli.ts', ...args], {
     env: projectEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],

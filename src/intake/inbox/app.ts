@@ -1,438 +1,52 @@
 /**
- * The intake's one web app (Hono on Node): the push receiver at POST /push
- * (receiver/push-app.ts) and the team inbox. Put the municipality's HTTPS
- * reverse proxy in front; from outside, forward only /push (the Worker's
- * deliveries); the inbox is for the municipality's own network.
+ * The team inbox (Hono on Node), for the municipality's own network: one
+ * place that mounts its parts. The push receiver is a separate app on its
+ * own listener (receiver/push-app.ts), so the inbox never answers /push.
  *
- * Inbox: passkey sessions (HttpOnly, Secure, SameSite=Strict cookie),
- * every POST checks the Origin and a per-session CSRF token, strict CSP.
+ * Every answer: security headers; every POST: the inbox's own origin
+ * (Sec-Fetch-Site / Origin). Public: assets, the language switch, sign-in
+ * and registration by invitation (rate-limited). Everything else sits in
+ * sub-apps behind requireSession (signed in, and a POST carries the
+ * session's CSRF token); staff and the audit log also behind requireAdmin.
+ * The guards are middleware on the protected sub-apps themselves, so a
+ * route added to one of them is protected wherever it is written, and a
+ * path nobody mounted is answered as signed-in-only (sign-in, or 404).
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Hono, type Context } from 'hono';
-import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
-import type { PrivateKeyRing } from '../../contact/envelope.ts';
-import { AccountError, Accounts, csrfMatches, SESSION_HOURS, SignInLimiter, type Session } from '../accounts.ts';
-import { appendAudit, recentAudit, verifyAudit } from '../audit.ts';
-import type { RecipientDirectory } from '../promise.ts';
-import type { ReceiverAuth } from '../push-auth.ts';
-import { createPushApp } from '../receiver/push-app.ts';
-import { STATUSES, type IntakeStore, type RequestStatus } from '../store.ts';
-import { renderExport } from './export.ts';
+import { Hono } from 'hono';
+import { page, text, withDefaults, type InboxAppOptions, type InboxEnv } from './context.ts';
+import { sameOrigin } from './middleware/same-origin.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { loadSession, requireSession } from './middleware/session.ts';
 import * as pages from './pages.ts';
-import type { UnlockedVault } from '../key-vault.ts';
-import { enqueueReply, type OutboxSummary } from '../reply-outbox.ts';
-import { replyDraft, ReplyWriteError, senderFromVault, writeReply } from '../reply-writer.ts';
-import { ReplyError } from '../../contact/reply.ts';
-import { inboxText, isInboxLanguage, type InboxLanguage } from './text.ts';
+import { accountRoutes } from './routes/account.ts';
+import { auditRoutes, staffRoutes } from './routes/admin.ts';
+import { assetRoutes } from './routes/assets.ts';
+import { replyRoutes } from './routes/replies.ts';
+import { requestRoutes } from './routes/requests.ts';
+import { signInRoutes } from './routes/sign-in.ts';
 
-export const SESSION_COOKIE = 'utvag_inbox_session';
-const LANG_COOKIE = 'utvag_inbox_lang';
+export { SESSION_COOKIE, type InboxAppOptions } from './context.ts';
 
-export interface InboxAppOptions {
-  store: IntakeStore;
-  accounts: Accounts;
-  keys: PrivateKeyRing;
-  recipients: RecipientDirectory;
-  /** Who this receiver is, whom it trusts, how it signs receipts (push-auth.ts). */
-  pushAuth: ReceiverAuth;
-  retentionDays: number;
-  log?: (line: string) => void;
-  now?: () => Date;
-  /** Called after a new request is stored (alerts). */
-  onStored?: () => void;
-  /**
-   * The way back (issue 14): the unlocked keys that seal and sign replies,
-   * and a way to send waiting replies at once. Absent: no reply form.
-   */
-  replies?: {
-    vault: Pick<UnlockedVault, 'keys'>;
-    deliverNow: () => Promise<OutboxSummary | null>;
-    /** False when this intake has no site URL (replies wait). */
-    siteKnown: boolean;
-  };
-}
+export function createInboxApp(options: InboxAppOptions): Hono<InboxEnv> {
+  const inbox = withDefaults(options);
+  const app = new Hono<InboxEnv>();
+  app.use(securityHeaders, sameOrigin(() => inbox.accounts.rp.origin), loadSession(inbox));
 
-const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ');
+  app.route('/', assetRoutes());
+  app.route('/', signInRoutes(inbox));
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** The inbox's own CSS and scripts: next to this file, or next to the bundle (see src/dev/bundle-intake.ts). */
-const assetsDir = existsSync(join(here, 'assets', 'inbox.css')) ? join(here, 'assets') : join(here, 'inbox-assets');
-/** The browser build (ESM) of @simplewebauthn/browser, served from the intake itself: no CDN. */
-function webauthnBrowserDirectory(): string {
-  const bundled = join(assetsDir, 'webauthn');
-  if (existsSync(bundled)) return bundled;
-  return dirname(fileURLToPath(import.meta.resolve('@simplewebauthn/browser')));
-}
-const webauthnBrowserDir = webauthnBrowserDirectory();
+  const signedIn = new Hono<InboxEnv>();
+  signedIn.use(requireSession);
+  signedIn.route('/', requestRoutes(inbox));
+  signedIn.route('/', replyRoutes(inbox));
+  signedIn.route('/', accountRoutes(inbox));
+  signedIn.route('/staff', staffRoutes(inbox));
+  signedIn.route('/audit', auditRoutes(inbox));
+  app.route('/', signedIn);
 
-type Env = { Variables: { session: Session | null; lang: InboxLanguage } };
-
-export function createIntakeApp(options: InboxAppOptions): Hono<Env> {
-  const { store, accounts } = options;
-  const log = options.log ?? ((line: string) => console.log(line));
-  const now = options.now ?? (() => new Date());
-  const limiter = new SignInLimiter();
-  const app = new Hono<Env>();
-
-  // ------------------------------------------------------------ push
-
-  app.route('/', createPushApp(options));
-
-  // ------------------------------------------------------------ every inbox page
-
-  app.use('*', async (c, next): Promise<void> => {
-    const cookieLang = getCookie(c, LANG_COOKIE);
-    c.set('lang', isInboxLanguage(cookieLang) ? cookieLang : 'sv');
-    c.set('session', accounts.session(getCookie(c, SESSION_COOKIE), now()));
-    await next();
-    c.header('Content-Security-Policy', CSP);
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
-    c.header('X-Frame-Options', 'DENY');
-    c.header('Cross-Origin-Opener-Policy', 'same-origin');
-    c.header('Cross-Origin-Resource-Policy', 'same-origin');
-    c.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), publickey-credentials-get=(self), publickey-credentials-create=(self)');
-    if (!c.res.headers.get('cache-control')) c.header('Cache-Control', 'no-store');
-  });
-
-  // Every state-changing request must come from the inbox's own origin.
-  app.use('*', async (c, next) => {
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      const origin = c.req.header('origin');
-      const site = c.req.header('sec-fetch-site');
-      // Sec-Fetch-Site first: with Referrer-Policy no-referrer a same-origin form posts "Origin: null".
-      const crossSite = site ? site !== 'same-origin' : Boolean(origin && origin !== 'null' && origin !== accounts.rp.origin);
-      if (crossSite) return c.text('Forbidden (cross-site)', 403);
-    }
-    await next();
-    return undefined;
-  });
-
-  const ctx = (c: Context<Env>, flash?: pages.PageContext['flash']): pages.PageContext => {
-    const session = c.get('session');
-    return { lang: c.get('lang'), t: inboxText[c.get('lang')], staff: session?.staff ?? null, csrf: session?.csrf ?? null, flash };
-  };
-  const t = (c: Context<Env>) => inboxText[c.get('lang')];
-
-  // ------------------------------------------------------------ assets
-
-  const assetTypes: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
-  app.get('/assets/webauthn/*', async (c) => {
-    const rel = normalize(c.req.path.slice('/assets/webauthn/'.length));
-    if (rel.startsWith('..') || !rel.endsWith('.js')) return c.notFound();
-    try {
-      return c.body(await readFile(join(webauthnBrowserDir, rel)), 200, { 'content-type': assetTypes['.js']!, 'cache-control': 'no-cache' });
-    } catch {
-      return c.notFound();
-    }
-  });
-  for (const name of ['inbox.css', 'inbox.js', 'passkey.js']) {
-    app.get(`/assets/${name}`, async (c) =>
-      c.body(await readFile(join(assetsDir, name)), 200, { 'content-type': assetTypes[name.slice(name.lastIndexOf('.'))]!, 'cache-control': 'no-cache' }),
-    );
-  }
-
-  app.get('/lang/:lang', (c) => {
-    const lang = c.req.param('lang');
-    if (isInboxLanguage(lang)) setCookie(c, LANG_COOKIE, lang, { httpOnly: true, secure: true, sameSite: 'Strict', path: '/', maxAge: 365 * 86400 });
-    return c.redirect('/', 303);
-  });
-
-  // ------------------------------------------------------------ passkeys
-
-  const setSession = (c: Context<Env>, token: string) =>
-    setCookie(c, SESSION_COOKIE, token, { httpOnly: true, secure: true, sameSite: 'Strict', path: '/', maxAge: SESSION_HOURS * 3600 });
-  const clientKey = (c: Context<Env>) => {
-    // In memory only, for the sign-in limit; never stored or logged.
-    const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-    return incoming?.socket?.remoteAddress ?? 'unknown';
-  };
-  const authError = (c: Context<Env>, error: unknown) => {
-    const code = error instanceof AccountError ? error.code : 'failed';
-    if (!(error instanceof AccountError)) log(`inbox: passkey step failed (${(error as Error).name})`);
-    return c.json({ error: code }, 400);
-  };
-
-  app.get('/sign-in', (c) => (c.get('session') ? c.redirect('/', 303) : c.html(pages.signInPage(ctx(c)))));
-
-  app.post('/auth/sign-in/options', async (c) => {
-    if (!limiter.allow(clientKey(c))) return c.json({ error: 'rate_limited' }, 429, { 'retry-after': '60' });
-    return c.json(await accounts.signInOptions(now()));
-  });
-  app.post('/auth/sign-in/verify', async (c) => {
-    if (!limiter.allow(clientKey(c))) return c.json({ error: 'rate_limited' }, 429, { 'retry-after': '60' });
-    try {
-      const { staff, token } = await accounts.signIn(await c.req.json(), now());
-      setSession(c, token);
-      appendAudit(store, `staff:${staff.id}`, 'signed_in', null, null, now());
-      return c.json({ ok: true, next: '/' });
-    } catch (error) {
-      if (error instanceof AccountError) appendAudit(store, 'unknown', 'sign_in_refused', null, error.code, now());
-      return authError(c, error);
-    }
-  });
-
-  app.get('/invite/:token', (c) => {
-    try {
-      const staff = accounts.checkInvite(c.req.param('token'), now());
-      return c.html(pages.registerPage(ctx(c), c.req.param('token'), staff.name));
-    } catch (error) {
-      const code = error instanceof AccountError ? error.code : 'failed';
-      return c.html(pages.messagePage(ctx(c), t(c).registerHeading, t(c)[`error_${code}` as 'error_failed'], { href: '/sign-in', label: t(c).signInHeading }), 410);
-    }
-  });
-  app.post('/auth/register/options', async (c) => {
-    if (!limiter.allow(clientKey(c))) return c.json({ error: 'rate_limited' }, 429, { 'retry-after': '60' });
-    try {
-      const { token } = (await c.req.json()) as { token?: string };
-      return c.json(await accounts.registrationOptions(String(token ?? ''), now()));
-    } catch (error) {
-      return authError(c, error);
-    }
-  });
-  app.post('/auth/register/verify', async (c) => {
-    if (!limiter.allow(clientKey(c))) return c.json({ error: 'rate_limited' }, 429, { 'retry-after': '60' });
-    try {
-      const { token, response } = (await c.req.json()) as { token?: string; response?: never };
-      const { staff, token: session } = await accounts.register(String(token ?? ''), response!, now());
-      setSession(c, session);
-      appendAudit(store, `staff:${staff.id}`, 'staff_registered', null, null, now());
-      return c.json({ ok: true, next: '/' });
-    } catch (error) {
-      return authError(c, error);
-    }
-  });
-
-  // ------------------------------------------------------------ signed in only
-
-  app.use('*', async (c, next) => {
-    if (!c.get('session')) {
-      if (c.req.method === 'GET' && !c.req.path.startsWith('/api/')) return c.redirect('/sign-in', 303);
-      return c.json({ error: 'signed_out' }, 401);
-    }
-    if (c.req.method === 'POST') {
-      const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-      if (!csrfMatches(c.get('session')!, (form as Record<string, unknown>)['csrf'])) {
-        return c.html(pages.messagePage(ctx(c), t(c).csrf, t(c).csrf, { href: '/', label: t(c).navInbox }), 403);
-      }
-    }
-    await next();
-    return undefined;
-  });
-
-  const actor = (c: Context<Env>) => `staff:${c.get('session')!.staff.id}`;
-  const flashFrom = (c: Context<Env>): pages.PageContext['flash'] => {
-    const key = c.req.query('m');
-    const texts = t(c) as unknown as Record<string, string>;
-    const allowed = ['statusSaved', 'noteSaved', 'claimedByYou', 'alreadyClaimed', 'statusNeedsClaim', 'removed', 'replySent', 'replyQueued', 'replyRefused'];
-    if (!key || !allowed.includes(key)) return undefined;
-    return { kind: key === 'alreadyClaimed' || key === 'statusNeedsClaim' || key === 'replyRefused' ? 'error' : 'ok', text: texts[key]! };
-  };
-
-  app.get('/', (c) => {
-    const stamp = now();
-    const counts = store.openCounts(stamp);
-    const pageCount = Math.max(1, Math.ceil(counts.open / pages.PAGE_SIZE));
-    const page = Math.min(pageCount, Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
-    const rows = store.listOpen(pages.PAGE_SIZE, (page - 1) * pages.PAGE_SIZE);
-    return c.html(pages.listPage(ctx(c, flashFrom(c)), rows, stamp.getTime(), { review: counts.needsReview, open: counts.open, page, pageCount }));
-  });
-
-  app.get('/api/summary', (c) => {
-    // Counts and time only: what a notification may say.
-    const stamp = now();
-    const counts = store.openCounts(stamp);
-    return c.json({
-      open: counts.open,
-      unclaimed: counts.unclaimed,
-      overdue: counts.overdue,
-      nextDueMinutes: counts.nextDue === null ? null : Math.floor((counts.nextDue - stamp.getTime()) / 60_000),
-      needsReview: counts.needsReview,
-    });
-  });
-
-  app.get('/r/:ref', async (c) => {
-    const row = store.get(c.req.param('ref'));
-    if (!row) return c.html(pages.messagePage(ctx(c), t(c).notFound, t(c).notFound), 404);
-    const opened = await store.open(row, options.keys);
-    appendAudit(store, actor(c), 'opened', row.ref, null, now());
-    return c.html(
-      pages.requestPage(ctx(c, flashFrom(c)), row, opened, store.notes(row.ref), now().getTime(), options.recipients.promiseOf(row.recipient), {
-        enabled: Boolean(options.replies),
-        phone: options.recipients.phoneOf?.(row.recipient) ?? null,
-        sent: options.replies ? store.replies(row.ref) : [],
-      }),
-    );
-  });
-
-  // The way back (issue 14): a phrase from the bank and/or free text, sealed to the
-  // person's reply key with this recipient's key, kept in the outbox, then sent.
-  app.post('/r/:ref/reply', async (c) => {
-    const row = store.get(c.req.param('ref'));
-    if (!row) return c.notFound();
-    const replies = options.replies;
-    const opened = await store.open(row, options.keys);
-    const request = opened.request;
-    const form = await c.req.parseBody({ all: true });
-    const listOf = (value: unknown): string[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v): v is string => typeof v === 'string');
-    const again = (problem: string, status: 400 | 409 = 400) =>
-      c.html(
-        pages.requestPage(ctx(c, { kind: 'error', text: problem }), row, opened, store.notes(row.ref), now().getTime(), options.recipients.promiseOf(row.recipient), {
-          enabled: Boolean(replies),
-          phone: options.recipients.phoneOf?.(row.recipient) ?? null,
-          sent: replies ? store.replies(row.ref) : [],
-        }),
-        status,
-      );
-    if (!replies || !request?.reply) return again(t(c).replyNotAsked, 409);
-    let outgoing;
-    try {
-      const draft = replyDraft(
-        {
-          phrases: listOf(form['phrase']),
-          text: listOf(form['text'])[0]?.slice(0, 2000),
-          lang: listOf(form['lang'])[0] || undefined,
-          place: listOf(form['place'])[0],
-        },
-        options.recipients.phoneOf?.(row.recipient) ?? null,
-      );
-      outgoing = await writeReply(request, draft, senderFromVault(replies.vault, row.kid), now());
-    } catch (error) {
-      if (error instanceof ReplyWriteError || error instanceof ReplyError) return again(`${t(c).replyProblem} ${error.message}`);
-      throw error;
-    }
-    store.transaction(() => {
-      enqueueReply(store, row.ref, c.get('session')!.staff.id, outgoing, now());
-      appendAudit(store, actor(c), 'replied', row.ref, null, now());
-    });
-    // Try to send now; if the site cannot be reached, the reply waits in the outbox.
-    const summary = replies.siteKnown ? await replies.deliverNow() : null;
-    const state = store.replies(row.ref).find((r) => r.id === outgoing.replyId)?.state;
-    const m = state === 'delivered' ? 'replySent' : state === 'refused' ? 'replyRefused' : 'replyQueued';
-    void summary;
-    return c.redirect(`/r/${row.ref}?m=${m}#reply`, 303);
-  });
-
-  app.post('/r/:ref/claim', (c) => {
-    const ref = c.req.param('ref');
-    if (!store.get(ref)) return c.notFound();
-    const won = store.claim(ref, c.get('session')!.staff.id, now());
-    if (won) appendAudit(store, actor(c), 'claimed', ref, null, now());
-    return c.redirect(`/r/${ref}?m=${won ? 'claimedByYou' : 'alreadyClaimed'}`, 303);
-  });
-
-  app.post('/r/:ref/release', (c) => {
-    const ref = c.req.param('ref');
-    if (store.release(ref, c.get('session')!.staff.id, now())) appendAudit(store, actor(c), 'released', ref, null, now());
-    return c.redirect(`/r/${ref}`, 303);
-  });
-
-  app.post('/r/:ref/status', async (c) => {
-    const ref = c.req.param('ref');
-    const status = (await c.req.parseBody())['status'];
-    if (typeof status !== 'string' || !STATUSES.includes(status as RequestStatus) || status === 'new') return c.redirect(`/r/${ref}`, 303);
-    const changed = store.setStatus(ref, status as Exclude<RequestStatus, 'new'>, now());
-    if (changed) appendAudit(store, actor(c), 'status_changed', ref, status, now());
-    return c.redirect(`/r/${ref}?m=${changed ? 'statusSaved' : 'statusNeedsClaim'}`, 303);
-  });
-
-  app.post('/r/:ref/notes', async (c) => {
-    const ref = c.req.param('ref');
-    if (!store.get(ref)) return c.notFound();
-    const note = (await c.req.parseBody())['note'];
-    if (typeof note === 'string' && note.trim()) {
-      store.addNote(ref, c.get('session')!.staff.id, note.slice(0, 4000), now());
-      appendAudit(store, actor(c), 'noted', ref, null, now());
-    }
-    return c.redirect(`/r/${ref}?m=noteSaved#notes`, 303);
-  });
-
-  app.post('/r/:ref/export', async (c) => {
-    const row = store.get(c.req.param('ref'));
-    if (!row) return c.notFound();
-    const opened = await store.open(row, options.keys);
-    appendAudit(store, actor(c), 'exported', row.ref, null, now());
-    const text = renderExport(row, opened, store.notes(row.ref), c.get('lang'));
-    return c.body(text, 200, {
-      'content-type': 'text/plain; charset=utf-8',
-      'content-disposition': `attachment; filename="utvag-${row.ref}.txt"`,
-    });
-  });
-
-  app.get('/lookup', (c) => {
-    const typed = (c.req.query('code') ?? '').slice(0, 64);
-    if (!typed) return c.html(pages.lookupPage(ctx(c), '', null, now().getTime()));
-    const found = store.findByReceipt(typed);
-    appendAudit(store, actor(c), 'looked_up', null, found.ok ? `${found.refs.length}` : 'invalid', now());
-    if (!found.ok) return c.html(pages.lookupPage(ctx(c), typed, { kind: 'invalid' }, now().getTime()));
-    const rows = found.refs.map((ref) => store.get(ref)!).filter(Boolean);
-    return c.html(pages.lookupPage(ctx(c), found.code, rows.length === 0 ? { kind: 'none' } : { kind: 'found', rows }, now().getTime()));
-  });
-
-  app.get('/review', (c) => c.html(pages.reviewPage(ctx(c), store.listNeedsReview(), store.quarantineSummary())));
-  app.get('/closed', (c) => c.html(pages.closedPage(ctx(c), store.listClosed(), options.retentionDays)));
-
-  app.post('/sign-out', (c) => {
-    accounts.signOut(c.get('session')!);
-    appendAudit(store, actor(c), 'signed_out', null, null, now());
-    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
-    return c.redirect('/sign-in', 303);
-  });
-  app.post('/sign-out-everywhere', (c) => {
-    accounts.signOutEverywhere(c.get('session')!.staff.id);
-    appendAudit(store, actor(c), 'signed_out_everywhere', null, null, now());
-    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
-    return c.redirect('/sign-in', 303);
-  });
-
-  // ------------------------------------------------------------ administrators
-
-  const adminOnly = (c: Context<Env>) => c.get('session')!.staff.role === 'admin';
-  app.get('/staff', (c) => {
-    if (!adminOnly(c)) return c.html(pages.messagePage(ctx(c), t(c).forbidden, t(c).forbidden), 403);
-    return c.html(pages.staffPage(ctx(c, flashFrom(c)), accounts.activeStaff(), null));
-  });
-  app.post('/staff/invite', async (c) => {
-    if (!adminOnly(c)) return c.html(pages.messagePage(ctx(c), t(c).forbidden, t(c).forbidden), 403);
-    const form = await c.req.parseBody();
-    const name = typeof form['name'] === 'string' ? form['name'].trim() : '';
-    if (!name) return c.redirect('/staff', 303);
-    const staff = accounts.createStaff(name, form['admin'] === '1' ? 'admin' : 'staff', now());
-    const token = accounts.invite(staff.id, now());
-    appendAudit(store, actor(c), 'staff_invited', null, `staff:${staff.id}`, now());
-    const expires = now().getTime() + 72 * 3_600_000;
-    return c.html(pages.staffPage(ctx(c), accounts.activeStaff(), { name: staff.name, link: `${accounts.rp.origin}/invite/${token}`, expires }));
-  });
-  app.post('/staff/:id/remove', (c) => {
-    if (!adminOnly(c)) return c.html(pages.messagePage(ctx(c), t(c).forbidden, t(c).forbidden), 403);
-    const id = Number(c.req.param('id'));
-    if (Number.isInteger(id) && id !== c.get('session')!.staff.id && accounts.staff(id)) {
-      accounts.removeStaff(id, now());
-      appendAudit(store, actor(c), 'staff_removed', null, `staff:${id}`, now());
-    }
-    return c.redirect('/staff?m=removed', 303);
-  });
-  app.get('/audit', (c) => {
-    if (!adminOnly(c)) return c.html(pages.messagePage(ctx(c), t(c).forbidden, t(c).forbidden), 403);
-    const verdict = verifyAudit(store);
-    return c.html(pages.auditPage(ctx(c), recentAudit(store), verdict.ok ? { ok: true } : { ok: false, reason: verdict.reason }));
-  });
-
-  app.notFound((c) => c.html(pages.messagePage(ctx(c), t(c).notFound, t(c).notFound), 404));
+  app.notFound((c) => c.html(pages.messagePage(page(c), text(c).notFound, text(c).notFound), 404));
   app.onError((error, c) => {
-    log(`inbox: error (${(error as Error).name})`);
+    inbox.log(`inbox: error (${error.name})`);
     return c.text('Internal error', 500);
   });
   return app;

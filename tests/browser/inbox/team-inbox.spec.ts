@@ -54,7 +54,7 @@ async function push(req: ContactRequest): Promise<number> {
   const body = JSON.stringify(await sealRequest(req, key));
   const signingKey = await importSigningKey(readFileSync(setup.workerSigningKeyFile, 'utf8'));
   const signed = await signPush(signingKey, setup.recipient, body);
-  const response = await fetch(`${setup.origin}/push`, { method: 'POST', headers: { 'content-type': 'application/json', ...signed.headers }, body });
+  const response = await fetch(`${setup.pushOrigin}/push`, { method: 'POST', headers: { 'content-type': 'application/json', ...signed.headers }, body });
   return response.status;
 }
 
