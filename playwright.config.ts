@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumExecutablePath, chromiumFlags } from './src/dev/chromium.ts';
-import { inboxTestPort, inboxTestSetup } from './src/dev/inbox-test-setup.ts';
+import { chromiumExecutablePath, chromiumFlags } from './tools/dev/chromium.ts';
+import { inboxTestPort, inboxTestSetup } from './tools/dev/inbox-test-setup.ts';
 
 /**
  * Browser tests run real Chromium against the built site served by the real
@@ -35,7 +35,7 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `node src/dev/serve-for-tests.ts ${testPort}`,
+      command: `node tools/dev/serve-for-tests.ts ${testPort}`,
       url: `${baseURL}/api/health`,
       reuseExistingServer: false,
       timeout: 120_000,
@@ -44,7 +44,7 @@ export default defineConfig({
     },
     {
       // The team inbox (tests/browser/inbox/): the real `intake serve` on localhost.
-      command: `node src/dev/serve-inbox-for-tests.ts ${inboxTestPort()}`,
+      command: `node tools/dev/serve-inbox-for-tests.ts ${inboxTestPort()}`,
       url: `${inboxTestSetup(inboxTestPort()).origin}/sign-in`,
       reuseExistingServer: false,
       timeout: 120_000,

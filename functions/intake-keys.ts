@@ -1,4 +1,4 @@
-import { keySetSchema, validKids, type KeySet } from '../src/contact/key-set.ts';
+import { keySetSchema, validKids, type KeySet } from '../protocol/key-set.ts';
 import type { Env } from './env.ts';
 
 /**

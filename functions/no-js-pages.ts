@@ -6,10 +6,10 @@
  */
 import type { Env } from './env.ts';
 import { fieldNames, type FieldName } from '../src/contact/form-fields.ts';
-import type { Locale } from '../src/i18n/locales.ts';
+import type { Locale } from '../protocol/locales.ts';
 import { receiptNextStep, spokenReceiptCode } from '../src/contact/receipt-display.ts';
-import { shortFingerprint } from '../src/contact/key-fingerprint.ts';
-import { normalizePhoneNumber } from '../src/contact/phone-number.ts';
+import { shortFingerprint } from '../protocol/key-fingerprint.ts';
+import { normalizePhoneNumber } from '../protocol/phone-number.ts';
 import { useTranslations } from '../src/i18n/translator.ts';
 
 const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -1,7 +1,7 @@
 /**
  * The Worker's queue() consumer for the push queue: delivers each envelope
- * to its recipient's push receiver (see src/intake/receiver/push-app.ts), authenticated
- * per recipient (src/intake/push-auth.ts).
+ * to its recipient's push receiver (see intake/src/receiver/push-app.ts), authenticated
+ * per recipient (protocol/push-auth.ts).
  *
  * - Route by kid: INTAKE_PUSH_ROUTES is JSON
  *   {"<kid>": {"recipient": "<id>", "url": "https://…/push", "receiptKey": "<base64url>"}}
@@ -19,8 +19,8 @@
  *   period only (README, Deploy: set the longest your plan allows).
  * - Logs counts only: never a body, a kid-to-person link or an address.
  */
-import { parseEnvelope } from '../src/contact/envelope.ts';
-import { importSigningKey, importVerifyKey, signPush, verifyReceipt } from '../src/intake/push-auth.ts';
+import { parseEnvelope } from '../protocol/envelope.ts';
+import { importSigningKey, importVerifyKey, signPush, verifyReceipt } from '../protocol/push-auth.ts';
 
 export interface IntakePushEnv {
   /** JSON object: kid → {recipient, url, receiptKey}. */

@@ -20,7 +20,7 @@ export { addressPrefix };
  * RATE_LIMIT_SECRET is required: without it every isolate would draw its own
  * key, the same address would land in a different bucket in each isolate and
  * the limit would not hold. The route refuses to work without it
- * (`not_configured`), in development too (src/dev/local-system.ts makes one).
+ * (`not_configured`), in development too (tools/dev/local-system.ts makes one).
  *
  * Cloudflare counts each binding per location, so the limits are per
  * Cloudflare location, not worldwide (README, Deploy).

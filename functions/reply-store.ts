@@ -12,7 +12,7 @@
  * so two replies written at once cannot overwrite each other. Nothing here
  * logs; a mailbox id never leaves this module except as its hash.
  */
-import { base64urlEncode } from '../src/contact/envelope.ts';
+import { base64urlEncode } from '../protocol/envelope.ts';
 import {
   MAX_REPLIES_PER_MAILBOX,
   REPLY_CT_SIZE,
@@ -22,8 +22,8 @@ import {
   type LookupResponse,
   type LookupSlot,
   type SealedReply,
-} from '../src/contact/reply.ts';
-import { ENC_SIZE, KID_SIZE } from '../src/contact/envelope.ts';
+} from '../protocol/reply.ts';
+import { ENC_SIZE, KID_SIZE } from '../protocol/envelope.ts';
 
 const STORE_LABEL = 'utvag/reply/v1/store.';
 export const REPLY_TTL_SECONDS = REPLY_RETENTION_DAYS * 24 * 60 * 60;

@@ -1,6 +1,6 @@
 import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
-import { localeCodes } from './i18n/locales.ts';
+import { localeCodes } from '../protocol/locales.ts';
 import { pageSchema } from './guidance/page-schema.ts';
 
 /** Guidance pages: content/<locale>/<slug>.mdx, id "<locale>/<slug>". */

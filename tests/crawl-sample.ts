@@ -25,7 +25,7 @@
  * That is 12 pages more than before the kit.
  * Every other page of the sitemap is always visited.
  */
-import { loadMunicipalities } from '../src/municipalities/schema.ts';
+import { loadMunicipalities } from '../protocol/municipalities.ts';
 import { loadHelpDirectory } from '../src/help-directory/schema.ts';
 
 export const SAMPLED_COUNTY = '10';

@@ -20,9 +20,9 @@ import { acceptedKids, loadKeySet } from '../intake-keys.ts';
 import { allowRecipient, allowSender, rateLimitConfigured, RATE_LIMIT_PERIOD_SECONDS } from '../rate-limit.ts';
 import { isCrossSite } from '../same-origin.ts';
 import { formPageWithAnswers, receiptPage, type FormProblem } from '../no-js-pages.ts';
-import { envelopeSchema, sealRequest, measureRequest, EnvelopeError, type Envelope } from '../../src/contact/envelope.ts';
-import { chooseKey, servingRecipient } from '../../src/contact/key-set.ts';
-import { createRequest, type ContactRequest, type ContactRequestInput } from '../../src/contact/request.ts';
+import { envelopeSchema, sealRequest, measureRequest, EnvelopeError, type Envelope } from '../../protocol/envelope.ts';
+import { chooseKey, servingRecipient } from '../../protocol/key-set.ts';
+import { createRequest, type ContactRequest, type ContactRequestInput } from '../../protocol/request.ts';
 import {
   readContactForm,
   fieldProblems,
@@ -31,7 +31,7 @@ import {
   type FieldName,
 } from '../../src/contact/form-fields.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
-import { isLocale, defaultLocale, type Locale } from '../../src/i18n/locales.ts';
+import { isLocale, defaultLocale, type Locale } from '../../protocol/locales.ts';
 
 /**
  * The envelope is about 22 KB as JSON; the no-JS form at its longest (every

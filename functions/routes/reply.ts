@@ -17,9 +17,9 @@ import { replyErrorStatus, type ReplyErrorCode } from '../reply-errors.ts';
 import { loadKeySet } from '../intake-keys.ts';
 import { rateLimitConfigured, rateLimitKey } from '../rate-limit.ts';
 import { deleteReply, lookUpReplies, putReply } from '../reply-store.ts';
-import { base64urlOf } from '../../src/contact/envelope.ts';
-import { mailboxIdSchema, replyIdOf, REPLY_ID_SIZE, REPLY_WIRE_VERSION } from '../../src/contact/reply.ts';
-import { REPLY_POST_MAX_SKEW_SECONDS, REPLY_SIGNATURE_HEADER, replyPostSchema, verifyReplyPost } from '../../src/contact/reply-post.ts';
+import { base64urlOf } from '../../protocol/envelope.ts';
+import { mailboxIdSchema, replyIdOf, REPLY_ID_SIZE, REPLY_WIRE_VERSION } from '../../protocol/reply.ts';
+import { REPLY_POST_MAX_SKEW_SECONDS, REPLY_SIGNATURE_HEADER, replyPostSchema, verifyReplyPost } from '../../protocol/reply-post.ts';
 
 /** A signed reply is about 11.3 KB; a look-up or deletion under 100 bytes. */
 export const MAX_REPLY_POST_BYTES = 16 * 1024;

@@ -6,15 +6,15 @@
  * written to storage, cookies or the URL; the request lives only in memory.
  */
 import { readContactForm, fieldProblems, issuePathsOf, type FieldName, type FieldProblem } from '../contact/form-fields.ts';
-import { createRequest, type ContactRequest, type ContactRequestInput } from '../contact/request.ts';
-import { sealRequest, measureRequest, EnvelopeError } from '../contact/envelope.ts';
-import { chooseKey, keySetSchema, servingRecipient, type KeySet } from '../contact/key-set.ts';
+import { createRequest, type ContactRequest, type ContactRequestInput } from '../../protocol/request.ts';
+import { sealRequest, measureRequest, EnvelopeError } from '../../protocol/envelope.ts';
+import { chooseKey, keySetSchema, servingRecipient, type KeySet } from '../../protocol/key-set.ts';
 import { receiptNextStep, spokenReceiptCode } from '../contact/receipt-display.ts';
-import { shortFingerprint } from '../contact/key-fingerprint.ts';
-import { foldPhoneCharacters, normalizePhoneNumber } from '../contact/phone-number.ts';
+import { shortFingerprint } from '../../protocol/key-fingerprint.ts';
+import { foldPhoneCharacters, normalizePhoneNumber } from '../../protocol/phone-number.ts';
 
-import { formatReplySecret, generateReplySecret } from '../contact/reply-secret.ts';
-import { deriveReplyKeys } from '../contact/reply-keys.ts';
+import { formatReplySecret, generateReplySecret } from '../../protocol/reply-secret.ts';
+import { deriveReplyKeys } from '../../protocol/reply-keys.ts';
 
 type ErrorKind = 'network' | 'unavailable' | 'notConnected' | 'rateLimited' | 'encrypt' | 'tooLong' | 'invalid' | 'replySecret';
 

@@ -5,13 +5,13 @@
  * only if it verifies as sent by a published recipient. Nothing typed or
  * read is put in a URL or storage; leaving the page wipes it.
  */
-import { sealRequest } from '../contact/envelope.ts';
-import { chooseKey, isKeyValid, keySetSchema, type KeySet } from '../contact/key-set.ts';
-import { deriveReplyKeys, type ReplyKeys } from '../contact/reply-keys.ts';
-import { normalizeReplySecret } from '../contact/reply-secret.ts';
-import { lookupResponseSchema, openReply, ReplyError, type ReplyMessage, type ReplySenderPublicKey } from '../contact/reply.ts';
-import { createRequest, type ReplyAddress } from '../contact/request.ts';
-import { isLocale, defaultLocale, type Locale } from '../i18n/locales.ts';
+import { sealRequest } from '../../protocol/envelope.ts';
+import { chooseKey, isKeyValid, keySetSchema, type KeySet } from '../../protocol/key-set.ts';
+import { deriveReplyKeys, type ReplyKeys } from '../../protocol/reply-keys.ts';
+import { normalizeReplySecret } from '../../protocol/reply-secret.ts';
+import { lookupResponseSchema, openReply, ReplyError, type ReplyMessage, type ReplySenderPublicKey } from '../../protocol/reply.ts';
+import { createRequest, type ReplyAddress } from '../../protocol/request.ts';
+import { isLocale, defaultLocale, type Locale } from '../../protocol/locales.ts';
 
 const root = document.querySelector<HTMLElement>('[data-reply-reader]');
 if (root) enhance(root);

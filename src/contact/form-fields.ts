@@ -11,9 +11,9 @@ import {
   type ContactRequestInput,
   type Need,
   type Role,
-} from './request.ts';
-import { normalizePhoneNumber } from './phone-number.ts';
-import { isLocale, defaultLocale } from '../i18n/locales.ts';
+} from '../../protocol/request.ts';
+import { normalizePhoneNumber } from '../../protocol/phone-number.ts';
+import { isLocale, defaultLocale } from '../../protocol/locales.ts';
 import type { StringKey } from '../i18n/strings-schema.ts';
 
 export const fieldNames = {

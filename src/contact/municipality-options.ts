@@ -5,7 +5,7 @@
  * chosen: nothing could be sent there. Names are proper names and read the
  * same in every language.
  */
-import { municipalitiesByCounty } from '../municipalities/schema.ts';
+import { municipalitiesByCounty } from '../../protocol/municipalities.ts';
 import { recipientFor } from '../promises/connected.ts';
 import type { Translator } from '../i18n/translator.ts';
 

@@ -2,8 +2,8 @@
  * How the receipt shows on the page, the same on both paths (browser
  * script and the Worker's no-JS page).
  */
-import type { Locale } from '../i18n/locales.ts';
-import { receiptCodeGroups } from './receipt-code.ts';
+import type { Locale } from '../../protocol/locales.ts';
+import { receiptCodeGroups } from '../../protocol/receipt-code.ts';
 
 /** "482 915 307 621" read out one digit at a time: "4 8 2, 9 1 5, 3 0 7, 6 2 1". */
 export function spokenReceiptCode(code: string): string {

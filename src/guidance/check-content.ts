@@ -8,7 +8,7 @@
  * - a Swedish page has a LIX above MAX_LIX_SWEDISH,
  * - a page's average sentence length is above its locale's limit in
  *   MAX_AVERAGE_SENTENCE_WORDS,
- * - a locale in src/i18n/locales.ts lacks a page that exists in Swedish,
+ * - a locale in protocol/locales.ts lacks a page that exists in Swedish,
  * - a page's front matter does not parse or does not match the page schema,
  * - a page, an interface string or a help-directory text has a phone number
  *   that is not publishable, or a time promise that does not come from
@@ -21,7 +21,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { localeCodes, defaultLocale } from '../i18n/locales.ts';
+import { localeCodes, defaultLocale } from '../../protocol/locales.ts';
 import { pageSchema } from './page-schema.ts';
 import { measureMdx, splitFrontMatter, type ReadabilityReport } from './readability.ts';
 import { stringProblems, textProblems, timePromises } from './promise-check.ts';

@@ -1,4 +1,4 @@
-import { defaultLocale, localeCodes, localeInfo, type Locale } from '../i18n/locales.ts';
+import { defaultLocale, localeCodes, localeInfo, type Locale } from '../../protocol/locales.ts';
 
 export interface PagePlan {
   locale: Locale;

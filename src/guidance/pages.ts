@@ -1,5 +1,5 @@
 import { getCollection, type CollectionEntry } from 'astro:content';
-import type { Locale } from '../i18n/locales.ts';
+import type { Locale } from '../../protocol/locales.ts';
 import { normalizeId, planPages } from './page-plan.ts';
 
 export type GuidanceEntry = CollectionEntry<'guidance'>;

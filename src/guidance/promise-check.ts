@@ -3,7 +3,7 @@
  * contact time (issue 9 item 8; ARCHITECTURE.md "Promises come from data"):
  *
  * - A phone number in any page, interface string or help-directory text
- *   must be publishable: one of src/i18n/help-numbers.ts (each from
+ *   must be publishable: one of protocol/phone-numbers.ts (each from
  *   shared/facts.md, with its source there) or a recipient's declared line
  *   (which the recipients schema already limits to those). Digits in any
  *   script count: Arabic-Indic (٠–٩), Persian (۰–۹) and Ge'ez numerals are
@@ -17,7 +17,7 @@
  * Used by src/guidance/check-content.ts (npm run check:content, npm test);
  * tests/unit/promise-check.test.ts shows cases that must fail.
  */
-import { verifiedPhoneNumbers } from '../i18n/help-numbers.ts';
+import { verifiedPhoneNumbers } from '../../protocol/phone-numbers.ts';
 
 /** Digits of every publishable number, national form (+46 8 … → 08 …). */
 export function publishableDigits(extra: readonly { tel: string; display: string }[] = []): Set<string> {

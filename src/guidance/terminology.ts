@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { localeCodes } from '../i18n/locales.ts';
+import { localeCodes } from '../../protocol/locales.ts';
 import { splitFrontMatter } from './readability.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

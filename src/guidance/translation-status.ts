@@ -46,7 +46,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { defaultLocale, localeCodes } from '../i18n/locales.ts';
+import { defaultLocale, localeCodes } from '../../protocol/locales.ts';
 import { splitFrontMatter } from './readability.ts';
 
 export type TranslationState = 'source' | 'missing' | 'outdated' | 'unreviewed' | 'up to date' | 'invalid';

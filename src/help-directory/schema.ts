@@ -1,11 +1,11 @@
 /**
  * The help directory: the units that help people leave crime, in the
- * municipalities of content/municipalities/ (src/municipalities/schema.ts),
+ * municipalities of content/municipalities/ (protocol/municipalities.ts),
  * as structured data in content/help-directory/units.json.
  *
  * Rules the schema enforces:
  * - A unit's municipality (and partners) is one of the 290 municipality ids.
- * - Text shown to readers is per locale: every locale of src/i18n/locales.ts
+ * - Text shown to readers is per locale: every locale of protocol/locales.ts
  *   is required, so a missing translation fails the build and the tests.
  * - A phone number must be one of VERIFIED_PHONE_NUMBERS (numbers checked in
  *   shared/facts.md). A unit without a verified number says how to reach it
@@ -16,10 +16,10 @@
  * Plain `zod`, so Node scripts and the intake can use it as well as Astro.
  */
 import { z } from 'zod';
-import { isLocale, localeCodes, type Locale } from '../i18n/locales.ts';
-import { verifiedPhoneNumbers } from '../i18n/help-numbers.ts';
-import { HELP_DIRECTORY_ID_PATTERN } from '../contact/request.ts';
-import { findMunicipality, municipalityIds } from '../municipalities/schema.ts';
+import { isLocale, localeCodes, type Locale } from '../../protocol/locales.ts';
+import { verifiedPhoneNumbers } from '../../protocol/phone-numbers.ts';
+import { HELP_DIRECTORY_ID_PATTERN } from '../../protocol/request.ts';
+import { findMunicipality, municipalityIds } from '../../protocol/municipalities.ts';
 import directoryJson from '../../content/help-directory/units.json' with { type: 'json' };
 
 export type MunicipalityId = string;

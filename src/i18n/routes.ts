@@ -1,4 +1,4 @@
-import type { Locale } from './locales.ts';
+import type { Locale } from '../../protocol/locales.ts';
 
 /**
  * Every page lives at /<locale>/<slug>/ with the same slug in every locale,

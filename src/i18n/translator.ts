@@ -1,5 +1,5 @@
 import i18next, { type TFunction } from 'i18next';
-import { localeCodes, localeInfo, type Locale } from './locales.ts';
+import { localeCodes, localeInfo, type Locale } from '../../protocol/locales.ts';
 import { stringsSchema, type StringKey, type UiStrings } from './strings-schema.ts';
 import sv from './strings/sv.json' with { type: 'json' };
 import en from './strings/en.json' with { type: 'json' };

@@ -7,12 +7,14 @@
  * municipality served twice or unknown, or (UTVAG_PRODUCTION=1) a
  * development recipient.
  */
+import { readFile } from 'node:fs/promises';
 import type { APIRoute } from 'astro';
-import { buildKeySet } from '../intake/recipients.ts';
-import { municipalityIds } from '../municipalities/schema.ts';
+import { isProductionBuild, keySetOf, validateRecipients } from '../../protocol/recipients.ts';
+import { municipalityIds } from '../../protocol/municipalities.ts';
 import { recipientsFile } from '../promises/connected.ts';
 
 export const GET: APIRoute = async () => {
-  const keySet = await buildKeySet(recipientsFile, municipalityIds());
+  const text = await readFile(recipientsFile, 'utf8');
+  const keySet = keySetOf(await validateRecipients(recipientsFile, text, municipalityIds(), isProductionBuild(process.env)));
   return new Response(JSON.stringify(keySet), { headers: { 'content-type': 'application/json' } });
 };

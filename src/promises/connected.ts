@@ -6,10 +6,10 @@
  * no other text may promise a time (src/guidance/check-content.ts).
  */
 import { readFileSync } from 'node:fs';
-import { isProductionBuild, parseRecipients, type Recipient, type RecipientsConfig } from '../intake/recipients.ts';
-import { UNKNOWN_MUNICIPALITY } from '../contact/request.ts';
-import { municipalityIds } from '../municipalities/schema.ts';
-import type { Locale } from '../i18n/locales.ts';
+import { isProductionBuild, parseRecipients, type Recipient, type RecipientsConfig } from '../../protocol/recipients.ts';
+import { UNKNOWN_MUNICIPALITY } from '../../protocol/request.ts';
+import { municipalityIds } from '../../protocol/municipalities.ts';
+import type { Locale } from '../../protocol/locales.ts';
 import type { Translator } from '../i18n/translator.ts';
 
 /** The recipients file the build uses: UTVAG_RECIPIENTS (development, tests) or the committed production file. */
@@ -19,8 +19,8 @@ let cached: RecipientsConfig | undefined;
 
 /** The parsed recipients of this build (no key checks here; /intake-keys.json does those). */
 export function loadConnected(file: string = recipientsFile): RecipientsConfig {
-  if (file !== recipientsFile) return parseRecipients(file, readFileSync(file, 'utf8'), municipalityIds(), isProductionBuild());
-  cached ??= parseRecipients(file, readFileSync(file, 'utf8'), municipalityIds(), isProductionBuild());
+  if (file !== recipientsFile) return parseRecipients(file, readFileSync(file, 'utf8'), municipalityIds(), isProductionBuild(process.env));
+  cached ??= parseRecipients(file, readFileSync(file, 'utf8'), municipalityIds(), isProductionBuild(process.env));
   return cached;
 }
 

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { AstroIntegration } from 'astro';
 import { renderHeadersFile } from './headers.ts';
-import { localeCodes } from '../i18n/locales.ts';
+import { localeCodes } from '../../protocol/locales.ts';
 
 /** Writes dist/_headers so static assets carry the same headers as the API. */
 export function securityHeadersIntegration(): AstroIntegration {

@@ -29,10 +29,10 @@
  */
 import { z } from 'zod';
 import { unitsFor, VERIFIED_PHONE_NUMBERS } from '../help-directory/schema.ts';
-import { countyOf, findMunicipality, loadMunicipalities, POLICE_REGIONS } from '../municipalities/schema.ts';
+import { countyOf, findMunicipality, loadMunicipalities, POLICE_REGIONS } from '../../protocol/municipalities.ts';
 import { recipientFor } from '../promises/connected.ts';
-import { HELP_DIRECTORY_ID_PATTERN } from '../contact/request.ts';
-import { localeCodes, type Locale } from '../i18n/locales.ts';
+import { HELP_DIRECTORY_ID_PATTERN } from '../../protocol/request.ts';
+import { localeCodes, type Locale } from '../../protocol/locales.ts';
 
 export const kitPhoneSchema = z
   .strictObject({ display: z.string(), tel: z.string().regex(/^\+?[0-9]+$/) })

@@ -9,7 +9,7 @@
  * poster adds Brottsofferjouren and the local units you ask for through the
  * municipality's switchboard.
  */
-import { brisLine, emergencyNumber, policeNonEmergency, victimSupportLine, type PublishableNumber } from '../i18n/help-numbers.ts';
+import { brisLine, emergencyNumber, policeNonEmergency, victimSupportLine, type PublishableNumber } from '../../protocol/phone-numbers.ts';
 import type { KitArea } from './kit-areas.ts';
 
 export type Phone = PublishableNumber;

@@ -1,4 +1,4 @@
-import type { Locale } from '../i18n/locales.ts';
+import type { Locale } from '../../protocol/locales.ts';
 import { pagePath } from '../i18n/routes.ts';
 
 /** The address the site is published at, when Astro has none configured. */

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect, sitemapPaths } from './fixtures.ts';
-import { localeCodes } from '../../src/i18n/locales.ts';
+import { localeCodes } from '../../protocol/locales.ts';
 
 /** WCAG 2.0, 2.1 and 2.2, levels A and AA: what Swedish law asks, and more. */
 const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];

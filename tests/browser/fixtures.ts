@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { test as base, expect, type APIRequestContext, type Request } from '@playwright/test';
-import { localeInfo, isLocale, defaultLocale } from '../../src/i18n/locales.ts';
+import { localeInfo, isLocale, defaultLocale } from '../../protocol/locales.ts';
 
 /**
  * Every browser test runs under a privacy guard: it records every request

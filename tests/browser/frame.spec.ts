@@ -1,5 +1,5 @@
 import { test, expect, sitemapPaths, localeOfPath } from './fixtures.ts';
-import { locales } from '../../src/i18n/locales.ts';
+import { locales } from '../../protocol/locales.ts';
 
 test.describe('every page in every locale', () => {
   test('loads with the right lang and dir, the safety bar, landmarks and a working language switcher', async ({

@@ -10,7 +10,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
-import { localeCodes, type Locale } from '../../src/i18n/locales.ts';
+import { localeCodes, type Locale } from '../../protocol/locales.ts';
 import { pagePath } from '../../src/i18n/routes.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
 import { kitAreas, kitPrintAreas, type KitArea } from '../../src/sharing/kit-areas.ts';

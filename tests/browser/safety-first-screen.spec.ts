@@ -15,7 +15,7 @@ import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
 import { quickExitUrl } from '../../src/i18n/quick-exit-target.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
-import type { Locale } from '../../src/i18n/locales.ts';
+import type { Locale } from '../../protocol/locales.ts';
 import { fillContactForm } from './contact/fill.ts';
 import { loadOperator } from '../../src/operator/operator.ts';
 import { waitForInboxRequest } from './contact/intake-inbox.ts';

@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Page, Request } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
-import { localeCodes, type Locale } from '../../src/i18n/locales.ts';
+import { localeCodes, type Locale } from '../../protocol/locales.ts';
 import { qrSvg } from '../../src/sharing/qr-code.ts';
 import { shortLink, shortLinkText } from '../../src/sharing/short-link.ts';
 import { loadHelpDirectory, unitsFor } from '../../src/help-directory/schema.ts';
-import { loadMunicipalities } from '../../src/municipalities/schema.ts';
-import { verifiedPhoneNumbers } from '../../src/i18n/help-numbers.ts';
+import { loadMunicipalities } from '../../protocol/municipalities.ts';
+import { verifiedPhoneNumbers } from '../../protocol/phone-numbers.ts';
 
 /** The address the build was made for (astro.config.mjs). */
 const site = process.env.UTVAG_SITE_URL ?? 'https://utvag.example';

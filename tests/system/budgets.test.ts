@@ -4,7 +4,7 @@
  * loads at first render (stylesheets and their url()s, scripts and their
  * static imports, images, the icon), each file brotli-compressed at quality
  * 11 with node:zlib, as Cloudflare serves static text to a modern browser;
- * already-compressed images count as they are (src/bench/page-weight.ts).
+ * already-compressed images count as they are (tools/bench/page-weight.ts).
  *
  * Prints a table of every page by kind, then fails on the first page over
  * a budget, naming the page and the kind.
@@ -22,7 +22,7 @@ import {
   searchOnDemand,
   sitemapPages,
   type PageWeight,
-} from '../../src/bench/page-weight.ts';
+} from '../../tools/bench/page-weight.ts';
 import { crawlSample } from '../crawl-sample.ts';
 
 /** Every page: HTML + CSS + JS + images at first render, compressed. */

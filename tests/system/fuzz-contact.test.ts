@@ -2,7 +2,7 @@
  * Fuzzing POST /api/contact on the real Worker under wrangler dev (its own
  * free ports, a temporary state folder, the intake receiver on a temporary
  * copy of the test intake): a bounded, seeded run of hostile inputs from
- * src/bench/fuzz-cases.ts. Properties (src/bench/fuzz-run.ts): never a 5xx
+ * tools/bench/fuzz-cases.ts. Properties (tools/bench/fuzz-run.ts): never a 5xx
  * but the documented 503s, never a hang, always a JSON error body with a
  * documented code (the no-JS form path: its form page with a documented
  * status), and nothing put on the queue — the receiver's inbox and
@@ -12,8 +12,8 @@
  * More cases: npm run fuzz.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { newSeed } from '../../src/bench/fuzz-cases.ts';
-import { describeSummary, fuzzContact, startFuzzWorker, type FuzzWorker } from '../../src/bench/fuzz-run.ts';
+import { newSeed } from '../../tools/bench/fuzz-cases.ts';
+import { describeSummary, fuzzContact, startFuzzWorker, type FuzzWorker } from '../../tools/bench/fuzz-run.ts';
 
 const CASES = Number(process.env.UTVAG_FUZZ_CASES ?? 300);
 const seed = process.env.UTVAG_FUZZ_SEED ? Number(process.env.UTVAG_FUZZ_SEED) : newSeed();

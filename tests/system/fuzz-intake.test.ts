@@ -3,7 +3,7 @@
  * (createPushApp on its own listener, in this process on a free port, a
  * fresh key and store) with unsigned, wrongly signed, stale and validly
  * signed garbage, and openEnvelope / the store's receive with garbage
- * envelopes directly. Properties (src/bench/fuzz-run.ts): every answer
+ * envelopes directly. Properties (tools/bench/fuzz-run.ts): every answer
  * documented, never "stored", never a 500, only EnvelopeError thrown,
  * nothing stored as a request, and quarantine written only for validly
  * signed deliveries (one row per distinct body).
@@ -11,8 +11,8 @@
  * Replay a run: UTVAG_FUZZ_SEED=<seed> vitest run --project system tests/system/fuzz-intake.test.ts
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { newSeed } from '../../src/bench/fuzz-cases.ts';
-import { describeSummary, fuzzIntakeServe, fuzzOpenAndStore, startFuzzIntake, type FuzzIntake } from '../../src/bench/fuzz-run.ts';
+import { newSeed } from '../../tools/bench/fuzz-cases.ts';
+import { describeSummary, fuzzIntakeServe, fuzzOpenAndStore, startFuzzIntake, type FuzzIntake } from '../../tools/bench/fuzz-run.ts';
 
 const CASES = Number(process.env.UTVAG_FUZZ_CASES ?? 1500);
 const seed = process.env.UTVAG_FUZZ_SEED ? Number(process.env.UTVAG_FUZZ_SEED) : newSeed();

@@ -1,14 +1,14 @@
 /**
  * Fuzzing the way back's endpoints (POST /api/reply, /lookup, /delete) on
- * the real Worker under wrangler dev; properties in src/bench/fuzz-reply.ts.
+ * the real Worker under wrangler dev; properties in tools/bench/fuzz-reply.ts.
  *
  * Replay a run: UTVAG_FUZZ_SEED=<seed> vitest run --project system tests/system/fuzz-reply.test.ts
  * More cases: npm run fuzz.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { newSeed } from '../../src/bench/fuzz-cases.ts';
-import { fuzzReply } from '../../src/bench/fuzz-reply.ts';
-import { describeSummary, startFuzzWorker, type FuzzWorker } from '../../src/bench/fuzz-run.ts';
+import { newSeed } from '../../tools/bench/fuzz-cases.ts';
+import { fuzzReply } from '../../tools/bench/fuzz-reply.ts';
+import { describeSummary, startFuzzWorker, type FuzzWorker } from '../../tools/bench/fuzz-run.ts';
 
 const CASES = Number(process.env.UTVAG_FUZZ_CASES ?? 300);
 const seed = process.env.UTVAG_FUZZ_SEED ? Number(process.env.UTVAG_FUZZ_SEED) : newSeed();

@@ -14,8 +14,8 @@
  * retried push comes back after 1, 2, 4 … seconds instead of 30, 60 ….
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { generateRecipientKeyPair } from '../../src/contact/envelope.ts';
-import { generateSigningKey, PUSH_MAX_SKEW_SECONDS } from '../../src/intake/push-auth.ts';
+import { generateRecipientKeyPair } from '../../protocol/envelope.ts';
+import { generateSigningKey, PUSH_MAX_SKEW_SECONDS } from '../../protocol/push-auth.ts';
 import { createServer } from 'node:http';
 import {
   countAnswers,

@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sha256 } from '../../src/security/release-manifest.ts';
-import { watchSiteOnce } from '../../src/intake/site-watch.ts';
+import { sha256 } from '../../tools/dev/release-manifest.ts';
+import { watchSiteOnce } from '../../intake/src/site-watch.ts';
 import { freePorts, freezeWorker, makeIntakeCopy, startWorker, stopAllChildren, type FrozenWorker, type IntakeCopy, type WorkerSystem } from './system-harness.ts';
 
 let frozen: FrozenWorker;

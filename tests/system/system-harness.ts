@@ -6,7 +6,7 @@
  *    intake's private key (.dev-intake-test/keys/), so the Worker (which
  *    accepts only kids in dist/intake-keys.json, built with that key) and
  *    the receiver agree, and inboxes of different tests never mix;
- *  - `intake serve` (src/intake/cli.ts) as its own process, with its
+ *  - `intake serve` (intake/src/cli.ts) as its own process, with its
  *    answers read from its log lines ("push: 201 stored");
  *  - the Worker under `wrangler dev` via startLocalSystem, with its own
  *    --persist-to folder and its own env file, running a FROZEN copy of the
@@ -20,24 +20,24 @@
  *
  * Nothing here logs a request's contents, a receipt code or an address.
  */
-import { sampleAnswers } from '../../src/dev/sample-request.ts';
+import { sampleAnswers } from '../../tools/dev/sample-request.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { base64urlEncode, publicKeyFromPrivateJwk, sealRequest, type RecipientPublicKey } from '../../src/contact/envelope.ts';
-import { createRequest, type ContactRequest } from '../../src/contact/request.ts';
-import { ensureDevIntake } from '../../src/dev/dev-keys.ts';
-import { startLocalSystem, type LocalSystem } from '../../src/dev/local-system.ts';
-import { projectEnv, run } from '../../src/dev/run.ts';
-import { copyTestIntake, testIntakeDir } from '../../src/dev/test-intake.ts';
-import { importSigningKey, signPush as signPushWithKey } from '../../src/intake/push-auth.ts';
-import { ensureDevStore } from '../../src/dev/dev-store.ts';
-import { loadPrivateKeys } from '../../src/dev/plain-keys.ts';
-import { CRASH_BEFORE_COMMIT_ENV, DATABASE_FILE } from '../../src/intake/store.ts';
+import { base64urlEncode, publicKeyFromPrivateJwk, sealRequest, type RecipientPublicKey } from '../../protocol/envelope.ts';
+import { createRequest, type ContactRequest } from '../../protocol/request.ts';
+import { ensureDevIntake } from '../../tools/dev/dev-keys.ts';
+import { startLocalSystem, type LocalSystem } from '../../tools/dev/local-system.ts';
+import { projectEnv, run } from '../../tools/dev/run.ts';
+import { copyTestIntake, testIntakeDir } from '../../tools/dev/test-intake.ts';
+import { importSigningKey, signPush as signPushWithKey } from '../../protocol/push-auth.ts';
+import { ensureDevStore } from '../../tools/dev/dev-store.ts';
+import { loadPrivateKeys } from '../../tools/dev/plain-keys.ts';
+import { CRASH_BEFORE_COMMIT_ENV, DATABASE_FILE } from '../../intake/src/store.ts';
 import { DatabaseSync } from 'node:sqlite';
-import { keyRing, openEnvelope } from '../../src/contact/envelope.ts';
+import { keyRing, openEnvelope } from '../../protocol/envelope.ts';
 
 // ------------------------------------------------------------ child processes
 
@@ -377,7 +377,7 @@ export async function startReceiver(options: { dir: string; port: number; intake
   // The running intake folder inside the test's copy: wrapped keys, the store.
   const store = await ensureDevStore(options.dir);
   const args = ['serve', '--dir', store.dir, '--push-port', String(options.port), '--port', '0', '--recipient', options.intake.recipient, '--passphrase-file', store.passphraseFile, '--recipients', store.recipientsFile];
-  const child = spawn('node', ['src/intake/cli.ts', ...args], {
+  const child = spawn('node', ['intake/src/cli.ts', ...args], {
     env: projectEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

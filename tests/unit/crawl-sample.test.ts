@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { crawlSample, SAMPLED_KIT_PAGES } from '../crawl-sample.ts';
-import { localeCodes } from '../../src/i18n/locales.ts';
+import { localeCodes } from '../../protocol/locales.ts';
 import { kitPrintAreas } from '../../src/sharing/kit-areas.ts';
 import { cardSheetSlug, discreetSlug, KIT_SLUG, posterSlug } from '../../src/sharing/kit-paths.ts';
 import { pagePath } from '../../src/i18n/routes.ts';

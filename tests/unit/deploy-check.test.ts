@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkDeploy, REQUIRED_SECRETS } from '../../src/dev/deploy-check.ts';
+import { checkDeploy, REQUIRED_SECRETS } from '../../tools/dev/deploy-check.ts';
 
 const listing = (names: string[], code = 0) => async () => ({ code, stdout: JSON.stringify(names.map((name) => ({ name, type: 'secret_text' }))) });
 

@@ -28,7 +28,7 @@ import {
   type Envelope,
   type PrivateKeyRing,
   type RecipientPrivateKey,
-} from '../../src/contact/envelope.ts';
+} from '../../protocol/envelope.ts';
 import {
   createRequest,
   LANGUAGE_MAX_LENGTH,
@@ -37,7 +37,7 @@ import {
   SAFE_TIMES_MAX_LENGTH,
   type ContactRequest,
   type ContactRequestInput,
-} from '../../src/contact/request.ts';
+} from '../../protocol/request.ts';
 
 const hex = (text: string) => new Uint8Array((text.match(/../g) ?? []).map((pair) => parseInt(pair, 16)));
 const toHex = (bytes: ArrayBuffer | Uint8Array) =>

@@ -8,8 +8,8 @@ import {
   parseHelpDirectory,
   unitsFor,
 } from '../../src/help-directory/schema.ts';
-import { localeCodes } from '../../src/i18n/locales.ts';
-import { KEPT_MUNICIPALITY_IDS } from '../../src/municipalities/schema.ts';
+import { localeCodes } from '../../protocol/locales.ts';
+import { KEPT_MUNICIPALITY_IDS } from '../../protocol/municipalities.ts';
 
 const raw = JSON.parse(readFileSync(new URL('../../content/help-directory/units.json', import.meta.url), 'utf8'));
 const clone = () => structuredClone(raw);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localeCodes, locales } from '../../src/i18n/locales.ts';
+import { localeCodes, locales } from '../../protocol/locales.ts';
 import { stringKeys, stringsSchema } from '../../src/i18n/strings-schema.ts';
 import { rawStrings, useTranslations } from '../../src/i18n/translator.ts';
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateRecipientKeyPair } from '../../src/contact/envelope.ts';
+import { generateRecipientKeyPair } from '../../protocol/envelope.ts';
 import {
   chooseKey,
   isKeyValid,
@@ -9,7 +9,7 @@ import {
   verifyKeySetKids,
   type KeySet,
   type KeySetEntry,
-} from '../../src/contact/key-set.ts';
+} from '../../protocol/key-set.ts';
 
 async function entry(recipient: string, notAfter: string): Promise<KeySetEntry> {
   const pair = await generateRecipientKeyPair();

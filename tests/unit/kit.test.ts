@@ -5,8 +5,8 @@ import { textParts } from '../../src/sharing/kit-text.ts';
 import { cardSheetSlug, discreetSlug, kitTargetSlug, posterSlug } from '../../src/sharing/kit-paths.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
 import { loadHelpDirectory } from '../../src/help-directory/schema.ts';
-import { KEPT_MUNICIPALITY_IDS, municipalityIds } from '../../src/municipalities/schema.ts';
-import { socialAdviceLine } from '../../src/i18n/help-numbers.ts';
+import { KEPT_MUNICIPALITY_IDS, municipalityIds } from '../../protocol/municipalities.ts';
+import { socialAdviceLine } from '../../protocol/phone-numbers.ts';
 
 const sample: KitArea = {
   id: 'exempelby',

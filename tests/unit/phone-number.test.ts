@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { foldPhoneCharacters, isPhoneNumber, normalizePhoneNumber } from '../../src/contact/phone-number.ts';
+import { foldPhoneCharacters, isPhoneNumber, normalizePhoneNumber } from '../../protocol/phone-number.ts';
 import { readContactForm } from '../../src/contact/form-fields.ts';
-import { createRequest } from '../../src/contact/request.ts';
+import { createRequest } from '../../protocol/request.ts';
 
 /** Writes ASCII digits in another script whose zero is at `zero`. */
 function inScript(text: string, zero: number): string {

@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { computeKid, base64urlDecode } from '../../src/contact/envelope.ts';
-import { generateKey, loadPrivateKeys } from '../../src/dev/plain-keys.ts';
+import { computeKid, base64urlDecode } from '../../protocol/envelope.ts';
+import { generateKey, loadPrivateKeys } from '../../tools/dev/plain-keys.ts';
 
 describe('plain development keys (tooling; intake serve refuses them)', () => {
   let dir: string | undefined;

@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConnected, promiseSentence, promiseSource, recipientFor } from '../../src/promises/connected.ts';
 import { municipalityOptions } from '../../src/contact/municipality-options.ts';
-import { DEV_RECIPIENT } from '../../src/dev/dev-keys.ts';
+import { DEV_RECIPIENT } from '../../tools/dev/dev-keys.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
-import { localeCodes } from '../../src/i18n/locales.ts';
-import type { RecipientsConfig } from '../../src/intake/recipients.ts';
+import { localeCodes } from '../../protocol/locales.ts';
+import type { RecipientsConfig } from '../../protocol/recipients.ts';
 import { parseOperator, OperatorSettingError } from '../../src/operator/operator.ts';
 
 const production = loadConnected('content/intake/recipients.json');

@@ -1,5 +1,5 @@
 /**
- * Push authentication v2 (src/intake/push-auth.ts) as properties, with
+ * Push authentication v2 (protocol/push-auth.ts) as properties, with
  * fast-check: a push verifies only at the recipient it names, for the body
  * it was signed over, within the clock window; a receipt answers only the
  * push it names, signed by that receiver.
@@ -16,7 +16,7 @@ import {
   signReceipt,
   verifyPush,
   verifyReceipt,
-} from '../../src/intake/push-auth.ts';
+} from '../../protocol/push-auth.ts';
 
 const worker = await generateSigningKey();
 const workerKey = await importSigningKey(worker.privateJwk);

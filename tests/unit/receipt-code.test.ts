@@ -7,7 +7,7 @@ import {
   LEGACY_RECEIPT_ALPHABET,
   RECEIPT_CODE_PATTERN,
   RECEIPT_DIGIT_COUNT,
-} from '../../src/contact/receipt-code.ts';
+} from '../../protocol/receipt-code.ts';
 import { receiptSpeechLocale, spokenReceiptCode } from '../../src/contact/receipt-display.ts';
 
 describe('receipt codes', () => {

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { releaseManifestSchema, sha256, writeReleaseManifest } from '../../src/security/release-manifest.ts';
+import { releaseManifestSchema } from '../../protocol/release-manifest.ts';
+import { sha256, writeReleaseManifest } from '../../tools/dev/release-manifest.ts';
 
 describe('release manifest (written at build)', () => {
   it('names the key set and every script under /_astro/ by SHA-256', async () => {

@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { base64urlDecode, contactSuite, generateRecipientKeyPair, importPublicKey, measureRequest, MAX_JSON_BYTES, type PrivateKeyJwk } from '../../src/contact/envelope.ts';
-import { formatReplySecret, generateReplySecret, normalizeReplySecret, toWesternDigits } from '../../src/contact/reply-secret.ts';
-import { deriveReplyKeys, replyKeysFromMaster, replyMaster } from '../../src/contact/reply-keys.ts';
+import { base64urlDecode, contactSuite, generateRecipientKeyPair, importPublicKey, measureRequest, MAX_JSON_BYTES, type PrivateKeyJwk } from '../../protocol/envelope.ts';
+import { formatReplySecret, generateReplySecret, normalizeReplySecret, toWesternDigits } from '../../protocol/reply-secret.ts';
+import { deriveReplyKeys, replyKeysFromMaster, replyMaster } from '../../protocol/reply-keys.ts';
 import {
   importReplySenderKey,
   openReply,
@@ -19,9 +19,9 @@ import {
   sealReply,
   type ReplyMessage,
   type SealedReply,
-} from '../../src/contact/reply.ts';
-import { replyPostBody, signReplyPost, verifyReplyPost } from '../../src/contact/reply-post.ts';
-import { contactRequestSchema, createRequest, LANGUAGE_MAX_LENGTH, MESSAGE_MAX_LENGTH, needs, SAFE_TIMES_MAX_LENGTH } from '../../src/contact/request.ts';
+} from '../../protocol/reply.ts';
+import { replyPostBody, signReplyPost, verifyReplyPost } from '../../protocol/reply-post.ts';
+import { contactRequestSchema, createRequest, LANGUAGE_MAX_LENGTH, MESSAGE_MAX_LENGTH, needs, SAFE_TIMES_MAX_LENGTH } from '../../protocol/request.ts';
 
 const example = JSON.parse(readFileSync(new URL('../fixtures/utvag-reply-v1-example.json', import.meta.url), 'utf8')) as {
   secret: string;
@@ -120,7 +120,7 @@ describe('worked example (tests/fixtures/utvag-reply-v1-example.json)', () => {
   });
 
   it('WIRE-FORMAT.md states the example\'s values', () => {
-    const doc = readFileSync(new URL('../../src/contact/WIRE-FORMAT.md', import.meta.url), 'utf8');
+    const doc = readFileSync(new URL('../../protocol/WIRE-FORMAT.md', import.meta.url), 'utf8');
     for (const value of [example.secret, example.secretShown, example.pbkdf2.masterHex, example.mailbox, example.replyPublicKey, example.senderKid, example.ikmE, example.aad, example.replyId]) {
       expect(doc).toContain(value);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contactRequestSchema, createRequest, swedishDay, type ContactRequestInput } from '../../src/contact/request.ts';
+import { contactRequestSchema, createRequest, swedishDay, type ContactRequestInput } from '../../protocol/request.ts';
 
 const answers: ContactRequestInput = {
   locale: 'so',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localeCodes } from '../../src/i18n/locales.ts';
+import { localeCodes } from '../../protocol/locales.ts';
 import {
   findAvoidedTerms,
   formatProblem,

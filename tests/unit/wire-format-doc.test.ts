@@ -1,21 +1,21 @@
 /**
  * WIRE-FORMAT.md is what a municipality implements from; it must say what
  * the code does. These tests read the document and compare it with the
- * request schema (src/contact/request.ts) and the push authentication
- * (src/intake/push-auth.ts), so one cannot change without the other.
+ * request schema (protocol/request.ts) and the push authentication
+ * (protocol/push-auth.ts), so one cannot change without the other.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { contactDetailsSchema, contactMethods, contactRequestSchema, needs, requestLocales, roles } from '../../src/contact/request.ts';
+import { contactDetailsSchema, contactMethods, contactRequestSchema, needs, requestLocales, roles } from '../../protocol/request.ts';
 import {
   PUSH_MAX_SKEW_SECONDS,
   PUSH_RECIPIENT_HEADER,
   PUSH_SIGNATURE_HEADER,
   PUSH_TIMESTAMP_HEADER,
   RECEIPT_STATUSES,
-} from '../../src/intake/push-auth.ts';
+} from '../../protocol/push-auth.ts';
 
-const doc = readFileSync('src/contact/WIRE-FORMAT.md', 'utf8');
+const doc = readFileSync('protocol/WIRE-FORMAT.md', 'utf8');
 
 /** The section that starts with `## <n>.` up to the next `## `. */
 function section(n: number): string {

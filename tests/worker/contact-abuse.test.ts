@@ -10,10 +10,10 @@ import { app } from '../../functions/app.ts';
 import type { Env } from '../../functions/env.ts';
 import { forgetKeySet } from '../../functions/intake-keys.ts';
 import { addressPrefix, RATE_LIMIT_PERIOD_SECONDS } from '../../functions/rate-limit.ts';
-import { sealRequest } from '../../src/contact/envelope.ts';
-import { keySetSchema, type KeySet } from '../../src/contact/key-set.ts';
-import { createRequest } from '../../src/contact/request.ts';
-import { sampleAnswers } from '../../src/dev/sample-request.ts';
+import { sealRequest } from '../../protocol/envelope.ts';
+import { keySetSchema, type KeySet } from '../../protocol/key-set.ts';
+import { createRequest } from '../../protocol/request.ts';
+import { sampleAnswers } from '../../tools/dev/sample-request.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
 
 const baseEnv = env as unknown as Env;

@@ -5,10 +5,10 @@ import type { Env } from '../../functions/env.ts';
 import { contactErrorStatus } from '../../functions/contact-errors.ts';
 import { forgetKeySet } from '../../functions/intake-keys.ts';
 import { MAX_BODY_BYTES } from '../../functions/routes/contact.ts';
-import { sealRequest, base64urlEncode, type Envelope } from '../../src/contact/envelope.ts';
-import { keySetSchema, type KeySet } from '../../src/contact/key-set.ts';
+import { sealRequest, base64urlEncode, type Envelope } from '../../protocol/envelope.ts';
+import { keySetSchema, type KeySet } from '../../protocol/key-set.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
-import { createRequest, type ContactRequestInput } from '../../src/contact/request.ts';
+import { createRequest, type ContactRequestInput } from '../../protocol/request.ts';
 
 /** A queue that records what it is given, or refuses everything. */
 function recordingQueue(refuse = false) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { base64urlEncode } from '../../src/contact/envelope.ts';
-import { generateSigningKey, receiverAuth, signReceipt, verifyPush, type ReceiptStatus } from '../../src/intake/push-auth.ts';
+import { base64urlEncode } from '../../protocol/envelope.ts';
+import { generateSigningKey, receiverAuth, signReceipt, verifyPush, type ReceiptStatus } from '../../protocol/push-auth.ts';
 import { handleIntakeBatch, OVERDUE_ATTEMPTS, retryDelaySeconds } from '../../functions/queue-consumer.ts';
 
 /** A well-formed v1 envelope (random bytes: the consumer never decrypts). */

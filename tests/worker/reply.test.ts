@@ -8,10 +8,10 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { app } from '../../functions/app.ts';
 import type { Env } from '../../functions/env.ts';
 import { forgetKeySet } from '../../functions/intake-keys.ts';
-import { base64urlEncode, generateRecipientKeyPair, type PrivateKeyJwk } from '../../src/contact/envelope.ts';
-import { replyKeysFromMaster } from '../../src/contact/reply-keys.ts';
-import { importReplySenderKey, lookupResponseSchema, openReply, sealReply, type ReplyMessage, type SealedReply } from '../../src/contact/reply.ts';
-import { REPLY_SIGNATURE_HEADER, replyPostBody, signReplyPost } from '../../src/contact/reply-post.ts';
+import { base64urlEncode, generateRecipientKeyPair, type PrivateKeyJwk } from '../../protocol/envelope.ts';
+import { replyKeysFromMaster } from '../../protocol/reply-keys.ts';
+import { importReplySenderKey, lookupResponseSchema, openReply, sealReply, type ReplyMessage, type SealedReply } from '../../protocol/reply.ts';
+import { REPLY_SIGNATURE_HEADER, replyPostBody, signReplyPost } from '../../protocol/reply-post.ts';
 
 type Recipient = { kid: string; publicKey: string; privateJwk: PrivateKeyJwk };
 let municipality: Recipient;

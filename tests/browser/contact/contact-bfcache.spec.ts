@@ -8,7 +8,7 @@
 import { chromium, type Browser } from '@playwright/test';
 import { test, expect } from '../fixtures.ts';
 import { baseURL } from '../../../playwright.config.ts';
-import { chromiumExecutablePath, chromiumFlags } from '../../../src/dev/chromium.ts';
+import { chromiumExecutablePath, chromiumFlags } from '../../../tools/dev/chromium.ts';
 import { useTranslations } from '../../../src/i18n/translator.ts';
 
 let browser: Browser;

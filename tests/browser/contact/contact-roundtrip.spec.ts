@@ -7,7 +7,7 @@ import { test, expect } from '../fixtures.ts';
 import { fillContactForm } from './fill.ts';
 import { decryptInNode, waitForInboxRequest } from './intake-inbox.ts';
 import { useTranslations } from '../../../src/i18n/translator.ts';
-import type { Locale } from '../../../src/i18n/locales.ts';
+import type { Locale } from '../../../protocol/locales.ts';
 
 const texts: Record<Locale, { message: string; language: string; safeTimes: string }> = {
   sv: { message: 'Jag vill sluta. Åtta år i gänget räcker.\nRing på kvällen.', language: 'svenska', safeTimes: 'efter 18' },

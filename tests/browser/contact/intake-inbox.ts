@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { loadPrivateKeys } from '../../../src/dev/plain-keys.ts';
-import { keyRing, openEnvelope, type PrivateKeyRing } from '../../../src/contact/envelope.ts';
-import type { ContactRequest } from '../../../src/contact/request.ts';
-import { testIntakeDir } from '../../../src/dev/test-intake.ts';
-import { DATABASE_FILE } from '../../../src/intake/store.ts';
+import { loadPrivateKeys } from '../../../tools/dev/plain-keys.ts';
+import { keyRing, openEnvelope, type PrivateKeyRing } from '../../../protocol/envelope.ts';
+import type { ContactRequest } from '../../../protocol/request.ts';
+import { testIntakeDir } from '../../../tools/dev/test-intake.ts';
+import { DATABASE_FILE } from '../../../intake/src/store.ts';
 
 /** The test intake's private keys, from its ignored folder (made by `npm test`). */
 export async function testKeyRing(): Promise<PrivateKeyRing> {

@@ -1,6 +1,6 @@
 /**
  * The team inbox end to end in Chromium, against the real `intake serve`
- * (src/dev/serve-inbox-for-tests.ts): passkeys with Chromium's virtual
+ * (tools/dev/serve-inbox-for-tests.ts): passkeys with Chromium's virtual
  * authenticator (CDP WebAuthn), invitations made with the real CLI,
  * requests pushed to the real receiver, and axe on every inbox page.
  */
@@ -9,12 +9,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { sealRequest } from '../../../src/contact/envelope.ts';
-import { createRequest, type ContactRequest } from '../../../src/contact/request.ts';
-import { inboxTestPort, inboxTestSetup } from '../../../src/dev/inbox-test-setup.ts';
-import { projectEnv } from '../../../src/dev/run.ts';
-import { importSigningKey, signPush } from '../../../src/intake/push-auth.ts';
-import { replyKeysFromMaster } from '../../../src/contact/reply-keys.ts';
+import { sealRequest } from '../../../protocol/envelope.ts';
+import { createRequest, type ContactRequest } from '../../../protocol/request.ts';
+import { inboxTestPort, inboxTestSetup } from '../../../tools/dev/inbox-test-setup.ts';
+import { projectEnv } from '../../../tools/dev/run.ts';
+import { importSigningKey, signPush } from '../../../protocol/push-auth.ts';
+import { replyKeysFromMaster } from '../../../protocol/reply-keys.ts';
 import { DatabaseSync } from 'node:sqlite';
 
 const setup = inboxTestSetup(inboxTestPort());
@@ -25,7 +25,7 @@ test.use({ baseURL: setup.origin });
 test.describe.configure({ mode: 'serial' });
 
 function cli(...args: string[]): string {
-  return execFileSync('node', ['src/intake/cli.ts', ...args, '--dir', setup.dir, '--url', setup.origin], { env: projectEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('node', ['intake/src/cli.ts', ...args, '--dir', setup.dir, '--url', setup.origin], { env: projectEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function invite(name: string, admin = false): string {

@@ -23,7 +23,7 @@
  */
 import type { BrowserContext, Page, Request } from '@playwright/test';
 import { test, expect, sitemapPaths } from '../fixtures.ts';
-import { localeCodes, defaultLocale } from '../../../src/i18n/locales.ts';
+import { localeCodes, defaultLocale } from '../../../protocol/locales.ts';
 
 interface ProbeReport {
   storageWrites: Record<string, number>;

@@ -7,8 +7,8 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from '../fixtures.ts';
-import { base64urlEncode } from '../../../src/contact/envelope.ts';
-import { MAX_REPLIES_PER_MAILBOX, REPLY_CT_SIZE } from '../../../src/contact/reply.ts';
+import { base64urlEncode } from '../../../protocol/envelope.ts';
+import { MAX_REPLIES_PER_MAILBOX, REPLY_CT_SIZE } from '../../../protocol/reply.ts';
 import { useTranslations } from '../../../src/i18n/translator.ts';
 
 const random = (bytes: number) => base64urlEncode(crypto.getRandomValues(new Uint8Array(bytes)));

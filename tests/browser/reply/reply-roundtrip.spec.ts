@@ -13,16 +13,17 @@ import type { BrowserContext, Request } from '@playwright/test';
 import { test, expect } from '../fixtures.ts';
 import { join } from 'node:path';
 import { storedRequests, waitForInboxRequest } from '../contact/intake-inbox.ts';
-import { testIntakeDir } from '../../../src/dev/test-intake.ts';
-import { DEV_PASSPHRASE } from '../../../src/dev/dev-store.ts';
-import { unlockVault } from '../../../src/intake/key-vault.ts';
-import { loadRecipientDirectory } from '../../../src/intake/promise.ts';
-import { answerByReceipt, senderOrNull } from '../../../src/intake/reply-command.ts';
-import { deliverOutbox } from '../../../src/intake/reply-outbox.ts';
-import { IntakeStore } from '../../../src/intake/store.ts';
+import { testIntakeDir } from '../../../tools/dev/test-intake.ts';
+import { DEV_PASSPHRASE } from '../../../tools/dev/dev-store.ts';
+import { unlockVault } from '../../../intake/src/key-vault.ts';
+import { loadRecipientDirectory } from '../../../intake/src/promise.ts';
+import { answerByReceipt, senderOrNull } from '../../../intake/src/reply-command.ts';
+import { deliverOutbox } from '../../../intake/src/reply-outbox.ts';
+import { IntakeStore } from '../../../intake/src/store.ts';
 import { useTranslations } from '../../../src/i18n/translator.ts';
-import { localeCodes, type Locale } from '../../../src/i18n/locales.ts';
-import type { ContactRequest } from '../../../src/contact/request.ts';
+import { localeCodes, type Locale } from '../../../protocol/locales.ts';
+import type { ContactRequest } from '../../../protocol/request.ts';
+import { replyPhraseText } from '../../../protocol/reply-phrases.ts';
 
 /** The secret as a person in this language might type it back. */
 function typedIn(locale: Locale, secret: string): string {
@@ -112,8 +113,8 @@ for (const locale of localeCodes) {
       await second.getByRole('button', { name: t('replyPage.submit') }).click();
       const answer = second.locator('.reply-answer');
       await expect(answer).toBeVisible({ timeout: 20_000 });
-      await expect(answer.getByText(t('reply.phrase.received'))).toBeVisible();
-      await expect(answer.getByText(t('reply.phrase.write-back'))).toBeVisible();
+      await expect(answer.getByText(replyPhraseText(locale, 'received'))).toBeVisible();
+      await expect(answer.getByText(replyPhraseText(locale, 'write-back'))).toBeVisible();
       await expect(answer.getByText(REPLY_SENTINEL)).toBeVisible();
       await expect(answer.locator('[data-answer-text]')).toHaveAttribute('lang', 'sv');
       await expect(answer.getByRole('heading')).toContainText('Stockholm');

@@ -1,0 +1,96 @@
+/**
+ * What every part of the team inbox shares: its options, the Hono
+ * environment (the signed-in session and the page language, set by
+ * middleware/session.ts), and the small helpers the route files use.
+ */
+import type { Context } from 'hono';
+import type { PrivateKeyRing } from '../../../protocol/envelope.ts';
+import type { Accounts, Session } from '../accounts.ts';
+import type { UnlockedVault } from '../key-vault.ts';
+import type { RecipientDirectory } from '../promise.ts';
+import type { OutboxSummary } from '../reply-outbox.ts';
+import type { IntakeStore } from '../store.ts';
+import type { PageContext } from './pages.ts';
+import { inboxText, type InboxLanguage, type InboxText } from './text.ts';
+
+export const SESSION_COOKIE = 'utvag_inbox_session';
+export const LANG_COOKIE = 'utvag_inbox_lang';
+
+export interface InboxAppOptions {
+  store: IntakeStore;
+  accounts: Accounts;
+  keys: PrivateKeyRing;
+  recipients: RecipientDirectory;
+  retentionDays: number;
+  log?: (line: string) => void;
+  now?: () => Date;
+  /**
+   * The way back (issue 14): the unlocked keys that seal and sign replies,
+   * and a way to send waiting replies at once. Absent: no reply form.
+   */
+  replies?: {
+    vault: Pick<UnlockedVault, 'keys'>;
+    deliverNow: () => Promise<OutboxSummary | null>;
+    /** False when this intake has no site URL (replies wait). */
+    siteKnown: boolean;
+  };
+}
+
+/** The options with their defaults filled in, as the route files get them. */
+export type Inbox = Omit<InboxAppOptions, 'log' | 'now'> & { log: (line: string) => void; now: () => Date };
+
+export type InboxEnv = { Variables: { session: Session | null; lang: InboxLanguage } };
+
+export function withDefaults(options: InboxAppOptions): Inbox {
+  return { ...options, log: options.log ?? ((line: string) => console.log(line)), now: options.now ?? (() => new Date()) };
+}
+
+export const text = (c: Context<InboxEnv>): InboxText => inboxText[c.get('lang')];
+
+/** The flash messages a redirect may name (?m=…), and whether each is an error. */
+const FLASH: Record<string, 'ok' | 'error'> = {
+  statusSaved: 'ok',
+  noteSaved: 'ok',
+  claimedByYou: 'ok',
+  alreadyClaimed: 'error',
+  statusNeedsClaim: 'error',
+  removed: 'ok',
+  replySent: 'ok',
+  replyQueued: 'ok',
+  replyRefused: 'error',
+};
+
+function flashFrom(c: Context<InboxEnv>): PageContext['flash'] {
+  const key = c.req.query('m');
+  if (!key || !Object.hasOwn(FLASH, key)) return undefined;
+  return { kind: FLASH[key]!, text: (text(c) as unknown as Record<string, string>)[key]! };
+}
+
+/**
+ * What a page needs to render: language, words, who is signed in, the CSRF
+ * token, and a flash message (given, or "fromQuery" to read ?m=).
+ */
+export function page(c: Context<InboxEnv>, flash?: PageContext['flash'] | 'fromQuery'): PageContext {
+  const session = c.get('session');
+  return {
+    lang: c.get('lang'),
+    t: text(c),
+    staff: session?.staff ?? null,
+    csrf: session?.csrf ?? null,
+    flash: flash === 'fromQuery' ? flashFrom(c) : flash,
+  };
+}
+
+/**
+ * The signed-in person's session, in a route behind requireSession
+ * (middleware/session.ts). Throws if there is none: a route mounted
+ * outside the guarded sub-apps fails closed.
+ */
+export function sessionOf(c: Context<InboxEnv>): Session {
+  const session = c.get('session');
+  if (!session) throw new Error('a signed-in route without requireSession');
+  return session;
+}
+
+/** The audit log's name for the signed-in person. */
+export const actor = (c: Context<InboxEnv>): string => `staff:${sessionOf(c).staff.id}`;

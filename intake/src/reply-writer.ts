@@ -1,0 +1,118 @@
+/**
+ * Writing an answer to a request (issue 14), the same for the command line
+ * (`npm run intake -- reply`) and the team inbox:
+ *
+ *   const draft = replyDraft(choice, phone);                           // phrases + free text, checked
+ *   const outgoing = await writeReply(request, draft, sender);         // sealed; plaintext stays here
+ *   enqueueReply(store, ref, staffId, outgoing); deliverOutbox(…);     // reply-outbox.ts (the store)
+ *
+ * The sender is the recipient's own key from the unlocked vault (the key
+ * the request was sealed to), held in memory only.
+ */
+import type { PrivateKeyJwk } from '../../protocol/envelope.ts';
+import { importReplySenderKey, replyIdOf, replyPhraseIds, sealReply, type ReplyMessage, type ReplyPhrase, type ReplyPhraseId, type SealedReply } from '../../protocol/reply.ts';
+import { swedishDay, type ContactRequest } from '../../protocol/request.ts';
+import { defaultLocale, isLocale, type Locale } from '../../protocol/locales.ts';
+import type { UnlockedVault } from './key-vault.ts';
+
+/** What the writer chose: phrases from the bank and, optionally, free text. */
+export interface ReplyDraft {
+  phrases: ReplyPhrase[];
+  /** Free text; `lang` is Swedish unless the writer picks another language. */
+  text?: { body: string; lang?: Locale };
+}
+
+/** The recipient's own key: HPKE auth-mode sender and the signer of the post. */
+export interface ReplySender {
+  kid: string;
+  privateJwk: PrivateKeyJwk;
+}
+
+/** A sealed reply ready to deliver; holds no plaintext but `message` (kept by the intake as its record). */
+export interface OutgoingReply {
+  v: 1;
+  /** base64url(SHA-256(ct))[0..16]: the Worker's id for it, and the outbox row id. */
+  replyId: string;
+  mailbox: string;
+  reply: SealedReply;
+  /** The request answered, for the inbox's record. */
+  case: string;
+  receipt: string;
+  /** What was written, for the municipality's own record (never sent in clear). */
+  message: ReplyMessage;
+  writtenAt: string;
+}
+
+export class ReplyWriteError extends Error {}
+
+/** The vault's key with this kid as a reply sender, or a ReplyWriteError. */
+export function senderFromVault(vault: Pick<UnlockedVault, 'keys'>, kid: string): ReplySender {
+  const key = vault.keys.find((k) => k.kid === kid);
+  if (!key) throw new ReplyWriteError(`this intake holds no private key ${kid}: a reply is sent with the key the request was sealed to`);
+  return { kid, privateJwk: key.privateJwk };
+}
+
+/** What a writer picks, from the command line or the inbox form, before checking. */
+export interface ReplyChoice {
+  phrases: readonly string[];
+  text?: string | undefined;
+  lang?: string | undefined;
+  place?: string | undefined;
+}
+
+/**
+ * Checks a choice and makes the draft. `phone` is the recipient's own
+ * publishable number from recipients.json (RecipientDirectory.phoneOf);
+ * without it the phrase "could not reach you: call us at …" cannot be used.
+ */
+export function replyDraft(choice: ReplyChoice, phone: { display: string } | null): ReplyDraft {
+  const phrases: ReplyPhrase[] = [];
+  for (const id of new Set(choice.phrases)) {
+    if (!(replyPhraseIds as readonly string[]).includes(id)) throw new ReplyWriteError(`unknown phrase "${id}"; choose from ${replyPhraseIds.join(', ')}`);
+    switch (id as ReplyPhraseId) {
+      case 'could-not-reach':
+        if (!phone) throw new ReplyWriteError('no phone number for this recipient in recipients.json: could-not-reach cannot be used');
+        phrases.push({ id: 'could-not-reach', phone: phone.display });
+        break;
+      case 'meet':
+        if (!choice.place?.trim()) throw new ReplyWriteError('the phrase meet needs a place');
+        phrases.push({ id: 'meet', place: choice.place.trim() });
+        break;
+      default:
+        phrases.push({ id } as ReplyPhrase);
+    }
+  }
+  if (choice.lang !== undefined && choice.lang !== '' && !isLocale(choice.lang)) throw new ReplyWriteError('the language must be one of sv, en, ar, fa, so, ti');
+  const body = choice.text?.trim();
+  const draft: ReplyDraft = {
+    phrases,
+    ...(body ? { text: { body, ...(choice.lang ? { lang: choice.lang as Locale } : {}) } } : {}),
+  };
+  if (draft.phrases.length === 0 && !draft.text) throw new ReplyWriteError('a reply needs at least one phrase or some text');
+  return draft;
+}
+
+/** Seals the draft to the request's reply key. Throws ReplyWriteError or ReplyError (bad_reply, too_large, bad_key). */
+export async function writeReply(request: ContactRequest, draft: ReplyDraft, sender: ReplySender, now: Date = new Date()): Promise<OutgoingReply> {
+  if (!request.reply) throw new ReplyWriteError(`request ${request.receipt} did not ask for an answer on the site`);
+  const message: ReplyMessage = {
+    v: 1,
+    id: crypto.randomUUID(),
+    case: request.followUpOf ?? request.id,
+    receipt: request.receipt,
+    created: swedishDay(now),
+    phrases: draft.phrases,
+    ...(draft.text?.body ? { text: { lang: draft.text.lang ?? defaultLocale, body: draft.text.body } } : {}),
+  };
+  const reply = await sealReply(message, request.reply, await importReplySenderKey(sender.privateJwk));
+  return {
+    v: 1,
+    replyId: await replyIdOf(reply.ct),
+    mailbox: request.reply.mailbox,
+    reply,
+    case: message.case,
+    receipt: request.receipt,
+    message,
+    writtenAt: now.toISOString(),
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * `intake serve`: unlocks the keys with the passphrase, opens the store,
+ * and runs the push receiver and the team inbox on two listeners (two
+ * ports: only the receiver's is for the Worker, through the municipality's
+ * HTTPS proxy; the inbox's stays on its own network), with a minute timer
+ * for content-free alerts and retention.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { keyRing } from '../../protocol/envelope.ts';
+import { Accounts, type RelyingParty } from './accounts.ts';
+import { alertConfigFromEnv, deliverAlert, dueEscalations, HEARTBEAT_HOURS, summarize, type AlertConfig } from './alerts.ts';
+import { appendAudit } from './audit.ts';
+import { createInboxApp } from './inbox/app.ts';
+import { createPushApp, PUSH_PATH } from './receiver/push-app.ts';
+import { unlockVault } from './key-vault.ts';
+import { NO_RECIPIENTS, type RecipientDirectory } from './promise.ts';
+import type { ReceiverAuth } from '../../protocol/push-auth.ts';
+import { IntakeStore } from './store.ts';
+import { startReplyDelivery } from './reply-outbox.ts';
+import { senderOrNull } from './reply-command.ts';
+
+/** Default ports: the team inbox, and the push receiver (the Worker's deliveries). */
+export const DEFAULT_INBOX_PORT = 8788;
+export const DEFAULT_PUSH_PORT = 8789;
+
+export interface IntakeServiceOptions {
+  dir: string;
+  passphrase: string;
+  /** The team inbox's port. */
+  port: number;
+  /** The push receiver's port (0: any free one). */
+  pushPort: number;
+  /** The address both listen on (default 127.0.0.1: put a reverse proxy in front). */
+  hostname?: string;
+  /** The inbox's public origin (WebAuthn needs it), default http://localhost:<port>. */
+  publicUrl?: string;
+  recipients?: RecipientDirectory;
+  pushAuth: ReceiverAuth;
+  retentionDays: number;
+  alerts?: AlertConfig;
+  log?: (line: string) => void;
+  /**
+   * The site (Worker) that keeps sealed replies (issue 14): waiting replies
+   * are sent there every `replyIntervalMs` (default 30 s) and at once after
+   * one is written. Null or absent: replies wait in the store's outbox.
+   */
+  replySite?: string | null;
+  replyIntervalMs?: number;
+}
+
+export interface IntakeService {
+  store: IntakeStore;
+  accounts: Accounts;
+  /** The inbox's port, and the push receiver's. */
+  port: number;
+  pushPort: number;
+  origin: string;
+  close: () => Promise<void>;
+}
+
+export function relyingParty(publicUrl: string): RelyingParty {
+  const url = new URL(publicUrl);
+  return { name: 'Utväg', id: url.hostname, origin: url.origin };
+}
+
+export async function startIntakeService(options: IntakeServiceOptions): Promise<IntakeService> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const vault = await unlockVault(options.dir, options.passphrase);
+  const store = IntakeStore.open(options.dir, vault.storeSecret);
+  // The inbox's origin; for port 0 it is known once listening (accounts read it lazily through rp).
+  const rp = relyingParty(options.publicUrl ?? `http://localhost:${options.port}`);
+  const accounts = new Accounts(store, rp);
+  const alerts = options.alerts ?? alertConfigFromEnv();
+  const recipients = options.recipients ?? NO_RECIPIENTS;
+  let pendingNew = false;
+  const replyIntervalFromEnv = Number(process.env['UTVAG_REPLY_INTERVAL_MS'] ?? '');
+  const replyDelivery = startReplyDelivery(
+    store,
+    (kid) => senderOrNull(vault, kid),
+    options.replySite ?? null,
+    log,
+    options.replyIntervalMs ?? (replyIntervalFromEnv > 0 ? replyIntervalFromEnv : 30_000),
+  );
+  const keys = keyRing(vault.keys);
+  const pushApp = createPushApp({ store, keys, recipients, pushAuth: options.pushAuth, log, onStored: () => (pendingNew = true) });
+  const inboxApp = createInboxApp({
+    store,
+    accounts,
+    keys,
+    recipients,
+    retentionDays: options.retentionDays,
+    log,
+    replies: { vault, deliverNow: replyDelivery.kick, siteKnown: Boolean(options.replySite) },
+  });
+  const hostname = options.hostname ?? '127.0.0.1';
+  const push = await listen(pushApp, options.pushPort, hostname);
+  const inbox = await listen(inboxApp, options.port, hostname).catch(async (error: unknown) => {
+    await new Promise((resolve) => push.server.close(resolve));
+    throw error;
+  });
+  if (!options.publicUrl) Object.assign(rp, relyingParty(`http://localhost:${inbox.port}`));
+  log(`Intake receiver listening on http://${hostname}:${push.port}${PUSH_PATH} with ${vault.keys.length} key(s).`);
+  if (options.replySite) {
+    log(`Replies: written answers are sent to ${new URL(options.replySite).origin} (waiting ones every ${Math.round((options.replyIntervalMs ?? (replyIntervalFromEnv > 0 ? replyIntervalFromEnv : 30_000)) / 1000)} s).`);
+    void replyDelivery.kick();
+  }
+
+  const soonest = vault.keys.map((k) => k.notAfter).sort().at(-1);
+  if (soonest && Date.parse(`${soonest}T00:00:00Z`) - Date.now() < 30 * 86_400_000) {
+    log(`Keys: the newest key ends ${soonest}. Make the next one now (npm run intake -- keygen) and publish it.`);
+  }
+
+  let lastHeartbeat = 0;
+  const tick = async () => {
+    const now = new Date();
+    try {
+      if (pendingNew) {
+        pendingNew = false;
+        if (alerts.command || alerts.url) await deliverAlert(alerts, summarize(store, 'new', now), log);
+      }
+      for (const escalation of dueEscalations(store, now)) {
+        if (alerts.command || alerts.url) await deliverAlert(alerts, summarize(store, 'escalation', now, escalation.minutesLeft), log);
+        appendAudit(store, 'alerts', 'alert_sent', escalation.ref, escalation.level, now);
+      }
+      if (now.getTime() - lastHeartbeat >= HEARTBEAT_HOURS * 3_600_000) {
+        lastHeartbeat = now.getTime();
+        if (alerts.command || alerts.url) await deliverAlert(alerts, summarize(store, 'heartbeat', now), log);
+      }
+      for (const ref of store.applyRetention(options.retentionDays, now)) appendAudit(store, 'retention', 'deleted', ref, null, now);
+    } catch (error) {
+      log(`intake: timer failed (${(error as Error).name})`);
+    }
+  };
+  const timer = setInterval(() => void tick(), 60_000);
+  void tick();
+
+  return {
+    store,
+    accounts,
+    port: inbox.port,
+    pushPort: push.port,
+    origin: rp.origin,
+    close: async () => {
+      clearInterval(timer);
+      replyDelivery.stop();
+      await Promise.all([push.server, inbox.server].map((server) => new Promise((resolve) => server.close(resolve))));
+      store.close();
+    },
+  };
+}
+
+/** Serves `app` on hostname:port; resolves once it listens, with the port it got. */
+async function listen(app: Pick<Hono, 'fetch'>, port: number, hostname: string): Promise<{ server: ServerType; port: number }> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port, hostname }, (info) => resolve({ server, port: info.port }));
+    server.once('error', reject);
+  });
+}

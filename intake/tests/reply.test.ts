@@ -1,0 +1,224 @@
+/**
+ * Answering from the intake (issue 14), against the store: `intake reply`
+ * finds the request by its receipt code, seals with the recipient's own key
+ * from the unlocked vault, keeps the reply in the store's outbox (encrypted)
+ * until the site has it, and a site that is down, or refuses, never loses a
+ * written reply.
+ */
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sealRequest } from '../../protocol/envelope.ts';
+import { deriveReplyKeys } from '../../protocol/reply-keys.ts';
+import { openReply, replyMessageSchema } from '../../protocol/reply.ts';
+import { REPLY_SIGNATURE_HEADER, replyPostSchema, verifyReplyPost } from '../../protocol/reply-post.ts';
+import { createRequest, type ContactRequest } from '../../protocol/request.ts';
+import { verifyAudit } from '../src/audit.ts';
+import { generateWrappedKey, unlockVault, type UnlockedVault } from '../src/key-vault.ts';
+import { fixedRecipientDirectory, loadRecipientDirectory, type RecipientDirectory } from '../src/promise.ts';
+import { deliverOutbox } from '../src/reply-outbox.ts';
+import { answerByReceipt, ReplyCommandError, runReplyCommand, senderOrNull } from '../src/reply-command.ts';
+import { ReplyWriteError, type OutgoingReply } from '../src/reply-writer.ts';
+import { IntakeStore } from '../src/store.ts';
+
+const SENTINEL_REQUEST = 'SENTINEL-request-7d1e';
+const SENTINEL_REPLY = 'SENTINEL-reply-93ab';
+const SECRET = '11112222333344445555';
+const FAST = { N: 2 ** 10, r: 8, p: 1 };
+const PASSPHRASE = 'correct horse battery staple';
+
+let dir: string;
+let vault: UnlockedVault;
+let store: IntakeStore;
+let key: { kid: string; publicKey: string };
+let recipients: RecipientDirectory;
+let mine: Awaited<ReturnType<typeof deriveReplyKeys>>;
+let request: ContactRequest;
+
+async function receive(req: ContactRequest): Promise<void> {
+  const body = JSON.stringify(await sealRequest(req, key));
+  expect((await store.receive(body, new Map(vault.keys.map((k) => [k.kid, k.privateKey])), recipients)).status).toBe('stored');
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'utvag-reply-'));
+  const made = await generateWrappedKey(dir, PASSPHRASE, '2099-01-01', FAST);
+  key = { kid: made.kid, publicKey: made.publicKey };
+  vault = await unlockVault(dir, PASSPHRASE);
+  store = IntakeStore.open(dir, vault.storeSecret);
+  recipients = fixedRecipientDirectory({ [key.kid]: 'stockholm-development' }, { 'stockholm-development': { firstContactHours: 24 } });
+  mine = await deriveReplyKeys(SECRET);
+  request = createRequest({
+    locale: 'so', role: 'self', municipality: 'stockholm', needs: [],
+    contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
+    language: '', interpreter: false, message: SENTINEL_REQUEST,
+    reply: { publicKey: mine.publicKey, mailbox: mine.mailbox },
+  });
+  await receive(request);
+});
+afterEach(async () => {
+  store.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A stand-in for the Worker's POST /api/reply that checks the signature and records bodies. */
+async function fakeSite(status: (attempt: number) => number): Promise<{ url: string; bodies: string[]; server: Server }> {
+  const bodies: string[] = [];
+  let attempt = 0;
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', async () => {
+      const valid = req.url === '/api/reply' && (await verifyReplyPost(body, req.headers[REPLY_SIGNATURE_HEADER.toLowerCase()] as string, key.publicKey));
+      bodies.push(body);
+      const code = valid ? status(++attempt) : 401;
+      res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(code < 300 ? { ok: true } : { error: code === 401 ? 'bad_signature' : 'x' }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}`, bodies, server };
+}
+
+const senders = () => new Map([[key.kid, { recipient: 'stockholm-development', publicKey: key.publicKey }]]);
+const run = (options: Parameters<typeof runReplyCommand>[4], lines: string[] = [], receipt = request.receipt) =>
+  runReplyCommand(store, vault, recipients, receipt, options, (l: string) => lines.push(l));
+const states = () => (store.db.prepare('SELECT state, problem FROM replies ORDER BY written_at').all() as { state: string; problem: string | null }[]);
+const deliver = (url: string, now?: () => Date) => deliverOutbox(store, (kid) => senderOrNull(vault, kid), url, now ? { now } : {});
+
+async function allFilesText(): Promise<string> {
+  let text = '';
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) text += (await readFile(join(entry.parentPath, entry.name))).toString('latin1');
+  }
+  return text;
+}
+
+describe('intake reply (store)', () => {
+  it('finds the request by receipt code, seals phrases and Swedish free text to the person, signed by the recipient; only ciphertext leaves', async () => {
+    const site = await fakeSite(() => 201);
+    try {
+      const lines: string[] = [];
+      // Typed with spaces as spoken: the store finds it by the receipt code's keyed hash.
+      await run({ phrase: ['received', 'write-back'], text: SENTINEL_REPLY, site: site.url }, lines, request.receipt.replace(/(\d{3})(?=\d)/g, '$1 '));
+      expect(lines.join('\n')).toContain('1 delivered');
+      expect(lines.join('\n')).not.toContain(mine.mailbox);
+      expect(site.bodies).toHaveLength(1);
+      const body = site.bodies[0]!;
+      expect(body).not.toContain(SENTINEL_REPLY);
+      expect(body).not.toContain(SENTINEL_REQUEST);
+      const post = replyPostSchema.parse(JSON.parse(body));
+      expect(post.mailbox).toBe(mine.mailbox);
+      const opened = await openReply(post.reply, mine, senders());
+      expect(opened.message.case).toBe(request.id);
+      expect(opened.message.receipt).toBe(request.receipt);
+      expect(opened.message.phrases).toEqual([{ id: 'received' }, { id: 'write-back' }]);
+      expect(opened.message.text).toEqual({ lang: 'sv', body: SENTINEL_REPLY });
+      expect(states()).toEqual([{ state: 'delivered', problem: null }]);
+      // The municipality's record, decrypted in memory only.
+      const [row] = store.replies(store.findByReceipt(request.receipt).ok ? (store.findByReceipt(request.receipt) as { refs: string[] }).refs[0]! : '');
+      expect(replyMessageSchema.parse((JSON.parse(row!.record) as OutgoingReply).message).id).toBe(opened.message.id);
+      // At rest nothing is in the clear: not the reply, not the mailbox id.
+      store.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      const disk = await allFilesText();
+      expect(disk).not.toContain(SENTINEL_REPLY);
+      expect(disk).not.toContain(mine.mailbox);
+      // The audit line says replied, without content.
+      const audit = store.db.prepare(`SELECT actor, action, detail FROM audit WHERE action = 'replied'`).all();
+      expect(audit).toEqual([{ actor: 'cli', action: 'replied', detail: null }]);
+      expect(verifyAudit(store).ok).toBe(true);
+    } finally {
+      site.server.close();
+    }
+  });
+
+  it('keeps the reply when the site is down, survives a restart, and sends it, re-signed, when the site is back', async () => {
+    const lines: string[] = [];
+    // Nothing listens on port 9 (discard) on 127.0.0.1.
+    await run({ phrase: ['will-call'], lang: 'en', text: 'Hello', site: 'http://127.0.0.1:9' }, lines);
+    expect(lines.join('\n')).toContain('1 waiting in the outbox');
+    expect(states()).toMatchObject([{ state: 'waiting' }]);
+    // A new process: the reply is still there.
+    store.close();
+    vault = await unlockVault(dir, PASSPHRASE);
+    store = IntakeStore.open(dir, vault.storeSecret);
+    expect(store.waitingReplies()).toHaveLength(1);
+    // A 503 and a 429 keep it waiting too.
+    const flaky = await fakeSite((attempt) => (attempt === 1 ? 503 : attempt === 2 ? 429 : 201));
+    try {
+      expect((await deliver(flaky.url)).waiting).toBe(1);
+      expect((await deliver(flaky.url)).waiting).toBe(1);
+      // Later, with a clock an hour on: signed at sending time, not at writing time.
+      const later = await deliver(flaky.url, () => new Date(Date.now() + 3600_000));
+      expect(later).toMatchObject({ delivered: 1, waiting: 0 });
+      const sents = flaky.bodies.map((b) => (JSON.parse(b) as { sent: number }).sent);
+      expect(sents[2]! - sents[0]!).toBeGreaterThanOrEqual(3599);
+      const opened = await openReply(replyPostSchema.parse(JSON.parse(flaky.bodies[2]!)).reply, mine, senders());
+      expect(opened.message.text).toEqual({ lang: 'en', body: 'Hello' });
+      expect(store.waitingReplies()).toEqual([]);
+    } finally {
+      flaky.server.close();
+    }
+  });
+
+  it('marks a reply the site refuses as refused, with the reason, instead of dropping it', async () => {
+    const refusing = await fakeSite(() => 409);
+    try {
+      await run({ phrase: ['received'], site: refusing.url });
+      expect(store.waitingReplies()).toEqual([]);
+      const [state] = states();
+      expect(state!.state).toBe('refused');
+      expect(state!.problem).toContain('409');
+    } finally {
+      refusing.server.close();
+    }
+  });
+
+  it("could-not-reach gives only the recipient's own publishable phone from recipients.json", async () => {
+    await expect(run({ phrase: ['could-not-reach'] })).rejects.toThrow(/no phone number/);
+    const file = join(dir, 'recipients.json');
+    const write = (phone: unknown) =>
+      writeFile(file, JSON.stringify({ v: 1, recipients: [{ id: 'stockholm-development', keys: [{ publicKey: key.publicKey, notAfter: '2099-01-01' }], phone }] }));
+    // A number that is not publishable in shared/facts.md is never used.
+    await write({ display: '070-000 00 00', tel: '+46700000000' });
+    recipients = await loadRecipientDirectory(file);
+    await expect(run({ phrase: ['could-not-reach'] })).rejects.toThrow(/no phone number/);
+    await write({ display: '08-508 25 600', tel: '+46850825600' });
+    recipients = await loadRecipientDirectory(file);
+    await run({ phrase: ['could-not-reach'] });
+    const [waiting] = store.waitingReplies();
+    expect((JSON.parse(waiting!.record) as OutgoingReply).message.phrases).toEqual([{ id: 'could-not-reach', phone: '08-508 25 600' }]);
+  });
+
+  it('without a site URL the reply waits in the outbox', async () => {
+    const saved = process.env['UTVAG_SITE_URL'];
+    delete process.env['UTVAG_SITE_URL'];
+    try {
+      const lines: string[] = [];
+      await run({ phrase: ['received'] }, lines);
+      expect(lines.join('\n')).toContain('Not sent yet');
+      expect(store.waitingReplies()).toHaveLength(1);
+    } finally {
+      if (saved !== undefined) process.env['UTVAG_SITE_URL'] = saved;
+    }
+  });
+
+  it('refuses an unknown phrase, meet without a place, an empty reply, a wrong language, an unknown code and a request without a reply address', async () => {
+    await expect(run({ phrase: ['hello'] })).rejects.toThrow(ReplyWriteError);
+    await expect(run({ phrase: ['meet'] })).rejects.toThrow(/place/);
+    await expect(run({})).rejects.toThrow(/at least one/);
+    await expect(run({ phrase: ['received'], lang: 'de' })).rejects.toThrow(/language/);
+    await expect(run({ phrase: ['received'] }, [], '000 000 000 000')).rejects.toThrow(ReplyCommandError);
+    await expect(run({ phrase: ['received'] }, [], 'not a code')).rejects.toThrow(/not a receipt code/);
+    const plain = createRequest({
+      locale: 'sv', role: 'self', municipality: 'stockholm', needs: [],
+      contact: { method: 'i-call', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
+      language: '', interpreter: false, message: 'x',
+    });
+    await receive(plain);
+    await expect(answerByReceipt(store, vault, recipients, plain.receipt, { phrase: ['received'] }, 'cli')).rejects.toThrow(/did not ask for an answer on the site/);
+    expect(states()).toEqual([]);
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * The intake watches the site (H1, first step), against a local HTTP server
+ * playing the site: its key set, its release manifest, its contact page and
+ * the scripts that page loads.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli.ts';
+import { acceptRelease, loadKnownReleases, referencedScripts, watchSiteOnce } from '../src/site-watch.ts';
+import { sha256 } from '../../tools/dev/release-manifest.ts';
+import { generateRecipientKeyPair } from '../../protocol/envelope.ts';
+import { generateWrappedKey } from '../src/key-vault.ts';
+import { makeIntake, type TestIntake } from './helpers.ts';
+
+interface FakeSite {
+  files: Record<string, string>;
+  url: string;
+  server: Server;
+}
+
+async function startSite(files: Record<string, string>): Promise<FakeSite> {
+  const server = createServer((request, response) => {
+    const body = files[new URL(request.url ?? '/', 'http://x').pathname];
+    response.writeHead(body === undefined ? 404 : 200);
+    response.end(body ?? 'not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { files, server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** A site as the build makes it, publishing `keys` for stockholm. */
+function siteFiles(keys: { kid: string; publicKey: string }[]): Record<string, string> {
+  const keySet = JSON.stringify({ v: 1, keys: keys.map((k) => ({ kid: k.kid, recipient: 'stockholm', publicKey: k.publicKey, notAfter: '2030-01-01' })), recipients: [{ id: 'stockholm', serves: ['stockholm'] }] });
+  const main = 'import{s as e}from"./chunk.B1.js";e();';
+  const chunk = 'export function s(){}';
+  const manifest = JSON.stringify({ v: 1, keySet: sha256(keySet), scripts: { '/_astro/Contact.A1.js': sha256(main), '/_astro/chunk.B1.js': sha256(chunk) } });
+  return {
+    '/intake-keys.json': keySet,
+    '/release-manifest.json': manifest,
+    '/sv/kontakt/': '<html><script type="module" src="/_astro/Contact.A1.js"></script></html>',
+    '/_astro/Contact.A1.js': main,
+    '/_astro/chunk.B1.js': chunk,
+  };
+}
+
+describe('intake watch', () => {
+  let intake: TestIntake | undefined;
+  let site: FakeSite | undefined;
+  afterEach(async () => {
+    await new Promise((resolve) => (site ? site.server.close(resolve) : resolve(undefined)));
+    site = undefined;
+    await intake?.cleanup();
+  });
+
+  const watch = (knownReleases: string[]) =>
+    watchSiteOnce({ siteUrl: site!.url, recipient: 'stockholm', heldKids: [intake!.kid], knownReleases, contactPages: ['/sv/kontakt/'] });
+
+  it('finds the scripts a page loads and the modules they import', () => {
+    expect(referencedScripts('<script src="/_astro/a.X.js"></script><link href="/_astro/b.css">')).toEqual(['/_astro/a.X.js']);
+    expect(referencedScripts('import"./c.Y.js";import{a}from"./d.Z.js"')).toEqual(['/_astro/c.Y.js', '/_astro/d.Z.js']);
+  });
+
+  it('is quiet for a known release that publishes only keys this intake holds', async () => {
+    intake = await makeIntake();
+    site = await startSite(siteFiles([intake]));
+    const digest = sha256(site.files['/release-manifest.json']!);
+    const result = await watch([digest]);
+    expect(result.alerts, JSON.stringify(result.alerts)).toEqual([]);
+    expect(result.manifestDigest).toBe(digest);
+  });
+
+  it('alerts when the site lists a key for this recipient that the intake does not hold', async () => {
+    intake = await makeIntake();
+    const stranger = await generateRecipientKeyPair();
+    site = await startSite(siteFiles([intake, stranger]));
+    const result = await watch([sha256(site.files['/release-manifest.json']!)]);
+    expect(result.alerts).toEqual([{ code: 'key_not_held', detail: expect.stringContaining(stranger.kid) }]);
+  });
+
+  it('alerts when the manifest changes without a release it knows, and when a script differs from it', async () => {
+    intake = await makeIntake();
+    site = await startSite(siteFiles([intake]));
+    const known = sha256(site.files['/release-manifest.json']!);
+    // A new release: the manifest changes.
+    site.files['/release-manifest.json'] = site.files['/release-manifest.json']!.replace('"v":1', '"v":1 ');
+    expect((await watch([known])).alerts.map((a) => a.code)).toEqual(['unknown_release']);
+    // The same known manifest, but a swapped imported script.
+    site.files['/release-manifest.json'] = site.files['/release-manifest.json']!.replace('"v":1 ', '"v":1');
+    site.files['/_astro/chunk.B1.js'] = 'export function s(){fetch("https://evil.example")}';
+    expect(await watch([known])).toMatchObject({ alerts: [{ code: 'script_mismatch', detail: expect.stringContaining('/_astro/chunk.B1.js') }] });
+    // A script the manifest does not list.
+    site.files['/sv/kontakt/'] += '<script src="/_astro/Extra.C3.js"></script>';
+    site.files['/_astro/Extra.C3.js'] = '1';
+    expect((await watch([known])).alerts.map((a) => a.detail)).toContainEqual(expect.stringContaining('Extra.C3.js'));
+  });
+
+  it('alerts when the site cannot be read, and when the key set is not the manifest\'s', async () => {
+    intake = await makeIntake();
+    site = await startSite(siteFiles([intake]));
+    const known = sha256(site.files['/release-manifest.json']!);
+    site.files['/intake-keys.json'] = site.files['/intake-keys.json']!.replace('2030-01-01', '2031-01-01');
+    expect((await watch([known])).alerts.map((a) => a.code)).toEqual(['key_set_mismatch']);
+    delete site.files['/release-manifest.json'];
+    expect((await watch([known])).alerts.map((a) => a.code)).toEqual(['unreachable']);
+  });
+
+  it('the CLI: watch --once exits 1 on an unknown release, and 0 once it is accepted', async () => {
+    intake = await makeIntake();
+    // The CLI reads the kids of the intake's wrapped keys (no passphrase needed).
+    const wrapped = await generateWrappedKey(intake.dir, 'site watch test passphrase', '2099-01-01', { N: 2 ** 10, r: 8, p: 1 });
+    site = await startSite(siteFiles([wrapped]));
+    const lines: string[] = [];
+    const io = { out: (line: string) => void lines.push(line), err: (line: string) => void lines.push(line) };
+    const args = ['watch', '--dir', intake.dir, '--site', site.url, '--recipient', 'stockholm', '--once'];
+    // (The CLI checks every locale's contact page; the fake site has the Swedish one only.)
+    for (const locale of ['en', 'ar', 'fa', 'so', 'ti']) site.files[`/${locale}/kontakt/`] = site.files['/sv/kontakt/']!;
+    expect(await runCli(args, io)).toBe(1);
+    expect(lines.join('\n')).toMatch(/ALERT unknown_release/);
+    const digest = sha256(site.files['/release-manifest.json']!);
+    // The alert gives the command to accept it, in the form that works for a digest starting with "-".
+    expect(lines.join('\n')).toContain(`watch --accept-release=${digest}`);
+    expect(await runCli(['watch', '--dir', intake.dir, `--accept-release=${digest}`], io)).toBe(0);
+    expect(await loadKnownReleases(intake.dir)).toEqual([digest]);
+    await acceptRelease(intake.dir, digest); // twice is once
+    expect(await loadKnownReleases(intake.dir)).toEqual([digest]);
+    expect(await runCli(args, io)).toBe(0);
+    expect(lines.at(-1)).toMatch(/^watch: ok, release .+ keys for stockholm: .{4}-.{4}$/);
+  });
+});
+
+describe('intake watch against a hostile or broken site (fast-check)', () => {
+  it('never throws, and alerts unless the site is exactly a release it knows', async () => {
+    const fc = (await import('fast-check')).default;
+    const intakeKey = await generateRecipientKeyPair();
+    const honest = siteFiles([intakeKey]);
+    const known = sha256(honest['/release-manifest.json']!);
+    const path = fc.constantFrom(...Object.keys(honest));
+    await fc.assert(
+      fc.asyncProperty(path, fc.oneof(fc.string(), fc.json(), fc.constant('')), fc.boolean(), async (changed, body, missing) => {
+        const files = { ...honest };
+        if (missing) delete files[changed];
+        else files[changed] = body;
+        const fetcher = (async (url: URL) => {
+          const found = files[url.pathname];
+          return found === undefined ? new Response('no', { status: 404 }) : new Response(found);
+        }) as unknown as typeof fetch;
+        const result = await watchSiteOnce({ siteUrl: 'http://site.test', recipient: 'stockholm', heldKids: [intakeKey.kid], knownReleases: [known], contactPages: ['/sv/kontakt/'], fetch: fetcher });
+        const unchanged = !missing && body === honest[changed];
+        expect(result.alerts.length === 0).toBe(unchanged);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -1,0 +1,281 @@
+/**
+ * `npm run bench` (node tools/bench/run.ts): measures the site and the system
+ * on this machine, offline, 127.0.0.1 only, and
+ *  - prints a table,
+ *  - writes bench-results/latest.json (git-ignored),
+ *  - rewrites BENCHMARKS.md at the repository root with the figures, the
+ *    machine and the date.
+ * Not part of the tests. Parts can be chosen: `npm run bench -- worker build`
+ * (weight, lighthouse, worker, build, intake); BENCHMARKS.md is only
+ * rewritten after a full run.
+ *
+ * Needs dist/ built with the test intake's key (it builds it if not) and
+ * Chromium ($CHROMIUM_PATH or /usr/bin/chromium) for Lighthouse.
+ */
+import { cpus, freemem, platform, release, totalmem } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { ensureDevIntake } from '../dev/dev-keys.ts';
+import { testIntakeDir } from '../dev/test-intake.ts';
+import { kb, measurePage, searchOnDemand, sitemapPages, type PageWeight } from './page-weight.ts';
+import { benchLighthouse, type LighthouseResult } from './lighthouse.ts';
+import { benchWorker, type WorkerLoadResult } from './worker-load.ts';
+import { benchBuild, type BuildResult } from './build-time.ts';
+import { benchIntake, type IntakeRateResult } from './intake-rate.ts';
+import { ensureTestBuild as ensureFuzzBuild, startFuzzWorker } from './fuzz-run.ts';
+import { benchInbox, type InboxBenchResult } from './inbox-bench.ts';
+
+const PARTS = ['weight', 'lighthouse', 'worker', 'build', 'intake', 'inbox'] as const;
+type Part = (typeof PARTS)[number];
+const LIGHTHOUSE_PAGES = ['/sv/', '/sv/ut/', '/sv/kontakt/', '/ar/', '/ar/ut/', '/ar/kontakt/'];
+
+interface WeightSummary {
+  pages: number;
+  largest: Record<'html' | 'css' | 'js' | 'img' | 'total', { page: string; kb: number }>;
+  contactJsKb: number;
+  searchOnDemandKb: Record<string, number>;
+}
+
+interface BenchResults {
+  date: string;
+  machine: { cpuModel: string; cores: number; memoryGiB: number; freeMemoryGiB: number; node: string; os: string };
+  weight?: WeightSummary;
+  lighthouse?: LighthouseResult;
+  worker?: WorkerLoadResult;
+  build?: BuildResult;
+  intake?: IntakeRateResult;
+  inbox?: InboxBenchResult;
+}
+
+const log = (line: string) => console.log(line);
+
+function machine(): BenchResults['machine'] {
+  const cpu = cpus();
+  return {
+    cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+    cores: cpu.length,
+    memoryGiB: Number((totalmem() / 1024 ** 3).toFixed(1)),
+    freeMemoryGiB: Number((freemem() / 1024 ** 3).toFixed(1)),
+    node: process.version,
+    os: `${platform()} ${release()}`,
+  };
+}
+
+/** dist/ built with the test intake key (one home: fuzz-run.ts). */
+async function ensureTestBuild(): Promise<void> {
+  await ensureFuzzBuild(log);
+}
+
+function weightSummary(): WeightSummary {
+  const weights = sitemapPages('dist').map((page) => measurePage('dist', page));
+  const largest = (pick: (w: PageWeight) => number) => {
+    const w = weights.reduce((a, b) => (pick(b) > pick(a) ? b : a));
+    return { page: w.page, kb: Number(kb(pick(w))) };
+  };
+  const contact = weights.filter((w) => /^\/[a-z]{2}\/kontakt\/$/.test(w.page));
+  const searchOnDemandKb: Record<string, number> = {};
+  for (const w of weights.filter((x) => /^\/[a-z]{2}\/sok\/$/.test(x.page))) {
+    const lang = w.page.split('/')[1]!;
+    searchOnDemandKb[lang] = Number(kb(searchOnDemand('dist', lang).initTotal));
+  }
+  return {
+    pages: weights.length,
+    largest: {
+      html: largest((w) => w.byKind.html),
+      css: largest((w) => w.byKind.css),
+      js: largest((w) => w.byKind.js),
+      img: largest((w) => w.byKind.img),
+      total: largest((w) => w.total),
+    },
+    contactJsKb: Math.max(...contact.map((w) => Number(kb(w.jsWithOnDemand)))),
+    searchOnDemandKb,
+  };
+}
+
+function table(header: string[], rows: (string | number)[][]): string {
+  const cells = rows.map((r) => r.map(String));
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...cells.map(line)].join('\n');
+}
+
+function render(results: BenchResults): string {
+  const m = results.machine;
+  const out: string[] = [
+    '# Benchmarks',
+    '',
+    'Figures from `npm run bench` (tools/bench/run.ts), rewritten by each full run. Not tests: they describe this',
+    'machine on this day. The budgets that do fail the build are in tests/system/budgets.test.ts.',
+    '',
+    '```',
+    'npm run bench                 # everything (about 4 minutes on 2 cores); writes bench-results/latest.json and this file',
+    'npm run bench -- worker build # only some parts: weight, lighthouse, worker, build, intake',
+    'npm run fuzz                  # 10,000+ hostile requests against the Worker and the intake (tools/bench/fuzz.ts)',
+    '```',
+    '',
+    `Measured ${results.date} on ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB memory, Node ${m.node}, ${m.os}.`,
+    'Everything runs offline on 127.0.0.1: the Worker under `wrangler dev` (miniflare, not Cloudflare\'s edge),',
+    'the local intake receiver, and Debian\'s Chromium for Lighthouse.',
+    '',
+  ];
+  if (results.weight) {
+    const w = results.weight;
+    out.push(
+      '## Page weight (brotli quality 11, as served, first render)',
+      '',
+      `${w.pages} pages from dist/sitemap.xml; each page's HTML and what it loads at first render, each file`,
+      'compressed with node:zlib brotli at quality 11. Budgets: 20 KB a page, 2 KB of JS, 25 KB of JS on the contact page.',
+      '',
+      table(['largest by', 'page', 'KB'], (['html', 'css', 'js', 'img', 'total'] as const).map((k) => [k, w.largest[k].page, w.largest[k].kb])),
+      '',
+      `Contact page JS in all (HPKE included): ${w.contactJsKb} KB. Search: Pagefind loads on demand at the first search: ` +
+        Object.entries(w.searchOnDemandKb).map(([l, v]) => `${l} ${v} KB`).join(', ') + ' (plus index chunks and result fragments per query).',
+      '',
+    );
+  }
+  if (results.lighthouse) {
+    const l = results.lighthouse;
+    out.push(
+      `## Lighthouse ${l.lighthouseVersion} (${l.formFactor}, ${l.throttling})`,
+      '',
+      table(
+        ['page', 'perf', 'a11y', 'best pr.', 'SEO', 'LCP ms', 'TBT ms', 'CLS', 'transferred KB', 'requests'],
+        l.figures.map((f) => [f.page, f.scores.performance, f.scores.accessibility, f.scores.bestPractices, f.scores.seo, f.lcpMs, f.tbtMs, f.cls, kb(f.transferredBytes), f.requests]),
+      ),
+      '',
+      'Transferred bytes are as wrangler dev serves them (its compression is not the edge\'s; see the weights above).',
+      `Requests by the pages to other hosts: ${l.figures.reduce((s, f) => s + f.foreignRequests.length, 0)}. Chromium was started with a proxy that refuses`,
+      `everything but 127.0.0.1; it caught ${l.blockedExternalConnections} connection attempt(s) by Chromium itself` +
+        (l.blockedExternalConnections > 0 ? ` (${Object.entries(l.blockedExternalHosts).map(([h, n]) => `${h} ×${n}`).join(', ')}: Debian Chromium\'s own services, not the site)` : '') + '.',
+      '',
+    );
+  }
+  if (results.worker) {
+    const wk = results.worker;
+    out.push(
+      `## The Worker under wrangler dev (autocannon, ${wk.connections} connections, ${wk.secondsPerTarget} s per target, one after another in one run)`,
+      '',
+      table(
+        ['target', 'req/s', 'p50 ms', 'p99 ms', 'answers', '× baseline req/s', '× p50', '× p99'],
+        wk.figures.map((f) => [f.target, f.requestsPerSecond, f.p50ms, f.p99ms, Object.entries(f.statuses).map(([s, n]) => `${s}×${n}`).join(' ') + (f.errors ? ` errors×${f.errors}` : ''), f.ratio?.rps ?? '', f.ratio?.p50 ?? '', f.ratio?.p99 ?? '']),
+      ),
+      '',
+      `Valid POSTs carried a distinct CF-Connecting-IP each; wrangler dev passes it through, so ${(wk.validRateLimitedShare * 100).toFixed(1)} % were rate-limited (429).`,
+      `The limiter itself: ${wk.rateLimitCheck.sent} valid POSTs from one address → ${wk.rateLimitCheck.accepted} accepted, ${wk.rateLimitCheck.limited} refused with 429.`,
+      'Every valid POST was queued and pushed to the local receiver (one sealed request sent many times: the receiver',
+      `stored it once, ${wk.storedByReceiver} in the inbox). The queue consumer and receiver share the same 2 cores during the run.`,
+      '',
+    );
+  }
+  if (results.build) {
+    const b = results.build;
+    out.push(
+      '## Build (astro build + Pagefind index, in a temporary copy of the project)',
+      '',
+      table(
+        ['content', 'guidance pages', 'HTML pages', 'seconds', 'ms per HTML page'],
+        [b.real, b.tenfold].map((f) => [f.label, f.guidancePages, f.htmlPages, f.seconds, Math.round((f.seconds * 1000) / f.htmlPages)]),
+      ),
+      '',
+      // Linear means the time per page stays about the same as pages grow
+      // (the municipality pages made the real site about 1,900 pages).
+      `Tenfold content builds in ${b.ratio}× the time; ${(b.tenfold.htmlPages / b.real.htmlPages).toFixed(2)}× the HTML pages.`,
+      '',
+    );
+  }
+  if (results.intake) {
+    const i = results.intake;
+    out.push(
+      '## Municipal intake',
+      '',
+      table(
+        ['step', 'envelopes', 'seconds', 'per second'],
+        [
+          ['create + seal + sign the push (validate, pad, HPKE, Ed25519)', i.envelopes, i.sealSeconds, i.sealPerSecond],
+          ['receive a push (signature, HPKE open, validate, one committed row, signed receipt)', i.envelopes, i.storeSeconds, i.storePerSecond],
+        ],
+      ),
+      '',
+      'One after another through the push receiver intake serve runs (intake/src/receiver/push-app.ts), in process without sockets.',
+      '',
+    );
+  }
+  if (results.inbox) {
+    const b = results.inbox;
+    out.push(
+      '## Team inbox',
+      '',
+      table(
+        ['stored requests', 'receive per second', 'database MiB', 'list (ms)', 'open (ms)', 'look-up (ms)'],
+        [[b.requests, b.receivePerSecond, b.databaseMiB, b.listMs, b.openMs, b.lookupMs]],
+      ),
+      '',
+      'Medians. List: every open request read and the list page rendered. Open: one envelope decrypted in memory, its notes, the request page rendered. Look-up: a receipt code (HMAC and index). Receive: HPKE open, validation and one committed SQLite row (WAL, synchronous=FULL), without HTTP.',
+      '',
+    );
+  }
+  return out.join('\n');
+}
+
+function printSummary(results: BenchResults): void {
+  const rows: string[][] = [];
+  const w = results.weight;
+  if (w) rows.push(['weight', `largest page ${w.largest.total.kb} KB (${w.largest.total.page}); contact JS ${w.contactJsKb} KB`]);
+  for (const f of results.lighthouse?.figures ?? []) {
+    rows.push([`lighthouse ${f.page}`, `perf ${f.scores.performance} a11y ${f.scores.accessibility} bp ${f.scores.bestPractices} seo ${f.scores.seo}; LCP ${f.lcpMs} ms, TBT ${f.tbtMs} ms, CLS ${f.cls}, ${kb(f.transferredBytes)} KB`]);
+  }
+  for (const f of results.worker?.figures ?? []) {
+    rows.push([`worker ${f.target}`, `${f.requestsPerSecond} req/s, p50 ${f.p50ms} ms, p99 ${f.p99ms} ms (×${f.ratio?.rps} / ×${f.ratio?.p50} / ×${f.ratio?.p99})`]);
+  }
+  if (results.build) rows.push(['build', `real ${results.build.real.seconds} s, ×10 content ${results.build.tenfold.seconds} s (ratio ${results.build.ratio})`]);
+  if (results.intake) rows.push(['intake', `seal ${results.intake.sealPerSecond}/s, store ${results.intake.storePerSecond}/s (${results.intake.envelopes})`]);
+  if (results.inbox) rows.push(['inbox', `${results.inbox.requests} stored: list ${results.inbox.listMs} ms, open ${results.inbox.openMs} ms, look-up ${results.inbox.lookupMs} ms; receive ${results.inbox.receivePerSecond}/s`]);
+  const width = Math.max(...rows.map((r) => r[0]!.length));
+  console.log(`\nBenchmarks, ${results.date}, ${results.machine.cores} × ${results.machine.cpuModel}, Node ${results.machine.node}`);
+  for (const [k, v] of rows) console.log(`  ${k!.padEnd(width)}  ${v}`);
+}
+
+const chosen: Part[] = process.argv.slice(2).filter((a): a is Part => (PARTS as readonly string[]).includes(a));
+const parts: readonly Part[] = chosen.length > 0 ? chosen : PARTS;
+const results: BenchResults = { date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', machine: machine() };
+
+if (parts.some((p) => p === 'weight' || p === 'lighthouse' || p === 'worker')) await ensureTestBuild();
+if (parts.includes('weight')) {
+  log('page weight');
+  results.weight = weightSummary();
+}
+if (parts.includes('lighthouse')) {
+  log('lighthouse');
+  const system = await startFuzzWorker();
+  try {
+    results.lighthouse = await benchLighthouse(system.system.url, LIGHTHOUSE_PAGES, log);
+  } finally {
+    await system.stop();
+  }
+}
+if (parts.includes('worker')) {
+  log('worker load');
+  results.worker = await benchWorker({ connections: 10, seconds: 5, log });
+}
+if (parts.includes('build')) {
+  log('build');
+  results.build = await benchBuild((await ensureDevIntake(testIntakeDir)).recipientsFile, log);
+}
+if (parts.includes('intake')) {
+  log('intake');
+  results.intake = await benchIntake(10_000, log);
+}
+
+if (parts.includes('inbox')) {
+  log('inbox');
+  results.inbox = await benchInbox(10_000, log);
+}
+
+await mkdir('bench-results', { recursive: true });
+await writeFile('bench-results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
+printSummary(results);
+if (parts.length === PARTS.length) {
+  await writeFile('BENCHMARKS.md', `${render(results)}\n`);
+  log('\nwrote bench-results/latest.json and BENCHMARKS.md');
+} else {
+  log('\nwrote bench-results/latest.json (BENCHMARKS.md is rewritten by a full run only)');
+}

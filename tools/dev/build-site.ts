@@ -1,0 +1,46 @@
+/**
+ * Builds the static site into dist/ (Astro), then the search index, so
+ * `npm start`, `npm test` and `npm run build` all produce the same site.
+ *
+ * Search: Pagefind indexes only elements marked `data-pagefind-body` (the
+ * guidance article, the help-directory pages), one index per <html lang>,
+ * offline, into dist/pagefind/. The site uses Pagefind's JavaScript API
+ * only; its ready-made UI files (which set inline styles the CSP forbids)
+ * are removed so nothing can load them by mistake.
+ *
+ * Run directly: `node tools/dev/build-site.ts`.
+ */
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { projectEnv, run } from './run.ts';
+import { writeReleaseManifest } from './release-manifest.ts';
+
+export const distDir = 'dist';
+export const searchBundleDir = join(distDir, 'pagefind');
+
+/** Pagefind output the site does not use: the default, modular and component UIs, and highlighting. */
+const unusedSearchFiles = /^pagefind-(ui|modular-ui|component-ui|highlight)\.(js|css)$/;
+
+export async function buildSearchIndex(extraEnv: Record<string, string> = {}): Promise<number> {
+  const code = await run('pagefind', ['--site', distDir, '--quiet'], { env: projectEnv(extraEnv) });
+  if (code !== 0) return code;
+  for (const name of await readdir(searchBundleDir)) {
+    if (unusedSearchFiles.test(name)) await rm(join(searchBundleDir, name));
+  }
+  return 0;
+}
+
+export async function buildSite(extraEnv: Record<string, string> = {}): Promise<number> {
+  const astro = await run('astro', ['build'], { env: projectEnv(extraEnv) });
+  if (astro !== 0) return astro;
+  const search = await buildSearchIndex(extraEnv);
+  if (search !== 0) return search;
+  // Last, over the finished dist/: what the intakes' site watch compares against.
+  await writeReleaseManifest(distDir);
+  return 0;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.exit(await buildSite());
+}

@@ -1,0 +1,130 @@
+/**
+ * Development intake: one recipient key pair, made once, in the git-ignored
+ * `.dev-intake/` folder, so `npm start` can encrypt in the browser, queue,
+ * push to the local receiver and decrypt, all on this machine.
+ *
+ *   .dev-intake/keys/<kid>.private.jwk.json   private key (0600), never committed
+ *   .dev-intake/receipt.private.jwk.json       the receiver's receipt key (0600)
+ *   .dev-intake/worker-signing.private.jwk.json
+ *                                              the development Worker's push signing key (0600)
+ *   .dev-intake/recipients.json                same shape as content/intake/recipients.json:
+ *                                              one DEVELOPMENT recipient serving stockholm,
+ *                                              with Stockholm city's promise from facts.md,
+ *                                              push to http://127.0.0.1:8789/push with the receipt key
+ *
+ * Build with UTVAG_RECIPIENTS=.dev-intake/recipients.json; give the Worker
+ * INTAKE_PUSH_ROUTES = pushRoutes and INTAKE_PUSH_SIGNING_KEY =
+ * workerSigningKey (e.g. in an env file), and run `intake serve --dir
+ * .dev-intake --recipient stockholm-development` with INTAKE_WORKER_PUBLIC_KEYS =
+ * workerPublicKey.
+ * The receiver and team inbox run in .dev-intake/intake/ with these keys
+ * wrapped by a development passphrase (see dev-store.ts); the plain key here
+ * is the development fixture the tests decrypt with.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { base64urlEncode, publicKeyFromPrivateJwk } from '../../protocol/envelope.ts';
+import { socialAdviceLine } from '../../protocol/phone-numbers.ts';
+import { dayAfter, ensurePrivateDir } from '../../intake/src/key-vault.ts';
+import { generateKey, loadPrivateKeys } from './plain-keys.ts';
+import { buildPushRoutes } from '../../intake/src/recipients.ts';
+import type { PushRoute, Recipient, RecipientsConfig } from '../../protocol/recipients.ts';
+import { ensureReceiptKey, publicKeyOf, writeSigningKeyFile } from '../../intake/src/push-keys.ts';
+
+export const DEV_PUSH_URL = 'http://127.0.0.1:8789/push';
+
+/**
+ * The development recipient, apart from its keys and push URL: a test
+ * intake on this machine, marked as development, serving Stockholm with
+ * Stockholm city's own promise (shared/facts.md part 1: first contact within
+ * 24 hours, day and night, Stockholm city 2024; its line 08-508 25 600).
+ * The site says on every page that names it that it is for development.
+ */
+export const DEV_RECIPIENT: Omit<Recipient, 'keys' | 'push'> = {
+  id: 'stockholm-development',
+  name: 'Development intake (this machine), serving Stockholm',
+  development: true,
+  serves: ['stockholm'],
+  promise: {
+    firstContactWithinHours: 24,
+    hours: 'around-the-clock',
+    madeBy: {
+      sv: 'Stockholms stad',
+      en: 'Stockholm city',
+      ar: 'مدينة ستوكهولم',
+      fa: 'شهر استکهلم',
+      so: 'Magaalada Stockholm',
+      ti: 'ከተማ ስቶክሆልም',
+    },
+    since: '2024',
+    source: { name: 'Stockholms stad', year: 2024 },
+  },
+  phone: { display: socialAdviceLine.display, tel: socialAdviceLine.tel },
+};
+
+export interface DevIntake {
+  dir: string;
+  recipientsFile: string;
+  /** The recipient id this intake is ("stockholm-development"). */
+  recipient: string;
+  /** The development Worker's push signing key, JWK text (INTAKE_PUSH_SIGNING_KEY). */
+  workerSigningKey: string;
+  /** Its public key (INTAKE_WORKER_PUBLIC_KEYS for the receiver). */
+  workerPublicKey: string;
+  /** The receiver's receipt public key (push.receiptPublicKey). */
+  receiptPublicKey: string;
+  pushUrl: string;
+  /** kid → route, the Worker's INTAKE_PUSH_ROUTES (as an object; JSON.stringify it). */
+  pushRoutes: Record<string, PushRoute>;
+}
+
+async function readIfPresent(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** Makes the development intake once; later calls reuse it unchanged. */
+export async function ensureDevIntake(dir = '.dev-intake'): Promise<DevIntake> {
+  await ensurePrivateDir(dir);
+  const recipientsFile = join(dir, 'recipients.json');
+  const signingFile = join(dir, 'worker-signing.private.jwk.json');
+
+  let keys = await loadPrivateKeys(dir);
+  if (keys.length === 0) {
+    await generateKey(dir, dayAfter(3650));
+    keys = await loadPrivateKeys(dir);
+  }
+  const receiptPublicKey = await ensureReceiptKey(dir);
+  if ((await readIfPresent(signingFile)) === null) await writeSigningKeyFile(signingFile);
+  const workerSigningKey = (await readFile(signingFile, 'utf8')).trim();
+  const workerPublicKey = await publicKeyOf(JSON.parse(workerSigningKey) as JsonWebKey);
+  {
+    // Written every time (it is derived from the keys), so an older file
+    // never lacks what the current schema asks for.
+    const keyFiles = await Promise.all(
+      keys.map(async (key) => {
+        const jwk = JSON.parse((await readFile(join(dir, 'keys', `${key.kid}.private.jwk.json`), 'utf8'))) as Parameters<typeof publicKeyFromPrivateJwk>[0] & { notAfter: string };
+        return { publicKey: base64urlEncode(publicKeyFromPrivateJwk(jwk)), notAfter: jwk.notAfter };
+      }),
+    );
+    const config: RecipientsConfig = {
+      v: 1,
+      about: 'Development only: made by tools/dev/dev-keys.ts. The private keys are next to this file.',
+      recipients: [{ ...DEV_RECIPIENT, keys: keyFiles, push: { url: DEV_PUSH_URL, receiptPublicKey } }],
+    };
+    await writeFile(recipientsFile, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  }
+  return {
+    dir,
+    recipientsFile,
+    recipient: DEV_RECIPIENT.id,
+    workerSigningKey,
+    workerPublicKey,
+    receiptPublicKey,
+    pushUrl: DEV_PUSH_URL,
+    pushRoutes: await buildPushRoutes(recipientsFile),
+  };
+}

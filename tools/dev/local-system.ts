@@ -1,0 +1,143 @@
+/**
+ * The whole system on this machine, offline: the development intake key,
+ * the site built with its public key, the local intake receiver (`intake
+ * serve`) and the Worker under wrangler dev with its queue pushing to that
+ * receiver. Used by `npm start`, and by the browser tests on other ports.
+ */
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
+import { ensureDevIntake, type DevIntake } from './dev-keys.ts';
+import { ensureDevStore, type DevStore } from './dev-store.ts';
+import { buildSite } from './build-site.ts';
+import { projectEnv, start, waitForUrl } from './run.ts';
+
+export interface LocalSystemOptions {
+  /** Folder of the development intake (keys, inbox). */
+  intakeDir: string;
+  sitePort: number;
+  /** The receiver's push port: the Worker's queue pushes here. */
+  intakePort: number;
+  /** The team inbox's port (default: any free one). */
+  inboxPort?: number;
+  /** wrangler's local state (queues, rate limiter). */
+  persistTo: string;
+  build: boolean;
+  /** Child output: inherit for people, ignore for tests. */
+  quiet: boolean;
+  /** Start the `intake serve` receiver too (default true); tests that start it themselves say false. */
+  startReceiver?: boolean;
+  /**
+   * Name of a development staff account (administrator): the receiver then
+   * prints a one-time sign-in link to the team inbox, exposed as `inboxLink`.
+   */
+  devStaff?: string;
+  /** The receiver also sends written replies (issue 14) to this Worker: at once and every 30 s (npm start; tests deliver themselves). */
+  deliverReplies?: boolean;
+  /** A wrangler config other than ./wrangler.jsonc (passed as `wrangler dev -c`). */
+  wranglerConfig?: string;
+  /** More Worker variables for the env file, e.g. INTAKE_RETRY_BASE_SECONDS for tests. */
+  extraWorkerEnv?: Record<string, string>;
+  /**
+   * wrangler's output, at log level 'log' (so the Worker's own console
+   * lines are included), goes to this function instead of the terminal.
+   */
+  onWorkerOutput?: (text: string) => void;
+}
+
+export interface LocalSystem {
+  intake: DevIntake;
+  /** The running intake folder (wrapped keys, store) and its development passphrase file. */
+  store: DevStore;
+  /** The team inbox's address, and with devStaff a one-time sign-in link (resolves once printed). */
+  inboxLink: Promise<string>;
+  url: string;
+  stop: () => void;
+  children: ChildProcess[];
+}
+
+export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  const intake = await ensureDevIntake(options.intakeDir);
+  const pushUrl = `http://127.0.0.1:${options.intakePort}/push`;
+  // Route every kid of the development key set to this receiver.
+  const routes = Object.fromEntries(Object.entries(intake.pushRoutes).map(([kid, route]) => [kid, { ...route, url: pushUrl }]));
+
+  if (options.build && (await buildSite({ UTVAG_RECIPIENTS: intake.recipientsFile })) !== 0) {
+    throw new Error('The site did not build.');
+  }
+
+  // The Worker's development secrets, in an ignored, owner-only file.
+  // Absolute: wrangler reads a relative --env-file from the config file's folder (-c).
+  const workerEnvFile = resolve(options.intakeDir, `worker-${options.sitePort}.env`);
+  await writeFile(
+    workerEnvFile,
+    `INTAKE_PUSH_SIGNING_KEY=${intake.workerSigningKey}\nINTAKE_PUSH_ROUTES=${JSON.stringify(routes)}\n` +
+      // The Worker takes no contact request without it; a fresh one per start is enough here.
+      `RATE_LIMIT_SECRET=${randomBytes(32).toString('base64url')}\n` +
+      Object.entries(options.extraWorkerEnv ?? {}).map(([name, value]) => `${name}=${value}\n`).join(''),
+    { mode: 0o600 },
+  );
+
+  const stdio: StdioOptions = options.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit';
+  const store = await ensureDevStore(options.intakeDir);
+  const receiver = options.startReceiver === false ? null : start(
+    'node',
+    [
+      'intake/src/cli.ts', 'serve',
+      '--dir', store.dir,
+      '--push-port', String(options.intakePort),
+      '--port', String(options.inboxPort ?? 0),
+      '--recipient', intake.recipient,
+      '--passphrase-file', store.passphraseFile,
+      '--recipients', store.recipientsFile,
+      ...(options.devStaff ? ['--dev-staff', options.devStaff] : []),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: projectEnv({
+        INTAKE_WORKER_PUBLIC_KEYS: intake.workerPublicKey,
+        // The receiver sends written replies (issue 14) to the local Worker.
+        ...(options.deliverReplies ? { UTVAG_SITE_URL: `http://127.0.0.1:${options.sitePort}` } : {}),
+      }),
+    },
+  );
+  // The receiver's lines go on to the terminal (unless quiet); the inbox link is picked out of them.
+  const inboxLink = new Promise<string>((found) => {
+    let seen = '';
+    receiver?.stdout?.on('data', (chunk: Buffer) => {
+      if (!options.quiet) process.stdout.write(chunk);
+      seen += chunk.toString();
+      const links = [...seen.matchAll(/^Team inbox: (\S+)$/gm)].map((m) => m[1]!);
+      const link = links.find((l) => l.includes('/invite/')) ?? (options.devStaff ? undefined : links[0]);
+      if (link) found(link);
+    });
+  });
+  const worker = start(
+    'wrangler',
+    [
+      'dev',
+      ...(options.wranglerConfig ? ['-c', options.wranglerConfig] : []),
+      '--port', String(options.sitePort),
+      '--ip', '127.0.0.1',
+      '--persist-to', resolve(options.persistTo),
+      '--env-file', workerEnvFile,
+      '--show-interactive-dev-session=false',
+      '--log-level', options.onWorkerOutput ? 'log' : options.quiet ? 'error' : 'warn',
+    ],
+    { stdio: options.onWorkerOutput ? ['ignore', 'pipe', 'pipe'] : stdio },
+  );
+  if (options.onWorkerOutput) {
+    const forward = options.onWorkerOutput;
+    worker.stdout?.on('data', (chunk: Buffer) => forward(chunk.toString()));
+    worker.stderr?.on('data', (chunk: Buffer) => forward(chunk.toString()));
+  }
+  const children = receiver ? [receiver, worker] : [worker];
+  const stop = () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  };
+  const url = `http://127.0.0.1:${options.sitePort}`;
+  // Never leave the children running when the Worker does not come up.
+  await waitForUrl(`${url}/api/health`).catch((error: unknown) => (stop(), Promise.reject(error)));
+  return { intake, store, inboxLink, url, stop, children };
+}

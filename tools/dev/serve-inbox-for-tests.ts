@@ -1,0 +1,54 @@
+/**
+ * The team inbox for the browser tests (tests/browser/inbox/): a fresh
+ * intake folder each run, with a fresh key wrapped with a test passphrase,
+ * a recipients file with a 24-hour promise (marked as a test), a receipt
+ * key and a test Worker signing key for pushes, and the
+ * real `intake serve` on localhost (a WebAuthn RP ID cannot be an IP).
+ * The tests push requests to it and make invitations with the real CLI.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { generateWrappedKey } from '../../intake/src/key-vault.ts';
+import { ensureReceiptKey, writeSigningKeyFile } from '../../intake/src/push-keys.ts';
+import { inboxTestSetup } from './inbox-test-setup.ts';
+import { projectEnv, start } from './run.ts';
+
+const port = Number(process.argv[2] ?? 8870);
+const setup = inboxTestSetup(port);
+await rm(setup.root, { recursive: true, force: true });
+await mkdir(setup.root, { recursive: true, mode: 0o700 });
+await writeFile(setup.passphraseFile, `${setup.passphrase}\n`, { mode: 0o600 });
+const key = await generateWrappedKey(setup.dir, setup.passphrase, '2099-12-31', { N: 2 ** 12, r: 8, p: 1 });
+const receiptPublicKey = await ensureReceiptKey(setup.dir);
+const workerPublicKey = await writeSigningKeyFile(setup.workerSigningKeyFile);
+await writeFile(
+  setup.recipientsFile,
+  JSON.stringify({
+    v: 1,
+    recipients: [
+      {
+        id: setup.recipient,
+        name: 'Test',
+        development: true,
+        serves: ['stockholm'],
+        promise: { firstContactWithinHours: 24, hours: 'around-the-clock', madeBy: { sv: 'Test only', en: 'Test only', ar: 'Test only', fa: 'Test only', so: 'Test only', ti: 'Test only' }, since: '2026', source: { name: 'Test', year: 2026 } },
+        keys: [{ publicKey: key.publicKey, notAfter: key.notAfter }],
+        push: { url: `${setup.pushOrigin}/push`, receiptPublicKey },
+      },
+    ],
+  }),
+);
+await writeFile(join(setup.root, 'public-key.json'), JSON.stringify({ kid: key.kid, publicKey: key.publicKey }));
+
+const child = start(
+  'node',
+  ['intake/src/cli.ts', 'serve', '--dir', setup.dir, '--port', String(port), '--push-port', new URL(setup.pushOrigin).port, '--recipient', setup.recipient, '--passphrase-file', setup.passphraseFile, '--recipients', setup.recipientsFile, '--url', setup.origin],
+  { stdio: ['ignore', 'ignore', 'inherit'], env: projectEnv({ INTAKE_WORKER_PUBLIC_KEYS: workerPublicKey }) },
+);
+const stop = () => {
+  child.kill('SIGTERM');
+  process.exit(0);
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+child.on('exit', (code) => process.exit(code ?? 1));
