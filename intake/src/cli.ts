@@ -41,11 +41,12 @@ import { DEFAULT_RETENTION_DAYS, IntakeStore, StoreError } from './store.ts';
 import { REPLY_HELP, ReplyCommandError, runDeliverReplies, runReplyCommand, siteUrlFrom } from './reply-command.ts';
 import { ReplyError } from '../../protocol/reply.ts';
 import { ReplyWriteError } from './reply-writer.ts';
+import { INTAKE_COMMAND } from './command-name.ts';
 
 
 export const HELP = `Utväg municipal intake (version 2: store, team inbox, wrapped keys)
 
-Usage: npm run intake -- <command> [options]
+Usage: ${INTAKE_COMMAND} <command> [options]
 
 Keys (the passphrase is asked in the terminal, or read from --passphrase-file,
 $UTVAG_INTAKE_PASSPHRASE_FILE or $CREDENTIALS_DIRECTORY/utvag-intake-passphrase)
@@ -468,12 +469,12 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
 
 export class UsageError extends Error {}
 
-// Run when executed directly (not when imported by tests).
-if (import.meta.url === `file://${process.argv[1]}`) {
-  runCli(process.argv.slice(2)).then(
+/** Runs the CLI as the program: its exit code, and errors as one clear message. */
+export function runAsProgram(argv: readonly string[]): void {
+  runCli(argv).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      if (error instanceof UsageError) console.error(`Error: ${error.message}\nRun "npm run intake -- help" for usage.`);
+      if (error instanceof UsageError) console.error(`Error: ${error.message}\nRun "${INTAKE_COMMAND} help" for usage.`);
       else if (error instanceof ReplyCommandError || error instanceof ReplyWriteError || error instanceof ReplyError) console.error(`Error: ${error.message}`);
       else if (error instanceof RecipientsConfigError || error instanceof VaultError || error instanceof StoreError) console.error(error.message);
       else console.error(`Error: ${(error as Error).message}`);
@@ -481,3 +482,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     },
   );
 }
+
+// Run when executed directly (not when imported by tests); the bundle runs bin.ts.
+if (import.meta.url === `file://${process.argv[1]}`) runAsProgram(process.argv.slice(2));

@@ -30,6 +30,7 @@ import {
   type PrivateKeyJwk,
   type RecipientPrivateKey,
 } from '../../protocol/envelope.ts';
+import { INTAKE_COMMAND } from './command-name.ts';
 
 export const KEYS_FOLDER = 'keys';
 export const WRAPPED_KEY_SUFFIX = '.private.wrapped.json';
@@ -271,7 +272,7 @@ export async function unlockVault(dir: string, passphrase: string): Promise<Unlo
   const plain = await listPlainKeyFiles(dir);
   if (plain.length > 0) {
     throw new VaultError(
-      `Unprotected private key file(s) found: ${plain.join(', ')}. Wrap them with a passphrase first: npm run intake -- keys protect --dir ${dir}`,
+      `Unprotected private key file(s) found: ${plain.join(', ')}. Wrap them with a passphrase first: ${INTAKE_COMMAND} keys protect --dir ${dir}`,
     );
   }
   const secretPath = join(dir, KEYS_FOLDER, STORE_SECRET_FILE);
@@ -279,7 +280,7 @@ export async function unlockVault(dir: string, passphrase: string): Promise<Unlo
   try {
     await stat(secretPath);
   } catch {
-    throw new VaultError(`No keys in ${dir}: run "npm run intake -- keygen --dir ${dir}" first.`);
+    throw new VaultError(`No keys in ${dir}: run "${INTAKE_COMMAND} keygen --dir ${dir}" first.`);
   }
   storeSecret = await unwrapSecret(passphrase, await readWrapped(secretPath), secretPath);
   const keys: UnlockedVault['keys'] = [];

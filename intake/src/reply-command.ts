@@ -17,6 +17,7 @@ import type { RecipientDirectory } from './promise.ts';
 import { deliverOutbox, enqueueReply, summaryLine } from './reply-outbox.ts';
 import { replyDraft, senderFromVault, writeReply, ReplyWriteError } from './reply-writer.ts';
 import type { IntakeStore } from './store.ts';
+import { INTAKE_COMMAND } from './command-name.ts';
 
 export const REPLY_HELP = `  reply <receipt code> --phrase <id> [--phrase <id> …] [--text "…"] [--lang sv] [--place "…"]
                              Answer a request that asked for an answer on the site. Phrases:
@@ -96,7 +97,7 @@ export async function runReplyCommand(
   out(describeReply(written.message));
   const site = siteUrlFrom(options.site);
   if (!site) {
-    out('Not sent yet: set UTVAG_SITE_URL (or --site) and run "npm run intake -- deliver-replies", or let a running serve with UTVAG_SITE_URL send it.');
+    out(`Not sent yet: set UTVAG_SITE_URL (or --site) and run "${INTAKE_COMMAND} deliver-replies", or let a running serve with UTVAG_SITE_URL send it.`);
     return 0;
   }
   out(summaryLine(await deliverOutbox(store, (kid) => senderOrNull(vault, kid), site)));

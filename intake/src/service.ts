@@ -19,6 +19,7 @@ import type { ReceiverAuth } from '../../protocol/push-auth.ts';
 import { IntakeStore } from './store.ts';
 import { startReplyDelivery } from './reply-outbox.ts';
 import { senderOrNull } from './reply-command.ts';
+import { INTAKE_COMMAND } from './command-name.ts';
 
 /** Default ports: the team inbox, and the push receiver (the Worker's deliveries). */
 export const DEFAULT_INBOX_PORT = 8788;
@@ -108,7 +109,7 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
 
   const soonest = vault.keys.map((k) => k.notAfter).sort().at(-1);
   if (soonest && Date.parse(`${soonest}T00:00:00Z`) - Date.now() < 30 * 86_400_000) {
-    log(`Keys: the newest key ends ${soonest}. Make the next one now (npm run intake -- keygen) and publish it.`);
+    log(`Keys: the newest key ends ${soonest}. Make the next one now (${INTAKE_COMMAND} keygen) and publish it.`);
   }
 
   let lastHeartbeat = 0;
