@@ -26,6 +26,7 @@ import { EnvelopeError, openEnvelopeToJson, parseEnvelope, type PrivateKeyRing }
 import { contactRequestSchema, type ContactRequest } from '../../protocol/request.ts';
 import { normalizeReceiptCode } from '../../protocol/receipt-code.ts';
 import { appendAudit } from './audit.ts';
+import { migrate, SchemaTooNewError } from './store/schema.ts';
 import type { RecipientDirectory } from './promise.ts';
 
 export const DATABASE_FILE = 'intake.db';
@@ -94,124 +95,15 @@ export interface OpenedRequest {
   problems: string[];
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
-CREATE TABLE IF NOT EXISTS requests (
-  ref TEXT PRIMARY KEY,
-  dedupe TEXT NOT NULL UNIQUE,
-  receipt_tag TEXT,
-  kid TEXT NOT NULL,
-  recipient TEXT,
-  received_at INTEGER NOT NULL,
-  due_at INTEGER,
-  status TEXT NOT NULL,
-  fits INTEGER NOT NULL,
-  claimed_by INTEGER,
-  claimed_at INTEGER,
-  closed_at INTEGER,
-  updated_at INTEGER NOT NULL
-) STRICT;
-CREATE INDEX IF NOT EXISTS requests_by_status ON requests (status, due_at, received_at);
--- The envelopes apart from the rows the inbox sorts and counts: a 22 kB value inside a row
--- would make every list and count read it.
-CREATE TABLE IF NOT EXISTS envelopes (ref TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
-CREATE INDEX IF NOT EXISTS requests_by_receipt ON requests (receipt_tag);
-CREATE TABLE IF NOT EXISTS notes (
-  id INTEGER PRIMARY KEY,
-  ref TEXT NOT NULL,
-  staff_id INTEGER NOT NULL,
-  at INTEGER NOT NULL,
-  iv TEXT NOT NULL,
-  ct TEXT NOT NULL
-) STRICT;
-CREATE INDEX IF NOT EXISTS notes_by_ref ON notes (ref);
--- Written answers (issue 14), the durable outbox: kept before any attempt to send, so a reply
--- survives an offline Worker or a killed process. The outgoing reply (sealed reply, mailbox id
--- and the municipality's own record of what was written) is encrypted like notes.
-CREATE TABLE IF NOT EXISTS replies (
-  id TEXT PRIMARY KEY,
-  ref TEXT NOT NULL,
-  staff_id INTEGER,
-  written_at INTEGER NOT NULL,
-  state TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  problem TEXT,
-  done_at INTEGER,
-  iv TEXT NOT NULL,
-  ct TEXT NOT NULL
-) STRICT;
-CREATE INDEX IF NOT EXISTS replies_by_ref ON replies (ref);
-CREATE INDEX IF NOT EXISTS replies_by_state ON replies (state, written_at);
-CREATE TABLE IF NOT EXISTS deleted (dedupe TEXT PRIMARY KEY, deleted_at INTEGER NOT NULL) STRICT;
-CREATE TABLE IF NOT EXISTS quarantine (
-  hash TEXT PRIMARY KEY,
-  code TEXT NOT NULL,
-  received_at INTEGER NOT NULL,
-  size INTEGER NOT NULL,
-  body TEXT NOT NULL
-) STRICT;
-CREATE TABLE IF NOT EXISTS quarantine_counts (code TEXT PRIMARY KEY, seen INTEGER NOT NULL, dropped INTEGER NOT NULL) STRICT;
-CREATE TABLE IF NOT EXISTS alerts_sent (ref TEXT NOT NULL, level TEXT NOT NULL, PRIMARY KEY (ref, level)) STRICT;
-CREATE TABLE IF NOT EXISTS staff (
-  id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL,
-  role TEXT NOT NULL,
-  webauthn_user_id TEXT NOT NULL UNIQUE,
-  created_at INTEGER NOT NULL,
-  removed_at INTEGER
-) STRICT;
-CREATE TABLE IF NOT EXISTS passkeys (
-  id TEXT PRIMARY KEY,
-  staff_id INTEGER NOT NULL REFERENCES staff (id),
-  public_key TEXT NOT NULL,
-  counter INTEGER NOT NULL,
-  transports TEXT NOT NULL,
-  created_at INTEGER NOT NULL
-) STRICT;
-CREATE TABLE IF NOT EXISTS invites (token_hash TEXT PRIMARY KEY, staff_id INTEGER NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER) STRICT;
-CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, staff_id INTEGER NOT NULL, csrf TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL) STRICT;
-CREATE TABLE IF NOT EXISTS challenges (challenge TEXT PRIMARY KEY, purpose TEXT NOT NULL, staff_id INTEGER, expires_at INTEGER NOT NULL) STRICT;
-CREATE TABLE IF NOT EXISTS audit (
-  seq INTEGER PRIMARY KEY,
-  at TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  action TEXT NOT NULL,
-  ref TEXT,
-  detail TEXT,
-  prev TEXT NOT NULL,
-  hash TEXT NOT NULL
-) STRICT;
-CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-`;
-
-/**
- * Upgrades a store made by an earlier build of version 2, which kept the
- * envelope inside the requests row: moves envelopes to their own table,
- * in one transaction (all or nothing).
- */
-function migrate(db: DatabaseSync): void {
-  const columns = db.prepare(`SELECT name FROM pragma_table_info('requests')`).all() as { name: string }[];
-  if (!columns.some((column) => column.name === 'envelope')) return;
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    db.exec('CREATE TABLE IF NOT EXISTS envelopes (ref TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT');
-    db.exec('INSERT OR IGNORE INTO envelopes (ref, body) SELECT ref, envelope FROM requests');
-    db.exec('ALTER TABLE requests DROP COLUMN envelope');
-    db.exec('COMMIT');
-  } catch (error) {
-    db.exec('ROLLBACK');
-    throw error;
-  }
-}
-
 function b64(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('base64url');
 }
 
 /** Maps SQLite's errors to a clear message for the operator. */
 export function explainStoreError(error: unknown, path: string): StoreError {
+  if (error instanceof StoreError) return error;
   const message = (error as Error)?.message ?? String(error);
+  if (error instanceof SchemaTooNewError) return new StoreError('other', `The database ${path} cannot be opened: ${message}.`);
   const code = (error as { errcode?: number; code?: string }).errcode;
   if (/not a database|malformed|SQLITE_CORRUPT|SQLITE_NOTADB/i.test(message) || code === 11 || code === 26) {
     return new StoreError(
@@ -264,7 +156,6 @@ export class IntakeStore {
       // Checks the file is a database before anything is written to it.
       db.prepare('SELECT count(*) FROM sqlite_master').get();
       migrate(db);
-      db.exec(SCHEMA);
       return new IntakeStore(dir, db, path, storeSecret, limits);
     } catch (error) {
       db?.close();

@@ -152,28 +152,6 @@ describe('store', () => {
   });
 });
 
-describe('store upgrade', () => {
-  it('moves envelopes out of the rows of a store made by an earlier build, losing nothing', async () => {
-    const { dir, store, vault, publicKey } = await freshIntake();
-    const request = sampleRequest('made before the upgrade');
-    const body = JSON.stringify(await sealRequest(request, publicKey));
-    store.close();
-    // The earlier layout: the envelope inside the requests row.
-    const { DatabaseSync } = await import('node:sqlite');
-    const old = new DatabaseSync(join(dir, 'intake.db'));
-    old.exec('DROP TABLE requests; DROP TABLE envelopes;');
-    old.exec(`CREATE TABLE requests (ref TEXT PRIMARY KEY, dedupe TEXT NOT NULL UNIQUE, receipt_tag TEXT, kid TEXT NOT NULL, recipient TEXT,
-      envelope TEXT NOT NULL, received_at INTEGER NOT NULL, due_at INTEGER, status TEXT NOT NULL, fits INTEGER NOT NULL, claimed_by INTEGER,
-      claimed_at INTEGER, closed_at INTEGER, updated_at INTEGER NOT NULL) STRICT`);
-    old.prepare(`INSERT INTO requests VALUES ('r1', 'd1', NULL, ?, NULL, ?, 1, NULL, 'new', 1, NULL, NULL, NULL, 1)`).run(publicKey.kid, body);
-    old.close();
-    const upgraded = IntakeStore.open(dir, vault.storeSecret);
-    stores.push(upgraded);
-    expect(upgraded.get('r1')!.envelope).toBe(body);
-    expect((await upgraded.open(upgraded.listOpen()[0]!, keyRing(vault.keys))).request).toEqual(request);
-  });
-});
-
 describe('audit log', () => {
   it('verifies an intact chain and names the first changed line', async () => {
     const { store } = await freshIntake();
