@@ -45,13 +45,6 @@ export const DEFAULT_RETENTION_DAYS = 30;
 /** Below this much free disk space the receiver answers 507 before real writes fail. */
 export const MIN_FREE_BYTES = 64 * 1024 * 1024;
 
-/**
- * Test hook (the system tests): die with SIGKILL inside the transaction
- * that stores a request, after the row is written and before COMMIT.
- * Kept under its version-1 name; any value triggers it.
- */
-export const CRASH_BEFORE_COMMIT_ENV = 'UTVAG_TEST_CRASH_AFTER_TEMP_WRITE';
-
 export class StoreError extends Error {
   readonly code: 'corrupt' | 'disk_full' | 'locked' | 'other';
   constructor(code: StoreError['code'], message: string) {
@@ -121,6 +114,12 @@ export function explainStoreError(error: unknown, path: string): StoreError {
 }
 
 export class IntakeStore {
+  /**
+   * Called inside the transaction that stores a request, after its rows
+   * are written and before COMMIT. Only the crash tests' own entry point
+   * sets it (tools/test/crashing-intake.ts); nothing in the intake does.
+   */
+  static beforeCommit: (() => void) | null = null;
   readonly db: DatabaseSync;
   readonly path: string;
   readonly dir: string;
@@ -261,7 +260,7 @@ export class IntakeStore {
       this.db.prepare('INSERT INTO envelopes (ref, body) VALUES (?, ?)').run(ref, body);
       // In the same transaction (one fsync): the audit line and the request are kept together or not at all.
       appendAudit(this, 'receiver', 'received', ref, fits ? null : 'needs_review', now);
-      if (process.env[CRASH_BEFORE_COMMIT_ENV]) process.kill(process.pid, 'SIGKILL');
+      IntakeStore.beforeCommit?.();
       return { status: 'stored', ref, fits } as const;
     });
   }
