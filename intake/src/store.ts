@@ -13,12 +13,17 @@
  *   staff, passkeys, invites, sessions, challenges   accounts (see accounts.ts)
  *   audit       the hash-chained audit log (see audit.ts)
  *
+ * The tables and their numbered migrations are in store/schema.ts; the
+ * quarantine, retention and the encrypted records (notes, replies) each in
+ * their own file in store/; rows are read through typed mappers
+ * (store/rows.ts).
+ *
  * A request is decrypted only in memory, when a signed-in staff member
  * opens it. WAL mode with synchronous=FULL: a write is on disk before the
  * sender is told "stored"; a killed process loses at most the transaction
  * it was in, which was never acknowledged.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, chmodSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -26,7 +31,13 @@ import { EnvelopeError, openEnvelopeToJson, parseEnvelope, type PrivateKeyRing }
 import { contactRequestSchema, type ContactRequest } from '../../protocol/request.ts';
 import { normalizeReceiptCode } from '../../protocol/receipt-code.ts';
 import { appendAudit } from './audit.ts';
+import { keepInQuarantine, QUARANTINE_MAX_BYTES, QUARANTINE_MAX_COUNT, quarantineSummary, type QuarantineSummary } from './store/quarantine.ts';
+import { applyRetention } from './store/retention.ts';
+import { int, intOrNull, only, text, textOrNull, type SqlRow } from './store/rows.ts';
 import { migrate, SchemaTooNewError } from './store/schema.ts';
+import { openRecord, recordKey, sealRecord } from './store/sealed-records.ts';
+
+export { QUARANTINE_DAYS, QUARANTINE_MAX_BYTES, QUARANTINE_MAX_COUNT } from './store/quarantine.ts';
 import type { RecipientDirectory } from './promise.ts';
 
 export const DATABASE_FILE = 'intake.db';
@@ -34,12 +45,8 @@ export const DATABASE_FILE = 'intake.db';
 /** Statuses of a request, in the order work goes. */
 export const STATUSES = ['new', 'claimed', 'contacted', 'unreachable', 'closed'] as const;
 export type RequestStatus = (typeof STATUSES)[number];
+const isStatus = (value: string): value is RequestStatus => (STATUSES as readonly string[]).includes(value);
 
-/** Quarantine bounds (security review M3): beyond them only a counter grows. */
-export const QUARANTINE_MAX_COUNT = 1000;
-export const QUARANTINE_MAX_BYTES = 32 * 1024 * 1024;
-/** Quarantined envelopes are kept this long (they can never be opened here). */
-export const QUARANTINE_DAYS = 30;
 /** Default retention of closed requests, in days. */
 export const DEFAULT_RETENTION_DAYS = 30;
 /** Below this much free disk space the receiver answers 507 before real writes fail. */
@@ -135,8 +142,8 @@ export class IntakeStore {
     this.db = db;
     this.path = path;
     this.secret = storeSecret;
-    this.notesKey = storeSecret ? Buffer.from(hkdfSync('sha256', storeSecret, Buffer.alloc(0), 'utvag-intake/notes/v1', 32)) : null;
-    this.repliesKey = storeSecret ? Buffer.from(hkdfSync('sha256', storeSecret, Buffer.alloc(0), 'utvag-intake/replies/v1', 32)) : null;
+    this.notesKey = storeSecret ? recordKey(storeSecret, 'notes') : null;
+    this.repliesKey = storeSecret ? recordKey(storeSecret, 'replies') : null;
   }
 
   /**
@@ -233,11 +240,16 @@ export class IntakeStore {
       return { status: 'quarantined', code: error.code };
     }
     const opened = readLeniently(json);
-    const raw = opened.raw as Record<string, unknown> | null;
-    const requestId = typeof raw?.['id'] === 'string' ? (raw['id'] as string) : null;
+    const field = (name: string): string | null => {
+      const raw: unknown = opened.raw;
+      const value: unknown = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[name] : undefined;
+      return typeof value === 'string' ? value : null;
+    };
+    const requestId = field('id');
     // Without an id (a shape this version cannot read at all) the envelope itself is the dedupe key.
     const dedupe = requestId ? this.dedupeTag(requestId) : this.dedupeTag(`envelope:${createHash('sha256').update(body).digest('hex')}`);
-    const receiptText = typeof raw?.['receipt'] === 'string' ? normalizeReceiptCode(raw['receipt'] as string) : null;
+    const receiptField = field('receipt');
+    const receiptText = receiptField === null ? null : normalizeReceiptCode(receiptField);
     const receiptTag = receiptText?.ok ? this.receiptTag(receiptText.code) : null;
     const recipient = recipients.recipientOfKid(kid);
     const promise = recipients.promiseOf(recipient);
@@ -267,53 +279,38 @@ export class IntakeStore {
 
   /** When a request last arrived (stored or a duplicate), for `delivery-check`; null if none ever did. */
   lastReceivedAt(): Date | null {
-    const row = this.db.prepare(`SELECT value FROM meta WHERE key = 'last_received_at'`).get() as { value: string } | undefined;
-    return row ? new Date(Number(row.value)) : null;
+    const row = this.db.prepare(`SELECT value FROM meta WHERE key = 'last_received_at'`).get();
+    return row ? new Date(Number(text(row, 'value'))) : null;
   }
 
   /** Keeps an envelope that cannot be opened, within the bounds; always counts it. */
   quarantine(body: string, code: string, now: Date = new Date()): 'kept' | 'counted' {
-    const hash = createHash('sha256').update(body).digest('hex');
-    const size = Buffer.byteLength(body);
-    return this.transaction(() => {
-      if (this.db.prepare('SELECT 1 FROM quarantine WHERE hash = ?').get(hash)) return 'kept';
-      const totals = this.db.prepare('SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM quarantine').get() as { n: number; bytes: number };
-      const fits = totals.n < this.quarantineLimits.count && totals.bytes + size <= this.quarantineLimits.bytes;
-      this.db
-        .prepare(
-          `INSERT INTO quarantine_counts (code, seen, dropped) VALUES (?, 1, ?)
-           ON CONFLICT (code) DO UPDATE SET seen = seen + 1, dropped = dropped + excluded.dropped`,
-        )
-        .run(code, fits ? 0 : 1);
-      if (!fits) return 'counted';
-      this.db.prepare('INSERT INTO quarantine (hash, code, received_at, size, body) VALUES (?, ?, ?, ?, ?)').run(hash, code, now.getTime(), size, body);
-      return 'kept';
-    });
+    return this.transaction(() => keepInQuarantine(this.db, this.quarantineLimits, body, code, now));
   }
 
-  quarantineSummary(): { kept: number; bytes: number; byCode: { code: string; seen: number; dropped: number }[] } {
-    const totals = this.db.prepare('SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM quarantine').get() as { n: number; bytes: number };
-    const byCode = this.db.prepare('SELECT code, seen, dropped FROM quarantine_counts ORDER BY code').all() as { code: string; seen: number; dropped: number }[];
-    return { kept: totals.n, bytes: totals.bytes, byCode };
+  quarantineSummary(): QuarantineSummary {
+    return quarantineSummary(this.db);
   }
 
   // ------------------------------------------------------------ reading
 
-  private static toRow(row: Record<string, unknown>): RequestRow {
+  private static toRow(row: SqlRow): RequestRow {
+    const status = text(row, 'status');
+    if (!isStatus(status)) throw new Error(`requests.status: unknown status ${JSON.stringify(status)}`);
     return {
-      ref: row['ref'] as string,
-      kid: row['kid'] as string,
-      recipient: (row['recipient'] as string | null) ?? null,
-      envelope: row['envelope'] as string,
-      receivedAt: row['received_at'] as number,
-      dueAt: (row['due_at'] as number | null) ?? null,
-      status: row['status'] as RequestStatus,
-      fits: row['fits'] === 1,
-      claimedBy: (row['claimed_by'] as number | null) ?? null,
-      claimedByName: (row['claimed_by_name'] as string | null) ?? null,
-      claimedAt: (row['claimed_at'] as number | null) ?? null,
-      closedAt: (row['closed_at'] as number | null) ?? null,
-      updatedAt: row['updated_at'] as number,
+      ref: text(row, 'ref'),
+      kid: text(row, 'kid'),
+      recipient: textOrNull(row, 'recipient'),
+      envelope: text(row, 'envelope'),
+      receivedAt: int(row, 'received_at'),
+      dueAt: intOrNull(row, 'due_at'),
+      status,
+      fits: int(row, 'fits') === 1,
+      claimedBy: intOrNull(row, 'claimed_by'),
+      claimedByName: textOrNull(row, 'claimed_by_name'),
+      claimedAt: intOrNull(row, 'claimed_at'),
+      closedAt: intOrNull(row, 'closed_at'),
+      updatedAt: int(row, 'updated_at'),
     };
   }
 
@@ -331,7 +328,7 @@ export class IntakeStore {
     return (
       this.db
         .prepare(`${IntakeStore.SELECT_LIST} WHERE r.status != 'closed' AND r.fits = 1 ORDER BY r.due_at IS NULL, r.due_at, r.received_at LIMIT ? OFFSET ?`)
-        .all(limit, offset) as Record<string, unknown>[]
+        .all(limit, offset)
     ).map(IntakeStore.toRow);
   }
 
@@ -345,45 +342,46 @@ export class IntakeStore {
                 min(CASE WHEN status = 'new' THEN due_at END) AS next_due
            FROM requests WHERE status != 'closed' AND fits = 1`,
       )
-      .get(now.getTime()) as { open: number; unclaimed: number; overdue: number; next_due: number | null };
-    const review = this.db.prepare(`SELECT count(*) AS n FROM requests WHERE fits = 0 AND status != 'closed'`).get() as { n: number };
-    return { open: row.open, unclaimed: row.unclaimed, overdue: row.overdue, nextDue: row.next_due, needsReview: review.n };
+      .get(now.getTime());
+    const counts = only(row, 'open counts');
+    const review = only(this.db.prepare(`SELECT count(*) AS n FROM requests WHERE fits = 0 AND status != 'closed'`).get(), 'review count');
+    return { open: int(counts, 'open'), unclaimed: int(counts, 'unclaimed'), overdue: int(counts, 'overdue'), nextDue: intOrNull(counts, 'next_due'), needsReview: int(review, 'n') };
   }
 
   listClosed(limit = 200): RequestRow[] {
     return (
-      this.db.prepare(`${IntakeStore.SELECT_LIST} WHERE r.status = 'closed' ORDER BY r.closed_at DESC LIMIT ?`).all(limit) as Record<string, unknown>[]
+      this.db.prepare(`${IntakeStore.SELECT_LIST} WHERE r.status = 'closed' ORDER BY r.closed_at DESC LIMIT ?`).all(limit)
     ).map(IntakeStore.toRow);
   }
 
   /** Requests that opened but do not fit this version (needs review), oldest first. */
   listNeedsReview(): RequestRow[] {
     return (
-      this.db.prepare(`${IntakeStore.SELECT_LIST} WHERE r.fits = 0 AND r.status != 'closed' ORDER BY r.received_at`).all() as Record<string, unknown>[]
+      this.db.prepare(`${IntakeStore.SELECT_LIST} WHERE r.fits = 0 AND r.status != 'closed' ORDER BY r.received_at`).all()
     ).map(IntakeStore.toRow);
   }
 
   get(ref: string): RequestRow | null {
-    const row = this.db.prepare(`${IntakeStore.SELECT_ROW} WHERE r.ref = ?`).get(ref) as Record<string, unknown> | undefined;
+    const row = this.db.prepare(`${IntakeStore.SELECT_ROW} WHERE r.ref = ?`).get(ref);
     return row ? IntakeStore.toRow(row) : null;
   }
 
   count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM requests').get() as { n: number }).n;
+    return int(only(this.db.prepare('SELECT count(*) AS n FROM requests').get(), 'request count'), 'n');
   }
 
   /** Refs of every stored request with this receipt code (more than one: ambiguous, show all). */
   findByReceipt(typed: string): { ok: true; refs: string[]; code: string } | { ok: false; reason: string } {
     const normalized = normalizeReceiptCode(typed);
     if (!normalized.ok) return { ok: false, reason: normalized.reason };
-    const rows = this.db.prepare('SELECT ref FROM requests WHERE receipt_tag = ? ORDER BY received_at').all(this.receiptTag(normalized.code)) as { ref: string }[];
-    return { ok: true, refs: rows.map((row) => row.ref), code: normalized.code };
+    const refs = this.db.prepare('SELECT ref FROM requests WHERE receipt_tag = ? ORDER BY received_at').all(this.receiptTag(normalized.code)).map((row) => text(row, 'ref'));
+    return { ok: true, refs, code: normalized.code };
   }
 
   /** Decrypts a stored envelope in memory. */
   async open(row: RequestRow, keys: PrivateKeyRing): Promise<OpenedRequest> {
     // A row from a list carries no envelope: read it now.
-    const envelope = row.envelope || (this.db.prepare('SELECT body FROM envelopes WHERE ref = ?').get(row.ref) as { body: string }).body;
+    const envelope = row.envelope || text(only(this.db.prepare('SELECT body FROM envelopes WHERE ref = ?').get(row.ref), `envelope ${row.ref}`), 'body');
     return readLeniently(await openEnvelopeToJson(JSON.parse(envelope), keys));
   }
 
@@ -421,47 +419,22 @@ export class IntakeStore {
 
   // ------------------------------------------------------------ notes
 
-  addNote(ref: string, staffId: number, text: string, now: Date = new Date()): void {
+  addNote(ref: string, staffId: number, note: string, now: Date = new Date()): void {
     if (!this.notesKey) throw new Error('the store secret is needed to write notes');
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.notesKey, iv);
-    cipher.setAAD(Buffer.from(`note\0${ref}`));
-    const ct = Buffer.concat([cipher.update(text, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-    this.db.prepare('INSERT INTO notes (ref, staff_id, at, iv, ct) VALUES (?, ?, ?, ?, ?)').run(ref, staffId, now.getTime(), b64(iv), b64(ct));
+    const sealed = sealRecord(this.notesKey, `note\0${ref}`, note);
+    this.db.prepare('INSERT INTO notes (ref, staff_id, at, iv, ct) VALUES (?, ?, ?, ?, ?)').run(ref, staffId, now.getTime(), sealed.iv, sealed.ct);
   }
 
   notes(ref: string): { at: number; author: string; text: string }[] {
-    if (!this.notesKey) throw new Error('the store secret is needed to read notes');
-    const rows = this.db
+    const key = this.notesKey;
+    if (!key) throw new Error('the store secret is needed to read notes');
+    return this.db
       .prepare('SELECT n.at, n.iv, n.ct, coalesce(s.name, ?) AS author FROM notes n LEFT JOIN staff s ON s.id = n.staff_id WHERE n.ref = ? ORDER BY n.at, n.id')
-      .all('?', ref) as { at: number; iv: string; ct: string; author: string }[];
-    return rows.map((row) => {
-      const ct = Buffer.from(row.ct, 'base64url');
-      const decipher = createDecipheriv('aes-256-gcm', this.notesKey!, Buffer.from(row.iv, 'base64url'));
-      decipher.setAAD(Buffer.from(`note\0${ref}`));
-      decipher.setAuthTag(ct.subarray(ct.length - 16));
-      const text = Buffer.concat([decipher.update(ct.subarray(0, ct.length - 16)), decipher.final()]).toString('utf8');
-      return { at: row.at, author: row.author, text };
-    });
+      .all('?', ref)
+      .map((row) => ({ at: int(row, 'at'), author: text(row, 'author'), text: openRecord(key, `note\0${ref}`, text(row, 'iv'), text(row, 'ct')) }));
   }
 
   // ------------------------------------------------------------ replies (issue 14)
-
-  private sealRecord(key: Buffer, aad: string, text: string): { iv: string; ct: string } {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
-    cipher.setAAD(Buffer.from(aad));
-    const ct = Buffer.concat([cipher.update(text, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-    return { iv: b64(iv), ct: b64(ct) };
-  }
-
-  private openRecord(key: Buffer, aad: string, iv: string, ctText: string): string {
-    const ct = Buffer.from(ctText, 'base64url');
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-    decipher.setAAD(Buffer.from(aad));
-    decipher.setAuthTag(ct.subarray(ct.length - 16));
-    return Buffer.concat([decipher.update(ct.subarray(0, ct.length - 16)), decipher.final()]).toString('utf8');
-  }
 
   private requireRepliesKey(): Buffer {
     if (!this.repliesKey) throw new Error('the store secret is needed for replies (unlock the keys first)');
@@ -474,7 +447,7 @@ export class IntakeStore {
    * The same reply id twice is kept once.
    */
   addReply(id: string, ref: string, staffId: number | null, record: string, now: Date = new Date()): void {
-    const sealed = this.sealRecord(this.requireRepliesKey(), `reply\0${id}`, record);
+    const sealed = sealRecord(this.requireRepliesKey(), `reply\0${id}`, record);
     this.db
       .prepare(`INSERT OR IGNORE INTO replies (id, ref, staff_id, written_at, state, iv, ct) VALUES (?, ?, ?, ?, 'waiting', ?, ?)`)
       .run(id, ref, staffId, now.getTime(), sealed.iv, sealed.ct);
@@ -483,13 +456,10 @@ export class IntakeStore {
   /** Replies not yet delivered, oldest first, decrypted in memory. */
   waitingReplies(): { id: string; ref: string; record: string }[] {
     const key = this.requireRepliesKey();
-    const rows = this.db.prepare(`SELECT id, ref, iv, ct FROM replies WHERE state = 'waiting' ORDER BY written_at, id`).all() as {
-      id: string;
-      ref: string;
-      iv: string;
-      ct: string;
-    }[];
-    return rows.map((row) => ({ id: row.id, ref: row.ref, record: this.openRecord(key, `reply\0${row.id}`, row.iv, row.ct) }));
+    return this.db
+      .prepare(`SELECT id, ref, iv, ct FROM replies WHERE state = 'waiting' ORDER BY written_at, id`)
+      .all()
+      .map((row) => ({ id: text(row, 'id'), ref: text(row, 'ref'), record: openRecord(key, `reply\0${text(row, 'id')}`, text(row, 'iv'), text(row, 'ct')) }));
   }
 
   /** After an attempt: delivered, refused for good (a person must look), or still waiting (problem noted, no content). */
@@ -509,15 +479,15 @@ export class IntakeStore {
         `SELECT r.id, r.written_at, r.state, r.problem, r.done_at, r.iv, r.ct, s.name AS author FROM replies r
          LEFT JOIN staff s ON s.id = r.staff_id WHERE r.ref = ? ORDER BY r.written_at, r.id`,
       )
-      .all(ref) as { id: string; written_at: number; state: string; problem: string | null; done_at: number | null; iv: string; ct: string; author: string | null }[];
+      .all(ref);
     return rows.map((row) => ({
-      id: row.id,
-      at: row.written_at,
-      author: row.author,
-      state: row.state,
-      problem: row.problem,
-      doneAt: row.done_at,
-      record: this.openRecord(key, `reply\0${row.id}`, row.iv, row.ct),
+      id: text(row, 'id'),
+      at: int(row, 'written_at'),
+      author: textOrNull(row, 'author'),
+      state: text(row, 'state'),
+      problem: textOrNull(row, 'problem'),
+      doneAt: intOrNull(row, 'done_at'),
+      record: openRecord(key, `reply\0${text(row, 'id')}`, text(row, 'iv'), text(row, 'ct')),
     }));
   }
 
@@ -529,20 +499,7 @@ export class IntakeStore {
    * quarantine entries older than QUARANTINE_DAYS. Returns the deleted refs.
    */
   applyRetention(days: number, now: Date = new Date()): string[] {
-    const cutoff = now.getTime() - days * 86_400_000;
-    return this.transaction(() => {
-      const rows = this.db.prepare(`SELECT ref, dedupe FROM requests WHERE status = 'closed' AND closed_at < ?`).all(cutoff) as { ref: string; dedupe: string }[];
-      for (const row of rows) {
-        this.db.prepare('INSERT OR IGNORE INTO deleted (dedupe, deleted_at) VALUES (?, ?)').run(row.dedupe, now.getTime());
-        this.db.prepare('DELETE FROM notes WHERE ref = ?').run(row.ref);
-        this.db.prepare('DELETE FROM replies WHERE ref = ?').run(row.ref);
-        this.db.prepare('DELETE FROM alerts_sent WHERE ref = ?').run(row.ref);
-        this.db.prepare('DELETE FROM envelopes WHERE ref = ?').run(row.ref);
-        this.db.prepare('DELETE FROM requests WHERE ref = ?').run(row.ref);
-      }
-      this.db.prepare('DELETE FROM quarantine WHERE received_at < ?').run(now.getTime() - QUARANTINE_DAYS * 86_400_000);
-      return rows.map((row) => row.ref);
-    });
+    return this.transaction(() => applyRetention(this.db, days, now));
   }
 }
 
