@@ -33,10 +33,11 @@ export interface AlertConfig {
   url?: string;
 }
 
-export function alertConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AlertConfig {
+/** From the parsed environment (config.ts): $UTVAG_ALERT_COMMAND and $UTVAG_ALERT_URL. */
+export function alertConfigFrom(env: { UTVAG_ALERT_COMMAND?: string | undefined; UTVAG_ALERT_URL?: string | undefined }): AlertConfig {
   return {
-    ...(env['UTVAG_ALERT_COMMAND'] ? { command: env['UTVAG_ALERT_COMMAND'] } : {}),
-    ...(env['UTVAG_ALERT_URL'] ? { url: env['UTVAG_ALERT_URL'] } : {}),
+    ...(env.UTVAG_ALERT_COMMAND ? { command: env.UTVAG_ALERT_COMMAND } : {}),
+    ...(env.UTVAG_ALERT_URL ? { url: env.UTVAG_ALERT_URL } : {}),
   };
 }
 

@@ -376,12 +376,14 @@ export async function askPassphrase(prompt: string): Promise<string> {
   });
 }
 
-/** The passphrase from, in order: --passphrase-file, $UTVAG_INTAKE_PASSPHRASE_FILE, $CREDENTIALS_DIRECTORY, the terminal. */
-export async function obtainPassphrase(options: { file?: string; confirm?: boolean }): Promise<string> {
-  const file = options.file ?? process.env['UTVAG_INTAKE_PASSPHRASE_FILE'];
-  if (file) return readPassphraseFile(file);
-  const credentials = process.env['CREDENTIALS_DIRECTORY'];
-  if (credentials) return readPassphraseFile(join(credentials, CREDENTIAL_NAME));
+/**
+ * The passphrase from, in order: a file (--passphrase-file or
+ * $UTVAG_INTAKE_PASSPHRASE_FILE, resolved by config.ts), systemd's
+ * credentials folder ($CREDENTIALS_DIRECTORY), the terminal.
+ */
+export async function obtainPassphrase(options: { file?: string; credentialsDirectory?: string; confirm?: boolean }): Promise<string> {
+  if (options.file) return readPassphraseFile(options.file);
+  if (options.credentialsDirectory) return readPassphraseFile(join(options.credentialsDirectory, CREDENTIAL_NAME));
   const first = await askPassphrase('Intake passphrase: ');
   if (options.confirm) {
     if (first.length < MIN_PASSPHRASE_LENGTH) throw new VaultError(`Use at least ${MIN_PASSPHRASE_LENGTH} characters.`);

@@ -136,9 +136,9 @@ export async function pullOnce(config: PullConfig, target: PullTarget, keys: Pri
   return summary;
 }
 
-/** Reads the pull configuration from the environment; says exactly what is missing. */
-export function pullConfigFromEnv(env: NodeJS.ProcessEnv = process.env): PullConfig {
-  const missing = ['CLOUDFLARE_ACCOUNT_ID', 'UTVAG_QUEUE_ID', 'CLOUDFLARE_QUEUES_API_TOKEN'].filter((name) => !env[name]);
+/** The pull configuration from the parsed environment (config.ts); says exactly what is missing. */
+export function pullConfigFromEnv(env: Partial<Record<'CLOUDFLARE_ACCOUNT_ID' | 'UTVAG_QUEUE_ID' | 'CLOUDFLARE_QUEUES_API_TOKEN' | 'UTVAG_QUEUES_API_BASE', string | undefined>>): PullConfig {
+  const missing = (['CLOUDFLARE_ACCOUNT_ID', 'UTVAG_QUEUE_ID', 'CLOUDFLARE_QUEUES_API_TOKEN'] as const).filter((name) => !env[name]);
   if (missing.length > 0) throw new Error(`pull needs these environment variables: ${missing.join(', ')}`);
   return {
     accountId: env['CLOUDFLARE_ACCOUNT_ID']!,

@@ -47,9 +47,9 @@ export function describeReply(message: ReplyMessage, locale: Locale = 'sv'): str
   return lines.join('\n');
 }
 
-export function siteUrlFrom(option: string | undefined): string | null {
-  const url = option ?? process.env['UTVAG_SITE_URL'] ?? '';
-  return url ? url : null;
+/** The site's address (--site, else $UTVAG_SITE_URL, resolved by config.ts), or null when none is given. */
+export function siteUrlFrom(given: string | undefined): string | null {
+  return given ? given : null;
 }
 
 /**

@@ -9,7 +9,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { keyRing } from '../../protocol/envelope.ts';
 import { Accounts, type RelyingParty } from './accounts.ts';
-import { alertConfigFromEnv, deliverAlert, dueEscalations, HEARTBEAT_HOURS, summarize, type AlertConfig } from './alerts.ts';
+import { deliverAlert, dueEscalations, HEARTBEAT_HOURS, summarize, type AlertConfig } from './alerts.ts';
 import { appendAudit } from './audit.ts';
 import { createInboxApp } from './inbox/app.ts';
 import { createPushApp, PUSH_PATH } from './receiver/push-app.ts';
@@ -72,16 +72,16 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
   // The inbox's origin; for port 0 it is known once listening (accounts read it lazily through rp).
   const rp = relyingParty(options.publicUrl ?? `http://localhost:${options.port}`);
   const accounts = new Accounts(store, rp);
-  const alerts = options.alerts ?? alertConfigFromEnv();
+  const alerts = options.alerts ?? {};
   const recipients = options.recipients ?? NO_RECIPIENTS;
   let pendingNew = false;
-  const replyIntervalFromEnv = Number(process.env['UTVAG_REPLY_INTERVAL_MS'] ?? '');
+  const replyIntervalMs = options.replyIntervalMs ?? 30_000;
   const replyDelivery = startReplyDelivery(
     store,
     (kid) => senderOrNull(vault, kid),
     options.replySite ?? null,
     log,
-    options.replyIntervalMs ?? (replyIntervalFromEnv > 0 ? replyIntervalFromEnv : 30_000),
+    replyIntervalMs,
   );
   const keys = keyRing(vault.keys);
   const pushApp = createPushApp({ store, keys, recipients, pushAuth: options.pushAuth, log, onStored: () => (pendingNew = true) });
@@ -103,7 +103,7 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
   if (!options.publicUrl) Object.assign(rp, relyingParty(`http://localhost:${inbox.port}`));
   log(`Intake receiver listening on http://${hostname}:${push.port}${PUSH_PATH} with ${vault.keys.length} key(s).`);
   if (options.replySite) {
-    log(`Replies: written answers are sent to ${new URL(options.replySite).origin} (waiting ones every ${Math.round((options.replyIntervalMs ?? (replyIntervalFromEnv > 0 ? replyIntervalFromEnv : 30_000)) / 1000)} s).`);
+    log(`Replies: written answers are sent to ${new URL(options.replySite).origin} (waiting ones every ${Math.round(replyIntervalMs / 1000)} s).`);
     void replyDelivery.kick();
   }
 

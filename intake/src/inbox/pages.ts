@@ -16,6 +16,7 @@ import type { InboxLanguage, InboxText } from './text.ts';
 import { replyPhraseIds, type ReplyMessage, type ReplyPhraseId } from '../../../protocol/reply.ts';
 import { locales } from '../../../protocol/locales.ts';
 import { replyPhraseText } from '../../../protocol/reply-phrases.ts';
+import { describeTimeLeft } from '../time-left.ts';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -42,12 +43,6 @@ const timeFormats: Record<InboxLanguage, Intl.DateTimeFormat> = {
 
 export function formatTime(ms: number, lang: InboxLanguage): string {
   return timeFormats[lang].format(new Date(ms));
-}
-
-export function describeTimeLeft(msLeft: number, t: InboxText): string {
-  const minutes = Math.floor(Math.abs(msLeft) / 60_000);
-  const span = `${Math.floor(minutes / 60)} ${t.hours} ${minutes % 60} ${t.minutes}`;
-  return msLeft >= 0 ? `${span} ${t.left}` : `${t.overdueBy} ${span}`;
 }
 
 function csrfField(ctx: PageContext) {

@@ -1,0 +1,103 @@
+/** Staff and audit (no passphrase needed): invitations, the audit chain, backups, the open list. */
+import { chmod } from 'node:fs/promises';
+import { backup as backupDatabase } from 'node:sqlite';
+import { Accounts } from '../../accounts.ts';
+import { appendAudit, verifyAudit } from '../../audit.ts';
+import { UsageError } from '../../config.ts';
+import { inboxText } from '../../inbox/text.ts';
+import { DEFAULT_INBOX_PORT, relyingParty } from '../../service.ts';
+import { describeTimeLeft } from '../../time-left.ts';
+import { withStore, type Command } from '../command.ts';
+
+export const staff: Command = {
+  name: 'staff',
+  group: 'staff',
+  usage: `  staff invite --name "Anna" [--admin] [--url …]
+                             Print a one-time invitation link (expires in 72 hours).
+  staff list                 Staff with access.
+  staff remove <id>          Remove someone: signed out everywhere, passkeys deleted.`,
+  options: ['name', 'admin', 'url', 'port'],
+  run: ({ dir, config, io }) =>
+    withStore(dir, null, (store) => {
+      const origin = config.flags.url ?? config.env.UTVAG_INBOX_URL ?? `http://localhost:${config.numbers.port ?? DEFAULT_INBOX_PORT}`;
+      const accounts = new Accounts(store, relyingParty(origin));
+      const [action, target] = config.args;
+      if (action === 'invite') {
+        if (!config.flags.name) throw new UsageError('staff invite needs --name');
+        const person = accounts.createStaff(config.flags.name, config.flags.admin ? 'admin' : 'staff');
+        const token = accounts.invite(person.id);
+        appendAudit(store, 'cli', 'staff_invited', null, `staff:${person.id}`);
+        io.out(`Invitation for ${person.name} (${person.role}), one use, valid 72 hours:\n${relyingParty(origin).origin}/invite/${token}`);
+        return 0;
+      }
+      if (action === 'list') {
+        for (const s of accounts.activeStaff()) io.out(`${s.id}  ${s.role.padEnd(5)}  ${s.name}`);
+        return 0;
+      }
+      if (action === 'remove') {
+        const id = Number(target);
+        if (!Number.isInteger(id) || !accounts.staff(id)) throw new UsageError('staff remove needs a staff id (see staff list)');
+        accounts.removeStaff(id);
+        appendAudit(store, 'cli', 'staff_removed', null, `staff:${id}`);
+        io.out(`Removed staff ${id}: signed out everywhere.`);
+        return 0;
+      }
+      throw new UsageError('staff needs invite, list or remove');
+    }),
+};
+
+export const audit: Command = {
+  name: 'audit',
+  group: 'staff',
+  usage: "  audit verify               Check the audit log's hash chain; exit 1 on a changed line.",
+  options: [],
+  run: ({ dir, config, io }) => {
+    if (config.args[0] !== 'verify') throw new UsageError('audit needs verify');
+    return withStore(dir, null, (store) => {
+      const verdict = verifyAudit(store);
+      if (verdict.ok) {
+        io.out(`Audit log OK: ${verdict.lines} line(s), chain intact.`);
+        return 0;
+      }
+      io.err(`Audit log BROKEN at line ${verdict.firstBadSeq}: ${verdict.reason}. ${verdict.lines} line(s) in all.`);
+      return 1;
+    });
+  },
+};
+
+export const backup: Command = {
+  name: 'backup',
+  group: 'staff',
+  usage: `  backup <file>              A consistent copy of the store while the intake runs (still unreadable
+                             without the passphrase; back up keys/ and recipients.json too).`,
+  options: [],
+  run: ({ dir, io, argument }) => {
+    const target = argument('a file to write the backup to');
+    return withStore(dir, null, async (store) => {
+      const pages = await backupDatabase(store.db, target);
+      await chmod(target, 0o600);
+      io.out(`Backed up ${pages} page(s) of ${store.path} to ${target}.`);
+      return 0;
+    });
+  },
+};
+
+export const list: Command = {
+  name: 'list',
+  group: 'staff',
+  usage: '  list                       Counts and time left of open requests (no content).',
+  options: [],
+  run: ({ dir, io }) =>
+    withStore(dir, null, (store) => {
+      const rows = store.listOpen();
+      const t = inboxText.en;
+      if (rows.length === 0) io.out('No open requests.');
+      for (const row of rows) {
+        io.out(`${row.status.padEnd(11)} received ${new Date(row.receivedAt).toISOString()}  ${row.dueAt === null ? t.noPromise : describeTimeLeft(row.dueAt - Date.now(), t)}  (${row.ref})`);
+      }
+      const review = store.openCounts().needsReview;
+      const q = store.quarantineSummary();
+      io.out(`Needs review: ${review}. Quarantine: ${q.kept} kept; ${q.byCode.map((c) => `${c.code} ${c.seen} seen, ${c.dropped} not kept`).join('; ') || 'none'}.`);
+      return 0;
+    }),
+};
