@@ -6,10 +6,10 @@
  * keys protect` wraps old ones). The development intake keeps one as the
  * fixture that tests and the fuzzer decrypt with.
  */
-import { open, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { generateRecipientKeyPair, importPrivateKey, type RecipientPrivateKey } from '../../protocol/envelope.ts';
-import { ensurePrivateDir, KEYS_FOLDER, PLAIN_KEY_SUFFIX as PRIVATE_SUFFIX } from '../../intake/src/key-vault.ts';
+import { ensurePrivateDir, KEYS_FOLDER, listPlainKeyFiles, PLAIN_KEY_SUFFIX as PRIVATE_SUFFIX } from '../../intake/src/key-vault.ts';
 
 export interface GeneratedKey {
   kid: string;
@@ -44,19 +44,11 @@ export async function generateKey(dir: string, notAfter: string): Promise<Genera
 
 /** Every private key in `dir/keys`, imported and checked (file name must match the key's kid). */
 export async function loadPrivateKeys(dir: string): Promise<RecipientPrivateKey[]> {
-  const keysDir = join(dir, KEYS_FOLDER);
-  let names: string[];
-  try {
-    names = await readdir(keysDir);
-  } catch {
-    return [];
-  }
   const keys: RecipientPrivateKey[] = [];
-  for (const name of names.filter((n) => n.endsWith(PRIVATE_SUFFIX)).sort()) {
-    const file = join(keysDir, name);
+  for (const file of (await listPlainKeyFiles(dir)).sort()) {
     const { kid: _kid, notAfter: _notAfter, ...jwk } = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
     const key = await importPrivateKey(jwk);
-    if (name !== `${key.kid}${PRIVATE_SUFFIX}`) throw new Error(`${file}: the file name does not match the key's kid ${key.kid}`);
+    if (basename(file) !== `${key.kid}${PRIVATE_SUFFIX}`) throw new Error(`${file}: the file name does not match the key's kid ${key.kid}`);
     keys.push(key);
   }
   return keys;
