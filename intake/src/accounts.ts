@@ -16,6 +16,7 @@ import {
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { IntakeStore } from './store.ts';
+import { int, intOrNull, text, type SqlRow } from './store/rows.ts';
 
 export const ROLES = ['admin', 'staff'] as const;
 export type StaffRole = (typeof ROLES)[number];
@@ -64,14 +65,18 @@ export interface RelyingParty {
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 const newToken = () => randomBytes(32).toString('base64url');
 
-function toStaff(row: Record<string, unknown>): Staff {
+const isRole = (value: string): value is StaffRole => (ROLES as readonly string[]).includes(value);
+
+function toStaff(row: SqlRow): Staff {
+  const role = text(row, 'role');
+  if (!isRole(role)) throw new Error(`staff.role: unknown role ${JSON.stringify(role)}`);
   return {
-    id: row['id'] as number,
-    name: row['name'] as string,
-    role: row['role'] as StaffRole,
-    webauthnUserId: row['webauthn_user_id'] as string,
-    createdAt: row['created_at'] as number,
-    removedAt: (row['removed_at'] as number | null) ?? null,
+    id: int(row, 'id'),
+    name: text(row, 'name'),
+    role,
+    webauthnUserId: text(row, 'webauthn_user_id'),
+    createdAt: int(row, 'created_at'),
+    removedAt: intOrNull(row, 'removed_at'),
   };
 }
 
@@ -97,12 +102,12 @@ export class Accounts {
   }
 
   staff(id: number): Staff | null {
-    const row = this.db.prepare('SELECT * FROM staff WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    const row = this.db.prepare('SELECT * FROM staff WHERE id = ?').get(id);
     return row ? toStaff(row) : null;
   }
 
   activeStaff(): Staff[] {
-    return (this.db.prepare('SELECT * FROM staff WHERE removed_at IS NULL ORDER BY name').all() as Record<string, unknown>[]).map(toStaff);
+    return this.db.prepare('SELECT * FROM staff WHERE removed_at IS NULL ORDER BY name').all().map(toStaff);
   }
 
   /** A one-time link token for `staffId` (a new person, or an existing one adding a passkey). */
@@ -156,7 +161,10 @@ export class Accounts {
 
   async registrationOptions(inviteToken: string, now: Date = new Date()) {
     const staff = this.checkInvite(inviteToken, now);
-    const existing = this.db.prepare('SELECT id, transports FROM passkeys WHERE staff_id = ?').all(staff.id) as { id: string; transports: string }[];
+    const existing = this.db
+      .prepare('SELECT id, transports FROM passkeys WHERE staff_id = ?')
+      .all(staff.id)
+      .map((row) => ({ id: text(row, 'id'), transports: text(row, 'transports') }));
     const options = await generateRegistrationOptions({
       rpName: this.rp.name,
       rpID: this.rp.id,
@@ -206,9 +214,9 @@ export class Accounts {
   }
 
   async signIn(response: AuthenticationResponseJSON, now: Date = new Date()): Promise<{ staff: Staff; token: string }> {
-    const row = this.db.prepare('SELECT * FROM passkeys WHERE id = ?').get(String(response?.id ?? '')) as Record<string, unknown> | undefined;
+    const row = this.db.prepare('SELECT * FROM passkeys WHERE id = ?').get(String(response?.id ?? ''));
     if (!row) throw new AccountError('unknown_passkey');
-    const staff = this.staff(row['staff_id'] as number);
+    const staff = this.staff(int(row, 'staff_id'));
     if (!staff || staff.removedAt !== null) throw new AccountError('staff_removed');
     let challengeOk = false;
     const verification = await verifyAuthenticationResponse({
@@ -218,15 +226,15 @@ export class Accounts {
       expectedRPID: this.rp.id,
       requireUserVerification: true,
       credential: {
-        id: row['id'] as string,
-        publicKey: new Uint8Array(Buffer.from(row['public_key'] as string, 'base64url')),
-        counter: row['counter'] as number,
-        transports: JSON.parse(row['transports'] as string) as never,
+        id: text(row, 'id'),
+        publicKey: new Uint8Array(Buffer.from(text(row, 'public_key'), 'base64url')),
+        counter: int(row, 'counter'),
+        transports: JSON.parse(text(row, 'transports')) as never,
       },
     }).catch(() => ({ verified: false as const, authenticationInfo: undefined }));
     if (!challengeOk) throw new AccountError('challenge_used');
     if (!verification.verified || !verification.authenticationInfo) throw new AccountError('not_verified');
-    this.db.prepare('UPDATE passkeys SET counter = ? WHERE id = ?').run(verification.authenticationInfo.newCounter, row['id'] as string);
+    this.db.prepare('UPDATE passkeys SET counter = ? WHERE id = ?').run(verification.authenticationInfo.newCounter, text(row, 'id'));
     return { staff, token: this.createSession(staff.id, now) };
   }
 
@@ -245,9 +253,9 @@ export class Accounts {
     if (!token) return null;
     const row = this.db
       .prepare('SELECT s.csrf, s.token_hash, s.expires_at, st.* FROM sessions s JOIN staff st ON st.id = s.staff_id WHERE s.token_hash = ?')
-      .get(hashToken(token)) as Record<string, unknown> | undefined;
-    if (!row || (row['expires_at'] as number) < now.getTime() || row['removed_at'] !== null) return null;
-    return { staff: toStaff(row), csrf: row['csrf'] as string, tokenHash: row['token_hash'] as string };
+      .get(hashToken(token));
+    if (!row || int(row, 'expires_at') < now.getTime() || row['removed_at'] !== null) return null;
+    return { staff: toStaff(row), csrf: text(row, 'csrf'), tokenHash: text(row, 'token_hash') };
   }
 
   signOut(session: Session): void {

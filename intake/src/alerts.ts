@@ -13,6 +13,7 @@
  */
 import { execFile } from 'node:child_process';
 import type { IntakeStore } from './store.ts';
+import { int, text } from './store/rows.ts';
 
 export const ESCALATION_HOURS = [6, 2] as const;
 export const HEARTBEAT_HOURS = 24;
@@ -77,7 +78,8 @@ export function dueEscalations(store: IntakeStore, now: Date): { ref: string; le
   const due: { ref: string; level: string; minutesLeft: number }[] = [];
   const soon = store.db
     .prepare(`SELECT ref, due_at FROM requests WHERE status = 'new' AND fits = 1 AND due_at IS NOT NULL AND due_at <= ?`)
-    .all(now.getTime() + Math.max(...ESCALATION_HOURS) * 3_600_000) as { ref: string; due_at: number }[];
+    .all(now.getTime() + Math.max(...ESCALATION_HOURS) * 3_600_000)
+    .map((row) => ({ ref: text(row, 'ref'), due_at: int(row, 'due_at') }));
   for (const row of soon) {
     const left = row.due_at - now.getTime();
     for (const hours of ESCALATION_HOURS) {

@@ -9,6 +9,7 @@
  * a test in intake/tests/store-migrations.test.ts.
  */
 import type { DatabaseSync } from 'node:sqlite';
+import { int, only } from './rows.ts';
 
 /**
  * Migration 1: the tables as of the first numbered version. A store made
@@ -139,7 +140,7 @@ export class SchemaTooNewError extends Error {}
 
 /** The database's schema version (PRAGMA user_version). */
 export function schemaVersion(db: DatabaseSync): number {
-  return (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+  return int(only(db.prepare('PRAGMA user_version').get(), 'PRAGMA user_version'), 'user_version');
 }
 
 /** Runs the migrations the database lacks, in order, each all or nothing. */
