@@ -14,8 +14,9 @@
  *   audit       the hash-chained audit log (see audit.ts)
  *
  * The tables and their numbered migrations are in store/schema.ts; the
- * quarantine, retention and the encrypted records (notes, replies) each in
- * their own file in store/; rows are read through typed mappers
+ * requests table's queries (store/requests.ts, which IntakeStore extends),
+ * the quarantine, retention and the encrypted records (notes, replies)
+ * each in their own file in store/; rows are read through typed mappers
  * (store/rows.ts).
  *
  * A request is decrypted only in memory, when a signed-in staff member
@@ -33,8 +34,11 @@ import { normalizeReceiptCode } from '../../protocol/receipt-code.ts';
 import { appendAudit } from './audit.ts';
 import { keepInQuarantine, QUARANTINE_MAX_BYTES, QUARANTINE_MAX_COUNT, quarantineSummary, type QuarantineSummary } from './store/quarantine.ts';
 import { applyRetention } from './store/retention.ts';
-import { int, intOrNull, only, text, textOrNull, type SqlRow } from './store/rows.ts';
+import { int, intOrNull, only, text, textOrNull } from './store/rows.ts';
+import { RequestsTable, STATUSES, type RequestRow, type RequestStatus } from './store/requests.ts';
 import { migrate, SchemaTooNewError } from './store/schema.ts';
+
+export { STATUSES, type RequestRow, type RequestStatus };
 import { openRecord, recordKey, sealRecord } from './store/sealed-records.ts';
 
 export { QUARANTINE_DAYS, QUARANTINE_MAX_BYTES, QUARANTINE_MAX_COUNT } from './store/quarantine.ts';
@@ -42,10 +46,6 @@ import type { RecipientDirectory } from './promise.ts';
 
 export const DATABASE_FILE = 'intake.db';
 
-/** Statuses of a request, in the order work goes. */
-export const STATUSES = ['new', 'claimed', 'contacted', 'unreachable', 'closed'] as const;
-export type RequestStatus = (typeof STATUSES)[number];
-const isStatus = (value: string): value is RequestStatus => (STATUSES as readonly string[]).includes(value);
 
 /** Default retention of closed requests, in days. */
 export const DEFAULT_RETENTION_DAYS = 30;
@@ -67,21 +67,6 @@ export type ReceiveResult =
   | { status: 'quarantined'; code: EnvelopeError['code'] }
   | { status: 'rejected'; code: 'bad_envelope' };
 
-export interface RequestRow {
-  ref: string;
-  kid: string;
-  recipient: string | null;
-  envelope: string;
-  receivedAt: number;
-  dueAt: number | null;
-  status: RequestStatus;
-  fits: boolean;
-  claimedBy: number | null;
-  claimedByName: string | null;
-  claimedAt: number | null;
-  closedAt: number | null;
-  updatedAt: number;
-}
 
 /** What a stored envelope holds once opened in memory. */
 export interface OpenedRequest {
@@ -120,14 +105,13 @@ export function explainStoreError(error: unknown, path: string): StoreError {
   return new StoreError('other', `The database ${path} failed: ${message}`);
 }
 
-export class IntakeStore {
+export class IntakeStore extends RequestsTable {
   /**
    * Called inside the transaction that stores a request, after its rows
    * are written and before COMMIT. Only the crash tests' own entry point
    * sets it (tools/test/crashing-intake.ts); nothing in the intake does.
    */
   static beforeCommit: (() => void) | null = null;
-  readonly db: DatabaseSync;
   readonly path: string;
   readonly dir: string;
   private readonly secret: Buffer | null;
@@ -137,9 +121,9 @@ export class IntakeStore {
   readonly quarantineLimits: { count: number; bytes: number };
 
   private constructor(dir: string, db: DatabaseSync, path: string, storeSecret: Buffer | null, limits: { count: number; bytes: number }) {
+    super(db);
     this.dir = dir;
     this.quarantineLimits = limits;
-    this.db = db;
     this.path = path;
     this.secret = storeSecret;
     this.notesKey = storeSecret ? recordKey(storeSecret, 'notes') : null;
@@ -294,82 +278,6 @@ export class IntakeStore {
 
   // ------------------------------------------------------------ reading
 
-  private static toRow(row: SqlRow): RequestRow {
-    const status = text(row, 'status');
-    if (!isStatus(status)) throw new Error(`requests.status: unknown status ${JSON.stringify(status)}`);
-    return {
-      ref: text(row, 'ref'),
-      kid: text(row, 'kid'),
-      recipient: textOrNull(row, 'recipient'),
-      envelope: text(row, 'envelope'),
-      receivedAt: int(row, 'received_at'),
-      dueAt: intOrNull(row, 'due_at'),
-      status,
-      fits: int(row, 'fits') === 1,
-      claimedBy: intOrNull(row, 'claimed_by'),
-      claimedByName: textOrNull(row, 'claimed_by_name'),
-      claimedAt: intOrNull(row, 'claimed_at'),
-      closedAt: intOrNull(row, 'closed_at'),
-      updatedAt: int(row, 'updated_at'),
-    };
-  }
-
-  private static readonly SELECT_ROW = `SELECT r.*, e.body AS envelope, s.name AS claimed_by_name FROM requests r
-    JOIN envelopes e ON e.ref = r.ref LEFT JOIN staff s ON s.id = r.claimed_by`;
-  /** For lists: everything but the envelope (22 kB each; a list never decrypts). */
-  private static readonly SELECT_LIST = `SELECT r.ref, r.kid, r.recipient, '' AS envelope, r.received_at, r.due_at, r.status, r.fits, r.claimed_by,
-    r.claimed_at, r.closed_at, r.updated_at, s.name AS claimed_by_name FROM requests r LEFT JOIN staff s ON s.id = r.claimed_by`;
-
-  /**
-   * Open requests (not closed) that fit this version, most urgent first:
-   * the earliest deadline, then those without a promise by arrival.
-   */
-  listOpen(limit = -1, offset = 0): RequestRow[] {
-    return (
-      this.db
-        .prepare(`${IntakeStore.SELECT_LIST} WHERE r.status != 'closed' AND r.fits = 1 ORDER BY r.due_at IS NULL, r.due_at, r.received_at LIMIT ? OFFSET ?`)
-        .all(limit, offset)
-    ).map(IntakeStore.toRow);
-  }
-
-  /** Counts for the inbox header and alerts, without reading rows. */
-  openCounts(now: Date = new Date()): { open: number; unclaimed: number; overdue: number; nextDue: number | null; needsReview: number } {
-    const row = this.db
-      .prepare(
-        `SELECT count(*) AS open,
-                coalesce(sum(status = 'new'), 0) AS unclaimed,
-                coalesce(sum(status = 'new' AND due_at IS NOT NULL AND due_at < ?), 0) AS overdue,
-                min(CASE WHEN status = 'new' THEN due_at END) AS next_due
-           FROM requests WHERE status != 'closed' AND fits = 1`,
-      )
-      .get(now.getTime());
-    const counts = only(row, 'open counts');
-    const review = only(this.db.prepare(`SELECT count(*) AS n FROM requests WHERE fits = 0 AND status != 'closed'`).get(), 'review count');
-    return { open: int(counts, 'open'), unclaimed: int(counts, 'unclaimed'), overdue: int(counts, 'overdue'), nextDue: intOrNull(counts, 'next_due'), needsReview: int(review, 'n') };
-  }
-
-  listClosed(limit = 200): RequestRow[] {
-    return (
-      this.db.prepare(`${IntakeStore.SELECT_LIST} WHERE r.status = 'closed' ORDER BY r.closed_at DESC LIMIT ?`).all(limit)
-    ).map(IntakeStore.toRow);
-  }
-
-  /** Requests that opened but do not fit this version (needs review), oldest first. */
-  listNeedsReview(): RequestRow[] {
-    return (
-      this.db.prepare(`${IntakeStore.SELECT_LIST} WHERE r.fits = 0 AND r.status != 'closed' ORDER BY r.received_at`).all()
-    ).map(IntakeStore.toRow);
-  }
-
-  get(ref: string): RequestRow | null {
-    const row = this.db.prepare(`${IntakeStore.SELECT_ROW} WHERE r.ref = ?`).get(ref);
-    return row ? IntakeStore.toRow(row) : null;
-  }
-
-  count(): number {
-    return int(only(this.db.prepare('SELECT count(*) AS n FROM requests').get(), 'request count'), 'n');
-  }
-
   /** Refs of every stored request with this receipt code (more than one: ambiguous, show all). */
   findByReceipt(typed: string): { ok: true; refs: string[]; code: string } | { ok: false; reason: string } {
     const normalized = normalizeReceiptCode(typed);
@@ -383,38 +291,6 @@ export class IntakeStore {
     // A row from a list carries no envelope: read it now.
     const envelope = row.envelope || text(only(this.db.prepare('SELECT body FROM envelopes WHERE ref = ?').get(row.ref), `envelope ${row.ref}`), 'body');
     return readLeniently(await openEnvelopeToJson(JSON.parse(envelope), keys));
-  }
-
-  // ------------------------------------------------------------ working
-
-  /**
-   * Claims a new request for one staff member. Atomic (one UPDATE with the
-   * condition): of two people pressing "claim" together exactly one wins.
-   */
-  claim(ref: string, staffId: number, now: Date = new Date()): boolean {
-    const result = this.db
-      .prepare(`UPDATE requests SET status = 'claimed', claimed_by = ?, claimed_at = ?, updated_at = ? WHERE ref = ? AND status = 'new'`)
-      .run(staffId, now.getTime(), now.getTime(), ref);
-    return result.changes === 1;
-  }
-
-  /** Gives a claimed request back to the team. Only the one who holds it. */
-  release(ref: string, staffId: number, now: Date = new Date()): boolean {
-    const result = this.db
-      .prepare(`UPDATE requests SET status = 'new', claimed_by = NULL, claimed_at = NULL, updated_at = ? WHERE ref = ? AND status = 'claimed' AND claimed_by = ?`)
-      .run(now.getTime(), ref, staffId);
-    return result.changes === 1;
-  }
-
-  /** Moves a claimed (or later) request on; only after it is claimed, so nobody calls unseen. */
-  setStatus(ref: string, status: Exclude<RequestStatus, 'new'>, now: Date = new Date()): boolean {
-    const result = this.db
-      .prepare(
-        `UPDATE requests SET status = ?, closed_at = CASE WHEN ? = 'closed' THEN ? ELSE NULL END, updated_at = ?
-         WHERE ref = ? AND status != 'new'`,
-      )
-      .run(status, status, now.getTime(), now.getTime(), ref);
-    return result.changes === 1;
   }
 
   // ------------------------------------------------------------ notes
