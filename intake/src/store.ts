@@ -37,6 +37,7 @@ import { applyRetention } from './store/retention.ts';
 import { int, intOrNull, only, text, textOrNull } from './store/rows.ts';
 import { RequestsTable, STATUSES, type RequestRow, type RequestStatus } from './store/requests.ts';
 import { migrate, SchemaTooNewError } from './store/schema.ts';
+import { BackupExpiredError, checkBackupExpiry } from './store/backup-expiry.ts';
 
 export { STATUSES, type RequestRow, type RequestStatus };
 import { openRecord, recordKey, sealRecord } from './store/sealed-records.ts';
@@ -88,6 +89,7 @@ function b64(bytes: Uint8Array): string {
 export function explainStoreError(error: unknown, path: string): StoreError {
   if (error instanceof StoreError) return error;
   const message = (error as Error)?.message ?? String(error);
+  if (error instanceof BackupExpiredError) return new StoreError('other', `The database ${path} cannot be opened: ${message}.`);
   if (error instanceof SchemaTooNewError) return new StoreError('other', `The database ${path} cannot be opened: ${message}.`);
   const code = (error as { errcode?: number; code?: string }).errcode;
   if (/not a database|malformed|SQLITE_CORRUPT|SQLITE_NOTADB/i.test(message) || code === 11 || code === 26) {
@@ -142,10 +144,12 @@ export class IntakeStore extends RequestsTable {
     try {
       db = new DatabaseSync(path);
       chmodSync(path, 0o600);
-      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+      // secure_delete: SQLite overwrites what a DELETE frees, so a deleted row's bytes do not stay in the file (N6).
+      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON;');
       // Checks the file is a database before anything is written to it.
       db.prepare('SELECT count(*) FROM sqlite_master').get();
       migrate(db);
+      checkBackupExpiry(db);
       return new IntakeStore(dir, db, path, storeSecret, limits);
     } catch (error) {
       db?.close();
@@ -375,7 +379,18 @@ export class IntakeStore extends RequestsTable {
    * quarantine entries older than QUARANTINE_DAYS. Returns the deleted refs.
    */
   applyRetention(days: number, now: Date = new Date()): string[] {
-    return this.transaction(() => applyRetention(this.db, days, now));
+    const deleted = this.transaction(() => applyRetention(this.db, days, now));
+    this.checkpoint();
+    return deleted;
+  }
+
+  /**
+   * Copies the WAL into the database file and empties it (TRUNCATE): with
+   * secure_delete, what retention deleted is then gone from both files,
+   * not left in old WAL frames (security review N6).
+   */
+  checkpoint(): void {
+    this.db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get();
   }
 }
 

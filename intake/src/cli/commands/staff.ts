@@ -8,6 +8,7 @@ import { inboxText } from '../../inbox/text.ts';
 import { DEFAULT_INBOX_PORT, relyingParty } from '../../service.ts';
 import { describeTimeLeft } from '../../time-left.ts';
 import { withStore, type Command } from '../command.ts';
+import { markBackupExpiry } from '../../store/backup-expiry.ts';
 
 export const staff: Command = {
   name: 'staff',
@@ -68,15 +69,18 @@ export const audit: Command = {
 export const backup: Command = {
   name: 'backup',
   group: 'staff',
-  usage: `  backup <file>              A consistent copy of the store while the intake runs (still unreadable
-                             without the passphrase; back up keys/ and recipients.json too).`,
-  options: [],
-  run: ({ dir, io, argument }) => {
+  usage: `  backup <file> [--retention-days 30]
+                             A consistent copy of the store while the intake runs (still unreadable
+                             without the passphrase; back up keys/ and recipients.json too). The copy
+                             expires after the retention period: an expired copy is refused on restore.`,
+  options: ['retention-days'],
+  run: ({ dir, config, io, argument }) => {
     const target = argument('a file to write the backup to');
     return withStore(dir, null, async (store) => {
       const pages = await backupDatabase(store.db, target);
       await chmod(target, 0o600);
-      io.out(`Backed up ${pages} page(s) of ${store.path} to ${target}.`);
+      const expires = markBackupExpiry(target, config.retentionDays);
+      io.out(`Backed up ${pages} page(s) of ${store.path} to ${target}. It expires ${expires.toISOString().slice(0, 10)}: delete it then.`);
       return 0;
     });
   },
