@@ -4,66 +4,8 @@
  * the claim race, the status rules and the audit lines they leave.
  * (tests/browser/inbox/ checks the same pages in Chromium, with passkeys.)
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Accounts, type StaffRole } from '../../intake/src/accounts.ts';
-import { recentAudit } from '../../intake/src/audit.ts';
-import { createInboxApp, SESSION_COOKIE } from '../../intake/src/inbox/app.ts';
-import { inboxText } from '../../intake/src/inbox/text.ts';
-import { NO_RECIPIENTS } from '../../intake/src/promise.ts';
-import { relyingParty } from '../../intake/src/service.ts';
-import { envelopeBody, makeIntake, type TestIntake } from './helpers.ts';
-
-const ORIGIN = 'http://localhost:8788';
-const sv = inboxText.sv;
-
-let intake: TestIntake | undefined;
-afterEach(async () => {
-  await intake?.cleanup();
-  intake = undefined;
-});
-
-interface Person {
-  id: number;
-  cookie: string;
-  csrf: string;
-}
-
-async function setUp() {
-  intake = await makeIntake();
-  const { store } = intake;
-  const accounts = new Accounts(store, relyingParty(ORIGIN));
-  const app = createInboxApp({ store, accounts, keys: intake.keys, recipients: NO_RECIPIENTS, retentionDays: 30, log: () => undefined });
-
-  /**
-   * A signed-in person: a session row as a passkey sign-in leaves it
-   * (accounts.ts keeps only the SHA-256 of the cookie's token).
-   */
-  const person = (name: string, role: StaffRole): Person => {
-    const staff = accounts.createStaff(name, role);
-    const token = randomBytes(32).toString('base64url');
-    const csrf = randomBytes(32).toString('base64url');
-    store.db
-      .prepare('INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
-      .run(createHash('sha256').update(token).digest('base64url'), staff.id, csrf, Date.now(), Date.now() + 3_600_000);
-    return { id: staff.id, cookie: `${SESSION_COOKIE}=${token}`, csrf };
-  };
-  const get = (path: string, who?: Person) => app.request(path, { headers: who ? { cookie: who.cookie } : {} });
-  /** A form post as the inbox's own pages send it (same-origin, the session's CSRF token). */
-  const post = (path: string, who: Person | undefined, fields: Record<string, string> = {}, headers: Record<string, string> = {}) =>
-    app.request(path, {
-      method: 'POST',
-      body: new URLSearchParams({ ...(who ? { csrf: who.csrf } : {}), ...fields }),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin', origin: 'null', ...(who ? { cookie: who.cookie } : {}), ...headers },
-    });
-  const receive = async () => {
-    const result = await store.receive(await envelopeBody(intake!), intake!.keys, NO_RECIPIENTS);
-    if (result.status !== 'stored') throw new Error(result.status);
-    return result.ref;
-  };
-  const auditActions = () => recentAudit(store).map((line) => `${line.actor} ${line.action}${line.ref ? ` ${line.ref}` : ''}${line.detail ? ` ${line.detail}` : ''}`).reverse();
-  return { app, store, accounts, person, get, post, receive, auditActions };
-}
+import { describe, expect, it } from 'vitest';
+import { ORIGIN, setUp, sv } from './inbox-helpers.ts';
 
 describe('team inbox access rules (app.request)', () => {
   it('sends a signed-out visitor to the sign-in page, and answers 401 to a signed-out post or API call', async () => {
@@ -191,6 +133,7 @@ describe('team inbox access rules (app.request)', () => {
     expect((await get(`/r/${ref}`, anna)).status).toBe(200);
     expect((await get('/lookup?code=123 456 789 012', anna)).status).toBe(200);
     expect((await post(`/r/${ref}/notes`, anna, { note: 'Ringde, inget svar.' })).status).toBe(303);
+    await post(`/r/${ref}/claim`, anna);
     const exported = await post(`/r/${ref}/export`, anna);
     expect(exported.headers.get('content-disposition')).toBe(`attachment; filename="utvag-${ref}.txt"`);
     expect((await post('/sign-out', anna)).headers.get('location')).toBe('/sign-in');
@@ -199,6 +142,7 @@ describe('team inbox access rules (app.request)', () => {
       `staff:${anna.id} opened ${ref}`,
       expect.stringMatching(new RegExp(`^staff:${anna.id} looked_up (0|invalid)$`)),
       `staff:${anna.id} noted ${ref}`,
+      `staff:${anna.id} claimed ${ref}`,
       `staff:${anna.id} exported ${ref}`,
       `staff:${anna.id} signed_out`,
     ]);

@@ -13,6 +13,8 @@ import type { IntakeStore } from '../store.ts';
 import type { PageContext } from './pages.ts';
 import { inboxText, type InboxLanguage, type InboxText } from './text.ts';
 
+export { mayHandle, notHandlingReason } from './need-to-know.ts';
+
 export const SESSION_COOKIE = 'utvag_inbox_session';
 export const LANG_COOKIE = 'utvag_inbox_lang';
 
@@ -54,6 +56,7 @@ const FLASH: Record<string, 'ok' | 'error'> = {
   claimedByYou: 'ok',
   alreadyClaimed: 'error',
   statusNeedsClaim: 'error',
+  notYours: 'error',
   removed: 'ok',
   replySent: 'ok',
   replyQueued: 'ok',

@@ -17,6 +17,7 @@ import { replyPhraseIds, type ReplyMessage, type ReplyPhraseId } from '../../../
 import { locales } from '../../../protocol/locales.ts';
 import { replyPhraseText } from '../../../protocol/reply-phrases.ts';
 import { describeTimeLeft } from '../time-left.ts';
+import { mayHandle, notHandlingReason } from './need-to-know.ts';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -200,6 +201,7 @@ export function requestPage(
 ) {
   const { t } = ctx;
   const mine = row.claimedBy !== null && row.claimedBy === ctx.staff?.id;
+  const handles = mayHandle(ctx.staff, row);
   const statuses: Exclude<RequestStatus, 'new'>[] = ['claimed', 'contacted', 'unreachable', 'closed'];
   return layout(
     ctx,
@@ -210,6 +212,8 @@ export function requestPage(
 <section class="actions" aria-label="${t.setStatus}">
 ${row.status === 'new'
   ? html`<form method="post" action="/r/${row.ref}/claim">${csrfField(ctx)}<p class="hint">${t.claimHelp}</p><button type="submit" class="primary">${t.claim}</button></form>`
+  : !handles
+  ? html`<p class="hint">${t.notYours}</p>`
   : html`${mine ? html`<p>${t.claimedByYou}</p>` : ''}
 <form method="post" action="/r/${row.ref}/status">${csrfField(ctx)}
 <fieldset><legend>${t.setStatus}</legend>
@@ -232,7 +236,9 @@ ${notes.length === 0 ? html`<p>${t.noNotes}</p>` : html`<ol class="notes">${note
 </section>
 <section aria-labelledby="export">
 <h2 id="export">${t.export}</h2>
-<form method="post" action="/r/${row.ref}/export">${csrfField(ctx)}<p class="hint">${t.exportHelp}</p><button type="submit">${t.export}</button></form>
+${handles
+  ? html`<form method="post" action="/r/${row.ref}/export">${csrfField(ctx)}<p class="hint">${t.exportHelp}</p><button type="submit">${t.export}</button></form>`
+  : html`<p class="hint">${t[notHandlingReason(row)]}</p>`}
 </section>
 ${replySection(ctx, row, opened.request, replies)}`,
   );
@@ -280,7 +286,7 @@ ${replyPhraseIds.map((id) => {
 </form>`;
   return html`<section aria-labelledby="reply" class="reply-place">
 <h2 id="reply">${t.replyPlace}</h2>
-${!request?.reply ? html`<p>${t.replyNotAsked}</p>` : !replies.enabled ? html`<p class="hint">${t.replyUnavailable}</p>` : html`<p class="hint">${t.replyHelp}</p>${form}`}
+${!request?.reply ? html`<p>${t.replyNotAsked}</p>` : !mayHandle(ctx.staff, row) ? html`<p class="hint">${t[notHandlingReason(row)]}</p>` : !replies.enabled ? html`<p class="hint">${t.replyUnavailable}</p>` : html`<p class="hint">${t.replyHelp}</p>${form}`}
 ${sent.length > 0 ? html`<h3>${t.repliesSent}</h3><ol class="notes replies">${sent}</ol>` : ''}
 </section>`;
 }

@@ -245,6 +245,9 @@ test('a request that asked to be answered here gets a reply form: phrases and fr
   await page.goto(`/lookup?code=${encodeURIComponent(here.receipt)}`);
   await page.locator('.matches a').first().click();
   await expect(page.locator('.safe-contact')).toContainText('Svara bara på webbplatsen');
+  // Only the one who claimed it (or an administrator) may answer (N7).
+  await expect(page.locator('section.reply-place')).toContainText('Ta förfrågan först.');
+  await page.getByRole('button', { name: 'Ta förfrågan' }).click();
 
   // The form is labelled and works with the keyboard: a phrase, free text, its language.
   const section = page.locator('section.reply-place');

@@ -9,7 +9,7 @@ import { appendAudit } from '../../audit.ts';
 import { enqueueReply } from '../../reply-outbox.ts';
 import { replyDraft, ReplyWriteError, senderFromVault, writeReply } from '../../reply-writer.ts';
 import type { OpenedRequest, RequestRow } from '../../store.ts';
-import { actor, page, sessionOf, text, type Inbox, type InboxEnv } from '../context.ts';
+import { actor, mayHandle, notHandlingReason, page, sessionOf, text, type Inbox, type InboxEnv } from '../context.ts';
 import * as pages from '../pages.ts';
 
 export function replyRoutes(inbox: Inbox): Hono<InboxEnv> {
@@ -17,7 +17,7 @@ export function replyRoutes(inbox: Inbox): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
 
   /** The request page again, with what went wrong. */
-  const again = (c: Context<InboxEnv>, row: RequestRow, opened: OpenedRequest, problem: string, status: 400 | 409 = 400) =>
+  const again = (c: Context<InboxEnv>, row: RequestRow, opened: OpenedRequest, problem: string, status: 400 | 403 | 409 = 400) =>
     c.html(
       pages.requestPage(page(c, { kind: 'error', text: problem }), row, opened, store.notes(row.ref), now().getTime(), inbox.recipients.promiseOf(row.recipient), {
         enabled: Boolean(inbox.replies),
@@ -32,6 +32,7 @@ export function replyRoutes(inbox: Inbox): Hono<InboxEnv> {
     if (!row) return c.notFound();
     const replies = inbox.replies;
     const opened = await store.open(row, inbox.keys);
+    if (!mayHandle(sessionOf(c).staff, row)) return again(c, row, opened, text(c)[notHandlingReason(row)], 403);
     const request = opened.request;
     const form = await c.req.parseBody({ all: true });
     const listOf = (value: unknown): string[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v): v is string => typeof v === 'string');

@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import { appendAudit } from '../../audit.ts';
 import { STATUSES, type RequestStatus } from '../../store.ts';
-import { actor, page, sessionOf, text, type Inbox, type InboxEnv } from '../context.ts';
+import { actor, mayHandle, notHandlingReason, page, sessionOf, text, type Inbox, type InboxEnv } from '../context.ts';
 import { renderExport } from '../export.ts';
 import * as pages from '../pages.ts';
 
@@ -68,6 +68,9 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
     const ref = c.req.param('ref');
     const status = (await c.req.parseBody())['status'];
     if (typeof status !== 'string' || !STATUSES.includes(status as RequestStatus) || status === 'new') return c.redirect(`/r/${ref}`, 303);
+    const row = store.get(ref);
+    if (!row) return c.notFound();
+    if (!mayHandle(sessionOf(c).staff, row)) return c.redirect(`/r/${ref}?m=${notHandlingReason(row)}`, 303);
     const changed = store.setStatus(ref, status as Exclude<RequestStatus, 'new'>, now());
     if (changed) appendAudit(store, actor(c), 'status_changed', ref, status, now());
     return c.redirect(`/r/${ref}?m=${changed ? 'statusSaved' : 'statusNeedsClaim'}`, 303);
@@ -87,6 +90,10 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
   app.post('/r/:ref/export', async (c) => {
     const row = store.get(c.req.param('ref'));
     if (!row) return c.notFound();
+    if (!mayHandle(sessionOf(c).staff, row)) {
+      const why = text(c)[notHandlingReason(row)];
+      return c.html(pages.messagePage(page(c), text(c).export, why, { href: `/r/${row.ref}`, label: text(c).requestHeading }), 403);
+    }
     const opened = await store.open(row, inbox.keys);
     appendAudit(store, actor(c), 'exported', row.ref, null, now());
     const body = renderExport(row, opened, store.notes(row.ref), c.get('lang'));
