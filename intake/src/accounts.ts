@@ -23,8 +23,17 @@ export type StaffRole = (typeof ROLES)[number];
 
 /** How long an invite link works. */
 export const INVITE_HOURS = 72;
-/** A session lasts one long shift; then sign in again. */
+/** A session lasts one long shift at most; then sign in again. */
 export const SESSION_HOURS = 12;
+/**
+ * A session ends after this long without a page opened (security review
+ * N15): a workstation left unlocked is not an open inbox for long, and
+ * half an hour covers a phone call with the inbox open. The inbox's
+ * counts poll (/api/summary) does not keep a session alive.
+ */
+export const SESSION_IDLE_MINUTES = 30;
+/** last_seen_at is written at most this often (not on every page). */
+const TOUCH_MS = 60_000;
 /** A WebAuthn challenge must be answered within this time. */
 export const CHALLENGE_SECONDS = 300;
 
@@ -35,6 +44,8 @@ export interface Staff {
   webauthnUserId: string;
   createdAt: number;
   removedAt: number | null;
+  /** When an administrator confirmed the registration (N8); null: waiting, may open nothing. */
+  confirmedAt: number | null;
 }
 
 export interface Session {
@@ -77,6 +88,7 @@ function toStaff(row: SqlRow): Staff {
     webauthnUserId: text(row, 'webauthn_user_id'),
     createdAt: int(row, 'created_at'),
     removedAt: intOrNull(row, 'removed_at'),
+    confirmedAt: intOrNull(row, 'confirmed_at'),
   };
 }
 
@@ -108,6 +120,19 @@ export class Accounts {
 
   activeStaff(): Staff[] {
     return this.db.prepare('SELECT * FROM staff WHERE removed_at IS NULL ORDER BY name').all().map(toStaff);
+  }
+
+  /** An administrator confirms a registration (N8): from now on the person can open requests. */
+  confirmStaff(staffId: number, now: Date = new Date()): boolean {
+    return this.db.prepare('UPDATE staff SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL AND removed_at IS NULL').run(now.getTime(), staffId).changes === 1;
+  }
+
+  /** Registered, waiting for an administrator to confirm them. */
+  pendingStaff(): Staff[] {
+    return this.db
+      .prepare('SELECT * FROM staff WHERE removed_at IS NULL AND confirmed_at IS NULL AND EXISTS (SELECT 1 FROM passkeys p WHERE p.staff_id = staff.id) ORDER BY created_at')
+      .all()
+      .map(toStaff);
   }
 
   /** A one-time link token for `staffId` (a new person, or an existing one adding a passkey). */
@@ -199,9 +224,12 @@ export class Accounts {
       this.db
         .prepare('INSERT INTO passkeys (id, staff_id, public_key, counter, transports, created_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(credential.id, staff.id, Buffer.from(credential.publicKey).toString('base64url'), credential.counter, JSON.stringify(credential.transports ?? []), now.getTime());
+      // Only the very first administrator, when nobody could confirm them, is confirmed by registering.
+      const anyAdmin = this.db.prepare(`SELECT 1 FROM staff WHERE role = 'admin' AND removed_at IS NULL AND confirmed_at IS NOT NULL`).get();
+      if (!anyAdmin && staff.role === 'admin') this.db.prepare('UPDATE staff SET confirmed_at = ? WHERE id = ?').run(now.getTime(), staff.id);
       return this.createSession(staff.id, now);
     });
-    return { staff, token };
+    return { staff: this.staff(staff.id)!, token };
   }
 
   // ------------------------------------------------------------ sign-in
@@ -243,18 +271,28 @@ export class Accounts {
   private createSession(staffId: number, now: Date): string {
     const token = newToken();
     this.db
-      .prepare('INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
-      .run(hashToken(token), staffId, newToken(), now.getTime(), now.getTime() + SESSION_HOURS * 3_600_000);
+      .prepare('INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(hashToken(token), staffId, newToken(), now.getTime(), now.getTime() + SESSION_HOURS * 3_600_000, now.getTime());
     return token;
   }
 
-  /** The session for a cookie value, or null (unknown, expired, or the person was removed). */
-  session(token: string | undefined, now: Date = new Date()): Session | null {
+  /**
+   * The session for a cookie value, or null (unknown, expired, idle for
+   * SESSION_IDLE_MINUTES, or the person was removed). `touch`: this
+   * request counts as activity (a page, not the counts poll).
+   */
+  session(token: string | undefined, now: Date = new Date(), touch = true): Session | null {
     if (!token) return null;
     const row = this.db
-      .prepare('SELECT s.csrf, s.token_hash, s.expires_at, st.* FROM sessions s JOIN staff st ON st.id = s.staff_id WHERE s.token_hash = ?')
+      .prepare('SELECT s.csrf, s.token_hash, s.expires_at, s.last_seen_at, st.* FROM sessions s JOIN staff st ON st.id = s.staff_id WHERE s.token_hash = ?')
       .get(hashToken(token));
     if (!row || int(row, 'expires_at') < now.getTime() || row['removed_at'] !== null) return null;
+    const idle = now.getTime() - int(row, 'last_seen_at');
+    if (idle > SESSION_IDLE_MINUTES * 60_000) {
+      this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(text(row, 'token_hash'));
+      return null;
+    }
+    if (touch && idle > TOUCH_MS) this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(now.getTime(), text(row, 'token_hash'));
     return { staff: toStaff(row), csrf: text(row, 'csrf'), tokenHash: text(row, 'token_hash') };
   }
 

@@ -5,9 +5,11 @@
  *   {"event":"new"|"escalation"|"heartbeat","open":n,"unclaimed":n,
  *    "overdue":n,"minutesLeft":n|null,"at":"<ISO time>"}
  *
- * Sent on a new request, when an unclaimed request has 6 and then 2 hours
- * left on its promise, and once a day as a heartbeat (silence then means
- * the intake is down). Delivered by running a configured command (the JSON
+ * Sent on a new request, when unclaimed requests have 6 and then 2 hours
+ * left on their promise (one alert per window at most, with a count), once
+ * a day as a heartbeat (silence then means the intake is down; it carries
+ * the audit checkpoint), to the administrators on a new registration and
+ * when one account reads many requests in a short time. Delivered by running a configured command (the JSON
  * on its standard input; no shell) and/or POSTing it to a configured URL
  * (the municipality's SMS or e-mail gateway).
  */
@@ -19,12 +21,18 @@ export const ESCALATION_HOURS = [6, 2] as const;
 export const HEARTBEAT_HOURS = 24;
 
 export interface AlertMessage {
-  event: 'new' | 'escalation' | 'heartbeat';
+  event: 'new' | 'escalation' | 'heartbeat' | 'registration' | 'many_opened';
   open: number;
   unclaimed: number;
   overdue: number;
   minutesLeft: number | null;
   at: string;
+  /**
+   * escalation: how many requests crossed a level since the last one;
+   * registration: how many wait for confirmation; many_opened: how many
+   * requests one account opened in the window. Never who or which.
+   */
+  count?: number;
 }
 
 export interface AlertConfig {

@@ -32,8 +32,10 @@ export const AUDIT_ACTIONS = [
   'sign_in_refused',
   'staff_invited',
   'staff_registered',
+  'staff_confirmed',
   'staff_removed',
   'alert_sent',
+  'many_opened',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -93,6 +93,9 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
     retentionDays: options.retentionDays,
     log,
     replies: { vault, deliverNow: replyDelivery.kick, siteKnown: Boolean(options.replySite) },
+    alert: (event, count) => {
+      if (alerts.command || alerts.url) void deliverAlert(alerts, { ...summarize(store, event, new Date()), count }, log);
+    },
   });
   const hostname = options.hostname ?? '127.0.0.1';
   const push = await listen(pushApp, options.pushPort, hostname);

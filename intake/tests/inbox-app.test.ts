@@ -131,7 +131,7 @@ describe('team inbox access rules (app.request)', () => {
     const anna = person('Anna', 'staff');
     const ref = await receive();
     expect((await get(`/r/${ref}`, anna)).status).toBe(200);
-    expect((await get('/lookup?code=123 456 789 012', anna)).status).toBe(200);
+    expect((await post('/lookup', anna, { code: '123 456 789 012' })).status).toBe(200);
     expect((await post(`/r/${ref}/notes`, anna, { note: 'Ringde, inget svar.' })).status).toBe(303);
     await post(`/r/${ref}/claim`, anna);
     const exported = await post(`/r/${ref}/export`, anna);

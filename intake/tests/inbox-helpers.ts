@@ -40,11 +40,12 @@ export async function setUp(extra: Partial<InboxAppOptions> = {}) {
    */
   const person = (name: string, role: StaffRole): Person => {
     const staff = accounts.createStaff(name, role);
+    accounts.confirmStaff(staff.id);
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(32).toString('base64url');
     store.db
-      .prepare('INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
-      .run(createHash('sha256').update(token).digest('base64url'), staff.id, csrf, Date.now(), Date.now() + 3_600_000);
+      .prepare('INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(createHash('sha256').update(token).digest('base64url'), staff.id, csrf, Date.now(), Date.now() + 3_600_000, Date.now());
     return { id: staff.id, cookie: `${SESSION_COOKIE}=${token}`, csrf };
   };
   const get = (path: string, who?: Person) => app.request(path, { headers: who ? { cookie: who.cookie } : {} });

@@ -102,6 +102,20 @@ describe('store migrations', () => {
     }
   });
 
+  it('2: staff who could work before stay confirmed; their sessions get an activity time', async () => {
+    const path = await databaseFrom(readFileSync(join(fixtureDir, 'store-before-migrations.sql'), 'utf8'));
+    const before = new DatabaseSync(join(path, DATABASE_FILE));
+    before.exec(`INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at) VALUES ('h', ${fixture.staff.id}, 'c', 1234, 99999999999999)`);
+    before.close();
+    const store = IntakeStore.open(path);
+    try {
+      expect(store.db.prepare('SELECT confirmed_at IS NOT NULL AS confirmed FROM staff WHERE id = ?').get(fixture.staff.id)).toEqual({ confirmed: 1 });
+      expect(store.db.prepare(`SELECT last_seen_at FROM sessions WHERE token_hash = 'h'`).get()).toEqual({ last_seen_at: 1234 });
+    } finally {
+      store.close();
+    }
+  });
+
   it('a failing migration leaves the store as it was (all or nothing)', async () => {
     // A requests table that cannot take migration 1's index (no due_at column).
     const path = await databaseFrom(`CREATE TABLE requests (ref TEXT PRIMARY KEY, status TEXT, received_at INTEGER) STRICT;`);

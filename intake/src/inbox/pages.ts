@@ -68,13 +68,13 @@ ${(options.scripts ?? ['/assets/inbox.js']).map((src) => html`<script type="modu
 <header class="top">
   <p class="brand">${t.product} · ${t.title}</p>
   ${ctx.staff
-    ? html`<nav aria-label="${t.title}"><ul>
+    ? html`${ctx.staff.confirmedAt === null ? '' : html`<nav aria-label="${t.title}"><ul>
         <li><a href="/">${t.navInbox}</a></li>
         <li><a href="/lookup">${t.navLookup}</a></li>
         <li><a href="/review">${t.navReview}</a></li>
         <li><a href="/closed">${t.navClosed}</a></li>
         ${admin ? html`<li><a href="/staff">${t.navStaff}</a></li><li><a href="/audit">${t.navAudit}</a></li>` : ''}
-      </ul></nav>
+      </ul></nav>`}
       <div class="account">
         <p>${t.signedInAs} <strong>${ctx.staff.name}</strong></p>
         <form method="post" action="/sign-out">${csrfField(ctx)}<button type="submit">${t.signOut}</button></form>
@@ -302,7 +302,7 @@ export function lookupPage(
     ctx,
     t.lookupHeading,
     html`<h1>${t.lookupHeading}</h1>
-<form method="get" action="/lookup" class="lookup">
+<form method="post" action="/lookup" class="lookup">${csrfField(ctx)}
 <label for="code">${t.lookupLabel}</label>
 <p class="hint" id="code-hint">${t.lookupHelp}</p>
 <input id="code" name="code" value="${typed}" autocomplete="off" spellcheck="false" autocapitalize="characters" aria-describedby="code-hint" required>
@@ -352,13 +352,19 @@ export function closedPage(ctx: PageContext, rows: RequestRow[], retentionDays: 
   );
 }
 
-export function staffPage(ctx: PageContext, staff: Staff[], invite: { name: string; link: string; expires: number } | null) {
+export function staffPage(ctx: PageContext, staff: Staff[], invite: { name: string; link: string; expires: number } | null, pending: Staff[] = []) {
   const { t } = ctx;
   return layout(
     ctx,
     t.staffHeading,
     html`<h1>${t.staffHeading}</h1>
 ${invite ? html`<div class="flash ok" role="status"><p>${invite.name}: ${t.inviteLink} ${formatTime(invite.expires, ctx.lang)}.</p><p><code class="invite-link">${invite.link}</code></p></div>` : ''}
+${pending.length > 0
+  ? html`<h2>${t.staffPending}</h2><ul class="staff pending">${pending.map(
+      (s) => html`<li><span>${s.name} (${t[`role_${s.role}`]})</span>
+<form method="post" action="/staff/${s.id}/confirm">${csrfField(ctx)}<button type="submit" aria-label="${t.staffConfirm}: ${s.name}">${t.staffConfirm}</button></form></li>`,
+    )}</ul>`
+  : ''}
 <ul class="staff">${staff.map(
       (s) => html`<li><span>${s.name} (${t[`role_${s.role}`]})</span>
 ${s.id !== ctx.staff?.id ? html`<form method="post" action="/staff/${s.id}/remove">${csrfField(ctx)}<button type="submit" aria-label="${t.removeConfirm}: ${s.name}">${t.remove}</button></form>` : ''}</li>`,
@@ -417,6 +423,12 @@ export function registerPage(ctx: PageContext, token: string, name: string) {
 function errorTexts(t: InboxText): Record<string, string> {
   const codes = ['invite_expired', 'invite_used', 'invite_unknown', 'challenge_used', 'not_verified', 'unknown_passkey', 'staff_removed', 'rate_limited', 'failed'] as const;
   return Object.fromEntries(codes.map((code) => [code, t[`error_${code}`]]));
+}
+
+/** Registered, not yet confirmed (N8): the person learns why nothing opens, and what to do. */
+export function pendingPage(ctx: PageContext) {
+  const { t } = ctx;
+  return layout(ctx, t.pendingHeading, html`<h1>${t.pendingHeading}</h1><p>${t.pendingText}</p>`);
 }
 
 export function messagePage(ctx: PageContext, title: string, text: string, link?: { href: string; label: string }) {

@@ -131,6 +131,17 @@ export const MIGRATIONS: readonly Migration[] = [
       }
     },
   },
+  {
+    version: 2,
+    what: 'need-to-know: staff confirmed by an administrator; sessions expire when idle; audit checkpoints',
+    up: (db) => {
+      // Everyone who could work before this version keeps working: their accounts count as confirmed.
+      db.exec(`ALTER TABLE staff ADD COLUMN confirmed_at INTEGER;
+        UPDATE staff SET confirmed_at = created_at;
+        ALTER TABLE sessions ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;
+        UPDATE sessions SET last_seen_at = created_at;`);
+    },
+  },
 ];
 
 /** The schema version this program writes. */

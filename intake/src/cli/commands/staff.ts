@@ -15,7 +15,8 @@ export const staff: Command = {
   group: 'staff',
   usage: `  staff invite --name "Anna" [--admin] [--url …]
                              Print a one-time invitation link (expires in 72 hours).
-  staff list                 Staff with access.
+  staff list                 Staff with access (and who waits for confirmation).
+  staff confirm <id>         Confirm a registration: until then the person can open nothing.
   staff remove <id>          Remove someone: signed out everywhere, passkeys deleted.`,
   options: ['name', 'admin', 'url', 'port'],
   run: ({ dir, config, io }) =>
@@ -28,11 +29,23 @@ export const staff: Command = {
         const person = accounts.createStaff(config.flags.name, config.flags.admin ? 'admin' : 'staff');
         const token = accounts.invite(person.id);
         appendAudit(store, 'cli', 'staff_invited', null, `staff:${person.id}`);
-        io.out(`Invitation for ${person.name} (${person.role}), one use, valid 72 hours:\n${relyingParty(origin).origin}/invite/${token}`);
+        io.out(`Invitation for ${person.name} (${person.role}, staff ${person.id}), one use, valid 72 hours:\n${relyingParty(origin).origin}/invite/${token}`);
+        io.out(`After registering, ${person.name} waits until an administrator confirms (staff confirm ${person.id}, or under Staff in the inbox).`);
         return 0;
       }
       if (action === 'list') {
-        for (const s of accounts.activeStaff()) io.out(`${s.id}  ${s.role.padEnd(5)}  ${s.name}`);
+        for (const s of accounts.activeStaff()) io.out(`${s.id}  ${s.role.padEnd(5)}  ${s.name}${s.confirmedAt === null ? '  (not confirmed)' : ''}`);
+        return 0;
+      }
+      if (action === 'confirm') {
+        const id = Number(target);
+        if (!Number.isInteger(id) || !accounts.staff(id)) throw new UsageError('staff confirm needs a staff id (see staff list)');
+        if (!accounts.confirmStaff(id)) {
+          io.out(`Staff ${id} was already confirmed (or removed).`);
+          return 0;
+        }
+        appendAudit(store, 'cli', 'staff_confirmed', null, `staff:${id}`);
+        io.out(`Confirmed staff ${id}: they can open requests now.`);
         return 0;
       }
       if (action === 'remove') {
@@ -43,7 +56,7 @@ export const staff: Command = {
         io.out(`Removed staff ${id}: signed out everywhere.`);
         return 0;
       }
-      throw new UsageError('staff needs invite, list or remove');
+      throw new UsageError('staff needs invite, list, confirm or remove');
     }),
 };
 

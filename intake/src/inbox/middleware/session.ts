@@ -15,7 +15,8 @@ export function loadSession(inbox: Inbox) {
   return createMiddleware<InboxEnv>(async (c, next) => {
     const cookieLang = getCookie(c, LANG_COOKIE);
     c.set('lang', isInboxLanguage(cookieLang) ? cookieLang : 'sv');
-    c.set('session', inbox.accounts.session(getCookie(c, SESSION_COOKIE), inbox.now()));
+    // The counts poll (/api/…) is no activity: it does not keep an idle session alive (N15).
+    c.set('session', inbox.accounts.session(getCookie(c, SESSION_COOKIE), inbox.now(), !c.req.path.startsWith('/api/')));
     await next();
   });
 }
@@ -25,6 +26,11 @@ export const requireSession = createMiddleware<InboxEnv>(async (c, next) => {
   if (!session) {
     if (c.req.method === 'GET' && !c.req.path.startsWith('/api/')) return c.redirect('/sign-in', 303);
     return c.json({ error: 'signed_out' }, 401);
+  }
+  // Registered but not yet confirmed by an administrator (N8): nothing opens but signing out.
+  if (session.staff.confirmedAt === null && !(c.req.method === 'POST' && c.req.path === '/sign-out')) {
+    if (c.req.path.startsWith('/api/')) return c.json({ error: 'not_confirmed' }, 403);
+    return c.html(pages.pendingPage(page(c)), 403);
   }
   if (c.req.method === 'POST') {
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);

@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import { appendAudit } from '../../audit.ts';
 import { STATUSES, type RequestStatus } from '../../store.ts';
-import { actor, mayHandle, notHandlingReason, page, sessionOf, text, type Inbox, type InboxEnv } from '../context.ts';
+import { actor, countReading, mayHandle, notHandlingReason, page, sessionOf, text, type Inbox, type InboxEnv } from '../context.ts';
 import { renderExport } from '../export.ts';
 import * as pages from '../pages.ts';
 
@@ -41,6 +41,7 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
     if (!row) return c.html(pages.messagePage(page(c), text(c).notFound, text(c).notFound), 404);
     const opened = await store.open(row, inbox.keys);
     appendAudit(store, actor(c), 'opened', row.ref, null, now());
+    countReading(inbox, c, row.ref);
     return c.html(
       pages.requestPage(page(c, 'fromQuery'), row, opened, store.notes(row.ref), now().getTime(), inbox.recipients.promiseOf(row.recipient), {
         enabled: Boolean(inbox.replies),
@@ -96,6 +97,7 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
     }
     const opened = await store.open(row, inbox.keys);
     appendAudit(store, actor(c), 'exported', row.ref, null, now());
+    countReading(inbox, c, row.ref);
     const body = renderExport(row, opened, store.notes(row.ref), c.get('lang'));
     return c.body(body, 200, {
       'content-type': 'text/plain; charset=utf-8',
@@ -103,8 +105,12 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
     });
   });
 
-  app.get('/lookup', (c) => {
-    const typed = (c.req.query('code') ?? '').slice(0, 64);
+  // The look-up form posts the code (N15): a code in a URL would stay in the
+  // browser's history and the proxy's logs. A code in the query is ignored.
+  app.get('/lookup', (c) => c.html(pages.lookupPage(page(c), '', null, now().getTime())));
+  app.post('/lookup', async (c) => {
+    const field = (await c.req.parseBody())['code'];
+    const typed = (typeof field === 'string' ? field : '').slice(0, 64);
     if (!typed) return c.html(pages.lookupPage(page(c), '', null, now().getTime()));
     const found = store.findByReceipt(typed);
     appendAudit(store, actor(c), 'looked_up', null, found.ok ? `${found.refs.length}` : 'invalid', now());

@@ -58,7 +58,9 @@ export function signInRoutes(inbox: Inbox): Hono<InboxEnv> {
       const { token, response } = (await c.req.json()) as { token?: string; response?: never };
       const { staff, token: session } = await accounts.register(String(token ?? ''), response!, now());
       setSession(c, session);
-      appendAudit(store, `staff:${staff.id}`, 'staff_registered', null, null, now());
+      appendAudit(store, `staff:${staff.id}`, 'staff_registered', null, staff.confirmedAt === null ? 'pending' : null, now());
+      // Administrators hear of every registration (N8); one waiting for them counts.
+      inbox.alert('registration', accounts.pendingStaff().length);
       return c.json({ ok: true, next: '/' });
     } catch (error) {
       return authError(c, error);
