@@ -25,7 +25,9 @@ test.use({ baseURL: setup.origin });
 test.describe.configure({ mode: 'serial' });
 
 function cli(...args: string[]): string {
-  return execFileSync('node', ['intake/src/cli.ts', ...args, '--dir', setup.dir, '--url', setup.origin], { env: projectEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  // Only `staff` takes --url (the invitation link's origin); every command refuses options it does not know.
+  const url = args[0] === 'staff' ? ['--url', setup.origin] : [];
+  return execFileSync('node', ['intake/src/cli.ts', ...args, '--dir', setup.dir, ...url], { env: projectEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function invite(name: string, admin = false): string {
