@@ -48,9 +48,10 @@ export async function runCli(argv: readonly string[], io: Output = { out: consol
   }
   const command = COMMANDS.find((c) => c.name === config.command);
   if (!command) throw new UsageError(`unknown command "${config.command}"`);
+  // Said, not refused: scripts pass shared options (--url, --dir) to every command.
   const allowed = new Set<string>([...COMMON_OPTIONS, ...command.options]);
-  const unknown = Object.keys(config.flags).filter((name) => !allowed.has(name));
-  if (unknown.length > 0) throw new UsageError(`${command.name} does not take ${unknown.map((name) => `--${name}`).join(', ')}`);
+  const ignored = Object.keys(config.flags).filter((name) => !allowed.has(name));
+  if (ignored.length > 0) io.err(`${command.name} ignores ${ignored.map((name) => `--${name}`).join(', ')}`);
   return command.run(commandContext(config, io));
 }
 

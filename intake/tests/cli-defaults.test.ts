@@ -27,9 +27,11 @@ describe('intake configuration (flags and environment, parsed once)', () => {
     expect(() => parseConfig(['list', '--no-such-flag'], {}, defaults)).toThrow(UsageError);
   });
 
-  it('refuses an option the command does not take, and an unknown command', async () => {
-    const io = { out: () => undefined, err: () => undefined };
-    await expect(runCli(['list', '--days', '3'], io, {})).rejects.toThrow('list does not take --days');
+  it('says which options a command ignores, and refuses an unknown command', async () => {
+    const err: string[] = [];
+    const io = { out: () => undefined, err: (line: string) => err.push(line) };
+    await expect(runCli(['keyset', 'no-such-recipients.json', '--days', '3', '--url', 'http://x'], io, {})).rejects.toThrow(/no-such-recipients\.json/);
+    expect(err).toEqual(['keyset ignores --days, --url']);
     await expect(runCli(['frobnicate'], io, {})).rejects.toThrow('unknown command "frobnicate"');
   });
 
