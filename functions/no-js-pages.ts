@@ -10,6 +10,7 @@ import type { Locale } from '../protocol/locales.ts';
 import { receiptNextStep, spokenReceiptCode } from '../src/contact/receipt-display.ts';
 import { shortFingerprint } from '../protocol/key-fingerprint.ts';
 import { normalizePhoneNumber } from '../protocol/phone-number.ts';
+import { MESSAGE_MAX_LENGTH } from '../protocol/request.ts';
 import { useTranslations } from '../src/i18n/translator.ts';
 
 const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -59,6 +60,8 @@ export interface FormProblem {
   message: string;
   /** Shown beside each field at fault. */
   fields: Partial<Record<FieldName, string>>;
+  /** Fields at fault that the message at the top already explains: marked, not said again. */
+  invalid?: readonly FieldName[];
 }
 
 /** The form again, as the person filled it in, with what went wrong. */
@@ -71,7 +74,8 @@ export async function formPageWithAnswers(
 ): Promise<Response> {
   const page = await staticPage(env, `/${locale}/kontakt/`);
   const t = useTranslations(locale);
-  const toFix = Object.keys(problem.fields).length > 0;
+  const toFix = Object.keys(problem.fields).length > 0 || (problem.invalid?.length ?? 0) > 0;
+  const invalid = (name: string) => Boolean(problem.fields[name as FieldName]) || (problem.invalid ?? []).includes(name as FieldName);
   // The phone number comes back cleaned, as the request would carry it.
   const value = (name: string) => {
     const typed = answers.get(name) ?? '';
@@ -115,7 +119,7 @@ export async function formPageWithAnswers(
         const name = el.getAttribute('name');
         const type = el.getAttribute('type');
         if (!name || name === fieldNames.locale) return;
-        if (problem.fields[name as FieldName]) el.setAttribute('aria-invalid', 'true');
+        if (invalid(name)) el.setAttribute('aria-invalid', 'true');
         if (type === 'radio' || type === 'checkbox') {
           if (chosen(name).has(el.getAttribute('value') ?? '')) el.setAttribute('checked', '');
           else el.removeAttribute('checked');
@@ -123,6 +127,9 @@ export async function formPageWithAnswers(
           el.setAttribute('value', value(name));
         }
       },
+    })
+    .on('form[data-contact-form] select[name="municipality"]', {
+      element: (el) => void (invalid('municipality') ? el.setAttribute('aria-invalid', 'true') : undefined),
     })
     .on('form[data-contact-form] select[name="municipality"] option', {
       element: (el) => {
@@ -136,6 +143,13 @@ export async function formPageWithAnswers(
         // setInnerContent escapes the text: what was typed comes back as typed.
         el.setInnerContent(value('message'));
       },
+    })
+    // The counter as the script would show it: without JavaScript it is never updated.
+    .on('[data-message-count-output]', {
+      element: (el) =>
+        void el.setInnerContent(
+          t('form.message.count', { count: Math.max(0, MESSAGE_MAX_LENGTH - value('message').length), max: MESSAGE_MAX_LENGTH }),
+        ),
     });
   return htmlResponse(rewriter.transform(page).body, status);
 }

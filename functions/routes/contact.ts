@@ -22,7 +22,7 @@ import { isCrossSite } from '../same-origin.ts';
 import { formPageWithAnswers, receiptPage, type FormProblem } from '../no-js-pages.ts';
 import { envelopeSchema, sealRequest, measureRequest, EnvelopeError, type Envelope } from '../../protocol/envelope.ts';
 import { chooseKey, servingRecipient } from '../../protocol/key-set.ts';
-import { createRequest, type ContactRequest, type ContactRequestInput } from '../../protocol/request.ts';
+import { createRequest, MESSAGE_MAX_LENGTH, type ContactRequest, type ContactRequestInput } from '../../protocol/request.ts';
 import {
   readContactForm,
   fieldProblems,
@@ -101,6 +101,11 @@ async function handleEnvelope(c: C): Promise<Response> {
   return c.json({ ok: true }, 202);
 }
 
+/** "At most 4000 characters; yours has 4312": the limit, and how far over the text is. */
+function messageTooLong(locale: Locale, input: ContactRequestInput): string {
+  return useTranslations(locale)('form.error.messageTooLong', { max: MESSAGE_MAX_LENGTH, count: input.message.length });
+}
+
 /** Field problems of the no-JS form, in the person's language. */
 function formProblem(locale: Locale, input: ContactRequestInput, error: unknown): FormProblem {
   const t = useTranslations(locale);
@@ -108,7 +113,47 @@ function formProblem(locale: Locale, input: ContactRequestInput, error: unknown)
   for (const [field, problem] of Object.entries(fieldProblems(input, issuePathsOf(error)))) {
     fields[field as FieldName] = t(fieldProblemString[problem]);
   }
+  // Too long is the one text problem a person can fix by knowing the limit.
+  if (fields.message && input.message.length > MESSAGE_MAX_LENGTH) fields.message = messageTooLong(locale, input);
   return { message: t('form.error.invalid'), fields };
+}
+
+/**
+ * The language of a no-JS post too large to read: the form's first field
+ * is its hidden `locale` (ContactForm.astro), so the first bytes name it.
+ * Only the first chunk is read, then the rest is cancelled; no Referer is
+ * sent to tell it otherwise. A chunked body the size check has already
+ * read gets the default language.
+ */
+async function localeOfTooLargeForm(c: C): Promise<Locale> {
+  const body = c.req.raw.body;
+  if (!body || body.locked) return defaultLocale;
+  const reader = body.getReader();
+  try {
+    const { value } = await reader.read();
+    const head = new TextDecoder().decode(value?.subarray(0, 64) ?? new Uint8Array(0));
+    const named = /^locale=([a-z]{2})(?:&|$)/.exec(head)?.[1] ?? '';
+    return isLocale(named) ? named : defaultLocale;
+  } catch {
+    return defaultLocale;
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
+}
+
+/**
+ * A no-JS post over the size limit: the form page again, empty (the body
+ * is not read beyond its first chunk), with the limit said in the person's
+ * language; never raw JSON.
+ */
+async function tooLargeForm(c: C): Promise<Response> {
+  const locale = await localeOfTooLargeForm(c);
+  const message = useTranslations(locale)('form.error.bodyTooLarge', { max: MESSAGE_MAX_LENGTH });
+  return formPageWithAnswers(c.env, locale, new URLSearchParams({ locale }), { message, fields: {} }, contactErrorStatus.body_too_large);
+}
+
+function isFormPost(c: C): boolean {
+  return (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded';
 }
 
 /** The answers of a url-encoded form, and the language to answer in. */
@@ -149,14 +194,15 @@ async function handleForm(c: C): Promise<Response> {
     return again(formProblem(locale, input, error), 'invalid_form');
   }
   if (!measureRequest(request).fits) {
-    return again({ message: t('form.error.tooLong'), fields: { message: t('form.error.tooLong') } }, 'invalid_form');
+    return again({ message: t('form.error.invalid'), fields: { message: messageTooLong(locale, input) } }, 'invalid_form');
   }
 
   const keySet = await loadKeySet(c.env);
   // No recipient serves the municipality: not connected (no default recipient), not a fault.
+  // Said once, in the summary: nothing chosen is not "the municipality you chose".
   if (keySet && !servingRecipient(keySet, request.municipality)) {
-    const message = t('form.error.notConnected');
-    return again({ message, fields: { municipality: message } }, 'invalid_form');
+    const message = t(request.municipality === 'unknown' ? 'form.error.chooseMunicipality' : 'form.error.notConnected');
+    return again({ message, fields: {}, invalid: ['municipality'] }, 'invalid_form');
   }
   const key = keySet ? chooseKey(keySet, request.municipality) : null;
   if (!key) return again({ message: t('form.error.unavailable'), fields: {} }, 'keys_unavailable');
@@ -184,7 +230,7 @@ async function handleForm(c: C): Promise<Response> {
 export const contact = new Hono<{ Bindings: Env }>()
   .post(
     '/',
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => fail(c as C, 'body_too_large') }),
+    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => (isFormPost(c as C) ? tooLargeForm(c as C) : fail(c as C, 'body_too_large')) }),
     async (c) => {
       const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       const isForm = type === 'application/x-www-form-urlencoded';

@@ -75,6 +75,8 @@ const OPTIONS = {
   text: { type: 'string' },
   lang: { type: 'string' },
   place: { type: 'string' },
+  time: { type: 'string' },
+  date: { type: 'string' },
 } as const;
 export type OptionName = keyof typeof OPTIONS;
 

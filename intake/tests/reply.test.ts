@@ -137,7 +137,7 @@ describe('intake reply (store)', () => {
   it('keeps the reply when the site is down, survives a restart, and sends it, re-signed, when the site is back', async () => {
     const lines: string[] = [];
     // Nothing listens on port 9 (discard) on 127.0.0.1.
-    await run({ phrase: ['will-call'], lang: 'en', text: 'Hello', site: 'http://127.0.0.1:9' }, lines);
+    await run({ phrase: ['danger'], lang: 'en', text: 'Hello', site: 'http://127.0.0.1:9' }, lines);
     expect(lines.join('\n')).toContain('1 waiting in the outbox');
     expect(states()).toMatchObject([{ state: 'waiting' }]);
     // A new process: the reply is still there.
@@ -205,9 +205,13 @@ describe('intake reply (store)', () => {
     }
   });
 
-  it('refuses an unknown phrase, meet without a place, an empty reply, a wrong language, an unknown code and a request without a reply address', async () => {
+  it('refuses an unknown phrase, meet without a place or a time, a write-again without a day, will-call to someone who chose no call, an empty reply, a wrong language, an unknown code and a request without a reply address', async () => {
     await expect(run({ phrase: ['hello'] })).rejects.toThrow(ReplyWriteError);
-    await expect(run({ phrase: ['meet'] })).rejects.toThrow(/place/);
+    await expect(run({ phrase: ['meet'] })).rejects.toThrow(/place and a time/);
+    await expect(run({ phrase: ['meet'], place: 'Fleminggatan 4' })).rejects.toThrow(/place and a time/);
+    await expect(run({ phrase: ['write-again'], date: '24 december' })).rejects.toThrow(/YYYY-MM-DD/);
+    // The request chose an answer on the site only ('here'): nobody calls.
+    await expect(run({ phrase: ['will-call'] })).rejects.toThrow(/did not ask to be called or texted/);
     await expect(run({})).rejects.toThrow(/at least one/);
     await expect(run({ phrase: ['received'], lang: 'de' })).rejects.toThrow(/language/);
     await expect(run({ phrase: ['received'] }, [], '000 000 000 000')).rejects.toThrow(ReplyCommandError);

@@ -8,7 +8,7 @@ import { MAX_BODY_BYTES } from '../../functions/routes/contact.ts';
 import { sealRequest, base64urlEncode, type Envelope } from '../../protocol/envelope.ts';
 import { keySetSchema, type KeySet } from '../../protocol/key-set.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
-import { createRequest, type ContactRequestInput } from '../../protocol/request.ts';
+import { createRequest, MESSAGE_MAX_LENGTH, type ContactRequestInput } from '../../protocol/request.ts';
 
 /** A queue that records what it is given, or refuses everything. */
 function recordingQueue(refuse = false) {
@@ -161,6 +161,13 @@ function formBody(fields: Record<string, string | string[]>): string {
   return params.toString();
 }
 
+/** Posts the no-JavaScript form with a recording queue: the answer's status and page, and what was queued. */
+async function postForm(fields: Record<string, string | string[]>, refuse = false) {
+  const { sent, queue } = recordingQueue(refuse);
+  const res = await post(formBody(fields), 'application/x-www-form-urlencoded', freshAddress(), { ...(env as unknown as Env), INTAKE_QUEUE: queue });
+  return { status: res.status, html: await res.text(), sent };
+}
+
 describe('POST /api/contact, no-JavaScript path (form)', () => {
   const filled = {
     locale: 'ar',
@@ -214,23 +221,73 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
     expect(html).not.toMatch(/<div class="form-error"[^>]*hidden/);
   });
 
-  it('a municipality no recipient serves is not connected: nothing sent, no default, answers kept, said plainly', async () => {
-    for (const municipality of ['kiruna', 'unknown']) {
-      const { sent, queue } = recordingQueue();
-      const res = await post(formBody({ ...filled, municipality }), 'application/x-www-form-urlencoded', freshAddress(), {
-        ...(env as unknown as Env),
-        INTAKE_QUEUE: queue,
-      });
-      expect(res.status, municipality).toBe(400);
+  it('a municipality no recipient serves is not connected: nothing sent, no default, answers kept, said plainly and once', async () => {
+    const t = useTranslations('ar');
+    for (const [municipality, key] of [['kiruna', 'form.error.notConnected'], ['unknown', 'form.error.chooseMunicipality']] as const) {
+      const { status, html, sent } = await postForm({ ...filled, municipality });
+      expect(status, municipality).toBe(400);
       expect(sent).toEqual([]);
-      const html = await res.text();
-      // Said in the summary and beside the municipality field, not as a temporary fault.
-      const said = `>${useTranslations('ar')('form.error.notConnected')}<`;
-      expect(html.split(said).length - 1).toBeGreaterThanOrEqual(2);
-      expect(html).toMatch(/data-error-for="municipality"[^>]*>[^<]+</);
-      expect(html).not.toContain(`>${useTranslations('ar')('form.error.unavailable')}<`);
+      // Said once, in the summary, not as a temporary fault; the field is marked.
+      expect(html.split(`>${t(key)}<`).length - 1, municipality).toBe(1);
+      expect(html).toMatch(/<select[^>]*name="municipality"[^>]*aria-invalid="true"|<select[^>]*aria-invalid="true"[^>]*name="municipality"/);
+      expect(html).not.toContain(`>${t('form.error.unavailable')}<`);
       expect(html).toContain('value="العربية"');
     }
+  });
+
+  it('an empty form says what is missing (where you live), not "the municipality you chose", and says it once', async () => {
+    const { status, html, sent } = await postForm({ locale: 'sv', municipality: 'unknown', method: 'i-call' });
+    expect(status).toBe(400);
+    expect(sent).toEqual([]);
+    const t = useTranslations('sv');
+    expect(html.split(`>${t('form.error.chooseMunicipality')}<`).length - 1).toBe(1);
+    // Only the script's copy (a data attribute) holds the not-connected text; the page does not say it.
+    expect(html).not.toContain(`>${t('form.error.notConnected')}<`);
+  });
+
+  it('a text over the limit says the limit and how long the text is; the counter says none are left', async () => {
+    const { status, html, sent } = await postForm({ ...filled, locale: 'sv', message: 'a'.repeat(MESSAGE_MAX_LENGTH + 312) });
+    expect(status).toBe(400);
+    expect(sent).toEqual([]);
+    const t = useTranslations('sv');
+    const said = t('form.error.messageTooLong', { max: MESSAGE_MAX_LENGTH, count: MESSAGE_MAX_LENGTH + 312 });
+    expect(said).toContain(String(MESSAGE_MAX_LENGTH));
+    expect(html).toMatch(new RegExp(`data-error-for="message"[^>]*>${said}<`));
+    expect(html).not.toContain(`>${t('form.error.text')}<`);
+    expect(html).toMatch(new RegExp(`data-message-count-output[^>]*>${t('form.message.count', { count: 0, max: MESSAGE_MAX_LENGTH })}<`));
+  });
+
+  it('the counter counts what came back without JavaScript', async () => {
+    const { html } = await postForm({ ...filled, locale: 'sv', message: 'hej hej' }, true);
+    const t = useTranslations('sv');
+    expect(html).toMatch(new RegExp(`data-message-count-output[^>]*>${t('form.message.count', { count: MESSAGE_MAX_LENGTH - 7, max: MESSAGE_MAX_LENGTH })}<`));
+  });
+
+  it('a form body over the size limit gets the form page with the limit in its language, never raw JSON', async () => {
+    const { sent, queue } = recordingQueue();
+    const huge = formBody({ locale: 'so', municipality: 'stockholm', method: 'i-call', message: 'x'.repeat(MAX_BODY_BYTES) });
+    // A browser sends a form with its length; the first field names the language.
+    const res = await app.request(
+      '/api/contact',
+      {
+        method: 'POST',
+        body: huge,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(huge.length), 'cf-connecting-ip': freshAddress() },
+      },
+      { ...(env as unknown as Env), INTAKE_QUEUE: queue },
+    );
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    expect(html).toContain('<html lang="so"');
+    expect(html).toContain(useTranslations('so')('form.error.bodyTooLarge', { max: MESSAGE_MAX_LENGTH }));
+    expect(html).not.toContain('body_too_large');
+    expect(sent).toEqual([]);
+    // Sent in chunks without a length, the size check has read it: the form page in Swedish, still not JSON.
+    const chunked = await post(huge, 'application/x-www-form-urlencoded', freshAddress(), { ...(env as unknown as Env), INTAKE_QUEUE: queue });
+    expect(chunked.status).toBe(413);
+    expect(await chunked.text()).toContain(useTranslations('sv')('form.error.bodyTooLarge', { max: MESSAGE_MAX_LENGTH }));
+    expect(sent).toEqual([]);
   });
 
   it('the receipt keeps only the promise of the recipient the request went to', async () => {

@@ -21,7 +21,8 @@ export function answerView(root: HTMLElement): (answer: OpenedAnswer, onDelete: 
   function phraseText(phrase: ReplyMessage['phrases'][number]): string {
     const text = root.getAttribute(`data-phrase-${phrase.id}`) ?? '';
     if (phrase.id === 'could-not-reach') return fill(text, { phone: isolate(phrase.phone) });
-    if (phrase.id === 'meet') return fill(text, { place: phrase.place });
+    if (phrase.id === 'meet') return fill(text, { place: phrase.place, time: phrase.time });
+    if (phrase.id === 'write-again') return fill(text, { date: isolate(phrase.date) });
     return text;
   }
 
