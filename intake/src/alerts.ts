@@ -14,6 +14,7 @@
  * (the municipality's SMS or e-mail gateway).
  */
 import { execFile } from 'node:child_process';
+import type { AuditCheckpoint } from './audit-checkpoint.ts';
 import type { IntakeStore } from './store.ts';
 import { int, text } from './store/rows.ts';
 
@@ -33,6 +34,8 @@ export interface AlertMessage {
    * requests one account opened in the window. Never who or which.
    */
   count?: number;
+  /** heartbeat: the signed audit checkpoint (audit-checkpoint.ts); keep it outside the intake. */
+  checkpoint?: AuditCheckpoint;
 }
 
 export interface AlertConfig {

@@ -75,6 +75,7 @@ const OPTIONS = {
   text: { type: 'string' },
   lang: { type: 'string' },
   place: { type: 'string' },
+  checkpoint: { type: 'string' },
   time: { type: 'string' },
   date: { type: 'string' },
 } as const;

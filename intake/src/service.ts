@@ -11,6 +11,7 @@ import { keyRing } from '../../protocol/envelope.ts';
 import { Accounts, type RelyingParty } from './accounts.ts';
 import { deliverAlert, dueEscalations, HEARTBEAT_HOURS, summarize, type AlertConfig } from './alerts.ts';
 import { appendAudit } from './audit.ts';
+import { checkpointSigningKey, makeCheckpoint } from './audit-checkpoint.ts';
 import { createInboxApp } from './inbox/app.ts';
 import { createPushApp, PUSH_PATH } from './receiver/push-app.ts';
 import { unlockVault } from './key-vault.ts';
@@ -84,6 +85,7 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
     replyIntervalMs,
   );
   const keys = keyRing(vault.keys);
+  const checkpointKey = checkpointSigningKey(vault.storeSecret);
   const pushApp = createPushApp({ store, keys, recipients, pushAuth: options.pushAuth, log, onStored: () => (pendingNew = true) });
   const inboxApp = createInboxApp({
     store,
@@ -129,7 +131,9 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
       }
       if (now.getTime() - lastHeartbeat >= HEARTBEAT_HOURS * 3_600_000) {
         lastHeartbeat = now.getTime();
-        if (alerts.command || alerts.url) await deliverAlert(alerts, summarize(store, 'heartbeat', now), log);
+        // The heartbeat carries the signed audit checkpoint, so a copy of the chain's head lives outside (N9).
+        const checkpoint = makeCheckpoint(store, checkpointKey, now);
+        if (alerts.command || alerts.url) await deliverAlert(alerts, { ...summarize(store, 'heartbeat', now), checkpoint }, log);
       }
       for (const ref of store.applyRetention(options.retentionDays, now)) appendAudit(store, 'retention', 'deleted', ref, null, now);
     } catch (error) {

@@ -3,6 +3,7 @@ import { chmod } from 'node:fs/promises';
 import { backup as backupDatabase } from 'node:sqlite';
 import { Accounts } from '../../accounts.ts';
 import { appendAudit, verifyAudit } from '../../audit.ts';
+import { lastCheckpoint, parseCheckpoint, verifyAgainstCheckpoint } from '../../audit-checkpoint.ts';
 import { UsageError } from '../../config.ts';
 import { inboxText } from '../../inbox/text.ts';
 import { DEFAULT_INBOX_PORT, relyingParty } from '../../service.ts';
@@ -63,18 +64,36 @@ export const staff: Command = {
 export const audit: Command = {
   name: 'audit',
   group: 'staff',
-  usage: "  audit verify               Check the audit log's hash chain; exit 1 on a changed line.",
-  options: [],
+  usage: `  audit verify [--checkpoint '<json>']
+                             Check the audit log's hash chain against a signed checkpoint (from a
+                             heartbeat alert; without one, the last the store made); exit 1 on a
+                             changed line, or a tail removed or rewritten since the checkpoint.`,
+  options: ['checkpoint'],
   run: ({ dir, config, io }) => {
     if (config.args[0] !== 'verify') throw new UsageError('audit needs verify');
     return withStore(dir, null, (store) => {
       const verdict = verifyAudit(store);
-      if (verdict.ok) {
-        io.out(`Audit log OK: ${verdict.lines} line(s), chain intact.`);
+      if (!verdict.ok) {
+        io.err(`Audit log BROKEN at line ${verdict.firstBadSeq}: ${verdict.reason}. ${verdict.lines} line(s) in all.`);
+        return 1;
+      }
+      let checkpoint;
+      try {
+        checkpoint = config.flags.checkpoint ? parseCheckpoint(config.flags.checkpoint) : lastCheckpoint(store);
+      } catch (error) {
+        throw new UsageError(`--checkpoint: ${(error as Error).message}`);
+      }
+      if (!checkpoint) {
+        io.out(`Audit log OK: ${verdict.lines} line(s), chain intact. No checkpoint yet (serve makes one with each heartbeat).`);
         return 0;
       }
-      io.err(`Audit log BROKEN at line ${verdict.firstBadSeq}: ${verdict.reason}. ${verdict.lines} line(s) in all.`);
-      return 1;
+      const anchored = verifyAgainstCheckpoint(store, checkpoint);
+      if (!anchored.ok) {
+        io.err(`Audit log BROKEN: ${anchored.reason}.`);
+        return 1;
+      }
+      io.out(`Audit log OK: ${verdict.lines} line(s), chain intact, and it holds the checkpoint of ${checkpoint.at} (line ${anchored.checkpointSeq}).`);
+      return 0;
     });
   },
 };
