@@ -102,3 +102,40 @@ export function dueEscalations(store: IntakeStore, now: Date): { ref: string; le
   }
   return due;
 }
+
+/**
+ * At most one alert of a kind per window (security review N2): a flood of
+ * requests must not flood the duty phone or the SMS bill. What arrives
+ * meanwhile is counted, and the next alert carries the count (and the
+ * least time left). Escalations: one per ESCALATION_WINDOW_MINUTES; "new":
+ * one per NEW_WINDOW_MINUTES.
+ */
+export const ESCALATION_WINDOW_MINUTES = 30;
+export const NEW_WINDOW_MINUTES = 5;
+
+export class AlertGate {
+  private last = Number.NEGATIVE_INFINITY;
+  private waiting = 0;
+  private least: number | null = null;
+  private readonly windowMs: number;
+  constructor(windowMinutes: number) {
+    this.windowMs = windowMinutes * 60_000;
+  }
+
+  /** Something to tell: `count` more, with `minutesLeft` (null: no clock). */
+  add(count: number, minutesLeft: number | null = null): void {
+    if (count <= 0) return;
+    this.waiting += count;
+    if (minutesLeft !== null) this.least = this.least === null ? minutesLeft : Math.min(this.least, minutesLeft);
+  }
+
+  /** The alert to send now, if anything waits and the window since the last one has passed. */
+  take(now: number): { count: number; minutesLeft: number | null } | null {
+    if (this.waiting === 0 || now - this.last < this.windowMs) return null;
+    const due = { count: this.waiting, minutesLeft: this.least };
+    this.last = now;
+    this.waiting = 0;
+    this.least = null;
+    return due;
+  }
+}

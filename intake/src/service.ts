@@ -9,7 +9,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { keyRing } from '../../protocol/envelope.ts';
 import { Accounts, type RelyingParty } from './accounts.ts';
-import { deliverAlert, dueEscalations, HEARTBEAT_HOURS, summarize, type AlertConfig } from './alerts.ts';
+import { AlertGate, deliverAlert, dueEscalations, ESCALATION_WINDOW_MINUTES, HEARTBEAT_HOURS, NEW_WINDOW_MINUTES, summarize, type AlertConfig } from './alerts.ts';
 import { appendAudit } from './audit.ts';
 import { checkpointSigningKey, makeCheckpoint } from './audit-checkpoint.ts';
 import { createInboxApp } from './inbox/app.ts';
@@ -75,7 +75,8 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
   const accounts = new Accounts(store, rp);
   const alerts = options.alerts ?? {};
   const recipients = options.recipients ?? NO_RECIPIENTS;
-  let pendingNew = false;
+  const newGate = new AlertGate(NEW_WINDOW_MINUTES);
+  const escalationGate = new AlertGate(ESCALATION_WINDOW_MINUTES);
   const replyIntervalMs = options.replyIntervalMs ?? 30_000;
   const replyDelivery = startReplyDelivery(
     store,
@@ -86,7 +87,7 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
   );
   const keys = keyRing(vault.keys);
   const checkpointKey = checkpointSigningKey(vault.storeSecret);
-  const pushApp = createPushApp({ store, keys, recipients, pushAuth: options.pushAuth, log, onStored: () => (pendingNew = true) });
+  const pushApp = createPushApp({ store, keys, recipients, pushAuth: options.pushAuth, log, onStored: () => newGate.add(1) });
   const inboxApp = createInboxApp({
     store,
     accounts,
@@ -121,13 +122,15 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
   const tick = async () => {
     const now = new Date();
     try {
-      if (pendingNew) {
-        pendingNew = false;
-        if (alerts.command || alerts.url) await deliverAlert(alerts, summarize(store, 'new', now), log);
-      }
-      for (const escalation of dueEscalations(store, now)) {
-        if (alerts.command || alerts.url) await deliverAlert(alerts, summarize(store, 'escalation', now, escalation.minutesLeft), log);
-        appendAudit(store, 'alerts', 'alert_sent', escalation.ref, escalation.level, now);
+      // One alert of a kind per window at most, with a count (N2): a flood cannot flood the duty phone.
+      const fresh = newGate.take(now.getTime());
+      if (fresh && (alerts.command || alerts.url)) await deliverAlert(alerts, { ...summarize(store, 'new', now), count: fresh.count }, log);
+      const due = dueEscalations(store, now);
+      if (due.length > 0) escalationGate.add(due.length, Math.min(...due.map((e) => e.minutesLeft)));
+      const escalation = escalationGate.take(now.getTime());
+      if (escalation) {
+        if (alerts.command || alerts.url) await deliverAlert(alerts, { ...summarize(store, 'escalation', now, escalation.minutesLeft), count: escalation.count }, log);
+        appendAudit(store, 'alerts', 'alert_sent', null, `escalation ${escalation.count}`, now);
       }
       if (now.getTime() - lastHeartbeat >= HEARTBEAT_HOURS * 3_600_000) {
         lastHeartbeat = now.getTime();

@@ -50,6 +50,13 @@ export const DATABASE_FILE = 'intake.db';
 
 /** Default retention of closed requests, in days. */
 export const DEFAULT_RETENTION_DAYS = 30;
+/**
+ * At most this many open requests that need review (they open but do not
+ * fit this version). Anyone with the public key can send such requests, so
+ * a flood must not fill the disk (security review N2); beyond the bound a
+ * new one goes to the bounded quarantine ('needs_review_full'), counted.
+ */
+export const NEEDS_REVIEW_MAX = 500;
 /** Below this much free disk space the receiver answers 507 before real writes fail. */
 export const MIN_FREE_BYTES = 64 * 1024 * 1024;
 
@@ -65,7 +72,7 @@ export class StoreError extends Error {
 export type ReceiveResult =
   | { status: 'stored'; ref: string; fits: boolean }
   | { status: 'duplicate' }
-  | { status: 'quarantined'; code: EnvelopeError['code'] }
+  | { status: 'quarantined'; code: EnvelopeError['code'] | 'needs_review_full' }
   | { status: 'rejected'; code: 'bad_envelope' };
 
 
@@ -121,6 +128,8 @@ export class IntakeStore extends RequestsTable {
   private readonly repliesKey: Buffer | null;
   /** Quarantine bounds (tests lower them). */
   readonly quarantineLimits: { count: number; bytes: number };
+  /** Open needs-review requests kept at most (tests lower it). */
+  needsReviewMax = NEEDS_REVIEW_MAX;
 
   private constructor(dir: string, db: DatabaseSync, path: string, storeSecret: Buffer | null, limits: { count: number; bytes: number }) {
     super(db);
@@ -250,6 +259,10 @@ export class IntakeStore extends RequestsTable {
       this.db.prepare(`INSERT INTO meta (key, value) VALUES ('last_received_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(receivedAt));
       if (this.db.prepare('SELECT 1 FROM requests WHERE dedupe = ?').get(dedupe) || this.db.prepare('SELECT 1 FROM deleted WHERE dedupe = ?').get(dedupe)) {
         return { status: 'duplicate' } as const;
+      }
+      if (!fits && int(only(this.db.prepare(`SELECT count(*) AS n FROM requests WHERE fits = 0 AND status != 'closed'`).get(), 'needs review'), 'n') >= this.needsReviewMax) {
+        keepInQuarantine(this.db, this.quarantineLimits, body, 'needs_review_full', now);
+        return { status: 'quarantined', code: 'needs_review_full' } as const;
       }
       this.db
         .prepare(

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateRecipientKeyPair, importPrivateKey, keyRing, sealRequest, type PrivateKeyRing } from '../../protocol/envelope.ts';
+import { aadForKid, base64urlEncode, contactSuite, generateRecipientKeyPair, HPKE_INFO, importPrivateKey, importPublicKey, keyRing, padPlaintext, sealRequest, type PrivateKeyRing } from '../../protocol/envelope.ts';
 import { createRequest, type ContactRequest } from '../../protocol/request.ts';
 import { IntakeStore } from '../../intake/src/store.ts';
 
@@ -66,4 +66,14 @@ export async function storedIds(intake: Pick<TestIntake, 'store' | 'keys'>): Pro
 /** How many envelopes the store keeps in quarantine. */
 export function quarantineCount(store: IntakeStore): number {
   return (store.db.prepare('SELECT count(*) AS n FROM quarantine').get() as { n: number }).n;
+}
+
+/** Seals any JSON (as a newer form might send), bypassing this version's schema. */
+export async function sealRaw(value: unknown, key: { kid: string; publicKey: string }): Promise<string> {
+  const sealed = await contactSuite.seal(
+    { recipientPublicKey: await importPublicKey(key.publicKey), info: new TextEncoder().encode(HPKE_INFO) },
+    padPlaintext(new TextEncoder().encode(JSON.stringify(value))),
+    aadForKid(key.kid),
+  );
+  return JSON.stringify({ v: 1, kid: key.kid, enc: base64urlEncode(new Uint8Array(sealed.enc)), ct: base64urlEncode(new Uint8Array(sealed.ct)) });
 }

@@ -2,12 +2,12 @@ import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { aadForKid, base64urlEncode, contactSuite, HPKE_INFO, importPublicKey, keyRing, padPlaintext, sealRequest } from '../../protocol/envelope.ts';
+import { keyRing, sealRequest } from '../../protocol/envelope.ts';
 import { appendAudit, verifyAudit } from '../src/audit.ts';
 import { generateWrappedKey, unlockVault, VaultError, type UnlockedVault } from '../src/key-vault.ts';
 import { fixedRecipientDirectory } from '../src/promise.ts';
 import { IntakeStore } from '../src/store.ts';
-import { sampleRequest } from './helpers.ts';
+import { sampleRequest, sealRaw } from './helpers.ts';
 
 const FAST = { N: 2 ** 10, r: 8, p: 1 };
 const PASSPHRASE = 'correct horse battery staple';
@@ -30,16 +30,6 @@ async function freshIntake(): Promise<{ dir: string; vault: UnlockedVault; store
 }
 
 const recipients = (kid: string) => fixedRecipientDirectory({ [kid]: 'stockholm' }, { stockholm: { firstContactHours: 24 } });
-
-/** Seals any JSON (as a newer form might send), bypassing this version's schema. */
-async function sealRaw(value: unknown, key: { kid: string; publicKey: string }): Promise<string> {
-  const sealed = await contactSuite.seal(
-    { recipientPublicKey: await importPublicKey(key.publicKey), info: new TextEncoder().encode(HPKE_INFO) },
-    padPlaintext(new TextEncoder().encode(JSON.stringify(value))),
-    aadForKid(key.kid),
-  );
-  return JSON.stringify({ v: 1, kid: key.kid, enc: base64urlEncode(new Uint8Array(sealed.enc)), ct: base64urlEncode(new Uint8Array(sealed.ct)) });
-}
 
 async function allFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
