@@ -38,6 +38,8 @@ const envSchema = z.object({
   CREDENTIALS_DIRECTORY: setting,
   UTVAG_ALERT_COMMAND: setting,
   UTVAG_ALERT_URL: setting,
+  /** The reverse proxy's address(es), comma-separated: only from them is X-Forwarded-For believed. */
+  UTVAG_TRUSTED_PROXY: setting,
   /** Pull delivery over Cloudflare's Queues HTTP API. */
   CLOUDFLARE_ACCOUNT_ID: setting,
   UTVAG_QUEUE_ID: setting,

@@ -41,6 +41,8 @@ export interface IntakeServiceOptions {
   pushAuth: ReceiverAuth;
   retentionDays: number;
   alerts?: AlertConfig;
+  /** UTVAG_TRUSTED_PROXY: the reverse proxy's addresses (sign-in limits per forwarded client). */
+  trustedProxies?: readonly string[];
   log?: (line: string) => void;
   /**
    * The site (Worker) that keeps sealed replies (issue 14): waiting replies
@@ -96,6 +98,7 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
     retentionDays: options.retentionDays,
     log,
     replies: { vault, deliverNow: replyDelivery.kick, siteKnown: Boolean(options.replySite) },
+    trustedProxies: options.trustedProxies ?? [],
     alert: (event, count) => {
       if (alerts.command || alerts.url) void deliverAlert(alerts, { ...summarize(store, event, new Date()), count }, log);
     },

@@ -105,3 +105,18 @@ describe('session hygiene (N15)', () => {
     expect(auditActions().some((line) => line.includes('looked_up'))).toBe(true);
   });
 });
+
+describe('sign-in limits behind a reverse proxy (N11)', () => {
+  it('counts the forwarded client only when the connection comes from a configured proxy', async () => {
+    const { clientAddress } = await import('../src/inbox/middleware/sign-in-limit.ts');
+    const proxy = ['10.0.0.5'];
+    // From the proxy: the client it forwarded (the right-most entry that is not the proxy itself).
+    expect(clientAddress('10.0.0.5', '198.51.100.7', proxy)).toBe('198.51.100.7');
+    expect(clientAddress('10.0.0.5', '203.0.113.1, 198.51.100.7', proxy)).toBe('198.51.100.7');
+    expect(clientAddress('10.0.0.5', '198.51.100.7, 10.0.0.5', proxy)).toBe('198.51.100.7');
+    // From anyone else, the header is the sender's own say: ignored.
+    expect(clientAddress('198.51.100.9', '203.0.113.1', proxy)).toBe('198.51.100.9');
+    // No proxy configured: never believed.
+    expect(clientAddress('10.0.0.5', '198.51.100.7', [])).toBe('10.0.0.5');
+  });
+});

@@ -39,6 +39,8 @@ export interface InboxAppOptions {
    * (N8), or one account reading many requests in a short time (N7).
    */
   alert?: (event: 'registration' | 'many_opened', count: number) => void;
+  /** The reverse proxy's addresses: sign-in limits then count the forwarded client (N11). */
+  trustedProxies?: readonly string[];
   /**
    * The way back (issue 14): the unlocked keys that seal and sign replies,
    * and a way to send waiting replies at once. Absent: no reply form.

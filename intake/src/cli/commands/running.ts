@@ -44,6 +44,7 @@ export const serve: Command = {
       pushAuth,
       retentionDays: config.retentionDays,
       alerts: alertConfigFrom(env),
+      trustedProxies: (env.UTVAG_TRUSTED_PROXY ?? '').split(',').map((a) => a.trim()).filter(Boolean),
       log: io.out,
       // With UTVAG_SITE_URL (or --site), written replies waiting in the store go out from here too.
       replySite: siteUrlFrom(flags.site ?? env.UTVAG_SITE_URL),

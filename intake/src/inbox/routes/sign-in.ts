@@ -32,7 +32,7 @@ export function signInRoutes(inbox: Inbox): Hono<InboxEnv> {
     }
   });
 
-  app.use('/auth/*', signInLimit());
+  app.use('/auth/*', signInLimit(inbox.trustedProxies ?? []));
   app.post('/auth/sign-in/options', async (c) => c.json(await accounts.signInOptions(now())));
   app.post('/auth/sign-in/verify', async (c) => {
     try {
