@@ -2,14 +2,17 @@
  * Pages for the no-JavaScript path, made from the site's own static pages
  * (same layout, same words) with HTMLRewriter: the form page with every
  * answer written back in and the error beside it, or the receipt page with
- * the code written in. The code is in the page, never in a URL.
+ * the code written in. The code is in the page, never in a URL. The
+ * receipt page is shown once (receipt-token.ts); asked for again, it says
+ * only that it is no longer shown.
  */
 import type { Env } from './env.ts';
 import { fieldNames, type FieldName } from '../src/contact/form-fields.ts';
 import type { Locale } from '../protocol/locales.ts';
 import { receiptNextStep, spokenReceiptCode } from '../src/contact/receipt-display.ts';
-import { shortFingerprint } from '../protocol/key-fingerprint.ts';
+import { keyFingerprint } from '../protocol/key-fingerprint.ts';
 import { normalizePhoneNumber } from '../protocol/phone-number.ts';
+import { MESSAGE_MAX_LENGTH } from '../protocol/request.ts';
 import { useTranslations } from '../src/i18n/translator.ts';
 
 const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -42,7 +45,7 @@ export async function receiptPage(env: Env, locale: Locale, receipt: string, met
     })
     // The key the Worker sealed to, in short form, for comparing with the intake's.
     .on('[data-receipt-key]', { element: (el) => void (kid ? el.removeAttribute('hidden') : undefined) })
-    .on('[data-receipt-key] [data-fingerprint]', { element: (el) => void (kid ? el.setInnerContent(shortFingerprint(kid)) : undefined) })
+    .on('[data-receipt-key] [data-fingerprint]', { element: (el) => void (kid ? el.setInnerContent(keyFingerprint(kid)) : undefined) })
     .on('[data-receipt-code]', { element: (el) => void el.setInnerContent(receipt) })
     .on('[data-receipt-code-spoken]', { element: (el) => void el.setInnerContent(spokenReceiptCode(receipt)) })
     .on('[data-receipt-next]', {
@@ -54,11 +57,23 @@ export async function receiptPage(env: Env, locale: Locale, receipt: string, met
   return htmlResponse(rewritten.body, 200);
 }
 
+/** A receipt page that was shown already (or expired): one sentence, nothing about the request. */
+export async function spentReceiptPage(env: Env, locale: Locale): Promise<Response> {
+  const page = await staticPage(env, `/${locale}/kontakt/skickat/`);
+  const t = useTranslations(locale);
+  const rewritten = new HTMLRewriter()
+    .on('[data-receipt]', { element: (el) => void el.setInnerContent(`<h2 id="receipt-title">${escapeHtml(t('noJsReceipt.spent'))}</h2>`, { html: true }) })
+    .transform(page);
+  return htmlResponse(rewritten.body, 410);
+}
+
 export interface FormProblem {
   /** Shown at the top of the form. */
   message: string;
   /** Shown beside each field at fault. */
   fields: Partial<Record<FieldName, string>>;
+  /** Fields at fault that the message at the top already explains: marked, not said again. */
+  invalid?: readonly FieldName[];
 }
 
 /** The form again, as the person filled it in, with what went wrong. */
@@ -71,7 +86,8 @@ export async function formPageWithAnswers(
 ): Promise<Response> {
   const page = await staticPage(env, `/${locale}/kontakt/`);
   const t = useTranslations(locale);
-  const toFix = Object.keys(problem.fields).length > 0;
+  const toFix = Object.keys(problem.fields).length > 0 || (problem.invalid?.length ?? 0) > 0;
+  const invalid = (name: string) => Boolean(problem.fields[name as FieldName]) || (problem.invalid ?? []).includes(name as FieldName);
   // The phone number comes back cleaned, as the request would carry it.
   const value = (name: string) => {
     const typed = answers.get(name) ?? '';
@@ -115,7 +131,7 @@ export async function formPageWithAnswers(
         const name = el.getAttribute('name');
         const type = el.getAttribute('type');
         if (!name || name === fieldNames.locale) return;
-        if (problem.fields[name as FieldName]) el.setAttribute('aria-invalid', 'true');
+        if (invalid(name)) el.setAttribute('aria-invalid', 'true');
         if (type === 'radio' || type === 'checkbox') {
           if (chosen(name).has(el.getAttribute('value') ?? '')) el.setAttribute('checked', '');
           else el.removeAttribute('checked');
@@ -123,6 +139,9 @@ export async function formPageWithAnswers(
           el.setAttribute('value', value(name));
         }
       },
+    })
+    .on('form[data-contact-form] select[name="municipality"]', {
+      element: (el) => void (invalid('municipality') ? el.setAttribute('aria-invalid', 'true') : undefined),
     })
     .on('form[data-contact-form] select[name="municipality"] option', {
       element: (el) => {
@@ -136,6 +155,13 @@ export async function formPageWithAnswers(
         // setInnerContent escapes the text: what was typed comes back as typed.
         el.setInnerContent(value('message'));
       },
+    })
+    // The counter as the script would show it: without JavaScript it is never updated.
+    .on('[data-message-count-output]', {
+      element: (el) =>
+        void el.setInnerContent(
+          t('form.message.count', { count: Math.max(0, MESSAGE_MAX_LENGTH - value('message').length), max: MESSAGE_MAX_LENGTH }),
+        ),
     });
   return htmlResponse(rewriter.transform(page).body, status);
 }

@@ -85,6 +85,8 @@ export const REPLY_CT_SIZE = REPLY_PADDED_SIZE + GCM_TAG_SIZE;
 export const REPLY_TEXT_MAX_LENGTH = 2000;
 /** Longest meeting place ("Fleminggatan 4, entrance B"), UTF-16 code units. */
 export const REPLY_PLACE_MAX_LENGTH = 200;
+/** Longest meeting time ("tisdag 14 januari kl. 15"), UTF-16 code units. */
+export const REPLY_TIME_MAX_LENGTH = 100;
 /** A mailbox holds at most this many replies; a look-up always returns this many slots. */
 export const MAX_REPLIES_PER_MAILBOX = 3;
 /** Bytes of a reply id (SHA-256 of the ciphertext, truncated). */
@@ -94,5 +96,14 @@ export const REPLY_ID_SIZE = 16;
  * The phrase bank: fixed sentences written and reviewed in all six languages
  * (their words: protocol/reply-phrases/), so most answers need no translation.
  */
-export const replyPhraseIds = ['received', 'will-call', 'could-not-reach', 'meet', 'write-back'] as const;
+export const replyPhraseIds = [
+  'received',
+  'will-call',
+  'could-not-reach',
+  'meet',
+  'write-back',
+  'write-again',
+  'confidential',
+  'danger',
+] as const;
 export type ReplyPhraseId = (typeof replyPhraseIds)[number];

@@ -34,6 +34,9 @@ export const norrkopingContactCentre = { display: '011-15 00 00', tel: '+4611150
 /** Norrköping: socialjouren, after hours (Norrköpings kommun, 2023-07-27). */
 export const norrkopingSocialjouren = { display: '011-15 22 83', tel: '+4611152283' } as const;
 
+/** Kriminalvården's switchboard (kriminalvarden.se, read December 2026; facts.md part 3). */
+export const kriminalvardenSwitchboard = { display: '077-228 08 00', tel: '+46772280800' } as const;
+
 /** Every number the site may show; the help directory and the content check accept no other. */
 export const verifiedPhoneNumbers: readonly PublishableNumber[] = [
   emergencyNumber,
@@ -45,4 +48,5 @@ export const verifiedPhoneNumbers: readonly PublishableNumber[] = [
   kvinnofridslinjen,
   norrkopingContactCentre,
   norrkopingSocialjouren,
+  kriminalvardenSwitchboard,
 ];

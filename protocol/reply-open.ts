@@ -18,6 +18,7 @@ import {
   REPLY_PADDED_SIZE,
   REPLY_PLACE_MAX_LENGTH,
   REPLY_TEXT_MAX_LENGTH,
+  REPLY_TIME_MAX_LENGTH,
   REPLY_WIRE_VERSION,
   replyPhraseIds,
 } from './limits.ts';
@@ -61,7 +62,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function isPhrase(phrase: unknown): boolean {
   if (!isObject(phrase) || !(replyPhraseIds as readonly unknown[]).includes(phrase.id)) return false;
   if (phrase.id === 'could-not-reach') return isString(phrase.phone) && isRequestPhone(phrase.phone);
-  if (phrase.id === 'meet') return isString(phrase.place) && phrase.place !== '' && isFreeText(phrase.place, REPLY_PLACE_MAX_LENGTH);
+  if (phrase.id === 'meet') {
+    return (
+      isString(phrase.place) && phrase.place !== '' && isFreeText(phrase.place, REPLY_PLACE_MAX_LENGTH) &&
+      isString(phrase.time) && phrase.time !== '' && isFreeText(phrase.time, REPLY_TIME_MAX_LENGTH)
+    );
+  }
+  if (phrase.id === 'write-again') return isString(phrase.date) && parseCalendarDay(phrase.date) !== null;
   return true;
 }
 

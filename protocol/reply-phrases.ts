@@ -2,8 +2,8 @@
  * The reply phrase bank's words: each phrase id (protocol/reply.ts) in all
  * six languages, one JSON file per language in reply-phrases/. The site shows
  * them to the person, the intake to the staff who choose them; both read
- * them here, so a phrase means the same on both sides. `{{phone}}` and
- * `{{place}}` are filled in from the phrase's own fields.
+ * them here, so a phrase means the same on both sides. `{{phone}}`,
+ * `{{place}}`, `{{time}}` and `{{date}}` are filled in from the phrase's own fields.
  */
 import type { Locale } from './locales.ts';
 import type { ReplyPhraseId } from './reply.ts';

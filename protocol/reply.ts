@@ -37,12 +37,14 @@ import {
   REPLY_PADDED_SIZE,
   REPLY_PLACE_MAX_LENGTH,
   REPLY_TEXT_MAX_LENGTH,
+  REPLY_TIME_MAX_LENGTH,
   REPLY_WIRE_VERSION,
   replyPhraseIds,
+  type ReplyPhraseId,
 } from './limits.ts';
 import { REPLY_HPKE_INFO, replyAad, ReplyError } from './reply-open.ts';
 import { RECEIPT_CODE_PATTERN } from './receipt-code.ts';
-import { calendarDay, freeText, phoneNumber, requestLocales, type ReplyAddress } from './request.ts';
+import { calendarDay, freeText, phoneNumber, requestLocales, type ContactMethod, type ReplyAddress } from './request.ts';
 
 export {
   MAX_REPLIES_PER_MAILBOX,
@@ -51,6 +53,7 @@ export {
   REPLY_PADDED_SIZE,
   REPLY_PLACE_MAX_LENGTH,
   REPLY_TEXT_MAX_LENGTH,
+  REPLY_TIME_MAX_LENGTH,
   REPLY_WIRE_VERSION,
   replyPhraseIds,
   type ReplyPhraseId,
@@ -69,6 +72,15 @@ export {
 /** Days the Worker keeps a reply; the municipality's retention should match. */
 export const REPLY_RETENTION_DAYS = 30;
 
+/**
+ * The phrases that fit how the person asked to be contacted (T3-13): "we
+ * will call you at the time you gave" only to someone who asked to be
+ * called or texted and so gave a number; every other phrase fits any method.
+ */
+export function replyPhrasesFor(method: ContactMethod): readonly ReplyPhraseId[] {
+  return method === 'call' || method === 'sms' ? replyPhraseIds : replyPhraseIds.filter((id) => id !== 'will-call');
+}
+
 export const replyPhraseSchema = z.discriminatedUnion('id', [
   /** "We have your request." */
   z.strictObject({ id: z.literal('received') }),
@@ -76,13 +88,20 @@ export const replyPhraseSchema = z.discriminatedUnion('id', [
   z.strictObject({ id: z.literal('will-call') }),
   /** "We could not reach you. Call us at {phone}." Only a number from the recipient's own data. */
   z.strictObject({ id: z.literal('could-not-reach'), phone: phoneNumber }),
-  /** "You can meet us at {place}." */
+  /** "You can meet us here: {place}. Time: {time}." A place alone is not a meeting. */
   z.strictObject({
     id: z.literal('meet'),
     place: freeText(REPLY_PLACE_MAX_LENGTH).check(z.minLength(1)),
+    time: freeText(REPLY_TIME_MAX_LENGTH).check(z.minLength(1)),
   }),
   /** "You can write back to us here, once." */
   z.strictObject({ id: z.literal('write-back') }),
+  /** "We will be in touch again by {date} at the latest." */
+  z.strictObject({ id: z.literal('write-again'), date: calendarDay }),
+  /** "What you write to us is confidential. Ask us what that means for you." */
+  z.strictObject({ id: z.literal('confidential') }),
+  /** "Are you in danger? Call 112." */
+  z.strictObject({ id: z.literal('danger') }),
 ]);
 export type ReplyPhrase = z.infer<typeof replyPhraseSchema>;
 

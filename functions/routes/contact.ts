@@ -6,23 +6,29 @@
  *    the browser. The Worker never sees plaintext. Answers 202.
  *  - No JavaScript: the url-encoded form. The Worker seals the same
  *    envelope at once with the same module and drops the plaintext; it
- *    answers with the receipt page (the code is in the page, not a URL).
+ *    answers 303 to GET /api/contact/receipt/<token>, the receipt page,
+ *    shown once (post-redirect-get, review N4: Back or reload never sends
+ *    the form again; the code is in the page, never readable in a URL).
  * Order, cheapest first, so nothing is worked on for a sender that may not
  * send: size and type → configured (RATE_LIMIT_SECRET) → same origin →
- * sender rate limit → parse and validate → recipient and total rate limit →
- * seal (no-JS path) → queue. Nothing is logged.
+ * sender rate limits (address, network, site) → parse and validate → a
+ * replayed envelope is answered 202 and dropped (JS path) → the shared
+ * recipient and total counts (alarms only, never a refusal: review N1) →
+ * seal (no-JS path) → queue. Nothing about a sender or a request is logged.
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Env } from '../env.ts';
 import { contactErrorStatus, type ContactErrorCode } from '../contact-errors.ts';
 import { acceptedKids, loadKeySet } from '../intake-keys.ts';
-import { allowRecipient, allowSender, rateLimitConfigured, RATE_LIMIT_PERIOD_SECONDS } from '../rate-limit.ts';
+import { allowSender, countShared, rateLimitConfigured, RATE_LIMIT_PERIOD_SECONDS } from '../rate-limit.ts';
+import { markSeen, wasSeen } from '../seen-envelopes.ts';
 import { isCrossSite } from '../same-origin.ts';
-import { formPageWithAnswers, receiptPage, type FormProblem } from '../no-js-pages.ts';
+import { formPageWithAnswers, receiptPage, spentReceiptPage, type FormProblem } from '../no-js-pages.ts';
+import { openReceiptTokenOnce, sealReceiptToken } from '../receipt-token.ts';
 import { envelopeSchema, sealRequest, measureRequest, EnvelopeError, type Envelope } from '../../protocol/envelope.ts';
 import { chooseKey, servingRecipient } from '../../protocol/key-set.ts';
-import { createRequest, type ContactRequest, type ContactRequestInput } from '../../protocol/request.ts';
+import { createRequest, MESSAGE_MAX_LENGTH, type ContactRequest, type ContactRequestInput } from '../../protocol/request.ts';
 import {
   readContactForm,
   fieldProblems,
@@ -68,7 +74,7 @@ export function queueFor(env: Env, kid: string): Queue<unknown> | null {
 }
 
 /** Queue the envelope as-is: only {v,kid,enc,ct}, nothing about the sender. */
-async function enqueue(env: Env, envelope: Envelope): Promise<boolean> {
+export async function enqueue(env: Env, envelope: Envelope): Promise<boolean> {
   const queue = queueFor(env, envelope.kid);
   if (!queue) return false;
   try {
@@ -96,9 +102,17 @@ async function handleEnvelope(c: C): Promise<Response> {
     return fail(c, 'invalid_envelope', { fields });
   }
   if (!(await acceptedKids(c.env)).has(parsed.data.kid)) return fail(c, 'unknown_kid');
-  if (!(await allowRecipient(c.env, parsed.data.kid))) return fail(c, 'rate_limited');
+  // A replay looks accepted to whoever sent it, and costs nothing downstream.
+  if (await wasSeen(c.env.SEEN_ENVELOPES, parsed.data.enc)) return c.json({ ok: true }, 202);
+  await countShared(c.env, parsed.data.kid);
   if (!(await enqueue(c.env, parsed.data))) return fail(c, 'queue_unavailable');
+  await markSeen(c.env.SEEN_ENVELOPES, parsed.data.enc);
   return c.json({ ok: true }, 202);
+}
+
+/** "At most 4000 characters; yours has 4312": the limit, and how far over the text is. */
+function messageTooLong(locale: Locale, input: ContactRequestInput): string {
+  return useTranslations(locale)('form.error.messageTooLong', { max: MESSAGE_MAX_LENGTH, count: input.message.length });
 }
 
 /** Field problems of the no-JS form, in the person's language. */
@@ -108,7 +122,47 @@ function formProblem(locale: Locale, input: ContactRequestInput, error: unknown)
   for (const [field, problem] of Object.entries(fieldProblems(input, issuePathsOf(error)))) {
     fields[field as FieldName] = t(fieldProblemString[problem]);
   }
+  // Too long is the one text problem a person can fix by knowing the limit.
+  if (fields.message && input.message.length > MESSAGE_MAX_LENGTH) fields.message = messageTooLong(locale, input);
   return { message: t('form.error.invalid'), fields };
+}
+
+/**
+ * The language of a no-JS post too large to read: the form's first field
+ * is its hidden `locale` (ContactForm.astro), so the first bytes name it.
+ * Only the first chunk is read, then the rest is cancelled; no Referer is
+ * sent to tell it otherwise. A chunked body the size check has already
+ * read gets the default language.
+ */
+async function localeOfTooLargeForm(c: C): Promise<Locale> {
+  const body = c.req.raw.body;
+  if (!body || body.locked) return defaultLocale;
+  const reader = body.getReader();
+  try {
+    const { value } = await reader.read();
+    const head = new TextDecoder().decode(value?.subarray(0, 64) ?? new Uint8Array(0));
+    const named = /^locale=([a-z]{2})(?:&|$)/.exec(head)?.[1] ?? '';
+    return isLocale(named) ? named : defaultLocale;
+  } catch {
+    return defaultLocale;
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
+}
+
+/**
+ * A no-JS post over the size limit: the form page again, empty (the body
+ * is not read beyond its first chunk), with the limit said in the person's
+ * language; never raw JSON.
+ */
+async function tooLargeForm(c: C): Promise<Response> {
+  const locale = await localeOfTooLargeForm(c);
+  const message = useTranslations(locale)('form.error.bodyTooLarge', { max: MESSAGE_MAX_LENGTH });
+  return formPageWithAnswers(c.env, locale, new URLSearchParams({ locale }), { message, fields: {} }, contactErrorStatus.body_too_large);
+}
+
+function isFormPost(c: C): boolean {
+  return (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded';
 }
 
 /** The answers of a url-encoded form, and the language to answer in. */
@@ -149,22 +203,19 @@ async function handleForm(c: C): Promise<Response> {
     return again(formProblem(locale, input, error), 'invalid_form');
   }
   if (!measureRequest(request).fits) {
-    return again({ message: t('form.error.tooLong'), fields: { message: t('form.error.tooLong') } }, 'invalid_form');
+    return again({ message: t('form.error.invalid'), fields: { message: messageTooLong(locale, input) } }, 'invalid_form');
   }
 
   const keySet = await loadKeySet(c.env);
   // No recipient serves the municipality: not connected (no default recipient), not a fault.
+  // Said once, in the summary: nothing chosen is not "the municipality you chose".
   if (keySet && !servingRecipient(keySet, request.municipality)) {
-    const message = t('form.error.notConnected');
-    return again({ message, fields: { municipality: message } }, 'invalid_form');
+    const message = t(request.municipality === 'unknown' ? 'form.error.chooseMunicipality' : 'form.error.notConnected');
+    return again({ message, fields: {}, invalid: ['municipality'] }, 'invalid_form');
   }
   const key = keySet ? chooseKey(keySet, request.municipality) : null;
   if (!key) return again({ message: t('form.error.unavailable'), fields: {} }, 'keys_unavailable');
-  if (!(await allowRecipient(c.env, key.kid))) {
-    const page = await again({ message: t('form.error.rateLimited'), fields: {} }, 'rate_limited');
-    page.headers.set('Retry-After', String(RATE_LIMIT_PERIOD_SECONDS));
-    return page;
-  }
+  await countShared(c.env, key.kid);
 
   let envelope: Envelope;
   try {
@@ -178,13 +229,36 @@ async function handleForm(c: C): Promise<Response> {
   if (!(await enqueue(c.env, envelope))) {
     return again({ message: t('form.error.unavailable'), fields: {} }, 'queue_unavailable');
   }
-  return receiptPage(c.env, locale, request.receipt, request.contact.method, key.recipient, envelope.kid);
+  const token = await sealReceiptToken(c.env.RATE_LIMIT_SECRET!, {
+    locale,
+    receipt: request.receipt,
+    method: request.contact.method,
+    recipient: key.recipient,
+    kid: envelope.kid,
+  });
+  return c.redirect(`/api/contact/receipt/${token}`, 303);
+}
+
+/** GET /api/contact/receipt/<token>: the receipt page once, then "no longer shown". */
+async function handleReceipt(c: C): Promise<Response> {
+  const token = c.req.param('token') ?? '';
+  const opened = rateLimitConfigured(c.env) ? await openReceiptTokenOnce(c.env.RATE_LIMIT_SECRET!, c.env.SEEN_ENVELOPES, token) : { shown: false as const };
+  const locale = opened.shown ? opened.facts.locale : opened.locale;
+  const pageLocale = isLocale(locale) ? locale : defaultLocale;
+  const page = opened.shown
+    ? await receiptPage(c.env, pageLocale, opened.facts.receipt, opened.facts.method, opened.facts.recipient, opened.facts.kid)
+    : await spentReceiptPage(c.env, pageLocale);
+  // Without JavaScript nothing can wipe the form page the person left behind: this empties the
+  // browser's cache for the site, the back/forward cache included, so Back fetches the form
+  // again, empty, and the disk cache keeps no page of the site either (N4).
+  page.headers.set('Clear-Site-Data', '"cache"');
+  return page;
 }
 
 export const contact = new Hono<{ Bindings: Env }>()
   .post(
     '/',
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => fail(c as C, 'body_too_large') }),
+    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => (isFormPost(c as C) ? tooLargeForm(c as C) : fail(c as C, 'body_too_large')) }),
     async (c) => {
       const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       const isForm = type === 'application/x-www-form-urlencoded';
@@ -196,4 +270,5 @@ export const contact = new Hono<{ Bindings: Env }>()
       return isForm ? handleForm(c) : handleEnvelope(c);
     },
   )
+  .get('/receipt/:token', (c) => handleReceipt(c))
   .all('/', (c) => fail(c, 'method_not_allowed'));

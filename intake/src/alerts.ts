@@ -7,7 +7,12 @@
  *
  * Sent on a new request, when an unclaimed request has 6 and then 2 hours
  * left on its promise, and once a day as a heartbeat (silence then means
- * the intake is down). Delivered by running a configured command (the JSON
+ * the intake is down). The site watch (site-watch.ts) sends
+ *
+ *   {"event":"watch","alerts":["page_mismatch", …],"at":"<ISO time>"}
+ *
+ * with the alert codes only (the details, which name pages and files, are
+ * in the intake's own output). Delivered by running a configured command (the JSON
  * on its standard input; no shell) and/or POSTing it to a configured URL
  * (the municipality's SMS or e-mail gateway).
  */
@@ -24,6 +29,13 @@ export interface AlertMessage {
   unclaimed: number;
   overdue: number;
   minutesLeft: number | null;
+  at: string;
+}
+
+/** The site watch found something: which kinds, nothing else. */
+export interface WatchAlertMessage {
+  event: 'watch';
+  alerts: string[];
   at: string;
 }
 
@@ -47,7 +59,7 @@ export function summarize(store: IntakeStore, event: AlertMessage['event'], now:
   return { event, open: counts.open, unclaimed: counts.unclaimed, overdue: counts.overdue, minutesLeft, at: now.toISOString() };
 }
 
-export async function deliverAlert(config: AlertConfig, message: AlertMessage, log: (line: string) => void): Promise<void> {
+export async function deliverAlert(config: AlertConfig, message: AlertMessage | WatchAlertMessage, log: (line: string) => void): Promise<void> {
   const json = JSON.stringify(message);
   if (config.command) {
     const [program, ...args] = config.command.split(' ').filter(Boolean);
@@ -67,7 +79,7 @@ export async function deliverAlert(config: AlertConfig, message: AlertMessage, l
       log(`alert: URL failed (${(error as Error).name})`);
     }
   }
-  log(`alert: ${message.event} sent (open ${message.open}, unclaimed ${message.unclaimed})`);
+  log(message.event === 'watch' ? `alert: watch sent (${message.alerts.join(', ')})` : `alert: ${message.event} sent (open ${message.open}, unclaimed ${message.unclaimed})`);
 }
 
 /**

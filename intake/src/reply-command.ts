@@ -19,10 +19,11 @@ import { replyDraft, senderFromVault, writeReply, ReplyWriteError } from './repl
 import type { IntakeStore } from './store.ts';
 import { INTAKE_COMMAND } from './command-name.ts';
 
-export const REPLY_HELP = `  reply <receipt code> --phrase <id> [--phrase <id> …] [--text "…"] [--lang sv] [--place "…"]
+export const REPLY_HELP = `  reply <receipt code> --phrase <id> [--phrase <id> …] [--text "…"] [--lang sv] [--place "…" --time "…"] [--date YYYY-MM-DD]
                              Answer a request that asked for an answer on the site. Phrases:
                              ${replyPhraseIds.join(', ')}.
-                             could-not-reach gives the recipient's own phone from recipients.json; meet needs --place.
+                             could-not-reach gives the recipient's own phone from recipients.json; meet needs --place
+                             and --time; write-again needs --date; will-call only for a request that chose call or sms.
                              --text is free text, marked as Swedish unless --lang names another site language.
                              The reply is sealed at once, kept in the store's outbox and sent to the site
                              ($UTVAG_SITE_URL or --site); if the site cannot be reached it waits there
@@ -37,6 +38,8 @@ export interface ReplyOptions {
   text?: string | undefined;
   lang?: string | undefined;
   place?: string | undefined;
+  time?: string | undefined;
+  date?: string | undefined;
   site?: string | undefined;
 }
 
@@ -75,7 +78,7 @@ export async function answerByReceipt(
   const request = opened.request;
   if (!request) throw new ReplyCommandError(`the request with receipt code ${found.code} needs review in the team inbox first`);
   if (!request.reply) throw new ReplyCommandError(`request ${request.receipt} did not ask for an answer on the site; contact the person the way they chose`);
-  const draft = replyDraft({ phrases: options.phrase ?? [], text: options.text, lang: options.lang, place: options.place }, recipients.phoneOf?.(row.recipient) ?? null);
+  const draft = replyDraft({ phrases: options.phrase ?? [], text: options.text, lang: options.lang, place: options.place, time: options.time, date: options.date }, recipients.phoneOf?.(row.recipient) ?? null);
   const outgoing = await writeReply(request, draft, senderFromVault(vault, row.kid), now);
   store.transaction(() => {
     enqueueReply(store, row.ref, null, outgoing, now);

@@ -10,8 +10,8 @@
  * the request was sealed to), held in memory only.
  */
 import type { PrivateKeyJwk } from '../../protocol/envelope.ts';
-import { importReplySenderKey, replyIdOf, replyPhraseIds, sealReply, type ReplyMessage, type ReplyPhrase, type ReplyPhraseId, type SealedReply } from '../../protocol/reply.ts';
-import { swedishDay, type ContactRequest } from '../../protocol/request.ts';
+import { importReplySenderKey, replyIdOf, replyPhraseIds, replyPhrasesFor, sealReply, type ReplyMessage, type ReplyPhrase, type ReplyPhraseId, type SealedReply } from '../../protocol/reply.ts';
+import { parseCalendarDay, swedishDay, type ContactRequest } from '../../protocol/request.ts';
 import { defaultLocale, isLocale, type Locale } from '../../protocol/locales.ts';
 import type { UnlockedVault } from './key-vault.ts';
 
@@ -41,6 +41,11 @@ export interface OutgoingReply {
   /** What was written, for the municipality's own record (never sent in clear). */
   message: ReplyMessage;
   writtenAt: string;
+  /**
+   * When the answer offers a write-back (review N3): the person's reply
+   * public key, which the Worker checks their one write-back with.
+   */
+  writeBack?: string;
 }
 
 export class ReplyWriteError extends Error {}
@@ -58,6 +63,10 @@ export interface ReplyChoice {
   text?: string | undefined;
   lang?: string | undefined;
   place?: string | undefined;
+  /** When to meet, with `meet` ("tisdag 14 januari kl. 15"). */
+  time?: string | undefined;
+  /** The day by which the team writes again, with `write-again` (YYYY-MM-DD). */
+  date?: string | undefined;
 }
 
 /**
@@ -75,8 +84,12 @@ export function replyDraft(choice: ReplyChoice, phone: { display: string } | nul
         phrases.push({ id: 'could-not-reach', phone: phone.display });
         break;
       case 'meet':
-        if (!choice.place?.trim()) throw new ReplyWriteError('the phrase meet needs a place');
-        phrases.push({ id: 'meet', place: choice.place.trim() });
+        if (!choice.place?.trim() || !choice.time?.trim()) throw new ReplyWriteError('the phrase meet needs a place and a time');
+        phrases.push({ id: 'meet', place: choice.place.trim(), time: choice.time.trim() });
+        break;
+      case 'write-again':
+        if (!choice.date || parseCalendarDay(choice.date.trim()) === null) throw new ReplyWriteError('the phrase write-again needs a day as YYYY-MM-DD');
+        phrases.push({ id: 'write-again', date: choice.date.trim() });
         break;
       default:
         phrases.push({ id } as ReplyPhrase);
@@ -95,6 +108,9 @@ export function replyDraft(choice: ReplyChoice, phone: { display: string } | nul
 /** Seals the draft to the request's reply key. Throws ReplyWriteError or ReplyError (bad_reply, too_large, bad_key). */
 export async function writeReply(request: ContactRequest, draft: ReplyDraft, sender: ReplySender, now: Date = new Date()): Promise<OutgoingReply> {
   if (!request.reply) throw new ReplyWriteError(`request ${request.receipt} did not ask for an answer on the site`);
+  const fits = replyPhrasesFor(request.contact.method);
+  const misfit = draft.phrases.find((phrase) => !fits.includes(phrase.id));
+  if (misfit) throw new ReplyWriteError(`the phrase ${misfit.id} does not fit this request: the person did not ask to be called or texted`);
   const message: ReplyMessage = {
     v: 1,
     id: crypto.randomUUID(),
@@ -114,5 +130,6 @@ export async function writeReply(request: ContactRequest, draft: ReplyDraft, sen
     receipt: request.receipt,
     message,
     writtenAt: now.toISOString(),
+    ...(draft.phrases.some((phrase) => phrase.id === 'write-back') ? { writeBack: request.reply.publicKey } : {}),
   };
 }

@@ -26,6 +26,7 @@ import { pageSchema } from './page-schema.ts';
 import { measureMdx, splitFrontMatter, type ReadabilityReport } from './readability.ts';
 import { stringProblems, textProblems, timePromises } from './promise-check.ts';
 import { formatProblem, terminologyProblems } from './terminology.ts';
+import { translationStatus } from './translation-status.ts';
 
 /** The highest LIX a Swedish page may have (30–40 is "easy"; klarspråk aims low). */
 export const MAX_LIX_SWEDISH = 35;
@@ -86,7 +87,9 @@ export function checkNumbersAndPromises(
   const isPromise = (problem: string) => problem.includes('a time promise');
   for (const locale of locales) {
     for (const slug of pageSlugs(root, locale)) {
-      const found = textProblems(`${locale}/${slug}.mdx`, readPage(root, locale, slug));
+      // A translation's sourceHash is hex, and "eb09888454b4" reads like a phone number: not page text.
+      const text = readPage(root, locale, slug).replace(/sourceHash:\s*"?[0-9a-f]{12}"?/g, 'sourceHash: ""');
+      const found = textProblems(`${locale}/${slug}.mdx`, text);
       problems.push(...(pending.pages.includes(slug) ? found.filter((p) => !isPromise(p)) : found));
     }
     const stringsFile = join(stringsRoot, `${locale}.json`);
@@ -190,6 +193,12 @@ export function checkContent(root: string = CONTENT_ROOT, locales: readonly stri
     }
   }
   for (const page of missing) problems.push(`${page}.mdx is missing (the Swedish page exists)`);
+  // An outdated translation tells readers something the Swedish page no longer says (T3-25).
+  for (const row of translationStatus(root, locales).filter((r) => r.state === 'outdated')) {
+    problems.push(
+      `${row.locale}/${row.slug}.mdx is outdated: made from ${row.translatedFrom}, Swedish is now ${row.sourceHash} (update it and its sourceHash)`,
+    );
+  }
   problems.push(...checkNumbersAndPromises(root, locales));
   return { rows, problems, missing };
 }

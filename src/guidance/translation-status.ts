@@ -12,7 +12,8 @@
  * 1. Run this script. It prints every page × locale as
  *    - `missing`     no file yet (the site shows the fallback language with a
  *                    notice; the script exits 1 and the tests fail),
- *    - `outdated`    the Swedish page changed after the translation was made,
+ *    - `outdated`    the Swedish page changed after the translation was made
+ *                    (the page says so, and `npm run check:content` fails),
  *    - `unreviewed`  up to date with the Swedish page, not yet checked by a
  *                    human translator (the page says so to its readers),
  *    - `up to date`  up to date and reviewed.

@@ -108,8 +108,12 @@ export const unitSchema = z.strictObject({
   forWhom: localizedTextSchema,
   reach: reachSchema,
   source: sourceSchema,
-  /** When this entry was last checked against its source (YYYY-MM-DD). */
-  lastVerified: isoDate,
+  /**
+   * The day this entry was compared with its source (YYYY-MM-DD): the
+   * source's own date is in `source.year`. Not a check with the unit
+   * itself: that would need the unit's own word, and its own date (T3-24).
+   */
+  checkedAgainstSourceOn: isoDate,
 });
 
 export const helpDirectorySchema = z

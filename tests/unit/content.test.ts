@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { localeCodes } from '../../protocol/locales.ts';
 import {
@@ -51,16 +54,26 @@ describe('translation status', () => {
     );
   });
 
-  it('reports outdated translations as a warning, not a failure', () => {
+  it('has no outdated translation: the content check fails on one (T3-25)', () => {
     const outdated = rows.filter((row) => row.state === 'outdated');
-    if (outdated.length > 0) {
-      console.warn(
-        `Outdated translations (update them and their sourceHash):\n${outdated
-          .map((row) => `  ${row.locale}/${row.slug}: made from ${row.translatedFrom}, Swedish is now ${row.sourceHash}`)
-          .join('\n')}`,
-      );
+    expect(
+      outdated.map((row) => `${row.locale}/${row.slug}: made from ${row.translatedFrom}, Swedish is now ${row.sourceHash}`),
+      'update these translations and their sourceHash',
+    ).toEqual([]);
+  });
+
+  it('the content check names an outdated translation as a problem', () => {
+    const root = mkdtempSync(join(tmpdir(), 'utvag-outdated-'));
+    try {
+      mkdirSync(join(root, 'sv'));
+      mkdirSync(join(root, 'en'));
+      const front = (extra: string) => `---\ntitle: "Jag vill ut"\ndescription: "Det finns hjälp för dig."\naudience: self\nupdated: 2026-12-01\n${extra}\n---\n\nDu kan få hjälp.\n`;
+      writeFileSync(join(root, 'sv', 'ut.mdx'), front('translation: { state: source }'));
+      writeFileSync(join(root, 'en', 'ut.mdx'), front('translation: { state: translation, sourceHash: "000000000000", reviewed: false }'));
+      expect(checkContent(root, ['sv', 'en']).problems).toContainEqual(expect.stringMatching(/^en\/ut\.mdx is outdated: made from 000000000000/));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
-    expect(outdated.every((row) => /^[0-9a-f]{12}$/.test(row.translatedFrom ?? ''))).toBe(true);
   });
 });
 

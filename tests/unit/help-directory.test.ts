@@ -74,7 +74,7 @@ describe('help directory data', () => {
   it('gives every unit a source and a verification date', () => {
     for (const unit of loadHelpDirectory().units) {
       expect(unit.source.name.length).toBeGreaterThan(1);
-      expect(unit.lastVerified).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(unit.checkedAgainstSourceOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     }
   });
 

@@ -100,11 +100,14 @@ describe('the content check on a content folder', () => {
   mkdirSync(join(root, 'help-directory'));
   writeFileSync(join(root, 'sv', 'ut.mdx'), '---\ntitle: x\n---\nDu får kontakt inom 24 timmar.\n');
   writeFileSync(join(root, 'sv', 'fara.mdx'), '---\ntitle: x\n---\nRing 112.\n');
+  // A translation made from a Swedish page whose hash has a digit run like a phone number.
+  mkdirSync(join(root, 'en'));
+  writeFileSync(join(root, 'en', 'fara.mdx'), '---\ntitle: x\ntranslation: { state: translation, sourceHash: "eb09888454b4", reviewed: false }\n---\nCall 112.\n');
   writeFileSync(join(root, 'help-directory', 'units.json'), JSON.stringify({ v: 1, units: [{ id: 'u', reach: { note: { sv: 'Ring 08-999 99 99.' } } }] }));
   writeFileSync(join(strings, 'sv.json'), JSON.stringify({ 'site.description': 'Du får kontakt inom ett dygn.', 'promise.source': 'Källa: {{source}}.' }));
 
   it('fails on a page, a unit and a string', () => {
-    const problems = checkNumbersAndPromises(root, ['sv'], { pages: [], units: [] }, strings);
+    const problems = checkNumbersAndPromises(root, ['sv', 'en'], { pages: [], units: [] }, strings);
     expect(problems).toEqual([
       expect.stringMatching(/^sv\/ut\.mdx: a time promise/),
       expect.stringMatching(/^strings\/sv\.json site\.description: a time promise/),

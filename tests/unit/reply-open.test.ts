@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_REPLIES_PER_MAILBOX, REPLY_PLACE_MAX_LENGTH, REPLY_TEXT_MAX_LENGTH } from '../../protocol/limits.ts';
+import { MAX_REPLIES_PER_MAILBOX, REPLY_PLACE_MAX_LENGTH, REPLY_TEXT_MAX_LENGTH, REPLY_TIME_MAX_LENGTH } from '../../protocol/limits.ts';
 import { readLookupResponse, readReplyMessage } from '../../protocol/reply-open.ts';
 import { lookupResponseSchema, replyMessageSchema, type ReplyMessage } from '../../protocol/reply.ts';
 import { localeCodes } from '../../protocol/locales.ts';
@@ -21,9 +21,17 @@ const message: ReplyMessage = {
 };
 
 const phrase = fc.oneof(
-  fc.constantFrom({ id: 'received' }, { id: 'will-call' }, { id: 'write-back' }),
+  fc.constantFrom({ id: 'received' }, { id: 'will-call' }, { id: 'write-back' }, { id: 'confidential' }, { id: 'danger' }),
   fc.record({ id: fc.constant('could-not-reach'), phone: fc.constantFrom('08-508 25 600', '+46 8 508 25 600', '123', 'ring oss') }),
-  fc.record({ id: fc.constant('meet'), place: fc.oneof(fc.string({ maxLength: 30 }), fc.constant('ቀ'.repeat(REPLY_PLACE_MAX_LENGTH + 1))) }),
+  fc.record(
+    {
+      id: fc.constant('meet'),
+      place: fc.oneof(fc.string({ maxLength: 30 }), fc.constant('ቀ'.repeat(REPLY_PLACE_MAX_LENGTH + 1))),
+      time: fc.oneof(fc.string({ maxLength: 30 }), fc.constant('ቀ'.repeat(REPLY_TIME_MAX_LENGTH + 1))),
+    },
+    { requiredKeys: ['id', 'place'] },
+  ),
+  fc.record({ id: fc.constant('write-again'), date: fc.constantFrom('2026-12-24', '2026-02-30', 'snart') }),
 );
 const text = fc.option(
   fc.record({

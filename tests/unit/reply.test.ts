@@ -14,6 +14,9 @@ import {
   REPLY_CT_SIZE,
   REPLY_HPKE_INFO,
   REPLY_TEXT_MAX_LENGTH,
+  REPLY_TIME_MAX_LENGTH,
+  replyPhrasesFor,
+  replyPhraseSchema,
   replyAad,
   replyIdOf,
   sealReply,
@@ -149,7 +152,7 @@ describe('sealed replies', () => {
     const sender = await importReplySenderKey(v1.recipientPrivateKeyJwk);
     const short = await sealReply(message(), mine, sender);
     const long = await sealReply(message({
-      phrases: [{ id: 'received' }, { id: 'will-call' }, { id: 'could-not-reach', phone: '08-508 25 600' }, { id: 'meet', place: 'ቀ'.repeat(200) }, { id: 'write-back' }],
+      phrases: [{ id: 'received' }, { id: 'will-call' }, { id: 'could-not-reach', phone: '08-508 25 600' }, { id: 'meet', place: 'ቀ'.repeat(200), time: 'ቀ'.repeat(REPLY_TIME_MAX_LENGTH) }, { id: 'write-back' }, { id: 'write-again', date: '2026-12-24' }, { id: 'confidential' }, { id: 'danger' }],
       text: { lang: 'ti', body: 'ቀ'.repeat(REPLY_TEXT_MAX_LENGTH) },
     }), mine, sender);
     expect(long.ct.length).toBe(short.ct.length);
@@ -244,5 +247,23 @@ describe('request schema with the way back', () => {
       followUpOf: crypto.randomUUID(),
     });
     expect(measureRequest(request).jsonBytes).toBeLessThan(MAX_JSON_BYTES);
+  });
+});
+
+describe('the phrase bank fits the contact method (T3-13)', () => {
+  it('offers "we will call you" only to someone who asked to be called or texted, and every other phrase to all', () => {
+    expect(replyPhrasesFor('call')).toContain('will-call');
+    expect(replyPhrasesFor('sms')).toContain('will-call');
+    for (const method of ['i-call', 'here'] as const) {
+      expect(replyPhrasesFor(method)).not.toContain('will-call');
+      expect(replyPhrasesFor(method)).toEqual(expect.arrayContaining(['received', 'danger', 'write-again', 'confidential', 'meet']));
+    }
+  });
+
+  it('a meeting needs a place and a time; writing again needs a day', () => {
+    expect(replyPhraseSchema.safeParse({ id: 'meet', place: 'Fleminggatan 4' }).success).toBe(false);
+    expect(replyPhraseSchema.safeParse({ id: 'meet', place: 'Fleminggatan 4', time: 'tisdag kl. 15' }).success).toBe(true);
+    expect(replyPhraseSchema.safeParse({ id: 'write-again', date: 'snart' }).success).toBe(false);
+    expect(replyPhraseSchema.safeParse({ id: 'write-again', date: '2026-12-24' }).success).toBe(true);
   });
 });

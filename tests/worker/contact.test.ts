@@ -8,7 +8,7 @@ import { MAX_BODY_BYTES } from '../../functions/routes/contact.ts';
 import { sealRequest, base64urlEncode, type Envelope } from '../../protocol/envelope.ts';
 import { keySetSchema, type KeySet } from '../../protocol/key-set.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
-import { createRequest, type ContactRequestInput } from '../../protocol/request.ts';
+import { createRequest, MESSAGE_MAX_LENGTH, type ContactRequestInput } from '../../protocol/request.ts';
 
 /** A queue that records what it is given, or refuses everything. */
 function recordingQueue(refuse = false) {
@@ -26,10 +26,19 @@ function recordingQueue(refuse = false) {
 }
 
 let address = 0;
-/** Every test gets its own address, so the rate limiter's count starts at zero. */
+/**
+ * Every test gets its own address in a /24 of its own, so the rate
+ * limiter's counts (address and /24) start at zero (RFC 2544 range).
+ */
 function freshAddress(): string {
   address += 1;
-  return `192.0.2.${address}`;
+  return `198.18.${address}.1`;
+}
+
+/** The no-JS path answers 303 to its one-time receipt page: follow it, as a browser does. */
+async function receiptOf(res: Response): Promise<Response> {
+  expect(res.status).toBe(303);
+  return app.request(res.headers.get('location')!, {}, env as unknown as Env);
 }
 
 function post(body: BodyInit, contentType: string, ip: string, testEnv: Env = env as unknown as Env) {
@@ -161,6 +170,13 @@ function formBody(fields: Record<string, string | string[]>): string {
   return params.toString();
 }
 
+/** Posts the no-JavaScript form with a recording queue: the answer's status and page, and what was queued. */
+async function postForm(fields: Record<string, string | string[]>, refuse = false) {
+  const { sent, queue } = recordingQueue(refuse);
+  const res = await post(formBody(fields), 'application/x-www-form-urlencoded', freshAddress(), { ...(env as unknown as Env), INTAKE_QUEUE: queue });
+  return { status: res.status, html: await res.text(), sent };
+}
+
 describe('POST /api/contact, no-JavaScript path (form)', () => {
   const filled = {
     locale: 'ar',
@@ -176,10 +192,10 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
 
   it('seals and queues the same envelope shape, and answers with the receipt page', async () => {
     const { sent, queue } = recordingQueue();
-    const res = await post(formBody(filled), 'application/x-www-form-urlencoded', freshAddress(), {
+    const res = await receiptOf(await post(formBody(filled), 'application/x-www-form-urlencoded', freshAddress(), {
       ...(env as unknown as Env),
       INTAKE_QUEUE: queue,
-    });
+    }));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -214,31 +230,81 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
     expect(html).not.toMatch(/<div class="form-error"[^>]*hidden/);
   });
 
-  it('a municipality no recipient serves is not connected: nothing sent, no default, answers kept, said plainly', async () => {
-    for (const municipality of ['kiruna', 'unknown']) {
-      const { sent, queue } = recordingQueue();
-      const res = await post(formBody({ ...filled, municipality }), 'application/x-www-form-urlencoded', freshAddress(), {
-        ...(env as unknown as Env),
-        INTAKE_QUEUE: queue,
-      });
-      expect(res.status, municipality).toBe(400);
+  it('a municipality no recipient serves is not connected: nothing sent, no default, answers kept, said plainly and once', async () => {
+    const t = useTranslations('ar');
+    for (const [municipality, key] of [['kiruna', 'form.error.notConnected'], ['unknown', 'form.error.chooseMunicipality']] as const) {
+      const { status, html, sent } = await postForm({ ...filled, municipality });
+      expect(status, municipality).toBe(400);
       expect(sent).toEqual([]);
-      const html = await res.text();
-      // Said in the summary and beside the municipality field, not as a temporary fault.
-      const said = `>${useTranslations('ar')('form.error.notConnected')}<`;
-      expect(html.split(said).length - 1).toBeGreaterThanOrEqual(2);
-      expect(html).toMatch(/data-error-for="municipality"[^>]*>[^<]+</);
-      expect(html).not.toContain(`>${useTranslations('ar')('form.error.unavailable')}<`);
+      // Said once, in the summary, not as a temporary fault; the field is marked.
+      expect(html.split(`>${t(key)}<`).length - 1, municipality).toBe(1);
+      expect(html).toMatch(/<select[^>]*name="municipality"[^>]*aria-invalid="true"|<select[^>]*aria-invalid="true"[^>]*name="municipality"/);
+      expect(html).not.toContain(`>${t('form.error.unavailable')}<`);
       expect(html).toContain('value="العربية"');
     }
   });
 
+  it('an empty form says what is missing (where you live), not "the municipality you chose", and says it once', async () => {
+    const { status, html, sent } = await postForm({ locale: 'sv', municipality: 'unknown', method: 'i-call' });
+    expect(status).toBe(400);
+    expect(sent).toEqual([]);
+    const t = useTranslations('sv');
+    expect(html.split(`>${t('form.error.chooseMunicipality')}<`).length - 1).toBe(1);
+    // Only the script's copy (a data attribute) holds the not-connected text; the page does not say it.
+    expect(html).not.toContain(`>${t('form.error.notConnected')}<`);
+  });
+
+  it('a text over the limit says the limit and how long the text is; the counter says none are left', async () => {
+    const { status, html, sent } = await postForm({ ...filled, locale: 'sv', message: 'a'.repeat(MESSAGE_MAX_LENGTH + 312) });
+    expect(status).toBe(400);
+    expect(sent).toEqual([]);
+    const t = useTranslations('sv');
+    const said = t('form.error.messageTooLong', { max: MESSAGE_MAX_LENGTH, count: MESSAGE_MAX_LENGTH + 312 });
+    expect(said).toContain(String(MESSAGE_MAX_LENGTH));
+    expect(html).toMatch(new RegExp(`data-error-for="message"[^>]*>${said}<`));
+    expect(html).not.toContain(`>${t('form.error.text')}<`);
+    expect(html).toMatch(new RegExp(`data-message-count-output[^>]*>${t('form.message.count', { count: 0, max: MESSAGE_MAX_LENGTH })}<`));
+  });
+
+  it('the counter counts what came back without JavaScript', async () => {
+    const { html } = await postForm({ ...filled, locale: 'sv', message: 'hej hej' }, true);
+    const t = useTranslations('sv');
+    expect(html).toMatch(new RegExp(`data-message-count-output[^>]*>${t('form.message.count', { count: MESSAGE_MAX_LENGTH - 7, max: MESSAGE_MAX_LENGTH })}<`));
+  });
+
+  it('a form body over the size limit gets the form page with the limit in its language, never raw JSON', async () => {
+    const { sent, queue } = recordingQueue();
+    const huge = formBody({ locale: 'so', municipality: 'stockholm', method: 'i-call', message: 'x'.repeat(MAX_BODY_BYTES) });
+    // A browser sends a form with its length; the first field names the language.
+    const res = await app.request(
+      '/api/contact',
+      {
+        method: 'POST',
+        body: huge,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(huge.length), 'cf-connecting-ip': freshAddress() },
+      },
+      { ...(env as unknown as Env), INTAKE_QUEUE: queue },
+    );
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    expect(html).toContain('<html lang="so"');
+    expect(html).toContain(useTranslations('so')('form.error.bodyTooLarge', { max: MESSAGE_MAX_LENGTH }));
+    expect(html).not.toContain('body_too_large');
+    expect(sent).toEqual([]);
+    // Sent in chunks without a length, the size check has read it: the form page in Swedish, still not JSON.
+    const chunked = await post(huge, 'application/x-www-form-urlencoded', freshAddress(), { ...(env as unknown as Env), INTAKE_QUEUE: queue });
+    expect(chunked.status).toBe(413);
+    expect(await chunked.text()).toContain(useTranslations('sv')('form.error.bodyTooLarge', { max: MESSAGE_MAX_LENGTH }));
+    expect(sent).toEqual([]);
+  });
+
   it('the receipt keeps only the promise of the recipient the request went to', async () => {
     const { queue } = recordingQueue();
-    const res = await post(formBody(filled), 'application/x-www-form-urlencoded', freshAddress(), {
+    const res = await receiptOf(await post(formBody(filled), 'application/x-www-form-urlencoded', freshAddress(), {
       ...(env as unknown as Env),
       INTAKE_QUEUE: queue,
-    });
+    }));
     const html = await res.text();
     expect([...html.matchAll(/data-receipt-promise="([^"]+)"/g)].map((m) => m[1])).toEqual([keySet.keys[0]!.recipient]);
   });
@@ -269,8 +335,41 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
       freshAddress(),
       { ...(env as unknown as Env), INTAKE_QUEUE: queue },
     );
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(303);
     expect(sent).toHaveLength(1);
+  });
+
+  it('post-redirect-get: 303 to a one-time receipt page; asked for again it says only that it is no longer shown (N4)', async () => {
+    const { sent, queue } = recordingQueue();
+    const res = await post(formBody(filled), 'application/x-www-form-urlencoded', freshAddress(), { ...(env as unknown as Env), INTAKE_QUEUE: queue });
+    expect(res.status).toBe(303);
+    const location = res.headers.get('location')!;
+    expect(location).toMatch(/^\/api\/contact\/receipt\/[A-Za-z0-9_-]+$/);
+    const first = await app.request(location, {}, env as unknown as Env);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('cache-control')).toBe('no-store');
+    // Nothing can wipe the form page left behind without JavaScript: the browser's cache, back/forward cache included, is emptied.
+    expect(first.headers.get('clear-site-data')).toBe('"cache"');
+    const code = /data-receipt-code[^>]*>([^<]+)</.exec(await first.text())?.[1]?.trim() ?? '';
+    expect(code).toMatch(/^[0-9]{3} [0-9]{3} [0-9]{3} [0-9]{3}$/);
+    // The code is not readable in the URL, in any form.
+    expect(location).not.toContain(code.replace(/ /g, ''));
+    // Back or reload: the same GET, never the POST again; the page is spent.
+    for (let i = 0; i < 2; i++) {
+      const again = await app.request(location, {}, env as unknown as Env);
+      expect(again.status).toBe(410);
+      expect(again.headers.get('cache-control')).toBe('no-store');
+      const html = await again.text();
+      expect(html).toContain('<html lang="ar" dir="rtl"');
+      expect(html).toContain(useTranslations('ar')('noJsReceipt.spent'));
+      expect(html).not.toMatch(/data-receipt-code/);
+      expect(html.replace(/\D/g, '')).not.toContain(code.replace(/ /g, ''));
+    }
+    expect(sent).toHaveLength(1);
+    // A token that is not the Worker's: the same spent page, nothing else.
+    const forged = await app.request('/api/contact/receipt/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', {}, env as unknown as Env);
+    expect(forged.status).toBe(410);
+    expect(await forged.text()).toContain(useTranslations('sv')('noJsReceipt.spent'));
   });
 
   it('when the queue refuses: 503, the form again with every answer', async () => {

@@ -13,7 +13,7 @@ import type { AuditLine } from '../audit.ts';
 import type { RecipientPromise } from '../promise.ts';
 import type { OpenedRequest, RequestRow, RequestStatus } from '../store.ts';
 import type { InboxLanguage, InboxText } from './text.ts';
-import { replyPhraseIds, type ReplyMessage, type ReplyPhraseId } from '../../../protocol/reply.ts';
+import { replyPhraseIds, replyPhrasesFor, type ReplyMessage, type ReplyPhraseId } from '../../../protocol/reply.ts';
 import { locales } from '../../../protocol/locales.ts';
 import { replyPhraseText } from '../../../protocol/reply-phrases.ts';
 import { describeTimeLeft } from '../time-left.ts';
@@ -249,7 +249,7 @@ export interface ReplySection {
 }
 
 function phraseLabel(ctx: PageContext, id: ReplyPhraseId, phone: { display: string } | null, params: Record<string, string> = {}) {
-  return replyPhraseText(ctx.lang, id, { phone: phone?.display ?? '…', place: '…', ...params });
+  return replyPhraseText(ctx.lang, id, { phone: phone?.display ?? '…', place: '…', time: '…', date: '…', ...params });
 }
 
 function replySection(ctx: PageContext, row: RequestRow, request: ContactRequest | null, replies: ReplySection) {
@@ -264,13 +264,17 @@ ${message.text ? html`<p class="note-text" dir="auto" lang="${message.text.lang}
   const form = html`<form method="post" action="/r/${row.ref}/reply" class="reply-form">${csrfField(ctx)}
 <fieldset aria-describedby="reply-phrases-hint"><legend>${t.replyPhrases}</legend>
 <p class="hint" id="reply-phrases-hint">${t.replyPhrasesHelp}</p>
-${replyPhraseIds.map((id) => {
+${(request ? replyPhrasesFor(request.contact.method) : replyPhraseIds).map((id) => {
   const unavailable = id === 'could-not-reach' && !replies.phone;
   return html`<div class="choice"><input type="checkbox" name="phrase" id="phrase-${id}" value="${id}"${unavailable ? raw(' disabled aria-describedby="phrase-no-phone"') : ''}><label for="phrase-${id}">${phraseLabel(ctx, id, replies.phone)}</label>${unavailable ? html` <span class="hint" id="phrase-no-phone">${t.replyNoPhone}</span>` : ''}</div>`;
 })}
 </fieldset>
 <label for="reply-place">${t.replyPlaceLabel}</label>
 <input id="reply-place" name="place" maxlength="200" autocomplete="off" spellcheck="false">
+<label for="reply-time">${t.replyTimeLabel}</label>
+<input id="reply-time" name="time" maxlength="100" autocomplete="off" spellcheck="false">
+<label for="reply-date">${t.replyDateLabel}</label>
+<input id="reply-date" name="date" type="date" autocomplete="off">
 <label for="reply-text">${t.replyText}</label>
 <p class="hint" id="reply-text-hint">${t.replyTextHelp}</p>
 <textarea id="reply-text" name="text" rows="5" maxlength="2000" dir="auto" spellcheck="false" aria-describedby="reply-text-hint"></textarea>

@@ -9,14 +9,14 @@ export const reply: Command = {
   name: 'reply',
   group: 'replies',
   usage: replyUsage!,
-  options: ['phrase', 'text', 'lang', 'place', 'site', 'recipients', 'passphrase-file'],
+  options: ['phrase', 'text', 'lang', 'place', 'time', 'date', 'site', 'recipients', 'passphrase-file'],
   run: async ({ dir, config, io, passphrase, recipients, argument }) => {
     const code = argument('a receipt code');
     const vault = await unlockVault(dir, await passphrase());
-    const { phrase, text, lang, place } = config.flags;
+    const { phrase, text, lang, place, time, date } = config.flags;
     const site = config.flags.site ?? config.env.UTVAG_SITE_URL;
     const directory = await recipients();
-    return withStore(dir, vault.storeSecret, (store) => runReplyCommand(store, vault, directory, code, { phrase, text, lang, place, site }, io.out));
+    return withStore(dir, vault.storeSecret, (store) => runReplyCommand(store, vault, directory, code, { phrase, text, lang, place, time, date, site }, io.out));
   },
 };
 

@@ -44,6 +44,8 @@ export function replyRoutes(inbox: Inbox): Hono<InboxEnv> {
           text: listOf(form['text'])[0]?.slice(0, 2000),
           lang: listOf(form['lang'])[0] || undefined,
           place: listOf(form['place'])[0],
+          time: listOf(form['time'])[0],
+          date: listOf(form['date'])[0],
         },
         inbox.recipients.phoneOf?.(row.recipient) ?? null,
       );
