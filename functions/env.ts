@@ -10,12 +10,18 @@ export interface Env extends IntakePushEnv {
    * queue; those bindings are added to wrangler.jsonc per recipient.
    */
   INTAKE_PULL_QUEUES?: string;
-  /** Per sender (keyed hash of the address or IPv6 /64). */
+  /** Per sender: keyed hash of the IPv4 address or IPv6 /64. */
   CONTACT_RATE_LIMIT: RateLimit;
-  /** Per recipient key (kid). */
+  /** Per sender network: keyed hash of the IPv4 /24 or IPv6 /56. */
+  CONTACT_NETWORK_RATE_LIMIT: RateLimit;
+  /** Per sender site: keyed hash of the IPv6 /48. */
+  CONTACT_SITE_RATE_LIMIT: RateLimit;
+  /** Per recipient key (kid): an alarm, never a refusal (flood-alarm.ts). */
   RECIPIENT_RATE_LIMIT: RateLimit;
-  /** All contact requests together. */
+  /** All contact requests together: an alarm, never a refusal. */
   TOTAL_RATE_LIMIT: RateLimit;
+  /** Envelopes queued in the last 24 hours, by hashed enc (seen-envelopes.ts). */
+  SEEN_ENVELOPES: KVNamespace;
   /** Sealed replies by hashed mailbox id (issue 14; functions/reply-store.ts). */
   REPLY_STORE: KVNamespace;
   /** Reply look-ups and deletions per keyed address hash. */

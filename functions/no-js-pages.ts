@@ -2,13 +2,15 @@
  * Pages for the no-JavaScript path, made from the site's own static pages
  * (same layout, same words) with HTMLRewriter: the form page with every
  * answer written back in and the error beside it, or the receipt page with
- * the code written in. The code is in the page, never in a URL.
+ * the code written in. The code is in the page, never in a URL. The
+ * receipt page is shown once (receipt-token.ts); asked for again, it says
+ * only that it is no longer shown.
  */
 import type { Env } from './env.ts';
 import { fieldNames, type FieldName } from '../src/contact/form-fields.ts';
 import type { Locale } from '../protocol/locales.ts';
 import { receiptNextStep, spokenReceiptCode } from '../src/contact/receipt-display.ts';
-import { shortFingerprint } from '../protocol/key-fingerprint.ts';
+import { keyFingerprint } from '../protocol/key-fingerprint.ts';
 import { normalizePhoneNumber } from '../protocol/phone-number.ts';
 import { MESSAGE_MAX_LENGTH } from '../protocol/request.ts';
 import { useTranslations } from '../src/i18n/translator.ts';
@@ -43,7 +45,7 @@ export async function receiptPage(env: Env, locale: Locale, receipt: string, met
     })
     // The key the Worker sealed to, in short form, for comparing with the intake's.
     .on('[data-receipt-key]', { element: (el) => void (kid ? el.removeAttribute('hidden') : undefined) })
-    .on('[data-receipt-key] [data-fingerprint]', { element: (el) => void (kid ? el.setInnerContent(shortFingerprint(kid)) : undefined) })
+    .on('[data-receipt-key] [data-fingerprint]', { element: (el) => void (kid ? el.setInnerContent(keyFingerprint(kid)) : undefined) })
     .on('[data-receipt-code]', { element: (el) => void el.setInnerContent(receipt) })
     .on('[data-receipt-code-spoken]', { element: (el) => void el.setInnerContent(spokenReceiptCode(receipt)) })
     .on('[data-receipt-next]', {
@@ -53,6 +55,16 @@ export async function receiptPage(env: Env, locale: Locale, receipt: string, met
     })
     .transform(page);
   return htmlResponse(rewritten.body, 200);
+}
+
+/** A receipt page that was shown already (or expired): one sentence, nothing about the request. */
+export async function spentReceiptPage(env: Env, locale: Locale): Promise<Response> {
+  const page = await staticPage(env, `/${locale}/kontakt/skickat/`);
+  const t = useTranslations(locale);
+  const rewritten = new HTMLRewriter()
+    .on('[data-receipt]', { element: (el) => void el.setInnerContent(`<h2 id="receipt-title">${escapeHtml(t('noJsReceipt.spent'))}</h2>`, { html: true }) })
+    .transform(page);
+  return htmlResponse(rewritten.body, 410);
 }
 
 export interface FormProblem {

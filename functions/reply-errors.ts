@@ -20,6 +20,10 @@ export const replyErrorStatus = {
   stale: 400,
   /** POST /api/reply: the mailbox already holds the most replies it can. */
   mailbox_full: 409,
+  /** POST /api/reply/write-back: no stored answer in that mailbox offers a write-back (review N3). */
+  write_back_not_offered: 403,
+  /** POST /api/reply/write-back: this answer has had its one write-back. */
+  already_written_back: 409,
   /** Look-ups and deletions from one (hashed) address, too many in a short time. */
   rate_limited: 429,
   /** The key set or the store could not be read. */

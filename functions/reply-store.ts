@@ -5,7 +5,8 @@
  *
  *   key   = "reply/" + H(mailbox) + "/" + reply id
  *   H     = base64url(first 16 bytes of SHA-256("utvag/reply/v1/store." + mailbox))
- *   value = {"kid","enc","ct"}; metadata = {"sent": unix seconds}
+ *   value = {"kid","enc","ct"}; metadata = {"sent": unix seconds, "wb"?: write-back key}
+ *   "writeback/" + H(mailbox) + "/" + reply id = "1": that answer's one write-back was taken
  *
  * Storing under a hash means a listing of the store does not hand out
  * mailbox ids (a mailbox id is what reads and deletes). One key per reply,
@@ -42,14 +43,37 @@ interface StoredValue {
 export type PutResult = 'stored' | 'already_stored' | 'mailbox_full';
 
 /** Keeps one sealed reply; idempotent by reply id (a resend after a lost answer stores nothing new). */
-export async function putReply(kv: KVNamespace, mailbox: string, id: string, reply: SealedReply, sent: number): Promise<PutResult> {
+export async function putReply(kv: KVNamespace, mailbox: string, id: string, reply: SealedReply, sent: number, writeBack?: string): Promise<PutResult> {
   const prefix = await mailboxPrefix(mailbox);
   const listed = await kv.list({ prefix, limit: MAX_REPLIES_PER_MAILBOX + 1 });
   if (listed.keys.some((key) => key.name === prefix + id)) return 'already_stored';
   if (listed.keys.length >= MAX_REPLIES_PER_MAILBOX) return 'mailbox_full';
   const value: StoredValue = { kid: reply.kid, enc: reply.enc, ct: reply.ct };
-  await kv.put(prefix + id, JSON.stringify(value), { expirationTtl: REPLY_TTL_SECONDS, metadata: { sent } });
+  await kv.put(prefix + id, JSON.stringify(value), { expirationTtl: REPLY_TTL_SECONDS, metadata: { sent, ...(writeBack ? { wb: writeBack } : {}) } });
   return 'stored';
+}
+
+/** The write-back key kept with a stored answer, or null when there is no such answer or it offers none. */
+export async function writeBackKeyOf(kv: KVNamespace, mailbox: string, id: string): Promise<string | null> {
+  const stored = await kv.getWithMetadata<{ wb?: string }>((await mailboxPrefix(mailbox)) + id);
+  return stored.value !== null && typeof stored.metadata?.wb === 'string' ? stored.metadata.wb : null;
+}
+
+async function writeBackMarker(mailbox: string, id: string): Promise<string> {
+  return `writeback/${(await mailboxPrefix(mailbox)).slice('reply/'.length)}${id}`;
+}
+
+/** Takes an answer's one write-back: false when it was taken before. */
+export async function takeWriteBack(kv: KVNamespace, mailbox: string, id: string): Promise<boolean> {
+  const key = await writeBackMarker(mailbox, id);
+  if ((await kv.get(key)) !== null) return false;
+  await kv.put(key, '1', { expirationTtl: REPLY_TTL_SECONDS });
+  return true;
+}
+
+/** Gives the write-back back when it could not be queued, so the person can try again. */
+export async function releaseWriteBack(kv: KVNamespace, mailbox: string, id: string): Promise<void> {
+  await kv.delete(await writeBackMarker(mailbox, id));
 }
 
 function randomBase64url(bytes: number): string {

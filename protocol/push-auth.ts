@@ -211,3 +211,47 @@ export async function signReceipt(auth: ReceiverAuth, push: { recipient: string;
   const signature = new Uint8Array(await crypto.subtle.sign(ED25519, auth.receiptKey, receiptBytes(push.recipient, push.timestamp, push.hash, status)));
   return { v: 2, status, sig: base64urlEncode(signature) };
 }
+
+// ------------------------------------------------------ reply acknowledgement
+/*
+ * The Worker's acknowledgement of a stored reply (review N12), in the answer
+ * to POST /api/reply:
+ *
+ *   {"ok": true, "id": "<reply id>", "ack": "<base64url Ed25519 signature>"}
+ *
+ *   signed bytes (UTF-8): "utvag-reply-ack-v1\n" + id + "\n" + base64url(SHA-256(posted body))
+ *
+ * with the Worker's push signing key (INTAKE_PUSH_SIGNING_KEY), which every
+ * intake already trusts through INTAKE_WORKER_PUBLIC_KEYS. The intake counts
+ * a reply delivered only for an acknowledgement of this very body and this
+ * reply's id: a proxy, captive portal or maintenance page that answers 200
+ * is a failed delivery, and is retried.
+ */
+function replyAckBytes(id: string, hash: string): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(utf8.encode(`utvag-reply-ack-v1\n${id}\n${hash}`));
+}
+
+/** The Worker's signature over a stored reply's id and the posted body. */
+export async function signReplyAck(signingKey: CryptoKey, id: string, postedBody: string): Promise<string> {
+  return base64urlEncode(new Uint8Array(await crypto.subtle.sign(ED25519, signingKey, replyAckBytes(id, await bodyHash(postedBody)))));
+}
+
+/** True when `answerBody` acknowledges reply `id` for exactly `postedBody`, signed by one of the Worker's keys. */
+export async function verifyReplyAck(workerKeys: readonly CryptoKey[], id: string, postedBody: string, answerBody: string): Promise<boolean> {
+  let answer: unknown;
+  try {
+    answer = JSON.parse(answerBody);
+  } catch {
+    return false;
+  }
+  if (typeof answer !== 'object' || answer === null) return false;
+  const { ok, id: answeredId, ack } = answer as Record<string, unknown>;
+  if (ok !== true || answeredId !== id || typeof ack !== 'string') return false;
+  const signature = decodeSignature(ack);
+  if (!signature) return false;
+  const bytes = replyAckBytes(id, await bodyHash(postedBody));
+  for (const key of workerKeys) {
+    if (await crypto.subtle.verify(ED25519, key, signature, bytes)) return true;
+  }
+  return false;
+}

@@ -35,6 +35,12 @@ export const replyPostSchema = z.strictObject({
   mailbox: mailboxIdSchema,
   sent: z.number().check(z.int(), z.positive()),
   reply: sealedReplySchema,
+  /**
+   * Present when the answer offers a write-back (review N3): the person's
+   * reply public key (from their request), which the Worker then checks a
+   * write-back's signature with (write-back.ts).
+   */
+  writeBack: z.optional(z.string().check(z.regex(/^B[A-Za-z0-9_-]{85}[AEIMQUYcgkosw048]$/))),
 });
 export type ReplyPost = z.infer<typeof replyPostSchema>;
 
@@ -68,5 +74,5 @@ export async function verifyReplyPost(body: string, header: string | null | unde
 
 /** The body the intake posts (exact bytes matter: they are signed). */
 export function replyPostBody(post: ReplyPost): string {
-  return JSON.stringify({ v: post.v, mailbox: post.mailbox, sent: post.sent, reply: post.reply });
+  return JSON.stringify({ v: post.v, mailbox: post.mailbox, sent: post.sent, reply: post.reply, ...(post.writeBack ? { writeBack: post.writeBack } : {}) });
 }

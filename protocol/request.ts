@@ -148,6 +148,12 @@ export const contactRequestSchema = z.strictObject({
   reply: z.optional(replyAddressSchema),
   /** Optional (issue 14): this is the person's one written follow-up to the request with this id. */
   followUpOf: z.optional(z.uuid()),
+  /**
+   * With followUpOf (review N3): the person's signature with the reply key
+   * (write-back.ts), which the intake checks with the original request's
+   * reply key. A follow-up without a valid one is refused.
+   */
+  followUpProof: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{86}$/, { message: 'expected a 64-byte signature' }))),
 }).check(
   z.refine((request) => request.contact.method !== 'here' || request.reply !== undefined, {
     path: ['reply'],

@@ -6,20 +6,26 @@
  *    the browser. The Worker never sees plaintext. Answers 202.
  *  - No JavaScript: the url-encoded form. The Worker seals the same
  *    envelope at once with the same module and drops the plaintext; it
- *    answers with the receipt page (the code is in the page, not a URL).
+ *    answers 303 to GET /api/contact/receipt/<token>, the receipt page,
+ *    shown once (post-redirect-get, review N4: Back or reload never sends
+ *    the form again; the code is in the page, never readable in a URL).
  * Order, cheapest first, so nothing is worked on for a sender that may not
  * send: size and type → configured (RATE_LIMIT_SECRET) → same origin →
- * sender rate limit → parse and validate → recipient and total rate limit →
- * seal (no-JS path) → queue. Nothing is logged.
+ * sender rate limits (address, network, site) → parse and validate → a
+ * replayed envelope is answered 202 and dropped (JS path) → the shared
+ * recipient and total counts (alarms only, never a refusal: review N1) →
+ * seal (no-JS path) → queue. Nothing about a sender or a request is logged.
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Env } from '../env.ts';
 import { contactErrorStatus, type ContactErrorCode } from '../contact-errors.ts';
 import { acceptedKids, loadKeySet } from '../intake-keys.ts';
-import { allowRecipient, allowSender, rateLimitConfigured, RATE_LIMIT_PERIOD_SECONDS } from '../rate-limit.ts';
+import { allowSender, countShared, rateLimitConfigured, RATE_LIMIT_PERIOD_SECONDS } from '../rate-limit.ts';
+import { markSeen, wasSeen } from '../seen-envelopes.ts';
 import { isCrossSite } from '../same-origin.ts';
-import { formPageWithAnswers, receiptPage, type FormProblem } from '../no-js-pages.ts';
+import { formPageWithAnswers, receiptPage, spentReceiptPage, type FormProblem } from '../no-js-pages.ts';
+import { openReceiptTokenOnce, sealReceiptToken } from '../receipt-token.ts';
 import { envelopeSchema, sealRequest, measureRequest, EnvelopeError, type Envelope } from '../../protocol/envelope.ts';
 import { chooseKey, servingRecipient } from '../../protocol/key-set.ts';
 import { createRequest, MESSAGE_MAX_LENGTH, type ContactRequest, type ContactRequestInput } from '../../protocol/request.ts';
@@ -68,7 +74,7 @@ export function queueFor(env: Env, kid: string): Queue<unknown> | null {
 }
 
 /** Queue the envelope as-is: only {v,kid,enc,ct}, nothing about the sender. */
-async function enqueue(env: Env, envelope: Envelope): Promise<boolean> {
+export async function enqueue(env: Env, envelope: Envelope): Promise<boolean> {
   const queue = queueFor(env, envelope.kid);
   if (!queue) return false;
   try {
@@ -96,8 +102,11 @@ async function handleEnvelope(c: C): Promise<Response> {
     return fail(c, 'invalid_envelope', { fields });
   }
   if (!(await acceptedKids(c.env)).has(parsed.data.kid)) return fail(c, 'unknown_kid');
-  if (!(await allowRecipient(c.env, parsed.data.kid))) return fail(c, 'rate_limited');
+  // A replay looks accepted to whoever sent it, and costs nothing downstream.
+  if (await wasSeen(c.env.SEEN_ENVELOPES, parsed.data.enc)) return c.json({ ok: true }, 202);
+  await countShared(c.env, parsed.data.kid);
   if (!(await enqueue(c.env, parsed.data))) return fail(c, 'queue_unavailable');
+  await markSeen(c.env.SEEN_ENVELOPES, parsed.data.enc);
   return c.json({ ok: true }, 202);
 }
 
@@ -206,11 +215,7 @@ async function handleForm(c: C): Promise<Response> {
   }
   const key = keySet ? chooseKey(keySet, request.municipality) : null;
   if (!key) return again({ message: t('form.error.unavailable'), fields: {} }, 'keys_unavailable');
-  if (!(await allowRecipient(c.env, key.kid))) {
-    const page = await again({ message: t('form.error.rateLimited'), fields: {} }, 'rate_limited');
-    page.headers.set('Retry-After', String(RATE_LIMIT_PERIOD_SECONDS));
-    return page;
-  }
+  await countShared(c.env, key.kid);
 
   let envelope: Envelope;
   try {
@@ -224,7 +229,30 @@ async function handleForm(c: C): Promise<Response> {
   if (!(await enqueue(c.env, envelope))) {
     return again({ message: t('form.error.unavailable'), fields: {} }, 'queue_unavailable');
   }
-  return receiptPage(c.env, locale, request.receipt, request.contact.method, key.recipient, envelope.kid);
+  const token = await sealReceiptToken(c.env.RATE_LIMIT_SECRET!, {
+    locale,
+    receipt: request.receipt,
+    method: request.contact.method,
+    recipient: key.recipient,
+    kid: envelope.kid,
+  });
+  return c.redirect(`/api/contact/receipt/${token}`, 303);
+}
+
+/** GET /api/contact/receipt/<token>: the receipt page once, then "no longer shown". */
+async function handleReceipt(c: C): Promise<Response> {
+  const token = c.req.param('token') ?? '';
+  const opened = rateLimitConfigured(c.env) ? await openReceiptTokenOnce(c.env.RATE_LIMIT_SECRET!, c.env.SEEN_ENVELOPES, token) : { shown: false as const };
+  const locale = opened.shown ? opened.facts.locale : opened.locale;
+  const pageLocale = isLocale(locale) ? locale : defaultLocale;
+  const page = opened.shown
+    ? await receiptPage(c.env, pageLocale, opened.facts.receipt, opened.facts.method, opened.facts.recipient, opened.facts.kid)
+    : await spentReceiptPage(c.env, pageLocale);
+  // Without JavaScript nothing can wipe the form page the person left behind: this empties the
+  // browser's cache for the site, the back/forward cache included, so Back fetches the form
+  // again, empty, and the disk cache keeps no page of the site either (N4).
+  page.headers.set('Clear-Site-Data', '"cache"');
+  return page;
 }
 
 export const contact = new Hono<{ Bindings: Env }>()
@@ -242,4 +270,5 @@ export const contact = new Hono<{ Bindings: Env }>()
       return isForm ? handleForm(c) : handleEnvelope(c);
     },
   )
+  .get('/receipt/:token', (c) => handleReceipt(c))
   .all('/', (c) => fail(c, 'method_not_allowed'));

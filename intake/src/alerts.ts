@@ -9,7 +9,13 @@
  * left on their promise (one alert per window at most, with a count), once
  * a day as a heartbeat (silence then means the intake is down; it carries
  * the audit checkpoint), to the administrators on a new registration and
- * when one account reads many requests in a short time. Delivered by running a configured command (the JSON
+ * when one account reads many requests in a short time. The site watch
+ * (site-watch.ts) sends
+ *
+ *   {"event":"watch","alerts":["page_mismatch", …],"at":"<ISO time>"}
+ *
+ * with the alert codes only (the details, which name pages and files, are
+ * in the intake's own output). Delivered by running a configured command (the JSON
  * on its standard input; no shell) and/or POSTing it to a configured URL
  * (the municipality's SMS or e-mail gateway).
  */
@@ -38,6 +44,13 @@ export interface AlertMessage {
   checkpoint?: AuditCheckpoint;
 }
 
+/** The site watch found something: which kinds, nothing else. */
+export interface WatchAlertMessage {
+  event: 'watch';
+  alerts: string[];
+  at: string;
+}
+
 export interface AlertConfig {
   /** Program and arguments, split on spaces (no shell): UTVAG_ALERT_COMMAND. */
   command?: string;
@@ -58,7 +71,7 @@ export function summarize(store: IntakeStore, event: AlertMessage['event'], now:
   return { event, open: counts.open, unclaimed: counts.unclaimed, overdue: counts.overdue, minutesLeft, at: now.toISOString() };
 }
 
-export async function deliverAlert(config: AlertConfig, message: AlertMessage, log: (line: string) => void): Promise<void> {
+export async function deliverAlert(config: AlertConfig, message: AlertMessage | WatchAlertMessage, log: (line: string) => void): Promise<void> {
   const json = JSON.stringify(message);
   if (config.command) {
     const [program, ...args] = config.command.split(' ').filter(Boolean);
@@ -78,7 +91,7 @@ export async function deliverAlert(config: AlertConfig, message: AlertMessage, l
       log(`alert: URL failed (${(error as Error).name})`);
     }
   }
-  log(`alert: ${message.event} sent (open ${message.open}, unclaimed ${message.unclaimed})`);
+  log(message.event === 'watch' ? `alert: watch sent (${message.alerts.join(', ')})` : `alert: ${message.event} sent (open ${message.open}, unclaimed ${message.unclaimed})`);
 }
 
 /**

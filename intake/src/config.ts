@@ -44,6 +44,8 @@ const envSchema = z.object({
   CLOUDFLARE_ACCOUNT_ID: setting,
   UTVAG_QUEUE_ID: setting,
   CLOUDFLARE_QUEUES_API_TOKEN: setting,
+  /** The release key(s) that sign the site's release manifest (watch). */
+  UTVAG_RELEASE_PUBLIC_KEYS: setting,
   UTVAG_QUEUES_API_BASE: setting,
 });
 export type IntakeEnv = z.infer<typeof envSchema>;

@@ -29,8 +29,12 @@ export interface PullTarget {
   onStored?: (ref: string) => void;
 }
 
-async function deliver(target: PullTarget, text: string, keys: PrivateKeyRing, now: Date): Promise<ReceiveResult> {
+type Delivered = Exclude<ReceiveResult, { status: 'refused' }> | { status: 'rejected'; code: 'forged_follow_up' };
+
+async function deliver(target: PullTarget, text: string, keys: PrivateKeyRing, now: Date): Promise<Delivered> {
   const result = await target.store.receive(text, keys, target.recipients, now);
+  // A follow-up that does not prove itself (N3) is refused, not kept: the queue may forget it.
+  if (result.status === 'refused') return { status: 'rejected', code: result.code };
   // Not an envelope at all: keep it here, as received, before letting the queue forget it.
   if (result.status === 'rejected') target.store.quarantine(text, result.code, now);
   if (result.status === 'stored') target.onStored?.(result.ref);

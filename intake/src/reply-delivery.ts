@@ -3,45 +3,95 @@
  * the recipient's own key at the moment of sending (so a reply that waited
  * offline is not refused as stale). Storage-free: the caller keeps the
  * reply until this says `delivered` (reply-outbox.ts does that on disk).
+ *
+ * Like the push (push-auth.ts), delivery is counted only on proof (review
+ * N12): the site must be https (plain http only on this machine, for
+ * development), a redirect is refused rather than followed (it would post
+ * the mailbox id and the sealed reply somewhere else), and only the
+ * Worker's acknowledgement, signed with its push key (one of
+ * INTAKE_WORKER_PUBLIC_KEYS) over this reply's id and this very body,
+ * counts as delivered. Any other 2xx is retried.
  */
 import { REPLY_POST_PATH, REPLY_SIGNATURE_HEADER, replyPostBody, signReplyPost } from '../../protocol/reply-post.ts';
+import { replyIdOf } from '../../protocol/reply.ts';
+import { importVerifyKey, verifyReplyAck } from '../../protocol/push-auth.ts';
+import { parsePublicKeyList } from './push-keys.ts';
 import type { OutgoingReply, ReplySender } from './reply-writer.ts';
 
 export type DeliveryResult =
-  /** Stored by the Worker (201), or already there (200). */
+  /** Stored by the Worker (201), or already there (200), with its signed acknowledgement. */
   | { status: 'delivered' }
-  /** Network error, timeout, 5xx, 429: try again later; nothing is lost. */
+  /** Network error, timeout, 5xx, 429, an unsigned 2xx: try again later; nothing is lost. */
   | { status: 'retry'; reason: string }
-  /** The Worker refused it for good (bad signature, unknown key, mailbox full …): a person must look. */
+  /** The Worker refused it for good (bad signature, unknown key, mailbox full, a redirect, plain http …): a person must look. */
   | { status: 'refused'; reason: string };
 
 const TIMEOUT_MS = 15_000;
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Null when replies may be posted to this site, else why not: https only, plain http on loopback only. */
+export function siteUrlProblem(siteUrl: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(siteUrl);
+  } catch {
+    return 'the site address is not a URL';
+  }
+  if (url.protocol === 'https:') return null;
+  if (url.protocol === 'http:' && (LOOPBACK_HOSTS.has(url.hostname) || /^127\./.test(url.hostname))) return null;
+  return `replies go only to an https:// site (plain http only on this machine), not ${url.protocol}//${url.host}`;
+}
+
+/** The Worker's public keys from INTAKE_WORKER_PUBLIC_KEYS (the same the push receiver trusts). */
+export async function workerKeysFromEnv(): Promise<CryptoKey[]> {
+  return Promise.all(parsePublicKeyList(process.env['INTAKE_WORKER_PUBLIC_KEYS']).map(importVerifyKey));
+}
 
 export async function deliverReply(
   outgoing: OutgoingReply,
   sender: ReplySender,
   siteUrl: string,
-  options: { fetch?: typeof fetch; now?: () => Date } = {},
+  options: { fetch?: typeof fetch; now?: () => Date; workerKeys?: readonly CryptoKey[] } = {},
 ): Promise<DeliveryResult> {
+  const problem = siteUrlProblem(siteUrl);
+  if (problem) return { status: 'refused', reason: problem };
+  const workerKeys = options.workerKeys ?? (await workerKeysFromEnv());
+  if (workerKeys.length === 0) return { status: 'retry', reason: 'no Worker key to check the acknowledgement (set INTAKE_WORKER_PUBLIC_KEYS)' };
   const doFetch = options.fetch ?? fetch;
   const sent = Math.floor((options.now?.() ?? new Date()).getTime() / 1000);
-  const body = replyPostBody({ v: 1, mailbox: outgoing.mailbox, sent, reply: outgoing.reply });
+  const body = replyPostBody({ v: 1, mailbox: outgoing.mailbox, sent, reply: outgoing.reply, ...(outgoing.writeBack ? { writeBack: outgoing.writeBack } : {}) });
   let response: Response;
   try {
     response = await doFetch(new URL(REPLY_POST_PATH, siteUrl), {
       method: 'POST',
       headers: { 'content-type': 'application/json', [REPLY_SIGNATURE_HEADER]: await signReplyPost(body, sender.privateJwk) },
       body,
+      redirect: 'manual',
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (error) {
     return { status: 'retry', reason: `network: ${(error as Error).message}` };
   }
-  const answer = ((await response.json().catch(() => ({}))) as { error?: string }).error ?? '';
-  if (response.status === 201 || response.status === 200) return { status: 'delivered' };
+  // A redirect (or the opaque answer a browser-like fetch gives for one) is never followed.
+  if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+    await response.body?.cancel();
+    return { status: 'refused', reason: `${response.status} redirect refused: set UTVAG_SITE_URL to the site's own address` };
+  }
+  const text = await response.text().catch(() => '');
+  let answer = '';
+  try {
+    answer = ((JSON.parse(text) as { error?: unknown }).error as string | undefined) ?? '';
+  } catch {
+    answer = '';
+  }
+  if (response.status === 201 || response.status === 200) {
+    if (await verifyReplyAck(workerKeys, await replyIdOf(outgoing.reply.ct), body, text)) return { status: 'delivered' };
+    return { status: 'retry', reason: `${response.status} without the Worker's signed acknowledgement` };
+  }
   // stale: this machine's clock is off; it may be fixed, so try again.
   if (response.status >= 500 || response.status === 429 || answer === 'stale') {
-    return { status: 'retry', reason: `${response.status} ${answer}`.trim() };
+    return { status: 'retry', reason: `${response.status} ${typeof answer === 'string' ? answer : ''}`.trim() };
   }
-  return { status: 'refused', reason: `${response.status} ${answer}`.trim() };
+  return { status: 'refused', reason: `${response.status} ${typeof answer === 'string' ? answer : ''}`.trim() };
 }

@@ -34,7 +34,7 @@ export async function deliverOutbox(
   store: IntakeStore,
   senderOf: (kid: string) => ReplySender | null,
   siteUrl: string,
-  options: { fetch?: typeof fetch; now?: () => Date } = {},
+  options: { fetch?: typeof fetch; now?: () => Date; workerKeys?: readonly CryptoKey[] } = {},
 ): Promise<OutboxSummary> {
   const summary: OutboxSummary = { delivered: 0, waiting: 0, refused: [] };
   for (const waiting of store.waitingReplies()) {

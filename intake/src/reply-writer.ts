@@ -41,6 +41,11 @@ export interface OutgoingReply {
   /** What was written, for the municipality's own record (never sent in clear). */
   message: ReplyMessage;
   writtenAt: string;
+  /**
+   * When the answer offers a write-back (review N3): the person's reply
+   * public key, which the Worker checks their one write-back with.
+   */
+  writeBack?: string;
 }
 
 export class ReplyWriteError extends Error {}
@@ -125,5 +130,6 @@ export async function writeReply(request: ContactRequest, draft: ReplyDraft, sen
     receipt: request.receipt,
     message,
     writtenAt: now.toISOString(),
+    ...(draft.phrases.some((phrase) => phrase.id === 'write-back') ? { writeBack: request.reply.publicKey } : {}),
   };
 }

@@ -1,26 +1,35 @@
 /**
- * The intake watches the site (review H1, first step). Every few minutes,
- * from the municipality's own network, it fetches what the site serves to
- * everyone and alerts when:
+ * The intake watches the site (review H1, N5). Every few minutes, from the
+ * municipality's own network, it fetches what the site serves to everyone
+ * and alerts when:
  *
  *  - key_not_held       the published key set (/intake-keys.json) lists a key
  *                       for this intake's recipient that the intake does not
  *                       hold: requests sealed to it could be read by whoever
  *                       holds it, not by this intake;
- *  - unknown_release    the release manifest (/release-manifest.json, written
- *                       at build) is not one this intake has accepted: the
- *                       site changed without a release it knows;
+ *  - unsigned_release   the release manifest (/release-manifest.json) is not
+ *                       signed by a release key this intake pins
+ *                       (UTVAG_RELEASE_PUBLIC_KEYS), and is not one it has
+ *                       accepted by hand either;
+ *  - unknown_release    no release key is pinned, and the manifest is not a
+ *                       release this intake has accepted;
  *  - key_set_mismatch   the key set served is not the one the manifest names;
- *  - script_mismatch    a script the contact page loads (or one it imports)
- *                       is missing from the manifest or differs from it, or
- *                       the page loads no script at all;
+ *  - page_mismatch      a page that runs code on a person's secret (the
+ *                       contact form and the answer page, every locale) is
+ *                       not, byte for byte, the page the manifest names: an
+ *                       added script, inline or not, is a different page;
+ *  - script_mismatch    a script or style such a page loads (or a script
+ *                       imports) is not in the manifest, differs from it, or
+ *                       comes from another host; or the contact page loads no
+ *                       script at all;
  *  - unreachable        something could not be fetched or read.
  *
- * Accepting a release (after checking it with the project, out of band) is
- * `npm run intake -- watch --accept-release=<digest>` (with "=": a base64url
- * digest may begin with "-", which would read as an option); the digest is the
- * base64url SHA-256 of the manifest as served. Alerts name keys and files,
- * never anything about a request.
+ * Accepting an unsigned release by hand (after checking it with the
+ * project, out of band) is `npm run intake -- watch --accept-release=<digest>`
+ * (with "=": a base64url digest may begin with "-"); the digest is the
+ * base64url SHA-256 of the manifest as served. Alerts name keys, pages and
+ * files, never anything about a request; `watch` sends them through the
+ * configured alert channel (UTVAG_ALERT_COMMAND / UTVAG_ALERT_URL).
  *
  * What this cannot see: a site that serves an honest page to this intake
  * and a swapped one to chosen visitors. It raises the cost of a swap; it
@@ -29,13 +38,20 @@
 import { open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
+import { createHash, createPublicKey, verify } from 'node:crypto';
 import { keySetSchema } from '../../protocol/key-set.ts';
-import { shortFingerprint } from '../../protocol/key-fingerprint.ts';
+import { keyFingerprint } from '../../protocol/key-fingerprint.ts';
 import { localeCodes } from '../../protocol/locales.ts';
-import { createHash } from 'node:crypto';
-import { RELEASE_MANIFEST_PATH, releaseManifestSchema } from '../../protocol/release-manifest.ts';
+import { RELEASE_MANIFEST_PATH, RELEASE_SIGNATURE_PATH, releaseManifestSchema, watchedPages } from '../../protocol/release-manifest.ts';
 
-export type WatchAlertCode = 'key_not_held' | 'unknown_release' | 'key_set_mismatch' | 'script_mismatch' | 'unreachable';
+export type WatchAlertCode =
+  | 'key_not_held'
+  | 'unsigned_release'
+  | 'unknown_release'
+  | 'key_set_mismatch'
+  | 'page_mismatch'
+  | 'script_mismatch'
+  | 'unreachable';
 
 export interface WatchAlert {
   code: WatchAlertCode;
@@ -46,7 +62,9 @@ export interface WatchResult {
   alerts: WatchAlert[];
   /** The digest of the manifest served now (to accept it), if it could be read. */
   manifestDigest: string | null;
-  /** Short fingerprints of this recipient's published keys (kid prefix). */
+  /** True when the manifest is signed by a pinned release key. */
+  signed: boolean;
+  /** Kids of this recipient's published keys (print them with keyFingerprint). */
   publishedKids: string[];
 }
 
@@ -55,11 +73,13 @@ export interface WatchOptions {
   recipient: string;
   /** Kids of the private keys this intake holds. */
   heldKids: readonly string[];
-  /** Manifest digests this intake has accepted. */
+  /** Manifest digests this intake has accepted by hand. */
   knownReleases: readonly string[];
+  /** Release public keys this intake pins (base64url, raw 32 bytes): a release they signed is accepted. */
+  releaseKeys?: readonly string[];
   fetch?: typeof fetch;
-  /** Contact pages to check (default: every locale's /<locale>/kontakt/). */
-  contactPages?: readonly string[];
+  /** Pages to check (default: /<locale>/kontakt/ and /<locale>/svar/ in every locale). */
+  pages?: readonly string[];
 }
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -78,12 +98,31 @@ async function get(options: WatchOptions, path: string): Promise<Uint8Array> {
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
-/** Script paths a page or script names: <script src> and module imports under /_astro/. */
+/**
+ * Everything a page or a script names that runs or styles it: every
+ * <script src>, every <link href> (stylesheet, modulepreload, preload …),
+ * and in scripts every `import "…"`, `from "…"` and `import("…")`, resolved
+ * against `from`. Not a full HTML parser, and it need not be one: a page is
+ * also compared byte for byte with the manifest, so whatever this might
+ * miss in a changed page is a page_mismatch already. Paths on another host
+ * come back as full URLs.
+ */
 export function referencedScripts(source: string, from = '/_astro/'): string[] {
   const found = new Set<string>();
-  for (const match of source.matchAll(/["'(](\/_astro\/[\w.@-]+\.js|\.\/[\w.@-]+\.js)["')]/g)) {
-    const path = match[1]!.startsWith('./') ? `${from}${match[1]!.slice(2)}` : match[1]!;
-    found.add(path);
+  const add = (ref: string) => {
+    const url = new URL(ref, `https://site.invalid${from}`);
+    found.add(url.origin === 'https://site.invalid' ? url.pathname : url.href);
+  };
+  for (const tag of source.matchAll(/<(script|link)\b[^>]*>/gi)) {
+    const attribute = tag[1]!.toLowerCase() === 'script' ? 'src' : 'href';
+    const value = new RegExp(`\\s${attribute}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag[0]);
+    const ref = value ? (value[1] ?? value[2] ?? value[3] ?? '') : '';
+    if (!ref) continue;
+    if (tag[1]!.toLowerCase() === 'link' && !/\srel\s*=\s*["']?(stylesheet|modulepreload|preload|prefetch)\b/i.test(tag[0])) continue;
+    add(ref);
+  }
+  if (!/<html|<head|<body/i.test(source)) {
+    for (const match of source.matchAll(/(?:\bimport\s*\(?\s*|\bfrom\s*)["']([^"']+\.(?:m?js|css))["']/g)) add(match[1]!);
   }
   return [...found];
 }
@@ -91,7 +130,7 @@ export function referencedScripts(source: string, from = '/_astro/'): string[] {
 /** One look at the site. Never throws: what fails becomes an `unreachable` alert. */
 export async function watchSiteOnce(options: WatchOptions): Promise<WatchResult> {
   const alerts: WatchAlert[] = [];
-  const result: WatchResult = { alerts, manifestDigest: null, publishedKids: [] };
+  const result: WatchResult = { alerts, manifestDigest: null, signed: false, publishedKids: [] };
 
   let keySetBytes: Uint8Array | null = null;
   try {
@@ -113,7 +152,15 @@ export async function watchSiteOnce(options: WatchOptions): Promise<WatchResult>
     const bytes = await get(options, RELEASE_MANIFEST_PATH);
     result.manifestDigest = sha256(bytes);
     manifest = releaseManifestSchema.parse(JSON.parse(text(bytes)));
-    if (!options.knownReleases.includes(result.manifestDigest)) {
+    const pinned = options.releaseKeys ?? [];
+    if (pinned.length > 0) {
+      const signature = text(await get(options, RELEASE_SIGNATURE_PATH).catch(() => new Uint8Array()));
+      result.signed = verifyRelease(bytes, signature, pinned);
+    }
+    const accepted = result.signed || options.knownReleases.includes(result.manifestDigest);
+    if (!accepted && pinned.length > 0) {
+      alerts.push({ code: 'unsigned_release', detail: `release manifest ${result.manifestDigest} is not signed by the release key this intake pins (if the project confirms it out of band: watch --accept-release=${result.manifestDigest})` });
+    } else if (!accepted) {
       alerts.push({ code: 'unknown_release', detail: `release manifest ${result.manifestDigest} is not a release this intake knows (once checked with the project: watch --accept-release=${result.manifestDigest})` });
     }
   } catch (error) {
@@ -125,15 +172,21 @@ export async function watchSiteOnce(options: WatchOptions): Promise<WatchResult>
     alerts.push({ code: 'key_set_mismatch', detail: 'the key set served is not the one the release manifest names' });
   }
 
-  // Every script the contact pages load, and every script those import.
-  const pages = options.contactPages ?? localeCodes.map((locale) => `/${locale}/kontakt/`);
+  // Every page that runs code on a secret, byte for byte; every script and style they load, and every script those import.
+  const pages = options.pages ?? watchedPages(localeCodes);
   const queue: string[] = [];
   for (const page of pages) {
     try {
-      const scripts = referencedScripts(text(await get(options, page)));
+      const bytes = await get(options, page);
+      const expected = manifest.pages[page];
+      if (!expected) alerts.push({ code: 'page_mismatch', detail: `${page} is not in the release manifest` });
+      else if (expected !== sha256(bytes)) alerts.push({ code: 'page_mismatch', detail: `${page} differs from the release manifest` });
+      const loads = referencedScripts(text(bytes));
       // A contact page without its script cannot encrypt in the browser: every request would reach the server readable.
-      if (scripts.length === 0) alerts.push({ code: 'script_mismatch', detail: `${page} loads no script (the form could not encrypt in the browser)` });
-      queue.push(...scripts);
+      if (page.endsWith('/kontakt/') && !loads.some((path) => path.endsWith('.js'))) {
+        alerts.push({ code: 'script_mismatch', detail: `${page} loads no script (the form could not encrypt in the browser)` });
+      }
+      queue.push(...loads);
     } catch (error) {
       alerts.push({ code: 'unreachable', detail: `${page}: ${(error as Error).message}` });
     }
@@ -143,12 +196,19 @@ export async function watchSiteOnce(options: WatchOptions): Promise<WatchResult>
     const path = queue.shift()!;
     if (seen.has(path)) continue;
     seen.add(path);
+    if (!path.startsWith('/')) {
+      alerts.push({ code: 'script_mismatch', detail: `${path} is loaded from another host` });
+      continue;
+    }
+    const expected = manifest.files[path];
+    if (!expected) {
+      alerts.push({ code: 'script_mismatch', detail: `${path} is loaded but not in the release manifest` });
+      continue;
+    }
     try {
       const bytes = await get(options, path);
-      const expected = manifest.scripts[path];
-      if (!expected) alerts.push({ code: 'script_mismatch', detail: `${path} is loaded by the contact page but not in the release manifest` });
-      else if (expected !== sha256(bytes)) alerts.push({ code: 'script_mismatch', detail: `${path} differs from the release manifest` });
-      queue.push(...referencedScripts(text(bytes)));
+      if (expected !== sha256(bytes)) alerts.push({ code: 'script_mismatch', detail: `${path} differs from the release manifest` });
+      if (path.endsWith('.js')) queue.push(...referencedScripts(text(bytes), path.slice(0, path.lastIndexOf('/') + 1)));
     } catch (error) {
       alerts.push({ code: 'unreachable', detail: `${path}: ${(error as Error).message}` });
     }
@@ -193,9 +253,22 @@ export async function acceptRelease(dir: string, digest: string, now: Date = new
   await rename(temp, file);
 }
 
-export { shortFingerprint };
+export { keyFingerprint };
 
 /** base64url SHA-256, as the release manifest writes its digests. */
 function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('base64url');
+}
+
+/** True when `signature` (base64url) is a pinned release key's Ed25519 signature of exactly these manifest bytes. */
+export function verifyRelease(manifestBytes: Uint8Array | string, signature: string, publicKeys: readonly string[]): boolean {
+  const sig = Buffer.from(signature.trim(), 'base64url');
+  if (sig.length !== 64) return false;
+  return publicKeys.some((x) => {
+    try {
+      return verify(null, Buffer.from(manifestBytes), createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' }), sig);
+    } catch {
+      return false;
+    }
+  });
 }

@@ -32,6 +32,7 @@ import { EnvelopeError, openEnvelopeToJson, parseEnvelope, type PrivateKeyRing }
 import { contactRequestSchema, type ContactRequest } from '../../protocol/request.ts';
 import { normalizeReceiptCode } from '../../protocol/receipt-code.ts';
 import { appendAudit } from './audit.ts';
+import { checkFollowUp } from './follow-up.ts';
 import { keepInQuarantine, QUARANTINE_MAX_BYTES, QUARANTINE_MAX_COUNT, quarantineSummary, type QuarantineSummary } from './store/quarantine.ts';
 import { applyRetention } from './store/retention.ts';
 import { int, intOrNull, only, text, textOrNull } from './store/rows.ts';
@@ -73,7 +74,9 @@ export type ReceiveResult =
   | { status: 'stored'; ref: string; fits: boolean }
   | { status: 'duplicate' }
   | { status: 'quarantined'; code: EnvelopeError['code'] | 'needs_review_full' }
-  | { status: 'rejected'; code: 'bad_envelope' };
+  | { status: 'rejected'; code: 'bad_envelope' }
+  /** A follow-up that does not prove it is the person's (follow-up.ts): nothing stored. */
+  | { status: 'refused'; code: 'forged_follow_up'; reason: string };
 
 
 /** What a stored envelope holds once opened in memory. */
@@ -237,6 +240,12 @@ export class IntakeStore extends RequestsTable {
       return { status: 'quarantined', code: error.code };
     }
     const opened = readLeniently(json);
+    // A follow-up must prove it comes from the holder of the case's reply secret (N3).
+    const followUp = opened.request?.followUpOf ? opened.request : null;
+    if (followUp?.followUpOf) {
+      const check = await checkFollowUp(this, { ...followUp, followUpOf: followUp.followUpOf }, keys);
+      if (!check.ok) return { status: 'refused', code: 'forged_follow_up', reason: check.reason };
+    }
     const field = (name: string): string | null => {
       const raw: unknown = opened.raw;
       const value: unknown = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[name] : undefined;
@@ -251,7 +260,8 @@ export class IntakeStore extends RequestsTable {
     const recipient = recipients.recipientOfKid(kid);
     const promise = recipients.promiseOf(recipient);
     const receivedAt = now.getTime();
-    const dueAt = promise ? receivedAt + promise.firstContactHours * 3_600_000 : null;
+    // A follow-up belongs to its case: no promise clock of its own.
+    const dueAt = promise && !followUp ? receivedAt + promise.firstContactHours * 3_600_000 : null;
     const fits = opened.request !== null;
     const ref = b64(randomBytes(12));
     return this.transaction(() => {

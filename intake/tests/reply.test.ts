@@ -22,6 +22,9 @@ import { deliverOutbox } from '../src/reply-outbox.ts';
 import { answerByReceipt, ReplyCommandError, runReplyCommand, senderOrNull } from '../src/reply-command.ts';
 import { ReplyWriteError, type OutgoingReply } from '../src/reply-writer.ts';
 import { IntakeStore } from '../src/store.ts';
+import { generateSigningKey, importSigningKey, signReplyAck, type Ed25519KeyPair } from '../../protocol/push-auth.ts';
+import { replyIdOf } from '../../protocol/reply.ts';
+import { signFollowUp, writeBackSigningKey } from '../../protocol/write-back.ts';
 
 const SENTINEL_REQUEST = 'SENTINEL-request-7d1e';
 const SENTINEL_REPLY = 'SENTINEL-reply-93ab';
@@ -36,6 +39,9 @@ let key: { kid: string; publicKey: string };
 let recipients: RecipientDirectory;
 let mine: Awaited<ReturnType<typeof deriveReplyKeys>>;
 let request: ContactRequest;
+/** The Worker's push key: it signs the acknowledgement of a stored reply (N12). */
+let workerKey: Ed25519KeyPair;
+const workerKeysBefore = process.env['INTAKE_WORKER_PUBLIC_KEYS'];
 
 async function receive(req: ContactRequest): Promise<void> {
   const body = JSON.stringify(await sealRequest(req, key));
@@ -50,6 +56,8 @@ beforeEach(async () => {
   store = IntakeStore.open(dir, vault.storeSecret);
   recipients = fixedRecipientDirectory({ [key.kid]: 'stockholm-development' }, { 'stockholm-development': { firstContactHours: 24 } });
   mine = await deriveReplyKeys(SECRET);
+  workerKey ??= await generateSigningKey();
+  process.env['INTAKE_WORKER_PUBLIC_KEYS'] = workerKey.publicKey;
   request = createRequest({
     locale: 'so', role: 'self', municipality: 'stockholm', needs: [],
     contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
@@ -59,12 +67,21 @@ beforeEach(async () => {
   await receive(request);
 });
 afterEach(async () => {
+  if (workerKeysBefore === undefined) delete process.env['INTAKE_WORKER_PUBLIC_KEYS'];
+  else process.env['INTAKE_WORKER_PUBLIC_KEYS'] = workerKeysBefore;
   store.close();
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A stand-in for the Worker's POST /api/reply that checks the signature and records bodies. */
-async function fakeSite(status: (attempt: number) => number): Promise<{ url: string; bodies: string[]; server: Server }> {
+/**
+ * A stand-in for the Worker's POST /api/reply that checks the signature,
+ * records bodies and acknowledges as the Worker does (signed with its push
+ * key), unless `ack` says otherwise.
+ */
+async function fakeSite(
+  status: (attempt: number) => number,
+  ack: 'signed' | 'none' | 'wrong-id' | 'other-key' = 'signed',
+): Promise<{ url: string; bodies: string[]; server: Server }> {
   const bodies: string[] = [];
   let attempt = 0;
   const server = createServer((req, res) => {
@@ -74,7 +91,14 @@ async function fakeSite(status: (attempt: number) => number): Promise<{ url: str
       const valid = req.url === '/api/reply' && (await verifyReplyPost(body, req.headers[REPLY_SIGNATURE_HEADER.toLowerCase()] as string, key.publicKey));
       bodies.push(body);
       const code = valid ? status(++attempt) : 401;
-      res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(code < 300 ? { ok: true } : { error: code === 401 ? 'bad_signature' : 'x' }));
+      let answer: Record<string, unknown> = { error: code === 401 ? 'bad_signature' : 'x' };
+      if (code < 300) {
+        const id = await replyIdOf((JSON.parse(body) as { reply: { ct: string } }).reply.ct);
+        const signer = ack === 'other-key' ? (await generateSigningKey()).privateJwk : workerKey.privateJwk;
+        const signedId = ack === 'wrong-id' ? 'AAAAAAAAAAAAAAAAAAAAAA' : id;
+        answer = { ok: true, id, ...(ack === 'none' ? {} : { ack: await signReplyAck(await importSigningKey(signer), signedId, body) }) };
+      }
+      res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -224,5 +248,86 @@ describe('intake reply (store)', () => {
     await receive(plain);
     await expect(answerByReceipt(store, vault, recipients, plain.receipt, { phrase: ['received'] }, 'cli')).rejects.toThrow(/did not ask for an answer on the site/);
     expect(states()).toEqual([]);
+  });
+});
+
+describe('reply delivery counts only proof (N12)', () => {
+  it.each(['none', 'wrong-id', 'other-key'] as const)('a 201 whose acknowledgement is %s is not delivered: the reply waits', async (ack) => {
+    const site = await fakeSite(() => 201, ack);
+    try {
+      await run({ phrase: ['received'], site: site.url });
+      expect(site.bodies).toHaveLength(1);
+      expect(states()).toEqual([{ state: 'waiting', problem: expect.stringContaining('signed acknowledgement') }]);
+    } finally {
+      site.server.close();
+    }
+  });
+
+  it('a redirect is refused, not followed: the signed body never reaches the other address', async () => {
+    const elsewhere = await fakeSite(() => 201);
+    const redirecting = createServer((_req, res) => res.writeHead(307, { location: `${elsewhere.url}/api/reply` }).end());
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    try {
+      await run({ phrase: ['received'], site: `http://127.0.0.1:${(redirecting.address() as { port: number }).port}` });
+      expect(elsewhere.bodies).toEqual([]);
+      expect(states()).toEqual([{ state: 'refused', problem: expect.stringContaining('redirect refused') }]);
+    } finally {
+      redirecting.close();
+      elsewhere.server.close();
+    }
+  });
+
+  it('plain http is refused for any host but this machine, before anything is sent', async () => {
+    const calls: string[] = [];
+    await run({ phrase: ['received'] });
+    const summary = await deliverOutbox(store, (kid) => senderOrNull(vault, kid), 'http://site.example', {
+      fetch: async (input) => (calls.push(String(input)), new Response('{}', { status: 201 })),
+    });
+    expect(calls).toEqual([]);
+    expect(summary.refused).toEqual([{ receipt: request.receipt, reason: expect.stringContaining('https://') }]);
+  });
+});
+
+describe('a follow-up must prove it is the person\'s (N3)', () => {
+  const count = () => (store.db.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n;
+  const ring = () => new Map(vault.keys.map((k) => [k.kid, k.privateKey]));
+
+  async function followUpFrom(signer: CryptoKeyPair, address: { publicKey: string; mailbox: string }, caseId: string, message = 'Det är jag igen. Var skulle vi ses?') {
+    const followUp = createRequest({
+      locale: 'sv', role: 'unknown', municipality: 'stockholm', needs: [],
+      contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
+      language: '', interpreter: false, message, reply: address, followUpOf: caseId,
+    });
+    followUp.followUpProof = await signFollowUp(await writeBackSigningKey(signer), { id: followUp.id, followUpOf: caseId, message });
+    return followUp;
+  }
+
+  it('refuses, and stores nothing for, a forged follow-up: the review\'s (own reply key, any case), a real case with another key, a copied address without the secret, or no proof', async () => {
+    const before = count();
+    const attacker = await deriveReplyKeys('99998888777766665555');
+    const forgeries = [
+      // As in the review: the attacker's own reply address and a random case.
+      await followUpFrom(attacker.keyPair, { publicKey: attacker.publicKey, mailbox: attacker.mailbox }, crypto.randomUUID()),
+      // The real case, the attacker's own address.
+      await followUpFrom(attacker.keyPair, { publicKey: attacker.publicKey, mailbox: attacker.mailbox }, request.id),
+      // The real case and the person's address (copied), signed without the secret.
+      await followUpFrom(attacker.keyPair, { publicKey: mine.publicKey, mailbox: mine.mailbox }, request.id),
+    ];
+    const noProof = await followUpFrom(mine.keyPair, { publicKey: mine.publicKey, mailbox: mine.mailbox }, request.id);
+    delete noProof.followUpProof;
+    forgeries.push(noProof);
+    for (const forged of forgeries) {
+      const result = await store.receive(JSON.stringify(await sealRequest(forged, key)), ring(), recipients);
+      expect(result).toMatchObject({ status: 'refused', code: 'forged_follow_up' });
+    }
+    expect(count()).toBe(before);
+  });
+
+  it('stores the person\'s own follow-up, with no promise clock of its own', async () => {
+    const genuine = await followUpFrom(mine.keyPair, { publicKey: mine.publicKey, mailbox: mine.mailbox }, request.id);
+    const result = await store.receive(JSON.stringify(await sealRequest(genuine, key)), ring(), recipients);
+    expect(result).toMatchObject({ status: 'stored' });
+    const row = store.db.prepare('SELECT due_at FROM requests WHERE ref = ?').get((result as { ref: string }).ref) as { due_at: number | null };
+    expect(row.due_at).toBeNull();
   });
 });

@@ -2,8 +2,9 @@
  * POSTs JSON to the Worker the way every form script on the site does: no
  * cache, no cookies, no referrer.
  */
-export function postJson(path: string, body: unknown): Promise<Response> {
+export function postJson(path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
   return fetch(path, {
+    ...(signal ? { signal } : {}),
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),

@@ -14,6 +14,7 @@ import { lookup } from './reply-reader/lookup.ts';
 import { readerProblems } from './reply-reader/problems.ts';
 import { newReaderState, part } from './reply-reader/state.ts';
 import { writeBack } from './reply-reader/write-back.ts';
+import { coverWhenHidden, pageLifetime } from './page-lifetime.ts';
 
 const root = document.querySelector<HTMLElement>('[data-reply-reader]');
 if (root) enhance(root);
@@ -24,13 +25,48 @@ function enhance(root: HTMLElement): void {
 
   const state = newReaderState();
   const problems = readerProblems(root);
-  addEventListener('pagehide', () => {
-    part<HTMLInputElement>(root, '[data-reply-secret]').value = '';
+  const input = part<HTMLInputElement>(root, '[data-reply-secret]');
+  const answers = part(root, '[data-reply-answers]');
+  const writeBackForm = part(root, '[data-write-back]');
+  function wipe(): void {
+    input.value = '';
     part<HTMLTextAreaElement>(root, '[data-write-back-text]').value = '';
     state.keys = null;
     state.opened = [];
-    part(root, '[data-reply-answers]').replaceChildren();
+    answers.replaceChildren();
+    writeBackForm.hidden = true;
+    part(root, '[data-write-back-sent]').hidden = true;
+    part(root, '[data-reply-status]').textContent = '';
+  }
+  addEventListener('pagehide', () => {
+    abandonedWhileHidden = false;
+    wipe();
   });
-  lookup(root, state, problems);
-  writeBack(root, state, problems);
+
+  // An opening (or a write-back) in flight when the page is hidden or left
+  // is abandoned, not resumed after Back (review N4): nothing is looked up,
+  // shown or sent later. Hidden, the person is told to type the number again.
+  let abandonedWhileHidden = false;
+  const lifetime = pageLifetime((reason) => {
+    part(root, '[data-reply-status]').textContent = '';
+    if (reason === 'hidden') {
+      abandonedWhileHidden = true;
+      input.value = '';
+    }
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && abandonedWhileHidden) {
+      abandonedWhileHidden = false;
+      problems.show('abandoned');
+    }
+  });
+  // The typed number and the answers are covered while the page is hidden, and wiped after a few minutes (N10).
+  coverWhenHidden({
+    parts: () => [...(input.value ? [part(root, '[data-reply-form]')] : []), ...(answers.childElementCount > 0 ? [answers] : []), writeBackForm],
+    wipe,
+    label: root.dataset.showAgain ?? '',
+    note: root.dataset.covered ?? '',
+  });
+  lookup(root, state, problems, lifetime);
+  writeBack(root, state, problems, lifetime);
 }

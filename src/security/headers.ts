@@ -46,12 +46,14 @@ export function applySecurityHeaders(headers: Headers, options: { api: boolean }
 }
 
 /**
- * The contact pages (form and receipt) in every language: never kept in
- * the disk cache, so a person's phone holds no copy of them (review M11).
- * The form's script also wipes it when the page is left (bfcache).
+ * The pages that hold a person's secrets, in every language: the contact
+ * pages (form and receipt, review M11) and the answer page, where the reply
+ * secret is typed and the answers are read (N10). Never kept in the disk
+ * cache, so a person's phone holds no copy of them, not even that it went
+ * there. Their scripts also wipe them when the page is left (bfcache).
  */
 export function contactPagePaths(locales: readonly string[]): string[] {
-  return locales.flatMap((locale) => [`/${locale}/kontakt/`, `/${locale}/kontakt/*`]);
+  return locales.flatMap((locale) => [`/${locale}/kontakt/`, `/${locale}/kontakt/*`, `/${locale}/svar/`, `/${locale}/svar/*`]);
 }
 
 export const contactPageHeaders: Readonly<Record<string, string>> = {

@@ -14,6 +14,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { newSeed } from '../../tools/bench/fuzz-cases.ts';
 import { describeSummary, fuzzContact, startFuzzWorker, type FuzzWorker } from '../../tools/bench/fuzz-run.ts';
+import { fuzzFlood } from '../../tools/bench/fuzz-flood.ts';
 
 const CASES = Number(process.env.UTVAG_FUZZ_CASES ?? 300);
 const seed = process.env.UTVAG_FUZZ_SEED ? Number(process.env.UTVAG_FUZZ_SEED) : newSeed();
@@ -31,4 +32,11 @@ test(`POST /api/contact survives ${CASES} hostile requests (seed printed)`, asyn
   const summary = await fuzzContact(worker, { seed, cases: CASES, concurrency: 4 });
   console.log(describeSummary(summary));
   expect(summary.failures, `seed ${seed}`).toEqual([]);
+});
+
+test('a flood of one envelope from four prefixes locks nobody out, and the replays are dropped (N1)', async () => {
+  const summary = await fuzzFlood(worker, { seed, cases: Math.min(CASES, 300), concurrency: 4 });
+  console.log(describeSummary(summary));
+  expect(summary.failures, `seed ${seed}`).toEqual([]);
+  expect(summary.outcomes['429'] ?? 0, 'the flooders reached their own limits').toBeGreaterThan(0);
 });

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { newSeed } from '../../tools/bench/fuzz-cases.ts';
 import { fuzzReply } from '../../tools/bench/fuzz-reply.ts';
+import { fuzzForgedWriteBacks } from '../../tools/bench/fuzz-write-back.ts';
 import { describeSummary, startFuzzWorker, type FuzzWorker } from '../../tools/bench/fuzz-run.ts';
 
 const CASES = Number(process.env.UTVAG_FUZZ_CASES ?? 300);
@@ -24,6 +25,12 @@ afterAll(async () => {
 test(`the reply endpoints survive ${CASES} hostile requests (seed printed)`, async () => {
   console.log(`fuzz-reply: seed ${seed} (replay with UTVAG_FUZZ_SEED=${seed})`);
   const summary = await fuzzReply(worker, { seed, cases: CASES, concurrency: 4 });
+  console.log(describeSummary(summary));
+  expect(summary.failures, `seed ${seed}`).toEqual([]);
+});
+
+test('forged follow-ups to /api/reply/write-back are all refused; the person\'s own is taken once (N3)', async () => {
+  const summary = await fuzzForgedWriteBacks(worker, { seed, cases: Math.min(CASES, 200), concurrency: 4 });
   console.log(describeSummary(summary));
   expect(summary.failures, `seed ${seed}`).toEqual([]);
 });

@@ -1,11 +1,12 @@
 /**
  * The intake's site watch against the real thing: the built site (with its
- * release manifest) served by the real Worker under wrangler dev. Quiet for
- * the release as built; an alert once the intake no longer holds the key.
+ * signed release manifest) served by the real Worker under wrangler dev.
+ * Quiet for the release as built; an alert once the intake no longer holds
+ * the key.
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sha256 } from '../../tools/dev/release-manifest.ts';
+import { loadReleaseSigningKey, releasePublicKey, sha256 } from '../../tools/dev/release-manifest.ts';
 import { watchSiteOnce } from '../../intake/src/site-watch.ts';
 import { freePorts, freezeWorker, makeIntakeCopy, startWorker, stopAllChildren, type FrozenWorker, type IntakeCopy, type WorkerSystem } from './system-harness.ts';
 
@@ -36,4 +37,10 @@ it('is quiet for the release as built, and alerts when the site publishes a key 
   expect(stranger.alerts.map((alert) => alert.code)).toEqual(['key_not_held']);
   const unknown = await watchSiteOnce({ ...options, heldKids: [intake.key.kid], knownReleases: [] });
   expect(unknown.alerts.map((alert) => alert.code)).toEqual(['unknown_release']);
+  // The build signed it with the (development) release key: pinned, the release is accepted by itself,
+  // every contact and answer page and everything they load matching the manifest (N5).
+  const releaseKeys = [releasePublicKey(await loadReleaseSigningKey({}))];
+  const signed = await watchSiteOnce({ ...options, heldKids: [intake.key.kid], knownReleases: [], releaseKeys });
+  expect(signed.alerts).toEqual([]);
+  expect(signed.signed).toBe(true);
 });

@@ -26,10 +26,19 @@ function recordingQueue(refuse = false) {
 }
 
 let address = 0;
-/** Every test gets its own address, so the rate limiter's count starts at zero. */
+/**
+ * Every test gets its own address in a /24 of its own, so the rate
+ * limiter's counts (address and /24) start at zero (RFC 2544 range).
+ */
 function freshAddress(): string {
   address += 1;
-  return `192.0.2.${address}`;
+  return `198.18.${address}.1`;
+}
+
+/** The no-JS path answers 303 to its one-time receipt page: follow it, as a browser does. */
+async function receiptOf(res: Response): Promise<Response> {
+  expect(res.status).toBe(303);
+  return app.request(res.headers.get('location')!, {}, env as unknown as Env);
 }
 
 function post(body: BodyInit, contentType: string, ip: string, testEnv: Env = env as unknown as Env) {
@@ -183,10 +192,10 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
 
   it('seals and queues the same envelope shape, and answers with the receipt page', async () => {
     const { sent, queue } = recordingQueue();
-    const res = await post(formBody(filled), 'application/x-www-form-urlencoded', freshAddress(), {
+    const res = await receiptOf(await post(formBody(filled), 'application/x-www-form-urlencoded', freshAddress(), {
       ...(env as unknown as Env),
       INTAKE_QUEUE: queue,
-    });
+    }));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -292,10 +301,10 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
 
   it('the receipt keeps only the promise of the recipient the request went to', async () => {
     const { queue } = recordingQueue();
-    const res = await post(formBody(filled), 'application/x-www-form-urlencoded', freshAddress(), {
+    const res = await receiptOf(await post(formBody(filled), 'application/x-www-form-urlencoded', freshAddress(), {
       ...(env as unknown as Env),
       INTAKE_QUEUE: queue,
-    });
+    }));
     const html = await res.text();
     expect([...html.matchAll(/data-receipt-promise="([^"]+)"/g)].map((m) => m[1])).toEqual([keySet.keys[0]!.recipient]);
   });
@@ -326,8 +335,41 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
       freshAddress(),
       { ...(env as unknown as Env), INTAKE_QUEUE: queue },
     );
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(303);
     expect(sent).toHaveLength(1);
+  });
+
+  it('post-redirect-get: 303 to a one-time receipt page; asked for again it says only that it is no longer shown (N4)', async () => {
+    const { sent, queue } = recordingQueue();
+    const res = await post(formBody(filled), 'application/x-www-form-urlencoded', freshAddress(), { ...(env as unknown as Env), INTAKE_QUEUE: queue });
+    expect(res.status).toBe(303);
+    const location = res.headers.get('location')!;
+    expect(location).toMatch(/^\/api\/contact\/receipt\/[A-Za-z0-9_-]+$/);
+    const first = await app.request(location, {}, env as unknown as Env);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('cache-control')).toBe('no-store');
+    // Nothing can wipe the form page left behind without JavaScript: the browser's cache, back/forward cache included, is emptied.
+    expect(first.headers.get('clear-site-data')).toBe('"cache"');
+    const code = /data-receipt-code[^>]*>([^<]+)</.exec(await first.text())?.[1]?.trim() ?? '';
+    expect(code).toMatch(/^[0-9]{3} [0-9]{3} [0-9]{3} [0-9]{3}$/);
+    // The code is not readable in the URL, in any form.
+    expect(location).not.toContain(code.replace(/ /g, ''));
+    // Back or reload: the same GET, never the POST again; the page is spent.
+    for (let i = 0; i < 2; i++) {
+      const again = await app.request(location, {}, env as unknown as Env);
+      expect(again.status).toBe(410);
+      expect(again.headers.get('cache-control')).toBe('no-store');
+      const html = await again.text();
+      expect(html).toContain('<html lang="ar" dir="rtl"');
+      expect(html).toContain(useTranslations('ar')('noJsReceipt.spent'));
+      expect(html).not.toMatch(/data-receipt-code/);
+      expect(html.replace(/\D/g, '')).not.toContain(code.replace(/ /g, ''));
+    }
+    expect(sent).toHaveLength(1);
+    // A token that is not the Worker's: the same spent page, nothing else.
+    const forged = await app.request('/api/contact/receipt/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', {}, env as unknown as Env);
+    expect(forged.status).toBe(410);
+    expect(await forged.text()).toContain(useTranslations('sv')('noJsReceipt.spent'));
   });
 
   it('when the queue refuses: 503, the form again with every answer', async () => {

@@ -10,8 +10,12 @@ import type { Env } from '../../functions/env.ts';
 import { forgetKeySet } from '../../functions/intake-keys.ts';
 import { base64urlEncode, generateRecipientKeyPair, type PrivateKeyJwk } from '../../protocol/envelope.ts';
 import { replyKeysFromMaster } from '../../protocol/reply-keys.ts';
-import { importReplySenderKey, lookupResponseSchema, openReply, sealReply, type ReplyMessage, type SealedReply } from '../../protocol/reply.ts';
+import { importReplySenderKey, lookupResponseSchema, replyIdOf, openReply, sealReply, type ReplyMessage, type SealedReply } from '../../protocol/reply.ts';
 import { REPLY_SIGNATURE_HEADER, replyPostBody, signReplyPost } from '../../protocol/reply-post.ts';
+import { generateSigningKey, importVerifyKey, verifyReplyAck } from '../../protocol/push-auth.ts';
+import { sealRequest } from '../../protocol/envelope.ts';
+import { createRequest } from '../../protocol/request.ts';
+import { signFollowUp, signWriteBackPost, writeBackSigningKey, WRITE_BACK_SIGNATURE_HEADER } from '../../protocol/write-back.ts';
 
 type Recipient = { kid: string; publicKey: string; privateJwk: PrivateKeyJwk };
 let municipality: Recipient;
@@ -89,6 +93,26 @@ describe('POST /api/reply (from the intake)', () => {
     const opened = await openReply(found.replies[0]!, me, senders);
     expect(opened.recipient).toBe('stockholm-development');
     expect(opened.message.phrases.map((p) => p.id)).toEqual(['received', 'will-call']);
+  });
+
+  it('acknowledges a stored reply with a signature by its push key over the reply id and the posted body (N12)', async () => {
+    const worker = await generateSigningKey();
+    const me = await person();
+    const reply = await sealFor(me);
+    const body = replyPostBody({ v: 1, mailbox: me.mailbox, sent: Math.floor(Date.now() / 1000), reply });
+    const res = await app.request(
+      '/api/reply',
+      { method: 'POST', body, headers: { 'content-type': 'application/json', [REPLY_SIGNATURE_HEADER]: await signReplyPost(body, municipality.privateJwk) } },
+      { ...testEnv, INTAKE_PUSH_SIGNING_KEY: JSON.stringify(worker.privateJwk) },
+    );
+    expect(res.status).toBe(201);
+    const answer = await res.text();
+    const id = await replyIdOf(reply.ct);
+    const workerKeys = [await importVerifyKey(worker.publicKey)];
+    expect(await verifyReplyAck(workerKeys, id, body, answer)).toBe(true);
+    // Not for another body, and not with another key.
+    expect(await verifyReplyAck(workerKeys, id, body.replace('"sent":', '"sent": '), answer)).toBe(false);
+    expect(await verifyReplyAck([await importVerifyKey((await generateSigningKey()).publicKey)], id, body, answer)).toBe(false);
   });
 
   it('refuses a reply without a signature, signed by an unpublished key, or altered after signing', async () => {
@@ -188,6 +212,78 @@ describe('POST /api/reply/delete', () => {
     expect(await missing.text()).toBe(await real.text());
     const after = lookupResponseSchema.parse(await (await lookup(me.mailbox)).json());
     expect(after.count).toBe(0);
+  });
+});
+
+describe('POST /api/reply/write-back (N3)', () => {
+  function recordingQueue() {
+    const sent: unknown[] = [];
+    return { sent, queue: { send: async (body: unknown) => void sent.push(body), sendBatch: async () => undefined } as unknown as Queue<unknown> };
+  }
+
+  /** The person's follow-up, signed with their reply key, sealed to the municipality. */
+  async function followUp(me: Awaited<ReturnType<typeof person>>, signer: CryptoKeyPair, replyId: string, caseId: string) {
+    const key = await writeBackSigningKey(signer);
+    const request = createRequest({
+      locale: 'sv', role: 'unknown', municipality: 'stockholm', needs: [],
+      contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
+      language: '', interpreter: false, message: 'Jag skriver tillbaka.',
+      reply: { publicKey: me.publicKey, mailbox: me.mailbox }, followUpOf: caseId,
+    });
+    request.followUpProof = await signFollowUp(key, { id: request.id, followUpOf: caseId, message: request.message });
+    const envelope = await sealRequest(request, { kid: municipality.kid, publicKey: municipality.publicKey });
+    return signWriteBackPost(key, { v: 1, mailbox: me.mailbox, reply: replyId, envelope });
+  }
+
+  async function postWriteBack(signed: { body: string; signature: string }, queueEnv: Env) {
+    return app.request('/api/reply/write-back', {
+      method: 'POST', body: signed.body,
+      headers: { 'content-type': 'application/json', [WRITE_BACK_SIGNATURE_HEADER]: signed.signature, 'cf-connecting-ip': freshAddress() },
+    }, queueEnv);
+  }
+
+  /** An answer stored for `me`, offering a write-back (or not). */
+  async function storedAnswer(me: Awaited<ReturnType<typeof person>>, offer: boolean): Promise<string> {
+    const reply = await sealFor(me);
+    const body = replyPostBody({ v: 1, mailbox: me.mailbox, sent: Math.floor(Date.now() / 1000), reply, ...(offer ? { writeBack: me.publicKey } : {}) });
+    expect((await postReply(body, await signReplyPost(body, municipality.privateJwk))).status).toBe(201);
+    return replyIdOf(reply.ct);
+  }
+
+  it('takes one write-back signed with the reply key, to an answer that offered it, and queues it; a second is refused', async () => {
+    const { sent, queue } = recordingQueue();
+    const queueEnv = { ...testEnv, INTAKE_QUEUE: queue };
+    const me = await person();
+    const id = await storedAnswer(me, true);
+    const signed = await followUp(me, me.keyPair, id, crypto.randomUUID());
+    const first = await postWriteBack(signed, queueEnv);
+    expect(first.status).toBe(202);
+    expect(sent).toEqual([JSON.parse(signed.body).envelope]);
+    const again = await postWriteBack(signed, queueEnv);
+    expect(again.status).toBe(409);
+    expect(await again.json()).toEqual({ error: 'already_written_back' });
+    expect(sent).toHaveLength(1);
+  });
+
+  it('refuses a forged write-back (another key), one to an answer that did not offer it, and one to no answer: nothing queued', async () => {
+    const { sent, queue } = recordingQueue();
+    const queueEnv = { ...testEnv, INTAKE_QUEUE: queue };
+    const me = await person();
+    const offered = await storedAnswer(me, true);
+    // Someone without the secret: their own key pair, the person's mailbox and answer id.
+    const forger = await person();
+    const forged = await postWriteBack(await followUp(me, forger.keyPair, offered, crypto.randomUUID()), queueEnv);
+    expect(forged.status).toBe(401);
+    expect(await forged.json()).toEqual({ error: 'bad_signature' });
+    const notOffered = await storedAnswer(me, false);
+    const refused = await postWriteBack(await followUp(me, me.keyPair, notOffered, crypto.randomUUID()), queueEnv);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({ error: 'write_back_not_offered' });
+    const nowhere = await postWriteBack(await followUp(me, me.keyPair, base64urlEncode(new Uint8Array(16)), crypto.randomUUID()), queueEnv);
+    expect(nowhere.status).toBe(403);
+    expect(sent).toEqual([]);
+    // The genuine one still goes through afterwards.
+    expect((await postWriteBack(await followUp(me, me.keyPair, offered, crypto.randomUUID()), queueEnv)).status).toBe(202);
   });
 });
 

@@ -180,7 +180,7 @@ function check(c: ReplyCase, outcome: Outcome, lookupLengths: Set<number>): stri
 }
 
 /** The test intake's private JWK and kid (the key dist/ is built with), from the fuzz worker's intake copy. */
-async function intakeKey(worker: FuzzWorker): Promise<{ kid: string; jwk: PrivateKeyJwk }> {
+export async function intakeKey(worker: FuzzWorker): Promise<{ kid: string; jwk: PrivateKeyJwk }> {
   const kid = worker.knownKids[0]!;
   const { kty, crv, x, y, d } = JSON.parse(await readFile(join(worker.intakeDir, 'keys', `${kid}.private.jwk.json`), 'utf8')) as PrivateKeyJwk;
   return { kid, jwk: { kty, crv, x, y, d } };

@@ -14,7 +14,8 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { projectEnv, run } from './run.ts';
-import { writeReleaseManifest } from './release-manifest.ts';
+import { loadReleaseSigningKey, writeReleaseManifest } from './release-manifest.ts';
+import { localeCodes } from '../../protocol/locales.ts';
 
 export const distDir = 'dist';
 export const searchBundleDir = join(distDir, 'pagefind');
@@ -36,8 +37,8 @@ export async function buildSite(extraEnv: Record<string, string> = {}): Promise<
   if (astro !== 0) return astro;
   const search = await buildSearchIndex(extraEnv);
   if (search !== 0) return search;
-  // Last, over the finished dist/: what the intakes' site watch compares against.
-  await writeReleaseManifest(distDir);
+  // Last, over the finished dist/: what the intakes' site watch compares against, signed.
+  await writeReleaseManifest(distDir, localeCodes, await loadReleaseSigningKey({ ...process.env, ...extraEnv }));
   return 0;
 }
 

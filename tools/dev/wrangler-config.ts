@@ -1,7 +1,8 @@
 /**
  * A copy of wrangler.jsonc for a benchmark or the browser suite, which measure delivery, not the
- * service-wide ceilings: the per-recipient and total rate limits raised,
- * the per-sender limit left as it is. Written into the caller's temp
+ * service-wide ceilings: every limit but the per-address one raised (the
+ * shared alarms, and the /24, /56 and /48 widths, which a test's many
+ * made-up senders in a few documentation ranges would otherwise fill). Written into the caller's temp
  * folder, with main and assets made absolute.
  */
 import { readFile, writeFile } from 'node:fs/promises';

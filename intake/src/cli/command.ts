@@ -15,7 +15,7 @@ export const GROUPS = {
   keys: 'Keys (the passphrase is asked in the terminal, or read from --passphrase-file,\n$UTVAG_INTAKE_PASSPHRASE_FILE or $CREDENTIALS_DIRECTORY/utvag-intake-passphrase)',
   recipients: 'Recipients file',
   running: 'Running',
-  watching: 'Watching (alerts on stderr, exit 1)',
+  watching: 'Watching (alerts on stderr and the alert channel, exit 1)',
   staff: 'Staff and audit (no passphrase needed)',
   replies: 'The way back (issue 14)',
 } as const;

@@ -10,7 +10,8 @@
  *   3. free disk space (507), then open, validate and store (store.ts).
  * Answers: 201 stored, 200 already stored, 202 kept in quarantine (cannot
  * be opened; retrying would not help), 400 malformed or unknown kid (the
- * queue retries, then keeps it in its dead-letter queue), 507 disk (nearly)
+ * queue retries, then keeps it in its dead-letter queue), 422 a follow-up
+ * that does not prove itself (nothing kept, no receipt), 507 disk (nearly)
  * full, 500 storage failed. A 2xx is sent only after COMMIT, and carries
  * this receiver's signed receipt ("stored", "duplicate" or "kept"): without
  * it the Worker does not count the push as delivered.
@@ -40,7 +41,7 @@ export interface PushAppOptions {
   onStored?: () => void;
 }
 
-type PushStatus = 200 | 201 | 202 | 400 | 401 | 403 | 404 | 413 | 500 | 507;
+type PushStatus = 200 | 201 | 202 | 400 | 401 | 403 | 404 | 413 | 422 | 500 | 507;
 
 export function createPushApp(options: PushAppOptions): Hono {
   const { store } = options;
@@ -92,6 +93,9 @@ export function createPushApp(options: PushAppOptions): Hono {
             return await kept(202, `quarantined_${result.code}`, 'kept');
           case 'rejected':
             return answer(400, result.code);
+          case 'refused':
+            // No receipt: a follow-up that does not prove itself is not kept, and the queue shows it.
+            return answer(422, result.code);
         }
       } catch (error) {
         const explained = explainStoreError(error, store.path);

@@ -6,7 +6,7 @@
  */
 import type { FieldName, FieldProblem } from '../../contact/form-fields.ts';
 
-export type ErrorKind = 'network' | 'unavailable' | 'notConnected' | 'rateLimited' | 'encrypt' | 'tooLong' | 'invalid' | 'replySecret';
+export type ErrorKind = 'network' | 'unavailable' | 'notConnected' | 'rateLimited' | 'encrypt' | 'tooLong' | 'invalid' | 'replySecret' | 'abandoned';
 
 export interface FormErrors {
   /** Hides the summary and every field error. */
@@ -40,6 +40,7 @@ export function formErrors(form: HTMLFormElement): FormErrors {
     tooLong: data.errorTooLong ?? '',
     invalid: data.errorInvalid ?? '',
     replySecret: data.errorReplySecret ?? '',
+    abandoned: data.errorAbandoned ?? '',
   };
   const problemText: Record<FieldProblem, string> = {
     phone: data.errorPhone ?? '',

@@ -11,7 +11,7 @@ import { showFingerprint } from './recipient-line.ts';
 export interface Receipt {
   /** Replaces the form with the receipt of a request that arrived. */
   show(request: ContactRequest, sent: { kid: string; recipient: string; secret: string | null }): void;
-  /** Hides the receipt and clears its code and fingerprint. */
+  /** Hides the receipt and clears its code, the reply secret, the fingerprint and the spoken code. */
   wipe(): void;
 }
 
@@ -60,8 +60,10 @@ export function receipt(form: HTMLFormElement): Receipt {
     },
     wipe() {
       box.hidden = true;
-      for (const code of box.querySelectorAll('[data-receipt-code], [data-receipt-code-spoken]')) code.textContent = '';
+      for (const code of box.querySelectorAll('[data-receipt-code], [data-receipt-code-spoken], [data-receipt-secret-value]')) code.textContent = '';
       showFingerprint(keyLine, null);
+      // The status line said the code aloud (N10).
+      status.textContent = '';
     },
   };
 }

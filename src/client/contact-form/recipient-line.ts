@@ -6,13 +6,13 @@
  * button (there is no default recipient).
  */
 import { chooseKey, servingRecipient } from '../../../protocol/key-choice.ts';
-import { shortFingerprint } from '../../../protocol/key-fingerprint.ts';
+import { keyFingerprint } from '../../../protocol/key-fingerprint.ts';
 import { loadKeySet } from '../key-set-loader.ts';
 
-/** Shows a key's short fingerprint in a line (or hides it), so people can compare it with the intake's. */
+/** Shows a key's fingerprint (80 bits, N13) in a line (or hides it), so people can compare it with the intake's. */
 export function showFingerprint(line: HTMLElement | null, kid: string | null): void {
   if (!line) return;
-  line.querySelector('[data-fingerprint]')!.textContent = kid ? shortFingerprint(kid) : '';
+  line.querySelector('[data-fingerprint]')!.textContent = kid ? keyFingerprint(kid) : '';
   line.hidden = !kid;
 }
 

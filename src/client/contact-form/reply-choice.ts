@@ -12,8 +12,12 @@ import { formatReplySecret, generateReplySecret } from '../../../protocol/reply-
 export interface ReplyChoice {
   /** Does the person want an answer on the site (only, or as well)? */
   wantsReplyHere(): boolean;
-  /** The reply address of this request: the secret made once, its keys derived (slow, on purpose). */
-  address(): Promise<ReplyAddress>;
+  /**
+   * The reply address of this request: the secret made once, its keys
+   * derived (slow, on purpose). Null when `live()` says the page was hidden
+   * or left meanwhile (page-lifetime.ts): then the secret is not kept.
+   */
+  address(live: () => boolean): Promise<ReplyAddress | null>;
   /** The secret to show on the receipt, formatted, or null; forgets it (a new request gets a new one). */
   takeSecret(): string | null;
 }
@@ -52,10 +56,11 @@ export function replyChoice(form: HTMLFormElement): ReplyChoice {
 
   return {
     wantsReplyHere: () => chosenMethod() === 'here' || new FormData(form).get('replyHere') === 'yes',
-    async address() {
+    async address(live) {
       if (!replySecret) {
         const secret = generateReplySecret();
         const keys = await deriveReplyKeys(secret);
+        if (!live()) return null;
         replySecret = { secret, address: { publicKey: keys.publicKey, mailbox: keys.mailbox } };
       }
       return replySecret.address;

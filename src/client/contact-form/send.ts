@@ -13,6 +13,7 @@ import { EnvelopeError, measureRequest, sealCheckedRequest } from '../../../prot
 import { chooseKey, servingRecipient } from '../../../protocol/key-choice.ts';
 import { loadKeySet } from '../key-set-loader.ts';
 import { postJson } from '../post-json.ts';
+import { coverWhenHidden, pageLifetime } from '../page-lifetime.ts';
 import type { FormErrors } from './form-errors.ts';
 import type { PhoneInput } from './phone-input.ts';
 import type { Receipt } from './receipt.ts';
@@ -71,13 +72,41 @@ export function send(form: HTMLFormElement, parts: SendParts): void {
   // Leaving the page wipes it: the back/forward cache would otherwise bring
   // back the receipt code or a half-written message to whoever picks up
   // the phone later (review M11). The person trades a lost draft for that.
-  addEventListener('pagehide', () => {
+  function wipePage(): void {
     pending = null;
     form.reset();
     counter.update();
     errors.clear();
     form.hidden = false;
     receipt.wipe();
+  }
+  addEventListener('pagehide', () => {
+    abandonedWhileHidden = false;
+    wipePage();
+  });
+
+  // A send in flight when the page is hidden or left is abandoned, not
+  // resumed later (N4): left, the page is wiped; hidden (another app, the
+  // screen locked), the answers stay and the person is told to send again.
+  let abandonedWhileHidden = false;
+  const lifetime = pageLifetime((reason) => {
+    status.textContent = '';
+    if (reason === 'hidden') abandonedWhileHidden = true;
+  });
+  document.addEventListener('visibilitychange', () => {
+    // The spoken code was for the moment it arrived; it is not kept while the page is away.
+    if (document.visibilityState === 'hidden') status.textContent = '';
+    else if (abandonedWhileHidden) {
+      abandonedWhileHidden = false;
+      errors.showForm('abandoned');
+    }
+  });
+  // The receipt (code, reply secret) is covered while the page is hidden, and wiped after a few minutes (N10).
+  coverWhenHidden({
+    parts: () => [document.querySelector<HTMLElement>('[data-receipt]')!],
+    wipe: wipePage,
+    label: form.dataset.showAgain ?? '',
+    note: form.dataset.covered ?? '',
   });
 
   form.addEventListener('submit', async (event) => {
@@ -88,11 +117,15 @@ export function send(form: HTMLFormElement, parts: SendParts): void {
     phone.normalize();
     const input = readContactForm(new FormData(form));
     setBusy(true);
+    const ticket = lifetime.start();
     try {
       if (replyChoice.wantsReplyHere()) {
         try {
-          input.reply = await replyChoice.address();
+          const address = await replyChoice.address(ticket.live);
+          if (!address) return;
+          input.reply = address;
         } catch {
+          if (!ticket.live()) return;
           return errors.showForm('replySecret');
         }
       }
@@ -103,12 +136,15 @@ export function send(form: HTMLFormElement, parts: SendParts): void {
       let recipient = '';
       try {
         const keys = await loadKeySet();
+        if (!ticket.live()) return;
         if (!servingRecipient(keys, request.municipality)) return errors.showForm('notConnected');
         const key = chooseKey(keys, request.municipality);
         if (!key) return errors.showForm('unavailable');
         recipient = key.recipient;
         envelope = await sealCheckedRequest(request, key);
+        if (!ticket.live()) return;
       } catch (error) {
+        if (!ticket.live()) return;
         if (error instanceof EnvelopeError && error.code === 'too_large') return errors.showForm('tooLong');
         // The key set could not be fetched (offline) or WebCrypto failed.
         return errors.showForm(error instanceof TypeError ? 'network' : 'encrypt');
@@ -116,10 +152,13 @@ export function send(form: HTMLFormElement, parts: SendParts): void {
 
       let response: Response;
       try {
-        response = await postJson('/api/contact', envelope);
+        response = await postJson('/api/contact', envelope, ticket.signal);
       } catch {
+        if (!ticket.live()) return;
         return errors.showForm('network');
       }
+      // Left or hidden while the answer came: show nothing of it (the code stays off the screen).
+      if (!ticket.live()) return;
       if (response.status === 202) {
         pending = null;
         return receipt.show(request, { kid: envelope.kid, recipient, secret: replyChoice.takeSecret() });
@@ -128,6 +167,7 @@ export function send(form: HTMLFormElement, parts: SendParts): void {
       if (response.status === 413) return errors.showForm('tooLong');
       return errors.showForm('unavailable');
     } finally {
+      ticket.end();
       setBusy(false);
     }
   });

@@ -31,10 +31,9 @@ export function answerView(root: HTMLElement): (answer: OpenedAnswer, onDelete: 
     part(article, '[data-answer-from]').textContent = fill(data.msgFrom ?? '', {
       name: answer.serves.map((id) => names[id] ?? id).join(', ') || answer.recipient,
     });
-    part(article, '[data-answer-about]').textContent = fill(data.msgAbout ?? '', {
-      receipt: isolate(answer.message.receipt),
-      date: isolate(answer.message.created),
-    });
+    // The date only, never the receipt code: whoever reads this on the phone must not learn the
+    // code that staff ask for before they speak (review N10).
+    part(article, '[data-answer-about]').textContent = fill(data.msgAbout ?? '', { date: isolate(answer.message.created) });
     const list = part(article, '[data-answer-phrases]');
     for (const phrase of answer.message.phrases) {
       const item = document.createElement('li');

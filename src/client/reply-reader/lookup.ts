@@ -13,8 +13,9 @@ import { postJson } from '../post-json.ts';
 import { answerView } from './answer-view.ts';
 import type { ReaderProblems } from './problems.ts';
 import { part, type OpenedAnswer, type ReaderState } from './state.ts';
+import type { PageLifetime } from '../page-lifetime.ts';
 
-export function lookup(root: HTMLElement, state: ReaderState, problems: ReaderProblems): void {
+export function lookup(root: HTMLElement, state: ReaderState, problems: ReaderProblems, lifetime: PageLifetime): void {
   const data = root.dataset;
   const form = part<HTMLFormElement>(root, '[data-reply-form]');
   const input = part<HTMLInputElement>(root, '[data-reply-secret]');
@@ -54,20 +55,26 @@ export function lookup(root: HTMLElement, state: ReaderState, problems: ReaderPr
     if (!secret) return problems.show('format');
     state.busy = true;
     status.textContent = data.msgWorking ?? '';
+    const ticket = lifetime.start();
     try {
       let set: KeySet;
       let res: Response;
       try {
         let keys;
         [keys, set] = await Promise.all([deriveReplyKeys(secret), loadKeySet()]);
+        // Hidden or left while the key was derived: no look-up, nothing kept.
+        if (!ticket.live()) return;
         state.keys = keys;
-        res = await postJson('/api/reply/lookup', { v: 1, mailbox: keys.mailbox });
+        res = await postJson('/api/reply/lookup', { v: 1, mailbox: keys.mailbox }, ticket.signal);
       } catch {
+        if (!ticket.live()) return;
         return problems.show('network');
       }
+      if (!ticket.live()) return;
       if (res.status === 429) return problems.show('rateLimited');
       if (res.status !== 200) return problems.show('unavailable');
       const found = readLookupResponse(await res.json().catch(() => null));
+      if (!ticket.live()) return;
       if (!found) return problems.show('unavailable');
       const senders = new Map<string, ReplySenderPublicKey>(set.keys.map((k) => [k.kid, { recipient: k.recipient, publicKey: k.publicKey }]));
       state.opened = [];
@@ -75,6 +82,7 @@ export function lookup(root: HTMLElement, state: ReaderState, problems: ReaderPr
       for (const slot of found.replies.slice(0, found.count)) {
         try {
           const answer = await openReply(slot, state.keys, senders);
+          if (!ticket.live()) return;
           const serves = set.recipients.find((r) => r.id === answer.recipient)?.serves ?? [];
           state.opened.push({ id: slot.id, kid: answer.kid, recipient: answer.recipient, serves, message: answer.message });
         } catch (error) {
@@ -93,9 +101,11 @@ export function lookup(root: HTMLElement, state: ReaderState, problems: ReaderPr
         return;
       }
       answers.replaceChildren(...state.opened.map((answer) => render(answer, (article) => void deleteAnswer(answer, article))));
-      writeBack.hidden = state.wroteBack;
+      // Only an answer that offers it (the write-back phrase) can be written back to (N3).
+      writeBack.hidden = state.wroteBack || !state.opened[state.opened.length - 1]!.message.phrases.some((phrase) => phrase.id === 'write-back');
       if (!forged) (answers.firstElementChild as HTMLElement).focus();
     } finally {
+      ticket.end();
       state.busy = false;
       if (status.textContent === data.msgWorking) status.textContent = '';
     }

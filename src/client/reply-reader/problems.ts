@@ -4,7 +4,7 @@
  */
 import { part } from './state.ts';
 
-export type Problem = 'format' | 'forged' | 'network' | 'rateLimited' | 'unavailable';
+export type Problem = 'format' | 'forged' | 'network' | 'rateLimited' | 'unavailable' | 'abandoned';
 
 export interface ReaderProblems {
   /** Hides every message and answer shown before a new look-up. */
@@ -24,6 +24,7 @@ export function readerProblems(root: HTMLElement): ReaderProblems {
     network: data.msgNetwork ?? '',
     rateLimited: data.msgRateLimited ?? '',
     unavailable: data.msgUnavailable ?? '',
+    abandoned: data.msgAbandoned ?? '',
   };
 
   return {

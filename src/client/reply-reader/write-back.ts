@@ -1,7 +1,10 @@
 /**
- * The person's one written follow-up to an answer: sealed like a contact
- * request, to the key that signed the latest answer while it is valid, else
- * to the same recipient's newest key.
+ * The person's one written follow-up to an answer that offers it: sealed
+ * like a contact request, to the key that signed the latest answer while it
+ * is valid, else to the same recipient's newest key, and signed with the
+ * reply key, which only the holder of the secret has (review N3): inside
+ * the request for the intake, on the post to /api/reply/write-back for the
+ * Worker, which takes one per answer (WIRE-FORMAT.md §16).
  */
 import type { ContactRequestInput, ReplyAddress } from '../../../protocol/request.ts';
 import { completeRequest, requestProblems } from '../../../protocol/request-check.ts';
@@ -9,11 +12,12 @@ import { sealCheckedRequest } from '../../../protocol/envelope-core.ts';
 import { chooseKey, isKeyValid } from '../../../protocol/key-choice.ts';
 import { isLocale, defaultLocale, type Locale } from '../../../protocol/locales.ts';
 import { loadKeySet } from '../key-set-loader.ts';
-import { postJson } from '../post-json.ts';
+import { signFollowUp, signWriteBackPost, writeBackSigningKey, WRITE_BACK_PATH, WRITE_BACK_SIGNATURE_HEADER } from '../../../protocol/write-back.ts';
+import type { PageLifetime } from '../page-lifetime.ts';
 import type { ReaderProblems } from './problems.ts';
 import { part, type ReaderState } from './state.ts';
 
-export function writeBack(root: HTMLElement, state: ReaderState, problems: ReaderProblems): void {
+export function writeBack(root: HTMLElement, state: ReaderState, problems: ReaderProblems, lifetime: PageLifetime): void {
   const data = root.dataset;
   const form = part<HTMLFormElement>(root, '[data-write-back]');
   const text = part<HTMLTextAreaElement>(root, '[data-write-back-text]');
@@ -33,10 +37,13 @@ export function writeBack(root: HTMLElement, state: ReaderState, problems: Reade
       return;
     }
     const latest = state.opened[state.opened.length - 1]!;
-    const reply: ReplyAddress = { publicKey: state.keys.publicKey, mailbox: state.keys.mailbox };
+    const keys = state.keys;
+    const reply: ReplyAddress = { publicKey: keys.publicKey, mailbox: keys.mailbox };
     state.busy = true;
+    const ticket = lifetime.start();
     try {
       const set = await loadKeySet();
+      if (!ticket.live()) return;
       // To the key that signed the answer while it is valid, else the same recipient's newest
       // (a recipient serves municipalities; the follow-up names the first it serves).
       const municipality = latest.serves[0];
@@ -60,7 +67,20 @@ export function writeBack(root: HTMLElement, state: ReaderState, problems: Reade
       // as before, with the same words as a failed send.
       if (requestProblems(answers).length > 0) return problems.show('network');
       const followUp = completeRequest(answers);
-      const res = await postJson('/api/contact', await sealCheckedRequest(followUp, key));
+      const signingKey = await writeBackSigningKey(keys.keyPair);
+      followUp.followUpProof = await signFollowUp(signingKey, { id: followUp.id, followUpOf: latest.message.case, message: followUp.message });
+      const signed = await signWriteBackPost(signingKey, { v: 1, mailbox: keys.mailbox, reply: latest.id, envelope: await sealCheckedRequest(followUp, key) });
+      if (!ticket.live()) return;
+      const res = await fetch(WRITE_BACK_PATH, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [WRITE_BACK_SIGNATURE_HEADER]: signed.signature },
+        body: signed.body,
+        cache: 'no-store',
+        credentials: 'omit',
+        referrerPolicy: 'no-referrer',
+        signal: ticket.signal,
+      });
+      if (!ticket.live()) return;
       if (res.status === 429) return problems.show('rateLimited');
       if (res.status !== 202) return problems.show('unavailable');
       state.wroteBack = true;
@@ -69,8 +89,9 @@ export function writeBack(root: HTMLElement, state: ReaderState, problems: Reade
       sent.hidden = false;
       sent.focus();
     } catch {
-      problems.show('network');
+      if (ticket.live()) problems.show('network');
     } finally {
+      ticket.end();
       state.busy = false;
     }
   });

@@ -81,8 +81,8 @@ test('the receipt code does not come back with Back after sending', async () => 
   }
 });
 
-test('the contact pages are never stored in the cache', async ({ request }) => {
-  for (const path of ['/sv/kontakt/', '/ar/kontakt/', '/sv/kontakt/skickat/']) {
+test('the contact pages and the answer page are never stored in the cache', async ({ request }) => {
+  for (const path of ['/sv/kontakt/', '/ar/kontakt/', '/sv/kontakt/skickat/', '/sv/svar/', '/ti/svar/']) {
     const res = await request.get(path);
     expect(res.status(), path).toBe(200);
     expect(res.headers()['cache-control'], path).toContain('no-store');

@@ -19,6 +19,8 @@ import { unlockVault } from '../../../intake/src/key-vault.ts';
 import { loadRecipientDirectory } from '../../../intake/src/promise.ts';
 import { answerByReceipt, senderOrNull } from '../../../intake/src/reply-command.ts';
 import { deliverOutbox } from '../../../intake/src/reply-outbox.ts';
+import { ensureDevIntake } from '../../../tools/dev/dev-keys.ts';
+import { importVerifyKey } from '../../../protocol/push-auth.ts';
 import { IntakeStore } from '../../../intake/src/store.ts';
 import { useTranslations } from '../../../src/i18n/translator.ts';
 import { localeCodes, type Locale } from '../../../protocol/locales.ts';
@@ -87,7 +89,9 @@ for (const locale of localeCodes) {
         intakeBodies.push(String(init?.body ?? ''));
         return fetch(input, init);
       };
-      const summary = await deliverOutbox(store, (kid) => senderOrNull(vault, kid), baseURL!, { fetch: recordingFetch });
+      // Delivered only with the Worker's signed acknowledgement (N12), checked with its push key.
+      const workerKeys = [await importVerifyKey((await ensureDevIntake(testIntakeDir)).workerPublicKey)];
+      const summary = await deliverOutbox(store, (kid) => senderOrNull(vault, kid), baseURL!, { fetch: recordingFetch, workerKeys });
       expect(summary.refused).toEqual([]);
       expect(summary.delivered).toBeGreaterThanOrEqual(1);
       expect(intakeBodies.some((body) => body.includes(request.reply!.mailbox))).toBe(true);
@@ -118,6 +122,10 @@ for (const locale of localeCodes) {
       await expect(answer.getByText(REPLY_SENTINEL)).toBeVisible();
       await expect(answer.locator('[data-answer-text]')).toHaveAttribute('lang', 'sv');
       await expect(answer.getByRole('heading')).toContainText('Stockholm');
+      // The answer shows the day it was written, never the receipt code (N10), in any form.
+      await expect(answer.locator('[data-answer-about]')).toContainText(/\d{4}-\d\d-\d\d/);
+      const receiptDigits = receipt.replace(/\D/g, '');
+      expect((await second.content()).replace(/\D/g, '')).not.toContain(receiptDigits);
       expect(second.url()).toBe(`${baseURL}/${locale}/svar/`);
 
       // 4. Write back once (in Swedish only, to keep the suite short): it reaches the same case.
@@ -134,6 +142,15 @@ for (const locale of localeCodes) {
         }
         expect(followUp?.message).toBe(FOLLOW_UP_SENTINEL);
         expect(followUp?.reply?.mailbox).toBe(request.reply?.mailbox);
+
+        // Once per answer, kept by the Worker (N3): a reload forgets the page's own note, the Worker does not.
+        await second.reload();
+        await second.getByLabel(t('replyPage.secret.label')).fill(typedIn(locale, secret));
+        await second.getByRole('button', { name: t('replyPage.submit') }).click();
+        await expect(answer).toBeVisible({ timeout: 20_000 });
+        await second.getByLabel(t('replyPage.writeBack.label')).fill('SECOND-WRITE-BACK');
+        await second.getByRole('button', { name: t('replyPage.writeBack.submit') }).click();
+        await expect(second.getByText(t('replyPage.error.unavailable'))).toBeVisible({ timeout: 20_000 });
       }
 
       // 5. Delete it; it is gone for good.

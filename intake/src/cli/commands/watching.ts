@@ -2,7 +2,9 @@
 import { UsageError } from '../../config.ts';
 import { deliveryStatus } from '../../delivery-watch.ts';
 import { ensurePrivateDir, listWrappedKeys } from '../../key-vault.ts';
-import { acceptRelease, loadKnownReleases, shortFingerprint, watchSiteOnce } from '../../site-watch.ts';
+import { alertConfigFrom, deliverAlert } from '../../alerts.ts';
+import { parsePublicKeyList } from '../../push-keys.ts';
+import { acceptRelease, keyFingerprint, loadKnownReleases, watchSiteOnce } from '../../site-watch.ts';
 import { IntakeStore } from '../../store.ts';
 import type { Command } from '../command.ts';
 
@@ -11,8 +13,9 @@ export const watch: Command = {
   group: 'watching',
   usage: `  watch --site <url> --recipient <id> [--interval 300] [--once]
                              Watch the site from here: alert when its key set lists a key for
-                             <id> that this intake does not hold, or its release manifest is not
-                             a release this intake knows, or the contact page's scripts differ.
+                             <id> that this intake does not hold, its release manifest is not
+                             signed by the release key (UTVAG_RELEASE_PUBLIC_KEYS) or accepted,
+                             or a contact or answer page, or what it loads, differs from it.
   watch --accept-release=<digest>
                              Accept a release manifest (after checking it with the project;
                              write "=": a digest may begin with "-").`,
@@ -33,10 +36,16 @@ export const watch: Command = {
     for (;;) {
       // The kids need no passphrase: they are in the wrapped key files' names and metadata.
       const heldKids = (await listWrappedKeys(dir)).map((key) => key.kid);
-      const result = await watchSiteOnce({ siteUrl: site, recipient, heldKids, knownReleases: await loadKnownReleases(dir) });
+      const releaseKeys = parsePublicKeyList(config.env.UTVAG_RELEASE_PUBLIC_KEYS);
+      const result = await watchSiteOnce({ siteUrl: site, recipient, heldKids, knownReleases: await loadKnownReleases(dir), releaseKeys });
       for (const alert of result.alerts) io.err(`watch: ALERT ${alert.code}: ${alert.detail}`);
-      if (result.alerts.length === 0) {
-        io.out(`watch: ok, release ${result.manifestDigest}, keys for ${recipient}: ${result.publishedKids.map(shortFingerprint).join(', ') || 'none'}`);
+      if (result.alerts.length > 0) {
+        // Through the duty alert channel too, with the codes only (N5).
+        const codes = [...new Set(result.alerts.map((alert) => alert.code))].sort();
+        await deliverAlert(alertConfigFrom(config.env), { event: 'watch', alerts: codes, at: new Date().toISOString() }, (line) => io.err(line));
+      } else {
+        const release = result.signed ? `signed release ${result.manifestDigest}` : `release ${result.manifestDigest}`;
+        io.out(`watch: ok, ${release}, keys for ${recipient}: ${result.publishedKids.map(keyFingerprint).join(', ') || 'none'}`);
       }
       if (flags.once) return result.alerts.length === 0 ? 0 : 1;
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
