@@ -78,12 +78,13 @@ const newToken = () => randomBytes(32).toString('base64url');
 
 const isRole = (value: string): value is StaffRole => (ROLES as readonly string[]).includes(value);
 
-function toStaff(row: SqlRow): Staff {
+/** A staff row, its name opened through the store (names are encrypted at rest, N14). */
+function toStaff(row: SqlRow, store: Pick<IntakeStore, 'openName'>): Staff {
   const role = text(row, 'role');
   if (!isRole(role)) throw new Error(`staff.role: unknown role ${JSON.stringify(role)}`);
   return {
     id: int(row, 'id'),
-    name: text(row, 'name'),
+    name: store.openName(text(row, 'name')),
     role,
     webauthnUserId: text(row, 'webauthn_user_id'),
     createdAt: int(row, 'created_at'),
@@ -109,17 +110,17 @@ export class Accounts {
     if (!trimmed) throw new Error('a name is needed');
     const result = this.db
       .prepare('INSERT INTO staff (name, role, webauthn_user_id, created_at) VALUES (?, ?, ?, ?)')
-      .run(trimmed, role, randomBytes(16).toString('base64url'), now.getTime());
+      .run(this.store.sealName(trimmed), role, randomBytes(16).toString('base64url'), now.getTime());
     return this.staff(Number(result.lastInsertRowid))!;
   }
 
   staff(id: number): Staff | null {
     const row = this.db.prepare('SELECT * FROM staff WHERE id = ?').get(id);
-    return row ? toStaff(row) : null;
+    return row ? toStaff(row, this.store) : null;
   }
 
   activeStaff(): Staff[] {
-    return this.db.prepare('SELECT * FROM staff WHERE removed_at IS NULL ORDER BY name').all().map(toStaff);
+    return this.db.prepare('SELECT * FROM staff WHERE removed_at IS NULL ORDER BY staff_name(name)').all().map((row) => toStaff(row, this.store));
   }
 
   /** An administrator confirms a registration (N8): from now on the person can open requests. */
@@ -132,7 +133,7 @@ export class Accounts {
     return this.db
       .prepare('SELECT * FROM staff WHERE removed_at IS NULL AND confirmed_at IS NULL AND EXISTS (SELECT 1 FROM passkeys p WHERE p.staff_id = staff.id) ORDER BY created_at')
       .all()
-      .map(toStaff);
+      .map((row) => toStaff(row, this.store));
   }
 
   /** A one-time link token for `staffId` (a new person, or an existing one adding a passkey). */
@@ -293,7 +294,7 @@ export class Accounts {
       return null;
     }
     if (touch && idle > TOUCH_MS) this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(now.getTime(), text(row, 'token_hash'));
-    return { staff: toStaff(row), csrf: text(row, 'csrf'), tokenHash: text(row, 'token_hash') };
+    return { staff: toStaff(row, this.store), csrf: text(row, 'csrf'), tokenHash: text(row, 'token_hash') };
   }
 
   signOut(session: Session): void {

@@ -142,6 +142,8 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
         if (alerts.command || alerts.url) await deliverAlert(alerts, { ...summarize(store, 'heartbeat', now), checkpoint }, log);
       }
       for (const ref of store.applyRetention(options.retentionDays, now)) appendAudit(store, 'retention', 'deleted', ref, null, now);
+      // Names written by `staff invite` (no passphrase) are sealed within a minute (N14).
+      store.sealStaffNames();
     } catch (error) {
       log(`intake: timer failed (${(error as Error).name})`);
     }

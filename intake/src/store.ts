@@ -10,7 +10,8 @@
  *   deleted     HMACs of ids deleted by retention: a late duplicate stays old
  *   quarantine  envelopes that cannot be opened, bounded by count and bytes,
  *               and a counter per reason for everything beyond
- *   staff, passkeys, invites, sessions, challenges   accounts (see accounts.ts)
+ *   staff, passkeys, invites, sessions, challenges   accounts (see accounts.ts);
+ *               staff names encrypted like notes, read through staff_name()
  *   audit       the hash-chained audit log (see audit.ts)
  *
  * The tables and their numbered migrations are in store/schema.ts; the
@@ -47,6 +48,9 @@ export { QUARANTINE_DAYS, QUARANTINE_MAX_BYTES, QUARANTINE_MAX_COUNT } from './s
 import type { RecipientDirectory } from './promise.ts';
 
 export const DATABASE_FILE = 'intake.db';
+const SEALED_NAME_PREFIX = 'sealed1.';
+/** What a sealed staff name reads as without the passphrase (CLI commands that do not ask for it). */
+export const STAFF_NAME_LOCKED = '(name encrypted)';
 
 
 /** Default retention of closed requests, in days. */
@@ -129,6 +133,7 @@ export class IntakeStore extends RequestsTable {
   private readonly secret: Buffer | null;
   private readonly notesKey: Buffer | null;
   private readonly repliesKey: Buffer | null;
+  private readonly staffKey: Buffer | null;
   /** Quarantine bounds (tests lower them). */
   readonly quarantineLimits: { count: number; bytes: number };
   /** Open needs-review requests kept at most (tests lower it). */
@@ -142,6 +147,39 @@ export class IntakeStore extends RequestsTable {
     this.secret = storeSecret;
     this.notesKey = storeSecret ? recordKey(storeSecret, 'notes') : null;
     this.repliesKey = storeSecret ? recordKey(storeSecret, 'replies') : null;
+    this.staffKey = storeSecret ? recordKey(storeSecret, 'staff') : null;
+    // Queries read staff names through staff_name(), which opens a sealed one (N14).
+    db.function('staff_name', { deterministic: true }, (value) => (typeof value === 'string' ? this.openName(value) : null));
+    if (this.staffKey) this.sealStaffNames();
+  }
+
+  // ------------------------------------------------------------ staff names (N14)
+
+  /**
+   * Staff names are encrypted at rest (security review N14): for a gang,
+   * the names of a defector duty team are themselves worth stealing. A
+   * name is sealed like a note; commands run without the passphrase
+   * (staff invite) write it in clear, and the next start with the
+   * passphrase seals it. Without the store secret a sealed name reads as
+   * STAFF_NAME_LOCKED.
+   */
+  sealName(name: string): string {
+    if (!this.staffKey) return name;
+    const sealed = sealRecord(this.staffKey, 'staff-name', name);
+    return `${SEALED_NAME_PREFIX}${sealed.iv}.${sealed.ct}`;
+  }
+
+  openName(stored: string): string {
+    if (!stored.startsWith(SEALED_NAME_PREFIX)) return stored;
+    if (!this.staffKey) return STAFF_NAME_LOCKED;
+    const [iv, ct] = stored.slice(SEALED_NAME_PREFIX.length).split('.');
+    return openRecord(this.staffKey, 'staff-name', iv ?? '', ct ?? '');
+  }
+
+  /** Seals every staff name still in clear (written by a command without the passphrase). */
+  sealStaffNames(): void {
+    const clear = this.db.prepare(`SELECT id, name FROM staff WHERE name NOT LIKE '${SEALED_NAME_PREFIX}%'`).all();
+    for (const row of clear) this.db.prepare('UPDATE staff SET name = ? WHERE id = ?').run(this.sealName(text(row, 'name')), int(row, 'id'));
   }
 
   /**
@@ -332,7 +370,7 @@ export class IntakeStore extends RequestsTable {
     const key = this.notesKey;
     if (!key) throw new Error('the store secret is needed to read notes');
     return this.db
-      .prepare('SELECT n.at, n.iv, n.ct, coalesce(s.name, ?) AS author FROM notes n LEFT JOIN staff s ON s.id = n.staff_id WHERE n.ref = ? ORDER BY n.at, n.id')
+      .prepare('SELECT n.at, n.iv, n.ct, coalesce(staff_name(s.name), ?) AS author FROM notes n LEFT JOIN staff s ON s.id = n.staff_id WHERE n.ref = ? ORDER BY n.at, n.id')
       .all('?', ref)
       .map((row) => ({ at: int(row, 'at'), author: text(row, 'author'), text: openRecord(key, `note\0${ref}`, text(row, 'iv'), text(row, 'ct')) }));
   }
@@ -379,7 +417,7 @@ export class IntakeStore extends RequestsTable {
     const key = this.requireRepliesKey();
     const rows = this.db
       .prepare(
-        `SELECT r.id, r.written_at, r.state, r.problem, r.done_at, r.iv, r.ct, s.name AS author FROM replies r
+        `SELECT r.id, r.written_at, r.state, r.problem, r.done_at, r.iv, r.ct, staff_name(s.name) AS author FROM replies r
          LEFT JOIN staff s ON s.id = r.staff_id WHERE r.ref = ? ORDER BY r.written_at, r.id`,
       )
       .all(ref);

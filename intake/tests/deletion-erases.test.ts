@@ -72,3 +72,37 @@ describe('backups carry their own expiry (N6)', () => {
     }
   });
 });
+
+describe('staff names are encrypted at rest (N14)', () => {
+  it('keeps no staff name in clear in the database, and shows it to the inbox and the CLI with the passphrase', async () => {
+    const { Accounts } = await import('../src/accounts.ts');
+    const { relyingParty } = await import('../src/service.ts');
+    intake = await makeIntake();
+    const accounts = new Accounts(intake.store, relyingParty('http://localhost:1'));
+    const anna = accounts.createStaff('Anna Namnsdotter', 'staff');
+    const body = await envelopeBody(intake);
+    const stored = await intake.store.receive(body, intake.keys, fixedRecipientDirectory({}, {}));
+    if (stored.status !== 'stored') throw new Error(stored.status);
+    intake.store.claim(stored.ref, anna.id);
+    intake.store.addNote(stored.ref, anna.id, 'x');
+    expect(accounts.staff(anna.id)?.name).toBe('Anna Namnsdotter');
+    expect(intake.store.get(stored.ref)?.claimedByName).toBe('Anna Namnsdotter');
+    expect(intake.store.notes(stored.ref)[0]?.author).toBe('Anna Namnsdotter');
+    intake.store.checkpoint();
+    expect(onDisk(intake.dir).includes('Namnsdotter')).toBe(false);
+    // Without the passphrase (a CLI command that does not ask for it) the name stays closed.
+    const locked = IntakeStore.open(intake.dir);
+    try {
+      expect(new Accounts(locked, relyingParty('http://localhost:1')).staff(anna.id)?.name).toBe('(name encrypted)');
+      // A name written without the passphrase is in clear until the next start with it.
+      locked.db.prepare(`INSERT INTO staff (name, role, webauthn_user_id, created_at) VALUES ('Bo Klartext', 'staff', 'w', 0)`).run();
+    } finally {
+      locked.close();
+    }
+    // The running intake (which holds the passphrase) seals it: at start, and here by hand.
+    intake.store.sealStaffNames();
+    intake.store.checkpoint();
+    expect(onDisk(intake.dir).includes('Klartext')).toBe(false);
+    expect(new Accounts(intake.store, relyingParty('http://localhost:1')).activeStaff().map((s) => s.name)).toEqual(['Anna Namnsdotter', 'Bo Klartext']);
+  });
+});

@@ -56,11 +56,11 @@ export class RequestsTable {
     };
   }
 
-  protected static readonly SELECT_ROW = `SELECT r.*, e.body AS envelope, s.name AS claimed_by_name FROM requests r
+  protected static readonly SELECT_ROW = `SELECT r.*, e.body AS envelope, staff_name(s.name) AS claimed_by_name FROM requests r
     JOIN envelopes e ON e.ref = r.ref LEFT JOIN staff s ON s.id = r.claimed_by`;
   /** For lists: everything but the envelope (22 kB each; a list never decrypts). */
   protected static readonly SELECT_LIST = `SELECT r.ref, r.kid, r.recipient, '' AS envelope, r.received_at, r.due_at, r.status, r.fits, r.claimed_by,
-    r.claimed_at, r.closed_at, r.updated_at, s.name AS claimed_by_name FROM requests r LEFT JOIN staff s ON s.id = r.claimed_by`;
+    r.claimed_at, r.closed_at, r.updated_at, staff_name(s.name) AS claimed_by_name FROM requests r LEFT JOIN staff s ON s.id = r.claimed_by`;
 
   /**
    * Open requests (not closed) that fit this version, most urgent first:

@@ -6,7 +6,7 @@
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
-export type RecordPurpose = 'notes' | 'replies';
+export type RecordPurpose = 'notes' | 'replies' | 'staff';
 
 /** The key for one purpose, from the store secret (HKDF-SHA256, "utvag-intake/<purpose>/v1"). */
 export function recordKey(storeSecret: Buffer, purpose: RecordPurpose): Buffer {

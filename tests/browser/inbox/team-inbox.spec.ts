@@ -30,15 +30,18 @@ function cli(...args: string[]): string {
   return execFileSync('node', ['intake/src/cli.ts', ...args, '--dir', setup.dir, ...url], { env: projectEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** Staff ids by name, from the invitations (names are encrypted at rest, so `staff list` cannot show them). */
+const staffIds = new Map<string, string>();
+
 function invite(name: string, admin = false): string {
   const out = cli('staff', 'invite', '--name', name, ...(admin ? ['--admin'] : []));
+  staffIds.set(name, /staff (\d+)\)/.exec(out)![1]!);
   return /(http:\/\/localhost:\d+\/invite\/\S+)/.exec(out)![1]!;
 }
 
 /** An administrator confirms a registration (N8): until then the person opens nothing. */
 function confirm(name: string): void {
-  const line = cli('staff', 'list').split('\n').find((l) => l.includes(name));
-  cli('staff', 'confirm', line!.trim().split(/\s+/)[0]!);
+  cli('staff', 'confirm', staffIds.get(name)!);
 }
 
 /** After registering: the waiting page, then confirmed, then the inbox. */

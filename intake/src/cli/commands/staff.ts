@@ -16,7 +16,8 @@ export const staff: Command = {
   group: 'staff',
   usage: `  staff invite --name "Anna" [--admin] [--url …]
                              Print a one-time invitation link (expires in 72 hours).
-  staff list                 Staff with access (and who waits for confirmation).
+  staff list                 Staff with access (and who waits for confirmation); names are encrypted
+                             at rest, so without the passphrase they read "(name encrypted)".
   staff confirm <id>         Confirm a registration: until then the person can open nothing.
   staff remove <id>          Remove someone: signed out everywhere, passkeys deleted.`,
   options: ['name', 'admin', 'url', 'port'],
