@@ -1,7 +1,7 @@
 /**
  * From the reply secret to the reply key pair and the mailbox id (wire
- * format: WIRE-FORMAT.md, section 11). Browser only needs WebCrypto and
- * @hpke/core, which the contact page already loads.
+ * format: WIRE-FORMAT.md, section 11). The browser needs only WebCrypto and
+ * protocol/hpke/, which the contact page already loads.
  *
  *   master  = PBKDF2-HMAC-SHA256(password = the 20 ASCII digits,
  *                                salt = "utvag/reply/v1/pbkdf2",
