@@ -45,7 +45,7 @@ export default defineConfig({
     {
       // The team inbox (tests/browser/inbox/): the real `intake serve` on localhost.
       command: `node tools/dev/serve-inbox-for-tests.ts ${inboxTestPort()}`,
-      url: `${inboxTestSetup(inboxTestPort()).origin}/health`,
+      url: `${inboxTestSetup(inboxTestPort()).origin}/sign-in`,
       reuseExistingServer: false,
       timeout: 120_000,
       stdout: 'ignore',

@@ -1,6 +1,6 @@
 /**
  * The Worker's queue() consumer for the push queue: delivers each envelope
- * to its recipient's push receiver (see intake/src/serve.ts), authenticated
+ * to its recipient's push receiver (see intake/src/receiver/push-app.ts), authenticated
  * per recipient (protocol/push-auth.ts).
  *
  * - Route by kid: INTAKE_PUSH_ROUTES is JSON

@@ -16,14 +16,24 @@ import {
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { IntakeStore } from './store.ts';
+import { int, intOrNull, text, type SqlRow } from './store/rows.ts';
 
 export const ROLES = ['admin', 'staff'] as const;
 export type StaffRole = (typeof ROLES)[number];
 
 /** How long an invite link works. */
 export const INVITE_HOURS = 72;
-/** A session lasts one long shift; then sign in again. */
+/** A session lasts one long shift at most; then sign in again. */
 export const SESSION_HOURS = 12;
+/**
+ * A session ends after this long without a page opened (security review
+ * N15): a workstation left unlocked is not an open inbox for long, and
+ * half an hour covers a phone call with the inbox open. The inbox's
+ * counts poll (/api/summary) does not keep a session alive.
+ */
+export const SESSION_IDLE_MINUTES = 30;
+/** last_seen_at is written at most this often (not on every page). */
+const TOUCH_MS = 60_000;
 /** A WebAuthn challenge must be answered within this time. */
 export const CHALLENGE_SECONDS = 300;
 
@@ -34,6 +44,8 @@ export interface Staff {
   webauthnUserId: string;
   createdAt: number;
   removedAt: number | null;
+  /** When an administrator confirmed the registration (N8); null: waiting, may open nothing. */
+  confirmedAt: number | null;
 }
 
 export interface Session {
@@ -64,14 +76,20 @@ export interface RelyingParty {
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 const newToken = () => randomBytes(32).toString('base64url');
 
-function toStaff(row: Record<string, unknown>): Staff {
+const isRole = (value: string): value is StaffRole => (ROLES as readonly string[]).includes(value);
+
+/** A staff row, its name opened through the store (names are encrypted at rest, N14). */
+function toStaff(row: SqlRow, store: Pick<IntakeStore, 'openName'>): Staff {
+  const role = text(row, 'role');
+  if (!isRole(role)) throw new Error(`staff.role: unknown role ${JSON.stringify(role)}`);
   return {
-    id: row['id'] as number,
-    name: row['name'] as string,
-    role: row['role'] as StaffRole,
-    webauthnUserId: row['webauthn_user_id'] as string,
-    createdAt: row['created_at'] as number,
-    removedAt: (row['removed_at'] as number | null) ?? null,
+    id: int(row, 'id'),
+    name: store.openName(text(row, 'name')),
+    role,
+    webauthnUserId: text(row, 'webauthn_user_id'),
+    createdAt: int(row, 'created_at'),
+    removedAt: intOrNull(row, 'removed_at'),
+    confirmedAt: intOrNull(row, 'confirmed_at'),
   };
 }
 
@@ -92,17 +110,30 @@ export class Accounts {
     if (!trimmed) throw new Error('a name is needed');
     const result = this.db
       .prepare('INSERT INTO staff (name, role, webauthn_user_id, created_at) VALUES (?, ?, ?, ?)')
-      .run(trimmed, role, randomBytes(16).toString('base64url'), now.getTime());
+      .run(this.store.sealName(trimmed), role, randomBytes(16).toString('base64url'), now.getTime());
     return this.staff(Number(result.lastInsertRowid))!;
   }
 
   staff(id: number): Staff | null {
-    const row = this.db.prepare('SELECT * FROM staff WHERE id = ?').get(id) as Record<string, unknown> | undefined;
-    return row ? toStaff(row) : null;
+    const row = this.db.prepare('SELECT * FROM staff WHERE id = ?').get(id);
+    return row ? toStaff(row, this.store) : null;
   }
 
   activeStaff(): Staff[] {
-    return (this.db.prepare('SELECT * FROM staff WHERE removed_at IS NULL ORDER BY name').all() as Record<string, unknown>[]).map(toStaff);
+    return this.db.prepare('SELECT * FROM staff WHERE removed_at IS NULL ORDER BY staff_name(name)').all().map((row) => toStaff(row, this.store));
+  }
+
+  /** An administrator confirms a registration (N8): from now on the person can open requests. */
+  confirmStaff(staffId: number, now: Date = new Date()): boolean {
+    return this.db.prepare('UPDATE staff SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL AND removed_at IS NULL').run(now.getTime(), staffId).changes === 1;
+  }
+
+  /** Registered, waiting for an administrator to confirm them. */
+  pendingStaff(): Staff[] {
+    return this.db
+      .prepare('SELECT * FROM staff WHERE removed_at IS NULL AND confirmed_at IS NULL AND EXISTS (SELECT 1 FROM passkeys p WHERE p.staff_id = staff.id) ORDER BY created_at')
+      .all()
+      .map((row) => toStaff(row, this.store));
   }
 
   /** A one-time link token for `staffId` (a new person, or an existing one adding a passkey). */
@@ -156,7 +187,10 @@ export class Accounts {
 
   async registrationOptions(inviteToken: string, now: Date = new Date()) {
     const staff = this.checkInvite(inviteToken, now);
-    const existing = this.db.prepare('SELECT id, transports FROM passkeys WHERE staff_id = ?').all(staff.id) as { id: string; transports: string }[];
+    const existing = this.db
+      .prepare('SELECT id, transports FROM passkeys WHERE staff_id = ?')
+      .all(staff.id)
+      .map((row) => ({ id: text(row, 'id'), transports: text(row, 'transports') }));
     const options = await generateRegistrationOptions({
       rpName: this.rp.name,
       rpID: this.rp.id,
@@ -191,9 +225,12 @@ export class Accounts {
       this.db
         .prepare('INSERT INTO passkeys (id, staff_id, public_key, counter, transports, created_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(credential.id, staff.id, Buffer.from(credential.publicKey).toString('base64url'), credential.counter, JSON.stringify(credential.transports ?? []), now.getTime());
+      // Only the very first administrator, when nobody could confirm them, is confirmed by registering.
+      const anyAdmin = this.db.prepare(`SELECT 1 FROM staff WHERE role = 'admin' AND removed_at IS NULL AND confirmed_at IS NOT NULL`).get();
+      if (!anyAdmin && staff.role === 'admin') this.db.prepare('UPDATE staff SET confirmed_at = ? WHERE id = ?').run(now.getTime(), staff.id);
       return this.createSession(staff.id, now);
     });
-    return { staff, token };
+    return { staff: this.staff(staff.id)!, token };
   }
 
   // ------------------------------------------------------------ sign-in
@@ -206,9 +243,9 @@ export class Accounts {
   }
 
   async signIn(response: AuthenticationResponseJSON, now: Date = new Date()): Promise<{ staff: Staff; token: string }> {
-    const row = this.db.prepare('SELECT * FROM passkeys WHERE id = ?').get(String(response?.id ?? '')) as Record<string, unknown> | undefined;
+    const row = this.db.prepare('SELECT * FROM passkeys WHERE id = ?').get(String(response?.id ?? ''));
     if (!row) throw new AccountError('unknown_passkey');
-    const staff = this.staff(row['staff_id'] as number);
+    const staff = this.staff(int(row, 'staff_id'));
     if (!staff || staff.removedAt !== null) throw new AccountError('staff_removed');
     let challengeOk = false;
     const verification = await verifyAuthenticationResponse({
@@ -218,15 +255,15 @@ export class Accounts {
       expectedRPID: this.rp.id,
       requireUserVerification: true,
       credential: {
-        id: row['id'] as string,
-        publicKey: new Uint8Array(Buffer.from(row['public_key'] as string, 'base64url')),
-        counter: row['counter'] as number,
-        transports: JSON.parse(row['transports'] as string) as never,
+        id: text(row, 'id'),
+        publicKey: new Uint8Array(Buffer.from(text(row, 'public_key'), 'base64url')),
+        counter: int(row, 'counter'),
+        transports: JSON.parse(text(row, 'transports')) as never,
       },
     }).catch(() => ({ verified: false as const, authenticationInfo: undefined }));
     if (!challengeOk) throw new AccountError('challenge_used');
     if (!verification.verified || !verification.authenticationInfo) throw new AccountError('not_verified');
-    this.db.prepare('UPDATE passkeys SET counter = ? WHERE id = ?').run(verification.authenticationInfo.newCounter, row['id'] as string);
+    this.db.prepare('UPDATE passkeys SET counter = ? WHERE id = ?').run(verification.authenticationInfo.newCounter, text(row, 'id'));
     return { staff, token: this.createSession(staff.id, now) };
   }
 
@@ -235,19 +272,29 @@ export class Accounts {
   private createSession(staffId: number, now: Date): string {
     const token = newToken();
     this.db
-      .prepare('INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
-      .run(hashToken(token), staffId, newToken(), now.getTime(), now.getTime() + SESSION_HOURS * 3_600_000);
+      .prepare('INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(hashToken(token), staffId, newToken(), now.getTime(), now.getTime() + SESSION_HOURS * 3_600_000, now.getTime());
     return token;
   }
 
-  /** The session for a cookie value, or null (unknown, expired, or the person was removed). */
-  session(token: string | undefined, now: Date = new Date()): Session | null {
+  /**
+   * The session for a cookie value, or null (unknown, expired, idle for
+   * SESSION_IDLE_MINUTES, or the person was removed). `touch`: this
+   * request counts as activity (a page, not the counts poll).
+   */
+  session(token: string | undefined, now: Date = new Date(), touch = true): Session | null {
     if (!token) return null;
     const row = this.db
-      .prepare('SELECT s.csrf, s.token_hash, s.expires_at, st.* FROM sessions s JOIN staff st ON st.id = s.staff_id WHERE s.token_hash = ?')
-      .get(hashToken(token)) as Record<string, unknown> | undefined;
-    if (!row || (row['expires_at'] as number) < now.getTime() || row['removed_at'] !== null) return null;
-    return { staff: toStaff(row), csrf: row['csrf'] as string, tokenHash: row['token_hash'] as string };
+      .prepare('SELECT s.csrf, s.token_hash, s.expires_at, s.last_seen_at, st.* FROM sessions s JOIN staff st ON st.id = s.staff_id WHERE s.token_hash = ?')
+      .get(hashToken(token));
+    if (!row || int(row, 'expires_at') < now.getTime() || row['removed_at'] !== null) return null;
+    const idle = now.getTime() - int(row, 'last_seen_at');
+    if (idle > SESSION_IDLE_MINUTES * 60_000) {
+      this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(text(row, 'token_hash'));
+      return null;
+    }
+    if (touch && idle > TOUCH_MS) this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(now.getTime(), text(row, 'token_hash'));
+    return { staff: toStaff(row, this.store), csrf: text(row, 'csrf'), tokenHash: text(row, 'token_hash') };
   }
 
   signOut(session: Session): void {

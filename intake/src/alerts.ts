@@ -5,9 +5,12 @@
  *   {"event":"new"|"escalation"|"heartbeat","open":n,"unclaimed":n,
  *    "overdue":n,"minutesLeft":n|null,"at":"<ISO time>"}
  *
- * Sent on a new request, when an unclaimed request has 6 and then 2 hours
- * left on its promise, and once a day as a heartbeat (silence then means
- * the intake is down). The site watch (site-watch.ts) sends
+ * Sent on a new request, when unclaimed requests have 6 and then 2 hours
+ * left on their promise (one alert per window at most, with a count), once
+ * a day as a heartbeat (silence then means the intake is down; it carries
+ * the audit checkpoint), to the administrators on a new registration and
+ * when one account reads many requests in a short time. The site watch
+ * (site-watch.ts) sends
  *
  *   {"event":"watch","alerts":["page_mismatch", …],"at":"<ISO time>"}
  *
@@ -17,18 +20,28 @@
  * (the municipality's SMS or e-mail gateway).
  */
 import { execFile } from 'node:child_process';
+import type { AuditCheckpoint } from './audit-checkpoint.ts';
 import type { IntakeStore } from './store.ts';
+import { int, text } from './store/rows.ts';
 
 export const ESCALATION_HOURS = [6, 2] as const;
 export const HEARTBEAT_HOURS = 24;
 
 export interface AlertMessage {
-  event: 'new' | 'escalation' | 'heartbeat';
+  event: 'new' | 'escalation' | 'heartbeat' | 'registration' | 'many_opened';
   open: number;
   unclaimed: number;
   overdue: number;
   minutesLeft: number | null;
   at: string;
+  /**
+   * escalation: how many requests crossed a level since the last one;
+   * registration: how many wait for confirmation; many_opened: how many
+   * requests one account opened in the window. Never who or which.
+   */
+  count?: number;
+  /** heartbeat: the signed audit checkpoint (audit-checkpoint.ts); keep it outside the intake. */
+  checkpoint?: AuditCheckpoint;
 }
 
 /** The site watch found something: which kinds, nothing else. */
@@ -45,10 +58,11 @@ export interface AlertConfig {
   url?: string;
 }
 
-export function alertConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AlertConfig {
+/** From the parsed environment (config.ts): $UTVAG_ALERT_COMMAND and $UTVAG_ALERT_URL. */
+export function alertConfigFrom(env: { UTVAG_ALERT_COMMAND?: string | undefined; UTVAG_ALERT_URL?: string | undefined }): AlertConfig {
   return {
-    ...(env['UTVAG_ALERT_COMMAND'] ? { command: env['UTVAG_ALERT_COMMAND'] } : {}),
-    ...(env['UTVAG_ALERT_URL'] ? { url: env['UTVAG_ALERT_URL'] } : {}),
+    ...(env.UTVAG_ALERT_COMMAND ? { command: env.UTVAG_ALERT_COMMAND } : {}),
+    ...(env.UTVAG_ALERT_URL ? { url: env.UTVAG_ALERT_URL } : {}),
   };
 }
 
@@ -88,7 +102,8 @@ export function dueEscalations(store: IntakeStore, now: Date): { ref: string; le
   const due: { ref: string; level: string; minutesLeft: number }[] = [];
   const soon = store.db
     .prepare(`SELECT ref, due_at FROM requests WHERE status = 'new' AND fits = 1 AND due_at IS NOT NULL AND due_at <= ?`)
-    .all(now.getTime() + Math.max(...ESCALATION_HOURS) * 3_600_000) as { ref: string; due_at: number }[];
+    .all(now.getTime() + Math.max(...ESCALATION_HOURS) * 3_600_000)
+    .map((row) => ({ ref: text(row, 'ref'), due_at: int(row, 'due_at') }));
   for (const row of soon) {
     const left = row.due_at - now.getTime();
     for (const hours of ESCALATION_HOURS) {
@@ -99,4 +114,41 @@ export function dueEscalations(store: IntakeStore, now: Date): { ref: string; le
     }
   }
   return due;
+}
+
+/**
+ * At most one alert of a kind per window (security review N2): a flood of
+ * requests must not flood the duty phone or the SMS bill. What arrives
+ * meanwhile is counted, and the next alert carries the count (and the
+ * least time left). Escalations: one per ESCALATION_WINDOW_MINUTES; "new":
+ * one per NEW_WINDOW_MINUTES.
+ */
+export const ESCALATION_WINDOW_MINUTES = 30;
+export const NEW_WINDOW_MINUTES = 5;
+
+export class AlertGate {
+  private last = Number.NEGATIVE_INFINITY;
+  private waiting = 0;
+  private least: number | null = null;
+  private readonly windowMs: number;
+  constructor(windowMinutes: number) {
+    this.windowMs = windowMinutes * 60_000;
+  }
+
+  /** Something to tell: `count` more, with `minutesLeft` (null: no clock). */
+  add(count: number, minutesLeft: number | null = null): void {
+    if (count <= 0) return;
+    this.waiting += count;
+    if (minutesLeft !== null) this.least = this.least === null ? minutesLeft : Math.min(this.least, minutesLeft);
+  }
+
+  /** The alert to send now, if anything waits and the window since the last one has passed. */
+  take(now: number): { count: number; minutesLeft: number | null } | null {
+    if (this.waiting === 0 || now - this.last < this.windowMs) return null;
+    const due = { count: this.waiting, minutesLeft: this.least };
+    this.last = now;
+    this.waiting = 0;
+    this.least = null;
+    return due;
+  }
 }

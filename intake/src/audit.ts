@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IntakeStore } from './store.ts';
+import { int, text, textOrNull, type SqlRow } from './store/rows.ts';
 
 /** Every action the log knows. `replied` is reserved for answers to the person (issue 14). */
 export const AUDIT_ACTIONS = [
@@ -31,8 +32,10 @@ export const AUDIT_ACTIONS = [
   'sign_in_refused',
   'staff_invited',
   'staff_registered',
+  'staff_confirmed',
   'staff_removed',
   'alert_sent',
+  'many_opened',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -49,6 +52,19 @@ export interface AuditLine {
   hash: string;
 }
 
+function auditLineFrom(row: SqlRow): AuditLine {
+  return {
+    seq: int(row, 'seq'),
+    at: text(row, 'at'),
+    actor: text(row, 'actor'),
+    action: text(row, 'action'),
+    ref: textOrNull(row, 'ref'),
+    detail: textOrNull(row, 'detail'),
+    prev: text(row, 'prev'),
+    hash: text(row, 'hash'),
+  };
+}
+
 function lineHash(prev: string, line: Omit<AuditLine, 'prev' | 'hash'>): string {
   return createHash('sha256')
     .update(`${prev}\n${JSON.stringify([line.seq, line.at, line.actor, line.action, line.ref, line.detail])}`)
@@ -62,9 +78,9 @@ function lineHash(prev: string, line: Omit<AuditLine, 'prev' | 'hash'>): string 
  */
 export function appendAudit(store: IntakeStore, actor: string, action: AuditAction, ref: string | null = null, detail: string | null = null, now: Date = new Date()): void {
   const write = () => {
-    const last = store.db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
-    const line = { seq: (last?.seq ?? 0) + 1, at: now.toISOString(), actor, action, ref, detail };
-    const prev = last?.hash ?? GENESIS;
+    const last = store.db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get();
+    const line = { seq: (last ? int(last, 'seq') : 0) + 1, at: now.toISOString(), actor, action, ref, detail };
+    const prev = last ? text(last, 'hash') : GENESIS;
     store.db
       .prepare('INSERT INTO audit (seq, at, actor, action, ref, detail, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(line.seq, line.at, line.actor, line.action, line.ref, line.detail, prev, lineHash(prev, line));
@@ -77,7 +93,7 @@ export type AuditVerdict = { ok: true; lines: number } | { ok: false; lines: num
 
 /** Recomputes the chain from the first line. */
 export function verifyAudit(store: IntakeStore): AuditVerdict {
-  const lines = store.db.prepare('SELECT seq, at, actor, action, ref, detail, prev, hash FROM audit ORDER BY seq').all() as unknown as AuditLine[];
+  const lines = store.db.prepare('SELECT seq, at, actor, action, ref, detail, prev, hash FROM audit ORDER BY seq').all().map(auditLineFrom);
   let prev = GENESIS;
   let expectedSeq = 1;
   for (const line of lines) {
@@ -92,5 +108,5 @@ export function verifyAudit(store: IntakeStore): AuditVerdict {
 
 /** The latest lines, newest first, for the inbox's audit page. */
 export function recentAudit(store: IntakeStore, limit = 200): AuditLine[] {
-  return store.db.prepare('SELECT seq, at, actor, action, ref, detail, prev, hash FROM audit ORDER BY seq DESC LIMIT ?').all(limit) as unknown as AuditLine[];
+  return store.db.prepare('SELECT seq, at, actor, action, ref, detail, prev, hash FROM audit ORDER BY seq DESC LIMIT ?').all(limit).map(auditLineFrom);
 }

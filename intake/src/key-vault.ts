@@ -18,7 +18,7 @@
  * someone else owns, is refused.
  */
 import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback, type ScryptOptions } from 'node:crypto';
-import { open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import {
@@ -30,6 +30,7 @@ import {
   type PrivateKeyJwk,
   type RecipientPrivateKey,
 } from '../../protocol/envelope.ts';
+import { INTAKE_COMMAND } from './command-name.ts';
 
 export const KEYS_FOLDER = 'keys';
 export const WRAPPED_KEY_SUFFIX = '.private.wrapped.json';
@@ -149,13 +150,22 @@ async function fsyncDir(path: string): Promise<void> {
   }
 }
 
-async function prepareKeysDir(dir: string): Promise<string> {
-  const { mkdir, chmod } = await import('node:fs/promises');
-  const keysDir = join(dir, KEYS_FOLDER);
-  await mkdir(keysDir, { recursive: true, mode: 0o700 });
+/** Creates `dir` if needed and makes it owner-only (0700), as every intake folder is. */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
-  await chmod(keysDir, 0o700);
+}
+
+async function prepareKeysDir(dir: string): Promise<string> {
+  const keysDir = join(dir, KEYS_FOLDER);
+  await ensurePrivateDir(dir);
+  await ensurePrivateDir(keysDir);
   return keysDir;
+}
+
+/** A day `days` after `from`, YYYY-MM-DD (UTC): a key's last day. */
+export function dayAfter(days: number, from: Date = new Date()): string {
+  return new Date(from.getTime() + days * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
 }
 
 async function readWrapped(path: string): Promise<WrappedFile> {
@@ -262,7 +272,7 @@ export async function unlockVault(dir: string, passphrase: string): Promise<Unlo
   const plain = await listPlainKeyFiles(dir);
   if (plain.length > 0) {
     throw new VaultError(
-      `Unprotected private key file(s) found: ${plain.join(', ')}. Wrap them with a passphrase first: npm run intake -- keys protect --dir ${dir}`,
+      `Unprotected private key file(s) found: ${plain.join(', ')}. Wrap them with a passphrase first: ${INTAKE_COMMAND} keys protect --dir ${dir}`,
     );
   }
   const secretPath = join(dir, KEYS_FOLDER, STORE_SECRET_FILE);
@@ -270,7 +280,7 @@ export async function unlockVault(dir: string, passphrase: string): Promise<Unlo
   try {
     await stat(secretPath);
   } catch {
-    throw new VaultError(`No keys in ${dir}: run "npm run intake -- keygen --dir ${dir}" first.`);
+    throw new VaultError(`No keys in ${dir}: run "${INTAKE_COMMAND} keygen --dir ${dir}" first.`);
   }
   storeSecret = await unwrapSecret(passphrase, await readWrapped(secretPath), secretPath);
   const keys: UnlockedVault['keys'] = [];
@@ -366,12 +376,14 @@ export async function askPassphrase(prompt: string): Promise<string> {
   });
 }
 
-/** The passphrase from, in order: --passphrase-file, $UTVAG_INTAKE_PASSPHRASE_FILE, $CREDENTIALS_DIRECTORY, the terminal. */
-export async function obtainPassphrase(options: { file?: string; confirm?: boolean }): Promise<string> {
-  const file = options.file ?? process.env['UTVAG_INTAKE_PASSPHRASE_FILE'];
-  if (file) return readPassphraseFile(file);
-  const credentials = process.env['CREDENTIALS_DIRECTORY'];
-  if (credentials) return readPassphraseFile(join(credentials, CREDENTIAL_NAME));
+/**
+ * The passphrase from, in order: a file (--passphrase-file or
+ * $UTVAG_INTAKE_PASSPHRASE_FILE, resolved by config.ts), systemd's
+ * credentials folder ($CREDENTIALS_DIRECTORY), the terminal.
+ */
+export async function obtainPassphrase(options: { file?: string; credentialsDirectory?: string; confirm?: boolean }): Promise<string> {
+  if (options.file) return readPassphraseFile(options.file);
+  if (options.credentialsDirectory) return readPassphraseFile(join(options.credentialsDirectory, CREDENTIAL_NAME));
   const first = await askPassphrase('Intake passphrase: ');
   if (options.confirm) {
     if (first.length < MIN_PASSPHRASE_LENGTH) throw new VaultError(`Use at least ${MIN_PASSPHRASE_LENGTH} characters.`);

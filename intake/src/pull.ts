@@ -19,28 +19,23 @@
  */
 import * as z from 'zod';
 import type { PrivateKeyRing } from '../../protocol/envelope.ts';
-import { quarantine, storeEnvelope } from './inbox.ts';
 import type { RecipientDirectory } from './promise.ts';
-import type { IntakeStore } from './store.ts';
+import type { IntakeStore, ReceiveResult } from './store.ts';
 
-/**
- * Where pulled envelopes go: the store (version 2), or a version-1 file
- * inbox folder (kept for tests and for reading old folders).
- */
-export type PullTarget = string | { store: IntakeStore; recipients: RecipientDirectory; onStored?: (ref: string) => void };
+/** Where pulled envelopes go: the store, as `intake pull` runs it. */
+export interface PullTarget {
+  store: IntakeStore;
+  recipients: RecipientDirectory;
+  onStored?: (ref: string) => void;
+}
 
-type Delivered = { status: 'stored' | 'duplicate' | 'quarantined' | 'rejected'; code?: string };
+type Delivered = Exclude<ReceiveResult, { status: 'refused' }> | { status: 'rejected'; code: 'forged_follow_up' };
 
 async function deliver(target: PullTarget, text: string, keys: PrivateKeyRing, now: Date): Promise<Delivered> {
-  if (typeof target === 'string') {
-    const result = await storeEnvelope(target, text, keys, now);
-    // Not an envelope at all: keep it here, as received, before letting the queue forget it.
-    if (result.status === 'rejected') await quarantine(target, text, result.code, now);
-    return result;
-  }
   const result = await target.store.receive(text, keys, target.recipients, now);
   // A follow-up that does not prove itself (N3) is refused, not kept: the queue may forget it.
   if (result.status === 'refused') return { status: 'rejected', code: result.code };
+  // Not an envelope at all: keep it here, as received, before letting the queue forget it.
   if (result.status === 'rejected') target.store.quarantine(text, result.code, now);
   if (result.status === 'stored') target.onStored?.(result.ref);
   return result;
@@ -110,7 +105,7 @@ async function callApi(config: PullConfig, action: 'pull' | 'ack', body: unknown
 }
 
 /** Pulls one batch, stores what it can, acknowledges what is stored. */
-export async function pullOnce(config: PullConfig, dir: PullTarget, keys: PrivateKeyRing, now: () => Date = () => new Date()): Promise<PullSummary> {
+export async function pullOnce(config: PullConfig, target: PullTarget, keys: PrivateKeyRing, now: () => Date = () => new Date()): Promise<PullSummary> {
   const parsed = pullResponseSchema.safeParse(
     await callApi(config, 'pull', { batch_size: config.batchSize ?? 10, visibility_timeout_ms: config.visibilityTimeoutMs ?? 60_000 }),
   );
@@ -122,7 +117,7 @@ export async function pullOnce(config: PullConfig, dir: PullTarget, keys: Privat
   for (const message of messages) {
     try {
       const text = envelopeText(message);
-      const result = await deliver(dir, text, keys, now());
+      const result = await deliver(target, text, keys, now());
       if (result.status === 'stored') summary.stored++;
       if (result.status === 'duplicate') summary.duplicates++;
       if (result.status === 'quarantined' || result.status === 'rejected') summary.quarantined++;
@@ -145,9 +140,9 @@ export async function pullOnce(config: PullConfig, dir: PullTarget, keys: Privat
   return summary;
 }
 
-/** Reads the pull configuration from the environment; says exactly what is missing. */
-export function pullConfigFromEnv(env: NodeJS.ProcessEnv = process.env): PullConfig {
-  const missing = ['CLOUDFLARE_ACCOUNT_ID', 'UTVAG_QUEUE_ID', 'CLOUDFLARE_QUEUES_API_TOKEN'].filter((name) => !env[name]);
+/** The pull configuration from the parsed environment (config.ts); says exactly what is missing. */
+export function pullConfigFromEnv(env: Partial<Record<'CLOUDFLARE_ACCOUNT_ID' | 'UTVAG_QUEUE_ID' | 'CLOUDFLARE_QUEUES_API_TOKEN' | 'UTVAG_QUEUES_API_BASE', string | undefined>>): PullConfig {
+  const missing = (['CLOUDFLARE_ACCOUNT_ID', 'UTVAG_QUEUE_ID', 'CLOUDFLARE_QUEUES_API_TOKEN'] as const).filter((name) => !env[name]);
   if (missing.length > 0) throw new Error(`pull needs these environment variables: ${missing.join(', ')}`);
   return {
     accountId: env['CLOUDFLARE_ACCOUNT_ID']!,

@@ -16,6 +16,7 @@
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateSigningKey, importSigningKey, receiverAuth, type ReceiverAuth } from '../../protocol/push-auth.ts';
+import { INTAKE_COMMAND } from './command-name.ts';
 
 export const RECEIPT_KEY_FILE = 'receipt.private.jwk.json';
 
@@ -60,7 +61,7 @@ export async function loadReceiverAuth(dir: string, recipient: string, workerPub
   try {
     jwk = await readFile(file, 'utf8');
   } catch {
-    throw new Error(`no receipt key in ${file}: run "npm run intake -- receipt-key --dir ${dir}" and publish its public key`);
+    throw new Error(`no receipt key in ${file}: run "${INTAKE_COMMAND} receipt-key --dir ${dir}" and publish its public key`);
   }
   return receiverAuth(recipient, workerPublicKeys, jwk);
 }

@@ -17,6 +17,7 @@ import type { RecipientDirectory } from './promise.ts';
 import { deliverOutbox, enqueueReply, summaryLine } from './reply-outbox.ts';
 import { replyDraft, senderFromVault, writeReply, ReplyWriteError } from './reply-writer.ts';
 import type { IntakeStore } from './store.ts';
+import { INTAKE_COMMAND } from './command-name.ts';
 
 export const REPLY_HELP = `  reply <receipt code> --phrase <id> [--phrase <id> …] [--text "…"] [--lang sv] [--place "…" --time "…"] [--date YYYY-MM-DD]
                              Answer a request that asked for an answer on the site. Phrases:
@@ -49,9 +50,9 @@ export function describeReply(message: ReplyMessage, locale: Locale = 'sv'): str
   return lines.join('\n');
 }
 
-export function siteUrlFrom(option: string | undefined): string | null {
-  const url = option ?? process.env['UTVAG_SITE_URL'] ?? '';
-  return url ? url : null;
+/** The site's address (--site, else $UTVAG_SITE_URL, resolved by config.ts), or null when none is given. */
+export function siteUrlFrom(given: string | undefined): string | null {
+  return given ? given : null;
 }
 
 /**
@@ -99,7 +100,7 @@ export async function runReplyCommand(
   out(describeReply(written.message));
   const site = siteUrlFrom(options.site);
   if (!site) {
-    out('Not sent yet: set UTVAG_SITE_URL (or --site) and run "npm run intake -- deliver-replies", or let a running serve with UTVAG_SITE_URL send it.');
+    out(`Not sent yet: set UTVAG_SITE_URL (or --site) and run "${INTAKE_COMMAND} deliver-replies", or let a running serve with UTVAG_SITE_URL send it.`);
     return 0;
   }
   out(summaryLine(await deliverOutbox(store, (kid) => senderOrNull(vault, kid), site)));

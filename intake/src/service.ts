@@ -1,26 +1,39 @@
 /**
  * `intake serve`: unlocks the keys with the passphrase, opens the store,
- * and runs the push receiver and the team inbox on one port, with a
- * minute timer for content-free alerts and retention.
+ * and runs the push receiver and the team inbox on two listeners (two
+ * ports: only the receiver's is for the Worker, through the municipality's
+ * HTTPS proxy; the inbox's stays on its own network), with a minute timer
+ * for content-free alerts and retention.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
 import { keyRing } from '../../protocol/envelope.ts';
 import { Accounts, type RelyingParty } from './accounts.ts';
-import { alertConfigFromEnv, deliverAlert, dueEscalations, HEARTBEAT_HOURS, summarize, type AlertConfig } from './alerts.ts';
+import { AlertGate, deliverAlert, dueEscalations, ESCALATION_WINDOW_MINUTES, HEARTBEAT_HOURS, NEW_WINDOW_MINUTES, summarize, type AlertConfig } from './alerts.ts';
 import { appendAudit } from './audit.ts';
-import { createIntakeApp, PUSH_PATH } from './inbox/app.ts';
+import { checkpointSigningKey, makeCheckpoint } from './audit-checkpoint.ts';
+import { createInboxApp } from './inbox/app.ts';
+import { createPushApp, PUSH_PATH } from './receiver/push-app.ts';
 import { unlockVault } from './key-vault.ts';
 import { NO_RECIPIENTS, type RecipientDirectory } from './promise.ts';
 import type { ReceiverAuth } from '../../protocol/push-auth.ts';
 import { IntakeStore } from './store.ts';
 import { startReplyDelivery } from './reply-outbox.ts';
 import { senderOrNull } from './reply-command.ts';
+import { INTAKE_COMMAND } from './command-name.ts';
+
+/** Default ports: the team inbox, and the push receiver (the Worker's deliveries). */
+export const DEFAULT_INBOX_PORT = 8788;
+export const DEFAULT_PUSH_PORT = 8789;
 
 export interface IntakeServiceOptions {
   dir: string;
   passphrase: string;
+  /** The team inbox's port. */
   port: number;
-  /** The address to listen on (default 127.0.0.1: put a reverse proxy in front). */
+  /** The push receiver's port (0: any free one). */
+  pushPort: number;
+  /** The address both listen on (default 127.0.0.1: put a reverse proxy in front). */
   hostname?: string;
   /** The inbox's public origin (WebAuthn needs it), default http://localhost:<port>. */
   publicUrl?: string;
@@ -28,6 +41,8 @@ export interface IntakeServiceOptions {
   pushAuth: ReceiverAuth;
   retentionDays: number;
   alerts?: AlertConfig;
+  /** UTVAG_TRUSTED_PROXY: the reverse proxy's addresses (sign-in limits per forwarded client). */
+  trustedProxies?: readonly string[];
   log?: (line: string) => void;
   /**
    * The site (Worker) that keeps sealed replies (issue 14): waiting replies
@@ -41,7 +56,9 @@ export interface IntakeServiceOptions {
 export interface IntakeService {
   store: IntakeStore;
   accounts: Accounts;
+  /** The inbox's port, and the push receiver's. */
   port: number;
+  pushPort: number;
   origin: string;
   close: () => Promise<void>;
 }
@@ -58,65 +75,75 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
   // The inbox's origin; for port 0 it is known once listening (accounts read it lazily through rp).
   const rp = relyingParty(options.publicUrl ?? `http://localhost:${options.port}`);
   const accounts = new Accounts(store, rp);
-  const alerts = options.alerts ?? alertConfigFromEnv();
+  const alerts = options.alerts ?? {};
   const recipients = options.recipients ?? NO_RECIPIENTS;
-  let pendingNew = false;
-  const replyIntervalFromEnv = Number(process.env['UTVAG_REPLY_INTERVAL_MS'] ?? '');
+  const newGate = new AlertGate(NEW_WINDOW_MINUTES);
+  const escalationGate = new AlertGate(ESCALATION_WINDOW_MINUTES);
+  const replyIntervalMs = options.replyIntervalMs ?? 30_000;
   const replyDelivery = startReplyDelivery(
     store,
     (kid) => senderOrNull(vault, kid),
     options.replySite ?? null,
     log,
-    options.replyIntervalMs ?? (replyIntervalFromEnv > 0 ? replyIntervalFromEnv : 30_000),
+    replyIntervalMs,
   );
-  const app = createIntakeApp({
+  const keys = keyRing(vault.keys);
+  const checkpointKey = checkpointSigningKey(vault.storeSecret);
+  const pushApp = createPushApp({ store, keys, recipients, pushAuth: options.pushAuth, log, onStored: () => newGate.add(1) });
+  const inboxApp = createInboxApp({
     store,
     accounts,
-    keys: keyRing(vault.keys),
+    keys,
     recipients,
-    pushAuth: options.pushAuth,
     retentionDays: options.retentionDays,
     log,
-    onStored: () => (pendingNew = true),
     replies: { vault, deliverNow: replyDelivery.kick, siteKnown: Boolean(options.replySite) },
+    trustedProxies: options.trustedProxies ?? [],
+    alert: (event, count) => {
+      if (alerts.command || alerts.url) void deliverAlert(alerts, { ...summarize(store, event, new Date()), count }, log);
+    },
   });
-  let port = options.port;
-  const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port, hostname: options.hostname ?? '127.0.0.1' }, (info) => {
-      port = info.port;
-      resolve(s);
-    });
-    s.once('error', reject);
+  const hostname = options.hostname ?? '127.0.0.1';
+  const push = await listen(pushApp, options.pushPort, hostname);
+  const inbox = await listen(inboxApp, options.port, hostname).catch(async (error: unknown) => {
+    await new Promise((resolve) => push.server.close(resolve));
+    throw error;
   });
-  if (!options.publicUrl) Object.assign(rp, relyingParty(`http://localhost:${port}`));
-  log(`Intake receiver listening on http://127.0.0.1:${port}${PUSH_PATH} with ${vault.keys.length} key(s).`);
+  if (!options.publicUrl) Object.assign(rp, relyingParty(`http://localhost:${inbox.port}`));
+  log(`Intake receiver listening on http://${hostname}:${push.port}${PUSH_PATH} with ${vault.keys.length} key(s).`);
   if (options.replySite) {
-    log(`Replies: written answers are sent to ${new URL(options.replySite).origin} (waiting ones every ${Math.round((options.replyIntervalMs ?? (replyIntervalFromEnv > 0 ? replyIntervalFromEnv : 30_000)) / 1000)} s).`);
+    log(`Replies: written answers are sent to ${new URL(options.replySite).origin} (waiting ones every ${Math.round(replyIntervalMs / 1000)} s).`);
     void replyDelivery.kick();
   }
 
   const soonest = vault.keys.map((k) => k.notAfter).sort().at(-1);
   if (soonest && Date.parse(`${soonest}T00:00:00Z`) - Date.now() < 30 * 86_400_000) {
-    log(`Keys: the newest key ends ${soonest}. Make the next one now (npm run intake -- keygen) and publish it.`);
+    log(`Keys: the newest key ends ${soonest}. Make the next one now (${INTAKE_COMMAND} keygen) and publish it.`);
   }
 
   let lastHeartbeat = 0;
   const tick = async () => {
     const now = new Date();
     try {
-      if (pendingNew) {
-        pendingNew = false;
-        if (alerts.command || alerts.url) await deliverAlert(alerts, summarize(store, 'new', now), log);
-      }
-      for (const escalation of dueEscalations(store, now)) {
-        if (alerts.command || alerts.url) await deliverAlert(alerts, summarize(store, 'escalation', now, escalation.minutesLeft), log);
-        appendAudit(store, 'alerts', 'alert_sent', escalation.ref, escalation.level, now);
+      // One alert of a kind per window at most, with a count (N2): a flood cannot flood the duty phone.
+      const fresh = newGate.take(now.getTime());
+      if (fresh && (alerts.command || alerts.url)) await deliverAlert(alerts, { ...summarize(store, 'new', now), count: fresh.count }, log);
+      const due = dueEscalations(store, now);
+      if (due.length > 0) escalationGate.add(due.length, Math.min(...due.map((e) => e.minutesLeft)));
+      const escalation = escalationGate.take(now.getTime());
+      if (escalation) {
+        if (alerts.command || alerts.url) await deliverAlert(alerts, { ...summarize(store, 'escalation', now, escalation.minutesLeft), count: escalation.count }, log);
+        appendAudit(store, 'alerts', 'alert_sent', null, `escalation ${escalation.count}`, now);
       }
       if (now.getTime() - lastHeartbeat >= HEARTBEAT_HOURS * 3_600_000) {
         lastHeartbeat = now.getTime();
-        if (alerts.command || alerts.url) await deliverAlert(alerts, summarize(store, 'heartbeat', now), log);
+        // The heartbeat carries the signed audit checkpoint, so a copy of the chain's head lives outside (N9).
+        const checkpoint = makeCheckpoint(store, checkpointKey, now);
+        if (alerts.command || alerts.url) await deliverAlert(alerts, { ...summarize(store, 'heartbeat', now), checkpoint }, log);
       }
       for (const ref of store.applyRetention(options.retentionDays, now)) appendAudit(store, 'retention', 'deleted', ref, null, now);
+      // Names written by `staff invite` (no passphrase) are sealed within a minute (N14).
+      store.sealStaffNames();
     } catch (error) {
       log(`intake: timer failed (${(error as Error).name})`);
     }
@@ -127,16 +154,22 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
   return {
     store,
     accounts,
-    port,
+    port: inbox.port,
+    pushPort: push.port,
     origin: rp.origin,
-    close: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(timer);
-        replyDelivery.stop();
-        server.close(() => {
-          store.close();
-          resolve();
-        });
-      }),
+    close: async () => {
+      clearInterval(timer);
+      replyDelivery.stop();
+      await Promise.all([push.server, inbox.server].map((server) => new Promise((resolve) => server.close(resolve))));
+      store.close();
+    },
   };
+}
+
+/** Serves `app` on hostname:port; resolves once it listens, with the port it got. */
+async function listen(app: Pick<Hono, 'fetch'>, port: number, hostname: string): Promise<{ server: ServerType; port: number }> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port, hostname }, (info) => resolve({ server, port: info.port }));
+    server.once('error', reject);
+  });
 }

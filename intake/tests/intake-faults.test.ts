@@ -4,7 +4,7 @@
  * quarantine, the import of a version-1 file inbox, and the push route's
  * answers (one authentication call, no write before it).
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,15 +12,13 @@ import { keyRing, sealRequest } from '../../protocol/envelope.ts';
 import { Accounts } from '../src/accounts.ts';
 import { appendAudit } from '../src/audit.ts';
 import { runCli } from '../src/cli.ts';
-import { importFileInbox } from '../src/import-files.ts';
-import { prepareIntakeDir, storeEnvelope } from '../src/inbox.ts';
-import { createIntakeApp } from '../src/inbox/app.ts';
+import { importFileInbox, type QuarantinedBody, type StoredRequest } from '../../intake/src/legacy/v1-file-inbox.ts';
 import { generateWrappedKey, unlockVault } from '../src/key-vault.ts';
 import { fixedRecipientDirectory, NO_RECIPIENTS } from '../src/promise.ts';
 import { generateSigningKey, importSigningKey, importVerifyKey, receiverAuth, signPush, verifyReceipt } from '../../protocol/push-auth.ts';
+import { createPushApp } from '../../intake/src/receiver/push-app.ts';
 import { IntakeStore, StoreError } from '../src/store.ts';
 import { relyingParty } from '../src/service.ts';
-import { dayAfter, generateKey, loadPrivateKeys } from '../src/keygen.ts';
 import { sampleRequest } from './helpers.ts';
 
 const FAST = { N: 2 ** 10, r: 8, p: 1 };
@@ -70,12 +68,11 @@ describe('faults', () => {
 
   it('answers 507 before writing when the disk is nearly full, and a signed receipt once there is room', async () => {
     const { store, vault, key } = await intake();
-    const accounts = new Accounts(store, relyingParty('http://localhost:1'));
     const worker = await generateSigningKey();
     const stranger = await generateSigningKey();
     const receipt = await generateSigningKey();
     const pushAuth = await receiverAuth('stockholm', [worker.publicKey], receipt.privateJwk);
-    const app = createIntakeApp({ store, accounts, keys: keyRing(vault.keys), recipients: NO_RECIPIENTS, pushAuth, retentionDays: 30, log: () => undefined });
+    const app = createPushApp({ store, keys: keyRing(vault.keys), recipients: NO_RECIPIENTS, pushAuth, log: () => undefined });
     const body = JSON.stringify(await sealRequest(sampleRequest(), key));
     const workerKey = await importSigningKey(worker.privateJwk);
     const post = async (b: string, headers: Record<string, string>) => app.request('/push', { method: 'POST', body: b, headers: { 'content-type': 'application/json', ...headers } });
@@ -129,21 +126,21 @@ describe('faults', () => {
 
   it('imports a version-1 file inbox without loss, and deletes the plaintext only when asked', async () => {
     const { dir, store, vault } = await intake();
-    // A version-1 folder: a plain key, two requests (one done), one quarantined body.
-    const old = await tempDir();
-    await prepareIntakeDir(old);
-    const oldKey = await generateKey(old, dayAfter(30));
-    const oldRing = keyRing(await loadPrivateKeys(old));
+    // A version-1 folder as the first intake wrote it: two requests (one done), each with
+    // its readable .txt, and one quarantined body.
     const open = sampleRequest('still open');
     const done = sampleRequest('already done');
-    for (const r of [open, done]) await storeEnvelope(old, JSON.stringify(await sealRequest(r, oldKey)), oldRing);
-    const { markDone, quarantine } = await import('../src/inbox.ts');
-    await markDone(old, done.receipt);
-    await quarantine(old, '{"v":1,"kid":"x"}', 'decrypt_failed');
-    await prepareIntakeDir(dir);
-    for (const folder of ['inbox', 'done', 'quarantine']) {
-      for (const name of await readdir(join(old, folder))) await writeFile(join(dir, folder, name), await readFile(join(old, folder, name)));
+    const write = async (folder: string, name: string, value: unknown) => {
+      await mkdir(join(dir, folder), { recursive: true });
+      await writeFile(join(dir, folder, name), typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
+    };
+    for (const [folder, request] of [['inbox', open], ['done', done]] as const) {
+      const stored: StoredRequest = { v: 1, receivedAt: '2026-11-30T10:00:00.000Z', kid: 'old-plain-key', request };
+      await write(folder, `${request.id}.json`, stored);
+      await write(folder, `${request.id}.txt`, `Contact request ${request.receipt}\n`);
     }
+    const kept: QuarantinedBody = { receivedAt: '2026-11-30T11:00:00.000Z', code: 'decrypt_failed', body: '{"v":1,"kid":"x"}' };
+    await write('quarantine', `${'0'.repeat(64)}.json`, kept);
     const recipients = fixedRecipientDirectory({}, {});
     const first = await importFileInbox(dir, store, vault.keys, recipients, { deletePlaintext: false });
     expect(first).toEqual({ imported: 2, duplicates: 0, quarantined: 1, keptFiles: [] });

@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listInbox } from '../src/inbox.ts';
-import { pullConfigFromEnv, pullOnce, PullApiError, type PullConfig } from '../src/pull.ts';
-import { dataFiles, envelopeBody, makeIntake, sampleRequest, type TestIntake } from './helpers.ts';
+import { NO_RECIPIENTS } from '../../intake/src/promise.ts';
+import { pullConfigFromEnv, pullOnce, PullApiError, type PullConfig, type PullTarget } from '../src/pull.ts';
+import type { IntakeStore } from '../../intake/src/store.ts';
+import { envelopeBody, makeIntake, quarantineCount, sampleRequest, storedIds, type TestIntake } from './helpers.ts';
 
 /**
  * A stand-in for Cloudflare's Queues HTTP pull-consumer API with the
@@ -12,13 +10,13 @@ import { dataFiles, envelopeBody, makeIntake, sampleRequest, type TestIntake } f
  * (developers.cloudflare.com/queues/configuration/pull-consumers/):
  * the real API cannot run here. It records every call.
  */
-function fakeQueuesApi(messages: { body: unknown; lease_id: string; metadata?: Record<string, unknown> }[], intakeDir: () => string) {
+function fakeQueuesApi(messages: { body: unknown; lease_id: string; metadata?: Record<string, unknown> }[], store: () => IntakeStore) {
   const calls: { url: string; authorization: string | null; body: unknown; inboxAtCall: number }[] = [];
   const fetchImpl = (async (input: string | URL | Request, init?: RequestInit) => {
     const url = String(input);
     const body = JSON.parse(String(init?.body));
     const headers = new Headers(init?.headers);
-    calls.push({ url, authorization: headers.get('authorization'), body, inboxAtCall: (await listInbox(intakeDir()).catch(() => [])).length });
+    calls.push({ url, authorization: headers.get('authorization'), body, inboxAtCall: store().db.isOpen ? store().count() : 0 });
     if (url.endsWith('/messages/pull')) {
       return Response.json({
         success: true,
@@ -52,6 +50,12 @@ describe('pull client (contract test against Cloudflare\'s documented HTTP pull 
   function config(fetchImpl: typeof fetch): PullConfig {
     return { accountId: 'acc123', queueId: 'q456', apiToken: 'token-secret', apiBase: 'https://api.example.test/client/v4', fetch: fetchImpl, batchSize: 5, visibilityTimeoutMs: 45_000 };
   }
+  /** The store, as `intake pull` gives it (stored refs reported through onStored). */
+  const storedRefs: string[] = [];
+  function target(): PullTarget {
+    storedRefs.length = 0;
+    return { store: intake.store, recipients: NO_RECIPIENTS, onStored: (ref) => storedRefs.push(ref) };
+  }
 
   it('pulls with the documented request, stores, then acks by lease id only after storing', async () => {
     intake = await makeIntake();
@@ -66,10 +70,11 @@ describe('pull client (contract test against Cloudflare\'s documented HTTP pull 
         { body: await envelopeBody(intake, second), lease_id: 'lease-2', metadata: { 'CF-Content-Type': 'text' } },
         { body: Buffer.from(await envelopeBody(intake, third)).toString('base64'), lease_id: 'lease-3', metadata: { 'CF-Content-Type': 'bytes' } },
       ],
-      () => intake.dir,
+      () => intake.store,
     );
-    const summary = await pullOnce(config(api.fetchImpl), intake.dir, intake.keys);
+    const summary = await pullOnce(config(api.fetchImpl), target(), intake.keys);
     expect(summary).toMatchObject({ pulled: 3, stored: 3, acked: 3, retried: 0, leftForRedelivery: 0 });
+    expect(storedRefs).toHaveLength(3);
 
     expect(api.calls).toHaveLength(2);
     const [pull, ack] = api.calls;
@@ -78,26 +83,27 @@ describe('pull client (contract test against Cloudflare\'s documented HTTP pull 
     expect(pull!.body).toEqual({ batch_size: 5, visibility_timeout_ms: 45_000 });
     expect(ack!.url).toBe('https://api.example.test/client/v4/accounts/acc123/queues/q456/messages/ack');
     expect(ack!.body).toEqual({ acks: [{ lease_id: 'lease-1' }, { lease_id: 'lease-2' }, { lease_id: 'lease-3' }], retries: [] });
-    expect(ack!.inboxAtCall).toBe(3); // every request was on disk before the ack went out
-    expect((await listInbox(intake.dir)).map((e) => e.id).sort()).toEqual([request.id, second.id, third.id].sort());
+    expect(ack!.inboxAtCall).toBe(3); // every request was committed before the ack went out
+    expect(await storedIds(intake)).toEqual([request.id, second.id, third.id].sort());
   });
 
   it('acks a redelivered message without storing it twice', async () => {
     intake = await makeIntake();
     const body = await envelopeBody(intake);
     for (const lease of ['first-lease', 'second-lease']) {
-      const api = fakeQueuesApi([{ body: JSON.parse(body), lease_id: lease }], () => intake.dir);
-      await pullOnce(config(api.fetchImpl), intake.dir, intake.keys);
+      const api = fakeQueuesApi([{ body: JSON.parse(body), lease_id: lease }], () => intake.store);
+      await pullOnce(config(api.fetchImpl), target(), intake.keys);
       expect(api.calls[1]!.body).toEqual({ acks: [{ lease_id: lease }], retries: [] });
     }
-    expect(await listInbox(intake.dir)).toHaveLength(1);
+    expect(await storedIds(intake)).toHaveLength(1);
   });
 
   it('does not ack when storing fails: the lease runs out and the queue delivers again', async () => {
     intake = await makeIntake();
-    await rm(join(intake.dir, 'inbox'), { recursive: true });
-    const api = fakeQueuesApi([{ body: JSON.parse(await envelopeBody(intake)), lease_id: 'lease-x' }], () => intake.dir);
-    const summary = await pullOnce(config(api.fetchImpl), intake.dir, intake.keys);
+    // The database is gone (closed): every write fails.
+    intake.store.close();
+    const api = fakeQueuesApi([{ body: JSON.parse(await envelopeBody(intake)), lease_id: 'lease-x' }], () => intake.store);
+    const summary = await pullOnce(config(api.fetchImpl), target(), intake.keys);
     expect(summary).toMatchObject({ pulled: 1, stored: 0, acked: 0, leftForRedelivery: 1 });
     expect(api.calls.map((call) => call.url.split('/').pop())).toEqual(['pull']);
   });
@@ -114,15 +120,16 @@ describe('pull client (contract test against Cloudflare\'s documented HTTP pull 
           { body: tampered, lease_id: 'lease-tampered' },
           { body: { hello: 'world' }, lease_id: 'lease-garbage' },
         ],
-        () => intake.dir,
+        () => intake.store,
       );
-      const summary = await pullOnce({ ...config(api.fetchImpl), retryDelaySeconds: 120 }, intake.dir, intake.keys);
+      const summary = await pullOnce({ ...config(api.fetchImpl), retryDelaySeconds: 120 }, target(), intake.keys);
       expect(summary).toMatchObject({ pulled: 3, stored: 0, quarantined: 3, acked: 2, retried: 1 });
       expect(api.calls[1]!.body).toEqual({
         acks: [{ lease_id: 'lease-tampered' }, { lease_id: 'lease-garbage' }],
         retries: [{ lease_id: 'lease-foreign', delay_seconds: 120 }],
       });
-      expect((await dataFiles(intake.dir)).filter((file) => file.startsWith('quarantine/'))).toHaveLength(3);
+      expect(quarantineCount(intake.store)).toBe(3);
+      expect(await storedIds(intake)).toEqual([]);
     } finally {
       await other.cleanup();
     }
@@ -130,15 +137,15 @@ describe('pull client (contract test against Cloudflare\'s documented HTTP pull 
 
   it('sends no ack for an empty batch, and reports an API error without the token', async () => {
     intake = await makeIntake();
-    const api = fakeQueuesApi([], () => intake.dir);
-    expect(await pullOnce(config(api.fetchImpl), intake.dir, intake.keys)).toMatchObject({ pulled: 0, acked: 0 });
+    const api = fakeQueuesApi([], () => intake.store);
+    expect(await pullOnce(config(api.fetchImpl), target(), intake.keys)).toMatchObject({ pulled: 0, acked: 0 });
     expect(api.calls).toHaveLength(1);
     const failing = (async () => new Response('{"success":false}', { status: 403 })) as unknown as typeof fetch;
-    const error = await pullOnce(config(failing), intake.dir, intake.keys).catch((caught: unknown) => caught);
+    const error = await pullOnce(config(failing), target(), intake.keys).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PullApiError);
     expect(String(error)).toContain('403');
     expect(String(error)).not.toContain('token-secret');
-    expect(existsSync(join(intake.dir, 'inbox'))).toBe(true);
+    expect(intake.store.count()).toBe(0);
   });
 
   it('names the missing environment variables', () => {

@@ -13,7 +13,7 @@ import { projectEnv } from '../../tools/dev/run.ts';
 import { generateWrappedKey } from '../src/key-vault.ts';
 import { generateSigningKey, importSigningKey, signPush, type Ed25519KeyPair } from '../../protocol/push-auth.ts';
 import { ensureReceiptKey } from '../src/push-keys.ts';
-import { CRASH_BEFORE_COMMIT_ENV, IntakeStore } from '../src/store.ts';
+import { IntakeStore } from '../src/store.ts';
 import { sampleRequest } from './helpers.ts';
 
 const RECIPIENT = 'stockholm';
@@ -27,8 +27,8 @@ afterEach(async () => {
 });
 
 async function startServe(intakeDir: string, passphraseFile: string, crash: boolean): Promise<{ port: number; exited: Promise<string | null> }> {
-  const child = spawn('node', ['intake/src/cli.ts', 'serve', '--dir', intakeDir, '--port', '0', '--recipient', RECIPIENT, '--passphrase-file', passphraseFile], {
-    env: projectEnv({ INTAKE_WORKER_PUBLIC_KEYS: worker.publicKey, ...(crash ? { [CRASH_BEFORE_COMMIT_ENV]: '1' } : {}) }),
+  const child = spawn('node', [crash ? 'tools/test/crashing-intake.ts' : 'intake/src/cli.ts', 'serve', '--dir', intakeDir, '--port', '0', '--push-port', '0', '--recipient', RECIPIENT, '--passphrase-file', passphraseFile], {
+    env: projectEnv({ INTAKE_WORKER_PUBLIC_KEYS: worker.publicKey }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

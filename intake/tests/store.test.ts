@@ -2,12 +2,12 @@ import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { aadForKid, base64urlEncode, contactSuite, HPKE_INFO, importPublicKey, keyRing, padPlaintext, sealRequest } from '../../protocol/envelope.ts';
+import { keyRing, sealRequest } from '../../protocol/envelope.ts';
 import { appendAudit, verifyAudit } from '../src/audit.ts';
 import { generateWrappedKey, unlockVault, VaultError, type UnlockedVault } from '../src/key-vault.ts';
 import { fixedRecipientDirectory } from '../src/promise.ts';
 import { IntakeStore } from '../src/store.ts';
-import { sampleRequest } from './helpers.ts';
+import { sampleRequest, sealRaw } from './helpers.ts';
 
 const FAST = { N: 2 ** 10, r: 8, p: 1 };
 const PASSPHRASE = 'correct horse battery staple';
@@ -30,16 +30,6 @@ async function freshIntake(): Promise<{ dir: string; vault: UnlockedVault; store
 }
 
 const recipients = (kid: string) => fixedRecipientDirectory({ [kid]: 'stockholm' }, { stockholm: { firstContactHours: 24 } });
-
-/** Seals any JSON (as a newer form might send), bypassing this version's schema. */
-async function sealRaw(value: unknown, key: { kid: string; publicKey: string }): Promise<string> {
-  const sealed = await contactSuite.seal(
-    { recipientPublicKey: await importPublicKey(key.publicKey), info: new TextEncoder().encode(HPKE_INFO) },
-    padPlaintext(new TextEncoder().encode(JSON.stringify(value))),
-    aadForKid(key.kid),
-  );
-  return JSON.stringify({ v: 1, kid: key.kid, enc: base64urlEncode(new Uint8Array(sealed.enc)), ct: base64urlEncode(new Uint8Array(sealed.ct)) });
-}
 
 async function allFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -149,28 +139,6 @@ describe('store', () => {
         expect(bytes.includes(Buffer.from(needle)), `${needle} in ${file}`).toBe(false);
       }
     }
-  });
-});
-
-describe('store upgrade', () => {
-  it('moves envelopes out of the rows of a store made by an earlier build, losing nothing', async () => {
-    const { dir, store, vault, publicKey } = await freshIntake();
-    const request = sampleRequest('made before the upgrade');
-    const body = JSON.stringify(await sealRequest(request, publicKey));
-    store.close();
-    // The earlier layout: the envelope inside the requests row.
-    const { DatabaseSync } = await import('node:sqlite');
-    const old = new DatabaseSync(join(dir, 'intake.db'));
-    old.exec('DROP TABLE requests; DROP TABLE envelopes;');
-    old.exec(`CREATE TABLE requests (ref TEXT PRIMARY KEY, dedupe TEXT NOT NULL UNIQUE, receipt_tag TEXT, kid TEXT NOT NULL, recipient TEXT,
-      envelope TEXT NOT NULL, received_at INTEGER NOT NULL, due_at INTEGER, status TEXT NOT NULL, fits INTEGER NOT NULL, claimed_by INTEGER,
-      claimed_at INTEGER, closed_at INTEGER, updated_at INTEGER NOT NULL) STRICT`);
-    old.prepare(`INSERT INTO requests VALUES ('r1', 'd1', NULL, ?, NULL, ?, 1, NULL, 'new', 1, NULL, NULL, NULL, 1)`).run(publicKey.kid, body);
-    old.close();
-    const upgraded = IntakeStore.open(dir, vault.storeSecret);
-    stores.push(upgraded);
-    expect(upgraded.get('r1')!.envelope).toBe(body);
-    expect((await upgraded.open(upgraded.listOpen()[0]!, keyRing(vault.keys))).request).toEqual(request);
   });
 });
 

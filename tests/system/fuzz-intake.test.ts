@@ -1,11 +1,12 @@
 /**
- * Fuzzing the municipal intake: its push receiver (`intake serve`, in this
- * process on a free port, a fresh key and folder) with unsigned, wrongly
- * signed, stale and validly signed garbage, and openEnvelope /
- * storeEnvelope with garbage envelopes directly. Properties
- * (tools/bench/fuzz-run.ts): every answer documented, never "stored", never
- * a 500, only EnvelopeError thrown, nothing in the inbox, and quarantine
- * written only for validly signed deliveries (one file per distinct body).
+ * Fuzzing the municipal intake: the push receiver `intake serve` runs
+ * (createPushApp on its own listener, in this process on a free port, a
+ * fresh key and store) with unsigned, wrongly signed, stale and validly
+ * signed garbage, and openEnvelope / the store's receive with garbage
+ * envelopes directly. Properties (tools/bench/fuzz-run.ts): every answer
+ * documented, never "stored", never a 500, only EnvelopeError thrown,
+ * nothing stored as a request, and quarantine written only for validly
+ * signed deliveries (one row per distinct body).
  *
  * Replay a run: UTVAG_FUZZ_SEED=<seed> vitest run --project system tests/system/fuzz-intake.test.ts
  */
@@ -31,7 +32,7 @@ test(`intake serve answers ${CASES} hostile deliveries as documented`, async () 
   expect(summary.failures, `seed ${seed}`).toEqual([]);
 });
 
-test(`openEnvelope and storeEnvelope refuse ${CASES} garbage envelopes without writing to the inbox`, async () => {
+test(`openEnvelope and the store refuse ${CASES} garbage envelopes without storing a request`, async () => {
   const summary = await fuzzOpenAndStore(intake, { seed, cases: CASES });
   console.log(describeSummary(summary));
   expect(summary.failures, `seed ${seed}`).toEqual([]);

@@ -223,7 +223,7 @@ describe('intake faults through the real Worker, queue and receiver', () => {
       'unknown kid, correctly signed': 400,
     });
     // A correctly signed envelope under the intake's own kid that its key cannot open: kept in
-    // quarantine and answered 202 (documented in serve.ts: a retry could never open it).
+    // quarantine and answered 202 (documented in receiver/push-app.ts: a retry could never open it).
     expect(await postPush(receiver.port, wrongKidBody, await signPush(own, me, wrongKidBody))).toBe(202);
 
     expect(await inboxIds(intake.dir)).toEqual([]);

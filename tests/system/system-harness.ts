@@ -34,8 +34,8 @@ import { projectEnv, run } from '../../tools/dev/run.ts';
 import { copyTestIntake, testIntakeDir } from '../../tools/dev/test-intake.ts';
 import { importSigningKey, signPush as signPushWithKey } from '../../protocol/push-auth.ts';
 import { ensureDevStore } from '../../tools/dev/dev-store.ts';
-import { loadPrivateKeys } from '../../intake/src/keygen.ts';
-import { CRASH_BEFORE_COMMIT_ENV, DATABASE_FILE } from '../../intake/src/store.ts';
+import { loadPrivateKeys } from '../../tools/dev/plain-keys.ts';
+import { DATABASE_FILE } from '../../intake/src/store.ts';
 import { DatabaseSync } from 'node:sqlite';
 import { inject } from 'vitest';
 import { keyRing, openEnvelope } from '../../protocol/envelope.ts';
@@ -398,17 +398,18 @@ export interface Receiver {
 }
 
 /**
- * Starts the real `intake serve` on 127.0.0.1:`port` and waits until it
- * listens. `crashAfterTempWrite` sets the inbox's test hook, so the process
- * SIGKILLs itself between a temp write and its move into place.
+ * Starts the real `intake serve` with its push receiver on
+ * 127.0.0.1:`port` (the inbox on any free port) and waits until it listens.
+ * `crashBeforeCommit` runs it through tools/test/crashing-intake.ts, so the
+ * process SIGKILLs itself inside the transaction that stores a request.
  */
 export async function startReceiver(options: { dir: string; port: number; intake: Pick<IntakeCopy, 'workerPublicKey' | 'recipient'>; crashBeforeCommit?: boolean }): Promise<Receiver> {
   const env: Record<string, string> = { INTAKE_WORKER_PUBLIC_KEYS: options.intake.workerPublicKey };
-  if (options.crashBeforeCommit) env[CRASH_BEFORE_COMMIT_ENV] = '1';
   // The running intake folder inside the test's copy: wrapped keys, the store.
   const store = await ensureDevStore(options.dir);
-  const args = ['serve', '--dir', store.dir, '--port', String(options.port), '--recipient', options.intake.recipient, '--passphrase-file', store.passphraseFile, '--recipients', store.recipientsFile];
-  const child = spawn('node', ['intake/src/cli.ts', ...args], {
+  const args = ['serve', '--dir', store.dir, '--push-port', String(options.port), '--port', '0', '--recipient', options.intake.recipient, '--passphrase-file', store.passphraseFile, '--recipients', store.recipientsFile];
+  // The crash tests run the CLI through its test-only entry, whose store dies before COMMIT.
+  const child = spawn('node', [options.crashBeforeCommit ? 'tools/test/crashing-intake.ts' : 'intake/src/cli.ts', ...args], {
     env: projectEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -502,7 +502,7 @@ export interface IntakeCase {
 }
 
 /**
- * Case `index` for the intake's push receiver (intake/src/serve.ts): the
+ * Case `index` for the intake's push receiver (intake/src/receiver/push-app.ts): the
  * same garbage bodies, unsigned, signed with the real secret (so the body
  * is opened) or signed wrongly. `knownKids` are the receiver's own kids,
  * so signed well-shaped envelopes reach decryption and are quarantined.
@@ -535,7 +535,7 @@ export function intakeCase(seed: number, index: number, ctx: ContactFuzzContext)
   };
 }
 
-/** Inputs for openEnvelope / storeEnvelope directly: values and texts. */
+/** Inputs for openEnvelope / the store's receive directly: values and texts. */
 export function envelopeInput(seed: number, index: number, ctx: ContactFuzzContext): { kind: string; text: string } {
   const rng = new Rng((seed ^ Math.imul(index + 13, 0xc2b2ae35)) >>> 0);
   switch (rng.int(5)) {

@@ -7,8 +7,8 @@
  * POST /api/reply/write-back (up to 2,000, tools/bench/fuzz-write-back.ts),
  * and the same
  * number against the reply endpoints (POST /api/reply, /lookup, /delete),
- * the intake's push receiver and against openEnvelope /
- * storeEnvelope. Prints the seed, the count and every failure; exits 1 on
+ * the intake's push receiver (as `intake serve` runs it) and against
+ * openEnvelope / the store's receive. Prints the seed, the count and every failure; exits 1 on
  * any failure. Replay: node tools/bench/fuzz.ts <cases> <seed>.
  *
  * Needs dist/ built with the test intake's key (npm test builds it).

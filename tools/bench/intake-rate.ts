@@ -1,18 +1,24 @@
 /**
- * The municipal intake's throughput on this machine: 10,000 requests made
- * and sealed (createRequest + sealRequest: validation, padding, HPKE) to a
- * temporary key, then opened and stored one after another with
- * storeEnvelope into a temporary folder (HPKE open, validation, two files
- * written to tmp/, fsync'd, linked into place, folder fsync'd — the
- * receiver's work per delivery, without HTTP). Rates reported apart.
+ * The municipal intake's push receiver on this machine, the path `intake
+ * serve` runs for each delivery: 10,000 requests made, sealed
+ * (createRequest + sealRequest: validation, padding, HPKE) and signed as
+ * the Worker's queue consumer signs a push, then posted one after another
+ * to the push app (intake/src/receiver/push-app.ts, in process through
+ * Hono's app.request, without sockets): signature check, free-space
+ * check, HPKE open, validation, one committed SQLite row (WAL,
+ * synchronous=FULL) with its audit line, and a signed receipt. Rates
+ * reported apart.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { keyRing, sealRequest } from '../../protocol/envelope.ts';
+import { generateRecipientKeyPair, importPrivateKey, keyRing, sealRequest } from '../../protocol/envelope.ts';
 import { createRequest } from '../../protocol/request.ts';
-import { prepareIntakeDir, storeEnvelope } from '../../intake/src/inbox.ts';
-import { dayAfter, generateKey, loadPrivateKeys } from '../../intake/src/keygen.ts';
+import { NO_RECIPIENTS } from '../../intake/src/promise.ts';
+import { generateSigningKey, importSigningKey, receiverAuth, signPush } from '../../protocol/push-auth.ts';
+import { createPushApp, PUSH_PATH } from '../../intake/src/receiver/push-app.ts';
+import { IntakeStore } from '../../intake/src/store.ts';
 
 export interface IntakeRateResult {
   envelopes: number;
@@ -25,12 +31,17 @@ export interface IntakeRateResult {
 
 export async function benchIntake(count = 10_000, log: (line: string) => void = () => undefined): Promise<IntakeRateResult> {
   const dir = await mkdtemp(join(tmpdir(), 'utvag-bench-intake-'));
+  const store = IntakeStore.open(dir, randomBytes(32));
   try {
-    await prepareIntakeDir(dir);
-    const key = await generateKey(dir, dayAfter(30));
-    const keys = keyRing(await loadPrivateKeys(dir));
-    const bodies: string[] = [];
-    log(`  intake: sealing ${count} requests`);
+    const key = await generateRecipientKeyPair();
+    const keys = keyRing([await importPrivateKey(key.privateJwk)]);
+    const worker = await generateSigningKey();
+    const workerKey = await importSigningKey(worker.privateJwk);
+    const receipt = await generateSigningKey();
+    const pushAuth = await receiverAuth('stockholm', [worker.publicKey], receipt.privateJwk);
+    const app = createPushApp({ store, keys, recipients: NO_RECIPIENTS, pushAuth, log: () => undefined });
+    const pushes: { body: string; headers: Record<string, string> }[] = [];
+    log(`  intake: sealing and signing ${count} requests`);
     let started = performance.now();
     for (let i = 0; i < count; i++) {
       const request = createRequest({
@@ -43,19 +54,19 @@ export async function benchIntake(count = 10_000, log: (line: string) => void = 
         interpreter: false,
         message: `Jag vill prata med någon om att ta mig ur det här. (${i})`,
       });
-      bodies.push(JSON.stringify(await sealRequest(request, { kid: key.kid, publicKey: key.publicKey })));
+      const body = JSON.stringify(await sealRequest(request, { kid: key.kid, publicKey: key.publicKey }));
+      pushes.push({ body, headers: (await signPush(workerKey, 'stockholm', body)).headers });
     }
     const sealSeconds = (performance.now() - started) / 1000;
-    log(`  intake: opening and storing ${count} envelopes`);
+    log(`  intake: receiving ${count} pushes`);
     started = performance.now();
     let stored = 0;
-    for (const body of bodies) {
-      const result = await storeEnvelope(dir, body, keys);
-      if (result.status === 'stored') stored++;
+    for (const push of pushes) {
+      const answer = await app.request(PUSH_PATH, { method: 'POST', body: push.body, headers: { 'content-type': 'application/json', ...push.headers } });
+      if (answer.status === 201) stored++;
     }
     const storeSeconds = (performance.now() - started) / 1000;
-    const inInbox = (await readdir(join(dir, 'inbox'))).filter((n) => n.endsWith('.json')).length;
-    if (stored !== count || inInbox !== count) throw new Error(`stored ${stored}, inbox has ${inInbox}, expected ${count}`);
+    if (stored !== count || store.count() !== count) throw new Error(`stored ${stored}, the store has ${store.count()}, expected ${count}`);
     return {
       envelopes: count,
       sealPerSecond: Math.round(count / sealSeconds),
@@ -65,6 +76,7 @@ export async function benchIntake(count = 10_000, log: (line: string) => void = 
       stored,
     };
   } finally {
+    store.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

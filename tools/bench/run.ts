@@ -216,12 +216,12 @@ function render(results: BenchResults): string {
       table(
         ['step', 'envelopes', 'seconds', 'per second'],
         [
-          ['create + seal (validate, pad, HPKE)', i.envelopes, i.sealSeconds, i.sealPerSecond],
-          ['open + store (HPKE open, validate, 2 fsync\'d files + folder fsync)', i.envelopes, i.storeSeconds, i.storePerSecond],
+          ['create + seal + sign the push (validate, pad, HPKE, Ed25519)', i.envelopes, i.sealSeconds, i.sealPerSecond],
+          ['receive a push (signature, HPKE open, validate, one committed row, signed receipt)', i.envelopes, i.storeSeconds, i.storePerSecond],
         ],
       ),
       '',
-      'One after another, as storeEnvelope in intake/src/inbox.ts does for each delivery, without HTTP.',
+      'One after another through the push receiver intake serve runs (intake/src/receiver/push-app.ts), in process without sockets.',
       '',
     );
   }

@@ -10,7 +10,7 @@
  *   .dev-intake/recipients.json                same shape as content/intake/recipients.json:
  *                                              one DEVELOPMENT recipient serving stockholm,
  *                                              with Stockholm city's promise from facts.md,
- *                                              push to http://127.0.0.1:8788/push with the receipt key
+ *                                              push to http://127.0.0.1:8789/push with the receipt key
  *
  * Build with UTVAG_RECIPIENTS=.dev-intake/recipients.json; give the Worker
  * INTAKE_PUSH_ROUTES = pushRoutes and INTAKE_PUSH_SIGNING_KEY =
@@ -25,13 +25,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { base64urlEncode, publicKeyFromPrivateJwk } from '../../protocol/envelope.ts';
 import { socialAdviceLine } from '../../protocol/phone-numbers.ts';
-import { prepareIntakeDir } from '../../intake/src/inbox.ts';
-import { dayAfter, generateKey, loadPrivateKeys } from '../../intake/src/keygen.ts';
+import { dayAfter, ensurePrivateDir } from '../../intake/src/key-vault.ts';
+import { generateKey, loadPrivateKeys } from './plain-keys.ts';
 import { buildPushRoutes } from '../../intake/src/recipients.ts';
 import type { PushRoute, Recipient, RecipientsConfig } from '../../protocol/recipients.ts';
 import { ensureReceiptKey, publicKeyOf, writeSigningKeyFile } from '../../intake/src/push-keys.ts';
 
-export const DEV_PUSH_URL = 'http://127.0.0.1:8788/push';
+export const DEV_PUSH_URL = 'http://127.0.0.1:8789/push';
 
 /**
  * The development recipient, apart from its keys and push URL: a test
@@ -88,7 +88,7 @@ async function readIfPresent(path: string): Promise<string | null> {
 
 /** Makes the development intake once; later calls reuse it unchanged. */
 export async function ensureDevIntake(dir = '.dev-intake'): Promise<DevIntake> {
-  await prepareIntakeDir(dir);
+  await ensurePrivateDir(dir);
   const recipientsFile = join(dir, 'recipients.json');
   const signingFile = join(dir, 'worker-signing.private.jwk.json');
 

@@ -14,6 +14,8 @@ export function inboxTestSetup(port: number) {
     workerSigningKeyFile: join(root, 'worker-signing.private.jwk.json'),
     recipient: 'stockholm',
     origin: `http://localhost:${port}`,
+    /** The push receiver's own listener (intake serve --push-port), next to the inbox's port. */
+    pushOrigin: `http://127.0.0.1:${port + 1}`,
   };
 }
 

@@ -17,7 +17,10 @@ export interface LocalSystemOptions {
   /** Folder of the development intake (keys, inbox). */
   intakeDir: string;
   sitePort: number;
+  /** The receiver's push port: the Worker's queue pushes here. */
   intakePort: number;
+  /** The team inbox's port (default: any free one). */
+  inboxPort?: number;
   /** wrangler's local state (queues, rate limiter). */
   persistTo: string;
   build: boolean;
@@ -83,7 +86,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     [
       'intake/src/cli.ts', 'serve',
       '--dir', store.dir,
-      '--port', String(options.intakePort),
+      '--push-port', String(options.intakePort),
+      '--port', String(options.inboxPort ?? 0),
       '--recipient', intake.recipient,
       '--passphrase-file', store.passphraseFile,
       '--recipients', store.recipientsFile,

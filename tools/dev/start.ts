@@ -9,7 +9,8 @@ const intakeDir = '.dev-intake';
 const system = await startLocalSystem({
   intakeDir,
   sitePort: Number(process.env.PORT ?? 8787),
-  intakePort: 8788,
+  intakePort: 8789,
+  inboxPort: 8788,
   persistTo: '.wrangler/state',
   build: true,
   quiet: false,

@@ -1,7 +1,7 @@
 import { chmod, copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureDevIntake, type DevIntake } from './dev-keys.ts';
-import { prepareIntakeDir } from '../../intake/src/inbox.ts';
+import { ensurePrivateDir } from '../../intake/src/key-vault.ts';
 
 /** Where the test suite's own development intake lives (keys, inbox), apart from `npm start`'s. */
 export const testIntakeDir = '.dev-intake-test';
@@ -18,7 +18,7 @@ export function testIntakePortFor(sitePort: number): number {
  */
 export async function copyTestIntake(dir: string): Promise<DevIntake> {
   await ensureDevIntake(testIntakeDir);
-  await prepareIntakeDir(dir);
+  await ensurePrivateDir(dir);
   await mkdir(join(dir, 'keys'), { recursive: true, mode: 0o700 });
   for (const name of await readdir(join(testIntakeDir, 'keys'))) {
     const copy = join(dir, 'keys', name);

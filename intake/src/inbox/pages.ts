@@ -16,6 +16,8 @@ import type { InboxLanguage, InboxText } from './text.ts';
 import { replyPhraseIds, replyPhrasesFor, type ReplyMessage, type ReplyPhraseId } from '../../../protocol/reply.ts';
 import { locales } from '../../../protocol/locales.ts';
 import { replyPhraseText } from '../../../protocol/reply-phrases.ts';
+import { describeTimeLeft } from '../time-left.ts';
+import { mayHandle, notHandlingReason } from './need-to-know.ts';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -44,12 +46,6 @@ export function formatTime(ms: number, lang: InboxLanguage): string {
   return timeFormats[lang].format(new Date(ms));
 }
 
-export function describeTimeLeft(msLeft: number, t: InboxText): string {
-  const minutes = Math.floor(Math.abs(msLeft) / 60_000);
-  const span = `${Math.floor(minutes / 60)} ${t.hours} ${minutes % 60} ${t.minutes}`;
-  return msLeft >= 0 ? `${span} ${t.left}` : `${t.overdueBy} ${span}`;
-}
-
 function csrfField(ctx: PageContext) {
   return html`<input type="hidden" name="csrf" value="${ctx.csrf ?? ''}">`;
 }
@@ -72,13 +68,13 @@ ${(options.scripts ?? ['/assets/inbox.js']).map((src) => html`<script type="modu
 <header class="top">
   <p class="brand">${t.product} · ${t.title}</p>
   ${ctx.staff
-    ? html`<nav aria-label="${t.title}"><ul>
+    ? html`${ctx.staff.confirmedAt === null ? '' : html`<nav aria-label="${t.title}"><ul>
         <li><a href="/">${t.navInbox}</a></li>
         <li><a href="/lookup">${t.navLookup}</a></li>
         <li><a href="/review">${t.navReview}</a></li>
         <li><a href="/closed">${t.navClosed}</a></li>
         ${admin ? html`<li><a href="/staff">${t.navStaff}</a></li><li><a href="/audit">${t.navAudit}</a></li>` : ''}
-      </ul></nav>
+      </ul></nav>`}
       <div class="account">
         <p>${t.signedInAs} <strong>${ctx.staff.name}</strong></p>
         <form method="post" action="/sign-out">${csrfField(ctx)}<button type="submit">${t.signOut}</button></form>
@@ -205,6 +201,7 @@ export function requestPage(
 ) {
   const { t } = ctx;
   const mine = row.claimedBy !== null && row.claimedBy === ctx.staff?.id;
+  const handles = mayHandle(ctx.staff, row);
   const statuses: Exclude<RequestStatus, 'new'>[] = ['claimed', 'contacted', 'unreachable', 'closed'];
   return layout(
     ctx,
@@ -215,6 +212,8 @@ export function requestPage(
 <section class="actions" aria-label="${t.setStatus}">
 ${row.status === 'new'
   ? html`<form method="post" action="/r/${row.ref}/claim">${csrfField(ctx)}<p class="hint">${t.claimHelp}</p><button type="submit" class="primary">${t.claim}</button></form>`
+  : !handles
+  ? html`<p class="hint">${t.notYours}</p>`
   : html`${mine ? html`<p>${t.claimedByYou}</p>` : ''}
 <form method="post" action="/r/${row.ref}/status">${csrfField(ctx)}
 <fieldset><legend>${t.setStatus}</legend>
@@ -237,7 +236,9 @@ ${notes.length === 0 ? html`<p>${t.noNotes}</p>` : html`<ol class="notes">${note
 </section>
 <section aria-labelledby="export">
 <h2 id="export">${t.export}</h2>
-<form method="post" action="/r/${row.ref}/export">${csrfField(ctx)}<p class="hint">${t.exportHelp}</p><button type="submit">${t.export}</button></form>
+${handles
+  ? html`<form method="post" action="/r/${row.ref}/export">${csrfField(ctx)}<p class="hint">${t.exportHelp}</p><button type="submit">${t.export}</button></form>`
+  : html`<p class="hint">${t[notHandlingReason(row)]}</p>`}
 </section>
 ${replySection(ctx, row, opened.request, replies)}`,
   );
@@ -289,7 +290,7 @@ ${(request ? replyPhrasesFor(request.contact.method) : replyPhraseIds).map((id) 
 </form>`;
   return html`<section aria-labelledby="reply" class="reply-place">
 <h2 id="reply">${t.replyPlace}</h2>
-${!request?.reply ? html`<p>${t.replyNotAsked}</p>` : !replies.enabled ? html`<p class="hint">${t.replyUnavailable}</p>` : html`<p class="hint">${t.replyHelp}</p>${form}`}
+${!request?.reply ? html`<p>${t.replyNotAsked}</p>` : !mayHandle(ctx.staff, row) ? html`<p class="hint">${t[notHandlingReason(row)]}</p>` : !replies.enabled ? html`<p class="hint">${t.replyUnavailable}</p>` : html`<p class="hint">${t.replyHelp}</p>${form}`}
 ${sent.length > 0 ? html`<h3>${t.repliesSent}</h3><ol class="notes replies">${sent}</ol>` : ''}
 </section>`;
 }
@@ -305,7 +306,7 @@ export function lookupPage(
     ctx,
     t.lookupHeading,
     html`<h1>${t.lookupHeading}</h1>
-<form method="get" action="/lookup" class="lookup">
+<form method="post" action="/lookup" class="lookup">${csrfField(ctx)}
 <label for="code">${t.lookupLabel}</label>
 <p class="hint" id="code-hint">${t.lookupHelp}</p>
 <input id="code" name="code" value="${typed}" autocomplete="off" spellcheck="false" autocapitalize="characters" aria-describedby="code-hint" required>
@@ -355,13 +356,19 @@ export function closedPage(ctx: PageContext, rows: RequestRow[], retentionDays: 
   );
 }
 
-export function staffPage(ctx: PageContext, staff: Staff[], invite: { name: string; link: string; expires: number } | null) {
+export function staffPage(ctx: PageContext, staff: Staff[], invite: { name: string; link: string; expires: number } | null, pending: Staff[] = []) {
   const { t } = ctx;
   return layout(
     ctx,
     t.staffHeading,
     html`<h1>${t.staffHeading}</h1>
 ${invite ? html`<div class="flash ok" role="status"><p>${invite.name}: ${t.inviteLink} ${formatTime(invite.expires, ctx.lang)}.</p><p><code class="invite-link">${invite.link}</code></p></div>` : ''}
+${pending.length > 0
+  ? html`<h2>${t.staffPending}</h2><ul class="staff pending">${pending.map(
+      (s) => html`<li><span>${s.name} (${t[`role_${s.role}`]})</span>
+<form method="post" action="/staff/${s.id}/confirm">${csrfField(ctx)}<button type="submit" aria-label="${t.staffConfirm}: ${s.name}">${t.staffConfirm}</button></form></li>`,
+    )}</ul>`
+  : ''}
 <ul class="staff">${staff.map(
       (s) => html`<li><span>${s.name} (${t[`role_${s.role}`]})</span>
 ${s.id !== ctx.staff?.id ? html`<form method="post" action="/staff/${s.id}/remove">${csrfField(ctx)}<button type="submit" aria-label="${t.removeConfirm}: ${s.name}">${t.remove}</button></form>` : ''}</li>`,
@@ -420,6 +427,12 @@ export function registerPage(ctx: PageContext, token: string, name: string) {
 function errorTexts(t: InboxText): Record<string, string> {
   const codes = ['invite_expired', 'invite_used', 'invite_unknown', 'challenge_used', 'not_verified', 'unknown_passkey', 'staff_removed', 'rate_limited', 'failed'] as const;
   return Object.fromEntries(codes.map((code) => [code, t[`error_${code}`]]));
+}
+
+/** Registered, not yet confirmed (N8): the person learns why nothing opens, and what to do. */
+export function pendingPage(ctx: PageContext) {
+  const { t } = ctx;
+  return layout(ctx, t.pendingHeading, html`<h1>${t.pendingHeading}</h1><p>${t.pendingText}</p>`);
 }
 
 export function messagePage(ctx: PageContext, title: string, text: string, link?: { href: string; label: string }) {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { loadPrivateKeys } from '../../../intake/src/keygen.ts';
+import { loadPrivateKeys } from '../../../tools/dev/plain-keys.ts';
 import { keyRing, openEnvelope, type PrivateKeyRing } from '../../../protocol/envelope.ts';
 import type { ContactRequest } from '../../../protocol/request.ts';
 import { testIntakeDir } from '../../../tools/dev/test-intake.ts';

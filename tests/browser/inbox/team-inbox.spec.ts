@@ -25,12 +25,31 @@ test.use({ baseURL: setup.origin });
 test.describe.configure({ mode: 'serial' });
 
 function cli(...args: string[]): string {
-  return execFileSync('node', ['intake/src/cli.ts', ...args, '--dir', setup.dir, '--url', setup.origin], { env: projectEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  // Only `staff` takes --url (the invitation link's origin); every command refuses options it does not know.
+  const url = args[0] === 'staff' ? ['--url', setup.origin] : [];
+  return execFileSync('node', ['intake/src/cli.ts', ...args, '--dir', setup.dir, ...url], { env: projectEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
+
+/** Staff ids by name, from the invitations (names are encrypted at rest, so `staff list` cannot show them). */
+const staffIds = new Map<string, string>();
 
 function invite(name: string, admin = false): string {
   const out = cli('staff', 'invite', '--name', name, ...(admin ? ['--admin'] : []));
+  staffIds.set(name, /staff (\d+)\)/.exec(out)![1]!);
   return /(http:\/\/localhost:\d+\/invite\/\S+)/.exec(out)![1]!;
+}
+
+/** An administrator confirms a registration (N8): until then the person opens nothing. */
+function confirm(name: string): void {
+  cli('staff', 'confirm', staffIds.get(name)!);
+}
+
+/** After registering: the waiting page, then confirmed, then the inbox. */
+async function confirmed(page: Page, name: string): Promise<void> {
+  await expect(page.getByRole('heading', { level: 1, name: 'Väntar på godkännande' })).toBeVisible();
+  confirm(name);
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Förfrågningar att ta hand om' })).toBeVisible();
 }
 
 function request(message: string, overrides: Partial<ContactRequest> = {}): ContactRequest {
@@ -54,7 +73,7 @@ async function push(req: ContactRequest): Promise<number> {
   const body = JSON.stringify(await sealRequest(req, key));
   const signingKey = await importSigningKey(readFileSync(setup.workerSigningKeyFile, 'utf8'));
   const signed = await signPush(signingKey, setup.recipient, body);
-  const response = await fetch(`${setup.origin}/push`, { method: 'POST', headers: { 'content-type': 'application/json', ...signed.headers }, body });
+  const response = await fetch(`${setup.pushOrigin}/push`, { method: 'POST', headers: { 'content-type': 'application/json', ...signed.headers }, body });
   return response.status;
 }
 
@@ -85,7 +104,7 @@ test('a staff member is invited, signs in with a passkey, claims, changes status
   violations.push(...(await axe(page)));
   await page.getByRole('button', { name: 'Skapa passkey' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Förfrågningar att ta hand om' })).toBeVisible();
-  const cookie = (await page.context().cookies()).find((c) => c.name === 'utvag_inbox_session')!;
+  const cookie = (await page.context().cookies()).find((c) => c.name === '__Host-utvag_inbox_session')!;
   expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict' });
 
   // Requests arrive by push and are listed with the time left on the promise.
@@ -181,7 +200,13 @@ test('a used or unknown invitation says so clearly', async ({ page }) => {
   const link = invite('Bo Handläggare');
   await page.goto(link);
   await page.getByRole('button', { name: 'Skapa passkey' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Förfrågningar att ta hand om' })).toBeVisible();
+  // Registered, but nothing opens until an administrator confirms (N8); the page says so in both languages.
+  await expect(page.getByRole('heading', { level: 1, name: 'Väntar på godkännande' })).toBeVisible();
+  await expect(page.getByText('En administratör måste godkänna')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Slå upp kod' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'In English' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Waiting for approval' })).toBeVisible();
+  expect(await axe(page)).toEqual([]);
   await page.context().clearCookies();
   await page.goto(link);
   await expect(page.getByText('Inbjudan är redan använd')).toBeVisible();
@@ -203,7 +228,7 @@ test('at 200 % zoom nothing scrolls sideways, and the inbox works with the keybo
   }
   expect(focused).toBe('Skapa passkey');
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { level: 1, name: 'Förfrågningar att ta hand om' })).toBeVisible();
+  await confirmed(page, 'Cecilia Tangentbord');
   expect(await push(request('Zoom och tangentbord.'))).toBe(201);
   await page.reload();
   for (const path of ['/', '/lookup', '/review', '/closed']) {
@@ -225,7 +250,7 @@ test('a request that asked to be answered here gets a reply form: phrases and fr
   await virtualAuthenticator(page);
   await page.goto(invite('Dana Svarar'));
   await page.getByRole('button', { name: 'Skapa passkey' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Förfrågningar att ta hand om' })).toBeVisible();
+  await confirmed(page, 'Dana Svarar');
   const mine = await replyKeysFromMaster(crypto.getRandomValues(new Uint8Array(32)));
   const REPLY_TEXT = `SENTINEL-INBOX-REPLY-${Date.now().toString(36)}`;
   const here = {
@@ -242,9 +267,16 @@ test('a request that asked to be answered here gets a reply form: phrases and fr
     }),
   };
   expect(await push(here)).toBe(201);
-  await page.goto(`/lookup?code=${encodeURIComponent(here.receipt)}`);
+  // The code is posted, never put in a URL (N15).
+  await page.goto('/lookup');
+  await page.getByLabel('Kvittokod').fill(here.receipt);
+  await page.getByRole('button', { name: 'Sök' }).click();
+  expect(page.url()).not.toContain(here.receipt.replace(/\D/g, '').slice(0, 6));
   await page.locator('.matches a').first().click();
   await expect(page.locator('.safe-contact')).toContainText('Svara bara på webbplatsen');
+  // Only the one who claimed it (or an administrator) may answer (N7).
+  await expect(page.locator('section.reply-place')).toContainText('Ta förfrågan först.');
+  await page.getByRole('button', { name: 'Ta förfrågan' }).click();
 
   // The form is labelled and works with the keyboard: a phrase, free text, its language.
   const section = page.locator('section.reply-place');

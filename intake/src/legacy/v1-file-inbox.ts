@@ -1,5 +1,12 @@
 /**
- * Moves a version-1 file inbox into the store without losing anything:
+ * READ-ONLY reader of a version-1 file inbox (the folders the first intake
+ * wrote; nothing writes them any more), for `intake import`:
+ *
+ *   <dir>/inbox/<request id>.json   {v: 1, receivedAt, kid, request} (+ a readable .txt)
+ *   <dir>/done/…                    the same, marked done
+ *   <dir>/quarantine/<sha256>.json  {receivedAt, code, body}: envelopes that could not be opened
+ *
+ * It moves such a folder into the store without losing anything:
  * each stored request (inbox/ and done/) is sealed again to the newest
  * recipient key, so it is kept like any received envelope (nothing readable
  * at rest), keeping its arrival time; done/ entries arrive closed (so the
@@ -10,11 +17,26 @@
  */
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { keyRing, sealRequest, type RecipientPrivateKey } from '../../protocol/envelope.ts';
-import { appendAudit } from './audit.ts';
-import type { StoredRequest } from './inbox.ts';
-import type { RecipientDirectory } from './promise.ts';
-import type { IntakeStore } from './store.ts';
+import { keyRing, sealRequest, type RecipientPrivateKey } from '../../../protocol/envelope.ts';
+import type { ContactRequest } from '../../../protocol/request.ts';
+import { appendAudit } from '../audit.ts';
+import type { RecipientDirectory } from '../promise.ts';
+import type { IntakeStore } from '../store.ts';
+
+/** One request file of a version-1 inbox. */
+export interface StoredRequest {
+  v: 1;
+  receivedAt: string;
+  kid: string;
+  request: ContactRequest;
+}
+
+/** One file of a version-1 quarantine folder. */
+export interface QuarantinedBody {
+  receivedAt: string;
+  code: string;
+  body: string;
+}
 
 export interface ImportReport {
   imported: number;
@@ -77,7 +99,7 @@ export async function importFileInbox(
   for (const name of await names(join(dir, 'quarantine'))) {
     const path = join(dir, 'quarantine', name);
     try {
-      const entry = JSON.parse(await readFile(path, 'utf8')) as { receivedAt: string; code: string; body: string };
+      const entry = JSON.parse(await readFile(path, 'utf8')) as QuarantinedBody;
       store.quarantine(entry.body, entry.code, new Date(entry.receivedAt));
       report.quarantined++;
       if (options.deletePlaintext) await unlink(path);

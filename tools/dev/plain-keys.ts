@@ -1,14 +1,15 @@
 /**
- * Makes a recipient key pair inside the municipality. The private key is
- * written owner-only (0600, in a 0700 folder) and never leaves the
- * machine; what is printed is the public half to add to recipients.json.
+ * Development and test tooling only: recipient key pairs kept as PLAIN
+ * private key files (`<dir>/keys/<kid>.private.jwk.json`, 0600 in a 0700
+ * folder). `intake serve` refuses such files (a municipality's keys are
+ * wrapped with its passphrase, see intake/src/key-vault.ts, and `intake
+ * keys protect` wraps old ones). The development intake keeps one as the
+ * fixture that tests and the fuzzer decrypt with.
  */
-import { chmod, mkdir, open, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { generateRecipientKeyPair, importPrivateKey, type RecipientPrivateKey } from '../../protocol/envelope.ts';
-
-export const KEYS_FOLDER = 'keys';
-const PRIVATE_SUFFIX = '.private.jwk.json';
+import { ensurePrivateDir, KEYS_FOLDER, listPlainKeyFiles, PLAIN_KEY_SUFFIX as PRIVATE_SUFFIX } from '../../intake/src/key-vault.ts';
 
 export interface GeneratedKey {
   kid: string;
@@ -17,17 +18,11 @@ export interface GeneratedKey {
   privateKeyFile: string;
 }
 
-/** A day `days` after `from`, YYYY-MM-DD (UTC). */
-export function dayAfter(days: number, from: Date = new Date()): string {
-  return new Date(from.getTime() + days * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
-}
-
 /** Creates `dir/keys/<kid>.private.jwk.json` (0600); refuses to overwrite anything. */
 export async function generateKey(dir: string, notAfter: string): Promise<GeneratedKey> {
   const keysDir = join(dir, KEYS_FOLDER);
-  await mkdir(keysDir, { recursive: true, mode: 0o700 });
-  await chmod(dir, 0o700);
-  await chmod(keysDir, 0o700);
+  await ensurePrivateDir(dir);
+  await ensurePrivateDir(keysDir);
   const pair = await generateRecipientKeyPair();
   const privateKeyFile = join(keysDir, `${pair.kid}${PRIVATE_SUFFIX}`);
   // 'wx': fail rather than overwrite; mode applies at creation, before any byte is written.
@@ -49,19 +44,11 @@ export async function generateKey(dir: string, notAfter: string): Promise<Genera
 
 /** Every private key in `dir/keys`, imported and checked (file name must match the key's kid). */
 export async function loadPrivateKeys(dir: string): Promise<RecipientPrivateKey[]> {
-  const keysDir = join(dir, KEYS_FOLDER);
-  let names: string[];
-  try {
-    names = await readdir(keysDir);
-  } catch {
-    return [];
-  }
   const keys: RecipientPrivateKey[] = [];
-  for (const name of names.filter((n) => n.endsWith(PRIVATE_SUFFIX)).sort()) {
-    const file = join(keysDir, name);
+  for (const file of (await listPlainKeyFiles(dir)).sort()) {
     const { kid: _kid, notAfter: _notAfter, ...jwk } = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
     const key = await importPrivateKey(jwk);
-    if (name !== `${key.kid}${PRIVATE_SUFFIX}`) throw new Error(`${file}: the file name does not match the key's kid ${key.kid}`);
+    if (basename(file) !== `${key.kid}${PRIVATE_SUFFIX}`) throw new Error(`${file}: the file name does not match the key's kid ${key.kid}`);
     keys.push(key);
   }
   return keys;

@@ -1,0 +1,43 @@
+/**
+ * Who is signed in. loadSession (every page) reads the language and the
+ * session cookie; requireSession guards the protected sub-apps: signed
+ * out, a page is sent to /sign-in and anything else is answered 401; a
+ * POST must carry the session's CSRF token.
+ */
+import { getCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import { csrfMatches } from '../../accounts.ts';
+import { LANG_COOKIE, page, SESSION_COOKIE, text, type Inbox, type InboxEnv } from '../context.ts';
+import * as pages from '../pages.ts';
+import { isInboxLanguage } from '../text.ts';
+
+export function loadSession(inbox: Inbox) {
+  return createMiddleware<InboxEnv>(async (c, next) => {
+    const cookieLang = getCookie(c, LANG_COOKIE);
+    c.set('lang', isInboxLanguage(cookieLang) ? cookieLang : 'sv');
+    // The counts poll (/api/…) is no activity: it does not keep an idle session alive (N15).
+    c.set('session', inbox.accounts.session(getCookie(c, SESSION_COOKIE), inbox.now(), !c.req.path.startsWith('/api/')));
+    await next();
+  });
+}
+
+export const requireSession = createMiddleware<InboxEnv>(async (c, next) => {
+  const session = c.get('session');
+  if (!session) {
+    if (c.req.method === 'GET' && !c.req.path.startsWith('/api/')) return c.redirect('/sign-in', 303);
+    return c.json({ error: 'signed_out' }, 401);
+  }
+  // Registered but not yet confirmed by an administrator (N8): nothing opens but signing out.
+  if (session.staff.confirmedAt === null && !(c.req.method === 'POST' && c.req.path === '/sign-out')) {
+    if (c.req.path.startsWith('/api/')) return c.json({ error: 'not_confirmed' }, 403);
+    return c.html(pages.pendingPage(page(c)), 403);
+  }
+  if (c.req.method === 'POST') {
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    if (!csrfMatches(session, form['csrf'])) {
+      return c.html(pages.messagePage(page(c), text(c).csrf, text(c).csrf, { href: '/', label: text(c).navInbox }), 403);
+    }
+  }
+  await next();
+  return undefined;
+});

@@ -1,0 +1,146 @@
+/**
+ * The requests table: the rows the inbox sorts, counts and works on (the
+ * envelopes sit apart, in `envelopes`), read through the typed mapper.
+ * IntakeStore (store.ts) is this table plus everything else in the store.
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { int, intOrNull, only, text, textOrNull, type SqlRow } from './rows.ts';
+
+/** Statuses of a request, in the order work goes. */
+export const STATUSES = ['new', 'claimed', 'contacted', 'unreachable', 'closed'] as const;
+export type RequestStatus = (typeof STATUSES)[number];
+const isStatus = (value: string): value is RequestStatus => (STATUSES as readonly string[]).includes(value);
+
+export interface RequestRow {
+  ref: string;
+  kid: string;
+  recipient: string | null;
+  envelope: string;
+  receivedAt: number;
+  dueAt: number | null;
+  status: RequestStatus;
+  fits: boolean;
+  claimedBy: number | null;
+  claimedByName: string | null;
+  claimedAt: number | null;
+  closedAt: number | null;
+  updatedAt: number;
+}
+
+export class RequestsTable {
+  readonly db: DatabaseSync;
+
+  protected constructor(db: DatabaseSync) {
+    this.db = db;
+  }
+
+  // ------------------------------------------------------------ reading
+
+  protected static toRow(row: SqlRow): RequestRow {
+    const status = text(row, 'status');
+    if (!isStatus(status)) throw new Error(`requests.status: unknown status ${JSON.stringify(status)}`);
+    return {
+      ref: text(row, 'ref'),
+      kid: text(row, 'kid'),
+      recipient: textOrNull(row, 'recipient'),
+      envelope: text(row, 'envelope'),
+      receivedAt: int(row, 'received_at'),
+      dueAt: intOrNull(row, 'due_at'),
+      status,
+      fits: int(row, 'fits') === 1,
+      claimedBy: intOrNull(row, 'claimed_by'),
+      claimedByName: textOrNull(row, 'claimed_by_name'),
+      claimedAt: intOrNull(row, 'claimed_at'),
+      closedAt: intOrNull(row, 'closed_at'),
+      updatedAt: int(row, 'updated_at'),
+    };
+  }
+
+  protected static readonly SELECT_ROW = `SELECT r.*, e.body AS envelope, staff_name(s.name) AS claimed_by_name FROM requests r
+    JOIN envelopes e ON e.ref = r.ref LEFT JOIN staff s ON s.id = r.claimed_by`;
+  /** For lists: everything but the envelope (22 kB each; a list never decrypts). */
+  protected static readonly SELECT_LIST = `SELECT r.ref, r.kid, r.recipient, '' AS envelope, r.received_at, r.due_at, r.status, r.fits, r.claimed_by,
+    r.claimed_at, r.closed_at, r.updated_at, staff_name(s.name) AS claimed_by_name FROM requests r LEFT JOIN staff s ON s.id = r.claimed_by`;
+
+  /**
+   * Open requests (not closed) that fit this version, most urgent first:
+   * the earliest deadline, then those without a promise by arrival.
+   */
+  listOpen(limit = -1, offset = 0): RequestRow[] {
+    return (
+      this.db
+        .prepare(`${RequestsTable.SELECT_LIST} WHERE r.status != 'closed' AND r.fits = 1 ORDER BY r.due_at IS NULL, r.due_at, r.received_at LIMIT ? OFFSET ?`)
+        .all(limit, offset)
+    ).map(RequestsTable.toRow);
+  }
+
+  /** Counts for the inbox header and alerts, without reading rows. */
+  openCounts(now: Date = new Date()): { open: number; unclaimed: number; overdue: number; nextDue: number | null; needsReview: number } {
+    const row = this.db
+      .prepare(
+        `SELECT count(*) AS open,
+                coalesce(sum(status = 'new'), 0) AS unclaimed,
+                coalesce(sum(status = 'new' AND due_at IS NOT NULL AND due_at < ?), 0) AS overdue,
+                min(CASE WHEN status = 'new' THEN due_at END) AS next_due
+           FROM requests WHERE status != 'closed' AND fits = 1`,
+      )
+      .get(now.getTime());
+    const counts = only(row, 'open counts');
+    const review = only(this.db.prepare(`SELECT count(*) AS n FROM requests WHERE fits = 0 AND status != 'closed'`).get(), 'review count');
+    return { open: int(counts, 'open'), unclaimed: int(counts, 'unclaimed'), overdue: int(counts, 'overdue'), nextDue: intOrNull(counts, 'next_due'), needsReview: int(review, 'n') };
+  }
+
+  listClosed(limit = 200): RequestRow[] {
+    return (
+      this.db.prepare(`${RequestsTable.SELECT_LIST} WHERE r.status = 'closed' ORDER BY r.closed_at DESC LIMIT ?`).all(limit)
+    ).map(RequestsTable.toRow);
+  }
+
+  /** Requests that opened but do not fit this version (needs review), oldest first. */
+  listNeedsReview(): RequestRow[] {
+    return (
+      this.db.prepare(`${RequestsTable.SELECT_LIST} WHERE r.fits = 0 AND r.status != 'closed' ORDER BY r.received_at`).all()
+    ).map(RequestsTable.toRow);
+  }
+
+  get(ref: string): RequestRow | null {
+    const row = this.db.prepare(`${RequestsTable.SELECT_ROW} WHERE r.ref = ?`).get(ref);
+    return row ? RequestsTable.toRow(row) : null;
+  }
+
+  count(): number {
+    return int(only(this.db.prepare('SELECT count(*) AS n FROM requests').get(), 'request count'), 'n');
+  }
+
+  // ------------------------------------------------------------ working
+
+  /**
+   * Claims a new request for one staff member. Atomic (one UPDATE with the
+   * condition): of two people pressing "claim" together exactly one wins.
+   */
+  claim(ref: string, staffId: number, now: Date = new Date()): boolean {
+    const result = this.db
+      .prepare(`UPDATE requests SET status = 'claimed', claimed_by = ?, claimed_at = ?, updated_at = ? WHERE ref = ? AND status = 'new'`)
+      .run(staffId, now.getTime(), now.getTime(), ref);
+    return result.changes === 1;
+  }
+
+  /** Gives a claimed request back to the team. Only the one who holds it. */
+  release(ref: string, staffId: number, now: Date = new Date()): boolean {
+    const result = this.db
+      .prepare(`UPDATE requests SET status = 'new', claimed_by = NULL, claimed_at = NULL, updated_at = ? WHERE ref = ? AND status = 'claimed' AND claimed_by = ?`)
+      .run(now.getTime(), ref, staffId);
+    return result.changes === 1;
+  }
+
+  /** Moves a claimed (or later) request on; only after it is claimed, so nobody calls unseen. */
+  setStatus(ref: string, status: Exclude<RequestStatus, 'new'>, now: Date = new Date()): boolean {
+    const result = this.db
+      .prepare(
+        `UPDATE requests SET status = ?, closed_at = CASE WHEN ? = 'closed' THEN ? ELSE NULL END, updated_at = ?
+         WHERE ref = ? AND status != 'new'`,
+      )
+      .run(status, status, now.getTime(), now.getTime(), ref);
+    return result.changes === 1;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * Retention: closed requests are deleted `days` after closing, with their
+ * envelopes, notes, replies and alert marks; the HMAC of each id stays in
+ * `deleted`, so a late duplicate is not new again. Old quarantine goes too.
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { expireQuarantine } from './quarantine.ts';
+import { text } from './rows.ts';
+
+/** Deletes what retention allows; returns the deleted refs. Call inside a transaction. */
+export function applyRetention(db: DatabaseSync, days: number, now: Date): string[] {
+  const cutoff = now.getTime() - days * 86_400_000;
+  const rows = db
+    .prepare(`SELECT ref, dedupe FROM requests WHERE status = 'closed' AND closed_at < ?`)
+    .all(cutoff)
+    .map((row) => ({ ref: text(row, 'ref'), dedupe: text(row, 'dedupe') }));
+  for (const row of rows) {
+    db.prepare('INSERT OR IGNORE INTO deleted (dedupe, deleted_at) VALUES (?, ?)').run(row.dedupe, now.getTime());
+    for (const table of ['notes', 'replies', 'alerts_sent', 'envelopes', 'requests']) db.prepare(`DELETE FROM ${table} WHERE ref = ?`).run(row.ref);
+  }
+  expireQuarantine(db, now);
+  return rows.map((row) => row.ref);
+}

@@ -1,0 +1,174 @@
+/**
+ * The store's tables and their numbered migrations. The database's
+ * `PRAGMA user_version` says which migrations it has; opening a store runs
+ * the ones it lacks, each in its own transaction (all of it or nothing),
+ * in order. A store made by a newer program (a higher number than this one
+ * knows) is refused, not guessed at.
+ *
+ * Add a migration at the end, never edit one that has shipped, and give it
+ * a test in intake/tests/store-migrations.test.ts.
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { int, only } from './rows.ts';
+
+/**
+ * Migration 1: the tables as of the first numbered version. A store made
+ * before migrations were numbered (user_version 0) already has them (the
+ * statements are IF NOT EXISTS); one made by the earliest version-2 build
+ * kept each envelope inside its requests row, which moves to `envelopes`.
+ */
+const TABLES_1 = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS requests (
+  ref TEXT PRIMARY KEY,
+  dedupe TEXT NOT NULL UNIQUE,
+  receipt_tag TEXT,
+  kid TEXT NOT NULL,
+  recipient TEXT,
+  received_at INTEGER NOT NULL,
+  due_at INTEGER,
+  status TEXT NOT NULL,
+  fits INTEGER NOT NULL,
+  claimed_by INTEGER,
+  claimed_at INTEGER,
+  closed_at INTEGER,
+  updated_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS requests_by_status ON requests (status, due_at, received_at);
+-- The envelopes apart from the rows the inbox sorts and counts: a 22 kB value inside a row
+-- would make every list and count read it.
+CREATE TABLE IF NOT EXISTS envelopes (ref TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+CREATE INDEX IF NOT EXISTS requests_by_receipt ON requests (receipt_tag);
+CREATE TABLE IF NOT EXISTS notes (
+  id INTEGER PRIMARY KEY,
+  ref TEXT NOT NULL,
+  staff_id INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  iv TEXT NOT NULL,
+  ct TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS notes_by_ref ON notes (ref);
+-- Written answers (issue 14), the durable outbox: kept before any attempt to send, so a reply
+-- survives an offline Worker or a killed process. The outgoing reply (sealed reply, mailbox id
+-- and the municipality's own record of what was written) is encrypted like notes.
+CREATE TABLE IF NOT EXISTS replies (
+  id TEXT PRIMARY KEY,
+  ref TEXT NOT NULL,
+  staff_id INTEGER,
+  written_at INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  problem TEXT,
+  done_at INTEGER,
+  iv TEXT NOT NULL,
+  ct TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS replies_by_ref ON replies (ref);
+CREATE INDEX IF NOT EXISTS replies_by_state ON replies (state, written_at);
+CREATE TABLE IF NOT EXISTS deleted (dedupe TEXT PRIMARY KEY, deleted_at INTEGER NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS quarantine (
+  hash TEXT PRIMARY KEY,
+  code TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  body TEXT NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS quarantine_counts (code TEXT PRIMARY KEY, seen INTEGER NOT NULL, dropped INTEGER NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS alerts_sent (ref TEXT NOT NULL, level TEXT NOT NULL, PRIMARY KEY (ref, level)) STRICT;
+CREATE TABLE IF NOT EXISTS staff (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  webauthn_user_id TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  removed_at INTEGER
+) STRICT;
+CREATE TABLE IF NOT EXISTS passkeys (
+  id TEXT PRIMARY KEY,
+  staff_id INTEGER NOT NULL REFERENCES staff (id),
+  public_key TEXT NOT NULL,
+  counter INTEGER NOT NULL,
+  transports TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS invites (token_hash TEXT PRIMARY KEY, staff_id INTEGER NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER) STRICT;
+CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, staff_id INTEGER NOT NULL, csrf TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS challenges (challenge TEXT PRIMARY KEY, purpose TEXT NOT NULL, staff_id INTEGER, expires_at INTEGER NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS audit (
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  ref TEXT,
+  detail TEXT,
+  prev TEXT NOT NULL,
+  hash TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+`;
+
+function hasColumn(db: DatabaseSync, table: string, column: string): boolean {
+  return db.prepare(`SELECT 1 FROM pragma_table_info(?) WHERE name = ?`).get(table, column) !== undefined;
+}
+
+export interface Migration {
+  version: number;
+  what: string;
+  up: (db: DatabaseSync) => void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    what: 'the tables of version 2; envelopes out of the requests rows',
+    up: (db) => {
+      const envelopeInRow = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'requests'`).get() !== undefined && hasColumn(db, 'requests', 'envelope');
+      db.exec(TABLES_1);
+      if (envelopeInRow) {
+        db.exec('INSERT OR IGNORE INTO envelopes (ref, body) SELECT ref, envelope FROM requests');
+        db.exec('ALTER TABLE requests DROP COLUMN envelope');
+      }
+    },
+  },
+  {
+    version: 2,
+    what: 'need-to-know: staff confirmed by an administrator; sessions expire when idle; audit checkpoints',
+    up: (db) => {
+      // Everyone who could work before this version keeps working: their accounts count as confirmed.
+      db.exec(`ALTER TABLE staff ADD COLUMN confirmed_at INTEGER;
+        UPDATE staff SET confirmed_at = created_at;
+        ALTER TABLE sessions ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;
+        UPDATE sessions SET last_seen_at = created_at;`);
+    },
+  },
+];
+
+/** The schema version this program writes. */
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
+
+export class SchemaTooNewError extends Error {}
+
+/** The database's schema version (PRAGMA user_version). */
+export function schemaVersion(db: DatabaseSync): number {
+  return int(only(db.prepare('PRAGMA user_version').get(), 'PRAGMA user_version'), 'user_version');
+}
+
+/** Runs the migrations the database lacks, in order, each all or nothing. */
+export function migrate(db: DatabaseSync): void {
+  const current = schemaVersion(db);
+  if (current > SCHEMA_VERSION) {
+    throw new SchemaTooNewError(`the store was written by a newer intake (schema ${current}; this one knows up to ${SCHEMA_VERSION}): run that version, or restore a backup made by this one`);
+  }
+  for (const migration of MIGRATIONS.filter((m) => m.version > current)) {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      migration.up(db);
+      db.exec(`PRAGMA user_version = ${migration.version}`);
+      db.exec('COMMIT');
+    } catch (error) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The inbox side of floods (issue 21 part 1, security review N2): alerts
+ * are capped at one per window, with a count; requests that need review
+ * are bounded, and beyond the bound only counted in the quarantine.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { AlertGate, ESCALATION_WINDOW_MINUTES } from '../src/alerts.ts';
+import { NO_RECIPIENTS } from '../src/promise.ts';
+import { makeIntake, sampleRequest, sealRaw, type TestIntake } from './helpers.ts';
+
+let intake: TestIntake | undefined;
+afterEach(async () => {
+  await intake?.cleanup();
+  intake = undefined;
+});
+
+describe('alerts under a flood (N2)', () => {
+  it('sends one escalation per window however many requests cross a level, and counts the rest into the next', () => {
+    const gate = new AlertGate(ESCALATION_WINDOW_MINUTES);
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    const sent: { count: number; minutesLeft: number | null }[] = [];
+    // 1,000 unclaimed requests crossing the 6-hour level, one minute tick at a time.
+    for (let minute = 0; minute < 60; minute++) {
+      gate.add(minute < 50 ? 20 : 0, 360 - minute);
+      const due = gate.take(start + minute * 60_000);
+      if (due) sent.push(due);
+    }
+    // Minute 0 at once; minutes 1–30 together at minute 30: two alerts in an hour, not 1,000.
+    expect(sent).toEqual([
+      { count: 20, minutesLeft: 360 },
+      { count: 30 * 20, minutesLeft: 330 },
+    ]);
+    // Nothing is lost: minutes 31–49 wait for the next window.
+    expect(gate.take(start + 60 * 60_000)).toEqual({ count: 19 * 20, minutesLeft: 311 });
+    expect(gate.take(start + 120 * 60_000)).toBeNull();
+  });
+});
+
+describe('requests that need review are bounded (N2)', () => {
+  it('keeps at most the bound open, then only quarantines and counts', async () => {
+    intake = await makeIntake();
+    intake.store.needsReviewMax = 3;
+    const results = [];
+    for (let i = 0; i < 5; i++) {
+      const newer = { ...sampleRequest(`newer ${i}`), v: 99, somethingNew: true };
+      results.push(await intake.store.receive(await sealRaw(newer, intake), intake.keys, NO_RECIPIENTS));
+    }
+    expect(results.map((r) => r.status)).toEqual(['stored', 'stored', 'stored', 'quarantined', 'quarantined']);
+    expect(results[3]).toEqual({ status: 'quarantined', code: 'needs_review_full' });
+    expect(intake.store.openCounts().needsReview).toBe(3);
+    expect(intake.store.quarantineSummary().byCode).toEqual([{ code: 'needs_review_full', seen: 2, dropped: 0 }]);
+    // A request that fits is still stored.
+    expect((await intake.store.receive(await sealRaw(sampleRequest('fits'), intake), intake.keys, NO_RECIPIENTS)).status).toBe('stored');
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * The store's numbered migrations (store/schema.ts), one test each, plus
+ * opening a store as municipalities have it today: fixtures/
+ * store-before-migrations.sql was dumped from a store made by the code
+ * before migrations were numbered (user_version 0), with its store secret
+ * and recipient key beside it (test data only).
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, describe, expect, it } from 'vitest';
+import { generateRecipientKeyPair, importPrivateKey, keyRing, sealRequest } from '../../protocol/envelope.ts';
+import { verifyAudit } from '../src/audit.ts';
+import { MIGRATIONS, SCHEMA_VERSION, schemaVersion } from '../src/store/schema.ts';
+import { DATABASE_FILE, IntakeStore, StoreError } from '../src/store.ts';
+import { sampleRequest } from './helpers.ts';
+
+const fixtureDir = join(import.meta.dirname, 'fixtures');
+const fixture = JSON.parse(readFileSync(join(fixtureDir, 'store-before-migrations.json'), 'utf8')) as {
+  storeSecretHex: string;
+  recipientPrivateJwk: Parameters<typeof importPrivateKey>[0];
+  requests: Record<'claimedWithNote' | 'unclaimed', { ref: string; id: string; receipt: string }>;
+  staff: { id: number; name: string };
+};
+
+let dir: string | undefined;
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+/** A database file in a fresh folder, made by `sql`. */
+async function databaseFrom(sql: string): Promise<string> {
+  dir = await mkdtemp(join(tmpdir(), 'utvag-migrations-'));
+  const db = new DatabaseSync(join(dir, DATABASE_FILE));
+  db.exec(sql);
+  db.close();
+  return dir;
+}
+
+function tables(store: IntakeStore): string[] {
+  return (store.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((row) => row.name);
+}
+
+describe('store migrations', () => {
+  it('are numbered 1, 2, … in order, and a new store gets them all', async () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, index) => index + 1));
+    dir = await mkdtemp(join(tmpdir(), 'utvag-migrations-'));
+    const store = IntakeStore.open(dir);
+    try {
+      expect(schemaVersion(store.db)).toBe(SCHEMA_VERSION);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('1: opens a store made before numbered migrations, with everything in it readable', async () => {
+    const path = await databaseFrom(readFileSync(join(fixtureDir, 'store-before-migrations.sql'), 'utf8'));
+    const store = IntakeStore.open(path, Buffer.from(fixture.storeSecretHex, 'hex'));
+    try {
+      expect(schemaVersion(store.db)).toBe(SCHEMA_VERSION);
+      const keys = keyRing([await importPrivateKey(fixture.recipientPrivateJwk)]);
+      const { claimedWithNote, unclaimed } = fixture.requests;
+      expect(store.get(claimedWithNote.ref)).toMatchObject({ status: 'claimed', claimedBy: fixture.staff.id, claimedByName: fixture.staff.name, dueAt: expect.any(Number) });
+      expect((await store.open(store.get(claimedWithNote.ref)!, keys)).request?.id).toBe(claimedWithNote.id);
+      expect(store.notes(claimedWithNote.ref).map((note) => note.text)).toEqual(['En anteckning i fixturen.']);
+      expect(store.findByReceipt(unclaimed.receipt)).toMatchObject({ ok: true, refs: [unclaimed.ref] });
+      expect(store.listOpen().map((row) => row.ref)).toEqual([claimedWithNote.ref, unclaimed.ref]);
+      expect(store.quarantineSummary()).toMatchObject({ kept: 1, byCode: [{ code: 'unknown_kid', seen: 1, dropped: 0 }] });
+      expect(verifyAudit(store)).toMatchObject({ ok: true });
+      // A redelivery of what it holds is still a duplicate: the dedupe tags carried over.
+      expect(store.lastReceivedAt()).not.toBeNull();
+    } finally {
+      store.close();
+    }
+    // Opening again changes nothing.
+    const again = IntakeStore.open(path);
+    expect(schemaVersion(again.db)).toBe(SCHEMA_VERSION);
+    again.close();
+  });
+
+  it('1: moves envelopes out of the requests rows of the earliest version-2 store, losing nothing', async () => {
+    const pair = await generateRecipientKeyPair();
+    const request = sampleRequest('made before the upgrade');
+    const body = JSON.stringify(await sealRequest(request, pair));
+    const path = await databaseFrom(`
+      CREATE TABLE requests (ref TEXT PRIMARY KEY, dedupe TEXT NOT NULL UNIQUE, receipt_tag TEXT, kid TEXT NOT NULL, recipient TEXT,
+        envelope TEXT NOT NULL, received_at INTEGER NOT NULL, due_at INTEGER, status TEXT NOT NULL, fits INTEGER NOT NULL, claimed_by INTEGER,
+        claimed_at INTEGER, closed_at INTEGER, updated_at INTEGER NOT NULL) STRICT;
+      INSERT INTO requests VALUES ('r1', 'd1', NULL, '${pair.kid}', NULL, '${body}', 1000, NULL, 'new', 1, NULL, NULL, NULL, 1000);`);
+    const store = IntakeStore.open(path);
+    try {
+      expect(schemaVersion(store.db)).toBe(SCHEMA_VERSION);
+      expect(store.db.prepare(`SELECT 1 FROM pragma_table_info('requests') WHERE name = 'envelope'`).get()).toBeUndefined();
+      expect(store.get('r1')).toMatchObject({ ref: 'r1', kid: pair.kid, envelope: body });
+      expect((await store.open(store.listOpen()[0]!, keyRing([await importPrivateKey(pair.privateJwk)]))).request).toEqual(request);
+      expect(tables(store)).toEqual(expect.arrayContaining(['audit', 'envelopes', 'notes', 'replies', 'quarantine', 'sessions', 'staff']));
+    } finally {
+      store.close();
+    }
+  });
+
+  it('2: staff who could work before stay confirmed; their sessions get an activity time', async () => {
+    const path = await databaseFrom(readFileSync(join(fixtureDir, 'store-before-migrations.sql'), 'utf8'));
+    const before = new DatabaseSync(join(path, DATABASE_FILE));
+    before.exec(`INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at) VALUES ('h', ${fixture.staff.id}, 'c', 1234, 99999999999999)`);
+    before.close();
+    const store = IntakeStore.open(path);
+    try {
+      expect(store.db.prepare('SELECT confirmed_at IS NOT NULL AS confirmed FROM staff WHERE id = ?').get(fixture.staff.id)).toEqual({ confirmed: 1 });
+      expect(store.db.prepare(`SELECT last_seen_at FROM sessions WHERE token_hash = 'h'`).get()).toEqual({ last_seen_at: 1234 });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a failing migration leaves the store as it was (all or nothing)', async () => {
+    // A requests table that cannot take migration 1's index (no due_at column).
+    const path = await databaseFrom(`CREATE TABLE requests (ref TEXT PRIMARY KEY, status TEXT, received_at INTEGER) STRICT;`);
+    expect(() => IntakeStore.open(path)).toThrow(StoreError);
+    const db = new DatabaseSync(join(path, DATABASE_FILE));
+    expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: 0 });
+    expect(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all()).toEqual([{ name: 'requests' }]);
+    db.close();
+  });
+
+  it('refuses a store written by a newer intake, and leaves it alone', async () => {
+    const path = await databaseFrom(`PRAGMA user_version = ${SCHEMA_VERSION + 1}; CREATE TABLE future (x TEXT) STRICT;`);
+    expect(() => IntakeStore.open(path)).toThrow(/newer intake \(schema \d+; this one knows up to \d+\)/);
+    const db = new DatabaseSync(join(path, DATABASE_FILE));
+    expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION + 1 });
+    db.close();
+  });
+});
