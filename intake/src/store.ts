@@ -344,10 +344,10 @@ export class IntakeStore {
     }
     const opened = readLeniently(json);
     const raw = opened.raw as Record<string, unknown> | null;
-    const requestId = typeof raw?.['id'] === 'string' ? (raw['id'] as string) : null;
+    const requestId = typeof raw?.['id'] === 'string' ? raw['id'] : null;
     // Without an id (a shape this version cannot read at all) the envelope itself is the dedupe key.
     const dedupe = requestId ? this.dedupeTag(requestId) : this.dedupeTag(`envelope:${createHash('sha256').update(body).digest('hex')}`);
-    const receiptText = typeof raw?.['receipt'] === 'string' ? normalizeReceiptCode(raw['receipt'] as string) : null;
+    const receiptText = typeof raw?.['receipt'] === 'string' ? normalizeReceiptCode(raw['receipt']) : null;
     const receiptTag = receiptText?.ok ? this.receiptTag(receiptText.code) : null;
     const recipient = recipients.recipientOfKid(kid);
     const promise = recipients.promiseOf(recipient);
@@ -409,7 +409,7 @@ export class IntakeStore {
 
   // ------------------------------------------------------------ reading
 
-  private static toRow(row: Record<string, unknown>): RequestRow {
+  private static toRow(this: void, row: Record<string, unknown>): RequestRow {
     return {
       ref: row['ref'] as string,
       kid: row['kid'] as string,

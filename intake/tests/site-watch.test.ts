@@ -86,7 +86,7 @@ describe('intake watch', () => {
     site.files['/release-manifest.json'] = site.files['/release-manifest.json']!.replace('"v":1', '"v":1 ');
     expect((await watch([known])).alerts.map((a) => a.code)).toEqual(['unknown_release']);
     // The same known manifest, but a swapped imported script.
-    site.files['/release-manifest.json'] = site.files['/release-manifest.json']!.replace('"v":1 ', '"v":1');
+    site.files['/release-manifest.json'] = site.files['/release-manifest.json'].replace('"v":1 ', '"v":1');
     site.files['/_astro/chunk.B1.js'] = 'export function s(){fetch("https://evil.example")}';
     expect(await watch([known])).toMatchObject({ alerts: [{ code: 'script_mismatch', detail: expect.stringContaining('/_astro/chunk.B1.js') }] });
     // A script the manifest does not list.

@@ -325,7 +325,7 @@ function enhance(form: HTMLFormElement): void {
     phone.value = normalizePhoneNumber(phone.value);
     const input = readContactForm(new FormData(form));
     setBusy(true);
-    let recipientId = '';
+    let recipientId: string;
     try {
       if (wantsReplyHere()) {
         try {

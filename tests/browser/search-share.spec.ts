@@ -239,7 +239,7 @@ test.describe('help where you live', () => {
         for (const unit of units) {
           const section = page.locator(`[data-unit="${unit.id}"]`);
           await expect(section.locator('h3')).toHaveText(unit.name);
-          const text = unit.whatItDoes[locale] ?? unit.whatItDoes.en!;
+          const text = unit.whatItDoes[locale] ?? unit.whatItDoes.en;
           await expect(section.locator('dd').first()).toHaveText(text);
           if (unit.reach.how === 'phone') await expect(section.locator(`a[href="tel:${unit.reach.phone.tel}"]`)).toBeVisible();
           await expect(section.locator('.help-unit__source')).toContainText(unit.source.name);

@@ -253,7 +253,7 @@ export function createIntakeApp(options: InboxAppOptions): Hono<Env> {
   app.post('/auth/register/options', async (c) => {
     if (!limiter.allow(clientKey(c))) return c.json({ error: 'rate_limited' }, 429, { 'retry-after': '60' });
     try {
-      const { token } = (await c.req.json()) as { token?: string };
+      const { token } = await c.req.json<{ token?: string }>();
       return c.json(await accounts.registrationOptions(String(token ?? ''), now()));
     } catch (error) {
       return authError(c, error);
@@ -262,7 +262,7 @@ export function createIntakeApp(options: InboxAppOptions): Hono<Env> {
   app.post('/auth/register/verify', async (c) => {
     if (!limiter.allow(clientKey(c))) return c.json({ error: 'rate_limited' }, 429, { 'retry-after': '60' });
     try {
-      const { token, response } = (await c.req.json()) as { token?: string; response?: never };
+      const { token, response } = await c.req.json<{ token?: string; response?: never }>();
       const { staff, token: session } = await accounts.register(String(token ?? ''), response!, now());
       setSession(c, session);
       appendAudit(store, `staff:${staff.id}`, 'staff_registered', null, null, now());
@@ -280,7 +280,7 @@ export function createIntakeApp(options: InboxAppOptions): Hono<Env> {
       return c.json({ error: 'signed_out' }, 401);
     }
     if (c.req.method === 'POST') {
-      const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+      const form = await c.req.parseBody().catch(() => ({}));
       if (!csrfMatches(c.get('session')!, (form as Record<string, unknown>)['csrf'])) {
         return c.html(pages.messagePage(ctx(c), t(c).csrf, t(c).csrf, { href: '/', label: t(c).navInbox }), 403);
       }
@@ -489,7 +489,7 @@ export function createIntakeApp(options: InboxAppOptions): Hono<Env> {
 
   app.notFound((c) => c.html(pages.messagePage(ctx(c), t(c).notFound, t(c).notFound), 404));
   app.onError((error, c) => {
-    log(`inbox: error (${(error as Error).name})`);
+    log(`inbox: error (${error.name})`);
     return c.text('Internal error', 500);
   });
   return app;
