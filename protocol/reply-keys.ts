@@ -18,8 +18,8 @@
  * come from one master through HKDF with different labels, so seeing a
  * mailbox id (the Worker does) tells nothing about the key.
  */
-import { base64urlEncode } from './envelope.ts';
-import { contactSuite } from './envelope.ts';
+import { base64urlEncode } from './base64url.ts';
+import { contactSuite } from './envelope-core.ts';
 
 export const REPLY_KDF_SALT = 'utvag/reply/v1/pbkdf2';
 export const REPLY_KDF_ITERATIONS = 600_000;

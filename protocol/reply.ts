@@ -14,6 +14,7 @@
  * reply that opens with the recipient's published public key: the browser
  * checks the sender with nothing but the public key set.
  */
+// The browser loads none of this file: reply-open.ts opens and checks replies.
 import * as z from 'zod/mini';
 import {
   base64urlDecode,
@@ -23,38 +24,50 @@ import {
   contactSuite,
   ENC_SIZE,
   EnvelopeError,
-  GCM_TAG_SIZE,
   importPublicKey,
   KID_SIZE,
   padPlaintext,
   publicKeyFromPrivateJwk,
-  unpadPlaintext,
   type PrivateKeyJwk,
 } from './envelope.ts';
+import {
+  MAX_REPLIES_PER_MAILBOX,
+  REPLY_CT_SIZE,
+  REPLY_ID_SIZE,
+  REPLY_PADDED_SIZE,
+  REPLY_PLACE_MAX_LENGTH,
+  REPLY_TEXT_MAX_LENGTH,
+  REPLY_WIRE_VERSION,
+  replyPhraseIds,
+} from './limits.ts';
+import { REPLY_HPKE_INFO, replyAad, ReplyError } from './reply-open.ts';
 import { RECEIPT_CODE_PATTERN } from './receipt-code.ts';
 import { calendarDay, freeText, phoneNumber, requestLocales, type ReplyAddress } from './request.ts';
 
-export const REPLY_WIRE_VERSION = 1;
-export const REPLY_HPKE_INFO = 'utvag/reply/v1';
-export const REPLY_PADDED_SIZE = 8192;
-export const REPLY_CT_SIZE = REPLY_PADDED_SIZE + GCM_TAG_SIZE;
-/** Longest free text in a reply, UTF-16 code units (2,000 × 3 bytes fits 8,188 with room). */
-export const REPLY_TEXT_MAX_LENGTH = 2000;
-/** Longest meeting place ("Fleminggatan 4, entrance B"), UTF-16 code units. */
-export const REPLY_PLACE_MAX_LENGTH = 200;
-/** A mailbox holds at most this many replies; a look-up always returns this many slots. */
-export const MAX_REPLIES_PER_MAILBOX = 3;
-/** Bytes of a reply id (SHA-256 of the ciphertext, truncated). */
-export const REPLY_ID_SIZE = 16;
+export {
+  MAX_REPLIES_PER_MAILBOX,
+  REPLY_CT_SIZE,
+  REPLY_ID_SIZE,
+  REPLY_PADDED_SIZE,
+  REPLY_PLACE_MAX_LENGTH,
+  REPLY_TEXT_MAX_LENGTH,
+  REPLY_WIRE_VERSION,
+  replyPhraseIds,
+  type ReplyPhraseId,
+} from './limits.ts';
+export {
+  openReply,
+  readLookupResponse,
+  readReplyMessage,
+  REPLY_HPKE_INFO,
+  replyAad,
+  ReplyError,
+  type ReplyErrorCode,
+  type ReplySenderPublicKey,
+} from './reply-open.ts';
+
 /** Days the Worker keeps a reply; the municipality's retention should match. */
 export const REPLY_RETENTION_DAYS = 30;
-
-/**
- * The phrase bank: fixed sentences written and reviewed in all six languages
- * (their words: protocol/reply-phrases/), so most answers need no translation.
- */
-export const replyPhraseIds = ['received', 'will-call', 'could-not-reach', 'meet', 'write-back'] as const;
-export type ReplyPhraseId = (typeof replyPhraseIds)[number];
 
 export const replyPhraseSchema = z.discriminatedUnion('id', [
   /** "We have your request." */
@@ -141,36 +154,12 @@ export const lookupResponseSchema = z.strictObject({
 export type LookupResponse = z.infer<typeof lookupResponseSchema>;
 
 const utf8 = new TextEncoder();
-const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/** aad = "reply-v1." + mailbox + "." + kid: a reply opens only in its own mailbox, from its own sender. */
-export function replyAad(mailbox: string, kid: string): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(utf8.encode(`reply-v${REPLY_WIRE_VERSION}.${mailbox}.${kid}`));
-}
 
 /** id = base64url(first 16 bytes of SHA-256(ct bytes)): names a stored reply (delete, dedupe). */
 export async function replyIdOf(ct: string): Promise<string> {
   const bytes = base64urlDecode(ct);
   if (!bytes) throw new EnvelopeError('bad_envelope', 'ct is not base64url');
   return base64urlEncode(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)).subarray(0, REPLY_ID_SIZE));
-}
-
-export type ReplyErrorCode =
-  | 'bad_reply' // the message does not match the schema (on sealing)
-  | 'too_large' // does not fit 8,188 bytes of JSON
-  | 'bad_key' // a key that cannot be used
-  | 'unknown_sender' // the reply names a kid that is not in the published key set
-  | 'forged'; // does not open with that sender's key, or opens to something that is not a reply
-
-export class ReplyError extends Error {
-  readonly code: ReplyErrorCode;
-  readonly fields: readonly string[];
-  constructor(code: ReplyErrorCode, message: string, fields: readonly string[] = []) {
-    super(message);
-    this.name = 'ReplyError';
-    this.code = code;
-    this.fields = fields;
-  }
 }
 
 /** The recipient's own key pair as HPKE auth mode needs it (the sender's public half too). */
@@ -226,51 +215,4 @@ export async function sealReply(
   });
   const ct = new Uint8Array(await context.seal(padded, replyAad(to.mailbox, sender.kid)));
   return { v: REPLY_WIRE_VERSION, kid: sender.kid, enc: base64urlEncode(new Uint8Array(context.enc)), ct: base64urlEncode(ct) };
-}
-
-/** A published key the browser checks a reply against. */
-export interface ReplySenderPublicKey {
-  recipient: string;
-  publicKey: string;
-}
-
-/**
- * Opens one slot in the browser. The sender must be in the published key
- * set (expired keys included: an answer may come after a rotation), and the
- * reply must open in auth mode with that key, in this mailbox. Throws
- * ReplyError unknown_sender or forged; never returns unchecked content.
- */
-export async function openReply(
-  slot: Pick<LookupSlot, 'kid' | 'enc' | 'ct'>,
-  mine: { mailbox: string; keyPair: CryptoKeyPair },
-  senders: ReadonlyMap<string, ReplySenderPublicKey>,
-): Promise<{ message: ReplyMessage; recipient: string; kid: string }> {
-  const sender = senders.get(slot.kid);
-  if (!sender) throw new ReplyError('unknown_sender', 'the answer names a sender that is not a published recipient');
-  let padded: Uint8Array;
-  try {
-    padded = new Uint8Array(
-      await contactSuite.open(
-        {
-          recipientKey: mine.keyPair,
-          senderPublicKey: await importPublicKey(sender.publicKey),
-          enc: base64urlDecode(slot.enc)!,
-          info: utf8.encode(REPLY_HPKE_INFO),
-        },
-        base64urlDecode(slot.ct)!,
-        replyAad(mine.mailbox, slot.kid),
-      ),
-    );
-  } catch {
-    throw new ReplyError('forged', 'the answer does not open with the sender\'s key');
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(utf8Strict.decode(unpadPlaintext(padded, REPLY_PADDED_SIZE)));
-  } catch {
-    throw new ReplyError('forged', 'the answer opened but is not a reply');
-  }
-  const parsed = replyMessageSchema.safeParse(data);
-  if (!parsed.success) throw new ReplyError('forged', 'the answer opened but is not a valid reply');
-  return { message: parsed.data, recipient: sender.recipient, kid: slot.kid };
 }

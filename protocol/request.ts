@@ -12,100 +12,57 @@
  * field at its maximum still fits the 16,380 bytes the padded plaintext
  * leaves for JSON. tests/unit/envelope.test.ts measures that worst case.
  */
-// zod/mini: the same schemas at a fraction of the size, for the contact page's budget.
+// zod/mini: the same schemas at a fraction of the size. The browser loads
+// none of this file: it checks with request-check.ts, on the same limits.
 import * as z from 'zod/mini';
 import { localeCodes, type Locale } from './locales.ts';
-import { generateReceiptCode, RECEIPT_CODE_PATTERN } from './receipt-code.ts';
+import { RECEIPT_CODE_PATTERN } from './receipt-code.ts';
+import {
+  contactMethods,
+  HELP_DIRECTORY_ID_PATTERN,
+  LANGUAGE_MAX_LENGTH,
+  MESSAGE_MAX_LENGTH,
+  methodsWithoutPhone,
+  needs,
+  PHONE_MAX_LENGTH,
+  REQUEST_VERSION,
+  roles,
+  SAFE_TIMES_MAX_LENGTH,
+} from './limits.ts';
 import { isPhoneNumber } from './phone-number.ts';
+import { completeRequest, hasControlCharacters, isWellFormedUtf16, parseCalendarDay } from './request-check.ts';
 
-export const REQUEST_VERSION = 1;
-
-/** Longest message, in UTF-16 code units (4,000 × 3 bytes = 12,000 bytes worst case). */
-export const MESSAGE_MAX_LENGTH = 4000;
-/** Longest "when is it safe to contact you", in UTF-16 code units. */
-export const SAFE_TIMES_MAX_LENGTH = 300;
-/** Longest "which language", in UTF-16 code units. */
-export const LANGUAGE_MAX_LENGTH = 100;
-/** Longest phone number as typed, spaces and dashes included. */
-export const PHONE_MAX_LENGTH = 32;
+export {
+  contactMethods,
+  HELP_DIRECTORY_ID_PATTERN,
+  LANGUAGE_MAX_LENGTH,
+  MESSAGE_MAX_LENGTH,
+  methodsWithoutPhone,
+  needs,
+  PHONE_MAX_LENGTH,
+  REQUEST_VERSION,
+  roles,
+  SAFE_TIMES_MAX_LENGTH,
+  UNKNOWN_MUNICIPALITY,
+} from './limits.ts';
+export { parseCalendarDay, swedishDay } from './request-check.ts';
 
 /** Locales a request can be written in: the site's languages. */
 export const requestLocales = localeCodes as readonly [Locale, ...Locale[]];
-
-/** Who is writing; `unknown` when the person did not say (nothing is chosen for them). */
-export const roles = ['self', 'relative', 'professional', 'unknown'] as const;
-
-/** What the person wants help with (any number, none is fine). */
-export const needs = [
-  'leave-crime',
-  'safety',
-  'housing',
-  'money-debts',
-  'id-bankid',
-  'work',
-  'studies',
-  'addiction',
-  'mental-health',
-  'family',
-  'other',
-] as const;
-
-/**
- * How contact happens. `call` and `sms`: the municipality calls or texts the
- * given number. `i-call`: the person calls the municipality and gives the
- * receipt code, so no number needs to be written down at all. `here`: no call
- * and no text; the municipality answers only on the site (needs `reply`).
- * Any method may come with `reply` ("answer me here too").
- */
-export const contactMethods = ['call', 'sms', 'i-call', 'here'] as const;
-
-/** Methods that need no phone number. */
-export const methodsWithoutPhone: readonly ContactMethodName[] = ['i-call', 'here'];
-type ContactMethodName = (typeof contactMethods)[number];
-
-// Tab, LF and CR are what a textarea produces; everything else below 0x20,
-// DEL and the C1 controls would cost 6 bytes each as JSON \u escapes.
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
-
-/** True when the string has no unpaired UTF-16 surrogate (those escape to 6 bytes). */
-function isWellFormedUtf16(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff) {
-      const next = text.charCodeAt(i + 1);
-      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
-      i++;
-    } else if (unit >= 0xdc00 && unit <= 0xdfff) {
-      return false;
-    }
-  }
-  return true;
-}
 
 /** Free text limited to `max` code units, without control characters or lone surrogates. */
 export function freeText(max: number) {
   return z.string().check(
     z.maxLength(max),
-    z.refine((text) => !CONTROL_CHARACTERS.test(text), { message: 'control characters are not allowed' }),
+    z.refine((text) => !hasControlCharacters(text), { message: 'control characters are not allowed' }),
     z.refine(isWellFormedUtf16, { message: 'text is not well-formed' }),
   );
-}
-
-/** A YYYY-MM-DD day that exists, as midnight UTC; null for anything else. */
-export function parseCalendarDay(text: string): Date | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!match) return null;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return date.toISOString().slice(0, 10) === text ? date : null;
 }
 
 /** A calendar day YYYY-MM-DD that exists (no time: the day is enough, and says less). */
 export const calendarDay = z
   .string()
   .check(z.refine((value) => parseCalendarDay(value) !== null, { message: 'expected a day as YYYY-MM-DD' }));
-
-/** A help-directory id: the contact request's municipality, the key set's recipient. */
-export const HELP_DIRECTORY_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 /**
  * A phone number, checked loosely: Swedish (070-123 45 67) or international
@@ -116,9 +73,6 @@ export const phoneNumber = z.string().check(
   z.maxLength(PHONE_MAX_LENGTH),
   z.refine(isPhoneNumber, { message: 'expected a phone number with 6 to 15 digits 0-9' }),
 );
-
-/** The `municipality` value when the person does not know or does not want to say. */
-export const UNKNOWN_MUNICIPALITY = 'unknown';
 
 /** A help-directory id (lowercase, digits, dashes) or `unknown` when the person did not say. */
 export const municipalityId = z.string().check(
@@ -210,32 +164,11 @@ export type ContactMethod = (typeof contactMethods)[number];
 /** What the form supplies; createRequest adds v, id, receipt and created. */
 export type ContactRequestInput = Omit<ContactRequest, 'v' | 'id' | 'receipt' | 'created'>;
 
-/** Today's date in Sweden as YYYY-MM-DD (the intake works in Swedish time). */
-export function swedishDay(now: Date = new Date()): string {
-  try {
-    // sv-SE formats dates as YYYY-MM-DD.
-    return new Intl.DateTimeFormat('sv-SE', {
-      timeZone: 'Europe/Stockholm',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    }).format(now);
-  } catch {
-    return now.toISOString().slice(0, 10);
-  }
-}
-
 /**
  * Builds a complete request from the form's answers: a fresh random id,
  * a fresh receipt code and today's day. Validates the result, so a bad
  * answer throws a ZodError naming the field.
  */
 export function createRequest(input: ContactRequestInput, now: Date = new Date()): ContactRequest {
-  return contactRequestSchema.parse({
-    ...input,
-    v: REQUEST_VERSION,
-    id: crypto.randomUUID(),
-    receipt: generateReceiptCode(),
-    created: swedishDay(now),
-  });
+  return contactRequestSchema.parse(completeRequest(input, now));
 }

@@ -3,15 +3,8 @@
  * One mapping for both paths: the browser reads FormData, the Worker (no
  * JavaScript) reads the url-encoded body, and both get the same request.
  */
-import {
-  contactMethods,
-  needs,
-  roles,
-  type ContactMethod,
-  type ContactRequestInput,
-  type Need,
-  type Role,
-} from '../../protocol/request.ts';
+import type { ContactMethod, ContactRequestInput, Need, Role } from '../../protocol/request.ts';
+import { contactMethods, methodsWithoutPhone, needs, roles } from '../../protocol/limits.ts';
 import { normalizePhoneNumber } from '../../protocol/phone-number.ts';
 import { isLocale, defaultLocale } from '../../protocol/locales.ts';
 import type { StringKey } from '../i18n/strings-schema.ts';
@@ -118,11 +111,11 @@ export function fieldProblems(input: ContactRequestInput, issuePaths: readonly s
   }
   // zod skips the object's own "needs a phone" rule when another field
   // already failed; say it anyway, so one try shows everything to fix.
-  if (input.contact.method !== 'i-call' && !input.contact.phone) problems.phone = 'phoneNeeded';
+  if (!methodsWithoutPhone.includes(input.contact.method) && !input.contact.phone) problems.phone = 'phoneNeeded';
   return problems;
 }
 
-/** The issue paths of a failed createRequest (a zod error), never the values. */
+/** The issue paths of a failed createRequest (a zod error), never the values. The browser has them from requestProblems. */
 export function issuePathsOf(error: unknown): string[] {
   const issues = (error as { issues?: { path: PropertyKey[] }[] }).issues ?? [];
   return issues.map((issue) => issue.path.map(String).join('.'));

@@ -1,0 +1,67 @@
+/**
+ * The receipt after sending: the code (shown, and said digit by digit to
+ * screen readers), the key's fingerprint, what happens next, the recipient's
+ * promise and, once, the reply secret. The secret is in no URL and no
+ * storage; leaving the page wipes the receipt (send.ts).
+ */
+import type { ContactRequest } from '../../../protocol/request.ts';
+import { receiptNextStep, spokenReceiptCode } from '../../contact/receipt-display.ts';
+import { showFingerprint } from './recipient-line.ts';
+
+export interface Receipt {
+  /** Replaces the form with the receipt of a request that arrived. */
+  show(request: ContactRequest, sent: { kid: string; recipient: string; secret: string | null }): void;
+  /** Hides the receipt and clears its code and fingerprint. */
+  wipe(): void;
+}
+
+export function receipt(form: HTMLFormElement): Receipt {
+  const status = document.querySelector<HTMLElement>('[data-form-status]')!;
+  const box = document.querySelector<HTMLElement>('[data-receipt]')!;
+  const keyLine = box.querySelector<HTMLElement>('[data-receipt-key]');
+  const spokenCopy = box.querySelector<HTMLElement>('[data-receipt-code-spoken]')!;
+
+  /** "Sent. Your code is 4 8 2, …", the code in a language that can say it. */
+  function announceSent(request: ContactRequest): void {
+    const [before, after] = (status.dataset.sent ?? '{code}').split('{code}');
+    const code = document.createElement('span');
+    code.lang = spokenCopy.lang;
+    code.textContent = spokenReceiptCode(request.receipt);
+    status.classList.add('visually-hidden'); // the receipt shows it; this line is for screen readers
+    status.replaceChildren(before ?? '', code, after ?? '');
+  }
+
+  return {
+    show(request, sent) {
+      // Show only the promise of the recipient the request went to (hidden,
+      // not removed: after the wipe on leaving, the form can send again).
+      for (const block of box.querySelectorAll<HTMLElement>('[data-receipt-promise]')) {
+        block.hidden = block.dataset.receiptPromise !== sent.recipient;
+      }
+      announceSent(request);
+      box.querySelector('[data-receipt-code]')!.textContent = request.receipt;
+      showFingerprint(keyLine, sent.kid);
+      spokenCopy.textContent = spokenReceiptCode(request.receipt);
+      const next = receiptNextStep(request.contact.method);
+      for (const line of box.querySelectorAll<HTMLElement>('[data-receipt-next]')) {
+        line.hidden = line.dataset.receiptNext !== next && !(request.reply && line.dataset.receiptNext === 'here');
+      }
+      // The secret is shown here once; it is in no URL, no storage, and goes on pagehide.
+      const secret = request.reply ? sent.secret : null;
+      box.querySelector<HTMLElement>('[data-receipt-secret]')!.hidden = !secret;
+      box.querySelector<HTMLElement>('[data-receipt-secret-value]')!.textContent = secret ?? '';
+      // The answers have arrived: clear them, so a phone picked up later shows nothing.
+      form.reset();
+      form.hidden = true;
+      box.hidden = false;
+      // Start of the receipt in view (its code first), and focus there for screen readers.
+      box.focus({ preventScroll: true });
+      box.scrollIntoView({ block: 'start' });
+    },
+    wipe() {
+      box.hidden = true;
+      for (const code of box.querySelectorAll('[data-receipt-code], [data-receipt-code-spoken]')) code.textContent = '';
+      showFingerprint(keyLine, null);
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * One opened answer on the page, from the template: who it is from, which
+ * request it answers, its phrases and free text in the page's language, and
+ * a button to delete it.
+ */
+import type { ReplyMessage } from '../../../protocol/reply.ts';
+import { part, type OpenedAnswer } from './state.ts';
+
+const fill = (template: string, values: Record<string, string>) =>
+  template.replace(/\{(\w+)\}/g, (match, name: string) => values[name] ?? match);
+// Numbers read left to right inside right-to-left text.
+const isolate = (text: string) => `\u2066${text}\u2069`;
+
+/** Makes the element for an answer; `onDelete` runs when its delete button is pressed. */
+export function answerView(root: HTMLElement): (answer: OpenedAnswer, onDelete: (article: HTMLElement) => void) => HTMLElement {
+  const data = root.dataset;
+  const template = part<HTMLTemplateElement>(root, '[data-reply-answer-template]');
+  const names = JSON.parse(data.names ?? '{}') as Record<string, string>;
+  const languageNames = JSON.parse(data.languageNames ?? '{}') as Record<string, string>;
+
+  function phraseText(phrase: ReplyMessage['phrases'][number]): string {
+    const text = root.getAttribute(`data-phrase-${phrase.id}`) ?? '';
+    if (phrase.id === 'could-not-reach') return fill(text, { phone: isolate(phrase.phone) });
+    if (phrase.id === 'meet') return fill(text, { place: phrase.place });
+    return text;
+  }
+
+  return (answer, onDelete) => {
+    const article = (template.content.firstElementChild as HTMLElement).cloneNode(true) as HTMLElement;
+    part(article, '[data-answer-from]').textContent = fill(data.msgFrom ?? '', {
+      name: answer.serves.map((id) => names[id] ?? id).join(', ') || answer.recipient,
+    });
+    part(article, '[data-answer-about]').textContent = fill(data.msgAbout ?? '', {
+      receipt: isolate(answer.message.receipt),
+      date: isolate(answer.message.created),
+    });
+    const list = part(article, '[data-answer-phrases]');
+    for (const phrase of answer.message.phrases) {
+      const item = document.createElement('li');
+      item.textContent = phraseText(phrase);
+      list.append(item);
+    }
+    list.hidden = answer.message.phrases.length === 0;
+    if (answer.message.text) {
+      const lang = answer.message.text.lang;
+      part(article, '[data-answer-text-block]').hidden = false;
+      part(article, '[data-answer-text-label]').textContent = fill(data.msgTextLabel ?? '', { language: languageNames[lang] ?? lang });
+      const body = part(article, '[data-answer-text]');
+      body.textContent = answer.message.text.body;
+      body.lang = lang;
+      body.dir = lang === 'ar' || lang === 'fa' ? 'rtl' : 'ltr';
+    }
+    part(article, '[data-answer-delete]').addEventListener('click', () => onDelete(article));
+    return article;
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The person's one written follow-up to an answer: sealed like a contact
+ * request, to the key that signed the latest answer while it is valid, else
+ * to the same recipient's newest key.
+ */
+import type { ContactRequestInput, ReplyAddress } from '../../../protocol/request.ts';
+import { completeRequest, requestProblems } from '../../../protocol/request-check.ts';
+import { sealCheckedRequest } from '../../../protocol/envelope-core.ts';
+import { chooseKey, isKeyValid } from '../../../protocol/key-choice.ts';
+import { isLocale, defaultLocale, type Locale } from '../../../protocol/locales.ts';
+import { loadKeySet } from '../key-set-loader.ts';
+import { postJson } from '../post-json.ts';
+import type { ReaderProblems } from './problems.ts';
+import { part, type ReaderState } from './state.ts';
+
+export function writeBack(root: HTMLElement, state: ReaderState, problems: ReaderProblems): void {
+  const data = root.dataset;
+  const form = part<HTMLFormElement>(root, '[data-write-back]');
+  const text = part<HTMLTextAreaElement>(root, '[data-write-back-text]');
+  const error = part(root, '[data-write-back-error]');
+  const sent = part(root, '[data-write-back-sent]');
+  const locale: Locale = isLocale(data.locale) ? data.locale : defaultLocale;
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (state.busy || state.wroteBack || !state.keys || state.opened.length === 0) return;
+    const message = text.value.replace(/\r\n?/g, '\n').trim();
+    error.hidden = true;
+    if (!message) {
+      error.textContent = data.msgEmpty ?? '';
+      error.hidden = false;
+      text.focus();
+      return;
+    }
+    const latest = state.opened[state.opened.length - 1]!;
+    const reply: ReplyAddress = { publicKey: state.keys.publicKey, mailbox: state.keys.mailbox };
+    state.busy = true;
+    try {
+      const set = await loadKeySet();
+      // To the key that signed the answer while it is valid, else the same recipient's newest
+      // (a recipient serves municipalities; the follow-up names the first it serves).
+      const municipality = latest.serves[0];
+      if (!municipality) return problems.show('unavailable');
+      const sameKey = set.keys.find((k) => k.kid === latest.kid && k.recipient === latest.recipient && isKeyValid(k, new Date()));
+      const key = sameKey ?? chooseKey({ ...set, recipients: set.recipients.filter((r) => r.id === latest.recipient) }, municipality);
+      if (!key) return problems.show('unavailable');
+      const answers: ContactRequestInput = {
+        locale,
+        role: 'unknown',
+        municipality,
+        needs: [],
+        contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
+        language: '',
+        interpreter: false,
+        message,
+        reply,
+        followUpOf: latest.message.case,
+      };
+      // Only the text can be wrong (a pasted control character): refused
+      // as before, with the same words as a failed send.
+      if (requestProblems(answers).length > 0) return problems.show('network');
+      const followUp = completeRequest(answers);
+      const res = await postJson('/api/contact', await sealCheckedRequest(followUp, key));
+      if (res.status === 429) return problems.show('rateLimited');
+      if (res.status !== 202) return problems.show('unavailable');
+      state.wroteBack = true;
+      text.value = '';
+      form.hidden = true;
+      sent.hidden = false;
+      sent.focus();
+    } catch {
+      problems.show('network');
+    } finally {
+      state.busy = false;
+    }
+  });
+}
