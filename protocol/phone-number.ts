@@ -17,7 +17,7 @@ const CLEAN_CHARACTERS = /^[0-9+ ().-]+$/;
 // Dashes of every kind (hyphen, non-breaking hyphen, figure dash, en and em
 // dash, horizontal bar, minus sign, small and full-width hyphen-minus) and
 // the slash of older Swedish numbers (070/123 45 67): all mean "-".
-const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D\/\u2044\u2215\uFF0F]/g;
+const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D/\u2044\u2215\uFF0F]/g;
 
 // Direction marks and isolates that Arabic and Persian keyboards and
 // copy-paste put around digits; invisible, and never part of a number.

@@ -61,7 +61,7 @@ function fail(c: C, code: ContactErrorCode, extra: Record<string, unknown> = {})
  * to a binding the Worker lacks is not sent anywhere (null).
  */
 export function queueFor(env: Env, kid: string): Queue<unknown> | null {
-  let routes: unknown = {};
+  let routes: unknown;
   try {
     routes = JSON.parse(env.INTAKE_PULL_QUEUES ?? '{}');
   } catch {

@@ -276,13 +276,12 @@ export async function unlockVault(dir: string, passphrase: string): Promise<Unlo
     );
   }
   const secretPath = join(dir, KEYS_FOLDER, STORE_SECRET_FILE);
-  let storeSecret: Buffer;
   try {
     await stat(secretPath);
   } catch {
     throw new VaultError(`No keys in ${dir}: run "${INTAKE_COMMAND} keygen --dir ${dir}" first.`);
   }
-  storeSecret = await unwrapSecret(passphrase, await readWrapped(secretPath), secretPath);
+  const storeSecret = await unwrapSecret(passphrase, await readWrapped(secretPath), secretPath);
   const keys: UnlockedVault['keys'] = [];
   for (const info of await listWrappedKeys(dir)) {
     const wrapped = await readWrapped(info.file);

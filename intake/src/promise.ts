@@ -54,7 +54,7 @@ function nameOf(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    for (const field of ['sv', 'name', 'en']) if (typeof record[field] === 'string') return record[field] as string;
+    for (const field of ['sv', 'name', 'en']) if (typeof record[field] === 'string') return record[field];
   }
   return undefined;
 }

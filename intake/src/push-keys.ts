@@ -49,7 +49,7 @@ export async function ensureReceiptKey(dir: string): Promise<string> {
   try {
     return await publicKeyOf(JSON.parse(await readFile(file, 'utf8')) as JsonWebKey);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${file} is not an Ed25519 private key`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${file} is not an Ed25519 private key`, { cause: error });
   }
   return writeSigningKeyFile(file);
 }

@@ -99,7 +99,7 @@ export function replyDraft(choice: ReplyChoice, phone: { display: string } | nul
   const body = choice.text?.trim();
   const draft: ReplyDraft = {
     phrases,
-    ...(body ? { text: { body, ...(choice.lang ? { lang: choice.lang as Locale } : {}) } } : {}),
+    ...(body ? { text: { body, ...(choice.lang ? { lang: choice.lang } : {}) } } : {}),
   };
   if (draft.phrases.length === 0 && !draft.text) throw new ReplyWriteError('a reply needs at least one phrase or some text');
   return draft;

@@ -226,7 +226,7 @@ export async function loadKnownReleases(dir: string): Promise<string[]> {
     return knownReleasesSchema.parse(JSON.parse(await readFile(join(dir, KNOWN_RELEASES_FILE), 'utf8'))).releases.map((r) => r.digest);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new Error(`${join(dir, KNOWN_RELEASES_FILE)} is not a known-releases file`);
+    throw new Error(`${join(dir, KNOWN_RELEASES_FILE)} is not a known-releases file`, { cause: error });
   }
 }
 

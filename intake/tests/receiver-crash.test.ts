@@ -36,7 +36,7 @@ async function startServe(intakeDir: string, passphraseFile: string, crash: bool
   const port = await new Promise<number>((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /127\.0\.0\.1:(\d+)\/push/.exec(output);
       if (match) {
@@ -44,7 +44,7 @@ async function startServe(intakeDir: string, passphraseFile: string, crash: bool
         resolve(Number(match[1]));
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', () => reject(new Error(`serve exited: ${output}`)));
   });
   return { port, exited };

@@ -21,7 +21,7 @@ export function planPages(ids: readonly string[], locales: readonly Locale[] = l
   const plans: PagePlan[] = [];
   for (const locale of locales) {
     for (const slug of sourceSlugs) {
-      const chain: Locale[] = [locale, localeInfo(locale).fallback as Locale, defaultLocale];
+      const chain: Locale[] = [locale, localeInfo(locale).fallback, defaultLocale];
       const contentLocale = chain.find((l) => available.has(`${l}/${slug}`))!;
       plans.push({ locale, slug, contentLocale });
     }

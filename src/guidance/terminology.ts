@@ -96,7 +96,7 @@ export function pageText(source: string): string {
   const { frontMatter, body } = splitFrontMatter(source.replace(/\r\n/g, '\n'));
   const data = (frontMatter ? parseYaml(frontMatter) : {}) as Record<string, unknown>;
   const header = ['title', 'description', 'navLabel']
-    .map((key) => (typeof data[key] === 'string' ? (data[key] as string) : ''))
+    .map((key) => (typeof data[key] === 'string' ? data[key] : ''))
     .join('\n');
   const prose = body.replace(/\]\([^)]*\)/g, ']');
   return `${header}\n${prose}`;

@@ -9,7 +9,6 @@ import { readFileSync } from 'node:fs';
 import { isProductionBuild, parseRecipients, type Recipient, type RecipientsConfig } from '../../protocol/recipients.ts';
 import { UNKNOWN_MUNICIPALITY } from '../../protocol/request.ts';
 import { municipalityIds } from '../../protocol/municipalities.ts';
-import type { Locale } from '../../protocol/locales.ts';
 import type { Translator } from '../i18n/translator.ts';
 
 /** The recipients file the build uses: UTVAG_RECIPIENTS (development, tests) or the committed production file. */
@@ -45,11 +44,11 @@ export function anyConnected(config: RecipientsConfig = loadConnected()): boolea
 /** The promise of a recipient in words, naming who made it and since when. */
 export function promiseSentence(t: Translator, recipient: Recipient): string {
   const { promise } = recipient;
-  const maker = promise.madeBy[t.locale as Locale];
+  const maker = promise.madeBy[t.locale];
   const common = { maker, hours: promise.firstContactWithinHours, since: promise.since };
   return promise.hours === 'around-the-clock'
     ? t('promise.aroundTheClock', common)
-    : t('promise.withHours', { ...common, openHours: promise.hours[t.locale as Locale] });
+    : t('promise.withHours', { ...common, openHours: promise.hours[t.locale] });
 }
 
 /** "Source: …" for a promise. */

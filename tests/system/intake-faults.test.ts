@@ -120,7 +120,7 @@ describe('intake faults through the real Worker, queue and receiver', () => {
         response.end(JSON.stringify({ result: 'stored', receipt: { v: 2, status: 'stored', sig: 'A'.repeat(86) } }));
       }
     });
-    await new Promise<void>((resolve) => impostor.listen(intakePort!, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => impostor.listen(intakePort, '127.0.0.1', resolve));
     const worker = await startWorker(intake, frozen, { sitePort: sitePort!, intakePort: intakePort!, extraWorkerEnv: FAST_RETRY });
     const request = testRequest(7);
     expect(await postEnvelope(worker.url, await sealedBody(intake.key, request))).toBe(202);

@@ -415,8 +415,8 @@ export async function startReceiver(options: { dir: string; port: number; intake
   });
   track(child);
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<string | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
   const listening = await Promise.race([
     waitUntil(() => output.includes(`127.0.0.1:${options.port}/push`), 60_000),

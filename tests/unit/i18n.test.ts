@@ -35,8 +35,8 @@ describe('phone numbers in right-to-left strings', () => {
     for (const [key, value] of Object.entries(rawStrings[code] as Record<string, string>)) {
       for (const match of value.matchAll(phone)) {
         if (!/[ -]/.test(match[0])) continue; // a single run of digits keeps its order
-        const before = value[match.index! - 1];
-        const after = value[match.index! + match[0].length];
+        const before = value[match.index - 1];
+        const after = value[match.index + match[0].length];
         if (before !== '\u2066' || after !== '\u2069') problems.push(`${key}: ${match[0]}`);
       }
     }

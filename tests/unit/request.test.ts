@@ -24,7 +24,7 @@ describe('contact request', () => {
   });
 
   it('needs a phone number to call or text, but not when the person calls', () => {
-    expect(() => createRequest({ ...answers, contact: { ...answers.contact, phone: undefined as unknown as string } })).toThrow(/phone/);
+    expect(() => createRequest({ ...answers, contact: { ...answers.contact, phone: undefined } })).toThrow(/phone/);
     const { phone: _unused, ...withoutPhone } = answers.contact;
     expect(() => createRequest({ ...answers, contact: { ...withoutPhone, method: 'sms' } })).toThrow();
     expect(createRequest({ ...answers, contact: { ...withoutPhone, method: 'i-call' } }).contact.phone).toBeUndefined();

@@ -31,7 +31,7 @@ function recordingQueue() {
 /** A limiter that counts calls and says yes `allow` times. */
 function countingLimiter(allow = Infinity) {
   const keys: string[] = [];
-  const limiter = { limit: async ({ key }: { key: string }) => (keys.push(key), { success: keys.length <= allow }) } as RateLimit;
+  const limiter = { limit: async ({ key }: { key: string }) => (keys.push(key), { success: keys.length <= allow }) };
   return { keys, limiter };
 }
 

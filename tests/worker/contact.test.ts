@@ -105,7 +105,7 @@ describe('POST /api/contact, JavaScript path (envelope)', () => {
     const body = JSON.stringify(mutate(await validEnvelope()));
     const res = await post(body, 'application/json', freshAddress(), { ...(env as unknown as Env), INTAKE_QUEUE: queue });
     expect(res.status).toBe(contactErrorStatus[code as keyof typeof contactErrorStatus]);
-    expect((await res.json()) as object).toMatchObject({ error: code });
+    expect(await res.json<object>()).toMatchObject({ error: code });
     expect(sent).toEqual([]);
   });
 

@@ -158,7 +158,7 @@ describe('POST /api/reply/lookup', () => {
     const withTwo = await person();
     for (let i = 0; i < 2; i++) await signedPost(withTwo.mailbox, await sealFor(withTwo));
     const random = () => base64urlEncode(crypto.getRandomValues(new Uint8Array(16)));
-    const answers = await Promise.all([withReply.mailbox, withTwo.mailbox, random(), random(), (await person()).mailbox].map((m) => lookup(m)));
+    const answers = await Promise.all([withReply.mailbox, withTwo.mailbox, random(), random(), (await person()).mailbox].map(async (m) => lookup(m)));
     const statuses = new Set(answers.map((res) => res.status));
     const bodies = await Promise.all(answers.map((res) => res.text()));
     expect(statuses).toEqual(new Set([200]));

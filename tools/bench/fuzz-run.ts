@@ -381,7 +381,7 @@ export async function startFuzzWorker(options: { log?: (line: string) => void; s
   });
   const stop = async () => {
     system.stop();
-    await Promise.all(system.children.map((child) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : null)));
+    await Promise.all(system.children.map((child) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : Promise.resolve())));
     await rm(root, { recursive: true, force: true });
   };
   return { system, port, intakeDir, knownKids, publicKeys: keySet.keys, stop };

@@ -171,7 +171,7 @@ function render(results: BenchResults): string {
       'Transferred bytes are as wrangler dev serves them (its compression is not the edge\'s; see the weights above).',
       `Requests by the pages to other hosts: ${l.figures.reduce((s, f) => s + f.foreignRequests.length, 0)}. Chromium was started with a proxy that refuses`,
       `everything but 127.0.0.1; it caught ${l.blockedExternalConnections} connection attempt(s) by Chromium itself` +
-        (l.blockedExternalConnections > 0 ? ` (${Object.entries(l.blockedExternalHosts).map(([h, n]) => `${h} ×${n}`).join(', ')}: Debian Chromium\'s own services, not the site)` : '') + '.',
+        (l.blockedExternalConnections > 0 ? ` (${Object.entries(l.blockedExternalHosts).map(([h, n]) => `${h} ×${n}`).join(', ')}: Debian Chromium's own services, not the site)` : '') + '.',
       '',
     );
   }

@@ -86,7 +86,7 @@ function runAutocannon(url: string, target: Target, connections: number, seconds
 
 function figureOf(target: Target, r: autocannon.Result): LoadFigure {
   const statuses: Record<string, number> = {};
-  for (const [code, stat] of Object.entries(r.statusCodeStats ?? {})) statuses[code] = (stat as { count: number }).count;
+  for (const [code, stat] of Object.entries(r.statusCodeStats ?? {})) statuses[code] = stat.count;
   return {
     target: target.target,
     method: target.method,
@@ -103,8 +103,8 @@ function figureOf(target: Target, r: autocannon.Result): LoadFigure {
 
 async function countStored(worker: FuzzWorker): Promise<number> {
   const { readdir } = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  return (await readdir(join(worker.intakeDir, 'inbox'))).filter((n) => n.endsWith('.json')).length;
+  const path = await import('node:path');
+  return (await readdir(path.join(worker.intakeDir, 'inbox'))).filter((n) => n.endsWith('.json')).length;
 }
 
 export async function benchWorker(options: { connections?: number; seconds?: number; log?: (line: string) => void } = {}): Promise<WorkerLoadResult> {

@@ -149,7 +149,7 @@ test('a staff member is invited, signs in with a passkey, claims, changes status
 
   // Export for the case file.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Exportera till akten' }).click()]);
-  const exported = readFileSync((await download.path())!, 'utf8');
+  const exported = readFileSync(await download.path(), 'utf8');
   const exportedMessage = [first.message, twin.message].find((m) => exported.includes(m));
   expect(exportedMessage).toBeDefined();
   expect(exported).toContain('Ringde 18.10');
