@@ -137,7 +137,7 @@ function formProblem(locale: Locale, input: ContactRequestInput, error: unknown)
 async function localeOfTooLargeForm(c: C): Promise<Locale> {
   const body = c.req.raw.body;
   if (!body || body.locked) return defaultLocale;
-  const reader = body.getReader();
+  const reader = (body as ReadableStream<Uint8Array>).getReader();
   try {
     const { value } = await reader.read();
     const head = new TextDecoder().decode(value?.subarray(0, 64) ?? new Uint8Array(0));

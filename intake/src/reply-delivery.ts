@@ -79,7 +79,7 @@ export async function deliverReply(
     return { status: 'refused', reason: `${response.status} redirect refused: set UTVAG_SITE_URL to the site's own address` };
   }
   const text = await response.text().catch(() => '');
-  let answer = '';
+  let answer: string;
   try {
     answer = ((JSON.parse(text) as { error?: unknown }).error as string | undefined) ?? '';
   } catch {

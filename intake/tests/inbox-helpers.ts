@@ -62,6 +62,6 @@ export async function setUp(extra: Partial<InboxAppOptions> = {}) {
     return result.ref;
   };
   const auditActions = () => recentAudit(store).map((line) => `${line.actor} ${line.action}${line.ref ? ` ${line.ref}` : ''}${line.detail ? ` ${line.detail}` : ''}`).reverse();
-  return { app, store, accounts, intake: intake!, person, get, post, receive, auditActions };
+  return { app, store, accounts, intake: intake, person, get, post, receive, auditActions };
 }
 

@@ -101,7 +101,7 @@ describe('intake watch', () => {
     site.files['/release-manifest.json'] = site.files['/release-manifest.json']!.replace('"v":2', '"v":2 ');
     expect((await watch([known])).alerts.map((a) => a.code)).toEqual(['unknown_release']);
     // The same known manifest, but a swapped imported script.
-    site.files['/release-manifest.json'] = site.files['/release-manifest.json']!.replace('"v":2 ', '"v":2');
+    site.files['/release-manifest.json'] = site.files['/release-manifest.json'].replace('"v":2 ', '"v":2');
     site.files['/_astro/chunk.B1.js'] = 'export function s(){fetch("https://evil.example")}';
     expect(await watch([known])).toMatchObject({ alerts: [{ code: 'script_mismatch', detail: expect.stringContaining('/_astro/chunk.B1.js') }] });
     // A script the manifest does not list.
@@ -154,7 +154,7 @@ describe('intake watch', () => {
     site.files['/release-manifest.json'] = site.files['/release-manifest.json']!.replace('"v":2', '"v":2 ');
     expect((await watch([], releaseKeys)).alerts.map((a) => a.code)).toEqual(['unsigned_release']);
     // Accepted by hand, after checking with the project: quiet again.
-    expect((await watch([sha256(site.files['/release-manifest.json']!)], releaseKeys)).alerts).toEqual([]);
+    expect((await watch([sha256(site.files['/release-manifest.json'])], releaseKeys)).alerts).toEqual([]);
   });
 
   it('alerts when the site cannot be read, and when the key set is not the manifest\'s', async () => {

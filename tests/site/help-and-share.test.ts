@@ -55,7 +55,7 @@ describe('help where you live', () => {
         for (const unit of units) {
           const section = page.querySelector(`[data-unit="${unit.id}"]`)!;
           expect(textOf(section.querySelector('h3')), path).toBe(unit.name);
-          const text = unit.whatItDoes[locale] ?? unit.whatItDoes.en!;
+          const text = unit.whatItDoes[locale] ?? unit.whatItDoes.en;
           expect(textOf(section.querySelector('dd')), path).toBe(text.replace(/\s+/g, ' ').trim());
           if (unit.reach.how === 'phone') expect(section.querySelector(`a[href="tel:${unit.reach.phone.tel}"]`), path).not.toBeNull();
           expect(textOf(section.querySelector('.help-unit__source')), path).toContain(unit.source.name);

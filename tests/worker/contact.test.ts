@@ -38,7 +38,7 @@ function freshAddress(): string {
 /** The no-JS path answers 303 to its one-time receipt page: follow it, as a browser does. */
 async function receiptOf(res: Response): Promise<Response> {
   expect(res.status).toBe(303);
-  return app.request(res.headers.get('location')!, {}, env as unknown as Env);
+  return app.request(res.headers.get('location')!, {}, env);
 }
 
 function post(body: BodyInit, contentType: string, ip: string, testEnv: Env = env as unknown as Env) {
@@ -345,7 +345,7 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
     expect(res.status).toBe(303);
     const location = res.headers.get('location')!;
     expect(location).toMatch(/^\/api\/contact\/receipt\/[A-Za-z0-9_-]+$/);
-    const first = await app.request(location, {}, env as unknown as Env);
+    const first = await app.request(location, {}, env);
     expect(first.status).toBe(200);
     expect(first.headers.get('cache-control')).toBe('no-store');
     // Nothing can wipe the form page left behind without JavaScript: the browser's cache, back/forward cache included, is emptied.
@@ -356,7 +356,7 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
     expect(location).not.toContain(code.replace(/ /g, ''));
     // Back or reload: the same GET, never the POST again; the page is spent.
     for (let i = 0; i < 2; i++) {
-      const again = await app.request(location, {}, env as unknown as Env);
+      const again = await app.request(location, {}, env);
       expect(again.status).toBe(410);
       expect(again.headers.get('cache-control')).toBe('no-store');
       const html = await again.text();
@@ -367,7 +367,7 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
     }
     expect(sent).toHaveLength(1);
     // A token that is not the Worker's: the same spent page, nothing else.
-    const forged = await app.request('/api/contact/receipt/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', {}, env as unknown as Env);
+    const forged = await app.request('/api/contact/receipt/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', {}, env);
     expect(forged.status).toBe(410);
     expect(await forged.text()).toContain(useTranslations('sv')('noJsReceipt.spent'));
   });

@@ -71,7 +71,7 @@ export class RequestsTable {
       this.db
         .prepare(`${RequestsTable.SELECT_LIST} WHERE r.status != 'closed' AND r.fits = 1 ORDER BY r.due_at IS NULL, r.due_at, r.received_at LIMIT ? OFFSET ?`)
         .all(limit, offset)
-    ).map(RequestsTable.toRow);
+    ).map((row) => RequestsTable.toRow(row));
   }
 
   /** Counts for the inbox header and alerts, without reading rows. */
@@ -93,14 +93,14 @@ export class RequestsTable {
   listClosed(limit = 200): RequestRow[] {
     return (
       this.db.prepare(`${RequestsTable.SELECT_LIST} WHERE r.status = 'closed' ORDER BY r.closed_at DESC LIMIT ?`).all(limit)
-    ).map(RequestsTable.toRow);
+    ).map((row) => RequestsTable.toRow(row));
   }
 
   /** Requests that opened but do not fit this version (needs review), oldest first. */
   listNeedsReview(): RequestRow[] {
     return (
       this.db.prepare(`${RequestsTable.SELECT_LIST} WHERE r.fits = 0 AND r.status != 'closed' ORDER BY r.received_at`).all()
-    ).map(RequestsTable.toRow);
+    ).map((row) => RequestsTable.toRow(row));
   }
 
   get(ref: string): RequestRow | null {

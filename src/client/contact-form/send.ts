@@ -121,7 +121,7 @@ export function send(form: HTMLFormElement, parts: SendParts): void {
     try {
       if (replyChoice.wantsReplyHere()) {
         try {
-          const address = await replyChoice.address(ticket.live);
+          const address = await replyChoice.address(() => ticket.live());
           if (!address) return;
           input.reply = address;
         } catch {

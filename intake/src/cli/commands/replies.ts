@@ -3,7 +3,7 @@ import { unlockVault } from '../../key-vault.ts';
 import { REPLY_HELP, runDeliverReplies, runReplyCommand } from '../../reply-command.ts';
 import { withStore, type Command } from '../command.ts';
 
-const [replyUsage, deliverUsage] = REPLY_HELP.split(/\n(?=  deliver-replies)/);
+const [replyUsage, deliverUsage] = REPLY_HELP.split(/\n(?= {2}deliver-replies)/);
 
 export const reply: Command = {
   name: 'reply',

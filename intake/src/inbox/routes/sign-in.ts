@@ -47,7 +47,7 @@ export function signInRoutes(inbox: Inbox): Hono<InboxEnv> {
   });
   app.post('/auth/register/options', async (c) => {
     try {
-      const { token } = (await c.req.json()) as { token?: string };
+      const { token } = await c.req.json<{ token?: string }>();
       return c.json(await accounts.registrationOptions(String(token ?? ''), now()));
     } catch (error) {
       return authError(c, error);
@@ -55,7 +55,7 @@ export function signInRoutes(inbox: Inbox): Hono<InboxEnv> {
   });
   app.post('/auth/register/verify', async (c) => {
     try {
-      const { token, response } = (await c.req.json()) as { token?: string; response?: never };
+      const { token, response } = await c.req.json<{ token?: string; response?: never }>();
       const { staff, token: session } = await accounts.register(String(token ?? ''), response!, now());
       setSession(c, session);
       appendAudit(store, `staff:${staff.id}`, 'staff_registered', null, staff.confirmedAt === null ? 'pending' : null, now());
