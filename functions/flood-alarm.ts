@@ -43,7 +43,13 @@ export function raiseFloodAlarm(bucket: FloodBucket, kid: string, now = new Date
 }
 
 function write(bucket: FloodBucket, kid: string, tally: Tally): void {
-  const line = JSON.stringify({ alarm: 'flood', bucket, ...(bucket === 'recipient' ? { kid } : {}), over: tally.over, minute: tally.minute });
+  const line = JSON.stringify({
+    alarm: 'flood',
+    bucket,
+    ...(bucket === 'recipient' ? { kid } : {}),
+    over: tally.over,
+    minute: tally.minute,
+  });
   floodAlarmLines.push(line);
   if (floodAlarmLines.length > 100) floodAlarmLines.shift();
   console.warn(line);

@@ -33,7 +33,14 @@ function htmlResponse(body: ReadableStream | null, status: number): Response {
   return new Response(body, { status, headers: { 'content-type': 'text/html; charset=utf-8' } });
 }
 
-export async function receiptPage(env: Env, locale: Locale, receipt: string, method: string, recipient: string, kid?: string): Promise<Response> {
+export async function receiptPage(
+  env: Env,
+  locale: Locale,
+  receipt: string,
+  method: string,
+  recipient: string,
+  kid?: string,
+): Promise<Response> {
   const page = await staticPage(env, `/${locale}/kontakt/skickat/`);
   const next = receiptNextStep(method);
   const rewritten = new HTMLRewriter()
@@ -62,7 +69,9 @@ export async function spentReceiptPage(env: Env, locale: Locale): Promise<Respon
   const page = await staticPage(env, `/${locale}/kontakt/skickat/`);
   const t = useTranslations(locale);
   const rewritten = new HTMLRewriter()
-    .on('[data-receipt]', { element: (el) => void el.setInnerContent(`<h2 id="receipt-title">${escapeHtml(t('noJsReceipt.spent'))}</h2>`, { html: true }) })
+    .on('[data-receipt]', {
+      element: (el) => void el.setInnerContent(`<h2 id="receipt-title">${escapeHtml(t('noJsReceipt.spent'))}</h2>`, { html: true }),
+    })
     .transform(page);
   return htmlResponse(rewritten.body, 410);
 }

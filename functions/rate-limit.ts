@@ -93,8 +93,8 @@ export async function allowSender(env: Env, request: Request): Promise<boolean> 
   const address = request.headers.get('cf-connecting-ip') ?? 'unknown';
   const secret = env.RATE_LIMIT_SECRET!;
   const answers = await Promise.all(
-    senderPrefixes(address).map(async ({ width, prefix }) =>
-      (await env[senderBinding[width]].limit({ key: await senderBucketKey(secret, width, prefix) })).success,
+    senderPrefixes(address).map(
+      async ({ width, prefix }) => (await env[senderBinding[width]].limit({ key: await senderBucketKey(secret, width, prefix) })).success,
     ),
   );
   return answers.every(Boolean);
@@ -105,7 +105,10 @@ export async function allowSender(env: Env, request: Request): Promise<boolean> 
  * Never refuses (N1): over a shared limit it raises a content-free alarm.
  */
 export async function countShared(env: Env, kid: string): Promise<void> {
-  const [recipient, total] = await Promise.all([env.RECIPIENT_RATE_LIMIT.limit({ key: `kid:${kid}` }), env.TOTAL_RATE_LIMIT.limit({ key: 'all' })]);
+  const [recipient, total] = await Promise.all([
+    env.RECIPIENT_RATE_LIMIT.limit({ key: `kid:${kid}` }),
+    env.TOTAL_RATE_LIMIT.limit({ key: 'all' }),
+  ]);
   if (!recipient.success) raiseFloodAlarm('recipient', kid);
   if (!total.success) raiseFloodAlarm('total', 'all');
 }

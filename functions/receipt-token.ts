@@ -51,7 +51,14 @@ function keyFor(secret: string): Promise<CryptoKey> {
 
 export async function sealReceiptToken(secret: string, facts: ReceiptFacts, now = new Date()): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const plain = JSON.stringify({ l: facts.locale, r: facts.receipt, m: facts.method, p: facts.recipient, k: facts.kid, t: Math.floor(now.getTime() / 1000) });
+  const plain = JSON.stringify({
+    l: facts.locale,
+    r: facts.receipt,
+    m: facts.method,
+    p: facts.recipient,
+    k: facts.kid,
+    t: Math.floor(now.getTime() / 1000),
+  });
   const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, await keyFor(secret), new TextEncoder().encode(plain)));
   const out = new Uint8Array(iv.length + ct.length);
   out.set(iv);

@@ -43,13 +43,23 @@ interface StoredValue {
 export type PutResult = 'stored' | 'already_stored' | 'mailbox_full';
 
 /** Keeps one sealed reply; idempotent by reply id (a resend after a lost answer stores nothing new). */
-export async function putReply(kv: KVNamespace, mailbox: string, id: string, reply: SealedReply, sent: number, writeBack?: string): Promise<PutResult> {
+export async function putReply(
+  kv: KVNamespace,
+  mailbox: string,
+  id: string,
+  reply: SealedReply,
+  sent: number,
+  writeBack?: string,
+): Promise<PutResult> {
   const prefix = await mailboxPrefix(mailbox);
   const listed = await kv.list({ prefix, limit: MAX_REPLIES_PER_MAILBOX + 1 });
   if (listed.keys.some((key) => key.name === prefix + id)) return 'already_stored';
   if (listed.keys.length >= MAX_REPLIES_PER_MAILBOX) return 'mailbox_full';
   const value: StoredValue = { kid: reply.kid, enc: reply.enc, ct: reply.ct };
-  await kv.put(prefix + id, JSON.stringify(value), { expirationTtl: REPLY_TTL_SECONDS, metadata: { sent, ...(writeBack ? { wb: writeBack } : {}) } });
+  await kv.put(prefix + id, JSON.stringify(value), {
+    expirationTtl: REPLY_TTL_SECONDS,
+    metadata: { sent, ...(writeBack ? { wb: writeBack } : {}) },
+  });
   return 'stored';
 }
 

@@ -150,9 +150,7 @@ export async function importPrivateKey(jwkInput: unknown): Promise<RecipientPriv
 
 /** A new recipient key pair: the public half for the key set, the JWK for the intake only. */
 export async function generateRecipientKeyPair(): Promise<{ kid: string; publicKey: string; privateJwk: PrivateKeyJwk }> {
-  const pair = (await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, [
-    'deriveBits',
-  ])) as CryptoKeyPair;
+  const pair = (await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits'])) as CryptoKeyPair;
   const raw = new Uint8Array((await crypto.subtle.exportKey('raw', pair.publicKey)) as ArrayBuffer);
   const jwk = (await crypto.subtle.exportKey('jwk', pair.privateKey)) as JsonWebKey;
   const privateJwk = privateJwkSchema.parse({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, d: jwk.d });

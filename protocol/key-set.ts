@@ -39,9 +39,11 @@ const base64urlBytes = (size: number, what: string) =>
 export const keySetEntrySchema = z.strictObject({
   kid: base64urlBytes(KID_SIZE, 'kid'),
   recipient: z.string().check(z.regex(HELP_DIRECTORY_ID_PATTERN, { message: 'recipient must be a help-directory id' })),
-  publicKey: base64urlBytes(PUBLIC_KEY_SIZE, 'publicKey').check(z.refine((text) => base64urlDecode(text)?.[0] === 0x04, {
-    message: 'publicKey must be an uncompressed P-256 point',
-  })),
+  publicKey: base64urlBytes(PUBLIC_KEY_SIZE, 'publicKey').check(
+    z.refine((text) => base64urlDecode(text)?.[0] === 0x04, {
+      message: 'publicKey must be an uncompressed P-256 point',
+    }),
+  ),
   notAfter: z.string().check(z.refine((text) => parseCalendarDay(text) !== null, { message: 'notAfter must be YYYY-MM-DD' })),
 });
 
@@ -63,10 +65,13 @@ export const keySetSchema = z
       message: 'a kid appears more than once',
       path: ['keys'],
     }),
-    z.refine((set) => {
-      const served = set.recipients.flatMap((r) => r.serves);
-      return new Set(served).size === served.length;
-    }, { message: 'a municipality is served by more than one recipient', path: ['recipients'] }),
+    z.refine(
+      (set) => {
+        const served = set.recipients.flatMap((r) => r.serves);
+        return new Set(served).size === served.length;
+      },
+      { message: 'a municipality is served by more than one recipient', path: ['recipients'] },
+    ),
   );
 
 export type KeySetEntry = z.infer<typeof keySetEntrySchema>;

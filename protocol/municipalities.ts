@@ -58,13 +58,18 @@ export const municipalityListSchema = z
   .superRefine((list, ctx) => {
     const counties = new Set(list.counties.map((c) => c.code));
     const ids = list.municipalities.map((m) => m.id);
-    if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', message: 'municipality ids must be unique', path: ['municipalities'] });
+    if (new Set(ids).size !== ids.length)
+      ctx.addIssue({ code: 'custom', message: 'municipality ids must be unique', path: ['municipalities'] });
     for (const id of KEPT_MUNICIPALITY_IDS) {
       if (!ids.includes(id)) ctx.addIssue({ code: 'custom', message: `municipality ${id} must keep its id`, path: ['municipalities'] });
     }
     for (const [index, m] of list.municipalities.entries()) {
       if (!counties.has(m.county) || !m.code.startsWith(m.county)) {
-        ctx.addIssue({ code: 'custom', message: `${m.id}: county ${m.county} unknown or not matching code ${m.code}`, path: ['municipalities', index] });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${m.id}: county ${m.county} unknown or not matching code ${m.code}`,
+          path: ['municipalities', index],
+        });
       }
     }
   });

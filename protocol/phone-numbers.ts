@@ -94,7 +94,8 @@ export const NUMBER_OWNERS: Readonly<Record<string, RegExp | null>> = {
  */
 export const officialPages = {
   /** Polisen, "Vill du hoppa av kriminaliteten? Så här gör du": the ways in and what a programme asks. */
-  defectors: 'https://polisen.se/om-polisen/polisens-arbete/brottsforebyggande-arbete/avhoppare/vill-du-hoppa-av-kriminaliteten-sa-har-gor-du/',
+  defectors:
+    'https://polisen.se/om-polisen/polisens-arbete/brottsforebyggande-arbete/avhoppare/vill-du-hoppa-av-kriminaliteten-sa-har-gor-du/',
   /** BRIS: phone, chat and e-mail (the chat page's own address was not verified: the start page). */
   bris: 'https://www.bris.se/',
   victims: 'https://brottsofferjouren.se/',

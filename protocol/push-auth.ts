@@ -63,7 +63,10 @@ export async function generateSigningKey(): Promise<Ed25519KeyPair> {
   const pair = (await crypto.subtle.generateKey(ED25519, true, ['sign', 'verify'])) as CryptoKeyPair;
   const privateJwk = (await crypto.subtle.exportKey('jwk', pair.privateKey)) as JsonWebKey;
   const raw = new Uint8Array((await crypto.subtle.exportKey('raw', pair.publicKey)) as ArrayBuffer);
-  return { privateJwk: { kty: privateJwk.kty!, crv: privateJwk.crv!, x: privateJwk.x!, d: privateJwk.d! }, publicKey: base64urlEncode(raw) };
+  return {
+    privateJwk: { kty: privateJwk.kty!, crv: privateJwk.crv!, x: privateJwk.x!, d: privateJwk.d! },
+    publicKey: base64urlEncode(raw),
+  };
 }
 
 /** Imports a private signing key from its JWK (object or JSON text). Throws on anything else. */
@@ -147,7 +150,8 @@ export async function verifyReceipt(receiptKey: CryptoKey, push: SignedPush, ans
   }
   if (typeof receipt !== 'object' || receipt === null) return null;
   const { v, status, sig } = receipt as Record<string, unknown>;
-  if (v !== 2 || typeof status !== 'string' || !(RECEIPT_STATUSES as readonly string[]).includes(status) || typeof sig !== 'string') return null;
+  if (v !== 2 || typeof status !== 'string' || !(RECEIPT_STATUSES as readonly string[]).includes(status) || typeof sig !== 'string')
+    return null;
   const signature = decodeSignature(sig);
   if (!signature) return null;
   const valid = await crypto.subtle.verify(ED25519, receiptKey, signature, receiptBytes(push.recipient, push.timestamp, push.hash, status));
@@ -171,7 +175,11 @@ export interface ReceiverAuth {
 }
 
 /** Builds a ReceiverAuth from text: the recipient id, the Worker's public keys (base64url), the receipt key's JWK. */
-export async function receiverAuth(recipient: string, workerPublicKeys: readonly string[], receiptPrivateJwk: JsonWebKey | string): Promise<ReceiverAuth> {
+export async function receiverAuth(
+  recipient: string,
+  workerPublicKeys: readonly string[],
+  receiptPrivateJwk: JsonWebKey | string,
+): Promise<ReceiverAuth> {
   if (workerPublicKeys.length === 0) throw new Error('no Worker public key: set INTAKE_WORKER_PUBLIC_KEYS');
   return {
     recipient,
@@ -185,7 +193,12 @@ export async function receiverAuth(recipient: string, workerPublicKeys: readonly
  * gives a header's value by its lower-case name. The signature is checked
  * first, so a forger learns nothing from the other checks.
  */
-export async function verifyPush(auth: ReceiverAuth, header: (name: string) => string | null | undefined, body: string, now: Date = new Date()): Promise<PushCheck> {
+export async function verifyPush(
+  auth: ReceiverAuth,
+  header: (name: string) => string | null | undefined,
+  body: string,
+  now: Date = new Date(),
+): Promise<PushCheck> {
   const recipient = header(PUSH_RECIPIENT_HEADER.toLowerCase());
   const timestamp = header(PUSH_TIMESTAMP_HEADER.toLowerCase());
   const signatureText = header(PUSH_SIGNATURE_HEADER.toLowerCase());
@@ -207,8 +220,14 @@ export async function verifyPush(auth: ReceiverAuth, header: (name: string) => s
 }
 
 /** The receipt object to put in the answer, once the body is durably kept. */
-export async function signReceipt(auth: ReceiverAuth, push: { recipient: string; timestamp: string; hash: string }, status: ReceiptStatus): Promise<{ v: 2; status: ReceiptStatus; sig: string }> {
-  const signature = new Uint8Array(await crypto.subtle.sign(ED25519, auth.receiptKey, receiptBytes(push.recipient, push.timestamp, push.hash, status)));
+export async function signReceipt(
+  auth: ReceiverAuth,
+  push: { recipient: string; timestamp: string; hash: string },
+  status: ReceiptStatus,
+): Promise<{ v: 2; status: ReceiptStatus; sig: string }> {
+  const signature = new Uint8Array(
+    await crypto.subtle.sign(ED25519, auth.receiptKey, receiptBytes(push.recipient, push.timestamp, push.hash, status)),
+  );
   return { v: 2, status, sig: base64urlEncode(signature) };
 }
 
@@ -237,7 +256,12 @@ export async function signReplyAck(signingKey: CryptoKey, id: string, postedBody
 }
 
 /** True when `answerBody` acknowledges reply `id` for exactly `postedBody`, signed by one of the Worker's keys. */
-export async function verifyReplyAck(workerKeys: readonly CryptoKey[], id: string, postedBody: string, answerBody: string): Promise<boolean> {
+export async function verifyReplyAck(
+  workerKeys: readonly CryptoKey[],
+  id: string,
+  postedBody: string,
+  answerBody: string,
+): Promise<boolean> {
   let answer: unknown;
   try {
     answer = JSON.parse(answerBody);

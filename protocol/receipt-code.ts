@@ -67,8 +67,30 @@ function formatLegacy(chars: string): string {
 // Characters that look like a Latin letter of the legacy alphabet (Cyrillic
 // and Greek capitals on phones set to another keyboard).
 const LOOKALIKES: Readonly<Record<string, string>> = {
-  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', Р: 'P', С: 'C', Т: 'T', Х: 'X', У: 'Y', З: '3',
-  Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Κ: 'K', Μ: 'M', Ν: 'N', Ρ: 'P', Τ: 'T', Χ: 'X', Υ: 'Y',
+  А: 'A',
+  В: 'B',
+  Е: 'E',
+  К: 'K',
+  М: 'M',
+  Н: 'H',
+  Р: 'P',
+  С: 'C',
+  Т: 'T',
+  Х: 'X',
+  У: 'Y',
+  З: '3',
+  Α: 'A',
+  Β: 'B',
+  Ε: 'E',
+  Ζ: 'Z',
+  Η: 'H',
+  Κ: 'K',
+  Μ: 'M',
+  Ν: 'N',
+  Ρ: 'P',
+  Τ: 'T',
+  Χ: 'X',
+  Υ: 'Y',
 };
 
 /** Maps Arabic-Indic and Extended Arabic-Indic (Persian) digits to ASCII. */
@@ -80,9 +102,7 @@ function asciiDigits(text: string): string {
   });
 }
 
-export type NormalizedReceiptCode =
-  | { ok: true; code: string }
-  | { ok: false; reason: 'wrong_length' | 'invalid_character' };
+export type NormalizedReceiptCode = { ok: true; code: string } | { ok: false; reason: 'wrong_length' | 'invalid_character' };
 
 /**
  * Turns what someone typed or said (spaces, dashes, full-width or

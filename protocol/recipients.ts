@@ -93,7 +93,11 @@ export const recipientPhoneSchema = z
  */
 export const promiseSchema = z.strictObject({
   /** First contact within this many hours. */
-  firstContactWithinHours: z.number().int().min(1).max(24 * 14),
+  firstContactWithinHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 14),
   /** "around-the-clock", or the hours in words per locale. */
   hours: z.union([z.literal('around-the-clock'), localizedText]),
   /** Who made the promise, per locale (e.g. "Stockholms stad"). */
@@ -121,16 +125,18 @@ export const recipientSchema = z
     promise: promiseSchema,
     phone: recipientPhoneSchema.optional(),
     keys: z.array(
-        z.strictObject({
-          publicKey: z.string().min(1),
-          notAfter: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'notAfter must be YYYY-MM-DD' }),
-        }),
-      ),
+      z.strictObject({
+        publicKey: z.string().min(1),
+        notAfter: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'notAfter must be YYYY-MM-DD' }),
+      }),
+    ),
     push: z
       .strictObject({
         url: pushUrl,
         /** The receiver's receipt public key (push-auth.ts): base64url of the raw 32-byte Ed25519 key. */
-        receiptPublicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, { message: 'push.receiptPublicKey must be a base64url Ed25519 public key (43 characters)' }),
+        receiptPublicKey: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{43}$/, { message: 'push.receiptPublicKey must be a base64url Ed25519 public key (43 characters)' }),
       })
       .optional(),
     /** A queue of this recipient's own that its intake pulls from (see pull.ts); no other recipient's requests go there. */
@@ -178,11 +184,7 @@ export interface ValidatedRecipients {
  * municipality known (when the municipality ids are given), and no
  * development recipient in a production build. Returns the problems.
  */
-export function recipientProblems(
-  config: RecipientsConfig,
-  municipalityIds?: Iterable<string>,
-  production = false,
-): string[] {
+export function recipientProblems(config: RecipientsConfig, municipalityIds?: Iterable<string>, production = false): string[] {
   const problems: string[] = [];
   const known = municipalityIds ? new Set(municipalityIds) : null;
   const seenRecipients = new Set<string>();

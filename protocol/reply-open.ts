@@ -64,8 +64,12 @@ function isPhrase(phrase: unknown): boolean {
   if (phrase.id === 'could-not-reach') return isString(phrase.phone) && isRequestPhone(phrase.phone);
   if (phrase.id === 'meet') {
     return (
-      isString(phrase.place) && phrase.place !== '' && isFreeText(phrase.place, REPLY_PLACE_MAX_LENGTH) &&
-      isString(phrase.time) && phrase.time !== '' && isFreeText(phrase.time, REPLY_TIME_MAX_LENGTH)
+      isString(phrase.place) &&
+      phrase.place !== '' &&
+      isFreeText(phrase.place, REPLY_PLACE_MAX_LENGTH) &&
+      isString(phrase.time) &&
+      phrase.time !== '' &&
+      isFreeText(phrase.time, REPLY_TIME_MAX_LENGTH)
     );
   }
   if (phrase.id === 'write-again') return isString(phrase.date) && parseCalendarDay(phrase.date) !== null;
@@ -128,7 +132,7 @@ export async function openReply(
       ),
     );
   } catch {
-    throw new ReplyError('forged', 'the answer does not open with the sender\'s key');
+    throw new ReplyError('forged', "the answer does not open with the sender's key");
   }
   let data: unknown;
   try {

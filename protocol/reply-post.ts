@@ -74,5 +74,11 @@ export async function verifyReplyPost(body: string, header: string | null | unde
 
 /** The body the intake posts (exact bytes matter: they are signed). */
 export function replyPostBody(post: ReplyPost): string {
-  return JSON.stringify({ v: post.v, mailbox: post.mailbox, sent: post.sent, reply: post.reply, ...(post.writeBack ? { writeBack: post.writeBack } : {}) });
+  return JSON.stringify({
+    v: post.v,
+    mailbox: post.mailbox,
+    sent: post.sent,
+    reply: post.reply,
+    ...(post.writeBack ? { writeBack: post.writeBack } : {}),
+  });
 }

@@ -118,12 +118,10 @@ export const replyMessageSchema = z
     /** The day it was written, Swedish time. */
     created: calendarDay,
     /** Phrases from the bank, in order, each at most once. */
-    phrases: z
-      .array(replyPhraseSchema)
-      .check(
-        z.maxLength(replyPhraseIds.length),
-        z.refine((list) => new Set(list.map((p) => p.id)).size === list.length, { message: 'a phrase appears twice' }),
-      ),
+    phrases: z.array(replyPhraseSchema).check(
+      z.maxLength(replyPhraseIds.length),
+      z.refine((list) => new Set(list.map((p) => p.id)).size === list.length, { message: 'a phrase appears twice' }),
+    ),
     /** Free text, with the language it is written in (Swedish unless the writer chose another). */
     text: z.optional(
       z.strictObject({

@@ -69,15 +69,14 @@ export const calendarDay = z
  * (+46 70 123 45 67, 0046 …), as cleaned by normalizePhoneNumber (one
  * module for the browser, this schema and the Worker: phone-number.ts).
  */
-export const phoneNumber = z.string().check(
-  z.maxLength(PHONE_MAX_LENGTH),
-  z.refine(isPhoneNumber, { message: 'expected a phone number with 6 to 15 digits 0-9' }),
-);
+export const phoneNumber = z
+  .string()
+  .check(z.maxLength(PHONE_MAX_LENGTH), z.refine(isPhoneNumber, { message: 'expected a phone number with 6 to 15 digits 0-9' }));
 
 /** A help-directory id (lowercase, digits, dashes) or `unknown` when the person did not say. */
-export const municipalityId = z.string().check(
-  z.regex(HELP_DIRECTORY_ID_PATTERN, { message: 'expected a help-directory id or "unknown"' }),
-);
+export const municipalityId = z
+  .string()
+  .check(z.regex(HELP_DIRECTORY_ID_PATTERN, { message: 'expected a help-directory id or "unknown"' }));
 
 export const contactDetailsSchema = z
   .strictObject({
@@ -114,52 +113,52 @@ export const replyAddressSchema = z.strictObject({
 });
 export type ReplyAddress = z.infer<typeof replyAddressSchema>;
 
-export const contactRequestSchema = z.strictObject({
-  /** Format version of this object; a new shape gets a new number. */
-  v: z.literal(REQUEST_VERSION),
-  /** Random UUID made in the browser: the intake's dedupe key (a queue may deliver twice). */
-  id: z.uuid(),
-  /** The receipt code shown to the person, `482 915 307 621` (legacy `XXXX-XXXX` still valid; see receipt-code.ts). */
-  receipt: z.string().check(z.regex(RECEIPT_CODE_PATTERN, { message: 'expected a receipt code (see receipt-code.ts)' })),
-  /** The day it was written, Swedish time, YYYY-MM-DD. No time of day. */
-  created: calendarDay,
-  /** The site language the form was filled in. */
-  locale: z.enum(requestLocales),
-  /** Who is writing: the person themself, a relative, a professional, or unknown (not said). */
-  role: z.enum(roles),
-  /** The municipality the person chose (help-directory id), or `unknown`. */
-  municipality: municipalityId,
-  /** What they want help with; unique values. */
-  needs: z
-    .array(z.enum(needs))
-    .check(
+export const contactRequestSchema = z
+  .strictObject({
+    /** Format version of this object; a new shape gets a new number. */
+    v: z.literal(REQUEST_VERSION),
+    /** Random UUID made in the browser: the intake's dedupe key (a queue may deliver twice). */
+    id: z.uuid(),
+    /** The receipt code shown to the person, `482 915 307 621` (legacy `XXXX-XXXX` still valid; see receipt-code.ts). */
+    receipt: z.string().check(z.regex(RECEIPT_CODE_PATTERN, { message: 'expected a receipt code (see receipt-code.ts)' })),
+    /** The day it was written, Swedish time, YYYY-MM-DD. No time of day. */
+    created: calendarDay,
+    /** The site language the form was filled in. */
+    locale: z.enum(requestLocales),
+    /** Who is writing: the person themself, a relative, a professional, or unknown (not said). */
+    role: z.enum(roles),
+    /** The municipality the person chose (help-directory id), or `unknown`. */
+    municipality: municipalityId,
+    /** What they want help with; unique values. */
+    needs: z.array(z.enum(needs)).check(
       z.maxLength(needs.length),
       z.refine((list) => new Set(list).size === list.length, { message: 'needs must not repeat' }),
     ),
-  /** How and when it is safe to make contact. */
-  contact: contactDetailsSchema,
-  /** The language they want to be contacted in, in their own words (may be empty). */
-  language: freeText(LANGUAGE_MAX_LENGTH),
-  /** Do they need an interpreter? */
-  interpreter: z.boolean(),
-  /** Their message (may be empty). */
-  message: freeText(MESSAGE_MAX_LENGTH),
-  /** Optional (issue 14): answer on the site, sealed to this key, kept under this mailbox. */
-  reply: z.optional(replyAddressSchema),
-  /** Optional (issue 14): this is the person's one written follow-up to the request with this id. */
-  followUpOf: z.optional(z.uuid()),
-  /**
-   * With followUpOf (review N3): the person's signature with the reply key
-   * (write-back.ts), which the intake checks with the original request's
-   * reply key. A follow-up without a valid one is refused.
-   */
-  followUpProof: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{86}$/, { message: 'expected a 64-byte signature' }))),
-}).check(
-  z.refine((request) => request.contact.method !== 'here' || request.reply !== undefined, {
-    path: ['reply'],
-    message: 'answering on the site needs a reply address',
-  }),
-);
+    /** How and when it is safe to make contact. */
+    contact: contactDetailsSchema,
+    /** The language they want to be contacted in, in their own words (may be empty). */
+    language: freeText(LANGUAGE_MAX_LENGTH),
+    /** Do they need an interpreter? */
+    interpreter: z.boolean(),
+    /** Their message (may be empty). */
+    message: freeText(MESSAGE_MAX_LENGTH),
+    /** Optional (issue 14): answer on the site, sealed to this key, kept under this mailbox. */
+    reply: z.optional(replyAddressSchema),
+    /** Optional (issue 14): this is the person's one written follow-up to the request with this id. */
+    followUpOf: z.optional(z.uuid()),
+    /**
+     * With followUpOf (review N3): the person's signature with the reply key
+     * (write-back.ts), which the intake checks with the original request's
+     * reply key. A follow-up without a valid one is refused.
+     */
+    followUpProof: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{86}$/, { message: 'expected a 64-byte signature' }))),
+  })
+  .check(
+    z.refine((request) => request.contact.method !== 'here' || request.reply !== undefined, {
+      path: ['reply'],
+      message: 'answering on the site needs a reply address',
+    }),
+  );
 
 export type ContactRequest = z.infer<typeof contactRequestSchema>;
 export type ContactDetails = z.infer<typeof contactDetailsSchema>;

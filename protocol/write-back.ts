@@ -75,7 +75,10 @@ export async function signFollowUp(key: CryptoKey, request: { id: string; follow
 }
 
 /** True when the follow-up was signed by the holder of `replyPublicKey` (the original request's). */
-export async function verifyFollowUp(replyPublicKey: string, request: { id: string; followUpOf: string; message: string; followUpProof?: string | undefined }): Promise<boolean> {
+export async function verifyFollowUp(
+  replyPublicKey: string,
+  request: { id: string; followUpOf: string; message: string; followUpProof?: string | undefined },
+): Promise<boolean> {
   if (!request.followUpProof) return false;
   return verifyBytes(replyPublicKey, request.followUpProof, await requestBytes(request));
 }

@@ -83,7 +83,9 @@ export function fullestKitArea(): KitArea {
  */
 export function kitAxePages(): string[] {
   const fullest = fullestKitArea();
-  return localeCodes.flatMap((locale) => [KIT_SLUG, cardSheetSlug(), posterSlug(fullest.id), discreetSlug()].map((slug) => pagePath(locale, slug)));
+  return localeCodes.flatMap((locale) =>
+    [KIT_SLUG, cardSheetSlug(), posterSlug(fullest.id), discreetSlug()].map((slug) => pagePath(locale, slug)),
+  );
 }
 
 /** The pages the browser visits once each (tests/browser/page-audit.spec.ts): the sample and the kit pages for axe. */

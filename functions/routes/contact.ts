@@ -29,13 +29,7 @@ import { openReceiptTokenOnce, sealReceiptToken } from '../receipt-token.ts';
 import { envelopeSchema, sealRequest, measureRequest, EnvelopeError, type Envelope } from '../../protocol/envelope.ts';
 import { chooseKey, servingRecipient } from '../../protocol/key-set.ts';
 import { createRequest, MESSAGE_MAX_LENGTH, type ContactRequest, type ContactRequestInput } from '../../protocol/request.ts';
-import {
-  readContactForm,
-  fieldProblems,
-  fieldProblemString,
-  issuePathsOf,
-  type FieldName,
-} from '../../src/contact/form-fields.ts';
+import { readContactForm, fieldProblems, fieldProblemString, issuePathsOf, type FieldName } from '../../src/contact/form-fields.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
 import { isLocale, defaultLocale, type Locale } from '../../protocol/locales.ts';
 
@@ -69,7 +63,8 @@ export function queueFor(env: Env, kid: string): Queue<unknown> | null {
   }
   const binding = typeof routes === 'object' && routes !== null ? (routes as Record<string, unknown>)[kid] : undefined;
   if (binding === undefined) return env.INTAKE_QUEUE;
-  const queue = typeof binding === 'string' && binding.startsWith('PULL_QUEUE_') ? (env as unknown as Record<string, unknown>)[binding] : undefined;
+  const queue =
+    typeof binding === 'string' && binding.startsWith('PULL_QUEUE_') ? (env as unknown as Record<string, unknown>)[binding] : undefined;
   return queue && typeof (queue as Queue<unknown>).send === 'function' ? (queue as Queue<unknown>) : null;
 }
 
@@ -78,10 +73,7 @@ export async function enqueue(env: Env, envelope: Envelope): Promise<boolean> {
   const queue = queueFor(env, envelope.kid);
   if (!queue) return false;
   try {
-    await queue.send(
-      { v: envelope.v, kid: envelope.kid, enc: envelope.enc, ct: envelope.ct },
-      { contentType: 'json' },
-    );
+    await queue.send({ v: envelope.v, kid: envelope.kid, enc: envelope.enc, ct: envelope.ct }, { contentType: 'json' });
     return true;
   } catch {
     return false;
@@ -182,7 +174,11 @@ async function readForm(c: C): Promise<{ answers: URLSearchParams; locale: Local
 async function refuseForm(c: C, code: 'forbidden_origin' | 'rate_limited' | 'not_configured'): Promise<Response> {
   const { answers, locale } = await readForm(c);
   const t = useTranslations(locale);
-  const message = { forbidden_origin: t('form.error.crossSite'), rate_limited: t('form.error.rateLimited'), not_configured: t('form.error.unavailable') }[code];
+  const message = {
+    forbidden_origin: t('form.error.crossSite'),
+    rate_limited: t('form.error.rateLimited'),
+    not_configured: t('form.error.unavailable'),
+  }[code];
   const kept = code === 'forbidden_origin' ? new URLSearchParams({ locale }) : answers;
   const page = await formPageWithAnswers(c.env, locale, kept, { message, fields: {} }, contactErrorStatus[code]);
   if (code === 'rate_limited') page.headers.set('Retry-After', String(RATE_LIMIT_PERIOD_SECONDS));
@@ -242,7 +238,9 @@ async function handleForm(c: C): Promise<Response> {
 /** GET /api/contact/receipt/<token>: the receipt page once, then "no longer shown". */
 async function handleReceipt(c: C): Promise<Response> {
   const token = c.req.param('token') ?? '';
-  const opened = rateLimitConfigured(c.env) ? await openReceiptTokenOnce(c.env.RATE_LIMIT_SECRET!, c.env.SEEN_ENVELOPES, token) : { shown: false as const };
+  const opened = rateLimitConfigured(c.env)
+    ? await openReceiptTokenOnce(c.env.RATE_LIMIT_SECRET!, c.env.SEEN_ENVELOPES, token)
+    : { shown: false as const };
   const locale = opened.shown ? opened.facts.locale : opened.locale;
   const pageLocale = isLocale(locale) ? locale : defaultLocale;
   const page = opened.shown

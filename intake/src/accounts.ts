@@ -56,7 +56,8 @@ export interface Session {
 
 /** Why a sign-in or registration failed, for a clear message (never details an attacker could use). */
 export class AccountError extends Error {
-  readonly code: 'invite_expired' | 'invite_used' | 'invite_unknown' | 'challenge_used' | 'not_verified' | 'unknown_passkey' | 'staff_removed';
+  readonly code:
+    'invite_expired' | 'invite_used' | 'invite_unknown' | 'challenge_used' | 'not_verified' | 'unknown_passkey' | 'staff_removed';
   constructor(code: AccountError['code']) {
     super(code);
     this.name = 'AccountError';
@@ -120,18 +121,27 @@ export class Accounts {
   }
 
   activeStaff(): Staff[] {
-    return this.db.prepare('SELECT * FROM staff WHERE removed_at IS NULL ORDER BY staff_name(name)').all().map((row) => toStaff(row, this.store));
+    return this.db
+      .prepare('SELECT * FROM staff WHERE removed_at IS NULL ORDER BY staff_name(name)')
+      .all()
+      .map((row) => toStaff(row, this.store));
   }
 
   /** An administrator confirms a registration (N8): from now on the person can open requests. */
   confirmStaff(staffId: number, now: Date = new Date()): boolean {
-    return this.db.prepare('UPDATE staff SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL AND removed_at IS NULL').run(now.getTime(), staffId).changes === 1;
+    return (
+      this.db
+        .prepare('UPDATE staff SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL AND removed_at IS NULL')
+        .run(now.getTime(), staffId).changes === 1
+    );
   }
 
   /** Registered, waiting for an administrator to confirm them. */
   pendingStaff(): Staff[] {
     return this.db
-      .prepare('SELECT * FROM staff WHERE removed_at IS NULL AND confirmed_at IS NULL AND EXISTS (SELECT 1 FROM passkeys p WHERE p.staff_id = staff.id) ORDER BY created_at')
+      .prepare(
+        'SELECT * FROM staff WHERE removed_at IS NULL AND confirmed_at IS NULL AND EXISTS (SELECT 1 FROM passkeys p WHERE p.staff_id = staff.id) ORDER BY created_at',
+      )
       .all()
       .map((row) => toStaff(row, this.store));
   }
@@ -139,15 +149,16 @@ export class Accounts {
   /** A one-time link token for `staffId` (a new person, or an existing one adding a passkey). */
   invite(staffId: number, now: Date = new Date(), hours = INVITE_HOURS): string {
     const token = newToken();
-    this.db.prepare('INSERT INTO invites (token_hash, staff_id, expires_at) VALUES (?, ?, ?)').run(hashToken(token), staffId, now.getTime() + hours * 3_600_000);
+    this.db
+      .prepare('INSERT INTO invites (token_hash, staff_id, expires_at) VALUES (?, ?, ?)')
+      .run(hashToken(token), staffId, now.getTime() + hours * 3_600_000);
     return token;
   }
 
   /** The staff member an invite is for; throws AccountError when it cannot be used. */
   checkInvite(token: string, now: Date = new Date()): Staff {
     const row = this.db.prepare('SELECT staff_id, expires_at, used_at FROM invites WHERE token_hash = ?').get(hashToken(token)) as
-      | { staff_id: number; expires_at: number; used_at: number | null }
-      | undefined;
+      { staff_id: number; expires_at: number; used_at: number | null } | undefined;
     if (!row) throw new AccountError('invite_unknown');
     if (row.used_at !== null) throw new AccountError('invite_used');
     if (row.expires_at < now.getTime()) throw new AccountError('invite_expired');
@@ -164,7 +175,9 @@ export class Accounts {
       this.db.prepare('DELETE FROM passkeys WHERE staff_id = ?').run(staffId);
       this.db.prepare('UPDATE invites SET used_at = ? WHERE staff_id = ? AND used_at IS NULL').run(now.getTime(), staffId);
       // Their claims go back to the team, so nobody waits on someone who left.
-      this.db.prepare(`UPDATE requests SET status = 'new', claimed_by = NULL, claimed_at = NULL WHERE claimed_by = ? AND status = 'claimed'`).run(staffId);
+      this.db
+        .prepare(`UPDATE requests SET status = 'new', claimed_by = NULL, claimed_at = NULL WHERE claimed_by = ? AND status = 'claimed'`)
+        .run(staffId);
     });
   }
 
@@ -172,7 +185,9 @@ export class Accounts {
 
   private saveChallenge(challenge: string, purpose: 'register' | 'sign-in', staffId: number | null, now: Date): void {
     this.db.prepare('DELETE FROM challenges WHERE expires_at < ?').run(now.getTime());
-    this.db.prepare('INSERT INTO challenges (challenge, purpose, staff_id, expires_at) VALUES (?, ?, ?, ?)').run(challenge, purpose, staffId, now.getTime() + CHALLENGE_SECONDS * 1000);
+    this.db
+      .prepare('INSERT INTO challenges (challenge, purpose, staff_id, expires_at) VALUES (?, ?, ?, ?)')
+      .run(challenge, purpose, staffId, now.getTime() + CHALLENGE_SECONDS * 1000);
   }
 
   /** Uses a challenge up (whether or not the rest verifies): a second try with it fails. */
@@ -206,7 +221,11 @@ export class Accounts {
   }
 
   /** Verifies a new passkey, uses the invite up and returns a new session token. */
-  async register(inviteToken: string, response: RegistrationResponseJSON, now: Date = new Date()): Promise<{ staff: Staff; token: string }> {
+  async register(
+    inviteToken: string,
+    response: RegistrationResponseJSON,
+    now: Date = new Date(),
+  ): Promise<{ staff: Staff; token: string }> {
     const staff = this.checkInvite(inviteToken, now);
     let challengeOk = false;
     const verification = await verifyRegistrationResponse({
@@ -220,14 +239,26 @@ export class Accounts {
     if (!verification.verified) throw new AccountError('not_verified');
     const credential = verification.registrationInfo.credential;
     const token = this.store.transaction(() => {
-      const used = this.db.prepare('UPDATE invites SET used_at = ? WHERE token_hash = ? AND used_at IS NULL').run(now.getTime(), hashToken(inviteToken));
+      const used = this.db
+        .prepare('UPDATE invites SET used_at = ? WHERE token_hash = ? AND used_at IS NULL')
+        .run(now.getTime(), hashToken(inviteToken));
       if (used.changes !== 1) throw new AccountError('invite_used');
       this.db
         .prepare('INSERT INTO passkeys (id, staff_id, public_key, counter, transports, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(credential.id, staff.id, Buffer.from(credential.publicKey).toString('base64url'), credential.counter, JSON.stringify(credential.transports ?? []), now.getTime());
+        .run(
+          credential.id,
+          staff.id,
+          Buffer.from(credential.publicKey).toString('base64url'),
+          credential.counter,
+          JSON.stringify(credential.transports ?? []),
+          now.getTime(),
+        );
       // Only the very first administrator, when nobody could confirm them, is confirmed by registering.
-      const anyAdmin = this.db.prepare(`SELECT 1 FROM staff WHERE role = 'admin' AND removed_at IS NULL AND confirmed_at IS NOT NULL`).get();
-      if (!anyAdmin && staff.role === 'admin') this.db.prepare('UPDATE staff SET confirmed_at = ? WHERE id = ?').run(now.getTime(), staff.id);
+      const anyAdmin = this.db
+        .prepare(`SELECT 1 FROM staff WHERE role = 'admin' AND removed_at IS NULL AND confirmed_at IS NOT NULL`)
+        .get();
+      if (!anyAdmin && staff.role === 'admin')
+        this.db.prepare('UPDATE staff SET confirmed_at = ? WHERE id = ?').run(now.getTime(), staff.id);
       return this.createSession(staff.id, now);
     });
     return { staff: this.staff(staff.id)!, token };
@@ -285,7 +316,9 @@ export class Accounts {
   session(token: string | undefined, now: Date = new Date(), touch = true): Session | null {
     if (!token) return null;
     const row = this.db
-      .prepare('SELECT s.csrf, s.token_hash, s.expires_at, s.last_seen_at, st.* FROM sessions s JOIN staff st ON st.id = s.staff_id WHERE s.token_hash = ?')
+      .prepare(
+        'SELECT s.csrf, s.token_hash, s.expires_at, s.last_seen_at, st.* FROM sessions s JOIN staff st ON st.id = s.staff_id WHERE s.token_hash = ?',
+      )
       .get(hashToken(token));
     if (!row || int(row, 'expires_at') < now.getTime() || row['removed_at'] !== null) return null;
     const idle = now.getTime() - int(row, 'last_seen_at');
@@ -293,7 +326,8 @@ export class Accounts {
       this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(text(row, 'token_hash'));
       return null;
     }
-    if (touch && idle > TOUCH_MS) this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(now.getTime(), text(row, 'token_hash'));
+    if (touch && idle > TOUCH_MS)
+      this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(now.getTime(), text(row, 'token_hash'));
     return { staff: toStaff(row, this.store), csrf: text(row, 'csrf'), tokenHash: text(row, 'token_hash') };
   }
 

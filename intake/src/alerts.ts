@@ -71,7 +71,11 @@ export function summarize(store: IntakeStore, event: AlertMessage['event'], now:
   return { event, open: counts.open, unclaimed: counts.unclaimed, overdue: counts.overdue, minutesLeft, at: now.toISOString() };
 }
 
-export async function deliverAlert(config: AlertConfig, message: AlertMessage | WatchAlertMessage, log: (line: string) => void): Promise<void> {
+export async function deliverAlert(
+  config: AlertConfig,
+  message: AlertMessage | WatchAlertMessage,
+  log: (line: string) => void,
+): Promise<void> {
   const json = JSON.stringify(message);
   if (config.command) {
     const [program, ...args] = config.command.split(' ').filter(Boolean);
@@ -85,13 +89,23 @@ export async function deliverAlert(config: AlertConfig, message: AlertMessage | 
   }
   if (config.url) {
     try {
-      const response = await fetch(config.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json, redirect: 'error', signal: AbortSignal.timeout(30_000) });
+      const response = await fetch(config.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: json,
+        redirect: 'error',
+        signal: AbortSignal.timeout(30_000),
+      });
       if (!response.ok) log(`alert: URL answered ${response.status}`);
     } catch (error) {
       log(`alert: URL failed (${(error as Error).name})`);
     }
   }
-  log(message.event === 'watch' ? `alert: watch sent (${message.alerts.join(', ')})` : `alert: ${message.event} sent (open ${message.open}, unclaimed ${message.unclaimed})`);
+  log(
+    message.event === 'watch'
+      ? `alert: watch sent (${message.alerts.join(', ')})`
+      : `alert: ${message.event} sent (open ${message.open}, unclaimed ${message.unclaimed})`,
+  );
 }
 
 /**

@@ -57,8 +57,15 @@ export function makeCheckpoint(store: IntakeStore, key: KeyObject, now: Date = n
   const last = store.db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get();
   const body = { seq: last ? int(last, 'seq') : 0, head: last ? text(last, 'hash') : '0'.repeat(64), at: now.toISOString() };
   const raw = createPublicKey(key).export({ format: 'der', type: 'spki' }).subarray(ED25519_SPKI_PREFIX.length);
-  const checkpoint: AuditCheckpoint = { v: 1, ...body, key: raw.toString('base64url'), sig: sign(null, signedText(body), key).toString('base64url') };
-  store.db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(META_KEY, JSON.stringify(checkpoint));
+  const checkpoint: AuditCheckpoint = {
+    v: 1,
+    ...body,
+    key: raw.toString('base64url'),
+    sig: sign(null, signedText(body), key).toString('base64url'),
+  };
+  store.db
+    .prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
+    .run(META_KEY, JSON.stringify(checkpoint));
   return checkpoint;
 }
 
@@ -84,13 +91,23 @@ export type CheckpointVerdict = { ok: true; lines: number; checkpointSeq: number
 
 /** The chain is intact and still holds the checkpoint's line with the same hash. */
 export function verifyAgainstCheckpoint(store: IntakeStore, checkpoint: AuditCheckpoint): CheckpointVerdict {
-  const publicKey = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(checkpoint.key, 'base64url')]), format: 'der', type: 'spki' });
-  if (!verify(null, signedText(checkpoint), publicKey, Buffer.from(checkpoint.sig, 'base64url'))) return { ok: false, reason: 'the checkpoint\'s signature does not match' };
+  const publicKey = createPublicKey({
+    key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(checkpoint.key, 'base64url')]),
+    format: 'der',
+    type: 'spki',
+  });
+  if (!verify(null, signedText(checkpoint), publicKey, Buffer.from(checkpoint.sig, 'base64url')))
+    return { ok: false, reason: "the checkpoint's signature does not match" };
   const chain = verifyAudit(store);
   if (!chain.ok) return { ok: false, reason: chain.reason };
-  if (chain.lines < checkpoint.seq) return { ok: false, reason: `the checkpoint of ${checkpoint.at} saw ${checkpoint.seq} line(s); only ${chain.lines} are left (the tail was removed)` };
+  if (chain.lines < checkpoint.seq)
+    return {
+      ok: false,
+      reason: `the checkpoint of ${checkpoint.at} saw ${checkpoint.seq} line(s); only ${chain.lines} are left (the tail was removed)`,
+    };
   if (checkpoint.seq === 0) return { ok: true, lines: chain.lines, checkpointSeq: 0 };
   const line = store.db.prepare('SELECT hash FROM audit WHERE seq = ?').get(checkpoint.seq);
-  if (!line || text(line, 'hash') !== checkpoint.head) return { ok: false, reason: `line ${checkpoint.seq} is not the one the checkpoint of ${checkpoint.at} signed (the log was rewritten)` };
+  if (!line || text(line, 'hash') !== checkpoint.head)
+    return { ok: false, reason: `line ${checkpoint.seq} is not the one the checkpoint of ${checkpoint.at} signed (the log was rewritten)` };
   return { ok: true, lines: chain.lines, checkpointSeq: checkpoint.seq };
 }

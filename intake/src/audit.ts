@@ -76,7 +76,14 @@ function lineHash(prev: string, line: Omit<AuditLine, 'prev' | 'hash'>): string 
  * intake ("receiver", "retention", "cli"); `detail` a short code such as
  * a status, never content.
  */
-export function appendAudit(store: IntakeStore, actor: string, action: AuditAction, ref: string | null = null, detail: string | null = null, now: Date = new Date()): void {
+export function appendAudit(
+  store: IntakeStore,
+  actor: string,
+  action: AuditAction,
+  ref: string | null = null,
+  detail: string | null = null,
+  now: Date = new Date(),
+): void {
   const write = () => {
     const last = store.db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get();
     const line = { seq: (last ? int(last, 'seq') : 0) + 1, at: now.toISOString(), actor, action, ref, detail };
@@ -97,9 +104,12 @@ export function verifyAudit(store: IntakeStore): AuditVerdict {
   let prev = GENESIS;
   let expectedSeq = 1;
   for (const line of lines) {
-    if (line.seq !== expectedSeq) return { ok: false, lines: lines.length, firstBadSeq: line.seq, reason: `line ${expectedSeq} is missing` };
-    if (line.prev !== prev) return { ok: false, lines: lines.length, firstBadSeq: line.seq, reason: `line ${line.seq} does not follow line ${line.seq - 1}` };
-    if (lineHash(prev, line) !== line.hash) return { ok: false, lines: lines.length, firstBadSeq: line.seq, reason: `line ${line.seq} was changed` };
+    if (line.seq !== expectedSeq)
+      return { ok: false, lines: lines.length, firstBadSeq: line.seq, reason: `line ${expectedSeq} is missing` };
+    if (line.prev !== prev)
+      return { ok: false, lines: lines.length, firstBadSeq: line.seq, reason: `line ${line.seq} does not follow line ${line.seq - 1}` };
+    if (lineHash(prev, line) !== line.hash)
+      return { ok: false, lines: lines.length, firstBadSeq: line.seq, reason: `line ${line.seq} was changed` };
     prev = line.hash;
     expectedSeq++;
   }
@@ -108,5 +118,8 @@ export function verifyAudit(store: IntakeStore): AuditVerdict {
 
 /** The latest lines, newest first, for the inbox's audit page. */
 export function recentAudit(store: IntakeStore, limit = 200): AuditLine[] {
-  return store.db.prepare('SELECT seq, at, actor, action, ref, detail, prev, hash FROM audit ORDER BY seq DESC LIMIT ?').all(limit).map(auditLineFrom);
+  return store.db
+    .prepare('SELECT seq, at, actor, action, ref, detail, prev, hash FROM audit ORDER BY seq DESC LIMIT ?')
+    .all(limit)
+    .map(auditLineFrom);
 }

@@ -40,7 +40,11 @@ Options
 `;
 }
 
-export async function runCli(argv: readonly string[], io: Output = { out: console.log, err: console.error }, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: Output = { out: console.log, err: console.error },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const config = parseConfig(argv, env, { retentionDays: DEFAULT_RETENTION_DAYS });
   if (config.command === undefined || config.command === 'help') {
     io.out(helpText());
@@ -61,8 +65,10 @@ export function runAsProgram(argv: readonly string[]): void {
     (code) => process.exit(code),
     (error: unknown) => {
       if (error instanceof UsageError) console.error(`Error: ${error.message}\nRun "${INTAKE_COMMAND} help" for usage.`);
-      else if (error instanceof ReplyCommandError || error instanceof ReplyWriteError || error instanceof ReplyError) console.error(`Error: ${error.message}`);
-      else if (error instanceof RecipientsConfigError || error instanceof VaultError || error instanceof StoreError) console.error(error.message);
+      else if (error instanceof ReplyCommandError || error instanceof ReplyWriteError || error instanceof ReplyError)
+        console.error(`Error: ${error.message}`);
+      else if (error instanceof RecipientsConfigError || error instanceof VaultError || error instanceof StoreError)
+        console.error(error.message);
       else console.error(`Error: ${(error as Error).message}`);
       process.exit(1);
     },

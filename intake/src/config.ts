@@ -95,7 +95,12 @@ function whole(flag: string, min: number, max: number, message?: string) {
 
 const flagNumbers = z.object({
   days: whole('--days', 1, 400).optional(),
-  'retention-days': whole('--retention-days', 1, Number.MAX_SAFE_INTEGER, '--retention-days must be a whole number of days, at least 1').optional(),
+  'retention-days': whole(
+    '--retention-days',
+    1,
+    Number.MAX_SAFE_INTEGER,
+    '--retention-days must be a whole number of days, at least 1',
+  ).optional(),
   port: whole('--port', 0, 65_535).optional(),
   'push-port': whole('--push-port', 0, 65_535).optional(),
   'grace-days': whole('--grace-days', 0, 100_000).optional(),

@@ -24,7 +24,11 @@ const HOUR_MS = 3_600_000;
 export function deliveryStatus(lastDeliveredAt: Date | null, expectedWithinMs: number, now: Date = new Date()): DeliveryStatus {
   const hours = (ms: number) => `${Math.round((ms / HOUR_MS) * 10) / 10} h`;
   if (!lastDeliveredAt) {
-    return { lastDeliveredAt, overdue: true, line: `delivery: ALERT no request has ever arrived here (expected one within ${hours(expectedWithinMs)}); check the push route or the pull token` };
+    return {
+      lastDeliveredAt,
+      overdue: true,
+      line: `delivery: ALERT no request has ever arrived here (expected one within ${hours(expectedWithinMs)}); check the push route or the pull token`,
+    };
   }
   const age = now.getTime() - lastDeliveredAt.getTime();
   const overdue = age > expectedWithinMs;

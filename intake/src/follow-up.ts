@@ -15,8 +15,13 @@ import type { IntakeStore } from './store.ts';
 
 export type FollowUpCheck = { ok: true; caseRef: string } | { ok: false; reason: 'unknown_case' | 'other_reply_address' | 'bad_proof' };
 
-export async function checkFollowUp(store: IntakeStore, followUp: ContactRequest & { followUpOf: string }, keys: PrivateKeyRing): Promise<FollowUpCheck> {
-  const row = store.db.prepare('SELECT ref FROM requests WHERE dedupe = ?').get(store.dedupeTag(followUp.followUpOf)) as { ref: string } | undefined;
+export async function checkFollowUp(
+  store: IntakeStore,
+  followUp: ContactRequest & { followUpOf: string },
+  keys: PrivateKeyRing,
+): Promise<FollowUpCheck> {
+  const row = store.db.prepare('SELECT ref FROM requests WHERE dedupe = ?').get(store.dedupeTag(followUp.followUpOf)) as
+    { ref: string } | undefined;
   if (!row) return { ok: false, reason: 'unknown_case' };
   const stored = store.get(row.ref);
   if (!stored) return { ok: false, reason: 'unknown_case' };

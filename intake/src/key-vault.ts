@@ -241,14 +241,24 @@ export async function writeWrappedKey(
   const key = await importPrivateKey(jwk);
   const publicKey = base64urlEncode(publicKeyFromPrivateJwk(jwk));
   const file = join(keysDir, `${key.kid}${WRAPPED_KEY_SUFFIX}`);
-  const wrapped = await wrapSecret(passphrase, Buffer.from(JSON.stringify(jwk)), { kind: 'private-key', kid: key.kid, publicKey, notAfter }, params);
+  const wrapped = await wrapSecret(
+    passphrase,
+    Buffer.from(JSON.stringify(jwk)),
+    { kind: 'private-key', kid: key.kid, publicKey, notAfter },
+    params,
+  );
   await writeNewFile(file, `${JSON.stringify(wrapped, null, 2)}\n`);
   await fsyncDir(keysDir);
   return { kid: key.kid, publicKey, notAfter, file };
 }
 
 /** A new key pair, wrapped at once; the private half never touches the disk in clear. */
-export async function generateWrappedKey(dir: string, passphrase: string, notAfter: string, params: ScryptParams = DEFAULT_SCRYPT): Promise<KeyInfo> {
+export async function generateWrappedKey(
+  dir: string,
+  passphrase: string,
+  notAfter: string,
+  params: ScryptParams = DEFAULT_SCRYPT,
+): Promise<KeyInfo> {
   const pair = await generateRecipientKeyPair();
   await ensureStoreSecret(dir, passphrase, params);
   return writeWrappedKey(dir, passphrase, pair.privateJwk, notAfter, params);

@@ -105,13 +105,26 @@ async function callApi(config: PullConfig, action: 'pull' | 'ack', body: unknown
 }
 
 /** Pulls one batch, stores what it can, acknowledges what is stored. */
-export async function pullOnce(config: PullConfig, target: PullTarget, keys: PrivateKeyRing, now: () => Date = () => new Date()): Promise<PullSummary> {
+export async function pullOnce(
+  config: PullConfig,
+  target: PullTarget,
+  keys: PrivateKeyRing,
+  now: () => Date = () => new Date(),
+): Promise<PullSummary> {
   const parsed = pullResponseSchema.safeParse(
     await callApi(config, 'pull', { batch_size: config.batchSize ?? 10, visibility_timeout_ms: config.visibilityTimeoutMs ?? 60_000 }),
   );
   if (!parsed.success) throw new PullApiError('Cloudflare Queues pull answered with an unexpected shape');
   const messages = parsed.data.result?.messages ?? [];
-  const summary: PullSummary = { pulled: messages.length, stored: 0, duplicates: 0, quarantined: 0, acked: 0, retried: 0, leftForRedelivery: 0 };
+  const summary: PullSummary = {
+    pulled: messages.length,
+    stored: 0,
+    duplicates: 0,
+    quarantined: 0,
+    acked: 0,
+    retried: 0,
+    leftForRedelivery: 0,
+  };
   const acks: { lease_id: string }[] = [];
   const retries: { lease_id: string; delay_seconds: number }[] = [];
   for (const message of messages) {
@@ -141,7 +154,11 @@ export async function pullOnce(config: PullConfig, target: PullTarget, keys: Pri
 }
 
 /** The pull configuration from the parsed environment (config.ts); says exactly what is missing. */
-export function pullConfigFromEnv(env: Partial<Record<'CLOUDFLARE_ACCOUNT_ID' | 'UTVAG_QUEUE_ID' | 'CLOUDFLARE_QUEUES_API_TOKEN' | 'UTVAG_QUEUES_API_BASE', string | undefined>>): PullConfig {
+export function pullConfigFromEnv(
+  env: Partial<
+    Record<'CLOUDFLARE_ACCOUNT_ID' | 'UTVAG_QUEUE_ID' | 'CLOUDFLARE_QUEUES_API_TOKEN' | 'UTVAG_QUEUES_API_BASE', string | undefined>
+  >,
+): PullConfig {
   const missing = (['CLOUDFLARE_ACCOUNT_ID', 'UTVAG_QUEUE_ID', 'CLOUDFLARE_QUEUES_API_TOKEN'] as const).filter((name) => !env[name]);
   if (missing.length > 0) throw new Error(`pull needs these environment variables: ${missing.join(', ')}`);
   return {

@@ -68,6 +68,8 @@ export async function loadReceiverAuth(dir: string, recipient: string, workerPub
 
 /** Comma-separated base64url public keys (INTAKE_WORKER_PUBLIC_KEYS), trimmed. */
 export function parsePublicKeyList(text: string | undefined): string[] {
-  return (text ?? '').split(',').map((key) => key.trim()).filter(Boolean);
+  return (text ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter(Boolean);
 }
-

@@ -72,13 +72,20 @@ export async function answerByReceipt(
   const found = store.findByReceipt(receiptCode);
   if (!found.ok) throw new ReplyCommandError(`"${receiptCode}" is not a receipt code (${found.reason})`);
   if (found.refs.length === 0) throw new ReplyCommandError(`no request with receipt code ${found.code}`);
-  if (found.refs.length > 1) throw new ReplyCommandError(`${found.refs.length} requests have receipt code ${found.code}: answer from the team inbox, where each can be told apart`);
+  if (found.refs.length > 1)
+    throw new ReplyCommandError(
+      `${found.refs.length} requests have receipt code ${found.code}: answer from the team inbox, where each can be told apart`,
+    );
   const row = store.get(found.refs[0]!)!;
   const opened = await store.open(row, keyRing(vault.keys));
   const request = opened.request;
   if (!request) throw new ReplyCommandError(`the request with receipt code ${found.code} needs review in the team inbox first`);
-  if (!request.reply) throw new ReplyCommandError(`request ${request.receipt} did not ask for an answer on the site; contact the person the way they chose`);
-  const draft = replyDraft({ phrases: options.phrase ?? [], text: options.text, lang: options.lang, place: options.place, time: options.time, date: options.date }, recipients.phoneOf?.(row.recipient) ?? null);
+  if (!request.reply)
+    throw new ReplyCommandError(`request ${request.receipt} did not ask for an answer on the site; contact the person the way they chose`);
+  const draft = replyDraft(
+    { phrases: options.phrase ?? [], text: options.text, lang: options.lang, place: options.place, time: options.time, date: options.date },
+    recipients.phoneOf?.(row.recipient) ?? null,
+  );
   const outgoing = await writeReply(request, draft, senderFromVault(vault, row.kid), now);
   store.transaction(() => {
     enqueueReply(store, row.ref, null, outgoing, now);
@@ -100,7 +107,9 @@ export async function runReplyCommand(
   out(describeReply(written.message));
   const site = siteUrlFrom(options.site);
   if (!site) {
-    out(`Not sent yet: set UTVAG_SITE_URL (or --site) and run "${INTAKE_COMMAND} deliver-replies", or let a running serve with UTVAG_SITE_URL send it.`);
+    out(
+      `Not sent yet: set UTVAG_SITE_URL (or --site) and run "${INTAKE_COMMAND} deliver-replies", or let a running serve with UTVAG_SITE_URL send it.`,
+    );
     return 0;
   }
   out(summaryLine(await deliverOutbox(store, (kid) => senderOrNull(vault, kid), site)));

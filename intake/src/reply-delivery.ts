@@ -57,10 +57,17 @@ export async function deliverReply(
   const problem = siteUrlProblem(siteUrl);
   if (problem) return { status: 'refused', reason: problem };
   const workerKeys = options.workerKeys ?? (await workerKeysFromEnv());
-  if (workerKeys.length === 0) return { status: 'retry', reason: 'no Worker key to check the acknowledgement (set INTAKE_WORKER_PUBLIC_KEYS)' };
+  if (workerKeys.length === 0)
+    return { status: 'retry', reason: 'no Worker key to check the acknowledgement (set INTAKE_WORKER_PUBLIC_KEYS)' };
   const doFetch = options.fetch ?? fetch;
   const sent = Math.floor((options.now?.() ?? new Date()).getTime() / 1000);
-  const body = replyPostBody({ v: 1, mailbox: outgoing.mailbox, sent, reply: outgoing.reply, ...(outgoing.writeBack ? { writeBack: outgoing.writeBack } : {}) });
+  const body = replyPostBody({
+    v: 1,
+    mailbox: outgoing.mailbox,
+    sent,
+    reply: outgoing.reply,
+    ...(outgoing.writeBack ? { writeBack: outgoing.writeBack } : {}),
+  });
   let response: Response;
   try {
     response = await doFetch(new URL(REPLY_POST_PATH, siteUrl), {

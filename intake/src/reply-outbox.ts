@@ -17,7 +17,13 @@ import type { OutgoingReply, ReplySender } from './reply-writer.ts';
 import type { IntakeStore } from './store.ts';
 
 /** Keeps a written reply in the store's outbox; committed when this returns. */
-export function enqueueReply(store: IntakeStore, ref: string, staffId: number | null, outgoing: OutgoingReply, now: Date = new Date()): void {
+export function enqueueReply(
+  store: IntakeStore,
+  ref: string,
+  staffId: number | null,
+  outgoing: OutgoingReply,
+  now: Date = new Date(),
+): void {
   store.addReply(outgoing.replyId, ref, staffId, JSON.stringify(outgoing), now);
 }
 

@@ -10,7 +10,17 @@
  * the request was sealed to), held in memory only.
  */
 import type { PrivateKeyJwk } from '../../protocol/envelope.ts';
-import { importReplySenderKey, replyIdOf, replyPhraseIds, replyPhrasesFor, sealReply, type ReplyMessage, type ReplyPhrase, type ReplyPhraseId, type SealedReply } from '../../protocol/reply.ts';
+import {
+  importReplySenderKey,
+  replyIdOf,
+  replyPhraseIds,
+  replyPhrasesFor,
+  sealReply,
+  type ReplyMessage,
+  type ReplyPhrase,
+  type ReplyPhraseId,
+  type SealedReply,
+} from '../../protocol/reply.ts';
 import { parseCalendarDay, swedishDay, type ContactRequest } from '../../protocol/request.ts';
 import { defaultLocale, isLocale, type Locale } from '../../protocol/locales.ts';
 import type { UnlockedVault } from './key-vault.ts';
@@ -77,7 +87,8 @@ export interface ReplyChoice {
 export function replyDraft(choice: ReplyChoice, phone: { display: string } | null): ReplyDraft {
   const phrases: ReplyPhrase[] = [];
   for (const id of new Set(choice.phrases)) {
-    if (!(replyPhraseIds as readonly string[]).includes(id)) throw new ReplyWriteError(`unknown phrase "${id}"; choose from ${replyPhraseIds.join(', ')}`);
+    if (!(replyPhraseIds as readonly string[]).includes(id))
+      throw new ReplyWriteError(`unknown phrase "${id}"; choose from ${replyPhraseIds.join(', ')}`);
     switch (id as ReplyPhraseId) {
       case 'could-not-reach':
         if (!phone) throw new ReplyWriteError('no phone number for this recipient in recipients.json: could-not-reach cannot be used');
@@ -88,14 +99,16 @@ export function replyDraft(choice: ReplyChoice, phone: { display: string } | nul
         phrases.push({ id: 'meet', place: choice.place.trim(), time: choice.time.trim() });
         break;
       case 'write-again':
-        if (!choice.date || parseCalendarDay(choice.date.trim()) === null) throw new ReplyWriteError('the phrase write-again needs a day as YYYY-MM-DD');
+        if (!choice.date || parseCalendarDay(choice.date.trim()) === null)
+          throw new ReplyWriteError('the phrase write-again needs a day as YYYY-MM-DD');
         phrases.push({ id: 'write-again', date: choice.date.trim() });
         break;
       default:
         phrases.push({ id } as ReplyPhrase);
     }
   }
-  if (choice.lang !== undefined && choice.lang !== '' && !isLocale(choice.lang)) throw new ReplyWriteError('the language must be one of sv, en, ar, fa, so, ti');
+  if (choice.lang !== undefined && choice.lang !== '' && !isLocale(choice.lang))
+    throw new ReplyWriteError('the language must be one of sv, en, ar, fa, so, ti');
   const body = choice.text?.trim();
   const draft: ReplyDraft = {
     phrases,
@@ -106,7 +119,12 @@ export function replyDraft(choice: ReplyChoice, phone: { display: string } | nul
 }
 
 /** Seals the draft to the request's reply key. Throws ReplyWriteError or ReplyError (bad_reply, too_large, bad_key). */
-export async function writeReply(request: ContactRequest, draft: ReplyDraft, sender: ReplySender, now: Date = new Date()): Promise<OutgoingReply> {
+export async function writeReply(
+  request: ContactRequest,
+  draft: ReplyDraft,
+  sender: ReplySender,
+  now: Date = new Date(),
+): Promise<OutgoingReply> {
   if (!request.reply) throw new ReplyWriteError(`request ${request.receipt} did not ask for an answer on the site`);
   const fits = replyPhrasesFor(request.contact.method);
   const misfit = draft.phrases.find((phrase) => !fits.includes(phrase.id));

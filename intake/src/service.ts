@@ -9,7 +9,16 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { keyRing } from '../../protocol/envelope.ts';
 import { Accounts, type RelyingParty } from './accounts.ts';
-import { AlertGate, deliverAlert, dueEscalations, ESCALATION_WINDOW_MINUTES, HEARTBEAT_HOURS, NEW_WINDOW_MINUTES, summarize, type AlertConfig } from './alerts.ts';
+import {
+  AlertGate,
+  deliverAlert,
+  dueEscalations,
+  ESCALATION_WINDOW_MINUTES,
+  HEARTBEAT_HOURS,
+  NEW_WINDOW_MINUTES,
+  summarize,
+  type AlertConfig,
+} from './alerts.ts';
 import { appendAudit } from './audit.ts';
 import { checkpointSigningKey, makeCheckpoint } from './audit-checkpoint.ts';
 import { createInboxApp } from './inbox/app.ts';
@@ -80,13 +89,7 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
   const newGate = new AlertGate(NEW_WINDOW_MINUTES);
   const escalationGate = new AlertGate(ESCALATION_WINDOW_MINUTES);
   const replyIntervalMs = options.replyIntervalMs ?? 30_000;
-  const replyDelivery = startReplyDelivery(
-    store,
-    (kid) => senderOrNull(vault, kid),
-    options.replySite ?? null,
-    log,
-    replyIntervalMs,
-  );
+  const replyDelivery = startReplyDelivery(store, (kid) => senderOrNull(vault, kid), options.replySite ?? null, log, replyIntervalMs);
   const keys = keyRing(vault.keys);
   const checkpointKey = checkpointSigningKey(vault.storeSecret);
   const pushApp = createPushApp({ store, keys, recipients, pushAuth: options.pushAuth, log, onStored: () => newGate.add(1) });
@@ -112,11 +115,16 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
   if (!options.publicUrl) Object.assign(rp, relyingParty(`http://localhost:${inbox.port}`));
   log(`Intake receiver listening on http://${hostname}:${push.port}${PUSH_PATH} with ${vault.keys.length} key(s).`);
   if (options.replySite) {
-    log(`Replies: written answers are sent to ${new URL(options.replySite).origin} (waiting ones every ${Math.round(replyIntervalMs / 1000)} s).`);
+    log(
+      `Replies: written answers are sent to ${new URL(options.replySite).origin} (waiting ones every ${Math.round(replyIntervalMs / 1000)} s).`,
+    );
     void replyDelivery.kick();
   }
 
-  const soonest = vault.keys.map((k) => k.notAfter).sort().at(-1);
+  const soonest = vault.keys
+    .map((k) => k.notAfter)
+    .sort()
+    .at(-1);
   if (soonest && Date.parse(`${soonest}T00:00:00Z`) - Date.now() < 30 * 86_400_000) {
     log(`Keys: the newest key ends ${soonest}. Make the next one now (${INTAKE_COMMAND} keygen) and publish it.`);
   }
@@ -132,7 +140,8 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
       if (due.length > 0) escalationGate.add(due.length, Math.min(...due.map((e) => e.minutesLeft)));
       const escalation = escalationGate.take(now.getTime());
       if (escalation) {
-        if (alerts.command || alerts.url) await deliverAlert(alerts, { ...summarize(store, 'escalation', now, escalation.minutesLeft), count: escalation.count }, log);
+        if (alerts.command || alerts.url)
+          await deliverAlert(alerts, { ...summarize(store, 'escalation', now, escalation.minutesLeft), count: escalation.count }, log);
         appendAudit(store, 'alerts', 'alert_sent', null, `escalation ${escalation.count}`, now);
       }
       if (now.getTime() - lastHeartbeat >= HEARTBEAT_HOURS * 3_600_000) {

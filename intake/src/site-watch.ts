@@ -45,13 +45,7 @@ import { localeCodes } from '../../protocol/locales.ts';
 import { RELEASE_MANIFEST_PATH, RELEASE_SIGNATURE_PATH, releaseManifestSchema, watchedPages } from '../../protocol/release-manifest.ts';
 
 export type WatchAlertCode =
-  | 'key_not_held'
-  | 'unsigned_release'
-  | 'unknown_release'
-  | 'key_set_mismatch'
-  | 'page_mismatch'
-  | 'script_mismatch'
-  | 'unreachable';
+  'key_not_held' | 'unsigned_release' | 'unknown_release' | 'key_set_mismatch' | 'page_mismatch' | 'script_mismatch' | 'unreachable';
 
 export interface WatchAlert {
   code: WatchAlertCode;
@@ -140,7 +134,10 @@ export async function watchSiteOnce(options: WatchOptions): Promise<WatchResult>
     result.publishedKids = mine.map((key) => key.kid);
     for (const key of mine) {
       if (!options.heldKids.includes(key.kid)) {
-        alerts.push({ code: 'key_not_held', detail: `the site publishes key ${key.kid} (valid to ${key.notAfter}) for ${options.recipient}, and this intake does not hold it` });
+        alerts.push({
+          code: 'key_not_held',
+          detail: `the site publishes key ${key.kid} (valid to ${key.notAfter}) for ${options.recipient}, and this intake does not hold it`,
+        });
       }
     }
   } catch (error) {
@@ -159,9 +156,15 @@ export async function watchSiteOnce(options: WatchOptions): Promise<WatchResult>
     }
     const accepted = result.signed || options.knownReleases.includes(result.manifestDigest);
     if (!accepted && pinned.length > 0) {
-      alerts.push({ code: 'unsigned_release', detail: `release manifest ${result.manifestDigest} is not signed by the release key this intake pins (if the project confirms it out of band: watch --accept-release=${result.manifestDigest})` });
+      alerts.push({
+        code: 'unsigned_release',
+        detail: `release manifest ${result.manifestDigest} is not signed by the release key this intake pins (if the project confirms it out of band: watch --accept-release=${result.manifestDigest})`,
+      });
     } else if (!accepted) {
-      alerts.push({ code: 'unknown_release', detail: `release manifest ${result.manifestDigest} is not a release this intake knows (once checked with the project: watch --accept-release=${result.manifestDigest})` });
+      alerts.push({
+        code: 'unknown_release',
+        detail: `release manifest ${result.manifestDigest} is not a release this intake knows (once checked with the project: watch --accept-release=${result.manifestDigest})`,
+      });
     }
   } catch (error) {
     alerts.push({ code: 'unreachable', detail: `release manifest: ${(error as Error).message}` });

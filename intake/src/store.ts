@@ -34,7 +34,13 @@ import { contactRequestSchema, type ContactRequest } from '../../protocol/reques
 import { normalizeReceiptCode } from '../../protocol/receipt-code.ts';
 import { appendAudit } from './audit.ts';
 import { checkFollowUp } from './follow-up.ts';
-import { keepInQuarantine, QUARANTINE_MAX_BYTES, QUARANTINE_MAX_COUNT, quarantineSummary, type QuarantineSummary } from './store/quarantine.ts';
+import {
+  keepInQuarantine,
+  QUARANTINE_MAX_BYTES,
+  QUARANTINE_MAX_COUNT,
+  quarantineSummary,
+  type QuarantineSummary,
+} from './store/quarantine.ts';
 import { applyRetention } from './store/retention.ts';
 import { int, intOrNull, only, text, textOrNull } from './store/rows.ts';
 import { RequestsTable, STATUSES, type RequestRow, type RequestStatus } from './store/requests.ts';
@@ -51,7 +57,6 @@ export const DATABASE_FILE = 'intake.db';
 const SEALED_NAME_PREFIX = 'sealed1.';
 /** What a sealed staff name reads as without the passphrase (CLI commands that do not ask for it). */
 export const STAFF_NAME_LOCKED = '(name encrypted)';
-
 
 /** Default retention of closed requests, in days. */
 export const DEFAULT_RETENTION_DAYS = 30;
@@ -81,7 +86,6 @@ export type ReceiveResult =
   | { status: 'rejected'; code: 'bad_envelope' }
   /** A follow-up that does not prove it is the person's (follow-up.ts): nothing stored. */
   | { status: 'refused'; code: 'forged_follow_up'; reason: string };
-
 
 /** What a stored envelope holds once opened in memory. */
 export interface OpenedRequest {
@@ -179,14 +183,19 @@ export class IntakeStore extends RequestsTable {
   /** Seals every staff name still in clear (written by a command without the passphrase). */
   sealStaffNames(): void {
     const clear = this.db.prepare(`SELECT id, name FROM staff WHERE name NOT LIKE '${SEALED_NAME_PREFIX}%'`).all();
-    for (const row of clear) this.db.prepare('UPDATE staff SET name = ? WHERE id = ?').run(this.sealName(text(row, 'name')), int(row, 'id'));
+    for (const row of clear)
+      this.db.prepare('UPDATE staff SET name = ? WHERE id = ?').run(this.sealName(text(row, 'name')), int(row, 'id'));
   }
 
   /**
    * Opens (and creates) `<dir>/intake.db`. Without the store secret the
    * store can list and count but not receive, look up or read notes.
    */
-  static open(dir: string, storeSecret: Buffer | null = null, limits = { count: QUARANTINE_MAX_COUNT, bytes: QUARANTINE_MAX_BYTES }): IntakeStore {
+  static open(
+    dir: string,
+    storeSecret: Buffer | null = null,
+    limits = { count: QUARANTINE_MAX_COUNT, bytes: QUARANTINE_MAX_BYTES },
+  ): IntakeStore {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
     const path = join(dir, DATABASE_FILE);
@@ -195,7 +204,9 @@ export class IntakeStore extends RequestsTable {
       db = new DatabaseSync(path);
       chmodSync(path, 0o600);
       // secure_delete: SQLite overwrites what a DELETE frees, so a deleted row's bytes do not stay in the file (N6).
-      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON;');
+      db.exec(
+        'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON;',
+      );
       // Checks the file is a database before anything is written to it.
       db.prepare('SELECT count(*) FROM sqlite_master').get();
       migrate(db);
@@ -304,11 +315,20 @@ export class IntakeStore extends RequestsTable {
     const ref = b64(randomBytes(12));
     return this.transaction(() => {
       // Every arrival counts for `delivery-check`, a redelivered one too: it shows delivery works.
-      this.db.prepare(`INSERT INTO meta (key, value) VALUES ('last_received_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(receivedAt));
-      if (this.db.prepare('SELECT 1 FROM requests WHERE dedupe = ?').get(dedupe) || this.db.prepare('SELECT 1 FROM deleted WHERE dedupe = ?').get(dedupe)) {
+      this.db
+        .prepare(`INSERT INTO meta (key, value) VALUES ('last_received_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
+        .run(String(receivedAt));
+      if (
+        this.db.prepare('SELECT 1 FROM requests WHERE dedupe = ?').get(dedupe) ||
+        this.db.prepare('SELECT 1 FROM deleted WHERE dedupe = ?').get(dedupe)
+      ) {
         return { status: 'duplicate' } as const;
       }
-      if (!fits && int(only(this.db.prepare(`SELECT count(*) AS n FROM requests WHERE fits = 0 AND status != 'closed'`).get(), 'needs review'), 'n') >= this.needsReviewMax) {
+      if (
+        !fits &&
+        int(only(this.db.prepare(`SELECT count(*) AS n FROM requests WHERE fits = 0 AND status != 'closed'`).get(), 'needs review'), 'n') >=
+          this.needsReviewMax
+      ) {
         keepInQuarantine(this.db, this.quarantineLimits, body, 'needs_review_full', now);
         return { status: 'quarantined', code: 'needs_review_full' } as const;
       }
@@ -347,14 +367,18 @@ export class IntakeStore extends RequestsTable {
   findByReceipt(typed: string): { ok: true; refs: string[]; code: string } | { ok: false; reason: string } {
     const normalized = normalizeReceiptCode(typed);
     if (!normalized.ok) return { ok: false, reason: normalized.reason };
-    const refs = this.db.prepare('SELECT ref FROM requests WHERE receipt_tag = ? ORDER BY received_at').all(this.receiptTag(normalized.code)).map((row) => text(row, 'ref'));
+    const refs = this.db
+      .prepare('SELECT ref FROM requests WHERE receipt_tag = ? ORDER BY received_at')
+      .all(this.receiptTag(normalized.code))
+      .map((row) => text(row, 'ref'));
     return { ok: true, refs, code: normalized.code };
   }
 
   /** Decrypts a stored envelope in memory. */
   async open(row: RequestRow, keys: PrivateKeyRing): Promise<OpenedRequest> {
     // A row from a list carries no envelope: read it now.
-    const envelope = row.envelope || text(only(this.db.prepare('SELECT body FROM envelopes WHERE ref = ?').get(row.ref), `envelope ${row.ref}`), 'body');
+    const envelope =
+      row.envelope || text(only(this.db.prepare('SELECT body FROM envelopes WHERE ref = ?').get(row.ref), `envelope ${row.ref}`), 'body');
     return readLeniently(await openEnvelopeToJson(JSON.parse(envelope), keys));
   }
 
@@ -363,16 +387,24 @@ export class IntakeStore extends RequestsTable {
   addNote(ref: string, staffId: number, note: string, now: Date = new Date()): void {
     if (!this.notesKey) throw new Error('the store secret is needed to write notes');
     const sealed = sealRecord(this.notesKey, `note\0${ref}`, note);
-    this.db.prepare('INSERT INTO notes (ref, staff_id, at, iv, ct) VALUES (?, ?, ?, ?, ?)').run(ref, staffId, now.getTime(), sealed.iv, sealed.ct);
+    this.db
+      .prepare('INSERT INTO notes (ref, staff_id, at, iv, ct) VALUES (?, ?, ?, ?, ?)')
+      .run(ref, staffId, now.getTime(), sealed.iv, sealed.ct);
   }
 
   notes(ref: string): { at: number; author: string; text: string }[] {
     const key = this.notesKey;
     if (!key) throw new Error('the store secret is needed to read notes');
     return this.db
-      .prepare('SELECT n.at, n.iv, n.ct, coalesce(staff_name(s.name), ?) AS author FROM notes n LEFT JOIN staff s ON s.id = n.staff_id WHERE n.ref = ? ORDER BY n.at, n.id')
+      .prepare(
+        'SELECT n.at, n.iv, n.ct, coalesce(staff_name(s.name), ?) AS author FROM notes n LEFT JOIN staff s ON s.id = n.staff_id WHERE n.ref = ? ORDER BY n.at, n.id',
+      )
       .all('?', ref)
-      .map((row) => ({ at: int(row, 'at'), author: text(row, 'author'), text: openRecord(key, `note\0${ref}`, text(row, 'iv'), text(row, 'ct')) }));
+      .map((row) => ({
+        at: int(row, 'at'),
+        author: text(row, 'author'),
+        text: openRecord(key, `note\0${ref}`, text(row, 'iv'), text(row, 'ct')),
+      }));
   }
 
   // ------------------------------------------------------------ replies (issue 14)
@@ -400,7 +432,11 @@ export class IntakeStore extends RequestsTable {
     return this.db
       .prepare(`SELECT id, ref, iv, ct FROM replies WHERE state = 'waiting' ORDER BY written_at, id`)
       .all()
-      .map((row) => ({ id: text(row, 'id'), ref: text(row, 'ref'), record: openRecord(key, `reply\0${text(row, 'id')}`, text(row, 'iv'), text(row, 'ct')) }));
+      .map((row) => ({
+        id: text(row, 'id'),
+        ref: text(row, 'ref'),
+        record: openRecord(key, `reply\0${text(row, 'id')}`, text(row, 'iv'), text(row, 'ct')),
+      }));
   }
 
   /** After an attempt: delivered, refused for good (a person must look), or still waiting (problem noted, no content). */
@@ -413,7 +449,9 @@ export class IntakeStore extends RequestsTable {
   }
 
   /** The replies to one request, oldest first, for the inbox (decrypted in memory). */
-  replies(ref: string): { id: string; at: number; author: string | null; state: string; problem: string | null; doneAt: number | null; record: string }[] {
+  replies(
+    ref: string,
+  ): { id: string; at: number; author: string | null; state: string; problem: string | null; doneAt: number | null; record: string }[] {
     const key = this.requireRepliesKey();
     const rows = this.db
       .prepare(

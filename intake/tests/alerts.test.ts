@@ -24,7 +24,12 @@ describe('alerts without content', () => {
     cleanups.push(() => store.close());
     const request = sampleRequest('SENTINEL-alert-content');
     const received = new Date('2026-12-01T00:00:00Z');
-    await store.receive(JSON.stringify(await sealRequest(request, key)), keyRing(vault.keys), fixedRecipientDirectory({ [key.kid]: 'x' }, { x: { firstContactHours: 24 } }), received);
+    await store.receive(
+      JSON.stringify(await sealRequest(request, key)),
+      keyRing(vault.keys),
+      fixedRecipientDirectory({ [key.kid]: 'x' }, { x: { firstContactHours: 24 } }),
+      received,
+    );
     const at = (hours: number) => new Date(received.getTime() + hours * 3_600_000);
 
     expect(dueEscalations(store, at(17))).toEqual([]);

@@ -24,10 +24,19 @@ function tamper(intake: TestIntake, edit: string): void {
 
 /** Re-hashes the whole chain as the audit module does, so the chain alone looks intact. */
 function rehash(intake: TestIntake): void {
-  const rows = intake.store.db.prepare('SELECT seq, at, actor, action, ref, detail FROM audit ORDER BY seq').all() as { seq: number; at: string; actor: string; action: string; ref: string | null; detail: string | null }[];
+  const rows = intake.store.db.prepare('SELECT seq, at, actor, action, ref, detail FROM audit ORDER BY seq').all() as {
+    seq: number;
+    at: string;
+    actor: string;
+    action: string;
+    ref: string | null;
+    detail: string | null;
+  }[];
   let prev = GENESIS;
   for (const row of rows) {
-    const hash = createHash('sha256').update(`${prev}\n${JSON.stringify([row.seq, row.at, row.actor, row.action, row.ref, row.detail])}`).digest('hex');
+    const hash = createHash('sha256')
+      .update(`${prev}\n${JSON.stringify([row.seq, row.at, row.actor, row.action, row.ref, row.detail])}`)
+      .digest('hex');
     intake.store.db.prepare('UPDATE audit SET prev = ?, hash = ? WHERE seq = ?').run(prev, hash, row.seq);
     prev = hash;
   }
@@ -35,7 +44,8 @@ function rehash(intake: TestIntake): void {
 
 async function sevenLines(): Promise<{ intake: TestIntake; key: ReturnType<typeof checkpointSigningKey> }> {
   intake = await makeIntake();
-  for (const action of ['signed_in', 'opened', 'claimed', 'noted', 'opened', 'exported', 'signed_out'] as const) appendAudit(intake.store, 'staff:1', action, 'ref1');
+  for (const action of ['signed_in', 'opened', 'claimed', 'noted', 'opened', 'exported', 'signed_out'] as const)
+    appendAudit(intake.store, 'staff:1', action, 'ref1');
   return { intake, key: checkpointSigningKey(randomBytes(32)) };
 }
 
@@ -46,7 +56,10 @@ describe('audit checkpoints (N9)', () => {
     expect(verifyAgainstCheckpoint(intake.store, checkpoint)).toEqual({ ok: true, lines: 7, checkpointSeq: 7 });
     tamper(intake, 'DELETE FROM audit WHERE seq > 5');
     expect(verifyAudit(intake.store)).toEqual({ ok: true, lines: 5 });
-    expect(verifyAgainstCheckpoint(intake.store, checkpoint)).toMatchObject({ ok: false, reason: expect.stringMatching(/saw 7 line\(s\); only 5 are left/) });
+    expect(verifyAgainstCheckpoint(intake.store, checkpoint)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/saw 7 line\(s\); only 5 are left/),
+    });
   });
 
   it('detects a rewritten and re-hashed log', async () => {
@@ -55,7 +68,10 @@ describe('audit checkpoints (N9)', () => {
     tamper(intake, `UPDATE audit SET actor = 'staff:999'`);
     rehash(intake);
     expect(verifyAudit(intake.store)).toEqual({ ok: true, lines: 7 });
-    expect(verifyAgainstCheckpoint(intake.store, checkpoint)).toMatchObject({ ok: false, reason: expect.stringMatching(/line 7 is not the one/) });
+    expect(verifyAgainstCheckpoint(intake.store, checkpoint)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/line 7 is not the one/),
+    });
   });
 
   it('refuses a checkpoint whose signature does not match, and accepts lines added after it', async () => {
@@ -63,7 +79,10 @@ describe('audit checkpoints (N9)', () => {
     const checkpoint = makeCheckpoint(intake.store, key);
     appendAudit(intake.store, 'staff:1', 'opened', 'ref2');
     expect(verifyAgainstCheckpoint(intake.store, checkpoint)).toEqual({ ok: true, lines: 8, checkpointSeq: 7 });
-    expect(verifyAgainstCheckpoint(intake.store, { ...checkpoint, seq: 5 })).toEqual({ ok: false, reason: "the checkpoint's signature does not match" });
+    expect(verifyAgainstCheckpoint(intake.store, { ...checkpoint, seq: 5 })).toEqual({
+      ok: false,
+      reason: "the checkpoint's signature does not match",
+    });
   });
 
   it('audit verify --checkpoint exits 1 on a removed tail', async () => {

@@ -103,6 +103,9 @@ describe('staff names are encrypted at rest (N14)', () => {
     intake.store.sealStaffNames();
     intake.store.checkpoint();
     expect(onDisk(intake.dir).includes('Klartext')).toBe(false);
-    expect(new Accounts(intake.store, relyingParty('http://localhost:1')).activeStaff().map((s) => s.name)).toEqual(['Anna Namnsdotter', 'Bo Klartext']);
+    expect(new Accounts(intake.store, relyingParty('http://localhost:1')).activeStaff().map((s) => s.name)).toEqual([
+      'Anna Namnsdotter',
+      'Bo Klartext',
+    ]);
   });
 });

@@ -2,7 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { aadForKid, base64urlEncode, contactSuite, generateRecipientKeyPair, HPKE_INFO, importPrivateKey, importPublicKey, keyRing, padPlaintext, sealRequest, type PrivateKeyRing } from '../../protocol/envelope.ts';
+import {
+  aadForKid,
+  base64urlEncode,
+  contactSuite,
+  generateRecipientKeyPair,
+  HPKE_INFO,
+  importPrivateKey,
+  importPublicKey,
+  keyRing,
+  padPlaintext,
+  sealRequest,
+  type PrivateKeyRing,
+} from '../../protocol/envelope.ts';
 import { createRequest, type ContactRequest } from '../../protocol/request.ts';
 import { IntakeStore } from '../../intake/src/store.ts';
 
@@ -52,14 +64,19 @@ export function sampleRequest(message = 'Jag vill prata med någon.'): ContactRe
 }
 
 /** The envelope JSON text for a request sealed to the intake's key. */
-export async function envelopeBody(intake: Pick<TestIntake, 'kid' | 'publicKey'>, request: ContactRequest = sampleRequest()): Promise<string> {
+export async function envelopeBody(
+  intake: Pick<TestIntake, 'kid' | 'publicKey'>,
+  request: ContactRequest = sampleRequest(),
+): Promise<string> {
   return JSON.stringify(await sealRequest(request, { kid: intake.kid, publicKey: intake.publicKey }));
 }
 
 /** The request ids the store holds, sorted (each envelope opened with the intake's keys). */
 export async function storedIds(intake: Pick<TestIntake, 'store' | 'keys'>): Promise<string[]> {
   const rows = [...intake.store.listOpen(), ...intake.store.listClosed()];
-  const ids = await Promise.all(rows.map(async (row) => (await intake.store.open(row, intake.keys)).request?.id ?? `unreadable:${row.ref}`));
+  const ids = await Promise.all(
+    rows.map(async (row) => (await intake.store.open(row, intake.keys)).request?.id ?? `unreadable:${row.ref}`),
+  );
   return ids.sort();
 }
 
@@ -75,5 +92,10 @@ export async function sealRaw(value: unknown, key: { kid: string; publicKey: str
     padPlaintext(new TextEncoder().encode(JSON.stringify(value))),
     aadForKid(key.kid),
   );
-  return JSON.stringify({ v: 1, kid: key.kid, enc: base64urlEncode(new Uint8Array(sealed.enc)), ct: base64urlEncode(new Uint8Array(sealed.ct)) });
+  return JSON.stringify({
+    v: 1,
+    kid: key.kid,
+    enc: base64urlEncode(new Uint8Array(sealed.enc)),
+    ct: base64urlEncode(new Uint8Array(sealed.ct)),
+  });
 }

@@ -39,7 +39,7 @@ describe('team inbox access rules (app.request)', () => {
     expect((await get('/', old)).status).toBe(303);
   });
 
-  it('refuses a post without the session\'s CSRF token, or with another session\'s', async () => {
+  it("refuses a post without the session's CSRF token, or with another session's", async () => {
     const { post, person, receive, store } = await setUp();
     const anna = person('Anna', 'staff');
     const bo = person('Bo', 'staff');
@@ -58,7 +58,11 @@ describe('team inbox access rules (app.request)', () => {
     const { post, person, receive, store } = await setUp();
     const anna = person('Anna', 'staff');
     const ref = await receive();
-    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { 'sec-fetch-site': '', origin: 'https://evil.example' }]) {
+    for (const headers of [
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { 'sec-fetch-site': '', origin: 'https://evil.example' },
+    ]) {
       const answer = await post(`/r/${ref}/claim`, anna, {}, headers);
       expect(answer.status, JSON.stringify(headers)).toBe(403);
       expect(await answer.text()).toBe('Forbidden (cross-site)');
@@ -82,14 +86,24 @@ describe('team inbox access rules (app.request)', () => {
     }
     expect((await post('/staff/invite', staff, { name: 'Mallory', admin: '1' })).status).toBe(403);
     expect((await post(`/staff/${admin.id}/remove`, staff)).status).toBe(403);
-    expect(accounts.activeStaff().map((s) => s.name).sort()).toEqual(['Admin', 'Staff']);
+    expect(
+      accounts
+        .activeStaff()
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['Admin', 'Staff']);
     const invited = await post('/staff/invite', admin, { name: 'Nina' });
     expect(invited.status).toBe(200);
     expect(await invited.text()).toMatch(new RegExp(`${ORIGIN}/invite/[\\w-]+`));
     // An administrator cannot remove themselves; another person, yes.
     await post(`/staff/${admin.id}/remove`, admin);
     await post(`/staff/${staff.id}/remove`, admin);
-    expect(accounts.activeStaff().map((s) => s.name).sort()).toEqual(['Admin', 'Nina']);
+    expect(
+      accounts
+        .activeStaff()
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['Admin', 'Nina']);
   });
 
   it('gives a request to the first who claims it; the second is told not to call', async () => {
@@ -162,7 +176,12 @@ describe('team inbox access rules (app.request)', () => {
   it('answers 404 for an unknown request, with the security headers on every page', async () => {
     const { get, person } = await setUp();
     const anna = person('Anna', 'staff');
-    for (const [path, status, who] of [['/r/nope', 404, anna], ['/no-such-page', 404, anna], ['/', 200, anna], ['/sign-in', 200, undefined]] as const) {
+    for (const [path, status, who] of [
+      ['/r/nope', 404, anna],
+      ['/no-such-page', 404, anna],
+      ['/', 200, anna],
+      ['/sign-in', 200, undefined],
+    ] as const) {
       const answer = await get(path, who);
       expect(answer.status, path).toBe(status);
       expect(answer.headers.get('content-security-policy'), path).toContain("default-src 'none'");

@@ -32,7 +32,15 @@ export async function setUp(extra: Partial<InboxAppOptions> = {}) {
   intake = await makeIntake();
   const { store } = intake;
   const accounts = new Accounts(store, relyingParty(ORIGIN));
-  const app = createInboxApp({ store, accounts, keys: intake.keys, recipients: NO_RECIPIENTS, retentionDays: 30, log: () => undefined, ...extra });
+  const app = createInboxApp({
+    store,
+    accounts,
+    keys: intake.keys,
+    recipients: NO_RECIPIENTS,
+    retentionDays: 30,
+    log: () => undefined,
+    ...extra,
+  });
 
   /**
    * A signed-in person: a session row as a passkey sign-in leaves it
@@ -54,14 +62,22 @@ export async function setUp(extra: Partial<InboxAppOptions> = {}) {
     app.request(path, {
       method: 'POST',
       body: new URLSearchParams({ ...(who ? { csrf: who.csrf } : {}), ...fields }),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin', origin: 'null', ...(who ? { cookie: who.cookie } : {}), ...headers },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'sec-fetch-site': 'same-origin',
+        origin: 'null',
+        ...(who ? { cookie: who.cookie } : {}),
+        ...headers,
+      },
     });
   const receive = async () => {
     const result = await store.receive(await envelopeBody(intake!), intake!.keys, NO_RECIPIENTS);
     if (result.status !== 'stored') throw new Error(result.status);
     return result.ref;
   };
-  const auditActions = () => recentAudit(store).map((line) => `${line.actor} ${line.action}${line.ref ? ` ${line.ref}` : ''}${line.detail ? ` ${line.detail}` : ''}`).reverse();
+  const auditActions = () =>
+    recentAudit(store)
+      .map((line) => `${line.actor} ${line.action}${line.ref ? ` ${line.ref}` : ''}${line.detail ? ` ${line.detail}` : ''}`)
+      .reverse();
   return { app, store, accounts, intake: intake, person, get, post, receive, auditActions };
 }
-

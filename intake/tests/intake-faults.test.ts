@@ -75,7 +75,8 @@ describe('faults', () => {
     const app = createPushApp({ store, keys: keyRing(vault.keys), recipients: NO_RECIPIENTS, pushAuth, log: () => undefined });
     const body = JSON.stringify(await sealRequest(sampleRequest(), key));
     const workerKey = await importSigningKey(worker.privateJwk);
-    const post = async (b: string, headers: Record<string, string>) => app.request('/push', { method: 'POST', body: b, headers: { 'content-type': 'application/json', ...headers } });
+    const post = async (b: string, headers: Record<string, string>) =>
+      app.request('/push', { method: 'POST', body: b, headers: { 'content-type': 'application/json', ...headers } });
     const realFree = store.freeBytes.bind(store);
     store.freeBytes = () => 1024;
     expect((await post(body, (await signPush(workerKey, 'stockholm', body)).headers)).status).toBe(507);
@@ -86,7 +87,10 @@ describe('faults', () => {
     expect((await post(body, (await signPush(workerKey, 'malmo', body)).headers)).status).toBe(403);
     expect(store.count()).toBe(0);
     // Stored, then a duplicate: both with a receipt for that very push, signed by the receipt key.
-    for (const [status, kind] of [[201, 'stored'], [200, 'duplicate']] as const) {
+    for (const [status, kind] of [
+      [201, 'stored'],
+      [200, 'duplicate'],
+    ] as const) {
       const push = await signPush(workerKey, 'stockholm', body);
       const answer = await post(body, push.headers);
       expect(answer.status).toBe(status);
@@ -134,7 +138,10 @@ describe('faults', () => {
       await mkdir(join(dir, folder), { recursive: true });
       await writeFile(join(dir, folder, name), typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
     };
-    for (const [folder, request] of [['inbox', open], ['done', done]] as const) {
+    for (const [folder, request] of [
+      ['inbox', open],
+      ['done', done],
+    ] as const) {
       const stored: StoredRequest = { v: 1, receivedAt: '2026-11-30T10:00:00.000Z', kid: 'old-plain-key', request };
       await write(folder, `${request.id}.json`, stored);
       await write(folder, `${request.id}.txt`, `Contact request ${request.receipt}\n`);
@@ -173,10 +180,16 @@ describe('staff and keys', () => {
     const { store, vault, key } = await intake();
     const accounts = new Accounts(store, relyingParty('http://localhost:1'));
     const staff = accounts.createStaff('Leaving Person', 'staff');
-    const { ref } = (await store.receive(JSON.stringify(await sealRequest(sampleRequest(), key)), keyRing(vault.keys), NO_RECIPIENTS)) as { ref: string };
+    const { ref } = (await store.receive(JSON.stringify(await sealRequest(sampleRequest(), key)), keyRing(vault.keys), NO_RECIPIENTS)) as {
+      ref: string;
+    };
     store.claim(ref, staff.id);
-    store.db.prepare(`INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at) VALUES ('h', ?, 'c', 0, ?)`).run(staff.id, Date.now() + 3_600_000);
-    store.db.prepare(`INSERT INTO passkeys (id, staff_id, public_key, counter, transports, created_at) VALUES ('pk', ?, 'x', 0, '[]', 0)`).run(staff.id);
+    store.db
+      .prepare(`INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at) VALUES ('h', ?, 'c', 0, ?)`)
+      .run(staff.id, Date.now() + 3_600_000);
+    store.db
+      .prepare(`INSERT INTO passkeys (id, staff_id, public_key, counter, transports, created_at) VALUES ('pk', ?, 'x', 0, '[]', 0)`)
+      .run(staff.id);
     accounts.removeStaff(staff.id);
     expect(store.db.prepare('SELECT count(*) AS n FROM sessions').get()).toEqual({ n: 0 });
     expect(store.db.prepare('SELECT count(*) AS n FROM passkeys').get()).toEqual({ n: 0 });

@@ -36,19 +36,32 @@ function fakeQueuesApi(messages: { body: unknown; lease_id: string; metadata?: R
       });
     }
     if (url.endsWith('/messages/ack')) {
-      return Response.json({ success: true, errors: [], messages: [], result: { ackCount: body.acks.length, retryCount: body.retries.length, warnings: [] } });
+      return Response.json({
+        success: true,
+        errors: [],
+        messages: [],
+        result: { ackCount: body.acks.length, retryCount: body.retries.length, warnings: [] },
+      });
     }
     return new Response('not found', { status: 404 });
   }) as typeof fetch;
   return { calls, fetchImpl };
 }
 
-describe('pull client (contract test against Cloudflare\'s documented HTTP pull API; the real API cannot run here)', () => {
+describe("pull client (contract test against Cloudflare's documented HTTP pull API; the real API cannot run here)", () => {
   let intake: TestIntake;
   afterEach(async () => intake?.cleanup());
 
   function config(fetchImpl: typeof fetch): PullConfig {
-    return { accountId: 'acc123', queueId: 'q456', apiToken: 'token-secret', apiBase: 'https://api.example.test/client/v4', fetch: fetchImpl, batchSize: 5, visibilityTimeoutMs: 45_000 };
+    return {
+      accountId: 'acc123',
+      queueId: 'q456',
+      apiToken: 'token-secret',
+      apiBase: 'https://api.example.test/client/v4',
+      fetch: fetchImpl,
+      batchSize: 5,
+      visibilityTimeoutMs: 45_000,
+    };
   }
   /** The store, as `intake pull` gives it (stored refs reported through onStored). */
   const storedRefs: string[] = [];
@@ -68,7 +81,11 @@ describe('pull client (contract test against Cloudflare\'s documented HTTP pull 
       [
         { body: envelope, lease_id: 'lease-1' },
         { body: await envelopeBody(intake, second), lease_id: 'lease-2', metadata: { 'CF-Content-Type': 'text' } },
-        { body: Buffer.from(await envelopeBody(intake, third)).toString('base64'), lease_id: 'lease-3', metadata: { 'CF-Content-Type': 'bytes' } },
+        {
+          body: Buffer.from(await envelopeBody(intake, third)).toString('base64'),
+          lease_id: 'lease-3',
+          metadata: { 'CF-Content-Type': 'bytes' },
+        },
       ],
       () => intake.store,
     );

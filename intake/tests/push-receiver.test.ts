@@ -5,7 +5,15 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { NO_RECIPIENTS } from '../src/promise.ts';
-import { generateSigningKey, importSigningKey, importVerifyKey, PUSH_MAX_SKEW_SECONDS, receiverAuth, signPush as signWith, verifyReceipt } from '../../protocol/push-auth.ts';
+import {
+  generateSigningKey,
+  importSigningKey,
+  importVerifyKey,
+  PUSH_MAX_SKEW_SECONDS,
+  receiverAuth,
+  signPush as signWith,
+  verifyReceipt,
+} from '../../protocol/push-auth.ts';
 import { createPushApp } from '../src/receiver/push-app.ts';
 import { envelopeBody, makeIntake, quarantineCount, sampleRequest, storedIds, type TestIntake } from './helpers.ts';
 

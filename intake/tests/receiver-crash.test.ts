@@ -26,11 +26,32 @@ afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function startServe(intakeDir: string, passphraseFile: string, crash: boolean): Promise<{ port: number; exited: Promise<string | null> }> {
-  const child = spawn('node', [crash ? 'tools/test/crashing-intake.ts' : 'intake/src/cli.ts', 'serve', '--dir', intakeDir, '--port', '0', '--push-port', '0', '--recipient', RECIPIENT, '--passphrase-file', passphraseFile], {
-    env: projectEnv({ INTAKE_WORKER_PUBLIC_KEYS: worker.publicKey }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+async function startServe(
+  intakeDir: string,
+  passphraseFile: string,
+  crash: boolean,
+): Promise<{ port: number; exited: Promise<string | null> }> {
+  const child = spawn(
+    'node',
+    [
+      crash ? 'tools/test/crashing-intake.ts' : 'intake/src/cli.ts',
+      'serve',
+      '--dir',
+      intakeDir,
+      '--port',
+      '0',
+      '--push-port',
+      '0',
+      '--recipient',
+      RECIPIENT,
+      '--passphrase-file',
+      passphraseFile,
+    ],
+    {
+      env: projectEnv({ INTAKE_WORKER_PUBLIC_KEYS: worker.publicKey }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(child);
   const exited = new Promise<string | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
   const port = await new Promise<number>((resolve, reject) => {
@@ -52,7 +73,11 @@ async function startServe(intakeDir: string, passphraseFile: string, crash: bool
 
 async function post(port: number, body: string): Promise<number | 'connection lost'> {
   const signed = await signPush(await importSigningKey(worker.privateJwk), RECIPIENT, body);
-  return fetch(`http://127.0.0.1:${port}/push`, { method: 'POST', headers: { 'content-type': 'application/json', ...signed.headers }, body }).then(
+  return fetch(`http://127.0.0.1:${port}/push`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...signed.headers },
+    body,
+  }).then(
     (response) => response.status,
     () => 'connection lost' as const,
   );

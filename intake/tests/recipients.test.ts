@@ -77,7 +77,9 @@ describe('recipients configuration', () => {
       ],
     });
     expect(await verifyKeySetKids(keySet)).toEqual([]);
-    expect(await buildPushRoutes(path)).toEqual({ [keyA.kid]: { recipient: 'stockholm', url: 'https://intake.example.se/push', receiptKey: receipt } });
+    expect(await buildPushRoutes(path)).toEqual({
+      [keyA.kid]: { recipient: 'stockholm', url: 'https://intake.example.se/push', receiptKey: receipt },
+    });
   });
 
   it('names a broken public key', async () => {
@@ -93,7 +95,9 @@ describe('recipients configuration', () => {
         recipients: [recipient('stockholm', keyA.publicKey), recipient('malmo', keyA.publicKey)],
       }),
     );
-    expect(problems).toEqual([expect.stringMatching(new RegExp(`recipient "malmo", key 1: duplicate kid ${keyA.kid.replace(/[-]/g, '\\-')}`))]);
+    expect(problems).toEqual([
+      expect.stringMatching(new RegExp(`recipient "malmo", key 1: duplicate kid ${keyA.kid.replace(/[-]/g, '\\-')}`)),
+    ]);
   });
 
   it('names a served municipality that does not exist, and one served twice', async () => {
@@ -127,17 +131,25 @@ describe('recipients configuration', () => {
       expect.stringMatching(/promise\.source\.address: .*required/),
     ]);
     // A development recipient may lack the address (facts.md part 1 gives none for Stockholm's promise).
-    await expect(loadRecipients(await file({ v: 1, recipients: [{ ...base, development: true, promise: noAddress }] }))).resolves.toBeTruthy();
-    expect(await problemsOf(await file({ v: 1, recipients: [{ ...base, serves: [] }] }))).toEqual([expect.stringMatching(/^recipients\.0\.serves:/)]);
+    await expect(
+      loadRecipients(await file({ v: 1, recipients: [{ ...base, development: true, promise: noAddress }] })),
+    ).resolves.toBeTruthy();
+    expect(await problemsOf(await file({ v: 1, recipients: [{ ...base, serves: [] }] }))).toEqual([
+      expect.stringMatching(/^recipients\.0\.serves:/),
+    ]);
   });
 
   it('accepts only a publishable phone line, written as in facts.md', async () => {
     const base = recipient('stockholm', keyA.publicKey);
-    await expect(loadRecipients(await file({ v: 1, recipients: [{ ...base, phone: { display: '08-508 25 600', tel: '+46850825600' } }] }))).resolves.toBeTruthy();
-    expect(await problemsOf(await file({ v: 1, recipients: [{ ...base, phone: { display: '08-123 45 67', tel: '+4681234567' } }] }))).toEqual([
-      expect.stringMatching(/phone: .*publishable/),
-    ]);
-    expect(await problemsOf(await file({ v: 1, recipients: [{ ...base, phone: { display: '0850825600', tel: '+46850825600' } }] }))).toHaveLength(1);
+    await expect(
+      loadRecipients(await file({ v: 1, recipients: [{ ...base, phone: { display: '08-508 25 600', tel: '+46850825600' } }] })),
+    ).resolves.toBeTruthy();
+    expect(
+      await problemsOf(await file({ v: 1, recipients: [{ ...base, phone: { display: '08-123 45 67', tel: '+4681234567' } }] })),
+    ).toEqual([expect.stringMatching(/phone: .*publishable/)]);
+    expect(
+      await problemsOf(await file({ v: 1, recipients: [{ ...base, phone: { display: '0850825600', tel: '+46850825600' } }] })),
+    ).toHaveLength(1);
   });
 
   it('refuses a development recipient in a production build', async () => {
@@ -151,24 +163,37 @@ describe('recipients configuration', () => {
 
   it('refuses plain-HTTP push URLs to other hosts, unknown fields, private keys and bad JSON', async () => {
     const base = recipient('stockholm', keyA.publicKey);
-    expect(await problemsOf(await file({ v: 1, recipients: [{ ...base, push: { url: 'http://intake.example.se/push', receiptPublicKey: receipt } }] }))).toEqual([
-      expect.stringMatching(/push\.url/),
-    ]);
+    expect(
+      await problemsOf(
+        await file({ v: 1, recipients: [{ ...base, push: { url: 'http://intake.example.se/push', receiptPublicKey: receipt } }] }),
+      ),
+    ).toEqual([expect.stringMatching(/push\.url/)]);
     expect(await problemsOf(await file({ v: 1, recipients: [{ ...base, keys: [{ ...base.keys[0], d: 'secret' }] }] }))).toHaveLength(1);
     expect(await problemsOf(await file('{ not json'))).toEqual([expect.stringMatching(/cannot read it as JSON/)]);
-    expect(await buildPushRoutes(await file({ v: 1, recipients: [{ ...base, push: { url: 'http://127.0.0.1:8788/push', receiptPublicKey: receipt } }] }))).toEqual({
+    expect(
+      await buildPushRoutes(
+        await file({ v: 1, recipients: [{ ...base, push: { url: 'http://127.0.0.1:8788/push', receiptPublicKey: receipt } }] }),
+      ),
+    ).toEqual({
       [keyA.kid]: { recipient: 'stockholm', url: 'http://127.0.0.1:8788/push', receiptKey: receipt },
     });
   });
 
-  it('a push route needs the receiver\'s receipt key; push and pull exclude each other', async () => {
+  it("a push route needs the receiver's receipt key; push and pull exclude each other", async () => {
     const base = recipient('stockholm', keyA.publicKey);
     expect(await problemsOf(await file({ v: 1, recipients: [{ ...base, push: { url: 'https://intake.example.se/push' } }] }))).toEqual([
       expect.stringMatching(/receiptPublicKey/),
     ]);
-    expect(await problemsOf(await file({ v: 1, recipients: [{ ...base, push: { url: 'https://i.example/push', receiptPublicKey: 'A'.repeat(43) }, pull: { queue: 'utvag-pull-stockholm' } }] }))).toEqual([
-      expect.stringMatching(/both push and pull/),
-    ]);
+    expect(
+      await problemsOf(
+        await file({
+          v: 1,
+          recipients: [
+            { ...base, push: { url: 'https://i.example/push', receiptPublicKey: 'A'.repeat(43) }, pull: { queue: 'utvag-pull-stockholm' } },
+          ],
+        }),
+      ),
+    ).toEqual([expect.stringMatching(/both push and pull/)]);
   });
 
   it('a recipient that pulls gets a queue of its own, routed by its kids', async () => {

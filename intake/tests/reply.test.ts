@@ -59,9 +59,14 @@ beforeEach(async () => {
   workerKey ??= await generateSigningKey();
   process.env['INTAKE_WORKER_PUBLIC_KEYS'] = workerKey.publicKey;
   request = createRequest({
-    locale: 'so', role: 'self', municipality: 'stockholm', needs: [],
+    locale: 'so',
+    role: 'self',
+    municipality: 'stockholm',
+    needs: [],
     contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-    language: '', interpreter: false, message: SENTINEL_REQUEST,
+    language: '',
+    interpreter: false,
+    message: SENTINEL_REQUEST,
     reply: { publicKey: mine.publicKey, mailbox: mine.mailbox },
   });
   await receive(request);
@@ -88,7 +93,9 @@ async function fakeSite(
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     req.on('end', async () => {
-      const valid = req.url === '/api/reply' && (await verifyReplyPost(body, req.headers[REPLY_SIGNATURE_HEADER.toLowerCase()] as string, key.publicKey));
+      const valid =
+        req.url === '/api/reply' &&
+        (await verifyReplyPost(body, req.headers[REPLY_SIGNATURE_HEADER.toLowerCase()] as string, key.publicKey));
       bodies.push(body);
       const code = valid ? status(++attempt) : 401;
       let answer: Record<string, unknown> = { error: code === 401 ? 'bad_signature' : 'x' };
@@ -109,7 +116,8 @@ async function fakeSite(
 const senders = () => new Map([[key.kid, { recipient: 'stockholm-development', publicKey: key.publicKey }]]);
 const run = (options: Parameters<typeof runReplyCommand>[4], lines: string[] = [], receipt = request.receipt) =>
   runReplyCommand(store, vault, recipients, receipt, options, (l: string) => lines.push(l));
-const states = () => (store.db.prepare('SELECT state, problem FROM replies ORDER BY written_at').all() as { state: string; problem: string | null }[]);
+const states = () =>
+  store.db.prepare('SELECT state, problem FROM replies ORDER BY written_at').all() as { state: string; problem: string | null }[];
 const deliver = (url: string, now?: () => Date) => deliverOutbox(store, (kid) => senderOrNull(vault, kid), url, now ? { now } : {});
 
 async function allFilesText(): Promise<string> {
@@ -126,7 +134,11 @@ describe('intake reply (store)', () => {
     try {
       const lines: string[] = [];
       // Typed with spaces as spoken: the store finds it by the receipt code's keyed hash.
-      await run({ phrase: ['received', 'write-back'], text: SENTINEL_REPLY, site: site.url }, lines, request.receipt.replace(/(\d{3})(?=\d)/g, '$1 '));
+      await run(
+        { phrase: ['received', 'write-back'], text: SENTINEL_REPLY, site: site.url },
+        lines,
+        request.receipt.replace(/(\d{3})(?=\d)/g, '$1 '),
+      );
       expect(lines.join('\n')).toContain('1 delivered');
       expect(lines.join('\n')).not.toContain(mine.mailbox);
       expect(site.bodies).toHaveLength(1);
@@ -142,7 +154,9 @@ describe('intake reply (store)', () => {
       expect(opened.message.text).toEqual({ lang: 'sv', body: SENTINEL_REPLY });
       expect(states()).toEqual([{ state: 'delivered', problem: null }]);
       // The municipality's record, decrypted in memory only.
-      const [row] = store.replies(store.findByReceipt(request.receipt).ok ? (store.findByReceipt(request.receipt) as { refs: string[] }).refs[0]! : '');
+      const [row] = store.replies(
+        store.findByReceipt(request.receipt).ok ? (store.findByReceipt(request.receipt) as { refs: string[] }).refs[0]! : '',
+      );
       expect(replyMessageSchema.parse((JSON.parse(row!.record) as OutgoingReply).message).id).toBe(opened.message.id);
       // At rest nothing is in the clear: not the reply, not the mailbox id.
       store.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
@@ -204,7 +218,13 @@ describe('intake reply (store)', () => {
     await expect(run({ phrase: ['could-not-reach'] })).rejects.toThrow(/no phone number/);
     const file = join(dir, 'recipients.json');
     const write = (phone: unknown) =>
-      writeFile(file, JSON.stringify({ v: 1, recipients: [{ id: 'stockholm-development', keys: [{ publicKey: key.publicKey, notAfter: '2099-01-01' }], phone }] }));
+      writeFile(
+        file,
+        JSON.stringify({
+          v: 1,
+          recipients: [{ id: 'stockholm-development', keys: [{ publicKey: key.publicKey, notAfter: '2099-01-01' }], phone }],
+        }),
+      );
     // A number that is not publishable in shared/facts.md is never used.
     await write({ display: '070-000 00 00', tel: '+46700000000' });
     recipients = await loadRecipientDirectory(file);
@@ -241,27 +261,37 @@ describe('intake reply (store)', () => {
     await expect(run({ phrase: ['received'] }, [], '000 000 000 000')).rejects.toThrow(ReplyCommandError);
     await expect(run({ phrase: ['received'] }, [], 'not a code')).rejects.toThrow(/not a receipt code/);
     const plain = createRequest({
-      locale: 'sv', role: 'self', municipality: 'stockholm', needs: [],
+      locale: 'sv',
+      role: 'self',
+      municipality: 'stockholm',
+      needs: [],
       contact: { method: 'i-call', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-      language: '', interpreter: false, message: 'x',
+      language: '',
+      interpreter: false,
+      message: 'x',
     });
     await receive(plain);
-    await expect(answerByReceipt(store, vault, recipients, plain.receipt, { phrase: ['received'] }, 'cli')).rejects.toThrow(/did not ask for an answer on the site/);
+    await expect(answerByReceipt(store, vault, recipients, plain.receipt, { phrase: ['received'] }, 'cli')).rejects.toThrow(
+      /did not ask for an answer on the site/,
+    );
     expect(states()).toEqual([]);
   });
 });
 
 describe('reply delivery counts only proof (N12)', () => {
-  it.each(['none', 'wrong-id', 'other-key'] as const)('a 201 whose acknowledgement is %s is not delivered: the reply waits', async (ack) => {
-    const site = await fakeSite(() => 201, ack);
-    try {
-      await run({ phrase: ['received'], site: site.url });
-      expect(site.bodies).toHaveLength(1);
-      expect(states()).toEqual([{ state: 'waiting', problem: expect.stringContaining('signed acknowledgement') }]);
-    } finally {
-      site.server.close();
-    }
-  });
+  it.each(['none', 'wrong-id', 'other-key'] as const)(
+    'a 201 whose acknowledgement is %s is not delivered: the reply waits',
+    async (ack) => {
+      const site = await fakeSite(() => 201, ack);
+      try {
+        await run({ phrase: ['received'], site: site.url });
+        expect(site.bodies).toHaveLength(1);
+        expect(states()).toEqual([{ state: 'waiting', problem: expect.stringContaining('signed acknowledgement') }]);
+      } finally {
+        site.server.close();
+      }
+    },
+  );
 
   it('a redirect is refused, not followed: the signed body never reaches the other address', async () => {
     const elsewhere = await fakeSite(() => 201);
@@ -288,21 +318,33 @@ describe('reply delivery counts only proof (N12)', () => {
   });
 });
 
-describe('a follow-up must prove it is the person\'s (N3)', () => {
+describe("a follow-up must prove it is the person's (N3)", () => {
   const count = () => (store.db.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n;
   const ring = () => new Map(vault.keys.map((k) => [k.kid, k.privateKey]));
 
-  async function followUpFrom(signer: ReplyKeys, address: { publicKey: string; mailbox: string }, caseId: string, message = 'Det är jag igen. Var skulle vi ses?') {
+  async function followUpFrom(
+    signer: ReplyKeys,
+    address: { publicKey: string; mailbox: string },
+    caseId: string,
+    message = 'Det är jag igen. Var skulle vi ses?',
+  ) {
     const followUp = createRequest({
-      locale: 'sv', role: 'unknown', municipality: 'stockholm', needs: [],
+      locale: 'sv',
+      role: 'unknown',
+      municipality: 'stockholm',
+      needs: [],
       contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-      language: '', interpreter: false, message, reply: address, followUpOf: caseId,
+      language: '',
+      interpreter: false,
+      message,
+      reply: address,
+      followUpOf: caseId,
     });
     followUp.followUpProof = await signFollowUp(signer.signingKey, { id: followUp.id, followUpOf: caseId, message });
     return followUp;
   }
 
-  it('refuses, and stores nothing for, a forged follow-up: the review\'s (own reply key, any case), a real case with another key, a copied address without the secret, or no proof', async () => {
+  it("refuses, and stores nothing for, a forged follow-up: the review's (own reply key, any case), a real case with another key, a copied address without the secret, or no proof", async () => {
     const before = count();
     const attacker = await deriveReplyKeys('99998888777766665555');
     const forgeries = [
@@ -323,11 +365,13 @@ describe('a follow-up must prove it is the person\'s (N3)', () => {
     expect(count()).toBe(before);
   });
 
-  it('stores the person\'s own follow-up, with no promise clock of its own', async () => {
+  it("stores the person's own follow-up, with no promise clock of its own", async () => {
     const genuine = await followUpFrom(mine, { publicKey: mine.publicKey, mailbox: mine.mailbox }, request.id);
     const result = await store.receive(JSON.stringify(await sealRequest(genuine, key)), ring(), recipients);
     expect(result).toMatchObject({ status: 'stored' });
-    const row = store.db.prepare('SELECT due_at FROM requests WHERE ref = ?').get((result as { ref: string }).ref) as { due_at: number | null };
+    const row = store.db.prepare('SELECT due_at FROM requests WHERE ref = ?').get((result as { ref: string }).ref) as {
+      due_at: number | null;
+    };
     expect(row.due_at).toBeNull();
   });
 });

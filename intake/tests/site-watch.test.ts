@@ -38,7 +38,11 @@ const releaseKeys = [releasePublicKey(releaseKey)];
 
 /** A site as the build makes it, publishing `keys` for stockholm, its manifest signed with the release key. */
 function siteFiles(keys: { kid: string; publicKey: string }[]): Record<string, string> {
-  const keySet = JSON.stringify({ v: 1, keys: keys.map((k) => ({ kid: k.kid, recipient: 'stockholm', publicKey: k.publicKey, notAfter: '2030-01-01' })), recipients: [{ id: 'stockholm', serves: ['stockholm'] }] });
+  const keySet = JSON.stringify({
+    v: 1,
+    keys: keys.map((k) => ({ kid: k.kid, recipient: 'stockholm', publicKey: k.publicKey, notAfter: '2030-01-01' })),
+    recipients: [{ id: 'stockholm', serves: ['stockholm'] }],
+  });
   const main = 'import{s as e}from"./chunk.B1.js";e();';
   const chunk = 'export function s(){}';
   const reader = 'import"./chunk.B1.js";';
@@ -49,14 +53,25 @@ function siteFiles(keys: { kid: string; publicKey: string }[]): Record<string, s
       ? `<html lang="${page.slice(1, 3)}"><link rel="stylesheet" href="/_astro/site.S1.css"><script type="module" src="/_astro/Contact.A1.js"></script></html>`
       : `<html lang="${page.slice(1, 3)}"><link rel="stylesheet" href="/_astro/site.S1.css"><script type="module" src="/_astro/Reader.R1.js"></script></html>`;
   }
-  const files = { '/_astro/Contact.A1.js': main, '/_astro/chunk.B1.js': chunk, '/_astro/Reader.R1.js': reader, '/_astro/site.S1.css': style };
+  const files = {
+    '/_astro/Contact.A1.js': main,
+    '/_astro/chunk.B1.js': chunk,
+    '/_astro/Reader.R1.js': reader,
+    '/_astro/site.S1.css': style,
+  };
   const manifest = JSON.stringify({
     v: 2,
     keySet: sha256(keySet),
     pages: Object.fromEntries(Object.entries(pages).map(([path, html]) => [path, sha256(html)])),
     files: Object.fromEntries(Object.entries(files).map(([path, body]) => [path, sha256(body)])),
   });
-  return { '/intake-keys.json': keySet, '/release-manifest.json': manifest, '/release-manifest.sig': signRelease(manifest, releaseKey), ...pages, ...files };
+  return {
+    '/intake-keys.json': keySet,
+    '/release-manifest.json': manifest,
+    '/release-manifest.sig': signRelease(manifest, releaseKey),
+    ...pages,
+    ...files,
+  };
 }
 
 describe('intake watch', () => {
@@ -103,7 +118,9 @@ describe('intake watch', () => {
     // The same known manifest, but a swapped imported script.
     site.files['/release-manifest.json'] = site.files['/release-manifest.json'].replace('"v":2 ', '"v":2');
     site.files['/_astro/chunk.B1.js'] = 'export function s(){fetch("https://evil.example")}';
-    expect(await watch([known])).toMatchObject({ alerts: [{ code: 'script_mismatch', detail: expect.stringContaining('/_astro/chunk.B1.js') }] });
+    expect(await watch([known])).toMatchObject({
+      alerts: [{ code: 'script_mismatch', detail: expect.stringContaining('/_astro/chunk.B1.js') }],
+    });
     // A script the manifest does not list.
     site.files['/sv/kontakt/'] += '<script src="/_astro/Extra.C3.js"></script>';
     site.files['/_astro/Extra.C3.js'] = '1';
@@ -157,7 +174,7 @@ describe('intake watch', () => {
     expect((await watch([sha256(site.files['/release-manifest.json'])], releaseKeys)).alerts).toEqual([]);
   });
 
-  it('alerts when the site cannot be read, and when the key set is not the manifest\'s', async () => {
+  it("alerts when the site cannot be read, and when the key set is not the manifest's", async () => {
     intake = await makeIntake();
     site = await startSite(siteFiles([intake]));
     const known = sha256(site.files['/release-manifest.json']!);
@@ -220,7 +237,14 @@ describe('intake watch against a hostile or broken site (fast-check)', () => {
           const found = files[url.pathname];
           return found === undefined ? new Response('no', { status: 404 }) : new Response(found);
         }) as unknown as typeof fetch;
-        const result = await watchSiteOnce({ siteUrl: 'http://site.test', recipient: 'stockholm', heldKids: [intakeKey.kid], knownReleases: [], releaseKeys, fetch: fetcher });
+        const result = await watchSiteOnce({
+          siteUrl: 'http://site.test',
+          recipient: 'stockholm',
+          heldKids: [intakeKey.kid],
+          knownReleases: [],
+          releaseKeys,
+          fetch: fetcher,
+        });
         const unchanged = !missing && body === honest[changed];
         expect(result.alerts.length === 0).toBe(unchanged);
       }),

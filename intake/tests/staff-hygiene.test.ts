@@ -20,7 +20,9 @@ describe('registration waits for an administrator (N8)', () => {
     const ref = await receive();
     // Nina registered (a passkey and a session), nobody has confirmed her yet.
     const nina = accounts.createStaff('Nina', 'staff');
-    store.db.prepare(`INSERT INTO passkeys (id, staff_id, public_key, counter, transports, created_at) VALUES ('pk-nina', ?, 'x', 0, '[]', 0)`).run(nina.id);
+    store.db
+      .prepare(`INSERT INTO passkeys (id, staff_id, public_key, counter, transports, created_at) VALUES ('pk-nina', ?, 'x', 0, '[]', 0)`)
+      .run(nina.id);
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(32).toString('base64url');
     store.db
@@ -83,7 +85,8 @@ describe('session hygiene (N15)', () => {
   it('ends a session idle for longer than the idle time; the counts poll does not keep it alive', async () => {
     const { get, person, store } = await setUp();
     const anna = person('Anna', 'staff');
-    const idle = (minutes: number) => store.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE staff_id = ?').run(Date.now() - minutes * 60_000, anna.id);
+    const idle = (minutes: number) =>
+      store.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE staff_id = ?').run(Date.now() - minutes * 60_000, anna.id);
     idle(SESSION_IDLE_MINUTES - 1);
     expect((await get('/api/summary', anna)).status).toBe(200);
     expect((await get('/', anna)).status).toBe(200);

@@ -41,7 +41,9 @@ async function databaseFrom(sql: string): Promise<string> {
 }
 
 function tables(store: IntakeStore): string[] {
-  return (store.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((row) => row.name);
+  return (store.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map(
+    (row) => row.name,
+  );
 }
 
 describe('store migrations', () => {
@@ -63,7 +65,12 @@ describe('store migrations', () => {
       expect(schemaVersion(store.db)).toBe(SCHEMA_VERSION);
       const keys = keyRing([await importPrivateKey(fixture.recipientPrivateJwk)]);
       const { claimedWithNote, unclaimed } = fixture.requests;
-      expect(store.get(claimedWithNote.ref)).toMatchObject({ status: 'claimed', claimedBy: fixture.staff.id, claimedByName: fixture.staff.name, dueAt: expect.any(Number) });
+      expect(store.get(claimedWithNote.ref)).toMatchObject({
+        status: 'claimed',
+        claimedBy: fixture.staff.id,
+        claimedByName: fixture.staff.name,
+        dueAt: expect.any(Number),
+      });
       expect((await store.open(store.get(claimedWithNote.ref)!, keys)).request?.id).toBe(claimedWithNote.id);
       expect(store.notes(claimedWithNote.ref).map((note) => note.text)).toEqual(['En anteckning i fixturen.']);
       expect(store.findByReceipt(unclaimed.receipt)).toMatchObject({ ok: true, refs: [unclaimed.ref] });
@@ -105,11 +112,15 @@ describe('store migrations', () => {
   it('2: staff who could work before stay confirmed; their sessions get an activity time', async () => {
     const path = await databaseFrom(readFileSync(join(fixtureDir, 'store-before-migrations.sql'), 'utf8'));
     const before = new DatabaseSync(join(path, DATABASE_FILE));
-    before.exec(`INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at) VALUES ('h', ${fixture.staff.id}, 'c', 1234, 99999999999999)`);
+    before.exec(
+      `INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at) VALUES ('h', ${fixture.staff.id}, 'c', 1234, 99999999999999)`,
+    );
     before.close();
     const store = IntakeStore.open(path);
     try {
-      expect(store.db.prepare('SELECT confirmed_at IS NOT NULL AS confirmed FROM staff WHERE id = ?').get(fixture.staff.id)).toEqual({ confirmed: 1 });
+      expect(store.db.prepare('SELECT confirmed_at IS NOT NULL AS confirmed FROM staff WHERE id = ?').get(fixture.staff.id)).toEqual({
+        confirmed: 1,
+      });
       expect(store.db.prepare(`SELECT last_seen_at FROM sessions WHERE token_hash = 'h'`).get()).toEqual({ last_seen_at: 1234 });
     } finally {
       store.close();

@@ -19,7 +19,12 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
-async function freshIntake(): Promise<{ dir: string; vault: UnlockedVault; store: IntakeStore; publicKey: { kid: string; publicKey: string } }> {
+async function freshIntake(): Promise<{
+  dir: string;
+  vault: UnlockedVault;
+  store: IntakeStore;
+  publicKey: { kid: string; publicKey: string };
+}> {
   const dir = await mkdtemp(join(tmpdir(), 'utvag-store-'));
   dirs.push(dir);
   const key = await generateWrappedKey(dir, PASSPHRASE, '2099-01-01', FAST);
@@ -75,7 +80,10 @@ describe('store', () => {
     expect((await store.open(row, ring)).request).toEqual(request);
 
     const newer = { ...sampleRequest('newer form'), pronouns: 'hen' };
-    expect(await store.receive(await sealRaw(newer, publicKey), ring, recipients(publicKey.kid))).toMatchObject({ status: 'stored', fits: false });
+    expect(await store.receive(await sealRaw(newer, publicKey), ring, recipients(publicKey.kid))).toMatchObject({
+      status: 'stored',
+      fits: false,
+    });
     const review = store.listNeedsReview();
     expect(review).toHaveLength(1);
     const opened = await store.open(review[0]!, ring);
@@ -86,13 +94,21 @@ describe('store', () => {
 
   it('shows no deadline when the recipient has no promise (never a silent 24 hours)', async () => {
     const { store, vault, publicKey } = await freshIntake();
-    await store.receive(JSON.stringify(await sealRequest(sampleRequest(), publicKey)), keyRing(vault.keys), fixedRecipientDirectory({}, {}));
+    await store.receive(
+      JSON.stringify(await sealRequest(sampleRequest(), publicKey)),
+      keyRing(vault.keys),
+      fixedRecipientDirectory({}, {}),
+    );
     expect(store.listOpen()[0]!.dueAt).toBeNull();
   });
 
   it('lets exactly one of two people claim a request', async () => {
     const { store, vault, publicKey } = await freshIntake();
-    const result = await store.receive(JSON.stringify(await sealRequest(sampleRequest(), publicKey)), keyRing(vault.keys), recipients(publicKey.kid));
+    const result = await store.receive(
+      JSON.stringify(await sealRequest(sampleRequest(), publicKey)),
+      keyRing(vault.keys),
+      recipients(publicKey.kid),
+    );
     const ref = (result as { ref: string }).ref;
     expect([store.claim(ref, 1), store.claim(ref, 2)]).toEqual([true, false]);
     expect(store.get(ref)!.claimedBy).toBe(1);
@@ -103,7 +119,8 @@ describe('store', () => {
     const { store, vault, publicKey } = await freshIntake();
     const a = sampleRequest('a');
     const b = { ...sampleRequest('b'), receipt: a.receipt };
-    for (const r of [a, b]) await store.receive(JSON.stringify(await sealRequest(r, publicKey)), keyRing(vault.keys), recipients(publicKey.kid));
+    for (const r of [a, b])
+      await store.receive(JSON.stringify(await sealRequest(r, publicKey)), keyRing(vault.keys), recipients(publicKey.kid));
     const found = store.findByReceipt(a.receipt.toLowerCase().replace('-', ' '));
     expect(found).toMatchObject({ ok: true, code: a.receipt });
     expect((found as { refs: string[] }).refs).toHaveLength(2);
@@ -127,7 +144,11 @@ describe('store', () => {
     const { dir, store, vault, publicKey } = await freshIntake();
     const sentinel = 'SENTINEL-7f3c9e-do-not-store-in-clear';
     const request = { ...sampleRequest(`${sentinel} message`), contact: { ...sampleRequest().contact, safeTimes: `${sentinel} times` } };
-    const { ref } = (await store.receive(JSON.stringify(await sealRequest(request, publicKey)), keyRing(vault.keys), recipients(publicKey.kid))) as { ref: string };
+    const { ref } = (await store.receive(
+      JSON.stringify(await sealRequest(request, publicKey)),
+      keyRing(vault.keys),
+      recipients(publicKey.kid),
+    )) as { ref: string };
     store.addNote(ref, 1, `${sentinel} note`);
     expect(store.notes(ref)[0]!.text).toBe(`${sentinel} note`);
     appendAudit(store, 'staff:1', 'opened', ref);

@@ -27,7 +27,12 @@ export interface KeySchedule {
 }
 
 /** KeySchedule<ROLE>(mode, shared_secret, info, psk = "", psk_id = "") of §5.1. */
-export async function keySchedule(mode: typeof MODE_BASE | typeof MODE_AUTH, sharedSecret: Uint8Array, info: Uint8Array, aeadId: typeof AES_128_GCM | typeof AES_256_GCM): Promise<KeySchedule> {
+export async function keySchedule(
+  mode: typeof MODE_BASE | typeof MODE_AUTH,
+  sharedSecret: Uint8Array,
+  info: Uint8Array,
+  aeadId: typeof AES_128_GCM | typeof AES_256_GCM,
+): Promise<KeySchedule> {
   const suiteId = hpkeSuiteId(KEM_ID, KDF_ID, aeadId);
   const empty = new Uint8Array(0);
   // VerifyPSKInputs: with no psk and no psk_id, only modes base and auth are allowed.
@@ -78,7 +83,11 @@ export class AeadContext {
   }
 
   async seal(plaintext: Uint8Array<ArrayBuffer>, aad: Uint8Array<ArrayBuffer> = new Uint8Array(0)): Promise<ArrayBuffer> {
-    return crypto.subtle.encrypt({ name: 'AES-GCM', iv: this.#nextNonce(), additionalData: aad, tagLength: TAG_SIZE * 8 }, this.#key, plaintext);
+    return crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv: this.#nextNonce(), additionalData: aad, tagLength: TAG_SIZE * 8 },
+      this.#key,
+      plaintext,
+    );
   }
 
   /** Open; a failure does not advance the seq (§5.2). Throws open_failed. */
@@ -86,7 +95,11 @@ export class AeadContext {
     const seq = this.#seq;
     const nonce = this.#nextNonce();
     try {
-      return await crypto.subtle.decrypt({ name: 'AES-GCM', iv: nonce, additionalData: aad, tagLength: TAG_SIZE * 8 }, this.#key, ciphertext);
+      return await crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: nonce, additionalData: aad, tagLength: TAG_SIZE * 8 },
+        this.#key,
+        ciphertext,
+      );
     } catch (cause) {
       if (this.#seq === seq + 1) this.#seq = seq;
       throw new HpkeError('open_failed', 'the ciphertext does not open with this key, info and aad', { cause });

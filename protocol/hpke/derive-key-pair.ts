@@ -14,9 +14,8 @@ import { deserializePublicKey, ECDH_P256, importPrivateJwk, KEM_SUITE_ID, pointF
 import { HpkeError, i2osp, labeledExpand, labeledExtract, type Bytes } from './labeled-hkdf.ts';
 
 /** The order of the P-256 group, big-endian. */
-const ORDER = Uint8Array.from(
-  'ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551'.match(/../g)!,
-  (pair) => parseInt(pair, 16),
+const ORDER = Uint8Array.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551'.match(/../g)!, (pair) =>
+  parseInt(pair, 16),
 );
 const BITMASK = 0xff;
 
@@ -48,8 +47,41 @@ export async function deriveScalar(ikm: Uint8Array): Promise<Bytes> {
 // PKCS#8 PrivateKeyInfo for P-256 holding an ECPrivateKey with only the
 // 32-byte scalar (RFC 5915, no public key): this prefix, then the scalar.
 const PKCS8_PREFIX = Uint8Array.of(
-  0x30, 0x41, 0x02, 0x01, 0x00, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48,
-  0xce, 0x3d, 0x03, 0x01, 0x07, 0x04, 0x27, 0x30, 0x25, 0x02, 0x01, 0x01, 0x04, 0x20,
+  0x30,
+  0x41,
+  0x02,
+  0x01,
+  0x00,
+  0x30,
+  0x13,
+  0x06,
+  0x07,
+  0x2a,
+  0x86,
+  0x48,
+  0xce,
+  0x3d,
+  0x02,
+  0x01,
+  0x06,
+  0x08,
+  0x2a,
+  0x86,
+  0x48,
+  0xce,
+  0x3d,
+  0x03,
+  0x01,
+  0x07,
+  0x04,
+  0x27,
+  0x30,
+  0x25,
+  0x02,
+  0x01,
+  0x01,
+  0x04,
+  0x20,
 );
 
 /** The scalar as PKCS#8 without the public key (the caller wipes it). */

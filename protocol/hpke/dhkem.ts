@@ -72,7 +72,13 @@ export function pointFromJwk(jwk: JsonWebKey): Bytes {
 export async function importPrivateJwk(jwk: JsonWebKey): Promise<CryptoKey> {
   try {
     const point = pointFromJwk(jwk);
-    const privateKey = await crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y!, d: jwk.d! }, ECDH_P256, false, ['deriveBits']);
+    const privateKey = await crypto.subtle.importKey(
+      'jwk',
+      { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y!, d: jwk.d! },
+      ECDH_P256,
+      false,
+      ['deriveBits'],
+    );
     rememberPublicPoint(privateKey, point);
     return privateKey;
   } catch (cause) {

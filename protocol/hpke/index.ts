@@ -92,7 +92,11 @@ export const p256Aes256Suite = {
   createRecipientContext,
 
   /** Single-shot Seal (§6.1): one context, sequence number 0. */
-  async seal(params: SenderContextParams, plaintext: Uint8Array<ArrayBuffer>, aad?: Uint8Array<ArrayBuffer>): Promise<{ enc: Bytes; ct: ArrayBuffer }> {
+  async seal(
+    params: SenderContextParams,
+    plaintext: Uint8Array<ArrayBuffer>,
+    aad?: Uint8Array<ArrayBuffer>,
+  ): Promise<{ enc: Bytes; ct: ArrayBuffer }> {
     const context = await createSenderContext(params);
     return { enc: context.enc, ct: await context.seal(plaintext, aad) };
   },

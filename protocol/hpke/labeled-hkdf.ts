@@ -56,7 +56,13 @@ export const hpkeSuiteId = (kemId: number, kdfId: number, aeadId: number): Bytes
 async function hmac(key: Uint8Array, data: Bytes): Promise<Bytes> {
   // An empty salt is HashLen zero bytes (RFC 5869 §2.2); HMAC pads a short
   // key with zeros anyway, and some WebCrypto versions refuse a 0-byte key.
-  const hmacKey = await crypto.subtle.importKey('raw', key.length ? new Uint8Array(key) : new Uint8Array(HASH_SIZE), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const hmacKey = await crypto.subtle.importKey(
+    'raw',
+    key.length ? new Uint8Array(key) : new Uint8Array(HASH_SIZE),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
   return new Uint8Array(await crypto.subtle.sign('HMAC', hmacKey, data));
 }
 

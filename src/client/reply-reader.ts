@@ -62,7 +62,11 @@ function enhance(root: HTMLElement): void {
   });
   // The typed number and the answers are covered while the page is hidden, and wiped after a few minutes (N10).
   coverWhenHidden({
-    parts: () => [...(input.value ? [part(root, '[data-reply-form]')] : []), ...(answers.childElementCount > 0 ? [answers] : []), writeBackForm],
+    parts: () => [
+      ...(input.value ? [part(root, '[data-reply-form]')] : []),
+      ...(answers.childElementCount > 0 ? [answers] : []),
+      writeBackForm,
+    ],
     wipe,
     label: root.dataset.showAgain ?? '',
     note: root.dataset.covered ?? '',

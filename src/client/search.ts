@@ -127,7 +127,9 @@ if (root && form && input && statusLine && list) {
         count === 0
           ? (messages.msgNone ?? '')
           : count > maxResults
-            ? (messages.msgResultsShown ?? '{{shown}} / {{count}}').replace('{{shown}}', String(maxResults)).replace('{{count}}', String(count))
+            ? (messages.msgResultsShown ?? '{{shown}} / {{count}}')
+                .replace('{{shown}}', String(maxResults))
+                .replace('{{count}}', String(count))
             : (messages.msgResults ?? '{{count}}').replace('{{count}}', String(count)),
       );
     } catch {

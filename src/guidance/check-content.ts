@@ -139,7 +139,9 @@ export function stalePendingEntries(
 ): string[] {
   const stale: string[] = [];
   for (const slug of pending.pages) {
-    const any = locales.some((locale) => existsSync(join(root, locale, `${slug}.mdx`)) && timePromises(readPage(root, locale, slug)).length > 0);
+    const any = locales.some(
+      (locale) => existsSync(join(root, locale, `${slug}.mdx`)) && timePromises(readPage(root, locale, slug)).length > 0,
+    );
     if (!any) stale.push(`page ${slug}`);
   }
   const unitsFile = join(root, 'help-directory', 'units.json');
@@ -205,9 +207,7 @@ export function checkContent(root: string = CONTENT_ROOT, locales: readonly stri
       }
       const maxLength = maxAverageSentenceWords(locale);
       if (report.averageSentenceLength > maxLength) {
-        problems.push(
-          `${where}: average sentence length ${report.averageSentenceLength.toFixed(1)} words is above ${maxLength}`,
-        );
+        problems.push(`${where}: average sentence length ${report.averageSentenceLength.toFixed(1)} words is above ${maxLength}`);
       }
       if (report.words === 0) problems.push(`${where}: no text`);
     }
@@ -269,7 +269,9 @@ function main(): void {
   console.log(
     `\nLimits: LIX ≤ ${MAX_LIX_SWEDISH} (Swedish); average sentence length ≤ ${Object.entries(MAX_AVERAGE_SENTENCE_WORDS)
       .map(([locale, max]) => `${locale} ${max}`)
-      .join(', ')} words; lätt svenska: LIX ≤ ${MAX_LIX_EASY_SWEDISH}, ≤ ${MAX_SENTENCE_WORDS_EASY_SWEDISH} words in every sentence, one sentence a line.`,
+      .join(
+        ', ',
+      )} words; lätt svenska: LIX ≤ ${MAX_LIX_EASY_SWEDISH}, ≤ ${MAX_SENTENCE_WORDS_EASY_SWEDISH} words in every sentence, one sentence a line.`,
   );
   const contacts = contactCounts();
   console.log(

@@ -15,9 +15,7 @@ export interface PagePlan {
  */
 export function planPages(ids: readonly string[], locales: readonly Locale[] = localeCodes): PagePlan[] {
   const available = new Set(ids.map(normalizeId));
-  const sourceSlugs = [...available]
-    .filter((id) => id.startsWith(`${defaultLocale}/`))
-    .map((id) => id.slice(defaultLocale.length + 1));
+  const sourceSlugs = [...available].filter((id) => id.startsWith(`${defaultLocale}/`)).map((id) => id.slice(defaultLocale.length + 1));
   const plans: PagePlan[] = [];
   for (const locale of locales) {
     for (const slug of sourceSlugs) {

@@ -38,4 +38,3 @@ async function planAll(): Promise<ResolvedPage[]> {
 export async function guidancePage(locale: Locale, slug: string): Promise<ResolvedPage | undefined> {
   return (await resolveGuidancePages()).find((p) => p.locale === locale && p.slug === slug);
 }
-

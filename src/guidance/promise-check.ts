@@ -38,7 +38,8 @@ function contactOwners(): Map<string, RegExp> {
       const owner = new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'iu');
       const digits = nationalDigits(route.number.tel);
       // 112 as a way to a municipality's social duty is still 112: its own name.
-      if (!NUMBER_OWNERS[route.number.tel] && !verifiedPhoneNumbers.some((n) => n.tel === route.number.tel)) contactDigits.set(digits, owner);
+      if (!NUMBER_OWNERS[route.number.tel] && !verifiedPhoneNumbers.some((n) => n.tel === route.number.tel))
+        contactDigits.set(digits, owner);
     }
   }
   return contactDigits;
@@ -156,8 +157,10 @@ const PROMISE_PATTERNS: readonly { pattern: RegExp; what: string }[] = [
 ];
 
 /** "Day and night" said of contact (not of a line's opening hours) in the six languages. */
-const AROUND_THE_CLOCK = /dygnet runt|dag och natt|day and night|around the clock|24\/7|ليلًا ونهارًا|ليلا ونهارا|على مدار الساعة|شبانه[\u200c ]?روز|habeen iyo maalin|ለይትን መዓልትን/iu;
-const CONTACT_WORDS = /(?:får|ger)\s+(?:du\s+)?(?:en\s+)?(?:första\s+)?kontakt|hör av sig|kontaktar dig|contacts? you|will contact|gets? in touch|first contact|hear from|يتواصل|سيتواصل|أول تواصل|تماس گرفته|با شما تماس|اولین تماس|lagula soo xiriir|kula soo xiriir|xiriirka ugu horreeya|ክራኸቡኹም|ክረኽበኩም|ቀዳማይ ርክብ/iu;
+const AROUND_THE_CLOCK =
+  /dygnet runt|dag och natt|day and night|around the clock|24\/7|ليلًا ونهارًا|ليلا ونهارا|على مدار الساعة|شبانه[\u200c ]?روز|habeen iyo maalin|ለይትን መዓልትን/iu;
+const CONTACT_WORDS =
+  /(?:får|ger)\s+(?:du\s+)?(?:en\s+)?(?:första\s+)?kontakt|hör av sig|kontaktar dig|contacts? you|will contact|gets? in touch|first contact|hear from|يتواصل|سيتواصل|أول تواصل|تماس گرفته|با شما تماس|اولین تماس|lagula soo xiriir|kula soo xiriir|xiriirka ugu horreeya|ክራኸቡኹም|ክረኽበኩም|ቀዳማይ ርክብ/iu;
 
 /** Sentences of a text (roughly: split at . ! ? and their Arabic and Ge'ez forms, and line breaks). */
 function sentences(text: string): string[] {
@@ -180,7 +183,8 @@ export const PROMISE_STRING_PREFIX = 'promise.';
 /** Problems in one interface string (locale file, key, value). */
 export function stringProblems(where: string, key: string, value: string): string[] {
   const problems: string[] = [];
-  for (const number of unpublishableNumbers(value)) problems.push(`${where} ${key}: phone number ${number} is not publishable (shared/facts.md)`);
+  for (const number of unpublishableNumbers(value))
+    problems.push(`${where} ${key}: phone number ${number} is not publishable (shared/facts.md)`);
   for (const number of unnamedNumbers(value)) problems.push(`${where} ${key}: phone number ${number} does not say whose number it is`);
   if (key.startsWith(PROMISE_STRING_PREFIX)) {
     // These carry the promise, so they must name its maker and take the time from data.

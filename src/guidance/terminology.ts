@@ -95,9 +95,7 @@ export function loadTerminology(locale: string, root: string = ROOT): Terminolog
 export function pageText(source: string): string {
   const { frontMatter, body } = splitFrontMatter(source.replace(/\r\n/g, '\n'));
   const data = (frontMatter ? parseYaml(frontMatter) : {}) as Record<string, unknown>;
-  const header = ['title', 'description', 'navLabel']
-    .map((key) => (typeof data[key] === 'string' ? data[key] : ''))
-    .join('\n');
+  const header = ['title', 'description', 'navLabel'].map((key) => (typeof data[key] === 'string' ? data[key] : '')).join('\n');
   const prose = body.replace(/\]\([^)]*\)/g, ']');
   return `${header}\n${prose}`;
 }
@@ -109,7 +107,9 @@ export function textsOf(locale: string, root: string = ROOT): [string, string][]
   for (const folder of locale === 'sv' ? [locale, EASY_SWEDISH_SEGMENT] : [locale]) {
     const pagesDir = join(root, 'content', folder);
     if (!existsSync(pagesDir)) continue;
-    for (const name of readdirSync(pagesDir).filter((n) => n.endsWith('.mdx')).sort()) {
+    for (const name of readdirSync(pagesDir)
+      .filter((n) => n.endsWith('.mdx'))
+      .sort()) {
       texts.push([`content/${folder}/${name}`, pageText(readFileSync(join(pagesDir, name), 'utf8'))]);
     }
   }

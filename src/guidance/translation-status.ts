@@ -93,7 +93,11 @@ export function translationState(translationFileText: string, currentSourceHash:
   }
   const translation = header.translation as { state?: unknown; sourceHash?: unknown; reviewed?: unknown } | undefined;
   if (!translation || translation.state !== 'translation' || typeof translation.sourceHash !== 'string') {
-    return { state: 'invalid', sourceHash: currentSourceHash, note: 'front matter needs translation: { state: translation, sourceHash, reviewed }' };
+    return {
+      state: 'invalid',
+      sourceHash: currentSourceHash,
+      note: 'front matter needs translation: { state: translation, sourceHash, reviewed }',
+    };
   }
   const translatedFrom = translation.sourceHash;
   if (translatedFrom !== currentSourceHash) return { state: 'outdated', sourceHash: currentSourceHash, translatedFrom };
@@ -142,11 +146,7 @@ export function formatStatusTable(rows: readonly StatusRow[], locales: readonly 
   const header = ['page', 'sv hash', ...locales];
   const body = slugs.map((slug) => {
     const forSlug = rows.filter((row) => row.slug === slug);
-    return [
-      slug,
-      forSlug[0]?.sourceHash ?? '',
-      ...locales.map((locale) => forSlug.find((row) => row.locale === locale)?.state ?? ''),
-    ];
+    return [slug, forSlug[0]?.sourceHash ?? '', ...locales.map((locale) => forSlug.find((row) => row.locale === locale)?.state ?? '')];
   });
   const widths = header.map((title, i) => Math.max(title.length, ...body.map((cells) => (cells[i] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');

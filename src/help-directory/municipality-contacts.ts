@@ -48,7 +48,8 @@ export const contactsFileSchema = z
   .looseObject({ v: z.literal(1), generated: z.string(), municipalities: z.array(entrySchema).length(290) })
   .superRefine((file, ctx) => {
     for (const [index, m] of file.municipalities.entries()) {
-      if (!findMunicipality(m.id)) ctx.addIssue({ code: 'custom', message: `${m.id}: not a municipality id`, path: ['municipalities', index] });
+      if (!findMunicipality(m.id))
+        ctx.addIssue({ code: 'custom', message: `${m.id}: not a municipality id`, path: ['municipalities', index] });
     }
   });
 
@@ -154,7 +155,13 @@ export function publishedContactNumbers(): PublishableNumber[] {
 }
 
 /** How much of the data is shown: numbers shown and held back, municipalities with a website and with any number. */
-export function contactCounts(): { shown: number; heldBack: number; websites: number; withNumber: number; byKind: Record<ContactKind, number> } {
+export function contactCounts(): {
+  shown: number;
+  heldBack: number;
+  websites: number;
+  withNumber: number;
+  byKind: Record<ContactKind, number>;
+} {
   const all = [...loadContacts().values()];
   const byKind = Object.fromEntries(CONTACT_KINDS.map((k) => [k, 0])) as Record<ContactKind, number>;
   for (const m of all) for (const r of m.routes) byKind[r.kind] += 1;

@@ -165,9 +165,7 @@ export function helpDirectoryIds(): MunicipalityId[] {
 
 /** The units of one municipality, including units it is a partner in. */
 export function unitsFor(municipality: MunicipalityId): HelpUnit[] {
-  return loadHelpDirectory().units.filter(
-    (unit) => unit.municipality === municipality || unit.partners?.includes(municipality),
-  );
+  return loadHelpDirectory().units.filter((unit) => unit.municipality === municipality || unit.partners?.includes(municipality));
 }
 
 /**
@@ -179,10 +177,7 @@ export function localized(text: Partial<Record<string, string>> & { sv: string }
 }
 
 /** The same choice, saying which language the text is in (for lang/dir and a notice). */
-export function localizedText(
-  text: Partial<Record<string, string>> & { sv: string },
-  locale: string,
-): { value: string; lang: Locale } {
+export function localizedText(text: Partial<Record<string, string>> & { sv: string }, locale: string): { value: string; lang: Locale } {
   for (const code of [locale, 'en', 'sv']) {
     const value = text[code];
     if (value && isLocale(code)) return { value, lang: code };

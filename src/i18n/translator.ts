@@ -32,9 +32,7 @@ function loadStrings(): Record<Locale, UiStrings> {
 const instance = i18next.createInstance();
 void instance.init({
   initAsync: false,
-  resources: Object.fromEntries(
-    Object.entries(loadStrings()).map(([code, strings]) => [code, { translation: strings }]),
-  ),
+  resources: Object.fromEntries(Object.entries(loadStrings()).map(([code, strings]) => [code, { translation: strings }])),
   lng: 'sv',
   fallbackLng: false,
   keySeparator: false,

@@ -44,7 +44,8 @@ import { HELP_DIRECTORY_ID_PATTERN } from '../../protocol/request.ts';
 import { localeCodes, type Locale } from '../../protocol/locales.ts';
 
 const isPublishable = (phone: { display: string; tel: string }): boolean =>
-  VERIFIED_PHONE_NUMBERS[phone.tel] === phone.display || publishedContactNumbers().some((n) => n.tel === phone.tel && n.display === phone.display);
+  VERIFIED_PHONE_NUMBERS[phone.tel] === phone.display ||
+  publishedContactNumbers().some((n) => n.tel === phone.tel && n.display === phone.display);
 
 export const kitPhoneSchema = z.strictObject({ display: z.string(), tel: z.string().regex(/^\+?[0-9]+$/) }).refine(isPublishable, {
   message: 'only phone numbers verified in shared/facts.md or the municipality contacts data, written as there',
@@ -93,7 +94,8 @@ function fromMunicipalityData(): KitArea[] {
       localRoutes: unitsFor(m.id).flatMap((unit) => {
         const runBy = findMunicipality(unit.municipality)?.official ?? unit.municipality;
         if (unit.kind === 'violence-intervention') return [];
-        if (unit.reach.how === 'phone') return [{ name: `${unit.name}, ${runBy}`, phone: { display: unit.reach.phone.display, tel: unit.reach.phone.tel } }];
+        if (unit.reach.how === 'phone')
+          return [{ name: `${unit.name}, ${runBy}`, phone: { display: unit.reach.phone.display, tel: unit.reach.phone.tel } }];
         return unit.reach.askFor ? [{ name: `${unit.reach.askFor}, ${runBy}` }] : [];
       }),
       contacts: contacts.routes.map((r) => ({ kind: r.kind, phone: r.number, viaEmergency: r.viaEmergency, forChildren: r.forChildren })),

@@ -29,7 +29,9 @@ export type KitRoute =
 export type KitMedium = 'card' | 'poster';
 
 export function kitRoutes(area: KitArea | undefined, medium: KitMedium): KitRoute[] {
-  const localPhones = (area?.localRoutes ?? []).flatMap((r) => (r.phone ? [{ kind: 'local-phone' as const, name: r.name, phone: r.phone }] : []));
+  const localPhones = (area?.localRoutes ?? []).flatMap((r) =>
+    r.phone ? [{ kind: 'local-phone' as const, name: r.name, phone: r.phone }] : [],
+  );
   const localAsk = (area?.localRoutes ?? []).filter((r) => !r.phone).map((r) => r.name);
   const contacts = area?.contacts ?? [];
   // An intake for children only is not the number to give everyone: then the switchboard.

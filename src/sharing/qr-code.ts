@@ -60,8 +60,7 @@ export interface SvgOptions extends EncodeOptions {
   id?: string;
 }
 
-const escapeXml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** The SVG path of the dark modules, offset by the quiet zone: one `M x y h n v1 h-n z` per run. */
 export function qrPath(qr: QrCode): string {

@@ -22,8 +22,18 @@ const fullest = fullestKitArea();
 function longest(text: (a: KitArea) => string): KitArea {
   return [...kitPrintAreas()].sort((a, b) => text(b).length - text(a).length)[0]!;
 }
-const longestCard = longest((a) => [a.name, ...a.localRoutes.flatMap((r) => (r.phone ? [r.name, r.phone.display] : [])), ...a.contacts.map((c) => c.phone.display)].join(''));
-const longestPoster = longest((a) => [a.name, a.county, ...a.localRoutes.map((r) => r.name + (r.phone?.display ?? '')), ...a.contacts.map((c) => c.phone.display), a.contactsSource ?? ''].join(''));
+const longestCard = longest((a) =>
+  [a.name, ...a.localRoutes.flatMap((r) => (r.phone ? [r.name, r.phone.display] : [])), ...a.contacts.map((c) => c.phone.display)].join(''),
+);
+const longestPoster = longest((a) =>
+  [
+    a.name,
+    a.county,
+    ...a.localRoutes.map((r) => r.name + (r.phone?.display ?? '')),
+    ...a.contacts.map((c) => c.phone.display),
+    a.contactsSource ?? '',
+  ].join(''),
+);
 
 function pdfPageCount(pdf: Buffer): number {
   return (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
@@ -42,7 +52,9 @@ async function overflowing(page: Page): Promise<string[]> {
 test.describe('card sheet and poster print on one A4 page', () => {
   const printLocales: Locale[] = [...localeCodes];
   for (const locale of printLocales) {
-    test(`in ${locale}, Sweden-wide and for the fullest municipalities (${[...new Set([fullest.id, longestCard.id, longestPoster.id])].join(', ')})`, async ({ page }) => {
+    test(`in ${locale}, Sweden-wide and for the fullest municipalities (${[...new Set([fullest.id, longestCard.id, longestPoster.id])].join(', ')})`, async ({
+      page,
+    }) => {
       test.setTimeout(120_000);
       const problems: string[] = [];
       const cards = [...new Set([fullest.id, longestCard.id])].map((id) => cardSheetSlug(id));

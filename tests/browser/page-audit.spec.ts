@@ -43,7 +43,10 @@ test.describe('every sampled page, visited once: axe, privacy, reflow', () => {
       const response = await page.goto(path, { waitUntil: 'load' });
       expect(response?.status(), path).toBe(200);
 
-      const results = await new AxeBuilder({ page }).options({ resultTypes: ['violations'] }).withTags(wcagTags).analyze();
+      const results = await new AxeBuilder({ page })
+        .options({ resultTypes: ['violations'] })
+        .withTags(wcagTags)
+        .analyze();
       const violations = results.violations.map((v) => `${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
       expect(violations, `axe on ${path}`).toEqual([]);
 

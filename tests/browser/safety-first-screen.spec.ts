@@ -61,7 +61,12 @@ async function pictureAround(page: Page, exit: Locator): Promise<Buffer> {
   const box = (await exit.boundingBox())!;
   const margin = 8;
   return page.screenshot({
-    clip: { x: Math.max(0, box.x - margin), y: Math.max(0, box.y - margin), width: box.width + 2 * margin, height: box.height + 2 * margin },
+    clip: {
+      x: Math.max(0, box.x - margin),
+      y: Math.max(0, box.y - margin),
+      width: box.width + 2 * margin,
+      height: box.height + 2 * margin,
+    },
     animations: 'disabled',
   });
 }
@@ -162,11 +167,17 @@ test.describe('menus and languages are disclosures that work without JavaScript'
     await page.goto('/so/');
     const menuLink = page.getByRole('navigation', { name: t('nav.label') }).getByRole('link', { name: t('nav.contact') });
     await expect(menuLink).toBeHidden();
-    await page.getByRole('navigation', { name: t('nav.label') }).locator('summary').click();
+    await page
+      .getByRole('navigation', { name: t('nav.label') })
+      .locator('summary')
+      .click();
     await expect(menuLink).toBeVisible();
     const arabic = page.getByRole('navigation', { name: t('lang.label') }).locator('a[hreflang="ar"]');
     await expect(arabic).toBeHidden();
-    await page.getByRole('navigation', { name: t('lang.label') }).locator('summary').click();
+    await page
+      .getByRole('navigation', { name: t('lang.label') })
+      .locator('summary')
+      .click();
     await arabic.click();
     await expect(page).toHaveURL(/\/ar\/$/);
     // Without JavaScript, no keyboard shortcut is promised.

@@ -43,7 +43,10 @@ test.describe('search', () => {
 
       await page.goto(`/${locale}/fara/`);
       const word = await titleWord(page);
-      expect(requests.some((r) => r.url().includes('/pagefind/')), 'Pagefind loads only on the search page').toBe(false);
+      expect(
+        requests.some((r) => r.url().includes('/pagefind/')),
+        'Pagefind loads only on the search page',
+      ).toBe(false);
 
       await page.goto(`/${locale}/sok/`);
       requests.length = 0;

@@ -65,11 +65,13 @@ describe('help where you live', () => {
         // The municipality's own routes from the contacts data, each with where it was read, and its website.
         const contacts = contactsFor(id);
         const list = page.querySelector('[data-what-works-now]')!;
-        for (const route of contacts.routes) expect(list.querySelector(`a[href="tel:${route.number.tel}"]`), `${path} ${route.number.tel}`).not.toBeNull();
+        for (const route of contacts.routes)
+          expect(list.querySelector(`a[href="tel:${route.number.tel}"]`), `${path} ${route.number.tel}`).not.toBeNull();
         expect(list.querySelectorAll('[data-route-source]'), path).toHaveLength(contacts.routes.length);
         if (contacts.website) expect(list.querySelector(`a[href="${contacts.website.href}"]`), path).not.toBeNull();
         // National lines link their official page; nothing is fetched from there (the page audit checks that).
-        for (const host of ['polisen.se', 'www.bris.se', 'www.1177.se']) expect(list.querySelectorAll(`a[href^="https://${host}/"]`), `${path} ${host}`).toHaveLength(1);
+        for (const host of ['polisen.se', 'www.bris.se', 'www.1177.se'])
+          expect(list.querySelectorAll(`a[href^="https://${host}/"]`), `${path} ${host}`).toHaveLength(1);
       }
     }
   });

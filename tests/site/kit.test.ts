@@ -23,7 +23,10 @@ const fullest = fullestKitArea();
 
 /** Numbers a card or poster may show: shared/facts.md's publishable ones (and a local one only from the data). */
 const sweden = ['112', '114 14', '116 111', '116 006'];
-const localNumbers = (a: KitArea) => [...a.localRoutes.flatMap((r) => (r.phone ? [r.phone.display] : [])), ...a.contacts.map((c) => c.phone.display)];
+const localNumbers = (a: KitArea) => [
+  ...a.localRoutes.flatMap((r) => (r.phone ? [r.phone.display] : [])),
+  ...a.contacts.map((c) => c.phone.display),
+];
 const allowedNumbers = new Set([...sweden, ...kitPrintAreas().flatMap(localNumbers)]);
 
 /** The first element matching `selector` whose text contains `text` (Playwright's `hasText`). */
@@ -49,7 +52,8 @@ describe('what the card and poster say', () => {
           const sheet = page.querySelector('[data-print-sheet]')!;
           expect(sheet, slug).not.toBeNull();
           for (const n of ['112', '114 14', '116 111']) expect(withText(sheet, '.kit-number', n), `${slug}: ${n}`).toBeDefined();
-          for (const n of sheet.querySelectorAll('.kit-number').map((e) => e.textContent)) expect(allowedNumbers, `${slug}: ${n}`).toContain(n);
+          for (const n of sheet.querySelectorAll('.kit-number').map((e) => e.textContent))
+            expect(allowedNumbers, `${slug}: ${n}`).toContain(n);
           // No promise of a contact time on paper (facts: a promise names who made it; a card cannot).
           expect(sheet.textContent, slug).not.toMatch(/24|dygnet runt|ليلًا ونهارًا/);
           if (area) {
@@ -60,9 +64,11 @@ describe('what the card and poster say', () => {
               expect(textOf(withText(sheet, '[data-route="local-phone"]', route.phone!.display)), slug).toContain(route.name);
             }
             // The municipality's own numbers stand with its name, and the poster says where they were read.
-            const office = area.contacts.find((c) => c.kind === 'socialtjanst' && !c.forChildren) ?? area.contacts.find((c) => c.kind === 'switchboard');
+            const office =
+              area.contacts.find((c) => c.kind === 'socialtjanst' && !c.forChildren) ?? area.contacts.find((c) => c.kind === 'switchboard');
             if (office) expect(textOf(sheet.querySelector('[data-route="social-services"]')), slug).toContain(office.phone.display);
-            if (slug.startsWith('material/affisch') && area.contactsSource) expect(textOf(sheet.querySelector('[data-kit-source]')), slug).toContain(area.contactsSource);
+            if (slug.startsWith('material/affisch') && area.contactsSource)
+              expect(textOf(sheet.querySelector('[data-kit-source]')), slug).toContain(area.contactsSource);
             // Never a police-led method or a unit nobody can ask for (T3-02).
             expect(sheet.textContent, slug).not.toMatch(/Sluta skjut|Trefas/);
           }
@@ -110,12 +116,20 @@ describe('kit page', () => {
     const discreet = page.querySelectorAll('[data-discreet-link]').map((a) => a.getAttribute('href')!);
     expect(discreet).toHaveLength(kitPrintAreas().length + 1);
     // Every other municipality, once, linked to its own help page; none without data is left out.
-    const others = page.querySelectorAll('[data-kit-other]').map((a) => [a.getAttribute('data-kit-other')!, a.getAttribute('href')!] as const);
-    expect(others.map(([id]) => id).sort()).toEqual(kitAreas().filter((a) => !printed.has(a.id)).map((a) => a.id).sort());
+    const others = page
+      .querySelectorAll('[data-kit-other]')
+      .map((a) => [a.getAttribute('data-kit-other')!, a.getAttribute('href')!] as const);
+    expect(others.map(([id]) => id).sort()).toEqual(
+      kitAreas()
+        .filter((a) => !printed.has(a.id))
+        .map((a) => a.id)
+        .sort(),
+    );
     for (const [id, href] of others) expect(href).toBe(pagePath('fa', `hjalp/${id}`));
     // No printable page is built for them (the Worker answers 404: tests/browser/page-audit.spec.ts).
     const other = others[0]![0];
-    for (const slug of [cardSheetSlug(other), posterSlug(other), discreetSlug(other)]) expect(builtFile(pagePath('fa', slug)), slug).toBeUndefined();
+    for (const slug of [cardSheetSlug(other), posterSlug(other), discreetSlug(other)])
+      expect(builtFile(pagePath('fa', slug)), slug).toBeUndefined();
     const local = page.querySelectorAll('.kit-page a[href^="/"]').map((a) => a.getAttribute('href')!);
     for (const href of [...local, ...discreet.map((h) => new URL(h).pathname)]) expect(builtFile(href), href).toBeDefined();
     // The sharing guidance is there, and unreviewed translations say so.

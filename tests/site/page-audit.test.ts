@@ -74,7 +74,8 @@ function frameProblems(path: string, page: HTMLElement): string[] {
     'a.skip-link[href="#main"]': 'skip link',
     '.safety-bar a[href="tel:112"]': 'safety bar 112',
     // Stockholm city's own line only on Stockholm's page; the police, not urgent, everywhere else (T3-04).
-    [path.endsWith('/hjalp/stockholm/') ? '.safety-bar a[href="tel:+46850825600"]' : '.safety-bar a[href="tel:11414"]']: 'safety bar second line',
+    [path.endsWith('/hjalp/stockholm/') ? '.safety-bar a[href="tel:+46850825600"]' : '.safety-bar a[href="tel:11414"]']:
+      'safety bar second line',
     'a.quick-exit[data-quick-exit]': 'quick exit',
     'footer.site-footer': 'footer',
     h1: 'h1',
@@ -176,7 +177,10 @@ function numberProblems(page: HTMLElement): string[] {
 }
 
 function record(check: Check, path: string, found: string[]): void {
-  problems.get(check)!.get(localeOfPath(path))!.push(...found.map((p) => `${path}: ${p}`));
+  problems
+    .get(check)!
+    .get(localeOfPath(path))!
+    .push(...found.map((p) => `${path}: ${p}`));
 }
 
 beforeAll(() => {
@@ -224,10 +228,21 @@ describe('the audit itself', () => {
     );
     const path = '/sv/fara/';
     expect(frameProblems(path, bad)).toEqual(
-      expect.arrayContaining(['lang is en, not sv', 'dir is rtl, not ltr', '2 × main landmark (main#main)', '0 × skip link (a.skip-link[href="#main"])', '2 × h1 (h1)', 'fallback notice']),
+      expect.arrayContaining([
+        'lang is en, not sv',
+        'dir is rtl, not ltr',
+        '2 × main landmark (main#main)',
+        '0 × skip link (a.skip-link[href="#main"])',
+        '2 × h1 (h1)',
+        'fallback notice',
+      ]),
     );
     expect(languageLinkProblems(path, bad)).toEqual(
-      expect.arrayContaining(['switcher en: /en/, not /en/fara/', 'switcher sv: none, not /sv/fara/', 'alternate en: https://utvag.example/en/nej/, not https://utvag.example/en/fara/']),
+      expect.arrayContaining([
+        'switcher en: /en/, not /en/fara/',
+        'switcher sv: none, not /sv/fara/',
+        'alternate en: https://utvag.example/en/nej/, not https://utvag.example/en/fara/',
+      ]),
     );
     expect(linkProblems(path, bad)).toEqual([
       'link[href] https://utvag.example/en/nej/: not built',

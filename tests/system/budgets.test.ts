@@ -46,7 +46,8 @@ interface Breach {
 function breachOf(weight: PageWeight): Breach | null {
   const { page } = weight;
   const jsBudget = jsBudgetOf(page);
-  if (weight.jsGzipWithOnDemand > jsBudget) return { page, kind: 'js (gzip, with on-demand)', bytes: weight.jsGzipWithOnDemand, budget: jsBudget };
+  if (weight.jsGzipWithOnDemand > jsBudget)
+    return { page, kind: 'js (gzip, with on-demand)', bytes: weight.jsGzipWithOnDemand, budget: jsBudget };
   const totalBudget = isContact(page) || isAnswer(page) ? CONTACT_PAGE_TOTAL_BUDGET : PAGE_TOTAL_BUDGET;
   if (weight.total > totalBudget) return { page, kind: 'total', bytes: weight.total, budget: totalBudget };
   return null;
@@ -107,7 +108,12 @@ describe('page-weight budgets (dist/, brotli q11)', () => {
     const largest = (pick: (w: PageWeight) => number) => weights.reduce((a, b) => (pick(b) > pick(a) ? b : a));
     console.log(
       'Largest: ' +
-        (['html', 'css', 'js', 'img'] as const).map((k) => { const w = largest((x) => x.byKind[k]); return `${k} ${kb(w.byKind[k])} (${w.page})`; }).join('; ') +
+        (['html', 'css', 'js', 'img'] as const)
+          .map((k) => {
+            const w = largest((x) => x.byKind[k]);
+            return `${k} ${kb(w.byKind[k])} (${w.page})`;
+          })
+          .join('; ') +
         `; total ${kb(largest((x) => x.total).total)} (${largest((x) => x.total).page})`,
     );
 

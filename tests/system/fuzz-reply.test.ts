@@ -29,7 +29,7 @@ test(`the reply endpoints survive ${CASES} hostile requests (seed printed)`, asy
   expect(summary.failures, `seed ${seed}`).toEqual([]);
 });
 
-test('forged follow-ups to /api/reply/write-back are all refused; the person\'s own is taken once (N3)', async () => {
+test("forged follow-ups to /api/reply/write-back are all refused; the person's own is taken once (N3)", async () => {
   const summary = await fuzzForgedWriteBacks(worker, { seed, cases: Math.min(CASES, 200), concurrency: 4 });
   console.log(describeSummary(summary));
   expect(summary.failures, `seed ${seed}`).toEqual([]);

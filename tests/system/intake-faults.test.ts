@@ -96,14 +96,16 @@ describe('intake faults through the real Worker, queue and receiver', () => {
     expect((await readStored(intake.dir, request.id)).request).toEqual(request);
 
     // The queue acks it on the 201 (wrangler's "QUEUE utvag-intake 1/1"): no further delivery.
-    expect(await waitUntil(() => queueSummary(worker.output()).acked >= 1, 10_000), 'the queue should ack the delivered message').toBe(true);
+    expect(await waitUntil(() => queueSummary(worker.output()).acked >= 1, 10_000), 'the queue should ack the delivered message').toBe(
+      true,
+    );
     await sleep(1000);
     expect(queueSummary(worker.output()).acked).toBe(1);
     expect(receiver.answers()).toEqual(['201 stored']);
     expect(await dataFiles(intake.dir)).toEqual([`requests/${request.id}`]);
   });
 
-  it('a 2xx without the receiver\'s signed receipt (a proxy, a maintenance page) is not a delivery: retried until the real receiver stores it', async () => {
+  it("a 2xx without the receiver's signed receipt (a proxy, a maintenance page) is not a delivery: retried until the real receiver stores it", async () => {
     intake = await makeIntakeCopy();
     const [sitePort, intakePort] = await freePorts(2);
     sitePorts.push(sitePort!);
@@ -124,7 +126,10 @@ describe('intake faults through the real Worker, queue and receiver', () => {
     const worker = await startWorker(intake, frozen, { sitePort: sitePort!, intakePort: intakePort!, extraWorkerEnv: FAST_RETRY });
     const request = testRequest(7);
     expect(await postEnvelope(worker.url, await sealedBody(intake.key, request))).toBe(202);
-    expect(await waitUntil(() => answered >= 3 && retriedCount(worker.output()) >= 3, 30_000), 'the consumer should retry after each receipt-less 2xx and redirect').toBe(true);
+    expect(
+      await waitUntil(() => answered >= 3 && retriedCount(worker.output()) >= 3, 30_000),
+      'the consumer should retry after each receipt-less 2xx and redirect',
+    ).toBe(true);
     expect(queueSummary(worker.output()).acked).toBe(0);
     impostor.closeAllConnections();
     await new Promise((resolve) => impostor.close(resolve));
@@ -149,13 +154,18 @@ describe('intake faults through the real Worker, queue and receiver', () => {
       // The receiver dies inside the transaction, before COMMIT and before answering.
       expect(await within(crashing.exited, 30_000, 'still running after 30 s')).toBe('SIGKILL');
       expect(crashing.answers()).toEqual([]);
-      expect(await waitUntil(() => retriedCount(worker.output()) >= 1, 15_000), 'the consumer should retry the push that got no answer').toBe(true);
+      expect(
+        await waitUntil(() => retriedCount(worker.output()) >= 1, 15_000),
+        'the consumer should retry the push that got no answer',
+      ).toBe(true);
       // The uncommitted row is gone: nothing half-written is visible in the store.
       expect(await dataFiles(intake.dir)).toEqual([]);
 
       const restarted = await startReceiver({ dir: intake.dir, port: ports.intakePort, intake });
       expect(await waitForInbox(intake.dir, 1, 30_000)).toEqual([request.id]);
-      expect(await waitUntil(() => queueSummary(worker.output()).acked >= 1, 10_000), 'the queue should ack the delivered message').toBe(true);
+      expect(await waitUntil(() => queueSummary(worker.output()).acked >= 1, 10_000), 'the queue should ack the delivered message').toBe(
+        true,
+      );
       await sleep(1000);
       expect(queueSummary(worker.output()).acked).toBe(1);
       expect(restarted.answers()).toEqual(['201 stored']);

@@ -9,7 +9,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadReleaseSigningKey, releasePublicKey, sha256 } from '../../tools/dev/release-manifest.ts';
 import { watchSiteOnce } from '../../intake/src/site-watch.ts';
-import { freePorts, freezeWorker, makeIntakeCopy, startWorker, stopAllChildren, type FrozenWorker, type IntakeCopy, type WorkerSystem } from './system-harness.ts';
+import {
+  freePorts,
+  freezeWorker,
+  makeIntakeCopy,
+  startWorker,
+  stopAllChildren,
+  type FrozenWorker,
+  type IntakeCopy,
+  type WorkerSystem,
+} from './system-harness.ts';
 
 let frozen: FrozenWorker;
 let intake: IntakeCopy;

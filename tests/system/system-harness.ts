@@ -203,7 +203,8 @@ async function frozenBundle(root: string): Promise<FrozenBundle> {
     await rm(dist, { recursive: true, force: true });
     if ((await publishedKids('dist')).includes(key.kid)) {
       await cp('dist', dist, { recursive: true }).catch(() => undefined);
-      const complete = (await publishedKids(dist)).includes(key.kid) && (await readdir(dist).catch((): string[] => [])).includes('404.html');
+      const complete =
+        (await publishedKids(dist)).includes(key.kid) && (await readdir(dist).catch((): string[] => [])).includes('404.html');
       if (complete) break;
     }
     if (attempt === 10) {
@@ -217,7 +218,11 @@ async function frozenBundle(root: string): Promise<FrozenBundle> {
 
   const base = parseJsonc(await readFile('wrangler.jsonc', 'utf8')) as Record<string, unknown> & { assets?: Record<string, unknown> };
   const { $schema: _schema, ...config } = base;
-  const withSnapshot: Record<string, unknown> = { ...config, main: resolve(String(config['main'])), assets: { ...base.assets, directory: dist } };
+  const withSnapshot: Record<string, unknown> = {
+    ...config,
+    main: resolve(String(config['main'])),
+    assets: { ...base.assets, directory: dist },
+  };
   const bundleConfig = join(root, 'wrangler.bundle.json');
   await writeFile(bundleConfig, JSON.stringify(withSnapshot, null, 2));
   const bundleDir = join(root, 'bundle');
@@ -251,7 +256,9 @@ export async function freezeWorker(options: { serviceLimitPerMinute?: number } =
     if (options.serviceLimitPerMinute) {
       // A burst test measures delivery, not the per-recipient and total ceilings: raise those two only.
       const limits = (config['ratelimits'] as { name: string; simple: { limit: number; period: number } }[]).map((binding) =>
-        binding.name === 'CONTACT_RATE_LIMIT' ? binding : { ...binding, simple: { ...binding.simple, limit: options.serviceLimitPerMinute! } },
+        binding.name === 'CONTACT_RATE_LIMIT'
+          ? binding
+          : { ...binding, simple: { ...binding.simple, limit: options.serviceLimitPerMinute! } },
       );
       withLimits['ratelimits'] = limits;
     }
@@ -403,11 +410,30 @@ export interface Receiver {
  * `crashBeforeCommit` runs it through tools/test/crashing-intake.ts, so the
  * process SIGKILLs itself inside the transaction that stores a request.
  */
-export async function startReceiver(options: { dir: string; port: number; intake: Pick<IntakeCopy, 'workerPublicKey' | 'recipient'>; crashBeforeCommit?: boolean }): Promise<Receiver> {
+export async function startReceiver(options: {
+  dir: string;
+  port: number;
+  intake: Pick<IntakeCopy, 'workerPublicKey' | 'recipient'>;
+  crashBeforeCommit?: boolean;
+}): Promise<Receiver> {
   const env: Record<string, string> = { INTAKE_WORKER_PUBLIC_KEYS: options.intake.workerPublicKey };
   // The running intake folder inside the test's copy: wrapped keys, the store.
   const store = await ensureDevStore(options.dir);
-  const args = ['serve', '--dir', store.dir, '--push-port', String(options.port), '--port', '0', '--recipient', options.intake.recipient, '--passphrase-file', store.passphraseFile, '--recipients', store.recipientsFile];
+  const args = [
+    'serve',
+    '--dir',
+    store.dir,
+    '--push-port',
+    String(options.port),
+    '--port',
+    '0',
+    '--recipient',
+    options.intake.recipient,
+    '--passphrase-file',
+    store.passphraseFile,
+    '--recipients',
+    store.recipientsFile,
+  ];
   // The crash tests run the CLI through its test-only entry, whose store dies before COMMIT.
   const child = spawn('node', [options.crashBeforeCommit ? 'tools/test/crashing-intake.ts' : 'intake/src/cli.ts', ...args], {
     env: projectEnv(env),

@@ -3,11 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { localeCodes } from '../../protocol/locales.ts';
-import {
-  MAX_LIX_SWEDISH,
-  checkContent,
-  maxAverageSentenceWords,
-} from '../../src/guidance/check-content.ts';
+import { MAX_LIX_SWEDISH, checkContent, maxAverageSentenceWords } from '../../src/guidance/check-content.ts';
 import { sourceHash, translationState, translationStatus } from '../../src/guidance/translation-status.ts';
 
 const result = checkContent();
@@ -49,9 +45,7 @@ describe('translation status', () => {
   });
 
   it('has no invalid translation front matter', () => {
-    expect(rows.filter((row) => row.state === 'invalid').map((row) => `${row.locale}/${row.slug}: ${row.note}`)).toEqual(
-      [],
-    );
+    expect(rows.filter((row) => row.state === 'invalid').map((row) => `${row.locale}/${row.slug}: ${row.note}`)).toEqual([]);
   });
 
   it('has no outdated translation: the content check fails on one (T3-25)', () => {
@@ -67,10 +61,13 @@ describe('translation status', () => {
     try {
       mkdirSync(join(root, 'sv'));
       mkdirSync(join(root, 'en'));
-      const front = (extra: string) => `---\ntitle: "Jag vill ut"\ndescription: "Det finns hjälp för dig."\naudience: self\nupdated: 2026-12-01\n${extra}\n---\n\nDu kan få hjälp.\n`;
+      const front = (extra: string) =>
+        `---\ntitle: "Jag vill ut"\ndescription: "Det finns hjälp för dig."\naudience: self\nupdated: 2026-12-01\n${extra}\n---\n\nDu kan få hjälp.\n`;
       writeFileSync(join(root, 'sv', 'ut.mdx'), front('translation: { state: source }'));
       writeFileSync(join(root, 'en', 'ut.mdx'), front('translation: { state: translation, sourceHash: "000000000000", reviewed: false }'));
-      expect(checkContent(root, ['sv', 'en']).problems).toContainEqual(expect.stringMatching(/^en\/ut\.mdx is outdated: made from 000000000000/));
+      expect(checkContent(root, ['sv', 'en']).problems).toContainEqual(
+        expect.stringMatching(/^en\/ut\.mdx is outdated: made from 000000000000/),
+      );
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkDeploy, REQUIRED_SECRETS } from '../../tools/dev/deploy-check.ts';
 
-const listing = (names: string[], code = 0) => async () => ({ code, stdout: JSON.stringify(names.map((name) => ({ name, type: 'secret_text' }))) });
+const listing =
+  (names: string[], code = 0) =>
+  async () => ({ code, stdout: JSON.stringify(names.map((name) => ({ name, type: 'secret_text' }))) });
 
 describe('npm run deploy refuses without the production secrets', () => {
   it('passes when every required secret is set', async () => {

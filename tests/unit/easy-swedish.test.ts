@@ -11,7 +11,8 @@ import {
 } from '../../src/guidance/easy-swedish.ts';
 import { easySwedishPath, easySwedishPathFor, easySwedishSlugs } from '../../src/i18n/easy-swedish.ts';
 
-const frontMatter = '---\ntitle: "Jag vill ut"\ndescription: "Lätt svenska. Du kan få hjälp att lämna brott."\nupdated: 2026-12-06\n---\n\n';
+const frontMatter =
+  '---\ntitle: "Jag vill ut"\ndescription: "Lätt svenska. Du kan få hjälp att lämna brott."\nupdated: 2026-12-06\n---\n\n';
 
 const easyPage = `${frontMatter}Du vill lämna brott och gäng.\nDå kan du få hjälp.\n\n## Är du i fara nu?\n\nRing [112](tel:112).\n`;
 

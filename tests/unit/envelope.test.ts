@@ -41,8 +41,7 @@ import {
 import { deriveScalar } from '../../protocol/hpke/derive-key-pair.ts';
 
 const hex = (text: string) => new Uint8Array((text.match(/../g) ?? []).map((pair) => parseInt(pair, 16)));
-const toHex = (bytes: ArrayBuffer | Uint8Array) =>
-  [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+const toHex = (bytes: ArrayBuffer | Uint8Array) => [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 
 interface Encryption {
   aad: string;
@@ -113,8 +112,17 @@ async function referenceSealP256Sha256(args: {
     expand(prk, concat(i2osp(length, 2), ascii('HPKE-v1'), suiteId, ascii(label), info), length);
 
   // DHKEM(P-256) Encap with the given ephemeral key (RFC 9180 §4.1).
-  const pkcs8Prefix = [0x30, 0x41, 0x02, 0x01, 0x00, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x04, 0x27, 0x30, 0x25, 0x02, 0x01, 0x01, 0x04, 0x20];
-  const skE = await subtle.importKey('pkcs8', concat(new Uint8Array(pkcs8Prefix), args.skEm), { name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits']);
+  const pkcs8Prefix = [
+    0x30, 0x41, 0x02, 0x01, 0x00, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce,
+    0x3d, 0x03, 0x01, 0x07, 0x04, 0x27, 0x30, 0x25, 0x02, 0x01, 0x01, 0x04, 0x20,
+  ];
+  const skE = await subtle.importKey(
+    'pkcs8',
+    concat(new Uint8Array(pkcs8Prefix), args.skEm),
+    { name: 'ECDH', namedCurve: 'P-256' },
+    false,
+    ['deriveBits'],
+  );
   const pkR = await subtle.importKey('raw', args.pkRm, { name: 'ECDH', namedCurve: 'P-256' }, false, []);
   const dh = new Uint8Array(await subtle.deriveBits({ name: 'ECDH', public: pkR }, skE, 256));
   const kemSuiteId = concat(ascii('KEM'), i2osp(0x0010, 2));
@@ -135,7 +143,9 @@ async function referenceSealP256Sha256(args: {
   for (const [seq, message] of args.messages.entries()) {
     const nonce = baseNonce.slice();
     nonce[11]! ^= seq; // seq < 256 here
-    ciphertexts.push(new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv: nonce, additionalData: message.aad }, key, message.plaintext)));
+    ciphertexts.push(
+      new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv: nonce, additionalData: message.aad }, key, message.plaintext)),
+    );
   }
   return ciphertexts;
 }
@@ -306,9 +316,7 @@ describe('padding', () => {
 
   it('accepts exactly the maximum and refuses one byte more with too_large', () => {
     expect(padPlaintext(new Uint8Array(MAX_JSON_BYTES).fill(0x41)).length).toBe(PADDED_SIZE);
-    expect(() => padPlaintext(new Uint8Array(MAX_JSON_BYTES + 1))).toThrow(
-      expect.objectContaining({ code: 'too_large' }),
-    );
+    expect(() => padPlaintext(new Uint8Array(MAX_JSON_BYTES + 1))).toThrow(expect.objectContaining({ code: 'too_large' }));
   });
 
   it('refuses a nonzero padding byte, a length past the end and a wrong total size', () => {
@@ -318,9 +326,7 @@ describe('padding', () => {
     const tooLong = new Uint8Array(PADDED_SIZE);
     new DataView(tooLong.buffer).setUint32(0, MAX_JSON_BYTES + 1);
     expect(() => unpadPlaintext(tooLong)).toThrow(expect.objectContaining({ code: 'bad_padding' }));
-    expect(() => unpadPlaintext(new Uint8Array(PADDED_SIZE - 1))).toThrow(
-      expect.objectContaining({ code: 'bad_padding' }),
-    );
+    expect(() => unpadPlaintext(new Uint8Array(PADDED_SIZE - 1))).toThrow(expect.objectContaining({ code: 'bad_padding' }));
   });
 });
 
@@ -402,7 +408,12 @@ describe('sealRequest / openEnvelope', () => {
 
   it('gives every request the same ciphertext length, from empty to the largest allowed', async () => {
     const smallest = createRequest(
-      answers({ needs: [], language: '', message: '', contact: { method: 'i-call', safeTimes: '', voicemailOk: false, mayNameSocialServices: false } }),
+      answers({
+        needs: [],
+        language: '',
+        message: '',
+        contact: { method: 'i-call', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
+      }),
     );
     const largest = worstCaseRequest();
     const lengths = new Set<number>();
@@ -527,7 +538,12 @@ describe('sealRequest / openEnvelope', () => {
       padded,
       new TextEncoder().encode(`v2.${recipient.kid}`),
     );
-    const envelope = { v: 1, kid: recipient.kid, enc: base64urlEncode(new Uint8Array(sealed.enc)), ct: base64urlEncode(new Uint8Array(sealed.ct)) };
+    const envelope = {
+      v: 1,
+      kid: recipient.kid,
+      enc: base64urlEncode(new Uint8Array(sealed.enc)),
+      ct: base64urlEncode(new Uint8Array(sealed.ct)),
+    };
     await expectEnvelopeError(openEnvelope(envelope, ring), 'decrypt_failed');
   });
 });

@@ -36,15 +36,24 @@ interface Vector {
   encryptions: { seq: number; aad: string; nonce: string; plaintext: string; ciphertext: string }[];
   exports: { exportContext: string; exportLength: number; exportValue: string }[];
 }
-const vectors = JSON.parse(readFileSync(new URL('../fixtures/rfc9180-a3-p256-sha256-aes128.json', import.meta.url), 'utf8')) as { a31: Vector; a33: Vector };
+const vectors = JSON.parse(readFileSync(new URL('../fixtures/rfc9180-a3-p256-sha256-aes128.json', import.meta.url), 'utf8')) as {
+  a31: Vector;
+  a33: Vector;
+};
 
 // The same suite from @hpke/core, kept as a devDependency for these cross-tests only.
 const theirs = new CipherSuite({ kem: new DhkemP256HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes256Gcm() });
 
 describe('RFC 9180 Appendix A.3 through protocol/hpke/', () => {
-  for (const [name, v] of [['A.3.1 mode_base', vectors.a31], ['A.3.3 mode_auth', vectors.a33]] as const) {
+  for (const [name, v] of [
+    ['A.3.1 mode_base', vectors.a31],
+    ['A.3.3 mode_auth', vectors.a33],
+  ] as const) {
     it(`${name}: DeriveKeyPair gives the published key pairs`, async () => {
-      const pairs: [string, string, string][] = [[v.ikmE, v.skEm, v.pkEm], [v.ikmR, v.skRm, v.pkRm]];
+      const pairs: [string, string, string][] = [
+        [v.ikmE, v.skEm, v.pkEm],
+        [v.ikmR, v.skRm, v.pkRm],
+      ];
       if (v.ikmS) pairs.push([v.ikmS, v.skSm!, v.pkSm!]);
       for (const [ikm, sk, pk] of pairs) {
         expect(toHex(await deriveScalar(hex(ikm)))).toBe(sk);
@@ -75,7 +84,13 @@ describe('RFC 9180 Appendix A.3 through protocol/hpke/', () => {
       expect(toHex(schedule.baseNonce)).toBe(v.base_nonce);
       expect(toHex(schedule.exporterSecret)).toBe(v.exporter_secret);
       for (const exported of v.exports) {
-        const value = await labeledExpand(hpkeSuiteId(16, 1, 1), schedule.exporterSecret, 'sec', hex(exported.exportContext), exported.exportLength);
+        const value = await labeledExpand(
+          hpkeSuiteId(16, 1, 1),
+          schedule.exporterSecret,
+          'sec',
+          hex(exported.exportContext),
+          exported.exportLength,
+        );
         expect(toHex(value)).toBe(exported.exportValue);
       }
 
@@ -138,14 +153,30 @@ describe('protocol/hpke/ and @hpke/core agree on DHKEM(P-256, HKDF-SHA256), HKDF
     expect(ourPrivate.extractable).toBe(false);
     await fc.assert(
       fc.asyncProperty(message, async ({ plaintext, aad, info }) => {
-        const sealed = await ours.seal({ recipientPublicKey: await ours.kem.deserializePublicKey(raw), info: bytes(info) }, bytes(plaintext), bytes(aad));
+        const sealed = await ours.seal(
+          { recipientPublicKey: await ours.kem.deserializePublicKey(raw), info: bytes(info) },
+          bytes(plaintext),
+          bytes(aad),
+        );
         expect(sealed.enc.length).toBe(65);
         expect(sealed.ct.byteLength).toBe(plaintext.length + 16);
-        const opened = await theirs.open({ recipientKey: recipient, enc: sealed.enc.buffer, info: bytes(info).buffer }, sealed.ct, bytes(aad).buffer);
+        const opened = await theirs.open(
+          { recipientKey: recipient, enc: sealed.enc.buffer, info: bytes(info).buffer },
+          sealed.ct,
+          bytes(aad).buffer,
+        );
         expect(toHex(opened)).toBe(toHex(plaintext));
 
-        const back = await theirs.seal({ recipientPublicKey: recipient.publicKey, info: bytes(info).buffer }, bytes(plaintext).buffer, bytes(aad).buffer);
-        const mine = await ours.open({ recipientKey: ourPrivate, enc: new Uint8Array(back.enc), info: bytes(info) }, new Uint8Array(back.ct), bytes(aad));
+        const back = await theirs.seal(
+          { recipientPublicKey: recipient.publicKey, info: bytes(info).buffer },
+          bytes(plaintext).buffer,
+          bytes(aad).buffer,
+        );
+        const mine = await ours.open(
+          { recipientKey: ourPrivate, enc: new Uint8Array(back.enc), info: bytes(info) },
+          new Uint8Array(back.ct),
+          bytes(aad),
+        );
         expect(toHex(mine)).toBe(toHex(plaintext));
       }),
       { numRuns: 25 },
@@ -185,7 +216,9 @@ describe('protocol/hpke/ and @hpke/core agree on DHKEM(P-256, HKDF-SHA256), HKDF
         const params = { recipientKey: recipient, enc: new Uint8Array(back.enc), info: bytes(info) };
         const mine = await ours.open({ ...params, senderPublicKey: ourSender.publicKey }, new Uint8Array(back.ct), bytes(aad));
         expect(toHex(mine)).toBe(toHex(plaintext));
-        await expect(ours.open({ ...params, senderPublicKey: stranger.publicKey }, new Uint8Array(back.ct), bytes(aad))).rejects.toMatchObject({ code: 'open_failed' });
+        await expect(
+          ours.open({ ...params, senderPublicKey: stranger.publicKey }, new Uint8Array(back.ct), bytes(aad)),
+        ).rejects.toMatchObject({ code: 'open_failed' });
         await expect(ours.open(params, new Uint8Array(back.ct), bytes(aad))).rejects.toMatchObject({ code: 'open_failed' });
       }),
       { numRuns: 25 },
@@ -196,18 +229,30 @@ describe('protocol/hpke/ and @hpke/core agree on DHKEM(P-256, HKDF-SHA256), HKDF
 describe('protocol/hpke/ errors', () => {
   it('names what is wrong, and never opens what was changed', async () => {
     const recipient = await ours.kem.deriveKeyPair(new Uint8Array(32).fill(7));
-    const sealed = await ours.seal({ recipientPublicKey: recipient.publicKey, info: new Uint8Array(0) }, new Uint8Array(100), new Uint8Array(0));
+    const sealed = await ours.seal(
+      { recipientPublicKey: recipient.publicKey, info: new Uint8Array(0) },
+      new Uint8Array(100),
+      new Uint8Array(0),
+    );
     const ct = new Uint8Array(sealed.ct);
     ct[0]! ^= 1;
-    await expect(ours.open({ recipientKey: recipient, enc: sealed.enc, info: new Uint8Array(0) }, ct)).rejects.toMatchObject({ code: 'open_failed' });
+    await expect(ours.open({ recipientKey: recipient, enc: sealed.enc, info: new Uint8Array(0) }, ct)).rejects.toMatchObject({
+      code: 'open_failed',
+    });
     const enc = sealed.enc.slice();
     enc[64]! ^= 1; // no longer on the curve
-    await expect(ours.open({ recipientKey: recipient, enc, info: new Uint8Array(0) }, new Uint8Array(sealed.ct))).rejects.toMatchObject({ code: 'bad_public_key' });
+    await expect(ours.open({ recipientKey: recipient, enc, info: new Uint8Array(0) }, new Uint8Array(sealed.ct))).rejects.toMatchObject({
+      code: 'bad_public_key',
+    });
     await expect(ours.kem.deserializePublicKey(new Uint8Array(33))).rejects.toBeInstanceOf(HpkeError);
     await expect(ours.kem.deriveKeyPair(new Uint8Array(16))).rejects.toMatchObject({ code: 'bad_input' });
     // A non-extractable private key made elsewhere: its public half cannot be known.
     const foreign = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits']);
-    await expect(ours.open({ recipientKey: foreign.privateKey, enc: sealed.enc, info: new Uint8Array(0) }, new Uint8Array(sealed.ct))).rejects.toMatchObject({ code: 'bad_private_key' });
-    await expect(ours.kem.importKey('jwk', { kty: 'EC', crv: 'P-384', x: 'AA', y: 'AA', d: 'AA' }, false)).rejects.toMatchObject({ code: 'bad_private_key' });
+    await expect(
+      ours.open({ recipientKey: foreign.privateKey, enc: sealed.enc, info: new Uint8Array(0) }, new Uint8Array(sealed.ct)),
+    ).rejects.toMatchObject({ code: 'bad_private_key' });
+    await expect(ours.kem.importKey('jwk', { kty: 'EC', crv: 'P-384', x: 'AA', y: 'AA', d: 'AA' }, false)).rejects.toMatchObject({
+      code: 'bad_private_key',
+    });
   });
 });

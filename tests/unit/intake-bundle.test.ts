@@ -21,7 +21,10 @@ afterAll(async () => {
 });
 
 function run(node: string, args: string[], preload: string[] = []) {
-  return spawnSync(node, [...preload, join(out, 'utvag-intake.mjs'), ...args], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+  return spawnSync(node, [...preload, join(out, 'utvag-intake.mjs'), ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env['PATH'] ?? '' },
+  });
 }
 
 describe('the intake bundle', () => {
@@ -44,12 +47,12 @@ describe('the intake bundle', () => {
   });
 
   // Debian's Node 20, where the machine has it: a real older Node, which has no node:sqlite.
-  it.skipIf(!existsSync('/usr/bin/node') || Number(spawnSync('/usr/bin/node', ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).stdout) >= 22)(
-    'says the same on a real older Node (the system Node)',
-    () => {
-      const answer = run('/usr/bin/node', ['help']);
-      expect(answer.status).toBe(1);
-      expect(answer.stderr).toMatch(/^utvag-intake needs Node\.js 22\.12 or newer; this is Node\.js \d+\.\d+\.\d+\.\n$/);
-    },
-  );
+  it.skipIf(
+    !existsSync('/usr/bin/node') ||
+      Number(spawnSync('/usr/bin/node', ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).stdout) >= 22,
+  )('says the same on a real older Node (the system Node)', () => {
+    const answer = run('/usr/bin/node', ['help']);
+    expect(answer.status).toBe(1);
+    expect(answer.stderr).toMatch(/^utvag-intake needs Node\.js 22\.12 or newer; this is Node\.js \d+\.\d+\.\d+\.\n$/);
+  });
 });

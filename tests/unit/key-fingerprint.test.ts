@@ -12,9 +12,11 @@ const kidBytes = fc.uint8Array({ minLength: 16, maxLength: 16 });
 
 describe('keyFingerprint', () => {
   it('is 16 base32 characters in four groups of four', () => {
-    fc.assert(fc.property(kidBytes, (bytes) => {
-      expect(keyFingerprint(base64urlEncode(bytes))).toMatch(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
-    }));
+    fc.assert(
+      fc.property(kidBytes, (bytes) => {
+        expect(keyFingerprint(base64urlEncode(bytes))).toMatch(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
+      }),
+    );
   });
 
   it('is RFC 4648 base32 of the first 10 bytes of the kid', () => {
@@ -24,10 +26,12 @@ describe('keyFingerprint', () => {
   });
 
   it('tells apart two kids that share their first 48 bits (a ground prefix) but differ in the next 32', () => {
-    fc.assert(fc.property(kidBytes, fc.integer({ min: 6, max: 9 }), (bytes, at) => {
-      const other = new Uint8Array(bytes);
-      other[at] = other[at]! ^ 0x01;
-      expect(keyFingerprint(base64urlEncode(other))).not.toBe(keyFingerprint(base64urlEncode(bytes)));
-    }));
+    fc.assert(
+      fc.property(kidBytes, fc.integer({ min: 6, max: 9 }), (bytes, at) => {
+        const other = new Uint8Array(bytes);
+        other[at] = other[at]! ^ 0x01;
+        expect(keyFingerprint(base64urlEncode(other))).not.toBe(keyFingerprint(base64urlEncode(bytes)));
+      }),
+    );
   });
 });

@@ -49,7 +49,10 @@ describe('key set', () => {
     expect(chooseKey(keySet, 'kiruna', now)).toBeNull();
     expect(servingRecipient(keySet, 'kiruna')).toBeNull();
     expect(chooseKey(keySet, 'unknown', now)).toBeNull();
-    const withUnknown = keySetSchema.parse({ ...keySet, recipients: [recipients[0], { id: 'stockholm-region', serves: ['stockholm', 'unknown'] }] });
+    const withUnknown = keySetSchema.parse({
+      ...keySet,
+      recipients: [recipients[0], { id: 'stockholm-region', serves: ['stockholm', 'unknown'] }],
+    });
     expect(chooseKey(withUnknown, 'unknown', now)).toEqual(stockholm);
   });
 
@@ -89,7 +92,13 @@ describe('key set', () => {
       { ...good, keys: [{ ...malmoNew, recipient: 'Malmö' }] },
       { ...good, keys: [malmoNew, { ...malmoOld, kid: malmoNew.kid }] },
       { v: 1, keys: [malmoNew] },
-      { ...good, recipients: [{ id: 'malmo', serves: ['malmo'] }, { id: 'region', serves: ['malmo'] }] },
+      {
+        ...good,
+        recipients: [
+          { id: 'malmo', serves: ['malmo'] },
+          { id: 'region', serves: ['malmo'] },
+        ],
+      },
       { ...good, recipients: [{ id: 'malmo', serves: ['Malmö'] }] },
     ]) {
       expect(keySetSchema.safeParse(bad).success).toBe(false);

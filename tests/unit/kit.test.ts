@@ -27,11 +27,16 @@ describe('kit data interface', () => {
     const names = kitAreas().map((a) => a.name);
     expect(names).toEqual([...names].sort(new Intl.Collator('sv').compare));
     expect(kitArea('botkyrka')).toMatchObject({ name: 'Botkyrka kommun', county: 'Stockholms län', policeRegion: 'Stockholm' });
-    expect(kitArea('kiruna')).toMatchObject({ county: 'Norrbottens län', policeRegion: 'Nord', localRoutes: [], contactsSource: 'kiruna.se' });
+    expect(kitArea('kiruna')).toMatchObject({
+      county: 'Norrbottens län',
+      policeRegion: 'Nord',
+      localRoutes: [],
+      contactsSource: 'kiruna.se',
+    });
     expect(() => kitArea('malmo-som-inte-finns')).toThrow(/No kit data/);
   });
 
-  it('names the municipality that runs a unit, so Stockholm city\'s line is labelled as its own', () => {
+  it("names the municipality that runs a unit, so Stockholm city's line is labelled as its own", () => {
     const line = kitArea('stockholm').localRoutes.find((r) => r.phone?.tel === socialAdviceLine.tel);
     expect(line?.name).toBe('Socialrådgivningen, Stockholms stad');
     // Malmö's card sends readers to the name they can ask for, Plattform Malmö, with whose it is.
@@ -43,7 +48,11 @@ describe('kit data interface', () => {
 
   it('prints its own card and poster for exactly the municipalities with units (no recipient is connected in unit tests)', () => {
     const withUnits = new Set(loadHelpDirectory().units.flatMap((u) => [u.municipality, ...(u.partners ?? [])]));
-    expect(kitPrintAreas().map((a) => a.id).sort()).toEqual([...withUnits].sort());
+    expect(
+      kitPrintAreas()
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual([...withUnits].sort());
     expect(kitPrintAreas().map((a) => a.id)).not.toContain('kiruna');
     for (const id of KEPT_MUNICIPALITY_IDS) expect(kitPrintAreas().map((a) => a.id)).toContain(id);
   });
@@ -59,15 +68,30 @@ describe('kit data interface', () => {
   it("prints the municipality's own numbers from the contacts data, never a doubtful one", () => {
     const orebro = kitArea('orebro');
     // Örebro's intake (for everyone) on the card; its socialjour on the poster; the source under the routes.
-    expect(kitRoutes(orebro, 'card')).toContainEqual(expect.objectContaining({ kind: 'social-services', phone: { display: '019-21 30 00', tel: '+4619213000' }, via: 'socialtjanst' }));
+    expect(kitRoutes(orebro, 'card')).toContainEqual(
+      expect.objectContaining({ kind: 'social-services', phone: { display: '019-21 30 00', tel: '+4619213000' }, via: 'socialtjanst' }),
+    );
     expect(kitRoutes(orebro, 'card').map((r) => r.kind)).not.toContain('socialjour');
-    expect(kitRoutes(orebro, 'poster')).toContainEqual({ kind: 'socialjour', phone: { display: '019-21 41 05', tel: '+4619214105' }, viaEmergency: false });
+    expect(kitRoutes(orebro, 'poster')).toContainEqual({
+      kind: 'socialjour',
+      phone: { display: '019-21 41 05', tel: '+4619214105' },
+      viaEmergency: false,
+    });
     expect(orebro.contactsSource).toBe('orebro.se');
     // Södertälje's intake is for children only: the card gives its switchboard.
-    expect(kitRoutes(kitArea('sodertalje'), 'card')).toContainEqual(expect.objectContaining({ kind: 'social-services', via: 'switchboard' }));
+    expect(kitRoutes(kitArea('sodertalje'), 'card')).toContainEqual(
+      expect.objectContaining({ kind: 'social-services', via: 'switchboard' }),
+    );
     // Malmö's switchboard is in the data but doubtful: not printed.
     expect(kitArea('malmo').contacts).toEqual([]);
-    expect(() => kitAreaSchema.parse({ ...sample, contacts: [{ kind: 'switchboard', phone: { display: '040-34 10 00', tel: '+4640341000' }, viaEmergency: false, forChildren: false }] })).toThrow(/verified/);
+    expect(() =>
+      kitAreaSchema.parse({
+        ...sample,
+        contacts: [
+          { kind: 'switchboard', phone: { display: '040-34 10 00', tel: '+4640341000' }, viaEmergency: false, forChildren: false },
+        ],
+      }),
+    ).toThrow(/verified/);
   });
 
   it('refuses a phone number that facts.md does not make publishable', () => {
@@ -108,6 +132,8 @@ describe('kit data interface', () => {
     expect(parts).toContainEqual({ value: 'Stockholm', kind: 'name' });
     const text = parts.map((p) => ('text' in p ? p.text : p.value)).join('');
     expect(text).toBe(ar('kit.route.policeIn', { number: '114 14', region: 'Stockholm' }));
-    expect(textParts(useTranslations('sv'), 'kit.route.socialServices')).toEqual([{ text: 'Socialtjänsten i din kommun: ring kommunens växel.' }]);
+    expect(textParts(useTranslations('sv'), 'kit.route.socialServices')).toEqual([
+      { text: 'Socialtjänsten i din kommun: ring kommunens växel.' },
+    ]);
   });
 });

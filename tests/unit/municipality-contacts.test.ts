@@ -4,7 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import raw from '../../content/municipalities/municipality-contacts.json' with { type: 'json' };
-import { CONTACT_KINDS, contactCounts, contactsFor, loadContacts, phoneFromData, siteLabel } from '../../src/help-directory/municipality-contacts.ts';
+import {
+  CONTACT_KINDS,
+  contactCounts,
+  contactsFor,
+  loadContacts,
+  phoneFromData,
+  siteLabel,
+} from '../../src/help-directory/municipality-contacts.ts';
 import { sharedShortAddresses } from '../../protocol/municipalities.ts';
 
 type RawRoute = { number: string; doubtful: boolean } | null;
@@ -21,7 +28,8 @@ describe('municipality contacts', () => {
       });
       for (const kind of CONTACT_KINDS) {
         const route = entry[kind] as RawRoute;
-        if (route?.doubtful && !trusted.includes(phoneFromData(route.number).tel)) expect(shown, `${entry.id} ${kind}`).not.toContain(phoneFromData(route.number).tel);
+        if (route?.doubtful && !trusted.includes(phoneFromData(route.number).tel))
+          expect(shown, `${entry.id} ${kind}`).not.toContain(phoneFromData(route.number).tel);
       }
       expect(new Set(shown)).toEqual(new Set(trusted));
     }

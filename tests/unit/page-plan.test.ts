@@ -8,7 +8,12 @@ describe('which file each page shows', () => {
     const plans = planPages(ids);
     expect(plans).toHaveLength(6 * 2);
     for (const locale of ['sv', 'en', 'ar', 'fa', 'so', 'ti']) {
-      expect(plans.filter((p) => p.locale === locale).map((p) => p.slug).sort()).toEqual(['steg', 'ut']);
+      expect(
+        plans
+          .filter((p) => p.locale === locale)
+          .map((p) => p.slug)
+          .sort(),
+      ).toEqual(['steg', 'ut']);
     }
   });
 

@@ -12,7 +12,12 @@ function headersFor(file: string, path: string): Record<string, string> {
   let matches = false;
   for (const line of file.split('\n')) {
     if (!line.startsWith(' ') && line.trim()) {
-      const pattern = new RegExp(`^${line.trim().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+      const pattern = new RegExp(
+        `^${line
+          .trim()
+          .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')}$`,
+      );
       matches = pattern.test(path);
     } else if (matches && line.includes(':')) {
       const at = line.indexOf(':');

@@ -36,11 +36,13 @@ describe('phone numbers', () => {
   });
 
   it('does not take years, dates, ages or laws for phone numbers', () => {
-    expect(unpublishableNumbers('Sedan 2024. Uppdaterad 2026-11-22. Under 18 år. Lag (2018:1937). SFS 2025:400. 26 kap. 1 §. 34 personer.')).toEqual([]);
+    expect(
+      unpublishableNumbers('Sedan 2024. Uppdaterad 2026-11-22. Under 18 år. Lag (2018:1937). SFS 2025:400. 26 kap. 1 §. 34 personer.'),
+    ).toEqual([]);
   });
 });
 
-describe("numbers from the municipality contacts data (shared/data/municipality-contacts.json)", () => {
+describe('numbers from the municipality contacts data (shared/data/municipality-contacts.json)', () => {
   it('makes a number publishable only where the data does not mark it doubtful', () => {
     // Örebro's social services intake, read on orebro.se, not doubtful.
     expect(unpublishableNumbers('Ring Örebro kommuns mottagning på 019-21 30 00.')).toEqual([]);
@@ -52,7 +54,9 @@ describe("numbers from the municipality contacts data (shared/data/municipality-
   it('fails on a forged number next to a real municipality, in any script', () => {
     expect(unpublishableNumbers('Ring Örebro kommun på 019-21 99 99.')).toEqual(['019-21 99 99']);
     expect(unpublishableNumbers('اتصل ببلدية أوربرو على الرقم \u2066٠١٩-٢١ ٩٩ ٩٩\u2069')).toHaveLength(1);
-    expect(textProblems('sv/x.mdx', 'Ring Örebro kommun på 019-21 99 99.')).toEqual([expect.stringMatching(/019-21 99 99 is not publishable/)]);
+    expect(textProblems('sv/x.mdx', 'Ring Örebro kommun på 019-21 99 99.')).toEqual([
+      expect.stringMatching(/019-21 99 99 is not publishable/),
+    ]);
   });
 });
 
@@ -119,7 +123,9 @@ describe('time promises', () => {
 
   it('allows promise wording only in the promise.* strings, which must name the maker and take the time from data', () => {
     expect(stringProblems('sv', 'form.lead', 'Du får kontakt inom 24 timmar.')).toHaveLength(1);
-    expect(stringProblems('sv', 'promise.aroundTheClock', '{{maker}} har lovat en första kontakt inom {{hours}} timmar, dygnet runt.')).toEqual([]);
+    expect(
+      stringProblems('sv', 'promise.aroundTheClock', '{{maker}} har lovat en första kontakt inom {{hours}} timmar, dygnet runt.'),
+    ).toEqual([]);
     expect(stringProblems('sv', 'promise.aroundTheClock', 'Vi har lovat en första kontakt inom {{hours}} timmar.')).toEqual([
       expect.stringMatching(/name who made it/),
     ]);
@@ -143,9 +149,18 @@ describe('the content check on a content folder', () => {
   writeFileSync(join(root, 'sv', 'fara.mdx'), '---\ntitle: x\n---\nRing 112.\n');
   // A translation made from a Swedish page whose hash has a digit run like a phone number.
   mkdirSync(join(root, 'en'));
-  writeFileSync(join(root, 'en', 'fara.mdx'), '---\ntitle: x\ntranslation: { state: translation, sourceHash: "eb09888454b4", reviewed: false }\n---\nCall 112.\n');
-  writeFileSync(join(root, 'help-directory', 'units.json'), JSON.stringify({ v: 1, units: [{ id: 'u', reach: { note: { sv: 'Ring 08-999 99 99.' } } }] }));
-  writeFileSync(join(strings, 'sv.json'), JSON.stringify({ 'site.description': 'Du får kontakt inom ett dygn.', 'promise.source': 'Källa: {{source}}.' }));
+  writeFileSync(
+    join(root, 'en', 'fara.mdx'),
+    '---\ntitle: x\ntranslation: { state: translation, sourceHash: "eb09888454b4", reviewed: false }\n---\nCall 112.\n',
+  );
+  writeFileSync(
+    join(root, 'help-directory', 'units.json'),
+    JSON.stringify({ v: 1, units: [{ id: 'u', reach: { note: { sv: 'Ring 08-999 99 99.' } } }] }),
+  );
+  writeFileSync(
+    join(strings, 'sv.json'),
+    JSON.stringify({ 'site.description': 'Du får kontakt inom ett dygn.', 'promise.source': 'Källa: {{source}}.' }),
+  );
 
   it('fails on a page, a unit and a string', () => {
     const problems = checkNumbersAndPromises(root, ['sv', 'en'], { pages: [], units: [] }, strings);

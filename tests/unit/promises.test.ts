@@ -59,7 +59,11 @@ describe('a build with the development recipient', () => {
     const weekdays = {
       ...DEV_RECIPIENT,
       keys: [],
-      promise: { ...DEV_RECIPIENT.promise, firstContactWithinHours: 48, hours: { sv: 'vardagar', en: 'weekdays', ar: 'أيام العمل', fa: 'روزهای کاری', so: 'maalmaha shaqada', ti: 'መዓልታት ስራሕ' } },
+      promise: {
+        ...DEV_RECIPIENT.promise,
+        firstContactWithinHours: 48,
+        hours: { sv: 'vardagar', en: 'weekdays', ar: 'أيام العمل', fa: 'روزهای کاری', so: 'maalmaha shaqada', ti: 'መዓልታት ስራሕ' },
+      },
     };
     expect(promiseSentence(useTranslations('en'), weekdays)).toBe(
       'Stockholm city has promised a first contact within 48 hours (weekdays). This has applied since 2024.',

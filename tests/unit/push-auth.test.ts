@@ -37,7 +37,9 @@ describe('push signatures', () => {
         const push = await signPush(workerKey, me, body);
         expect(await verifyPush(auth, headerOf(push.headers), body)).toMatchObject({ ok: true });
         const misaddressed = await signPush(workerKey, other, body);
-        expect(await verifyPush(auth, headerOf(misaddressed.headers), body)).toMatchObject(other === me ? { ok: true } : { ok: false, reason: 'wrong_recipient' });
+        expect(await verifyPush(auth, headerOf(misaddressed.headers), body)).toMatchObject(
+          other === me ? { ok: true } : { ok: false, reason: 'wrong_recipient' },
+        );
       }),
       { numRuns: 50 },
     );
@@ -50,7 +52,10 @@ describe('push signatures', () => {
         const push = await signPush(workerKey, me, body);
         expect(await verifyPush(auth, headerOf(push.headers), body + extra)).toEqual({ ok: false, reason: 'bad_signature' });
         const relabelled = { ...push.headers, 'X-Utvag-Push-Recipient': `${me}x` };
-        expect(await verifyPush({ ...auth, recipient: `${me}x` }, headerOf(relabelled), body)).toEqual({ ok: false, reason: 'bad_signature' });
+        expect(await verifyPush({ ...auth, recipient: `${me}x` }, headerOf(relabelled), body)).toEqual({
+          ok: false,
+          reason: 'bad_signature',
+        });
         const forged = await signPush(forger, me, body);
         expect(await verifyPush(auth, headerOf(forged.headers), body)).toEqual({ ok: false, reason: 'bad_signature' });
       }),
@@ -86,20 +91,28 @@ describe('receipts', () => {
     const receiptKey = await importVerifyKey(receipts.publicKey);
     const stranger = await receiverAuth('stockholm', [worker.publicKey], (await generateSigningKey()).privateJwk);
     await fc.assert(
-      fc.asyncProperty(recipientId, fc.string(), fc.constantFrom('stored' as const, 'duplicate' as const, 'kept' as const), async (me, body, status) => {
-        const auth = await receiverAuth(me, [worker.publicKey], receipts.privateJwk);
-        const push = await signPush(workerKey, me, body);
-        const answer = JSON.stringify({ result: status, receipt: await signReceipt(auth, push, status) });
-        expect(await verifyReceipt(receiptKey, push, answer)).toBe(status);
-        const later = await signPush(workerKey, me, body, new Date(Date.now() + 5000));
-        expect(await verifyReceipt(receiptKey, later, answer)).toBeNull();
-        const otherBody = await signPush(workerKey, me, `${body}!`);
-        expect(await verifyReceipt(receiptKey, { ...otherBody, timestamp: push.timestamp }, answer)).toBeNull();
-        const fake = JSON.stringify({ result: status, receipt: await signReceipt(stranger, push, status) });
-        expect(await verifyReceipt(receiptKey, push, fake)).toBeNull();
-        const relabelled = JSON.stringify({ result: 'stored', receipt: { ...(JSON.parse(answer) as { receipt: object }).receipt, status: status === 'stored' ? 'kept' : 'stored' } });
-        expect(await verifyReceipt(receiptKey, push, relabelled)).toBeNull();
-      }),
+      fc.asyncProperty(
+        recipientId,
+        fc.string(),
+        fc.constantFrom('stored' as const, 'duplicate' as const, 'kept' as const),
+        async (me, body, status) => {
+          const auth = await receiverAuth(me, [worker.publicKey], receipts.privateJwk);
+          const push = await signPush(workerKey, me, body);
+          const answer = JSON.stringify({ result: status, receipt: await signReceipt(auth, push, status) });
+          expect(await verifyReceipt(receiptKey, push, answer)).toBe(status);
+          const later = await signPush(workerKey, me, body, new Date(Date.now() + 5000));
+          expect(await verifyReceipt(receiptKey, later, answer)).toBeNull();
+          const otherBody = await signPush(workerKey, me, `${body}!`);
+          expect(await verifyReceipt(receiptKey, { ...otherBody, timestamp: push.timestamp }, answer)).toBeNull();
+          const fake = JSON.stringify({ result: status, receipt: await signReceipt(stranger, push, status) });
+          expect(await verifyReceipt(receiptKey, push, fake)).toBeNull();
+          const relabelled = JSON.stringify({
+            result: 'stored',
+            receipt: { ...(JSON.parse(answer) as { receipt: object }).receipt, status: status === 'stored' ? 'kept' : 'stored' },
+          });
+          expect(await verifyReceipt(receiptKey, push, relabelled)).toBeNull();
+        },
+      ),
       { numRuns: 40 },
     );
   });

@@ -53,7 +53,16 @@ describe('receipt codes', () => {
 
   it('are read back however they were typed or copied: spaces, dashes, none, Arabic, Persian or full-width digits', () => {
     const canonical = '482 915 307 621';
-    for (const typed of ['482 915 307 621', '482915307621', '482-915-307-621', ' 482 915 307 621\n', '٤٨٢ ٩١٥ ٣٠٧ ٦٢١', '۴۸۲ ۹۱۵ ۳۰۷ ۶۲۱', '４８２ ９１５ ３０７ ６２１', '482.915.307.621']) {
+    for (const typed of [
+      '482 915 307 621',
+      '482915307621',
+      '482-915-307-621',
+      ' 482 915 307 621\n',
+      '٤٨٢ ٩١٥ ٣٠٧ ٦٢١',
+      '۴۸۲ ۹۱۵ ۳۰۷ ۶۲۱',
+      '４８２ ９１５ ３０７ ６２１',
+      '482.915.307.621',
+    ]) {
       expect(normalizeReceiptCode(typed)).toEqual({ ok: true, code: canonical });
     }
   });
@@ -63,7 +72,7 @@ describe('receipt codes', () => {
       fc.property(fc.uint8Array({ minLength: 64, maxLength: 64 }), fc.constantFrom('', ' ', '-', '  '), (bytes, separator) => {
         let offset = 0;
         const code = generateReceiptCode((into) => {
-          for (let i = 0; i < into.length; i++) into[i] = bytes[(offset++) % bytes.length]! % 250;
+          for (let i = 0; i < into.length; i++) into[i] = bytes[offset++ % bytes.length]! % 250;
         });
         expect(normalizeReceiptCode(code.replaceAll(' ', separator))).toEqual({ ok: true, code });
       }),

@@ -5,7 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { base64urlDecode, contactSuite, generateRecipientKeyPair, importPublicKey, measureRequest, MAX_JSON_BYTES, type PrivateKeyJwk } from '../../protocol/envelope.ts';
+import {
+  base64urlDecode,
+  contactSuite,
+  generateRecipientKeyPair,
+  importPublicKey,
+  measureRequest,
+  MAX_JSON_BYTES,
+  type PrivateKeyJwk,
+} from '../../protocol/envelope.ts';
 import { formatReplySecret, generateReplySecret, normalizeReplySecret, toWesternDigits } from '../../protocol/reply-secret.ts';
 import { deriveReplyKeys, replyKeysFromMaster, replyMaster } from '../../protocol/reply-keys.ts';
 import {
@@ -24,7 +32,14 @@ import {
   type SealedReply,
 } from '../../protocol/reply.ts';
 import { replyPostBody, signReplyPost, verifyReplyPost } from '../../protocol/reply-post.ts';
-import { contactRequestSchema, createRequest, LANGUAGE_MAX_LENGTH, MESSAGE_MAX_LENGTH, needs, SAFE_TIMES_MAX_LENGTH } from '../../protocol/request.ts';
+import {
+  contactRequestSchema,
+  createRequest,
+  LANGUAGE_MAX_LENGTH,
+  MESSAGE_MAX_LENGTH,
+  needs,
+  SAFE_TIMES_MAX_LENGTH,
+} from '../../protocol/request.ts';
 
 const example = JSON.parse(readFileSync(new URL('../fixtures/utvag-reply-v1-example.json', import.meta.url), 'utf8')) as {
   secret: string;
@@ -40,7 +55,9 @@ const example = JSON.parse(readFileSync(new URL('../fixtures/utvag-reply-v1-exam
   sealedReply: SealedReply;
   replyId: string;
 };
-const v1 = JSON.parse(readFileSync(new URL('../fixtures/utvag-wire-v1-example.json', import.meta.url), 'utf8')) as { recipientPrivateKeyJwk: PrivateKeyJwk };
+const v1 = JSON.parse(readFileSync(new URL('../fixtures/utvag-wire-v1-example.json', import.meta.url), 'utf8')) as {
+  recipientPrivateKeyJwk: PrivateKeyJwk;
+};
 const hex = (text: string) => new Uint8Array(text.match(/../g)!.map((h) => parseInt(h, 16)));
 const senders = new Map([[example.senderKid, { recipient: 'stockholm', publicKey: example.senderPublicKey }]]);
 
@@ -103,9 +120,14 @@ describe('key derivation (WIRE-FORMAT.md §11)', () => {
 
   it('the mailbox id and public key fit the request schema', async () => {
     const request = createRequest({
-      locale: 'fa', role: 'self', municipality: 'stockholm', needs: [],
+      locale: 'fa',
+      role: 'self',
+      municipality: 'stockholm',
+      needs: [],
       contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-      language: '', interpreter: false, message: '',
+      language: '',
+      interpreter: false,
+      message: '',
       reply: { publicKey: example.replyPublicKey, mailbox: example.mailbox },
     });
     expect(request.reply?.mailbox).toBe(example.mailbox);
@@ -122,9 +144,19 @@ describe('worked example (tests/fixtures/utvag-reply-v1-example.json)', () => {
     expect(await replyIdOf(example.sealedReply.ct)).toBe(example.replyId);
   });
 
-  it('WIRE-FORMAT.md states the example\'s values', () => {
+  it("WIRE-FORMAT.md states the example's values", () => {
     const doc = readFileSync(new URL('../../protocol/WIRE-FORMAT.md', import.meta.url), 'utf8');
-    for (const value of [example.secret, example.secretShown, example.pbkdf2.masterHex, example.mailbox, example.replyPublicKey, example.senderKid, example.ikmE, example.aad, example.replyId]) {
+    for (const value of [
+      example.secret,
+      example.secretShown,
+      example.pbkdf2.masterHex,
+      example.mailbox,
+      example.replyPublicKey,
+      example.senderKid,
+      example.ikmE,
+      example.aad,
+      example.replyId,
+    ]) {
       expect(doc).toContain(value);
     }
   });
@@ -132,9 +164,14 @@ describe('worked example (tests/fixtures/utvag-reply-v1-example.json)', () => {
   it('is reproduced byte for byte from its inputs with the fixed ephemeral key', async () => {
     const sender = await importReplySenderKey(v1.recipientPrivateKeyJwk);
     expect(sender.kid).toBe(example.senderKid);
-    const sealed = await sealReply(JSON.parse(example.replyJson) as ReplyMessage, { publicKey: example.replyPublicKey, mailbox: example.mailbox }, sender, {
-      ekm: hex(example.ikmE),
-    });
+    const sealed = await sealReply(
+      JSON.parse(example.replyJson) as ReplyMessage,
+      { publicKey: example.replyPublicKey, mailbox: example.mailbox },
+      sender,
+      {
+        ekm: hex(example.ikmE),
+      },
+    );
     expect(sealed).toEqual(example.sealedReply);
     expect(base64urlDecode(sealed.ct)!.length).toBe(REPLY_CT_SIZE);
   });
@@ -143,18 +180,36 @@ describe('worked example (tests/fixtures/utvag-reply-v1-example.json)', () => {
 describe('sealed replies', () => {
   const keys = () => replyKeysFromMaster(hex(example.pbkdf2.masterHex));
   const message = (extra: Partial<ReplyMessage> = {}): ReplyMessage => ({
-    v: 1, id: crypto.randomUUID(), case: crypto.randomUUID(), receipt: '7KQ3-MX2P', created: '2026-12-02',
-    phrases: [{ id: 'received' }], ...extra,
+    v: 1,
+    id: crypto.randomUUID(),
+    case: crypto.randomUUID(),
+    receipt: '7KQ3-MX2P',
+    created: '2026-12-02',
+    phrases: [{ id: 'received' }],
+    ...extra,
   });
 
   it('every reply has the same length, from one phrase to the longest text in a 3-byte script', async () => {
     const mine = await keys();
     const sender = await importReplySenderKey(v1.recipientPrivateKeyJwk);
     const short = await sealReply(message(), mine, sender);
-    const long = await sealReply(message({
-      phrases: [{ id: 'received' }, { id: 'will-call' }, { id: 'could-not-reach', phone: '08-508 25 600' }, { id: 'meet', place: 'ቀ'.repeat(200), time: 'ቀ'.repeat(REPLY_TIME_MAX_LENGTH) }, { id: 'write-back' }, { id: 'write-again', date: '2026-12-24' }, { id: 'confidential' }, { id: 'danger' }],
-      text: { lang: 'ti', body: 'ቀ'.repeat(REPLY_TEXT_MAX_LENGTH) },
-    }), mine, sender);
+    const long = await sealReply(
+      message({
+        phrases: [
+          { id: 'received' },
+          { id: 'will-call' },
+          { id: 'could-not-reach', phone: '08-508 25 600' },
+          { id: 'meet', place: 'ቀ'.repeat(200), time: 'ቀ'.repeat(REPLY_TIME_MAX_LENGTH) },
+          { id: 'write-back' },
+          { id: 'write-again', date: '2026-12-24' },
+          { id: 'confidential' },
+          { id: 'danger' },
+        ],
+        text: { lang: 'ti', body: 'ቀ'.repeat(REPLY_TEXT_MAX_LENGTH) },
+      }),
+      mine,
+      sender,
+    );
     expect(long.ct.length).toBe(short.ct.length);
     expect((await openReply(long, mine, senders)).message.text?.lang).toBe('ti');
   });
@@ -163,17 +218,26 @@ describe('sealed replies', () => {
     const sender = await importReplySenderKey(v1.recipientPrivateKeyJwk);
     const mine = await keys();
     await expect(sealReply(message({ phrases: [] }), mine, sender)).rejects.toMatchObject({ code: 'bad_reply', fields: ['phrases'] });
-    await expect(sealReply(message({ phrases: [{ id: 'received' }, { id: 'received' }] }), mine, sender)).rejects.toMatchObject({ code: 'bad_reply' });
-    await expect(sealReply(message({ text: { lang: 'sv', body: 'a'.repeat(REPLY_TEXT_MAX_LENGTH + 1) } }), mine, sender)).rejects.toMatchObject({
-      code: 'bad_reply', fields: ['text.body'],
+    await expect(sealReply(message({ phrases: [{ id: 'received' }, { id: 'received' }] }), mine, sender)).rejects.toMatchObject({
+      code: 'bad_reply',
+    });
+    await expect(
+      sealReply(message({ text: { lang: 'sv', body: 'a'.repeat(REPLY_TEXT_MAX_LENGTH + 1) } }), mine, sender),
+    ).rejects.toMatchObject({
+      code: 'bad_reply',
+      fields: ['text.body'],
     });
   });
 
   it('rejects an altered reply, a reply from an unpublished sender, a base-mode forgery and a reply moved to another mailbox', async () => {
     const mine = await keys();
     const flip = (text: string, at: number) => text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1);
-    await expect(openReply({ ...example.sealedReply, ct: flip(example.sealedReply.ct, 500) }, mine, senders)).rejects.toMatchObject({ code: 'forged' });
-    await expect(openReply({ ...example.sealedReply, enc: flip(example.sealedReply.enc, 40) }, mine, senders)).rejects.toMatchObject({ code: 'forged' });
+    await expect(openReply({ ...example.sealedReply, ct: flip(example.sealedReply.ct, 500) }, mine, senders)).rejects.toMatchObject({
+      code: 'forged',
+    });
+    await expect(openReply({ ...example.sealedReply, enc: flip(example.sealedReply.enc, 40) }, mine, senders)).rejects.toMatchObject({
+      code: 'forged',
+    });
     // Someone else with a key pair of their own, claiming the municipality's kid.
     const forger = await generateRecipientKeyPair();
     const forged = await sealReply(message(), mine, { ...(await importReplySenderKey(forger.privateJwk)), kid: example.senderKid });
@@ -185,10 +249,16 @@ describe('sealed replies', () => {
       new Uint8Array(8192),
       replyAad(mine.mailbox, example.senderKid),
     );
-    const encoded = { ...example.sealedReply, enc: Buffer.from(base.enc).toString('base64url'), ct: Buffer.from(base.ct).toString('base64url') };
+    const encoded = {
+      ...example.sealedReply,
+      enc: Buffer.from(base.enc).toString('base64url'),
+      ct: Buffer.from(base.ct).toString('base64url'),
+    };
     await expect(openReply(encoded, mine, senders)).rejects.toMatchObject({ code: 'forged' });
     // The right reply in another mailbox, and the wrong secret.
-    await expect(openReply(example.sealedReply, { ...mine, mailbox: 'AAAAAAAAAAAAAAAAAAAAAA' }, senders)).rejects.toMatchObject({ code: 'forged' });
+    await expect(openReply(example.sealedReply, { ...mine, mailbox: 'AAAAAAAAAAAAAAAAAAAAAA' }, senders)).rejects.toMatchObject({
+      code: 'forged',
+    });
     const wrong = await replyKeysFromMaster(new Uint8Array(32));
     await expect(openReply(example.sealedReply, { ...wrong, mailbox: example.mailbox }, senders)).rejects.toMatchObject({ code: 'forged' });
   });
@@ -211,15 +281,26 @@ describe('signed reply post (WIRE-FORMAT.md §13)', () => {
 
 describe('request schema with the way back', () => {
   const base = {
-    locale: 'sv' as const, role: 'self' as const, municipality: 'stockholm', needs: [],
+    locale: 'sv' as const,
+    role: 'self' as const,
+    municipality: 'stockholm',
+    needs: [],
     contact: { method: 'here' as const, safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-    language: '', interpreter: false, message: 'hej',
+    language: '',
+    interpreter: false,
+    message: 'hej',
   };
 
   it('"answer me here" alone needs a reply address; with a call it is optional', () => {
     expect(() => createRequest(base)).toThrow();
     expect(() => createRequest({ ...base, contact: { ...base.contact, method: 'i-call' } })).not.toThrow();
-    expect(createRequest({ ...base, contact: { ...base.contact, method: 'call', phone: '070-123 45 67' }, reply: { publicKey: example.replyPublicKey, mailbox: example.mailbox } }).reply).toBeDefined();
+    expect(
+      createRequest({
+        ...base,
+        contact: { ...base.contact, method: 'call', phone: '070-123 45 67' },
+        reply: { publicKey: example.replyPublicKey, mailbox: example.mailbox },
+      }).reply,
+    ).toBeDefined();
   });
 
   it('refuses a reply address that is not canonical, and a follow-up that names no case id', () => {
@@ -241,7 +322,13 @@ describe('request schema with the way back', () => {
       needs: [...needs],
       language: 'ቀ'.repeat(LANGUAGE_MAX_LENGTH),
       message: 'ቀ'.repeat(MESSAGE_MAX_LENGTH),
-      contact: { method: 'call', phone: '+46 (70) 123-45-67-89'.padEnd(32, ' '), safeTimes: 'ቀ'.repeat(SAFE_TIMES_MAX_LENGTH), voicemailOk: true, mayNameSocialServices: true },
+      contact: {
+        method: 'call',
+        phone: '+46 (70) 123-45-67-89'.padEnd(32, ' '),
+        safeTimes: 'ቀ'.repeat(SAFE_TIMES_MAX_LENGTH),
+        voicemailOk: true,
+        mayNameSocialServices: true,
+      },
       interpreter: true,
       reply: { publicKey: example.replyPublicKey, mailbox: example.mailbox },
       followUpOf: crypto.randomUUID(),

@@ -24,7 +24,16 @@ const text = (max: number) =>
     fc.constantFrom('', 'bell\u0007', 'half \ud83d', 'half \udc4d', 'ok 👍\n\t', 'x'.repeat(max), 'x'.repeat(max + 1), 'ቀ'.repeat(max)),
   );
 const phone = fc.oneof(
-  fc.constantFrom('', '070-123 45 67', '+46701234567', '(08) 123 456', '070-ABC', '123', '+46 70 123 45 67 89 01 23 4', `${'1 '.repeat(16)}1`),
+  fc.constantFrom(
+    '',
+    '070-123 45 67',
+    '+46701234567',
+    '(08) 123 456',
+    '070-ABC',
+    '123',
+    '+46 70 123 45 67 89 01 23 4',
+    `${'1 '.repeat(16)}1`,
+  ),
   fc.string({ maxLength: 40 }),
 );
 
@@ -78,7 +87,10 @@ describe('request-check.ts agrees with the request schema', () => {
     expect(requestProblems({ ...ok, contact: { ...ok.contact, phone: '123' } })).toEqual(['contact.phone']);
     expect(requestProblems({ ...ok, contact: { ...ok.contact, phone: undefined } })).toEqual(['contact.phone']);
     expect(requestProblems({ ...ok, contact: { ...ok.contact, method: 'here' } })).toEqual(['reply']);
-    expect(requestProblems({ ...ok, message: 'x'.repeat(MESSAGE_MAX_LENGTH + 1), language: 'bell\u0007' })).toEqual(['language', 'message']);
+    expect(requestProblems({ ...ok, message: 'x'.repeat(MESSAGE_MAX_LENGTH + 1), language: 'bell\u0007' })).toEqual([
+      'language',
+      'message',
+    ]);
     // "Only here" needs no phone number: a message to fix does not say one is missing.
     const hereOnly = { ...ok, contact: { ...ok.contact, method: 'here' as const, phone: undefined }, reply, message: 'bell\u0007' };
     expect(fieldProblems(hereOnly, requestProblems(hereOnly))).toEqual({ message: 'text' });

@@ -15,7 +15,20 @@ describe('terminology base', () => {
     const terminology = loadTerminology(locale);
     expect(terminology.locale).toBe(locale);
     const concepts = terminology.terms.map((t) => t.concept);
-    for (const concept of ['utredning', 'avhoppare', 'gäng', 'socialtjänsten', 'lots', 'samordnare', 'sekretess', 'anmälningsplikt', 'mottagning', 'kryptering', 'bistånd', 'hotbild']) {
+    for (const concept of [
+      'utredning',
+      'avhoppare',
+      'gäng',
+      'socialtjänsten',
+      'lots',
+      'samordnare',
+      'sekretess',
+      'anmälningsplikt',
+      'mottagning',
+      'kryptering',
+      'bistånd',
+      'hotbild',
+    ]) {
       expect(concepts, `${locale} lacks ${concept}`).toContain(concept);
     }
   });

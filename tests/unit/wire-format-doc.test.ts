@@ -32,7 +32,10 @@ function requestTable(): Map<string, string[]> {
     const cells = line.split('|').map((cell) => cell.trim());
     const field = /^`([\w.]+)`$/.exec(cells[1] ?? '')?.[1];
     if (!field) continue;
-    rows.set(field, [...(cells[2] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]!));
+    rows.set(
+      field,
+      [...(cells[2] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]!),
+    );
   }
   return rows;
 }

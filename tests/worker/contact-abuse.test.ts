@@ -52,11 +52,14 @@ function servedMunicipality(): string {
 }
 
 async function envelopeJson(message = 'Hej'): Promise<string> {
-  return JSON.stringify(await sealRequest(createRequest({ ...sampleAnswers(message), municipality: servedMunicipality() }), keySet.keys[0]!));
+  return JSON.stringify(
+    await sealRequest(createRequest({ ...sampleAnswers(message), municipality: servedMunicipality() }), keySet.keys[0]!),
+  );
 }
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-const filledForm = (municipality: string) => form({ locale: 'so', role: 'self', municipality, method: 'i-call', message: 'Waan rabaa inaan ka baxo.' });
+const filledForm = (municipality: string) =>
+  form({ locale: 'so', role: 'self', municipality, method: 'i-call', message: 'Waan rabaa inaan ka baxo.' });
 
 function post(body: string, type: string, headers: Record<string, string>, testEnv: Env = baseEnv) {
   return app.request('/api/contact', { method: 'POST', body, headers: { 'content-type': type, ...headers } }, testEnv);
@@ -80,15 +83,25 @@ describe('cross-site posts (M1)', () => {
 
   it.each(crossSite)('refuses a JSON post with %s: 403 forbidden_origin, nothing queued', async (_name, headers) => {
     const { sent, queue } = recordingQueue();
-    const res = await post(await envelopeJson(), 'application/json', { 'cf-connecting-ip': freshV4(), ...headers }, { ...baseEnv, INTAKE_QUEUE: queue });
+    const res = await post(
+      await envelopeJson(),
+      'application/json',
+      { 'cf-connecting-ip': freshV4(), ...headers },
+      { ...baseEnv, INTAKE_QUEUE: queue },
+    );
     expect(res.status).toBe(403);
     expect(await res.json()).toEqual({ error: 'forbidden_origin' });
     expect(sent).toEqual([]);
   });
 
-  it.each(crossSite)('refuses a no-JS form with %s: an empty form and the reason in the person\'s language', async (_name, headers) => {
+  it.each(crossSite)("refuses a no-JS form with %s: an empty form and the reason in the person's language", async (_name, headers) => {
     const { sent, queue } = recordingQueue();
-    const res = await post(filledForm('stockholm'), 'application/x-www-form-urlencoded', { 'cf-connecting-ip': freshV4(), ...headers }, { ...baseEnv, INTAKE_QUEUE: queue });
+    const res = await post(
+      filledForm('stockholm'),
+      'application/x-www-form-urlencoded',
+      { 'cf-connecting-ip': freshV4(), ...headers },
+      { ...baseEnv, INTAKE_QUEUE: queue },
+    );
     expect(res.status).toBe(403);
     expect(res.headers.get('content-type')).toContain('text/html');
     const html = await res.text();
@@ -99,7 +112,7 @@ describe('cross-site posts (M1)', () => {
     expect(sent).toEqual([]);
   });
 
-  it('lets the site\'s own posts through: Sec-Fetch-Site same-origin, its own Origin, or neither header', async () => {
+  it("lets the site's own posts through: Sec-Fetch-Site same-origin, its own Origin, or neither header", async () => {
     for (const headers of [{ 'sec-fetch-site': 'same-origin', origin: 'http://localhost' }, { origin: 'http://localhost' }, {}]) {
       const res = await post(await envelopeJson(), 'application/json', { 'cf-connecting-ip': freshV4(), ...headers });
       expect(res.status, JSON.stringify(headers)).toBe(202);
@@ -136,7 +149,8 @@ describe('rate limits that hold (M2)', () => {
     const envelope = await envelopeJson();
     const prefix = `2001:db8:${(counter += 1).toString(16)}:7`;
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) statuses.push((await post(envelope, 'application/json', { 'cf-connecting-ip': `${prefix}:${i.toString(16)}:0:0:1` })).status);
+    for (let i = 0; i < 12; i++)
+      statuses.push((await post(envelope, 'application/json', { 'cf-connecting-ip': `${prefix}:${i.toString(16)}:0:0:1` })).status);
     expect(statuses.slice(0, 10).every((s) => s === 202)).toBe(true);
     expect(statuses.slice(10)).toEqual([429, 429]);
     // The neighbouring /64 is someone else.
@@ -158,18 +172,28 @@ describe('rate limits that hold (M2)', () => {
   it('the no-JS path is limited before any work: an invalid form from a limited sender gets 429, not the form check', async () => {
     const { limiter } = countingLimiter(0);
     const recipient = countingLimiter();
-    const res = await post(form({ locale: 'sv', method: 'call', phone: 'not a number' }), 'application/x-www-form-urlencoded', { 'cf-connecting-ip': freshV4() }, {
-      ...baseEnv,
-      CONTACT_RATE_LIMIT: limiter,
-      RECIPIENT_RATE_LIMIT: recipient.limiter,
-    });
+    const res = await post(
+      form({ locale: 'sv', method: 'call', phone: 'not a number' }),
+      'application/x-www-form-urlencoded',
+      { 'cf-connecting-ip': freshV4() },
+      {
+        ...baseEnv,
+        CONTACT_RATE_LIMIT: limiter,
+        RECIPIENT_RATE_LIMIT: recipient.limiter,
+      },
+    );
     expect(res.status).toBe(429);
     expect(recipient.keys).toEqual([]);
   });
 
   it('an invalid form still counts against the sender', async () => {
     const sender = countingLimiter();
-    await post(form({ locale: 'sv', method: 'call', phone: 'x' }), 'application/x-www-form-urlencoded', { 'cf-connecting-ip': freshV4() }, { ...baseEnv, CONTACT_RATE_LIMIT: sender.limiter });
+    await post(
+      form({ locale: 'sv', method: 'call', phone: 'x' }),
+      'application/x-www-form-urlencoded',
+      { 'cf-connecting-ip': freshV4() },
+      { ...baseEnv, CONTACT_RATE_LIMIT: sender.limiter },
+    );
     expect(sender.keys).toHaveLength(1);
   });
 
@@ -190,7 +214,8 @@ describe('rate limits that hold (M2)', () => {
     const site = `2001:db8:${(0x4000 + (counter += 1)).toString(16)}`;
     const statuses: number[] = [];
     // 80 posts, each from its own /64 and spread over the /48's /56s: no /64 or /56 is ever over its limit.
-    for (let i = 0; i < 80; i++) statuses.push((await post(envelope, 'application/json', { 'cf-connecting-ip': `${site}:${(i * 0x101).toString(16)}::1` })).status);
+    for (let i = 0; i < 80; i++)
+      statuses.push((await post(envelope, 'application/json', { 'cf-connecting-ip': `${site}:${(i * 0x101).toString(16)}::1` })).status);
     expect(statuses.slice(0, 60).every((s) => s === 202)).toBe(true);
     expect(statuses.slice(60).every((s) => s === 429)).toBe(true);
   });
@@ -199,14 +224,15 @@ describe('rate limits that hold (M2)', () => {
     const envelope = await envelopeJson();
     const network = `198.18.${200 + ((counter += 1) % 50)}`;
     const statuses: number[] = [];
-    for (let i = 1; i <= 32; i++) statuses.push((await post(envelope, 'application/json', { 'cf-connecting-ip': `${network}.${i}` })).status);
+    for (let i = 1; i <= 32; i++)
+      statuses.push((await post(envelope, 'application/json', { 'cf-connecting-ip': `${network}.${i}` })).status);
     expect(statuses.slice(0, 30).every((s) => s === 202)).toBe(true);
     expect(statuses.slice(30)).toEqual([429, 429]);
   });
 });
 
 describe('floods cannot lock anyone out (N1)', () => {
-  it('a flood from four prefixes leaves a fifth sender\'s request accepted and queued, and raises a content-free alarm', async () => {
+  it("a flood from four prefixes leaves a fifth sender's request accepted and queued, and raises a content-free alarm", async () => {
     const { sent, queue } = recordingQueue();
     const testEnv = { ...baseEnv, INTAKE_QUEUE: queue };
     const kid = (JSON.parse(await envelopeJson()) as { kid: string }).kid;
@@ -217,7 +243,16 @@ describe('floods cannot lock anyone out (N1)', () => {
     for (let flooder = 0; flooder < 4; flooder++) {
       const site = `2001:db8:${(0x5000 + flooder * 16 + ((counter += 1) % 16)).toString(16)}`;
       for (let i = 0; i < 62; i++) {
-        statuses.push((await post(await envelopeJson(`flood ${flooder}.${i}`), 'application/json', { 'cf-connecting-ip': `${site}:${(i * 0x101).toString(16)}::1` }, testEnv)).status);
+        statuses.push(
+          (
+            await post(
+              await envelopeJson(`flood ${flooder}.${i}`),
+              'application/json',
+              { 'cf-connecting-ip': `${site}:${(i * 0x101).toString(16)}::1` },
+              testEnv,
+            )
+          ).status,
+        );
       }
     }
     expect(statuses.filter((s) => s === 429)).toHaveLength(4 * 2); // each flooder refused by its own /48 only
@@ -228,13 +263,24 @@ describe('floods cannot lock anyone out (N1)', () => {
     expect(res.status).toBe(202);
     expect(sent.at(-1)).toEqual(JSON.parse(genuine));
     // And the no-JS path too.
-    const page = await followReceipt(await post(filledForm(servedMunicipality()), 'application/x-www-form-urlencoded', { 'cf-connecting-ip': freshV4() }, testEnv), testEnv);
+    const page = await followReceipt(
+      await post(filledForm(servedMunicipality()), 'application/x-www-form-urlencoded', { 'cf-connecting-ip': freshV4() }, testEnv),
+      testEnv,
+    );
     expect(page.status).toBe(200);
     expect(sent).toHaveLength(4 * 60 + 2);
     // The shared count became an alarm: the bucket, the public kid and a count, nothing about a sender.
-    const alarms = floodAlarmLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line['bucket'] === 'recipient');
+    const alarms = floodAlarmLines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line['bucket'] === 'recipient');
     expect(alarms.length).toBeGreaterThan(0);
-    expect(alarms[0]).toEqual({ alarm: 'flood', bucket: 'recipient', kid, over: 1, minute: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d$/) });
+    expect(alarms[0]).toEqual({
+      alarm: 'flood',
+      bucket: 'recipient',
+      kid,
+      over: 1,
+      minute: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d$/),
+    });
     expect(floodAlarmLines.join('\n')).not.toMatch(/2001:db8|198\.|flood \d/);
   }, 120_000);
 
@@ -249,7 +295,10 @@ describe('floods cannot lock anyone out (N1)', () => {
     expect(recipient.keys).toEqual([`kid:${kid}`]);
     expect(total.keys).toEqual(['all']);
     // The no-JS path counts against the recipient it seals to, and is taken all the same.
-    const page = await followReceipt(await post(filledForm(servedMunicipality()), 'application/x-www-form-urlencoded', { 'cf-connecting-ip': freshV4() }, testEnv), testEnv);
+    const page = await followReceipt(
+      await post(filledForm(servedMunicipality()), 'application/x-www-form-urlencoded', { 'cf-connecting-ip': freshV4() }, testEnv),
+      testEnv,
+    );
     expect(page.status).toBe(200);
     expect(recipient.keys).toHaveLength(2);
     expect(sent).toHaveLength(2);
@@ -268,7 +317,10 @@ describe('floods cannot lock anyone out (N1)', () => {
     expect(sent).toEqual([JSON.parse(envelope)]);
     expect(recipient.keys).toHaveLength(1); // a replay does not even count towards the alarm
     // A different envelope (a fresh seal of the same words) is a new request.
-    expect((await post(await envelopeJson('one request, posted many times'), 'application/json', { 'cf-connecting-ip': freshV4() }, testEnv)).status).toBe(202);
+    expect(
+      (await post(await envelopeJson('one request, posted many times'), 'application/json', { 'cf-connecting-ip': freshV4() }, testEnv))
+        .status,
+    ).toBe(202);
     expect(sent).toHaveLength(2);
   });
 
@@ -283,17 +335,26 @@ describe('floods cannot lock anyone out (N1)', () => {
 });
 
 describe('pull recipients get their own queue (M6)', () => {
-  it('routes a pulling recipient\'s kid to its own queue at once, and every other kid to the push queue', async () => {
+  it("routes a pulling recipient's kid to its own queue at once, and every other kid to the push queue", async () => {
     const push = recordingQueue();
     const own = recordingQueue();
     const envelope = await envelopeJson();
     const kid = (JSON.parse(envelope) as { kid: string }).kid;
-    const testEnv = { ...baseEnv, INTAKE_QUEUE: push.queue, PULL_QUEUE_STOCKHOLM: own.queue, INTAKE_PULL_QUEUES: JSON.stringify({ [kid]: 'PULL_QUEUE_STOCKHOLM' }), RECIPIENT_RATE_LIMIT: countingLimiter().limiter } as Env;
+    const testEnv = {
+      ...baseEnv,
+      INTAKE_QUEUE: push.queue,
+      PULL_QUEUE_STOCKHOLM: own.queue,
+      INTAKE_PULL_QUEUES: JSON.stringify({ [kid]: 'PULL_QUEUE_STOCKHOLM' }),
+      RECIPIENT_RATE_LIMIT: countingLimiter().limiter,
+    } as Env;
     expect((await post(envelope, 'application/json', { 'cf-connecting-ip': freshV4() }, testEnv)).status).toBe(202);
     expect(own.sent).toHaveLength(1);
     expect(push.sent).toEqual([]);
     // The no-JS path seals to the same kid and lands in the same queue.
-    expect((await post(filledForm(servedMunicipality()), 'application/x-www-form-urlencoded', { 'cf-connecting-ip': freshV4() }, testEnv)).status).toBe(303);
+    expect(
+      (await post(filledForm(servedMunicipality()), 'application/x-www-form-urlencoded', { 'cf-connecting-ip': freshV4() }, testEnv))
+        .status,
+    ).toBe(303);
     expect(own.sent).toHaveLength(2);
     expect(push.sent).toEqual([]);
     // Another routing table: this kid is not pulled, so it is pushed.
@@ -308,7 +369,12 @@ describe('pull recipients get their own queue (M6)', () => {
     const envelope = await envelopeJson();
     const kid = (JSON.parse(envelope) as { kid: string }).kid;
     for (const table of [JSON.stringify({ [kid]: 'PULL_QUEUE_NOWHERE' }), JSON.stringify({ [kid]: 'INTAKE_QUEUE_X' }), '{not json']) {
-      const testEnv = { ...baseEnv, INTAKE_QUEUE: push.queue, INTAKE_PULL_QUEUES: table, RECIPIENT_RATE_LIMIT: countingLimiter().limiter } as Env;
+      const testEnv = {
+        ...baseEnv,
+        INTAKE_QUEUE: push.queue,
+        INTAKE_PULL_QUEUES: table,
+        RECIPIENT_RATE_LIMIT: countingLimiter().limiter,
+      } as Env;
       const res = await post(envelope, 'application/json', { 'cf-connecting-ip': freshV4() }, testEnv);
       expect(res.status, table).toBe(503);
       expect(await res.json()).toEqual({ error: 'queue_unavailable' });
@@ -317,10 +383,17 @@ describe('pull recipients get their own queue (M6)', () => {
   });
 });
 
-describe('the recipient key\'s fingerprint (H1)', () => {
+describe("the recipient key's fingerprint (H1)", () => {
   it('the no-JS receipt shows the 80-bit fingerprint of the key the Worker sealed to (N13)', async () => {
     const { sent, queue } = recordingQueue();
-    const res = await followReceipt(await post(filledForm(servedMunicipality()), 'application/x-www-form-urlencoded', { 'cf-connecting-ip': freshV4() }, { ...baseEnv, INTAKE_QUEUE: queue, RECIPIENT_RATE_LIMIT: countingLimiter().limiter }));
+    const res = await followReceipt(
+      await post(
+        filledForm(servedMunicipality()),
+        'application/x-www-form-urlencoded',
+        { 'cf-connecting-ip': freshV4() },
+        { ...baseEnv, INTAKE_QUEUE: queue, RECIPIENT_RATE_LIMIT: countingLimiter().limiter },
+      ),
+    );
     expect(res.status).toBe(200);
     const kid = (sent[0] as { kid: string }).kid;
     const html = await res.text();

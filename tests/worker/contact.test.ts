@@ -42,11 +42,7 @@ async function receiptOf(res: Response): Promise<Response> {
 }
 
 function post(body: BodyInit, contentType: string, ip: string, testEnv: Env = env as unknown as Env) {
-  return app.request(
-    '/api/contact',
-    { method: 'POST', body, headers: { 'content-type': contentType, 'cf-connecting-ip': ip } },
-    testEnv,
-  );
+  return app.request('/api/contact', { method: 'POST', body, headers: { 'content-type': contentType, 'cf-connecting-ip': ip } }, testEnv);
 }
 
 const answers: ContactRequestInput = {
@@ -76,7 +72,10 @@ describe('POST /api/contact, JavaScript path (envelope)', () => {
   it('queues exactly {v,kid,enc,ct} as JSON and answers 202, no-store', async () => {
     const { sent, queue } = recordingQueue();
     const envelope = await validEnvelope();
-    const res = await post(JSON.stringify(envelope), 'application/json', freshAddress(), { ...(env as unknown as Env), INTAKE_QUEUE: queue });
+    const res = await post(JSON.stringify(envelope), 'application/json', freshAddress(), {
+      ...(env as unknown as Env),
+      INTAKE_QUEUE: queue,
+    });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ ok: true });
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -173,7 +172,10 @@ function formBody(fields: Record<string, string | string[]>): string {
 /** Posts the no-JavaScript form with a recording queue: the answer's status and page, and what was queued. */
 async function postForm(fields: Record<string, string | string[]>, refuse = false) {
   const { sent, queue } = recordingQueue(refuse);
-  const res = await post(formBody(fields), 'application/x-www-form-urlencoded', freshAddress(), { ...(env as unknown as Env), INTAKE_QUEUE: queue });
+  const res = await post(formBody(fields), 'application/x-www-form-urlencoded', freshAddress(), {
+    ...(env as unknown as Env),
+    INTAKE_QUEUE: queue,
+  });
   return { status: res.status, html: await res.text(), sent };
 }
 
@@ -192,10 +194,12 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
 
   it('seals and queues the same envelope shape, and answers with the receipt page', async () => {
     const { sent, queue } = recordingQueue();
-    const res = await receiptOf(await post(formBody(filled), 'application/x-www-form-urlencoded', freshAddress(), {
-      ...(env as unknown as Env),
-      INTAKE_QUEUE: queue,
-    }));
+    const res = await receiptOf(
+      await post(formBody(filled), 'application/x-www-form-urlencoded', freshAddress(), {
+        ...(env as unknown as Env),
+        INTAKE_QUEUE: queue,
+      }),
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -232,13 +236,18 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
 
   it('a municipality no recipient serves is not connected: nothing sent, no default, answers kept, said plainly and once', async () => {
     const t = useTranslations('ar');
-    for (const [municipality, key] of [['kiruna', 'form.error.notConnected'], ['unknown', 'form.error.chooseMunicipality']] as const) {
+    for (const [municipality, key] of [
+      ['kiruna', 'form.error.notConnected'],
+      ['unknown', 'form.error.chooseMunicipality'],
+    ] as const) {
       const { status, html, sent } = await postForm({ ...filled, municipality });
       expect(status, municipality).toBe(400);
       expect(sent).toEqual([]);
       // Said once, in the summary, not as a temporary fault; the field is marked.
       expect(html.split(`>${t(key)}<`).length - 1, municipality).toBe(1);
-      expect(html).toMatch(/<select[^>]*name="municipality"[^>]*aria-invalid="true"|<select[^>]*aria-invalid="true"[^>]*name="municipality"/);
+      expect(html).toMatch(
+        /<select[^>]*name="municipality"[^>]*aria-invalid="true"|<select[^>]*aria-invalid="true"[^>]*name="municipality"/,
+      );
       expect(html).not.toContain(`>${t('form.error.unavailable')}<`);
       expect(html).toContain('value="العربية"');
     }
@@ -269,7 +278,9 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
   it('the counter counts what came back without JavaScript', async () => {
     const { html } = await postForm({ ...filled, locale: 'sv', message: 'hej hej' }, true);
     const t = useTranslations('sv');
-    expect(html).toMatch(new RegExp(`data-message-count-output[^>]*>${t('form.message.count', { count: MESSAGE_MAX_LENGTH - 7, max: MESSAGE_MAX_LENGTH })}<`));
+    expect(html).toMatch(
+      new RegExp(`data-message-count-output[^>]*>${t('form.message.count', { count: MESSAGE_MAX_LENGTH - 7, max: MESSAGE_MAX_LENGTH })}<`),
+    );
   });
 
   it('a form body over the size limit gets the form page with the limit in its language, never raw JSON', async () => {
@@ -281,7 +292,11 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
       {
         method: 'POST',
         body: huge,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(huge.length), 'cf-connecting-ip': freshAddress() },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': String(huge.length),
+          'cf-connecting-ip': freshAddress(),
+        },
       },
       { ...(env as unknown as Env), INTAKE_QUEUE: queue },
     );
@@ -293,7 +308,10 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
     expect(html).not.toContain('body_too_large');
     expect(sent).toEqual([]);
     // Sent in chunks without a length, the size check has read it: the form page in Swedish, still not JSON.
-    const chunked = await post(huge, 'application/x-www-form-urlencoded', freshAddress(), { ...(env as unknown as Env), INTAKE_QUEUE: queue });
+    const chunked = await post(huge, 'application/x-www-form-urlencoded', freshAddress(), {
+      ...(env as unknown as Env),
+      INTAKE_QUEUE: queue,
+    });
     expect(chunked.status).toBe(413);
     expect(await chunked.text()).toContain(useTranslations('sv')('form.error.bodyTooLarge', { max: MESSAGE_MAX_LENGTH }));
     expect(sent).toEqual([]);
@@ -301,22 +319,22 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
 
   it('the receipt keeps only the promise of the recipient the request went to', async () => {
     const { queue } = recordingQueue();
-    const res = await receiptOf(await post(formBody(filled), 'application/x-www-form-urlencoded', freshAddress(), {
-      ...(env as unknown as Env),
-      INTAKE_QUEUE: queue,
-    }));
+    const res = await receiptOf(
+      await post(formBody(filled), 'application/x-www-form-urlencoded', freshAddress(), {
+        ...(env as unknown as Env),
+        INTAKE_QUEUE: queue,
+      }),
+    );
     const html = await res.text();
     expect([...html.matchAll(/data-receipt-promise="([^"]+)"/g)].map((m) => m[1])).toEqual([keySet.keys[0]!.recipient]);
   });
 
   it('Arabic-Indic digits: a short number comes back in 0-9, "Error:" in the title, the summary focused', async () => {
     const { sent, queue } = recordingQueue();
-    const res = await post(
-      formBody({ ...filled, method: 'call', phone: '٠٧٠–١٢' }),
-      'application/x-www-form-urlencoded',
-      freshAddress(),
-      { ...(env as unknown as Env), INTAKE_QUEUE: queue },
-    );
+    const res = await post(formBody({ ...filled, method: 'call', phone: '٠٧٠–١٢' }), 'application/x-www-form-urlencoded', freshAddress(), {
+      ...(env as unknown as Env),
+      INTAKE_QUEUE: queue,
+    });
     expect(res.status).toBe(400);
     expect(sent).toEqual([]);
     const html = await res.text();
@@ -341,7 +359,10 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
 
   it('post-redirect-get: 303 to a one-time receipt page; asked for again it says only that it is no longer shown (N4)', async () => {
     const { sent, queue } = recordingQueue();
-    const res = await post(formBody(filled), 'application/x-www-form-urlencoded', freshAddress(), { ...(env as unknown as Env), INTAKE_QUEUE: queue });
+    const res = await post(formBody(filled), 'application/x-www-form-urlencoded', freshAddress(), {
+      ...(env as unknown as Env),
+      INTAKE_QUEUE: queue,
+    });
     expect(res.status).toBe(303);
     const location = res.headers.get('location')!;
     expect(location).toMatch(/^\/api\/contact\/receipt\/[A-Za-z0-9_-]+$/);

@@ -51,14 +51,21 @@ const receiptB = await generateSigningKey();
 const authA = await receiverAuth('stockholm', [workerKey.publicKey], receiptA.privateJwk);
 const authB = await receiverAuth('jarfalla', [workerKey.publicKey], receiptB.privateJwk);
 
-function pushEnv(routes: Record<string, { recipient: string; url: string; receiptKey: string }>, signingKey: string | undefined = JSON.stringify(workerKey.privateJwk)) {
+function pushEnv(
+  routes: Record<string, { recipient: string; url: string; receiptKey: string }>,
+  signingKey: string | undefined = JSON.stringify(workerKey.privateJwk),
+) {
   return { INTAKE_PUSH_ROUTES: JSON.stringify(routes), ...(signingKey ? { INTAKE_PUSH_SIGNING_KEY: signingKey } : {}) };
 }
 const routeA = { recipient: 'stockholm', url: 'https://a.example/push', receiptKey: receiptA.publicKey };
 const routeB = { recipient: 'jarfalla', url: 'https://b.example/push', receiptKey: receiptB.publicKey };
 
 /** A receiver as the README describes it: checks the push, answers with its own signed receipt. */
-function receiver(byUrl: Record<string, typeof authA>, status: ReceiptStatus = 'stored', seen: { url: string; ok: boolean; reason?: string; redirect?: string }[] = []) {
+function receiver(
+  byUrl: Record<string, typeof authA>,
+  status: ReceiptStatus = 'stored',
+  seen: { url: string; ok: boolean; reason?: string; redirect?: string }[] = [],
+) {
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const url = String(input);
     const headers = new Headers(init?.headers);
@@ -76,7 +83,11 @@ describe('intake queue consumer (in workerd)', () => {
     const seen: { url: string; ok: boolean; reason?: string; redirect?: string }[] = [];
     const a = message(envelope(kidA));
     const b = message(envelope(kidB));
-    const result = await handleIntakeBatch(batch([a, b]), pushEnv({ [kidA]: routeA, [kidB]: routeB }), receiver({ 'https://a.example/push': authA, 'https://b.example/push': authB }, 'stored', seen));
+    const result = await handleIntakeBatch(
+      batch([a, b]),
+      pushEnv({ [kidA]: routeA, [kidB]: routeB }),
+      receiver({ 'https://a.example/push': authA, 'https://b.example/push': authB }, 'stored', seen),
+    );
     expect(result).toEqual({ delivered: 2, retried: 0 });
     expect(seen.map((call) => call.url).sort()).toEqual(['https://a.example/push', 'https://b.example/push']);
     expect(seen.every((call) => call.ok && call.redirect === 'manual')).toBe(true);
@@ -97,8 +108,10 @@ describe('intake queue consumer (in workerd)', () => {
     const answers = [
       () => new Response('<html>maintenance</html>', { status: 200 }),
       () => Response.json({ result: 'stored' }, { status: 201 }),
-      async (push: { recipient: string; timestamp: string; hash: string }) => Response.json({ result: 'stored', receipt: await signReceipt(authB, push, 'stored') }, { status: 201 }),
-      async (push: { recipient: string; timestamp: string; hash: string }) => Response.json({ result: 'stored', receipt: await signReceipt(authA, { ...push, hash: 'x' }, 'stored') }, { status: 201 }),
+      async (push: { recipient: string; timestamp: string; hash: string }) =>
+        Response.json({ result: 'stored', receipt: await signReceipt(authB, push, 'stored') }, { status: 201 }),
+      async (push: { recipient: string; timestamp: string; hash: string }) =>
+        Response.json({ result: 'stored', receipt: await signReceipt(authA, { ...push, hash: 'x' }, 'stored') }, { status: 201 }),
     ];
     for (const answer of answers) {
       const fetcher = (async (_url: string, init?: RequestInit) => {
@@ -115,7 +128,8 @@ describe('intake queue consumer (in workerd)', () => {
   });
 
   it('a redirect is a failed delivery', async () => {
-    const fetcher = (async () => new Response(null, { status: 308, headers: { location: 'https://elsewhere.example/push' } })) as unknown as typeof fetch;
+    const fetcher = (async () =>
+      new Response(null, { status: 308, headers: { location: 'https://elsewhere.example/push' } })) as unknown as typeof fetch;
     const m = message(envelope(kidA));
     expect(await handleIntakeBatch(batch([m]), pushEnv({ [kidA]: routeA }), fetcher)).toEqual({ delivered: 0, retried: 1 });
   });

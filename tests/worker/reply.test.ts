@@ -10,7 +10,15 @@ import type { Env } from '../../functions/env.ts';
 import { forgetKeySet } from '../../functions/intake-keys.ts';
 import { base64urlEncode, generateRecipientKeyPair, type PrivateKeyJwk } from '../../protocol/envelope.ts';
 import { replyKeysFromMaster, type ReplyKeys } from '../../protocol/reply-keys.ts';
-import { importReplySenderKey, lookupResponseSchema, replyIdOf, openReply, sealReply, type ReplyMessage, type SealedReply } from '../../protocol/reply.ts';
+import {
+  importReplySenderKey,
+  lookupResponseSchema,
+  replyIdOf,
+  openReply,
+  sealReply,
+  type ReplyMessage,
+  type SealedReply,
+} from '../../protocol/reply.ts';
 import { REPLY_SIGNATURE_HEADER, replyPostBody, signReplyPost } from '../../protocol/reply-post.ts';
 import { generateSigningKey, importVerifyKey, verifyReplyAck } from '../../protocol/push-auth.ts';
 import { sealRequest } from '../../protocol/envelope.ts';
@@ -102,7 +110,11 @@ describe('POST /api/reply (from the intake)', () => {
     const body = replyPostBody({ v: 1, mailbox: me.mailbox, sent: Math.floor(Date.now() / 1000), reply });
     const res = await app.request(
       '/api/reply',
-      { method: 'POST', body, headers: { 'content-type': 'application/json', [REPLY_SIGNATURE_HEADER]: await signReplyPost(body, municipality.privateJwk) } },
+      {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', [REPLY_SIGNATURE_HEADER]: await signReplyPost(body, municipality.privateJwk) },
+      },
       { ...testEnv, INTAKE_PUSH_SIGNING_KEY: JSON.stringify(worker.privateJwk) },
     );
     expect(res.status).toBe(201);
@@ -158,7 +170,9 @@ describe('POST /api/reply/lookup', () => {
     const withTwo = await person();
     for (let i = 0; i < 2; i++) await signedPost(withTwo.mailbox, await sealFor(withTwo));
     const random = () => base64urlEncode(crypto.getRandomValues(new Uint8Array(16)));
-    const answers = await Promise.all([withReply.mailbox, withTwo.mailbox, random(), random(), (await person()).mailbox].map(async (m) => lookup(m)));
+    const answers = await Promise.all(
+      [withReply.mailbox, withTwo.mailbox, random(), random(), (await person()).mailbox].map(async (m) => lookup(m)),
+    );
     const statuses = new Set(answers.map((res) => res.status));
     const bodies = await Promise.all(answers.map((res) => res.text()));
     expect(statuses).toEqual(new Set([200]));
@@ -203,7 +217,11 @@ describe('POST /api/reply/delete', () => {
     const del = (id: string) =>
       app.request(
         '/api/reply/delete',
-        { method: 'POST', body: JSON.stringify({ v: 1, mailbox: me.mailbox, id }), headers: { 'content-type': 'application/json', 'cf-connecting-ip': freshAddress() } },
+        {
+          method: 'POST',
+          body: JSON.stringify({ v: 1, mailbox: me.mailbox, id }),
+          headers: { 'content-type': 'application/json', 'cf-connecting-ip': freshAddress() },
+        },
         testEnv,
       );
     const missing = await del(base64urlEncode(new Uint8Array(16)));
@@ -218,17 +236,26 @@ describe('POST /api/reply/delete', () => {
 describe('POST /api/reply/write-back (N3)', () => {
   function recordingQueue() {
     const sent: unknown[] = [];
-    return { sent, queue: { send: async (body: unknown) => void sent.push(body), sendBatch: async () => undefined } as unknown as Queue<unknown> };
+    return {
+      sent,
+      queue: { send: async (body: unknown) => void sent.push(body), sendBatch: async () => undefined } as unknown as Queue<unknown>,
+    };
   }
 
   /** The person's follow-up, signed with their reply key, sealed to the municipality. */
   async function followUp(me: Awaited<ReturnType<typeof person>>, signer: ReplyKeys, replyId: string, caseId: string) {
     const key = signer.signingKey;
     const request = createRequest({
-      locale: 'sv', role: 'unknown', municipality: 'stockholm', needs: [],
+      locale: 'sv',
+      role: 'unknown',
+      municipality: 'stockholm',
+      needs: [],
       contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-      language: '', interpreter: false, message: 'Jag skriver tillbaka.',
-      reply: { publicKey: me.publicKey, mailbox: me.mailbox }, followUpOf: caseId,
+      language: '',
+      interpreter: false,
+      message: 'Jag skriver tillbaka.',
+      reply: { publicKey: me.publicKey, mailbox: me.mailbox },
+      followUpOf: caseId,
     });
     request.followUpProof = await signFollowUp(key, { id: request.id, followUpOf: caseId, message: request.message });
     const envelope = await sealRequest(request, { kid: municipality.kid, publicKey: municipality.publicKey });
@@ -236,16 +263,31 @@ describe('POST /api/reply/write-back (N3)', () => {
   }
 
   async function postWriteBack(signed: { body: string; signature: string }, queueEnv: Env) {
-    return app.request('/api/reply/write-back', {
-      method: 'POST', body: signed.body,
-      headers: { 'content-type': 'application/json', [WRITE_BACK_SIGNATURE_HEADER]: signed.signature, 'cf-connecting-ip': freshAddress() },
-    }, queueEnv);
+    return app.request(
+      '/api/reply/write-back',
+      {
+        method: 'POST',
+        body: signed.body,
+        headers: {
+          'content-type': 'application/json',
+          [WRITE_BACK_SIGNATURE_HEADER]: signed.signature,
+          'cf-connecting-ip': freshAddress(),
+        },
+      },
+      queueEnv,
+    );
   }
 
   /** An answer stored for `me`, offering a write-back (or not). */
   async function storedAnswer(me: Awaited<ReturnType<typeof person>>, offer: boolean): Promise<string> {
     const reply = await sealFor(me);
-    const body = replyPostBody({ v: 1, mailbox: me.mailbox, sent: Math.floor(Date.now() / 1000), reply, ...(offer ? { writeBack: me.publicKey } : {}) });
+    const body = replyPostBody({
+      v: 1,
+      mailbox: me.mailbox,
+      sent: Math.floor(Date.now() / 1000),
+      reply,
+      ...(offer ? { writeBack: me.publicKey } : {}),
+    });
     expect((await postReply(body, await signReplyPost(body, municipality.privateJwk))).status).toBe(201);
     return replyIdOf(reply.ct);
   }
@@ -296,7 +338,15 @@ describe('privacy', () => {
       await signedPost(me.mailbox, reply);
       await postReply(replyPostBody({ v: 1, mailbox: me.mailbox, sent: Math.floor(Date.now() / 1000), reply }), 'v1=garbage');
       await lookup(me.mailbox);
-      await app.request('/api/reply/delete', { method: 'POST', body: JSON.stringify({ v: 1, mailbox: me.mailbox, id: reply.kid }), headers: { 'content-type': 'application/json' } }, testEnv);
+      await app.request(
+        '/api/reply/delete',
+        {
+          method: 'POST',
+          body: JSON.stringify({ v: 1, mailbox: me.mailbox, id: reply.kid }),
+          headers: { 'content-type': 'application/json' },
+        },
+        testEnv,
+      );
       for (const spy of spies) expect(spy).not.toHaveBeenCalled();
     } finally {
       for (const spy of spies) spy.mockRestore();

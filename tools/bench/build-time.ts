@@ -65,7 +65,8 @@ async function makeCopy(multiplier: number): Promise<{ dir: string; guidancePage
 
 async function countHtml(dir: string): Promise<number> {
   let count = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) if (entry.isFile() && entry.name.endsWith('.html')) count++;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true }))
+    if (entry.isFile() && entry.name.endsWith('.html')) count++;
   return count;
 }
 
@@ -79,7 +80,9 @@ function timedBuild(dir: string, recipientsFile: string): Promise<number> {
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-    child.on('exit', (code) => (code === 0 ? resolvePromise((performance.now() - started) / 1000) : reject(new Error(`build in ${dir} failed (${code}): ${stderr}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolvePromise((performance.now() - started) / 1000) : reject(new Error(`build in ${dir} failed (${code}): ${stderr}`)),
+    );
     child.on('error', reject);
   });
 }
@@ -91,7 +94,13 @@ export async function benchBuild(recipientsFile: string, log: (line: string) => 
     try {
       log(`  build: content ×${multiplier} (${guidancePages} guidance pages) in ${dir}`);
       const seconds = await timedBuild(dir, resolve(recipientsFile));
-      figures.push({ label: multiplier === 1 ? 'real site' : 'content ×10', multiplier, guidancePages, htmlPages: await countHtml(join(dir, 'dist')), seconds: Number(seconds.toFixed(1)) });
+      figures.push({
+        label: multiplier === 1 ? 'real site' : 'content ×10',
+        multiplier,
+        guidancePages,
+        htmlPages: await countHtml(join(dir, 'dist')),
+        seconds: Number(seconds.toFixed(1)),
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -44,7 +44,10 @@ export class Rng {
   }
   /** Uniform 32-bit unsigned integer. */
   next(): number {
-    this.a >>>= 0; this.b >>>= 0; this.c >>>= 0; this.d >>>= 0;
+    this.a >>>= 0;
+    this.b >>>= 0;
+    this.c >>>= 0;
+    this.d >>>= 0;
     const t = (this.a + this.b) | 0;
     this.a = this.b ^ (this.b >>> 9);
     this.b = (this.c + (this.c << 3)) | 0;
@@ -136,21 +139,33 @@ function oneCharOff(rng: Rng, text: string): string {
 /** Near misses of a kid: each one is not a kid the Worker accepts. */
 function nearMissKid(rng: Rng, kid: string): string {
   switch (rng.int(12)) {
-    case 0: return oneCharOff(rng, kid);
-    case 1: return b64u(rng, KID_SIZE - 1); // 15 bytes, valid base64url
-    case 2: return b64u(rng, KID_SIZE + 1); // 17 bytes, valid base64url
-    case 3: return `${kid}==`; // padded
-    case 4: return kid.replace(/-/g, '+').replace(/_/g, '/') + (/[-_]/.test(kid) ? '' : '+'); // standard alphabet
-    case 5: return kid.slice(0, -1); // one character short
-    case 6: return `${kid}A`; // one character long
-    case 7: { // non-canonical: unused low bits of the last character set
+    case 0:
+      return oneCharOff(rng, kid);
+    case 1:
+      return b64u(rng, KID_SIZE - 1); // 15 bytes, valid base64url
+    case 2:
+      return b64u(rng, KID_SIZE + 1); // 17 bytes, valid base64url
+    case 3:
+      return `${kid}==`; // padded
+    case 4:
+      return kid.replace(/-/g, '+').replace(/_/g, '/') + (/[-_]/.test(kid) ? '' : '+'); // standard alphabet
+    case 5:
+      return kid.slice(0, -1); // one character short
+    case 6:
+      return `${kid}A`; // one character long
+    case 7: {
+      // non-canonical: unused low bits of the last character set
       const last = latin.indexOf(kid.at(-1)!);
       return kid.slice(0, -1) + latin[(last | 1) === last ? last ^ 2 : last | 1]!;
     }
-    case 8: return ` ${kid}`;
-    case 9: return kid.toUpperCase() === kid ? kid.toLowerCase() : kid.toUpperCase();
-    case 10: return `${kid.slice(0, 10)}\u200f${kid.slice(10)}`; // RTL mark
-    default: return b64u(rng, KID_SIZE); // unknown kid of the right shape
+    case 8:
+      return ` ${kid}`;
+    case 9:
+      return kid.toUpperCase() === kid ? kid.toLowerCase() : kid.toUpperCase();
+    case 10:
+      return `${kid.slice(0, 10)}\u200f${kid.slice(10)}`; // RTL mark
+    default:
+      return b64u(rng, KID_SIZE); // unknown kid of the right shape
   }
 }
 
@@ -208,17 +223,38 @@ const get = (fields: [string, string][], key: string): string => {
 
 const mutations: Record<string, Mutation> = {
   nearMissKid: (rng, f, ctx) => set(f, 'kid', jsonString(nearMissKid(rng, ctx.knownKids[0] ?? get(f, 'kid')))),
-  encLengthOff: (rng, f) => set(f, 'enc', jsonString(rng.chance(0.5) ? b64u(rng, ENC_SIZE + rng.pick([-1, 1])) : rng.chance(0.5) ? `${get(f, 'enc')}A` : get(f, 'enc').slice(0, -1))),
-  ctLengthOff: (rng, f) => set(f, 'ct', jsonString(rng.chance(0.5) ? b64u(rng, CT_SIZE + rng.pick([-16, -1, 1, 16])) : get(f, 'ct').slice(0, base64urlLength(CT_SIZE) - rng.range(1, 3)))),
+  encLengthOff: (rng, f) =>
+    set(
+      f,
+      'enc',
+      jsonString(
+        rng.chance(0.5) ? b64u(rng, ENC_SIZE + rng.pick([-1, 1])) : rng.chance(0.5) ? `${get(f, 'enc')}A` : get(f, 'enc').slice(0, -1),
+      ),
+    ),
+  ctLengthOff: (rng, f) =>
+    set(
+      f,
+      'ct',
+      jsonString(
+        rng.chance(0.5)
+          ? b64u(rng, CT_SIZE + rng.pick([-16, -1, 1, 16]))
+          : get(f, 'ct').slice(0, base64urlLength(CT_SIZE) - rng.range(1, 3)),
+      ),
+    ),
   ctBadChar: (rng, f) => {
     const ct = get(f, 'ct');
     const i = rng.int(ct.length);
     return set(f, 'ct', jsonString(ct.slice(0, i) + rng.pick(['+', '/', '=', ' ', '.', '\n', 'é']) + ct.slice(i + 1)));
   },
   vWrong: (rng, f) => set(f, 'v', rng.pick(['"1"', '2', '0', '-1', '1.5', 'true', 'null', '[1]', '{"":1}', '"v1"', '1e400', '"\\u0031"'])),
-  numberAsString: (rng, f) => set(f, rng.pick(['kid', 'enc', 'ct']), rng.pick(['123', '1e3', '-0', '0x10', 'NaN'].map((n) => (rng.chance(0.5) ? n : jsonString(n))))),
-  wrongType: (rng, f) => set(f, rng.pick(['v', 'kid', 'enc', 'ct']), rng.pick(['null', 'true', '[]', '{}', `[${f[1]?.[1] ?? 1}]`, `{"$ref":"#"}`])),
-  extraField: (rng, f) => [...f, [rng.pick(['x', 'ip', '__proto__', 'constructor', 'v ', 'KID', '', 'plaintext', 'message']), rng.pick(['1', '"x"', 'null', '{"v":1}'])]],
+  numberAsString: (rng, f) =>
+    set(f, rng.pick(['kid', 'enc', 'ct']), rng.pick(['123', '1e3', '-0', '0x10', 'NaN'].map((n) => (rng.chance(0.5) ? n : jsonString(n))))),
+  wrongType: (rng, f) =>
+    set(f, rng.pick(['v', 'kid', 'enc', 'ct']), rng.pick(['null', 'true', '[]', '{}', `[${f[1]?.[1] ?? 1}]`, `{"$ref":"#"}`])),
+  extraField: (rng, f) => [
+    ...f,
+    [rng.pick(['x', 'ip', '__proto__', 'constructor', 'v ', 'KID', '', 'plaintext', 'message']), rng.pick(['1', '"x"', 'null', '{"v":1}'])],
+  ],
   missingField: (rng, f) => f.filter(([k]) => k !== rng.pick(['v', 'kid', 'enc', 'ct'])),
   duplicateKey: (rng, f) => {
     // The last one wins in JSON.parse: make the last one wrong.
@@ -255,25 +291,80 @@ function mutatedEnvelope(rng: Rng, ctx: ContactFuzzContext): { kind: string; tex
 function nested(rng: Rng): string {
   const depth = rng.pick([64, 512, 4096, 20_000, 30_000]);
   switch (rng.int(4)) {
-    case 0: return '['.repeat(depth) + ']'.repeat(depth);
-    case 1: return '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
-    case 2: return `{"v":1,"kid":${'['.repeat(depth)}${']'.repeat(depth)}}`;
-    default: return '['.repeat(depth); // unclosed
+    case 0:
+      return '['.repeat(depth) + ']'.repeat(depth);
+    case 1:
+      return '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    case 2:
+      return `{"v":1,"kid":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    default:
+      return '['.repeat(depth); // unclosed
   }
 }
 
 const ODD_JSON = [
-  '', ' ', 'null', 'true', 'false', '0', '-0', '1e309', '-1e309', '123456789012345678901234567890', '"x"', '[]', '{}',
-  '{"__proto__":{"v":1,"polluted":true}}', '{"constructor":{"prototype":{"v":1}}}', '{"v":1}', '{"v":1,"kid":null,"enc":null,"ct":null}',
-  "{'v':1}", '{v:1}', '{"v":1,}', '[1,2,]', '{"v":1}/*c*/', '// c\n{}', '{"v":1}{"v":1}', '{"v":NaN}', '{"v":Infinity}',
-  '{"v":0x1}', '{"v":01}', '"\\ud800"', '"\\u0000"', '{"\\u0000":1}', '{"v":1e-400}', '{"a":"\\x41"}', '\u0000', 'undefined',
-  '[' + '1,'.repeat(5000) + '1]', '{' + Array.from({ length: 2000 }, (_, i) => `"k${i}":${i}`).join(',') + '}',
+  '',
+  ' ',
+  'null',
+  'true',
+  'false',
+  '0',
+  '-0',
+  '1e309',
+  '-1e309',
+  '123456789012345678901234567890',
+  '"x"',
+  '[]',
+  '{}',
+  '{"__proto__":{"v":1,"polluted":true}}',
+  '{"constructor":{"prototype":{"v":1}}}',
+  '{"v":1}',
+  '{"v":1,"kid":null,"enc":null,"ct":null}',
+  "{'v':1}",
+  '{v:1}',
+  '{"v":1,}',
+  '[1,2,]',
+  '{"v":1}/*c*/',
+  '// c\n{}',
+  '{"v":1}{"v":1}',
+  '{"v":NaN}',
+  '{"v":Infinity}',
+  '{"v":0x1}',
+  '{"v":01}',
+  '"\\ud800"',
+  '"\\u0000"',
+  '{"\\u0000":1}',
+  '{"v":1e-400}',
+  '{"a":"\\x41"}',
+  '\u0000',
+  'undefined',
+  '[' + '1,'.repeat(5000) + '1]',
+  '{' + Array.from({ length: 2000 }, (_, i) => `"k${i}":${i}`).join(',') + '}',
 ];
 
-const JSON_TYPES = ['application/json', 'application/json; charset=utf-8', 'Application/JSON', 'application/json;charset=utf-16', ' application/json ', 'application/json; boundary=x'];
+const JSON_TYPES = [
+  'application/json',
+  'application/json; charset=utf-8',
+  'Application/JSON',
+  'application/json;charset=utf-16',
+  ' application/json ',
+  'application/json; boundary=x',
+];
 const ODD_TYPES = [
-  '', 'text/plain', 'text/json', 'application/jsonx', 'application/json-patch+json', 'application/ld+json', 'multipart/form-data; boundary=----x',
-  'application/octet-stream', 'application/json, text/plain', 'x'.repeat(2000), 'application/x-www-form-urlencodedx', '*/*', 'text/html', '\u00e9',
+  '',
+  'text/plain',
+  'text/json',
+  'application/jsonx',
+  'application/json-patch+json',
+  'application/ld+json',
+  'multipart/form-data; boundary=----x',
+  'application/octet-stream',
+  'application/json, text/plain',
+  'x'.repeat(2000),
+  'application/x-www-form-urlencodedx',
+  '*/*',
+  'text/html',
+  '\u00e9',
 ];
 
 /** Percent-encodes the UTF-8 bytes (a lone surrogate becomes U+FFFD, as a browser sends it). */
@@ -290,12 +381,42 @@ function formEncode(text: string): string {
 function formBody(rng: Rng): { kind: string; text: string } {
   const pairs: string[] = [];
   const n = rng.range(0, 12);
-  const names = ['locale', 'role', 'needs', 'method', 'phone', 'safeTimes', 'voicemailOk', 'mayNameSocialServices', 'language', 'interpreter', 'message', 'municipality', 'x', '', '__proto__'];
+  const names = [
+    'locale',
+    'role',
+    'needs',
+    'method',
+    'phone',
+    'safeTimes',
+    'voicemailOk',
+    'mayNameSocialServices',
+    'language',
+    'interpreter',
+    'message',
+    'municipality',
+    'x',
+    '',
+    '__proto__',
+  ];
   for (let i = 0; i < n; i++) {
     const name = rng.pick(names);
     const value = rng.pick([
-      '', 'sv', 'ar', 'yes', 'self', 'call', '070-123 45 67', 'a'.repeat(rng.range(1, 5000)), rng.pick(UNICODE_EDGES),
-      Buffer.from(rng.bytes(rng.range(1, 40))).toString('latin1'), '%', '%zz', '%ED%A0%80', '%00', '+', 'Stockholm',
+      '',
+      'sv',
+      'ar',
+      'yes',
+      'self',
+      'call',
+      '070-123 45 67',
+      'a'.repeat(rng.range(1, 5000)),
+      rng.pick(UNICODE_EDGES),
+      Buffer.from(rng.bytes(rng.range(1, 40))).toString('latin1'),
+      '%',
+      '%zz',
+      '%ED%A0%80',
+      '%00',
+      '+',
+      'Stockholm',
     ]);
     pairs.push(`${formEncode(name)}=${rng.chance(0.2) ? value : formEncode(value)}`);
   }
@@ -352,7 +473,11 @@ function spoil(c: HttpCase, rng: Rng, ctx: ContactFuzzContext): HttpCase {
   const text = c.body ? new TextDecoder().decode(c.body) : '';
   if (route === 'form') {
     // URLSearchParams.get takes the first: a phone that is not one comes first.
-    return { ...c, kind: `${c.kind}+badPhone`, body: utf8.encode(`phone=${encodeURIComponent(rng.pick(['abc', '12', '+', '070-ABC']))}&${text}`) };
+    return {
+      ...c,
+      kind: `${c.kind}+badPhone`,
+      body: utf8.encode(`phone=${encodeURIComponent(rng.pick(['abc', '12', '+', '070-ABC']))}&${text}`),
+    };
   }
   const value = JSON.parse(text) as Record<string, unknown>;
   const kid = nearMissKid(rng, String(value['kid']));
@@ -405,7 +530,11 @@ export function contactCase(seed: number, index: number, ctx: ContactFuzzContext
       break;
     }
     case 'randomBytes':
-      c = { ...base, headers: { 'content-type': rng.pick([...JSON_TYPES, ...ODD_TYPES, 'application/x-www-form-urlencoded']) }, body: rng.bytes(rng.range(0, 4096)) };
+      c = {
+        ...base,
+        headers: { 'content-type': rng.pick([...JSON_TYPES, ...ODD_TYPES, 'application/x-www-form-urlencoded']) },
+        body: rng.bytes(rng.range(0, 4096)),
+      };
       break;
     case 'oddJson':
       c = { ...base, body: utf8.encode(rng.pick(ODD_JSON)) };
@@ -421,13 +550,26 @@ export function contactCase(seed: number, index: number, ctx: ContactFuzzContext
     }
     case 'form': {
       const f = formBody(rng);
-      c = { ...base, headers: { 'content-type': rng.pick(['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=utf-8', 'APPLICATION/X-WWW-FORM-URLENCODED']) }, body: utf8.encode(f.text) };
+      c = {
+        ...base,
+        headers: {
+          'content-type': rng.pick([
+            'application/x-www-form-urlencoded',
+            'application/x-www-form-urlencoded; charset=utf-8',
+            'APPLICATION/X-WWW-FORM-URLENCODED',
+          ]),
+        },
+        body: utf8.encode(f.text),
+      };
       break;
     }
     case 'huge': {
       const size = rng.pick([WORKER_MAX_BODY_BYTES + 1, 100_000, 300_000, 1_000_000]);
       const fill = rng.pick(['json', 'form', 'bytes']);
-      const body = fill === 'bytes' ? rng.bytes(size) : utf8.encode(fill === 'json' ? `{"v":1,"kid":"${'A'.repeat(size - 20)}"}` : `message=${'a'.repeat(size - 8)}`);
+      const body =
+        fill === 'bytes'
+          ? rng.bytes(size)
+          : utf8.encode(fill === 'json' ? `{"v":1,"kid":"${'A'.repeat(size - 20)}"}` : `message=${'a'.repeat(size - 8)}`);
       c = {
         ...base,
         kind: `huge:${fill}:${size}`,
@@ -440,7 +582,13 @@ export function contactCase(seed: number, index: number, ctx: ContactFuzzContext
     case 'method': {
       const method = rng.pick(['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
       const e = mutatedEnvelope(rng, ctx);
-      c = { ...base, kind: `method:${method}`, method, body: method === 'GET' || method === 'OPTIONS' ? null : utf8.encode(e.text), delivery: 'whole' };
+      c = {
+        ...base,
+        kind: `method:${method}`,
+        method,
+        body: method === 'GET' || method === 'OPTIONS' ? null : utf8.encode(e.text),
+        delivery: 'whole',
+      };
       break;
     }
     case 'slow': {
@@ -459,7 +607,13 @@ export function contactCase(seed: number, index: number, ctx: ContactFuzzContext
     case 'truncated': {
       const e = mutatedEnvelope(rng, ctx);
       const body = utf8.encode(e.text);
-      c = { ...base, kind: `truncated:${e.kind}`, body: body.slice(0, rng.int(body.length)), delivery: 'truncated', announcedLength: body.length + rng.range(1, 20_000) };
+      c = {
+        ...base,
+        kind: `truncated:${e.kind}`,
+        body: body.slice(0, rng.int(body.length)),
+        delivery: 'truncated',
+        announcedLength: body.length + rng.range(1, 20_000),
+      };
       break;
     }
     default: {
@@ -468,7 +622,19 @@ export function contactCase(seed: number, index: number, ctx: ContactFuzzContext
       const extra = rng.pick<Record<string, string>>([
         { 'content-encoding': 'gzip' },
         { 'content-encoding': 'br, gzip' },
-        { 'cf-connecting-ip': rng.pick(['not-an-ip', '::1', '999.1.1.1', '\u00ff'.repeat(10), '1.2.3.4, 5.6.7.8', '2001:db8::1%eth0', ':::', '1:2:3:4:5:6:7:8:9', '::ffff:1.2.3']) },
+        {
+          'cf-connecting-ip': rng.pick([
+            'not-an-ip',
+            '::1',
+            '999.1.1.1',
+            '\u00ff'.repeat(10),
+            '1.2.3.4, 5.6.7.8',
+            '2001:db8::1%eth0',
+            ':::',
+            '1:2:3:4:5:6:7:8:9',
+            '::ffff:1.2.3',
+          ]),
+        },
         { 'sec-fetch-site': rng.pick(['cross-site', 'same-site', 'none', 'same-origin', 'SAME-ORIGIN', '', 'x'.repeat(300)]) },
         { origin: rng.pick(['https://evil.example', 'null', 'http://127.0.0.1', '', 'not a url']) },
         { 'sec-fetch-site': 'same-origin', origin: 'https://evil.example' },
@@ -511,18 +677,35 @@ export function intakeCase(seed: number, index: number, ctx: ContactFuzzContext)
   const rng = new Rng((seed ^ Math.imul(index + 7, 0x85ebca6b)) >>> 0);
   const text = (() => {
     switch (rng.int(6)) {
-      case 0: return Buffer.from(rng.bytes(rng.range(0, 2048))).toString('latin1');
-      case 1: return rng.pick(ODD_JSON);
-      case 2: return nested(rng);
-      case 3: { // a well-shaped envelope to a known kid: reaches HPKE open and fails there
+      case 0:
+        return Buffer.from(rng.bytes(rng.range(0, 2048))).toString('latin1');
+      case 1:
+        return rng.pick(ODD_JSON);
+      case 2:
+        return nested(rng);
+      case 3: {
+        // a well-shaped envelope to a known kid: reaches HPKE open and fails there
         const f = baseEnvelopeFields(rng, ctx);
         return envelopeText(ctx.knownKids.length > 0 ? set(f, 'kid', jsonString(rng.pick(ctx.knownKids))) : f);
       }
-      case 4: return rng.chance(0.1) ? 'x'.repeat(rng.pick([65_537, 200_000])) : formBody(rng).text;
-      default: return mutatedEnvelope(rng, ctx).text;
+      case 4:
+        return rng.chance(0.1) ? 'x'.repeat(rng.pick([65_537, 200_000])) : formBody(rng).text;
+      default:
+        return mutatedEnvelope(rng, ctx).text;
     }
   })();
-  const sign = rng.pick<SignMode>(['none', 'valid', 'valid', 'valid', 'stale', 'future', 'wrongSecret', 'wrongRecipient', 'badFormat', 'otherBody']);
+  const sign = rng.pick<SignMode>([
+    'none',
+    'valid',
+    'valid',
+    'valid',
+    'stale',
+    'future',
+    'wrongSecret',
+    'wrongRecipient',
+    'badFormat',
+    'otherBody',
+  ]);
   const odd = rng.chance(0.08);
   return {
     index,
@@ -539,9 +722,12 @@ export function intakeCase(seed: number, index: number, ctx: ContactFuzzContext)
 export function envelopeInput(seed: number, index: number, ctx: ContactFuzzContext): { kind: string; text: string } {
   const rng = new Rng((seed ^ Math.imul(index + 13, 0xc2b2ae35)) >>> 0);
   switch (rng.int(5)) {
-    case 0: return { kind: 'bytes', text: Buffer.from(rng.bytes(rng.range(0, 512))).toString('latin1') };
-    case 1: return { kind: 'oddJson', text: rng.pick(ODD_JSON) };
-    case 2: return { kind: 'nested', text: nested(rng) };
+    case 0:
+      return { kind: 'bytes', text: Buffer.from(rng.bytes(rng.range(0, 512))).toString('latin1') };
+    case 1:
+      return { kind: 'oddJson', text: rng.pick(ODD_JSON) };
+    case 2:
+      return { kind: 'nested', text: nested(rng) };
     case 3: {
       const f = baseEnvelopeFields(rng, ctx);
       return { kind: 'wellShaped', text: envelopeText(ctx.knownKids.length > 0 ? set(f, 'kid', jsonString(rng.pick(ctx.knownKids))) : f) };
@@ -576,31 +762,93 @@ export function plaintextInput(seed: number, index: number): { kind: string; byt
     ...sampleAnswers('hej'),
   };
   switch (rng.int(8)) {
-    case 0: return { kind: 'plain:random', bytes: rng.bytes(PADDED) };
-    case 1: return { kind: 'plain:wrongSize', bytes: rng.bytes(rng.pick([0, 1, 4, PADDED - 1, PADDED + 1])) };
-    case 2: { // declared length beyond the plaintext, or padding not zero
+    case 0:
+      return { kind: 'plain:random', bytes: rng.bytes(PADDED) };
+    case 1:
+      return { kind: 'plain:wrongSize', bytes: rng.bytes(rng.pick([0, 1, 4, PADDED - 1, PADDED + 1])) };
+    case 2: {
+      // declared length beyond the plaintext, or padding not zero
       const p = pad(utf8.encode('{}'), rng.pick([PADDED, PADDED - 3, 0xffffffff, 3]));
       if (rng.chance(0.5)) p[PADDED - 1 - rng.int(100)] = 1 + rng.int(255);
       return { kind: 'plain:badPadding', bytes: p };
     }
-    case 3: return { kind: 'plain:notUtf8', bytes: pad(rng.bytes(rng.range(1, 200)).map((b) => b | 0x80)) };
-    case 4: return { kind: 'plain:notJson', bytes: pad(utf8.encode(rng.pick(ODD_JSON.filter((t) => { try { JSON.parse(t); return false; } catch { return true; } })))) };
-    case 5: return { kind: 'plain:jsonNotRequest', bytes: pad(utf8.encode(rng.pick(ODD_JSON.filter((t) => { try { JSON.parse(t); return true; } catch { return false; } })))) };
+    case 3:
+      return { kind: 'plain:notUtf8', bytes: pad(rng.bytes(rng.range(1, 200)).map((b) => b | 0x80)) };
+    case 4:
+      return {
+        kind: 'plain:notJson',
+        bytes: pad(
+          utf8.encode(
+            rng.pick(
+              ODD_JSON.filter((t) => {
+                try {
+                  JSON.parse(t);
+                  return false;
+                } catch {
+                  return true;
+                }
+              }),
+            ),
+          ),
+        ),
+      };
+    case 5:
+      return {
+        kind: 'plain:jsonNotRequest',
+        bytes: pad(
+          utf8.encode(
+            rng.pick(
+              ODD_JSON.filter((t) => {
+                try {
+                  JSON.parse(t);
+                  return true;
+                } catch {
+                  return false;
+                }
+              }),
+            ),
+          ),
+        ),
+      };
     default: {
       const bad = structuredClone(request) as Record<string, unknown> & { contact: Record<string, unknown> };
       const defect = rng.pick([
-        () => { bad['message'] = `hej ${rng.pick(['\ud800', '\udc00', '\udbff\ud800', '\u0000', '\u001b[31m', '\u007f', '\u0085'])}`; },
-        () => { bad['message'] = 'x'.repeat(4001); },
-        () => { bad['v'] = '1'; },
-        () => { bad['id'] = 'not-a-uuid'; },
-        () => { bad['created'] = '2026-02-30'; },
-        () => { bad['receipt'] = 'abcd-efgh'; },
-        () => { bad['extra'] = 1; },
-        () => { bad['needs'] = ['safety', 'safety']; },
-        () => { bad.contact['method'] = 'call'; },
-        () => { bad.contact['phone'] = '070-ABC'; },
-        () => { bad['municipality'] = '../etc'; },
-        () => { bad['locale'] = 'xx'; },
+        () => {
+          bad['message'] = `hej ${rng.pick(['\ud800', '\udc00', '\udbff\ud800', '\u0000', '\u001b[31m', '\u007f', '\u0085'])}`;
+        },
+        () => {
+          bad['message'] = 'x'.repeat(4001);
+        },
+        () => {
+          bad['v'] = '1';
+        },
+        () => {
+          bad['id'] = 'not-a-uuid';
+        },
+        () => {
+          bad['created'] = '2026-02-30';
+        },
+        () => {
+          bad['receipt'] = 'abcd-efgh';
+        },
+        () => {
+          bad['extra'] = 1;
+        },
+        () => {
+          bad['needs'] = ['safety', 'safety'];
+        },
+        () => {
+          bad.contact['method'] = 'call';
+        },
+        () => {
+          bad.contact['phone'] = '070-ABC';
+        },
+        () => {
+          bad['municipality'] = '../etc';
+        },
+        () => {
+          bad['locale'] = 'xx';
+        },
       ]);
       defect();
       const json = JSON.stringify(bad);

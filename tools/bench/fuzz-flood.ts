@@ -47,7 +47,11 @@ export async function fuzzFlood(worker: FuzzWorker, options: { seed: number; cas
             : `${networks[flooder - 2]}.${1 + rng.int(254)}`;
         let status: number;
         try {
-          const res = await fetch(`${worker.system.url}/api/contact`, { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': address }, body });
+          const res = await fetch(`${worker.system.url}/api/contact`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'cf-connecting-ip': address },
+            body,
+          });
           status = res.status;
           await res.body?.cancel();
         } catch (error) {
@@ -62,5 +66,12 @@ export async function fuzzFlood(worker: FuzzWorker, options: { seed: number; cas
   // The fifth sender, and nothing in the receiver but it and the flooded request (once).
   const control = await sendControlEnvelope(worker, [request.id, ...earlier]);
   if (control) failures.push({ index: -1, kind: 'control', problem: `after the flood: ${control}` });
-  return { target: 'a flood of one envelope from four prefixes (POST /api/contact)', seed: options.seed, cases: options.cases, failures, outcomes, seconds: (performance.now() - started) / 1000 };
+  return {
+    target: 'a flood of one envelope from four prefixes (POST /api/contact)',
+    seed: options.seed,
+    cases: options.cases,
+    failures,
+    outcomes,
+    seconds: (performance.now() - started) / 1000,
+  };
 }

@@ -75,12 +75,43 @@ function readerCase(rng: Rng, index: number, target: 'lookup' | 'delete'): Reply
   const roll = rng.int(10);
   if (roll === 0) return { index, target, kind: 'random bytes', method: 'POST', path, headers, body: rng.bytes(rng.range(0, 2000)) };
   if (roll === 1) {
-    const type = rng.pick(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '', 'application/json; charset=utf-16']);
-    return { index, target, kind: `content type "${type}"`, method: 'POST', path, headers: { ...headers, 'content-type': type }, body: enc.encode(JSON.stringify({ v: 1, mailbox: b64(rng, 16) })) };
+    const type = rng.pick([
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      '',
+      'application/json; charset=utf-16',
+    ]);
+    return {
+      index,
+      target,
+      kind: `content type "${type}"`,
+      method: 'POST',
+      path,
+      headers: { ...headers, 'content-type': type },
+      body: enc.encode(JSON.stringify({ v: 1, mailbox: b64(rng, 16) })),
+    };
   }
-  if (roll === 2) return { index, target, kind: 'other method', method: rng.pick(['GET', 'PUT', 'DELETE', 'PATCH']), path, headers, body: new Uint8Array(0) };
+  if (roll === 2)
+    return {
+      index,
+      target,
+      kind: 'other method',
+      method: rng.pick(['GET', 'PUT', 'DELETE', 'PATCH']),
+      path,
+      headers,
+      body: new Uint8Array(0),
+    };
   if (roll === 3) {
-    const odd = rng.pick(['{"v":1,"mailbox":', '[]', 'null', '1e309', '{"__proto__":{"v":1}}', '{"v":1,"mailbox":"AAAAAAAAAAAAAAAAAAAAAA"} trailing', '{"v":"1","mailbox":"AAAAAAAAAAAAAAAAAAAAAA"}']);
+    const odd = rng.pick([
+      '{"v":1,"mailbox":',
+      '[]',
+      'null',
+      '1e309',
+      '{"__proto__":{"v":1}}',
+      '{"v":1,"mailbox":"AAAAAAAAAAAAAAAAAAAAAA"} trailing',
+      '{"v":"1","mailbox":"AAAAAAAAAAAAAAAAAAAAAA"}',
+    ]);
     return { index, target, kind: 'odd JSON', method: 'POST', path, headers, body: enc.encode(odd) };
   }
   const mailbox = mailboxVariant(rng);
@@ -99,40 +130,62 @@ async function postCase(rng: Rng, index: number, tools: PostTools): Promise<Repl
   const post = { v: 1 as const, mailbox, sent: now, reply };
   const defects: [string, () => Promise<string>][] = [
     ['no signature', async () => replyPostBody(post)],
-    ['garbage signature', async () => {
-      headers[REPLY_SIGNATURE_HEADER] = rng.pick(['v1=', 'v2=' + b64(rng, 64), 'v1=' + b64(rng, 64), 'v1=' + b64(rng, 63), b64(rng, 64), 'v1=' + '='.repeat(86)]);
-      return replyPostBody(post);
-    }],
-    ['unpublished key claiming a published kid', async () => {
-      const body = replyPostBody(post);
-      headers[REPLY_SIGNATURE_HEADER] = await signReplyPost(body, tools.stranger);
-      return body;
-    }],
-    ['changed after signing', async () => {
-      const body = replyPostBody(post);
-      headers[REPLY_SIGNATURE_HEADER] = await signReplyPost(body, tools.intake);
-      const field = rng.pick(['mailbox', 'sent', 'enc', 'ct'] as const);
-      if (field === 'mailbox') return replyPostBody({ ...post, mailbox: b64(rng, 16) });
-      if (field === 'sent') return replyPostBody({ ...post, sent: now + 1 });
-      if (field === 'enc') return replyPostBody({ ...post, reply: { ...reply, enc: tools.otherSealed.enc } });
-      return replyPostBody({ ...post, reply: { ...reply, ct: tools.otherSealed.ct } });
-    }],
-    ['stale or future', async () => {
-      const body = replyPostBody({ ...post, sent: now + rng.pick([-3600, -301 - rng.int(10_000), 3600]) });
-      headers[REPLY_SIGNATURE_HEADER] = await signReplyPost(body, tools.intake);
-      return body;
-    }],
-    ['wrong lengths, signed', async () => {
-      const broken = rng.pick([
-        { ...reply, ct: base64urlEncode(rng.bytes(REPLY_CT_SIZE - 1)) },
-        { ...reply, enc: base64urlEncode(rng.bytes(64)) },
-        { ...reply, kid: b64(rng, 15) },
-        { ...reply, v: 2 },
-      ]);
-      const body = JSON.stringify({ ...post, reply: broken });
-      headers[REPLY_SIGNATURE_HEADER] = await signReplyPost(body, tools.intake);
-      return body;
-    }],
+    [
+      'garbage signature',
+      async () => {
+        headers[REPLY_SIGNATURE_HEADER] = rng.pick([
+          'v1=',
+          'v2=' + b64(rng, 64),
+          'v1=' + b64(rng, 64),
+          'v1=' + b64(rng, 63),
+          b64(rng, 64),
+          'v1=' + '='.repeat(86),
+        ]);
+        return replyPostBody(post);
+      },
+    ],
+    [
+      'unpublished key claiming a published kid',
+      async () => {
+        const body = replyPostBody(post);
+        headers[REPLY_SIGNATURE_HEADER] = await signReplyPost(body, tools.stranger);
+        return body;
+      },
+    ],
+    [
+      'changed after signing',
+      async () => {
+        const body = replyPostBody(post);
+        headers[REPLY_SIGNATURE_HEADER] = await signReplyPost(body, tools.intake);
+        const field = rng.pick(['mailbox', 'sent', 'enc', 'ct'] as const);
+        if (field === 'mailbox') return replyPostBody({ ...post, mailbox: b64(rng, 16) });
+        if (field === 'sent') return replyPostBody({ ...post, sent: now + 1 });
+        if (field === 'enc') return replyPostBody({ ...post, reply: { ...reply, enc: tools.otherSealed.enc } });
+        return replyPostBody({ ...post, reply: { ...reply, ct: tools.otherSealed.ct } });
+      },
+    ],
+    [
+      'stale or future',
+      async () => {
+        const body = replyPostBody({ ...post, sent: now + rng.pick([-3600, -301 - rng.int(10_000), 3600]) });
+        headers[REPLY_SIGNATURE_HEADER] = await signReplyPost(body, tools.intake);
+        return body;
+      },
+    ],
+    [
+      'wrong lengths, signed',
+      async () => {
+        const broken = rng.pick([
+          { ...reply, ct: base64urlEncode(rng.bytes(REPLY_CT_SIZE - 1)) },
+          { ...reply, enc: base64urlEncode(rng.bytes(64)) },
+          { ...reply, kid: b64(rng, 15) },
+          { ...reply, v: 2 },
+        ]);
+        const body = JSON.stringify({ ...post, reply: broken });
+        headers[REPLY_SIGNATURE_HEADER] = await signReplyPost(body, tools.intake);
+        return body;
+      },
+    ],
     ['over the limit', async () => JSON.stringify({ ...post, pad: 'x'.repeat(rng.range(17_000, 80_000)) })],
   ];
   const [kind, make] = rng.pick(defects);
@@ -157,7 +210,13 @@ function check(c: ReplyCase, outcome: Outcome, lookupLengths: Set<number>): stri
   }
   const { status, headers, body } = outcome.answer;
   if (String(headers['cache-control'] ?? '') !== 'no-store') return `${status} without Cache-Control: no-store`;
-  if (status === 500 && String(headers['content-type'] ?? '').startsWith('text/plain') && body.toString().startsWith('Error: Network connection lost.') && c.body.length > 16 * 1024) return null;
+  if (
+    status === 500 &&
+    String(headers['content-type'] ?? '').startsWith('text/plain') &&
+    body.toString().startsWith('Error: Network connection lost.') &&
+    c.body.length > 16 * 1024
+  )
+    return null;
   let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
@@ -182,7 +241,9 @@ function check(c: ReplyCase, outcome: Outcome, lookupLengths: Set<number>): stri
 /** The test intake's private JWK and kid (the key dist/ is built with), from the fuzz worker's intake copy. */
 export async function intakeKey(worker: FuzzWorker): Promise<{ kid: string; jwk: PrivateKeyJwk }> {
   const kid = worker.knownKids[0]!;
-  const { kty, crv, x, y, d } = JSON.parse(await readFile(join(worker.intakeDir, 'keys', `${kid}.private.jwk.json`), 'utf8')) as PrivateKeyJwk;
+  const { kty, crv, x, y, d } = JSON.parse(
+    await readFile(join(worker.intakeDir, 'keys', `${kid}.private.jwk.json`), 'utf8'),
+  ) as PrivateKeyJwk;
   return { kid, jwk: { kty, crv, x, y, d } };
 }
 
@@ -194,7 +255,14 @@ export async function fuzzReply(worker: FuzzWorker, options: { seed: number; cas
   const { kid, jwk } = await intakeKey(worker);
   const person = await replyKeysFromMaster(new Uint8Array(32).fill(7));
   const sender = await importReplySenderKey(jwk);
-  const message = { v: 1 as const, id: crypto.randomUUID(), case: crypto.randomUUID(), receipt: '7KQ3-MX2P', created: '2026-12-01', phrases: [{ id: 'received' as const }] };
+  const message = {
+    v: 1 as const,
+    id: crypto.randomUUID(),
+    case: crypto.randomUUID(),
+    receipt: '7KQ3-MX2P',
+    created: '2026-12-01',
+    phrases: [{ id: 'received' as const }],
+  };
   const tools: PostTools = {
     intake: jwk,
     stranger: (await generateRecipientKeyPair()).privateJwk,
@@ -210,7 +278,11 @@ export async function fuzzReply(worker: FuzzWorker, options: { seed: number; cas
         const rng = new Rng((options.seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
         const target = rng.pick(['lookup', 'delete', 'post'] as const);
         const c = target === 'post' ? await postCase(rng, index, tools) : readerCase(rng, index, target);
-        const outcome = await sendHttp(worker.port, { method: c.method, path: c.path, headers: c.headers, body: Buffer.from(c.body), delivery: 'whole' }, 15_000);
+        const outcome = await sendHttp(
+          worker.port,
+          { method: c.method, path: c.path, headers: c.headers, body: Buffer.from(c.body), delivery: 'whole' },
+          15_000,
+        );
         const key = 'error' in outcome ? outcome.error : `${c.target}:${outcome.answer.status}`;
         outcomes[key] = (outcomes[key] ?? 0) + 1;
         const problem = check(c, outcome, lookupLengths);
@@ -218,7 +290,8 @@ export async function fuzzReply(worker: FuzzWorker, options: { seed: number; cas
       }
     }),
   );
-  if (lookupLengths.size > 1) failures.push({ index: -1, kind: 'lookup size', problem: `look-ups answered with ${lookupLengths.size} different lengths` });
+  if (lookupLengths.size > 1)
+    failures.push({ index: -1, kind: 'lookup size', problem: `look-ups answered with ${lookupLengths.size} different lengths` });
 
   // Control: a genuine signed reply is stored and found, with the same look-up length.
   const body = replyPostBody({ v: 1, mailbox: person.mailbox, sent: Math.floor(Date.now() / 1000), reply: tools.sealed });
@@ -227,7 +300,8 @@ export async function fuzzReply(worker: FuzzWorker, options: { seed: number; cas
     headers: { 'content-type': 'application/json', [REPLY_SIGNATURE_HEADER]: await signReplyPost(body, jwk) },
     body,
   });
-  if (stored.status !== 201 && stored.status !== 200) failures.push({ index: -1, kind: 'control', problem: `the control reply was answered ${stored.status}` });
+  if (stored.status !== 201 && stored.status !== 200)
+    failures.push({ index: -1, kind: 'control', problem: `the control reply was answered ${stored.status}` });
   const found = await fetch(`${worker.system.url}/api/reply/lookup`, {
     method: 'POST',
     // A /64 of its own: the hostile cases share 2001:db8:f::/64, which the limiter may have closed by now.
@@ -237,7 +311,15 @@ export async function fuzzReply(worker: FuzzWorker, options: { seed: number; cas
   const text = await found.text();
   const parsed = lookupResponseSchema.safeParse(JSON.parse(text));
   if (!parsed.success || parsed.data.count !== 1) failures.push({ index: -1, kind: 'control', problem: 'the control reply was not found' });
-  if (lookupLengths.size === 1 && !lookupLengths.has(Buffer.byteLength(text))) failures.push({ index: -1, kind: 'lookup size', problem: 'a mailbox with a reply answers with another length' });
+  if (lookupLengths.size === 1 && !lookupLengths.has(Buffer.byteLength(text)))
+    failures.push({ index: -1, kind: 'lookup size', problem: 'a mailbox with a reply answers with another length' });
 
-  return { target: 'POST /api/reply, /lookup, /delete (Worker under wrangler dev)', seed: options.seed, cases: options.cases, failures, outcomes, seconds: (performance.now() - started) / 1000 };
+  return {
+    target: 'POST /api/reply, /lookup, /delete (Worker under wrangler dev)',
+    seed: options.seed,
+    cases: options.cases,
+    failures,
+    outcomes,
+    seconds: (performance.now() - started) / 1000,
+  };
 }

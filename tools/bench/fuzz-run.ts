@@ -31,14 +31,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { contactErrorStatus } from '../../functions/contact-errors.ts';
-import { aadForKid, base64urlEncode, contactSuite, EnvelopeError, HPKE_INFO, importPublicKey, keyRing, openEnvelope, openEnvelopeToJson, sealRequest, type PrivateKeyRing } from '../../protocol/envelope.ts';
+import {
+  aadForKid,
+  base64urlEncode,
+  contactSuite,
+  EnvelopeError,
+  HPKE_INFO,
+  importPublicKey,
+  keyRing,
+  openEnvelope,
+  openEnvelopeToJson,
+  sealRequest,
+  type PrivateKeyRing,
+} from '../../protocol/envelope.ts';
 import { createRequest } from '../../protocol/request.ts';
 import { serve, type ServerType } from '@hono/node-server';
 import { dayAfter } from '../../intake/src/key-vault.ts';
 import { NO_RECIPIENTS } from '../../intake/src/promise.ts';
 import { createPushApp } from '../../intake/src/receiver/push-app.ts';
 import { generateKey, loadPrivateKeys } from '../dev/plain-keys.ts';
-import { generateSigningKey, importSigningKey, PUSH_RECIPIENT_HEADER, PUSH_SIGNATURE_HEADER as SIGNATURE_HEADER, PUSH_TIMESTAMP_HEADER as TIMESTAMP_HEADER, receiverAuth, signPush as signPushWithKey } from '../../protocol/push-auth.ts';
+import {
+  generateSigningKey,
+  importSigningKey,
+  PUSH_RECIPIENT_HEADER,
+  PUSH_SIGNATURE_HEADER as SIGNATURE_HEADER,
+  PUSH_TIMESTAMP_HEADER as TIMESTAMP_HEADER,
+  receiverAuth,
+  signPush as signPushWithKey,
+} from '../../protocol/push-auth.ts';
 import { DATABASE_FILE, IntakeStore } from '../../intake/src/store.ts';
 import { DatabaseSync } from 'node:sqlite';
 import { startLocalSystem, type LocalSystem } from '../dev/local-system.ts';
@@ -46,7 +66,17 @@ import { copyTestIntake, testIntakeDir } from '../dev/test-intake.ts';
 import { buildSite } from '../dev/build-site.ts';
 import { ensureDevIntake } from '../dev/dev-keys.ts';
 import { writeConfigWithServiceLimit } from '../dev/wrangler-config.ts';
-import { contactCase, envelopeInput, intakeCase, plaintextInput, routeOf, WORKER_MAX_BODY_BYTES, type ContactFuzzContext, type HttpCase, type IntakeCase } from './fuzz-cases.ts';
+import {
+  contactCase,
+  envelopeInput,
+  intakeCase,
+  plaintextInput,
+  routeOf,
+  WORKER_MAX_BODY_BYTES,
+  type ContactFuzzContext,
+  type HttpCase,
+  type IntakeCase,
+} from './fuzz-cases.ts';
 
 export interface Answer {
   status: number;
@@ -84,7 +114,11 @@ export async function freePort(): Promise<number> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sends one HTTP case to 127.0.0.1:port. */
-export function sendHttp(port: number, c: Pick<HttpCase, 'method' | 'path' | 'headers' | 'body' | 'delivery' | 'pauseMs' | 'announcedLength'>, timeoutMs: number): Promise<Outcome> {
+export function sendHttp(
+  port: number,
+  c: Pick<HttpCase, 'method' | 'path' | 'headers' | 'body' | 'delivery' | 'pauseMs' | 'announcedLength'>,
+  timeoutMs: number,
+): Promise<Outcome> {
   if (c.delivery === 'truncated') return sendTruncated(port, c, timeoutMs);
   const started = performance.now();
   return new Promise((resolve) => {
@@ -114,7 +148,9 @@ export function sendHttp(port: number, c: Pick<HttpCase, 'method' | 'path' | 'he
         }
         done({ answer: { status: res.statusCode ?? 0, headers: res.headers, body, ms: performance.now() - started } });
       });
-      res.on('error', (error) => done({ error: `response ${(error as NodeJS.ErrnoException).code ?? error.name}`, ms: performance.now() - started }));
+      res.on('error', (error) =>
+        done({ error: `response ${(error as NodeJS.ErrnoException).code ?? error.name}`, ms: performance.now() - started }),
+      );
     });
     req.on('error', (error) => done({ error: (error as NodeJS.ErrnoException).code ?? error.name, ms: performance.now() - started }));
     const body = c.body;
@@ -149,7 +185,11 @@ function decode(body: Buffer, encoding: string): Buffer {
 }
 
 /** Content-Length larger than what is sent, then the client half-closes. */
-function sendTruncated(port: number, c: Pick<HttpCase, 'method' | 'path' | 'headers' | 'body' | 'announcedLength'>, timeoutMs: number): Promise<Outcome> {
+function sendTruncated(
+  port: number,
+  c: Pick<HttpCase, 'method' | 'path' | 'headers' | 'body' | 'announcedLength'>,
+  timeoutMs: number,
+): Promise<Outcome> {
   const started = performance.now();
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
@@ -216,7 +256,13 @@ function outcomeKey(outcome: Outcome): string {
 }
 
 /** Statuses the no-JavaScript form page is answered with (contact-errors.ts). */
-const FORM_PAGE_STATUSES = new Set([contactErrorStatus.invalid_form, contactErrorStatus.rate_limited, contactErrorStatus.forbidden_origin, contactErrorStatus.keys_unavailable, contactErrorStatus.queue_unavailable]);
+const FORM_PAGE_STATUSES = new Set([
+  contactErrorStatus.invalid_form,
+  contactErrorStatus.rate_limited,
+  contactErrorStatus.forbidden_origin,
+  contactErrorStatus.keys_unavailable,
+  contactErrorStatus.queue_unavailable,
+]);
 const DOCUMENTED_5XX = new Set(['queue_unavailable', 'keys_unavailable']);
 
 /**
@@ -229,7 +275,11 @@ const DOCUMENTED_5XX = new Set(['queue_unavailable', 'keys_unavailable']);
  * Counted apart (outcome "dev-proxy-500"), not as a failure.
  */
 export function isDevProxyLostConnection(answer: Answer): boolean {
-  return answer.status === 500 && String(answer.headers['content-type'] ?? '').startsWith('text/plain') && answer.body.toString('utf8').startsWith('Error: Network connection lost.');
+  return (
+    answer.status === 500 &&
+    String(answer.headers['content-type'] ?? '').startsWith('text/plain') &&
+    answer.body.toString('utf8').startsWith('Error: Network connection lost.')
+  );
 }
 
 /** null when the Worker's answer to `c` keeps every property, else what is wrong. */
@@ -243,7 +293,8 @@ export function checkContactOutcome(c: HttpCase, outcome: Outcome): string | nul
   const { status, headers, body } = outcome.answer;
   // wrangler dev only (see isDevProxyLostConnection): a body cut short, or an oversized body the
   // Worker refused with 413 before reading it, whose rest wrangler's body-draining middleware lost.
-  if ((c.delivery === 'truncated' || (c.body?.length ?? 0) > WORKER_MAX_BODY_BYTES) && isDevProxyLostConnection(outcome.answer)) return null;
+  if ((c.delivery === 'truncated' || (c.body?.length ?? 0) > WORKER_MAX_BODY_BYTES) && isDevProxyLostConnection(outcome.answer))
+    return null;
   if (status >= 200 && status < 300) return `accepted with ${status}: a hostile case must never be queued`;
   const type = String(headers['content-type'] ?? '');
   if (type.includes('application/json')) {
@@ -255,13 +306,21 @@ export function checkContactOutcome(c: HttpCase, outcome: Outcome): string | nul
     }
     const code = (parsed as { error?: unknown }).error;
     if (typeof code !== 'string' || !(code in contactErrorStatus)) return `${status} with an undocumented error ${JSON.stringify(code)}`;
-    if (contactErrorStatus[code as keyof typeof contactErrorStatus] !== status) return `${code} answered with ${status}, documented ${contactErrorStatus[code as keyof typeof contactErrorStatus]}`;
+    if (contactErrorStatus[code as keyof typeof contactErrorStatus] !== status)
+      return `${code} answered with ${status}, documented ${contactErrorStatus[code as keyof typeof contactErrorStatus]}`;
     if (status >= 500 && !DOCUMENTED_5XX.has(code)) return `${status} ${code}`;
     if (String(headers['cache-control'] ?? '') !== 'no-store') return `${code} without Cache-Control: no-store`;
     return null;
   }
-  if (status >= 500) return `${status} without a JSON error code (${type || 'no content type'}: ${JSON.stringify(body.toString('utf8').slice(0, 160))})`;
-  if (c.method === 'POST' && routeOf(c.headers['content-type']) === 'form' && type.includes('text/html') && FORM_PAGE_STATUSES.has(status as 400)) return null;
+  if (status >= 500)
+    return `${status} without a JSON error code (${type || 'no content type'}: ${JSON.stringify(body.toString('utf8').slice(0, 160))})`;
+  if (
+    c.method === 'POST' &&
+    routeOf(c.headers['content-type']) === 'form' &&
+    type.includes('text/html') &&
+    FORM_PAGE_STATUSES.has(status as 400)
+  )
+    return null;
   return `${status} ${type || '(no content type)'}: not a JSON error body`;
 }
 
@@ -292,7 +351,9 @@ export async function intakeDataFiles(dir: string): Promise<string[]> {
   if (db) {
     try {
       const ring = keyRing(await loadPrivateKeys(dir));
-      const rows = db.prepare('SELECT e.ref AS ref, e.body AS envelope, r.fits AS fits FROM envelopes e JOIN requests r ON r.ref = e.ref').all() as { ref: string; envelope: string; fits: number }[];
+      const rows = db
+        .prepare('SELECT e.ref AS ref, e.body AS envelope, r.fits AS fits FROM envelopes e JOIN requests r ON r.ref = e.ref')
+        .all() as { ref: string; envelope: string; fits: number }[];
       for (const row of rows) {
         if (!row.fits) {
           files.push(`review/${row.ref}`);
@@ -381,7 +442,9 @@ export async function startFuzzWorker(options: { log?: (line: string) => void; s
   });
   const stop = async () => {
     system.stop();
-    await Promise.all(system.children.map((child) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : Promise.resolve())));
+    await Promise.all(
+      system.children.map((child) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : Promise.resolve())),
+    );
     await rm(root, { recursive: true, force: true });
   };
   return { system, port, intakeDir, knownKids, publicKeys: keySet.keys, stop };
@@ -417,18 +480,27 @@ export async function fuzzContact(
     if (child.exitCode !== null) failures.push({ index: -1, kind: 'process', problem: `a process exited with ${child.exitCode}` });
   }
   const health = await fetch(`${worker.system.url}/api/health`).catch(() => null);
-  if (!health?.ok) failures.push({ index: -1, kind: 'health', problem: `/api/health answered ${health?.status ?? 'nothing'} after the run` });
+  if (!health?.ok)
+    failures.push({ index: -1, kind: 'health', problem: `/api/health answered ${health?.status ?? 'nothing'} after the run` });
 
   // Nothing queued: the consumer batches for up to 1 s, then pushes.
   await sleep(3000);
   const after = await intakeDataFiles(worker.intakeDir);
-  if (after.length > 0) failures.push({ index: -1, kind: 'queue', problem: `the receiver got ${after.length} file(s): ${after.slice(0, 5).join(', ')}` });
+  if (after.length > 0)
+    failures.push({ index: -1, kind: 'queue', problem: `the receiver got ${after.length} file(s): ${after.slice(0, 5).join(', ')}` });
 
   // Control: one real envelope must arrive, so an empty inbox above means "nothing was queued".
   const control = await sendControlEnvelope(worker);
   if (control) failures.push({ index: -1, kind: 'control', problem: control });
 
-  return { target: 'POST /api/contact (Worker under wrangler dev)', seed: options.seed, cases: options.cases, failures, outcomes, seconds: (performance.now() - started) / 1000 };
+  return {
+    target: 'POST /api/contact (Worker under wrangler dev)',
+    seed: options.seed,
+    cases: options.cases,
+    failures,
+    outcomes,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 /**
@@ -532,13 +604,20 @@ async function signPush(jwk: string, body: string, now: Date, recipient = FUZZ_R
 async function intakeHeaders(c: IntakeCase, secret: string): Promise<Record<string, string>> {
   const now = new Date();
   switch (c.sign) {
-    case 'none': return {};
-    case 'valid': return signPush(secret, c.body, now);
-    case 'stale': return signPush(secret, c.body, new Date(now.getTime() - 600_000));
-    case 'future': return signPush(secret, c.body, new Date(now.getTime() + 600_000));
-    case 'wrongSecret': return signPush(await otherWorker, c.body, now);
-    case 'wrongRecipient': return signPush(secret, c.body, now, 'malmo');
-    case 'otherBody': return signPush(secret, `${c.body} `, now);
+    case 'none':
+      return {};
+    case 'valid':
+      return signPush(secret, c.body, now);
+    case 'stale':
+      return signPush(secret, c.body, new Date(now.getTime() - 600_000));
+    case 'future':
+      return signPush(secret, c.body, new Date(now.getTime() + 600_000));
+    case 'wrongSecret':
+      return signPush(await otherWorker, c.body, now);
+    case 'wrongRecipient':
+      return signPush(secret, c.body, now, 'malmo');
+    case 'otherBody':
+      return signPush(secret, `${c.body} `, now);
     case 'badFormat': {
       const good = await signPush(secret, c.body, now);
       const recipient = { [PUSH_RECIPIENT_HEADER]: FUZZ_RECIPIENT };
@@ -547,7 +626,12 @@ async function intakeHeaders(c: IntakeCase, secret: string): Promise<Record<stri
         { ...recipient, [TIMESTAMP_HEADER]: good[TIMESTAMP_HEADER]!, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]!.replace('v2=', 'v1=') },
         { [TIMESTAMP_HEADER]: good[TIMESTAMP_HEADER]!, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]! },
         // (Surrounding whitespace would not do: HTTP strips it from header values.)
-        { ...recipient, [PUSH_RECIPIENT_HEADER]: `${FUZZ_RECIPIENT}-x`, [TIMESTAMP_HEADER]: good[TIMESTAMP_HEADER]!, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]! },
+        {
+          ...recipient,
+          [PUSH_RECIPIENT_HEADER]: `${FUZZ_RECIPIENT}-x`,
+          [TIMESTAMP_HEADER]: good[TIMESTAMP_HEADER]!,
+          [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]!,
+        },
         { ...recipient, [TIMESTAMP_HEADER]: good[TIMESTAMP_HEADER]!, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]!.slice(0, -2) },
         { ...recipient, [TIMESTAMP_HEADER]: `${good[TIMESTAMP_HEADER]!}0`, [SIGNATURE_HEADER]: good[SIGNATURE_HEADER]! },
         { ...recipient, [TIMESTAMP_HEADER]: '', [SIGNATURE_HEADER]: '' },
@@ -578,10 +662,12 @@ function checkIntakeOutcome(c: IntakeCase, outcome: Outcome): string | null {
   const receipt = (JSON.parse(body.toString('utf8')) as { receipt?: { status?: string } }).receipt;
   if (receipt && !(status === 202 && receipt.status === 'kept')) return `a receipt for what was not kept (${status} ${result})`;
   if (status === 202 && !receipt) return `kept without a receipt (${status} ${result})`;
-  if (c.sign === 'wrongRecipient' && status !== 403 && status !== 404 && status !== 413) return `a push for another recipient was answered ${status} ${result}`;
+  if (c.sign === 'wrongRecipient' && status !== 403 && status !== 404 && status !== 413)
+    return `a push for another recipient was answered ${status} ${result}`;
   if (status >= 500) return `${status} ${result}`;
   const signedOk = c.sign === 'valid' && c.method === 'POST' && path === '/push';
-  if (!signedOk && (status === 202 || result.startsWith('quarantined'))) return `an unauthenticated delivery was kept (${status} ${result})`;
+  if (!signedOk && (status === 202 || result.startsWith('quarantined')))
+    return `an unauthenticated delivery was kept (${status} ${result})`;
   const allowed: Record<number, RegExp> = {
     404: /^not_found$/,
     413: /^too_large$/,
@@ -598,7 +684,10 @@ function checkIntakeOutcome(c: IntakeCase, outcome: Outcome): string | null {
 }
 
 /** Fuzzes the push receiver: signed and unsigned garbage. */
-export async function fuzzIntakeServe(intake: FuzzIntake, options: { seed: number; cases: number; concurrency?: number }): Promise<RunSummary> {
+export async function fuzzIntakeServe(
+  intake: FuzzIntake,
+  options: { seed: number; cases: number; concurrency?: number },
+): Promise<RunSummary> {
   const started = performance.now();
   const ctx: ContactFuzzContext = { knownKids: intake.knownKids };
   const failures: Failure[] = [];
@@ -608,7 +697,11 @@ export async function fuzzIntakeServe(intake: FuzzIntake, options: { seed: numbe
     const c = intakeCase(options.seed, index, ctx);
     const headers = { ...c.headers, ...(await intakeHeaders(c, intake.secret)) };
     if (!headers['content-type']) delete headers['content-type'];
-    const outcome = await sendHttp(intake.port, { method: c.method, path: c.path, headers, body: Buffer.from(c.body, 'utf8'), delivery: 'whole' }, 15_000);
+    const outcome = await sendHttp(
+      intake.port,
+      { method: c.method, path: c.path, headers, body: Buffer.from(c.body, 'utf8'), delivery: 'whole' },
+      15_000,
+    );
     outcomes[outcomeKey(outcome)] = (outcomes[outcomeKey(outcome)] ?? 0) + 1;
     const problem = checkIntakeOutcome(c, outcome);
     if (problem) failures.push({ index, kind: c.kind, problem });
@@ -619,9 +712,20 @@ export async function fuzzIntakeServe(intake: FuzzIntake, options: { seed: numbe
   if (inbox.length > 0) failures.push({ index: -1, kind: 'inbox', problem: `written outside quarantine: ${inbox.slice(0, 5).join(', ')}` });
   const quarantined = files.filter((f) => f.startsWith('quarantine/')).length;
   if (quarantined !== quarantinedBodies.size) {
-    failures.push({ index: -1, kind: 'quarantine', problem: `${quarantined} quarantine file(s) for ${quarantinedBodies.size} distinct signed bodies answered "quarantined"` });
+    failures.push({
+      index: -1,
+      kind: 'quarantine',
+      problem: `${quarantined} quarantine file(s) for ${quarantinedBodies.size} distinct signed bodies answered "quarantined"`,
+    });
   }
-  return { target: 'intake serve (push receiver)', seed: options.seed, cases: options.cases, failures, outcomes, seconds: (performance.now() - started) / 1000 };
+  return {
+    target: 'intake serve (push receiver)',
+    seed: options.seed,
+    cases: options.cases,
+    failures,
+    outcomes,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 /** Fuzzes openEnvelope and the store's receive directly. */
@@ -639,8 +743,20 @@ export async function fuzzOpenAndStore(intake: FuzzIntake, options: { seed: numb
       index % 3 === 2
         ? await (async () => {
             const plain = plaintextInput(options.seed, index);
-            const sealed = await contactSuite.seal({ recipientPublicKey, info: new TextEncoder().encode(HPKE_INFO) }, new Uint8Array(plain.bytes), aadForKid(kid));
-            return { kind: plain.kind, text: JSON.stringify({ v: 1, kid, enc: base64urlEncode(new Uint8Array(sealed.enc)), ct: base64urlEncode(new Uint8Array(sealed.ct)) }) };
+            const sealed = await contactSuite.seal(
+              { recipientPublicKey, info: new TextEncoder().encode(HPKE_INFO) },
+              new Uint8Array(plain.bytes),
+              aadForKid(kid),
+            );
+            return {
+              kind: plain.kind,
+              text: JSON.stringify({
+                v: 1,
+                kid,
+                enc: base64urlEncode(new Uint8Array(sealed.enc)),
+                ct: base64urlEncode(new Uint8Array(sealed.ct)),
+              }),
+            };
           })()
         : envelopeInput(options.seed, index, ctx);
     let value: unknown = input.text;
@@ -662,7 +778,8 @@ export async function fuzzOpenAndStore(intake: FuzzIntake, options: { seed: numb
       // Only a sealed plaintext (every third case) opens; one that is not a request is kept
       // for review ("shown, never lost", store.ts), never as a request. Garbage never opens.
       const sealed = index % 3 === 2;
-      if (result.status === 'stored' && (result.fits || !sealed)) failures.push({ index, kind: input.kind, problem: `receive stored it${result.fits ? ' as a request' : ''}` });
+      if (result.status === 'stored' && (result.fits || !sealed))
+        failures.push({ index, kind: input.kind, problem: `receive stored it${result.fits ? ' as a request' : ''}` });
       if (result.status === 'duplicate' && !sealed) failures.push({ index, kind: input.kind, problem: 'receive said duplicate' });
     } catch (error) {
       failures.push({ index, kind: input.kind, problem: `receive threw ${(error as Error).name}` });
@@ -670,12 +787,24 @@ export async function fuzzOpenAndStore(intake: FuzzIntake, options: { seed: numb
   }
   const inbox = (await intakeDataFiles(intake.dir)).filter((f) => f.startsWith('inbox/'));
   if (inbox.length > 0) failures.push({ index: -1, kind: 'inbox', problem: `stored as a request: ${inbox.slice(0, 5).join(', ')}` });
-  return { target: 'openEnvelope / store.receive', seed: options.seed, cases: options.cases, failures, outcomes, seconds: (performance.now() - started) / 1000 };
+  return {
+    target: 'openEnvelope / store.receive',
+    seed: options.seed,
+    cases: options.cases,
+    failures,
+    outcomes,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 export function describeSummary(s: RunSummary): string {
-  const outcomes = Object.entries(s.outcomes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}×${v}`).join(' ');
-  const lines = [`${s.target}: ${s.cases} cases, seed ${s.seed}, ${s.failures.length} failure(s), ${s.seconds.toFixed(1)} s; answers: ${outcomes}`];
+  const outcomes = Object.entries(s.outcomes)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k}×${v}`)
+    .join(' ');
+  const lines = [
+    `${s.target}: ${s.cases} cases, seed ${s.seed}, ${s.failures.length} failure(s), ${s.seconds.toFixed(1)} s; answers: ${outcomes}`,
+  ];
   for (const f of s.failures.slice(0, 20)) lines.push(`  FAIL case ${f.index} [${f.kind}]: ${f.problem}`);
   if (s.failures.length > 20) lines.push(`  … and ${s.failures.length - 20} more`);
   return lines.join('\n');

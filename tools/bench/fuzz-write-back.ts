@@ -31,10 +31,16 @@ interface Setup {
 
 async function envelopeFor(setup: Pick<Setup, 'person' | 'kid' | 'publicKey'>, signer: ReplyKeys, caseId: string): Promise<Envelope> {
   const request = createRequest({
-    locale: 'sv', role: 'unknown', municipality: 'stockholm', needs: [],
+    locale: 'sv',
+    role: 'unknown',
+    municipality: 'stockholm',
+    needs: [],
     contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-    language: '', interpreter: false, message: 'fuzz: a follow-up',
-    reply: { publicKey: setup.person.publicKey, mailbox: setup.person.mailbox }, followUpOf: caseId,
+    language: '',
+    interpreter: false,
+    message: 'fuzz: a follow-up',
+    reply: { publicKey: setup.person.publicKey, mailbox: setup.person.mailbox },
+    followUpOf: caseId,
   });
   request.followUpProof = await signFollowUp(signer.signingKey, { id: request.id, followUpOf: caseId, message: request.message });
   return sealRequest(request, { kid: setup.kid, publicKey: setup.publicKey });
@@ -57,20 +63,33 @@ async function hostileCase(rng: Rng, setup: Setup): Promise<{ kind: string; body
     }
     case 3: {
       const signed = await signWriteBackPost(mine, post);
-      return { kind: 'the body changed after signing', body: signed.body.replace(setup.envelope.enc, base64urlEncode(new Uint8Array([4, ...rng.bytes(64)]))), signature: signed.signature };
+      return {
+        kind: 'the body changed after signing',
+        body: signed.body.replace(setup.envelope.enc, base64urlEncode(new Uint8Array([4, ...rng.bytes(64)]))),
+        signature: signed.signature,
+      };
     }
     case 4:
       return { kind: 'to the answer that offered none', ...(await signWriteBackPost(mine, { ...post, reply: setup.notOffered })) };
     case 5:
-      return { kind: 'to a random answer', ...(await signWriteBackPost(mine, { ...post, reply: base64urlEncode(new Uint8Array(rng.bytes(16))) })) };
+      return {
+        kind: 'to a random answer',
+        ...(await signWriteBackPost(mine, { ...post, reply: base64urlEncode(new Uint8Array(rng.bytes(16))) })),
+      };
     case 6:
-      return { kind: 'a forger\'s own mailbox', ...(await signWriteBackPost(theirs, { ...post, mailbox: forger.mailbox })) };
+      return { kind: "a forger's own mailbox", ...(await signWriteBackPost(theirs, { ...post, mailbox: forger.mailbox })) };
     default:
-      return { kind: 'a forger\'s proof inside, the person\'s address', ...(await signWriteBackPost(theirs, { ...post, envelope: await envelopeFor(setup, forger, crypto.randomUUID()) })) };
+      return {
+        kind: "a forger's proof inside, the person's address",
+        ...(await signWriteBackPost(theirs, { ...post, envelope: await envelopeFor(setup, forger, crypto.randomUUID()) })),
+      };
   }
 }
 
-export async function fuzzForgedWriteBacks(worker: FuzzWorker, options: { seed: number; cases: number; concurrency?: number }): Promise<RunSummary> {
+export async function fuzzForgedWriteBacks(
+  worker: FuzzWorker,
+  options: { seed: number; cases: number; concurrency?: number },
+): Promise<RunSummary> {
   const started = performance.now();
   const failures: Failure[] = [];
   const outcomes: Record<string, number> = {};
@@ -79,15 +98,38 @@ export async function fuzzForgedWriteBacks(worker: FuzzWorker, options: { seed: 
   const person = await replyKeysFromMaster(new Uint8Array(32).fill(11));
   const sender = await importReplySenderKey(jwk);
   const answer = async (writeBack: boolean) => {
-    const message = { v: 1 as const, id: crypto.randomUUID(), case: crypto.randomUUID(), receipt: '7KQ3-MX2P', created: '2026-12-01', phrases: [{ id: 'write-back' as const }] };
+    const message = {
+      v: 1 as const,
+      id: crypto.randomUUID(),
+      case: crypto.randomUUID(),
+      receipt: '7KQ3-MX2P',
+      created: '2026-12-01',
+      phrases: [{ id: 'write-back' as const }],
+    };
     const reply = await sealReply(message, person, sender);
-    const body = replyPostBody({ v: 1, mailbox: person.mailbox, sent: Math.floor(Date.now() / 1000), reply, ...(writeBack ? { writeBack: person.publicKey } : {}) });
-    const res = await fetch(`${worker.system.url}/api/reply`, { method: 'POST', headers: { 'content-type': 'application/json', [REPLY_SIGNATURE_HEADER]: await signReplyPost(body, jwk) }, body });
-    if (res.status !== 201 && res.status !== 200) failures.push({ index: -1, kind: 'setup', problem: `an answer was refused ${res.status}` });
+    const body = replyPostBody({
+      v: 1,
+      mailbox: person.mailbox,
+      sent: Math.floor(Date.now() / 1000),
+      reply,
+      ...(writeBack ? { writeBack: person.publicKey } : {}),
+    });
+    const res = await fetch(`${worker.system.url}/api/reply`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [REPLY_SIGNATURE_HEADER]: await signReplyPost(body, jwk) },
+      body,
+    });
+    if (res.status !== 201 && res.status !== 200)
+      failures.push({ index: -1, kind: 'setup', problem: `an answer was refused ${res.status}` });
     return replyIdOf(reply.ct);
   };
   const base = { person, kid, publicKey };
-  const setup: Setup = { ...base, offered: await answer(true), notOffered: await answer(false), envelope: await envelopeFor(base, person, crypto.randomUUID()) };
+  const setup: Setup = {
+    ...base,
+    offered: await answer(true),
+    notOffered: await answer(false),
+    envelope: await envelopeFor(base, person, crypto.randomUUID()),
+  };
 
   let next = 0;
   await Promise.all(
@@ -96,9 +138,16 @@ export async function fuzzForgedWriteBacks(worker: FuzzWorker, options: { seed: 
         const index = next++;
         const rng = new Rng((options.seed ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0);
         const c = await hostileCase(rng, setup);
-        const headers: Record<string, string> = { 'content-type': 'application/json', 'cf-connecting-ip': `2001:db8:${(0xa000 + (index % 0x5000)).toString(16)}::1` };
+        const headers: Record<string, string> = {
+          'content-type': 'application/json',
+          'cf-connecting-ip': `2001:db8:${(0xa000 + (index % 0x5000)).toString(16)}::1`,
+        };
         if (c.signature !== null) headers[WRITE_BACK_SIGNATURE_HEADER] = c.signature;
-        const outcome = await sendHttp(worker.port, { method: 'POST', path: WRITE_BACK_PATH, headers, body: Buffer.from(c.body), delivery: 'whole' }, 15_000);
+        const outcome = await sendHttp(
+          worker.port,
+          { method: 'POST', path: WRITE_BACK_PATH, headers, body: Buffer.from(c.body), delivery: 'whole' },
+          15_000,
+        );
         if ('error' in outcome) {
           failures.push({ index, kind: c.kind, problem: `no answer: ${outcome.error}` });
           continue;
@@ -111,18 +160,43 @@ export async function fuzzForgedWriteBacks(worker: FuzzWorker, options: { seed: 
         } catch {
           code = undefined;
         }
-        if (status >= 200 && status < 300) failures.push({ index, kind: c.kind, problem: `accepted with ${status}: a forged write-back was queued` });
-        else if (typeof code !== 'string' || replyErrorStatus[code as keyof typeof replyErrorStatus] !== status) failures.push({ index, kind: c.kind, problem: `${status} with an undocumented error ${JSON.stringify(code)}` });
+        if (status >= 200 && status < 300)
+          failures.push({ index, kind: c.kind, problem: `accepted with ${status}: a forged write-back was queued` });
+        else if (typeof code !== 'string' || replyErrorStatus[code as keyof typeof replyErrorStatus] !== status)
+          failures.push({ index, kind: c.kind, problem: `${status} with an undocumented error ${JSON.stringify(code)}` });
       }
     }),
   );
 
   // Control: the person's own write-back is taken, once.
-  const genuine = await signWriteBackPost(person.signingKey, { v: 1, mailbox: person.mailbox, reply: setup.offered, envelope: setup.envelope });
-  const post = () => fetch(`${worker.system.url}${WRITE_BACK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', [WRITE_BACK_SIGNATURE_HEADER]: genuine.signature, 'cf-connecting-ip': '2001:db8:c1:1::1' }, body: genuine.body });
+  const genuine = await signWriteBackPost(person.signingKey, {
+    v: 1,
+    mailbox: person.mailbox,
+    reply: setup.offered,
+    envelope: setup.envelope,
+  });
+  const post = () =>
+    fetch(`${worker.system.url}${WRITE_BACK_PATH}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [WRITE_BACK_SIGNATURE_HEADER]: genuine.signature,
+        'cf-connecting-ip': '2001:db8:c1:1::1',
+      },
+      body: genuine.body,
+    });
   const first = await post();
-  if (first.status !== 202) failures.push({ index: -1, kind: 'control', problem: `the person's own write-back was answered ${first.status}` });
+  if (first.status !== 202)
+    failures.push({ index: -1, kind: 'control', problem: `the person's own write-back was answered ${first.status}` });
   const again = await post();
-  if (again.status !== 409) failures.push({ index: -1, kind: 'control', problem: `a second write-back to the same answer was answered ${again.status}` });
-  return { target: 'forged follow-ups: POST /api/reply/write-back (Worker under wrangler dev)', seed: options.seed, cases: options.cases, failures, outcomes, seconds: (performance.now() - started) / 1000 };
+  if (again.status !== 409)
+    failures.push({ index: -1, kind: 'control', problem: `a second write-back to the same answer was answered ${again.status}` });
+  return {
+    target: 'forged follow-ups: POST /api/reply/write-back (Worker under wrangler dev)',
+    seed: options.seed,
+    cases: options.cases,
+    failures,
+    outcomes,
+    seconds: (performance.now() - started) / 1000,
+  };
 }

@@ -17,7 +17,15 @@ import { newSeed } from './fuzz-cases.ts';
 import { fuzzReply } from './fuzz-reply.ts';
 import { fuzzFlood } from './fuzz-flood.ts';
 import { fuzzForgedWriteBacks } from './fuzz-write-back.ts';
-import { describeSummary, fuzzContact, fuzzIntakeServe, fuzzOpenAndStore, startFuzzIntake, startFuzzWorker, type RunSummary } from './fuzz-run.ts';
+import {
+  describeSummary,
+  fuzzContact,
+  fuzzIntakeServe,
+  fuzzOpenAndStore,
+  startFuzzIntake,
+  startFuzzWorker,
+  type RunSummary,
+} from './fuzz-run.ts';
 
 const cases = Math.max(1, Number(process.argv[2] ?? process.env.UTVAG_FUZZ_CASES ?? 10_000));
 const seed = process.argv[3] ? Number(process.argv[3]) : process.env.UTVAG_FUZZ_SEED ? Number(process.env.UTVAG_FUZZ_SEED) : newSeed();
@@ -26,7 +34,9 @@ console.log(`fuzz: ${cases} cases per target, seed ${seed} (replay: node tools/b
 const summaries: RunSummary[] = [];
 const worker = await startFuzzWorker();
 try {
-  summaries.push(await fuzzContact(worker, { seed, cases, concurrency: 4, onProgress: (done) => console.log(`  contact: ${done}/${cases}`) }));
+  summaries.push(
+    await fuzzContact(worker, { seed, cases, concurrency: 4, onProgress: (done) => console.log(`  contact: ${done}/${cases}`) }),
+  );
   console.log(describeSummary(summaries.at(-1)!));
   summaries.push(await fuzzFlood(worker, { seed, cases: Math.min(cases, 2000), concurrency: 4 }));
   console.log(describeSummary(summaries.at(-1)!));

@@ -51,9 +51,14 @@ export async function benchInbox(count = 10_000, log: (line: string) => void = (
     const bodies: string[] = [];
     for (let i = 0; i < count; i++) {
       const request = createRequest({
-        locale: 'sv', role: 'self', municipality: 'stockholm', needs: ['leave-crime'],
+        locale: 'sv',
+        role: 'self',
+        municipality: 'stockholm',
+        needs: ['leave-crime'],
         contact: { method: 'call', phone: '070-000 00 00', safeTimes: 'kvällar', voicemailOk: false, mayNameSocialServices: false },
-        language: '', interpreter: false, message: `Benchmark ${i}`,
+        language: '',
+        interpreter: false,
+        message: `Benchmark ${i}`,
       });
       requests.push(request);
       bodies.push(JSON.stringify(await sealRequest(request, { kid: key.kid, publicKey: key.publicKey })));
@@ -75,7 +80,12 @@ export async function benchInbox(count = 10_000, log: (line: string) => void = (
     for (let i = 0; i < 10; i++) {
       const t0 = performance.now();
       const counts = store.openCounts();
-      await listPage(ctx, store.listOpen(PAGE_SIZE, 0), Date.now(), { review: counts.needsReview, open: counts.open, page: 1, pageCount: Math.ceil(counts.open / PAGE_SIZE) });
+      await listPage(ctx, store.listOpen(PAGE_SIZE, 0), Date.now(), {
+        review: counts.needsReview,
+        open: counts.open,
+        page: 1,
+        pageCount: Math.ceil(counts.open / PAGE_SIZE),
+      });
       listTimes.push(performance.now() - t0);
     }
     const openTimes: number[] = [];
@@ -93,7 +103,12 @@ export async function benchInbox(count = 10_000, log: (line: string) => void = (
       lookupTimes.push(performance.now() - t0);
     }
     store.close();
-    const size = (await stat(join(dir, 'intake.db'))).size + (await stat(join(dir, 'intake.db-wal')).then((s) => s.size, () => 0));
+    const size =
+      (await stat(join(dir, 'intake.db'))).size +
+      (await stat(join(dir, 'intake.db-wal')).then(
+        (s) => s.size,
+        () => 0,
+      ));
     return {
       requests: count,
       receivePerSecond: Math.round(MEASURED / (receiveMs / 1000)),

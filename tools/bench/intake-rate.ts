@@ -49,7 +49,13 @@ export async function benchIntake(count = 10_000, log: (line: string) => void = 
         role: i % 3 === 0 ? 'relative' : 'self',
         municipality: 'stockholm',
         needs: ['leave-crime', 'housing'],
-        contact: { method: 'sms', phone: '070-123 45 67', safeTimes: 'vardagar efter 18', voicemailOk: false, mayNameSocialServices: false },
+        contact: {
+          method: 'sms',
+          phone: '070-123 45 67',
+          safeTimes: 'vardagar efter 18',
+          voicemailOk: false,
+          mayNameSocialServices: false,
+        },
         language: 'svenska',
         interpreter: false,
         message: `Jag vill prata med någon om att ta mig ur det här. (${i})`,
@@ -62,7 +68,11 @@ export async function benchIntake(count = 10_000, log: (line: string) => void = 
     started = performance.now();
     let stored = 0;
     for (const push of pushes) {
-      const answer = await app.request(PUSH_PATH, { method: 'POST', body: push.body, headers: { 'content-type': 'application/json', ...push.headers } });
+      const answer = await app.request(PUSH_PATH, {
+        method: 'POST',
+        body: push.body,
+        headers: { 'content-type': 'application/json', ...push.headers },
+      });
       if (answer.status === 201) stored++;
     }
     const storeSeconds = (performance.now() - started) / 1000;

@@ -40,8 +40,6 @@ export interface LighthouseResult {
   blockedExternalHosts: Record<string, number>;
 }
 
-
-
 /** Less background traffic from Chromium itself (what is left is caught by the proxy sink). */
 const quietChromiumFlags = [
   '--no-pings',
@@ -52,11 +50,16 @@ const quietChromiumFlags = [
 
 export function chromiumPath(): string {
   const path = chromiumExecutablePath();
-  if (!path) throw new Error('No Chromium: set CHROMIUM_PATH or install Debian\'s chromium');
+  if (!path) throw new Error("No Chromium: set CHROMIUM_PATH or install Debian's chromium");
   return path;
 }
 
-async function proxySink(): Promise<{ port: number; count: () => number; hosts: () => Record<string, number>; close: () => Promise<void> }> {
+async function proxySink(): Promise<{
+  port: number;
+  count: () => number;
+  hosts: () => Record<string, number>;
+  close: () => Promise<void>;
+}> {
   let connections = 0;
   const sockets = new Set<Socket>();
   const hosts = new Map<string, number>();
@@ -85,7 +88,11 @@ async function proxySink(): Promise<{ port: number; count: () => number; hosts: 
   };
 }
 
-export async function benchLighthouse(baseUrl: string, pages: string[], log: (line: string) => void = () => undefined): Promise<LighthouseResult> {
+export async function benchLighthouse(
+  baseUrl: string,
+  pages: string[],
+  log: (line: string) => void = () => undefined,
+): Promise<LighthouseResult> {
   const sink = await proxySink();
   const chromePath = chromiumPath();
   const chrome = await chromeLauncher.launch({
@@ -112,13 +119,18 @@ export async function benchLighthouse(baseUrl: string, pages: string[], log: (li
       lighthouseVersion = lhr.lighthouseVersion;
       formFactor = lhr.configSettings.formFactor;
       const t = lhr.configSettings.throttling;
-      throttling = `${lhr.configSettings.throttlingMethod}: RTT ${t.rttMs} ms, ${Math.round((t.throughputKbps ?? 0) / 1024 * 10) / 10} Mbit/s, CPU ×${t.cpuSlowdownMultiplier}`;
+      throttling = `${lhr.configSettings.throttlingMethod}: RTT ${t.rttMs} ms, ${Math.round(((t.throughputKbps ?? 0) / 1024) * 10) / 10} Mbit/s, CPU ×${t.cpuSlowdownMultiplier}`;
       const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
       const numeric = (id: string) => lhr.audits[id]?.numericValue ?? NaN;
-      const items = ((lhr.audits['network-requests']?.details as { items?: { url: string }[] } | undefined)?.items ?? []);
+      const items = (lhr.audits['network-requests']?.details as { items?: { url: string }[] } | undefined)?.items ?? [];
       figures.push({
         page,
-        scores: { performance: score('performance'), accessibility: score('accessibility'), bestPractices: score('best-practices'), seo: score('seo') },
+        scores: {
+          performance: score('performance'),
+          accessibility: score('accessibility'),
+          bestPractices: score('best-practices'),
+          seo: score('seo'),
+        },
         lcpMs: Math.round(numeric('largest-contentful-paint')),
         tbtMs: Math.round(numeric('total-blocking-time')),
         cls: Number(numeric('cumulative-layout-shift').toFixed(3)),
@@ -131,5 +143,13 @@ export async function benchLighthouse(baseUrl: string, pages: string[], log: (li
     chrome.kill();
     await sink.close();
   }
-  return { chromium: chromePath, lighthouseVersion, formFactor, throttling, figures, blockedExternalConnections: sink.count(), blockedExternalHosts: sink.hosts() };
+  return {
+    chromium: chromePath,
+    lighthouseVersion,
+    formFactor,
+    throttling,
+    figures,
+    blockedExternalConnections: sink.count(),
+    blockedExternalHosts: sink.hosts(),
+  };
 }

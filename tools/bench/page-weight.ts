@@ -316,7 +316,9 @@ export function searchOnDemand(distDir: string, lang: string): SearchOnDemand {
   const prefix = `${lang}_`;
   const list = (folder: string) =>
     existsSync(join(base, folder))
-      ? readdirSync(join(base, folder)).filter((n) => n.startsWith(prefix) && statSync(join(base, folder, n)).isFile()).map((n) => `/pagefind/${folder}/${n}`)
+      ? readdirSync(join(base, folder))
+          .filter((n) => n.startsWith(prefix) && statSync(join(base, folder, n)).isFile())
+          .map((n) => `/pagefind/${folder}/${n}`)
       : [];
   return {
     lang,

@@ -131,8 +131,8 @@ function render(results: BenchResults): string {
     '```',
     '',
     `Measured ${results.date} on ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB memory, Node ${m.node}, ${m.os}.`,
-    'Everything runs offline on 127.0.0.1: the Worker under `wrangler dev` (miniflare, not Cloudflare\'s edge),',
-    'the local intake receiver, and Debian\'s Chromium for Lighthouse.',
+    "Everything runs offline on 127.0.0.1: the Worker under `wrangler dev` (miniflare, not Cloudflare's edge),",
+    "the local intake receiver, and Debian's Chromium for Lighthouse.",
     '',
   ];
   if (results.weight) {
@@ -144,17 +144,26 @@ function render(results: BenchResults): string {
       'compressed with node:zlib brotli at quality 11. Budgets: 20 KB a page; JavaScript in gzip (level 9), on-demand',
       'modules included: 2 KB a page, and the contact and answer pages as in tests/system/budgets.test.ts.',
       '',
-      table(['largest by', 'page', 'KB'], (['html', 'css', 'js', 'img', 'total'] as const).map((k) => [k, w.largest[k].page, w.largest[k].kb])),
+      table(
+        ['largest by', 'page', 'KB'],
+        (['html', 'css', 'js', 'img', 'total'] as const).map((k) => [k, w.largest[k].page, w.largest[k].kb]),
+      ),
       '',
       '### JavaScript, gzip -9, every script a page loads',
       '',
-      table(['page', 'script', 'KB gzip'], w.jsGzip.flatMap((p) => [
-        ...p.scripts.map((f) => [p.page, f.path.replace('/_astro/', ''), f.kb]),
-        [p.page, `**in all** (budget ${p.budgetKb} KB)`, p.kb],
-      ])),
+      table(
+        ['page', 'script', 'KB gzip'],
+        w.jsGzip.flatMap((p) => [
+          ...p.scripts.map((f) => [p.page, f.path.replace('/_astro/', ''), f.kb]),
+          [p.page, `**in all** (budget ${p.budgetKb} KB)`, p.kb],
+        ]),
+      ),
       '',
       `Contact page JS in all (HPKE included), brotli: ${w.contactJsKb} KB. Search: Pagefind loads on demand at the first search: ` +
-        Object.entries(w.searchOnDemandKb).map(([l, v]) => `${l} ${v} KB`).join(', ') + ' (plus index chunks and result fragments per query).',
+        Object.entries(w.searchOnDemandKb)
+          .map(([l, v]) => `${l} ${v} KB`)
+          .join(', ') +
+        ' (plus index chunks and result fragments per query).',
       '',
     );
   }
@@ -165,13 +174,29 @@ function render(results: BenchResults): string {
       '',
       table(
         ['page', 'perf', 'a11y', 'best pr.', 'SEO', 'LCP ms', 'TBT ms', 'CLS', 'transferred KB', 'requests'],
-        l.figures.map((f) => [f.page, f.scores.performance, f.scores.accessibility, f.scores.bestPractices, f.scores.seo, f.lcpMs, f.tbtMs, f.cls, kb(f.transferredBytes), f.requests]),
+        l.figures.map((f) => [
+          f.page,
+          f.scores.performance,
+          f.scores.accessibility,
+          f.scores.bestPractices,
+          f.scores.seo,
+          f.lcpMs,
+          f.tbtMs,
+          f.cls,
+          kb(f.transferredBytes),
+          f.requests,
+        ]),
       ),
       '',
-      'Transferred bytes are as wrangler dev serves them (its compression is not the edge\'s; see the weights above).',
+      "Transferred bytes are as wrangler dev serves them (its compression is not the edge's; see the weights above).",
       `Requests by the pages to other hosts: ${l.figures.reduce((s, f) => s + f.foreignRequests.length, 0)}. Chromium was started with a proxy that refuses`,
       `everything but 127.0.0.1; it caught ${l.blockedExternalConnections} connection attempt(s) by Chromium itself` +
-        (l.blockedExternalConnections > 0 ? ` (${Object.entries(l.blockedExternalHosts).map(([h, n]) => `${h} ×${n}`).join(', ')}: Debian Chromium's own services, not the site)` : '') + '.',
+        (l.blockedExternalConnections > 0
+          ? ` (${Object.entries(l.blockedExternalHosts)
+              .map(([h, n]) => `${h} ×${n}`)
+              .join(', ')}: Debian Chromium's own services, not the site)`
+          : '') +
+        '.',
       '',
     );
   }
@@ -182,7 +207,18 @@ function render(results: BenchResults): string {
       '',
       table(
         ['target', 'req/s', 'p50 ms', 'p99 ms', 'answers', '× baseline req/s', '× p50', '× p99'],
-        wk.figures.map((f) => [f.target, f.requestsPerSecond, f.p50ms, f.p99ms, Object.entries(f.statuses).map(([s, n]) => `${s}×${n}`).join(' ') + (f.errors ? ` errors×${f.errors}` : ''), f.ratio?.rps ?? '', f.ratio?.p50 ?? '', f.ratio?.p99 ?? '']),
+        wk.figures.map((f) => [
+          f.target,
+          f.requestsPerSecond,
+          f.p50ms,
+          f.p99ms,
+          Object.entries(f.statuses)
+            .map(([s, n]) => `${s}×${n}`)
+            .join(' ') + (f.errors ? ` errors×${f.errors}` : ''),
+          f.ratio?.rps ?? '',
+          f.ratio?.p50 ?? '',
+          f.ratio?.p99 ?? '',
+        ]),
       ),
       '',
       `Valid POSTs carried a distinct CF-Connecting-IP each; wrangler dev passes it through, so ${(wk.validRateLimitedShare * 100).toFixed(1)} % were rate-limited (429).`,
@@ -217,7 +253,12 @@ function render(results: BenchResults): string {
         ['step', 'envelopes', 'seconds', 'per second'],
         [
           ['create + seal + sign the push (validate, pad, HPKE, Ed25519)', i.envelopes, i.sealSeconds, i.sealPerSecond],
-          ['receive a push (signature, HPKE open, validate, one committed row, signed receipt)', i.envelopes, i.storeSeconds, i.storePerSecond],
+          [
+            'receive a push (signature, HPKE open, validate, one committed row, signed receipt)',
+            i.envelopes,
+            i.storeSeconds,
+            i.storePerSecond,
+          ],
         ],
       ),
       '',
@@ -251,14 +292,29 @@ function printSummary(results: BenchResults): void {
     for (const p of w.jsGzip) rows.push(['', `${p.page}: ${p.scripts.map((f) => `${f.path.replace('/_astro/', '')} ${f.kb}`).join(', ')}`]);
   }
   for (const f of results.lighthouse?.figures ?? []) {
-    rows.push([`lighthouse ${f.page}`, `perf ${f.scores.performance} a11y ${f.scores.accessibility} bp ${f.scores.bestPractices} seo ${f.scores.seo}; LCP ${f.lcpMs} ms, TBT ${f.tbtMs} ms, CLS ${f.cls}, ${kb(f.transferredBytes)} KB`]);
+    rows.push([
+      `lighthouse ${f.page}`,
+      `perf ${f.scores.performance} a11y ${f.scores.accessibility} bp ${f.scores.bestPractices} seo ${f.scores.seo}; LCP ${f.lcpMs} ms, TBT ${f.tbtMs} ms, CLS ${f.cls}, ${kb(f.transferredBytes)} KB`,
+    ]);
   }
   for (const f of results.worker?.figures ?? []) {
-    rows.push([`worker ${f.target}`, `${f.requestsPerSecond} req/s, p50 ${f.p50ms} ms, p99 ${f.p99ms} ms (×${f.ratio?.rps} / ×${f.ratio?.p50} / ×${f.ratio?.p99})`]);
+    rows.push([
+      `worker ${f.target}`,
+      `${f.requestsPerSecond} req/s, p50 ${f.p50ms} ms, p99 ${f.p99ms} ms (×${f.ratio?.rps} / ×${f.ratio?.p50} / ×${f.ratio?.p99})`,
+    ]);
   }
-  if (results.build) rows.push(['build', `real ${results.build.real.seconds} s, ×10 content ${results.build.tenfold.seconds} s (ratio ${results.build.ratio})`]);
-  if (results.intake) rows.push(['intake', `seal ${results.intake.sealPerSecond}/s, store ${results.intake.storePerSecond}/s (${results.intake.envelopes})`]);
-  if (results.inbox) rows.push(['inbox', `${results.inbox.requests} stored: list ${results.inbox.listMs} ms, open ${results.inbox.openMs} ms, look-up ${results.inbox.lookupMs} ms; receive ${results.inbox.receivePerSecond}/s`]);
+  if (results.build)
+    rows.push([
+      'build',
+      `real ${results.build.real.seconds} s, ×10 content ${results.build.tenfold.seconds} s (ratio ${results.build.ratio})`,
+    ]);
+  if (results.intake)
+    rows.push(['intake', `seal ${results.intake.sealPerSecond}/s, store ${results.intake.storePerSecond}/s (${results.intake.envelopes})`]);
+  if (results.inbox)
+    rows.push([
+      'inbox',
+      `${results.inbox.requests} stored: list ${results.inbox.listMs} ms, open ${results.inbox.openMs} ms, look-up ${results.inbox.lookupMs} ms; receive ${results.inbox.receivePerSecond}/s`,
+    ]);
   const width = Math.max(...rows.map((r) => r[0]!.length));
   console.log(`\nBenchmarks, ${results.date}, ${results.machine.cores} × ${results.machine.cpuModel}, Node ${results.machine.node}`);
   for (const [k, v] of rows) console.log(`  ${k!.padEnd(width)}  ${v}`);

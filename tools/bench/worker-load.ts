@@ -107,7 +107,9 @@ async function countStored(worker: FuzzWorker): Promise<number> {
   return (await readdir(path.join(worker.intakeDir, 'inbox'))).filter((n) => n.endsWith('.json')).length;
 }
 
-export async function benchWorker(options: { connections?: number; seconds?: number; log?: (line: string) => void } = {}): Promise<WorkerLoadResult> {
+export async function benchWorker(
+  options: { connections?: number; seconds?: number; log?: (line: string) => void } = {},
+): Promise<WorkerLoadResult> {
   const connections = options.connections ?? 10;
   const seconds = options.seconds ?? 5;
   const log = options.log ?? (() => undefined);
@@ -115,21 +117,35 @@ export async function benchWorker(options: { connections?: number; seconds?: num
   const worker = await startFuzzWorker({ serviceLimitPerMinute: 1_000_000 });
   try {
     const key = worker.publicKeys[0]!;
-    const envelope = await sealRequest(
-      createRequest(sampleAnswers('bench')),
-      key,
-    );
+    const envelope = await sealRequest(createRequest(sampleAnswers('bench')), key);
     const invalid = { ...envelope, kid: `${envelope.kid.slice(0, -1)}${envelope.kid.endsWith('A') ? 'B' : 'A'}` };
     const json = { 'content-type': 'application/json' };
     const targets: Target[] = [
       { target: 'baseline: GET /api/health (bare Hono route)', method: 'GET', path: '/api/health' },
       { target: 'GET static page /sv/ut/', method: 'GET', path: '/sv/ut/' },
-      { target: 'POST /api/contact invalid (unknown kid)', method: 'POST', path: '/api/contact', headers: json, body: JSON.stringify(invalid) },
-      { target: 'POST /api/contact valid (queued)', method: 'POST', path: '/api/contact', headers: json, body: JSON.stringify(envelope), distinctAddress: true },
+      {
+        target: 'POST /api/contact invalid (unknown kid)',
+        method: 'POST',
+        path: '/api/contact',
+        headers: json,
+        body: JSON.stringify(invalid),
+      },
+      {
+        target: 'POST /api/contact valid (queued)',
+        method: 'POST',
+        path: '/api/contact',
+        headers: json,
+        body: JSON.stringify(envelope),
+        distinctAddress: true,
+      },
     ];
     // Warm up every route once (first compile, first asset read).
     for (const t of targets) {
-      await fetch(`${worker.system.url}${t.path}`, { method: t.method, headers: { ...t.headers, 'cf-connecting-ip': '192.0.2.1' }, body: t.body ?? null }).then((r) => r.arrayBuffer());
+      await fetch(`${worker.system.url}${t.path}`, {
+        method: t.method,
+        headers: { ...t.headers, 'cf-connecting-ip': '192.0.2.1' },
+        body: t.body ?? null,
+      }).then((r) => r.arrayBuffer());
     }
     const figures: LoadFigure[] = [];
     for (const t of targets) {
@@ -138,7 +154,11 @@ export async function benchWorker(options: { connections?: number; seconds?: num
     }
     const rateLimitCheck = { sent: 15, accepted: 0, limited: 0 };
     for (let i = 0; i < rateLimitCheck.sent; i++) {
-      const res = await fetch(`${worker.system.url}/api/contact`, { method: 'POST', headers: { ...json, 'cf-connecting-ip': '192.0.2.77' }, body: JSON.stringify(envelope) });
+      const res = await fetch(`${worker.system.url}/api/contact`, {
+        method: 'POST',
+        headers: { ...json, 'cf-connecting-ip': '192.0.2.77' },
+        body: JSON.stringify(envelope),
+      });
       await res.arrayBuffer();
       if (res.status === 202) rateLimitCheck.accepted++;
       if (res.status === 429) rateLimitCheck.limited++;

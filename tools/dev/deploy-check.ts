@@ -24,7 +24,11 @@ export function secretNames(wranglerJson: string): string[] | null {
   try {
     const list = JSON.parse(wranglerJson) as unknown;
     if (!Array.isArray(list)) return null;
-    return list.flatMap((entry) => (typeof entry === 'object' && entry && typeof (entry as { name?: unknown }).name === 'string' ? [(entry as { name: string }).name] : []));
+    return list.flatMap((entry) =>
+      typeof entry === 'object' && entry && typeof (entry as { name?: unknown }).name === 'string'
+        ? [(entry as { name: string }).name]
+        : [],
+    );
   } catch {
     return null;
   }
@@ -48,7 +52,7 @@ function listSecrets(): Promise<{ code: number; stdout: string }> {
 export async function checkDeploy(list: () => Promise<{ code: number; stdout: string }> = listSecrets): Promise<string[]> {
   const { code, stdout } = await list();
   const names = code === 0 ? secretNames(stdout) : null;
-  if (!names) return ['could not list the Worker\'s secrets with `wrangler secret list` (log in with `npx wrangler login`)'];
+  if (!names) return ["could not list the Worker's secrets with `wrangler secret list` (log in with `npx wrangler login`)"];
   return missingSecrets(names).map((name) => `secret ${name} is not set: npx wrangler secret put ${name} (see README, Deploy)`);
 }
 

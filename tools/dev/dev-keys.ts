@@ -106,7 +106,9 @@ export async function ensureDevIntake(dir = '.dev-intake'): Promise<DevIntake> {
     // never lacks what the current schema asks for.
     const keyFiles = await Promise.all(
       keys.map(async (key) => {
-        const jwk = JSON.parse((await readFile(join(dir, 'keys', `${key.kid}.private.jwk.json`), 'utf8'))) as Parameters<typeof publicKeyFromPrivateJwk>[0] & { notAfter: string };
+        const jwk = JSON.parse(await readFile(join(dir, 'keys', `${key.kid}.private.jwk.json`), 'utf8')) as Parameters<
+          typeof publicKeyFromPrivateJwk
+        >[0] & { notAfter: string };
         return { publicKey: base64urlEncode(publicKeyFromPrivateJwk(jwk)), notAfter: jwk.notAfter };
       }),
     );

@@ -29,7 +29,10 @@ export interface DevStore {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function writeFileOnce(path: string, content: string): Promise<void> {

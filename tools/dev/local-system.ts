@@ -75,33 +75,45 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     `INTAKE_PUSH_SIGNING_KEY=${intake.workerSigningKey}\nINTAKE_PUSH_ROUTES=${JSON.stringify(routes)}\n` +
       // The Worker takes no contact request without it; a fresh one per start is enough here.
       `RATE_LIMIT_SECRET=${randomBytes(32).toString('base64url')}\n` +
-      Object.entries(options.extraWorkerEnv ?? {}).map(([name, value]) => `${name}=${value}\n`).join(''),
+      Object.entries(options.extraWorkerEnv ?? {})
+        .map(([name, value]) => `${name}=${value}\n`)
+        .join(''),
     { mode: 0o600 },
   );
 
   const stdio: StdioOptions = options.quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit';
   const store = await ensureDevStore(options.intakeDir);
-  const receiver = options.startReceiver === false ? null : start(
-    'node',
-    [
-      'intake/src/cli.ts', 'serve',
-      '--dir', store.dir,
-      '--push-port', String(options.intakePort),
-      '--port', String(options.inboxPort ?? 0),
-      '--recipient', intake.recipient,
-      '--passphrase-file', store.passphraseFile,
-      '--recipients', store.recipientsFile,
-      ...(options.devStaff ? ['--dev-staff', options.devStaff] : []),
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: projectEnv({
-        INTAKE_WORKER_PUBLIC_KEYS: intake.workerPublicKey,
-        // The receiver sends written replies (issue 14) to the local Worker.
-        ...(options.deliverReplies ? { UTVAG_SITE_URL: `http://127.0.0.1:${options.sitePort}` } : {}),
-      }),
-    },
-  );
+  const receiver =
+    options.startReceiver === false
+      ? null
+      : start(
+          'node',
+          [
+            'intake/src/cli.ts',
+            'serve',
+            '--dir',
+            store.dir,
+            '--push-port',
+            String(options.intakePort),
+            '--port',
+            String(options.inboxPort ?? 0),
+            '--recipient',
+            intake.recipient,
+            '--passphrase-file',
+            store.passphraseFile,
+            '--recipients',
+            store.recipientsFile,
+            ...(options.devStaff ? ['--dev-staff', options.devStaff] : []),
+          ],
+          {
+            stdio: ['ignore', 'pipe', 'inherit'],
+            env: projectEnv({
+              INTAKE_WORKER_PUBLIC_KEYS: intake.workerPublicKey,
+              // The receiver sends written replies (issue 14) to the local Worker.
+              ...(options.deliverReplies ? { UTVAG_SITE_URL: `http://127.0.0.1:${options.sitePort}` } : {}),
+            }),
+          },
+        );
   // The receiver's lines go on to the terminal (unless quiet); the inbox link is picked out of them.
   const inboxLink = new Promise<string>((found) => {
     let seen = '';
@@ -118,12 +130,17 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     [
       'dev',
       ...(options.wranglerConfig ? ['-c', options.wranglerConfig] : []),
-      '--port', String(options.sitePort),
-      '--ip', '127.0.0.1',
-      '--persist-to', resolve(options.persistTo),
-      '--env-file', workerEnvFile,
+      '--port',
+      String(options.sitePort),
+      '--ip',
+      '127.0.0.1',
+      '--persist-to',
+      resolve(options.persistTo),
+      '--env-file',
+      workerEnvFile,
       '--show-interactive-dev-session=false',
-      '--log-level', options.onWorkerOutput ? 'log' : options.quiet ? 'error' : 'warn',
+      '--log-level',
+      options.onWorkerOutput ? 'log' : options.quiet ? 'error' : 'warn',
     ],
     { stdio: options.onWorkerOutput ? ['ignore', 'pipe', 'pipe'] : stdio },
   );

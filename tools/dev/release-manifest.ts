@@ -59,7 +59,9 @@ export function releasePublicKey(jwk: JsonWebKey): string {
 }
 
 export function signRelease(manifestBytes: Uint8Array | string, jwk: JsonWebKey): string {
-  return sign(null, Buffer.from(manifestBytes), createPrivateKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' })).toString('base64url');
+  return sign(null, Buffer.from(manifestBytes), createPrivateKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' })).toString(
+    'base64url',
+  );
 }
 
 /** Writes dist/release-manifest.json and its signature. */

@@ -32,7 +32,8 @@ const stop = () => {
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
-for (const child of system.children) child.on('exit', (code) => {
-  system.stop();
-  process.exit(code ?? 1);
-});
+for (const child of system.children)
+  child.on('exit', (code) => {
+    system.stop();
+    process.exit(code ?? 1);
+  });

@@ -31,7 +31,13 @@ await writeFile(
         name: 'Test',
         development: true,
         serves: ['stockholm'],
-        promise: { firstContactWithinHours: 24, hours: 'around-the-clock', madeBy: { sv: 'Test only', en: 'Test only', ar: 'Test only', fa: 'Test only', so: 'Test only', ti: 'Test only' }, since: '2026', source: { name: 'Test', year: 2026 } },
+        promise: {
+          firstContactWithinHours: 24,
+          hours: 'around-the-clock',
+          madeBy: { sv: 'Test only', en: 'Test only', ar: 'Test only', fa: 'Test only', so: 'Test only', ti: 'Test only' },
+          since: '2026',
+          source: { name: 'Test', year: 2026 },
+        },
         keys: [{ publicKey: key.publicKey, notAfter: key.notAfter }],
         push: { url: `${setup.pushOrigin}/push`, receiptPublicKey },
       },
@@ -42,7 +48,24 @@ await writeFile(join(setup.root, 'public-key.json'), JSON.stringify({ kid: key.k
 
 const child = start(
   'node',
-  ['intake/src/cli.ts', 'serve', '--dir', setup.dir, '--port', String(port), '--push-port', new URL(setup.pushOrigin).port, '--recipient', setup.recipient, '--passphrase-file', setup.passphraseFile, '--recipients', setup.recipientsFile, '--url', setup.origin],
+  [
+    'intake/src/cli.ts',
+    'serve',
+    '--dir',
+    setup.dir,
+    '--port',
+    String(port),
+    '--push-port',
+    new URL(setup.pushOrigin).port,
+    '--recipient',
+    setup.recipient,
+    '--passphrase-file',
+    setup.passphraseFile,
+    '--recipients',
+    setup.recipientsFile,
+    '--url',
+    setup.origin,
+  ],
   { stdio: ['ignore', 'ignore', 'inherit'], env: projectEnv({ INTAKE_WORKER_PUBLIC_KEYS: workerPublicKey }) },
 );
 const stop = () => {

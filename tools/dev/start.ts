@@ -17,7 +17,10 @@ const system = await startLocalSystem({
   devStaff: 'Utvecklare (development)',
   deliverReplies: true,
 });
-const inboxLink = await Promise.race([system.inboxLink, new Promise<string>((resolve) => setTimeout(() => resolve('(the intake did not print a link; see its output above)'), 20_000))]);
+const inboxLink = await Promise.race([
+  system.inboxLink,
+  new Promise<string>((resolve) => setTimeout(() => resolve('(the intake did not print a link; see its output above)'), 20_000)),
+]);
 
 console.log(`
 Utväg is running on this machine, offline.

@@ -82,7 +82,6 @@ function testCounts(): { passed: number; failed: number } {
   return { passed, failed };
 }
 
-
 const steps: Step[] = [
   // First: it fails in seconds, before the slow build. ESLint with type
   // information, then Prettier's check (npm run format fixes that part).

@@ -10,7 +10,10 @@ import { join, resolve } from 'node:path';
 
 /** wrangler.jsonc as JSON: whole-line // comments removed (the file has no others). */
 export async function readWranglerConfig(file = 'wrangler.jsonc'): Promise<Record<string, unknown>> {
-  const text = (await readFile(file, 'utf8')).split('\n').filter((line) => !/^\s*\/\//.test(line)).join('\n');
+  const text = (await readFile(file, 'utf8'))
+    .split('\n')
+    .filter((line) => !/^\s*\/\//.test(line))
+    .join('\n');
   return JSON.parse(text.replace(/,(\s*[}\]])/g, '$1')) as Record<string, unknown>;
 }
 
@@ -20,7 +23,12 @@ export async function writeConfigWithServiceLimit(dir: string, limitPerMinute: n
   const ratelimits = (config['ratelimits'] as { name: string; simple: { limit: number; period: number } }[]).map((binding) =>
     binding.name === 'CONTACT_RATE_LIMIT' ? binding : { ...binding, simple: { ...binding.simple, limit: limitPerMinute } },
   );
-  const out = { ...config, main: resolve(String(config['main'])), assets: { ...assets, directory: resolve(String(assets['directory'])) }, ratelimits };
+  const out = {
+    ...config,
+    main: resolve(String(config['main'])),
+    assets: { ...assets, directory: resolve(String(assets['directory'])) },
+    ratelimits,
+  };
   const file = join(dir, 'wrangler.bench.json');
   await writeFile(file, JSON.stringify(out, null, 2));
   return file;

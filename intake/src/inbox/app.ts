@@ -30,7 +30,11 @@ export { SESSION_COOKIE, type InboxAppOptions } from './context.ts';
 export function createInboxApp(options: InboxAppOptions): Hono<InboxEnv> {
   const inbox = withDefaults(options);
   const app = new Hono<InboxEnv>();
-  app.use(securityHeaders, sameOrigin(() => inbox.accounts.rp.origin), loadSession(inbox));
+  app.use(
+    securityHeaders,
+    sameOrigin(() => inbox.accounts.rp.origin),
+    loadSession(inbox),
+  );
 
   app.route('/', assetRoutes());
   app.route('/', signInRoutes(inbox));

@@ -7,9 +7,18 @@ import type { OpenedRequest, RequestRow } from '../store.ts';
 import { formatTime } from './pages.ts';
 import { inboxText, type InboxLanguage } from './text.ts';
 
-export function renderExport(row: RequestRow, opened: OpenedRequest, notes: { at: number; author: string; text: string }[], lang: InboxLanguage): string {
+export function renderExport(
+  row: RequestRow,
+  opened: OpenedRequest,
+  notes: { at: number; author: string; text: string }[],
+  lang: InboxLanguage,
+): string {
   const t = inboxText[lang];
-  const lines: string[] = [`${t.product} – ${t.requestHeading}`, `${t.colReceived}: ${formatTime(row.receivedAt, lang)}`, `${t.colStatus}: ${t[`status_${row.status}`]}`];
+  const lines: string[] = [
+    `${t.product} – ${t.requestHeading}`,
+    `${t.colReceived}: ${formatTime(row.receivedAt, lang)}`,
+    `${t.colStatus}: ${t[`status_${row.status}`]}`,
+  ];
   if (row.claimedByName) lines.push(`${t.colClaimedBy}: ${row.claimedByName}`);
   const r = opened.request;
   if (r) {

@@ -11,4 +11,5 @@ export function mayHandle(staff: { id: number; role: string } | null | undefined
 }
 
 /** Why someone may not handle a request: it is nobody's yet, or someone else's. */
-export const notHandlingReason = (row: { claimedBy: number | null }): 'statusNeedsClaim' | 'notYours' => (row.claimedBy === null ? 'statusNeedsClaim' : 'notYours');
+export const notHandlingReason = (row: { claimedBy: number | null }): 'statusNeedsClaim' | 'notYours' =>
+  row.claimedBy === null ? 'statusNeedsClaim' : 'notYours';

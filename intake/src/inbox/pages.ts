@@ -47,49 +47,64 @@ export function formatTime(ms: number, lang: InboxLanguage): string {
 }
 
 function csrfField(ctx: PageContext) {
-  return html`<input type="hidden" name="csrf" value="${ctx.csrf ?? ''}">`;
+  return html`<input type="hidden" name="csrf" value="${ctx.csrf ?? ''}" />`;
 }
 
 export function layout(ctx: PageContext, title: string, body: Html, options: { scripts?: string[] } = {}) {
   const { t } = ctx;
   const admin = ctx.staff?.role === 'admin';
   return html`<!doctype html>
-<html lang="${ctx.lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${title} – ${t.title} – ${t.product}</title>
-<link rel="stylesheet" href="/assets/inbox.css">
-${(options.scripts ?? ['/assets/inbox.js']).map((src) => html`<script type="module" src="${src}"></script>`)}
-</head>
-<body data-lang="${ctx.lang}">
-<a class="skip" href="#main">${t.skip}</a>
-<header class="top">
-  <p class="brand">${t.product} · ${t.title}</p>
-  ${ctx.staff
-    ? html`${ctx.staff.confirmedAt === null ? '' : html`<nav aria-label="${t.title}"><ul>
-        <li><a href="/">${t.navInbox}</a></li>
-        <li><a href="/lookup">${t.navLookup}</a></li>
-        <li><a href="/review">${t.navReview}</a></li>
-        <li><a href="/closed">${t.navClosed}</a></li>
-        ${admin ? html`<li><a href="/staff">${t.navStaff}</a></li><li><a href="/audit">${t.navAudit}</a></li>` : ''}
-      </ul></nav>`}
-      <div class="account">
-        <p>${t.signedInAs} <strong>${ctx.staff.name}</strong></p>
-        <form method="post" action="/sign-out">${csrfField(ctx)}<button type="submit">${t.signOut}</button></form>
-        <form method="post" action="/sign-out-everywhere">${csrfField(ctx)}<button type="submit">${t.signOutEverywhere}</button></form>
-        <button type="button" class="notify" hidden>${t.notifyOn}</button>
-      </div>`
-    : ''}
-  <p class="lang"><a href="/lang/${t.languageHref}" lang="${t.languageHref}">${t.language}</a></p>
-</header>
-<main id="main" tabindex="-1">
-${ctx.flash ? html`<p class="flash ${ctx.flash.kind}" role="${ctx.flash.kind === 'error' ? 'alert' : 'status'}">${ctx.flash.text}</p>` : ''}
-${body}
-</main>
-</body>
-</html>`;
+    <html lang="${ctx.lang}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>${title} – ${t.title} – ${t.product}</title>
+        <link rel="stylesheet" href="/assets/inbox.css" />
+        ${(options.scripts ?? ['/assets/inbox.js']).map((src) => html`<script type="module" src="${src}"></script>`)}
+      </head>
+      <body data-lang="${ctx.lang}">
+        <a class="skip" href="#main">${t.skip}</a>
+        <header class="top">
+          <p class="brand">${t.product} · ${t.title}</p>
+          ${
+            ctx.staff
+              ? html`${
+                    ctx.staff.confirmedAt === null
+                      ? ''
+                      : html`<nav aria-label="${t.title}">
+                          <ul>
+                            <li><a href="/">${t.navInbox}</a></li>
+                            <li><a href="/lookup">${t.navLookup}</a></li>
+                            <li><a href="/review">${t.navReview}</a></li>
+                            <li><a href="/closed">${t.navClosed}</a></li>
+                            ${
+                              admin
+                                ? html`<li><a href="/staff">${t.navStaff}</a></li>
+                                    <li><a href="/audit">${t.navAudit}</a></li>`
+                                : ''
+                            }
+                          </ul>
+                        </nav>`
+                  }
+                  <div class="account">
+                    <p>${t.signedInAs} <strong>${ctx.staff.name}</strong></p>
+                    <form method="post" action="/sign-out">${csrfField(ctx)}<button type="submit">${t.signOut}</button></form>
+                    <form method="post" action="/sign-out-everywhere">
+                      ${csrfField(ctx)}<button type="submit">${t.signOutEverywhere}</button>
+                    </form>
+                    <button type="button" class="notify" hidden>${t.notifyOn}</button>
+                  </div>`
+              : ''
+          }
+          <p class="lang"><a href="/lang/${t.languageHref}" lang="${t.languageHref}">${t.language}</a></p>
+        </header>
+        <main id="main" tabindex="-1">
+          ${ctx.flash ? html`<p class="flash ${ctx.flash.kind}" role="${ctx.flash.kind === 'error' ? 'alert' : 'status'}">${ctx.flash.text}</p>` : ''}
+          ${body}
+        </main>
+      </body>
+    </html>`;
 }
 
 function statusLabel(status: RequestStatus, t: InboxText): string {
@@ -101,40 +116,68 @@ function clock(row: RequestRow, now: number, t: InboxText) {
   if (row.dueAt === null) return html`<span class="no-promise">${t.noPromise}</span>`;
   const left = row.dueAt - now;
   const level = left < 0 ? 'overdue' : left < URGENT_MS ? 'urgent' : 'ok';
-  return html`<span class="clock ${level}" data-due="${row.dueAt}">${level === 'overdue' ? html`<strong>${t.overdue}:</strong> ` : level === 'urgent' ? html`<strong>${t.urgent}:</strong> ` : ''}<span class="left">${describeTimeLeft(left, t)}</span></span>`;
+  return html`<span class="clock ${level}" data-due="${row.dueAt}"
+    >${level === 'overdue' ? html`<strong>${t.overdue}:</strong> ` : level === 'urgent' ? html`<strong>${t.urgent}:</strong> ` : ''}<span
+      class="left"
+      >${describeTimeLeft(left, t)}</span
+    ></span
+  >`;
 }
 
-export function listPage(ctx: PageContext, rows: RequestRow[], now: number, counts: { review: number; open: number; page: number; pageCount: number }) {
+export function listPage(
+  ctx: PageContext,
+  rows: RequestRow[],
+  now: number,
+  counts: { review: number; open: number; page: number; pageCount: number },
+) {
   const { t } = ctx;
   const from = (counts.page - 1) * PAGE_SIZE;
   return layout(
     ctx,
     t.listHeading,
     html`<h1>${t.listHeading}</h1>
-<p>${t.listIntro}</p>
-${counts.review > 0 ? html`<p class="flash error"><a href="/review">${t.navReview}: ${counts.review}</a></p>` : ''}
-${rows.length === 0
-  ? html`<p>${t.listEmpty}</p>`
-  : html`<table class="requests">
-<thead><tr><th scope="col">${t.colTimeLeft}</th><th scope="col">${t.colStatus}</th><th scope="col">${t.colReceived}</th><th scope="col">${t.colClaimedBy}</th><th scope="col">${t.colOpen}</th></tr></thead>
-<tbody>
-${rows.map(
-  (row, index) => html`<tr class="${row.dueAt !== null && row.dueAt - now < URGENT_MS ? 'urgent-row' : ''}">
-<td>${clock(row, now, t)}</td>
-<td>${statusLabel(row.status, t)}</td>
-<td>${formatTime(row.receivedAt, ctx.lang)}</td>
-<td>${row.claimedByName ?? t.nobody}</td>
-<td><a href="/r/${row.ref}">${t.open}<span class="visually-hidden"> ${index + 1}</span></a></td>
-</tr>`,
-)}
-</tbody></table>
-<p>${t.showing} ${from + 1}–${from + rows.length} ${t.of} ${counts.open}.</p>
-${counts.pageCount > 1
-  ? html`<nav aria-label="${t.pages}"><ul class="pager">
-${counts.page > 1 ? html`<li><a href="/?page=${counts.page - 1}">${t.previousPage}</a></li>` : ''}
-${counts.page < counts.pageCount ? html`<li><a href="/?page=${counts.page + 1}">${t.nextPage}</a></li>` : ''}
-</ul></nav>`
-  : ''}`}`,
+      <p>${t.listIntro}</p>
+      ${counts.review > 0 ? html`<p class="flash error"><a href="/review">${t.navReview}: ${counts.review}</a></p>` : ''}
+      ${
+        rows.length === 0
+          ? html`<p>${t.listEmpty}</p>`
+          : html`<table class="requests">
+                <thead>
+                  <tr>
+                    <th scope="col">${t.colTimeLeft}</th>
+                    <th scope="col">${t.colStatus}</th>
+                    <th scope="col">${t.colReceived}</th>
+                    <th scope="col">${t.colClaimedBy}</th>
+                    <th scope="col">${t.colOpen}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${rows.map(
+                    (row, index) =>
+                      html`<tr class="${row.dueAt !== null && row.dueAt - now < URGENT_MS ? 'urgent-row' : ''}">
+                        <td>${clock(row, now, t)}</td>
+                        <td>${statusLabel(row.status, t)}</td>
+                        <td>${formatTime(row.receivedAt, ctx.lang)}</td>
+                        <td>${row.claimedByName ?? t.nobody}</td>
+                        <td>
+                          <a href="/r/${row.ref}">${t.open}<span class="visually-hidden"> ${index + 1}</span></a>
+                        </td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>
+              <p>${t.showing} ${from + 1}–${from + rows.length} ${t.of} ${counts.open}.</p>
+              ${
+                counts.pageCount > 1
+                  ? html`<nav aria-label="${t.pages}">
+                      <ul class="pager">
+                        ${counts.page > 1 ? html`<li><a href="/?page=${counts.page - 1}">${t.previousPage}</a></li>` : ''}
+                        ${counts.page < counts.pageCount ? html`<li><a href="/?page=${counts.page + 1}">${t.nextPage}</a></li>` : ''}
+                      </ul>
+                    </nav>`
+                  : ''
+              }`
+      }`,
   );
 }
 
@@ -145,49 +188,76 @@ function yesNo(value: boolean, t: InboxText) {
 function safeContact(request: ContactRequest, t: InboxText) {
   const c = request.contact;
   return html`<section class="safe-contact" aria-labelledby="before-call">
-<h2 id="before-call">${t.beforeYouCall}</h2>
-<p class="remind"><strong>${c.method === 'sms' ? t.askCodeFirstSms : t.askCodeFirst}</strong></p>
-<dl>
-  <dt>${t.howToContact}</dt><dd>${t[`method_${c.method}`]}</dd>
-  <dt>${t.phone}</dt><dd>${c.phone ? html`<span class="phone">${c.phone}</span>` : t.noPhone}</dd>
-  <dt>${t.safeTimes}</dt><dd>${c.safeTimes || t.notGiven}</dd>
-  <dt>${t.voicemail}</dt><dd>${c.voicemailOk ? t.voicemailYes : html`<strong>${t.voicemailNo}</strong>`}</dd>
-  <dt>${t.mayName}</dt><dd>${c.mayNameSocialServices ? t.mayNameYes : html`<strong>${t.mayNameNo}</strong>`}</dd>
-  <dt>${t.answerHere}</dt><dd>${request.reply ? html`<a href="#reply">${t.answerHereYes}</a>` : t.no}</dd>
-  ${request.followUpOf ? html`<dt>${t.followUpOf}</dt><dd>${t.followUpOfHelp}</dd>` : ''}
-  <dt>${t.contactLanguage}</dt><dd>${request.language || t.notGiven}</dd>
-  <dt>${t.interpreter}</dt><dd>${yesNo(request.interpreter, t)}</dd>
-</dl>
-</section>`;
+    <h2 id="before-call">${t.beforeYouCall}</h2>
+    <p class="remind"><strong>${c.method === 'sms' ? t.askCodeFirstSms : t.askCodeFirst}</strong></p>
+    <dl>
+      <dt>${t.howToContact}</dt>
+      <dd>${t[`method_${c.method}`]}</dd>
+      <dt>${t.phone}</dt>
+      <dd>${c.phone ? html`<span class="phone">${c.phone}</span>` : t.noPhone}</dd>
+      <dt>${t.safeTimes}</dt>
+      <dd>${c.safeTimes || t.notGiven}</dd>
+      <dt>${t.voicemail}</dt>
+      <dd>${c.voicemailOk ? t.voicemailYes : html`<strong>${t.voicemailNo}</strong>`}</dd>
+      <dt>${t.mayName}</dt>
+      <dd>${c.mayNameSocialServices ? t.mayNameYes : html`<strong>${t.mayNameNo}</strong>`}</dd>
+      <dt>${t.answerHere}</dt>
+      <dd>${request.reply ? html`<a href="#reply">${t.answerHereYes}</a>` : t.no}</dd>
+      ${
+        request.followUpOf
+          ? html`<dt>${t.followUpOf}</dt>
+              <dd>${t.followUpOfHelp}</dd>`
+          : ''
+      }
+      <dt>${t.contactLanguage}</dt>
+      <dd>${request.language || t.notGiven}</dd>
+      <dt>${t.interpreter}</dt>
+      <dd>${yesNo(request.interpreter, t)}</dd>
+    </dl>
+  </section>`;
 }
 
 function aboutRequest(request: ContactRequest, t: InboxText) {
   return html`<section aria-labelledby="about">
-<h2 id="about">${t.aboutRequest}</h2>
-<dl>
-  <dt>${t.receiptCode}</dt><dd><span class="code">${request.receipt}</span></dd>
-  <dt>${t.role}</dt><dd>${t[`role_${request.role}`]}</dd>
-  <dt>${t.municipality}</dt><dd>${request.municipality}</dd>
-  <dt>${t.needs}</dt><dd>${request.needs.length > 0 ? request.needs.join(', ') : t.noNeeds}</dd>
-  <dt>${t.written}</dt><dd>${request.created}</dd>
-  <dt>${t.siteLanguage}</dt><dd>${request.locale}</dd>
-</dl>
-<h3>${t.message}</h3>
-${request.message ? html`<div class="message" lang="${request.locale}" dir="auto">${request.message}</div>` : html`<p>${t.noMessage}</p>`}
-</section>`;
+    <h2 id="about">${t.aboutRequest}</h2>
+    <dl>
+      <dt>${t.receiptCode}</dt>
+      <dd><span class="code">${request.receipt}</span></dd>
+      <dt>${t.role}</dt>
+      <dd>${t[`role_${request.role}`]}</dd>
+      <dt>${t.municipality}</dt>
+      <dd>${request.municipality}</dd>
+      <dt>${t.needs}</dt>
+      <dd>${request.needs.length > 0 ? request.needs.join(', ') : t.noNeeds}</dd>
+      <dt>${t.written}</dt>
+      <dd>${request.created}</dd>
+      <dt>${t.siteLanguage}</dt>
+      <dd>${request.locale}</dd>
+    </dl>
+    <h3>${t.message}</h3>
+    ${request.message ? html`<div class="message" lang="${request.locale}" dir="auto">${request.message}</div>` : html`<p>${t.noMessage}</p>`}
+  </section>`;
 }
 
 function needsReview(opened: OpenedRequest, t: InboxText) {
   return html`<section aria-labelledby="review">
-<h2 id="review">${t.reviewHeading}</h2>
-<p>${t.reviewIntro}</p>
-<h3>${t.unknownFields}</h3>
-${opened.unknownFields.length > 0 ? html`<ul>${opened.unknownFields.map((f) => html`<li><code>${f}</code></li>`)}</ul>` : html`<p>–</p>`}
-<h3>${t.problems}</h3>
-<ul>${opened.problems.map((p) => html`<li><code>${p}</code></li>`)}</ul>
-<h3>${t.rawContent}</h3>
-<pre class="raw" dir="auto">${typeof opened.raw === 'string' ? opened.raw : JSON.stringify(opened.raw, null, 2)}</pre>
-</section>`;
+    <h2 id="review">${t.reviewHeading}</h2>
+    <p>${t.reviewIntro}</p>
+    <h3>${t.unknownFields}</h3>
+    ${
+      opened.unknownFields.length > 0
+        ? html`<ul>
+            ${opened.unknownFields.map((f) => html`<li><code>${f}</code></li>`)}
+          </ul>`
+        : html`<p>–</p>`
+    }
+    <h3>${t.problems}</h3>
+    <ul>
+      ${opened.problems.map((p) => html`<li><code>${p}</code></li>`)}
+    </ul>
+    <h3>${t.rawContent}</h3>
+    <pre class="raw" dir="auto">${typeof opened.raw === 'string' ? opened.raw : JSON.stringify(opened.raw, null, 2)}</pre>
+  </section>`;
 }
 
 export function requestPage(
@@ -207,40 +277,85 @@ export function requestPage(
     ctx,
     t.requestHeading,
     html`<h1>${t.requestHeading} <span class="code">${opened.request?.receipt ?? ''}</span></h1>
-<p class="state">${t.colStatus}: <strong>${statusLabel(row.status, t)}</strong>${row.claimedByName ? html` · ${t.claimedByOther} <strong>${row.claimedByName}</strong>` : ''}</p>
-<p>${t.colTimeLeft}: ${clock(row, now, t)}${row.dueAt !== null ? html` · ${t.deadline} ${formatTime(row.dueAt, ctx.lang)}` : html` <span class="hint">${t.noPromiseHelp}</span>`}${promise?.madeBy ? html` · ${t.promiseBy} ${promise.madeBy}` : ''}</p>
-<section class="actions" aria-label="${t.setStatus}">
-${row.status === 'new'
-  ? html`<form method="post" action="/r/${row.ref}/claim">${csrfField(ctx)}<p class="hint">${t.claimHelp}</p><button type="submit" class="primary">${t.claim}</button></form>`
-  : !handles
-  ? html`<p class="hint">${t.notYours}</p>`
-  : html`${mine ? html`<p>${t.claimedByYou}</p>` : ''}
-<form method="post" action="/r/${row.ref}/status">${csrfField(ctx)}
-<fieldset><legend>${t.setStatus}</legend>
-${statuses.map(
-  (status) => html`<div class="choice"><input type="radio" name="status" id="status-${status}" value="${status}"${status === row.status ? raw(' checked') : ''}><label for="status-${status}">${statusLabel(status, t)}</label></div>`,
-)}
-</fieldset>
-<button type="submit">${t.save}</button></form>
-${mine && row.status === 'claimed' ? html`<form method="post" action="/r/${row.ref}/release">${csrfField(ctx)}<button type="submit">${t.release}</button></form>` : ''}`}
-</section>
-${opened.request ? html`${safeContact(opened.request, t)}${aboutRequest(opened.request, t)}` : needsReview(opened, t)}
-<section aria-labelledby="notes">
-<h2 id="notes">${t.notes}</h2>
-<p class="hint">${t.notesHelp}</p>
-${notes.length === 0 ? html`<p>${t.noNotes}</p>` : html`<ol class="notes">${notes.map((n) => html`<li><p class="meta">${formatTime(n.at, ctx.lang)} · ${n.author}</p><p class="note-text" dir="auto">${n.text}</p></li>`)}</ol>`}
-<form method="post" action="/r/${row.ref}/notes">${csrfField(ctx)}
-<label for="note">${t.noteLabel}</label>
-<textarea id="note" name="note" rows="4" maxlength="4000" required spellcheck="false"></textarea>
-<button type="submit">${t.addNote}</button></form>
-</section>
-<section aria-labelledby="export">
-<h2 id="export">${t.export}</h2>
-${handles
-  ? html`<form method="post" action="/r/${row.ref}/export">${csrfField(ctx)}<p class="hint">${t.exportHelp}</p><button type="submit">${t.export}</button></form>`
-  : html`<p class="hint">${t[notHandlingReason(row)]}</p>`}
-</section>
-${replySection(ctx, row, opened.request, replies)}`,
+      <p class="state">
+        ${t.colStatus}:
+        <strong>${statusLabel(row.status, t)}</strong
+        >${row.claimedByName ? html` · ${t.claimedByOther} <strong>${row.claimedByName}</strong>` : ''}
+      </p>
+      <p>
+        ${t.colTimeLeft}:
+        ${clock(row, now, t)}${row.dueAt !== null ? html` · ${t.deadline} ${formatTime(row.dueAt, ctx.lang)}` : html` <span class="hint">${t.noPromiseHelp}</span>`}${promise?.madeBy ? html` · ${t.promiseBy} ${promise.madeBy}` : ''}
+      </p>
+      <section class="actions" aria-label="${t.setStatus}">
+        ${
+          row.status === 'new'
+            ? html`<form method="post" action="/r/${row.ref}/claim">
+                ${csrfField(ctx)}
+                <p class="hint">${t.claimHelp}</p>
+                <button type="submit" class="primary">${t.claim}</button>
+              </form>`
+            : !handles
+              ? html`<p class="hint">${t.notYours}</p>`
+              : html`${mine ? html`<p>${t.claimedByYou}</p>` : ''}
+                  <form method="post" action="/r/${row.ref}/status">
+                    ${csrfField(ctx)}
+                    <fieldset>
+                      <legend>${t.setStatus}</legend>
+                      ${statuses.map(
+                        (status) =>
+                          html`<div class="choice">
+                            <input
+                              type="radio"
+                              name="status"
+                              id="status-${status}"
+                              value="${status}"
+                              ${status === row.status ? raw(' checked') : ''}
+                            /><label for="status-${status}">${statusLabel(status, t)}</label>
+                          </div>`,
+                      )}
+                    </fieldset>
+                    <button type="submit">${t.save}</button>
+                  </form>
+                  ${mine && row.status === 'claimed' ? html`<form method="post" action="/r/${row.ref}/release">${csrfField(ctx)}<button type="submit">${t.release}</button></form>` : ''}`
+        }
+      </section>
+      ${opened.request ? html`${safeContact(opened.request, t)}${aboutRequest(opened.request, t)}` : needsReview(opened, t)}
+      <section aria-labelledby="notes">
+        <h2 id="notes">${t.notes}</h2>
+        <p class="hint">${t.notesHelp}</p>
+        ${
+          notes.length === 0
+            ? html`<p>${t.noNotes}</p>`
+            : html`<ol class="notes">
+                ${notes.map(
+                  (n) =>
+                    html`<li>
+                      <p class="meta">${formatTime(n.at, ctx.lang)} · ${n.author}</p>
+                      <p class="note-text" dir="auto">${n.text}</p>
+                    </li>`,
+                )}
+              </ol>`
+        }
+        <form method="post" action="/r/${row.ref}/notes">
+          ${csrfField(ctx)}
+          <label for="note">${t.noteLabel}</label>
+          <textarea id="note" name="note" rows="4" maxlength="4000" required spellcheck="false"></textarea>
+          <button type="submit">${t.addNote}</button>
+        </form>
+      </section>
+      <section aria-labelledby="export">
+        <h2 id="export">${t.export}</h2>
+        ${
+          handles
+            ? html`<form method="post" action="/r/${row.ref}/export">
+                ${csrfField(ctx)}
+                <p class="hint">${t.exportHelp}</p>
+                <button type="submit">${t.export}</button>
+              </form>`
+            : html`<p class="hint">${t[notHandlingReason(row)]}</p>`
+        }
+      </section>
+      ${replySection(ctx, row, opened.request, replies)}`,
   );
 }
 
@@ -263,36 +378,81 @@ function replySection(ctx: PageContext, row: RequestRow, request: ContactRequest
   const states = t as unknown as Record<string, string>;
   const sent = replies.sent.map((reply) => {
     const message = (JSON.parse(reply.record) as { message: ReplyMessage }).message;
-    return html`<li><p class="meta">${formatTime(reply.at, ctx.lang)} · ${reply.author ?? t.replyByCli} · <strong>${states[`replyState_${reply.state}`] ?? reply.state}</strong>${reply.problem && reply.state !== 'delivered' ? html` (${reply.problem})` : ''}</p>
-<ul>${message.phrases.map((phrase) => html`<li>${phraseLabel(ctx, phrase.id, replies.phone, phrase as unknown as Record<string, string>)}</li>`)}</ul>
-${message.text ? html`<p class="note-text" dir="auto" lang="${message.text.lang}">[${message.text.lang}] ${message.text.body}</p>` : ''}</li>`;
+    return html`<li>
+      <p class="meta">
+        ${formatTime(reply.at, ctx.lang)} · ${reply.author ?? t.replyByCli} ·
+        <strong>${states[`replyState_${reply.state}`] ?? reply.state}</strong
+        >${reply.problem && reply.state !== 'delivered' ? html` (${reply.problem})` : ''}
+      </p>
+      <ul>
+        ${message.phrases.map((phrase) => html`<li>${phraseLabel(ctx, phrase.id, replies.phone, phrase as unknown as Record<string, string>)}</li>`)}
+      </ul>
+      ${message.text ? html`<p class="note-text" dir="auto" lang="${message.text.lang}">[${message.text.lang}] ${message.text.body}</p>` : ''}
+    </li>`;
   });
-  const form = html`<form method="post" action="/r/${row.ref}/reply" class="reply-form">${csrfField(ctx)}
-<fieldset aria-describedby="reply-phrases-hint"><legend>${t.replyPhrases}</legend>
-<p class="hint" id="reply-phrases-hint">${t.replyPhrasesHelp}</p>
-${(request ? replyPhrasesFor(request.contact.method) : replyPhraseIds).map((id) => {
-  const unavailable = id === 'could-not-reach' && !replies.phone;
-  return html`<div class="choice"><input type="checkbox" name="phrase" id="phrase-${id}" value="${id}"${unavailable ? raw(' disabled aria-describedby="phrase-no-phone"') : ''}><label for="phrase-${id}">${phraseLabel(ctx, id, replies.phone)}</label>${unavailable ? html` <span class="hint" id="phrase-no-phone">${t.replyNoPhone}</span>` : ''}</div>`;
-})}
-</fieldset>
-<label for="reply-place">${t.replyPlaceLabel}</label>
-<input id="reply-place" name="place" maxlength="200" autocomplete="off" spellcheck="false">
-<label for="reply-time">${t.replyTimeLabel}</label>
-<input id="reply-time" name="time" maxlength="100" autocomplete="off" spellcheck="false">
-<label for="reply-date">${t.replyDateLabel}</label>
-<input id="reply-date" name="date" type="date" autocomplete="off">
-<label for="reply-text">${t.replyText}</label>
-<p class="hint" id="reply-text-hint">${t.replyTextHelp}</p>
-<textarea id="reply-text" name="text" rows="5" maxlength="2000" dir="auto" spellcheck="false" aria-describedby="reply-text-hint"></textarea>
-<label for="reply-lang">${t.replyLang}</label>
-<select id="reply-lang" name="lang">${locales.map((locale) => html`<option value="${locale.code}" lang="${locale.code}"${locale.code === 'sv' ? raw(' selected') : ''}>${locale.name}</option>`)}</select>
-<button type="submit" class="primary">${t.replySend}</button>
-</form>`;
+  const form = html`<form method="post" action="/r/${row.ref}/reply" class="reply-form">
+    ${csrfField(ctx)}
+    <fieldset aria-describedby="reply-phrases-hint">
+      <legend>${t.replyPhrases}</legend>
+      <p class="hint" id="reply-phrases-hint">${t.replyPhrasesHelp}</p>
+      ${(request ? replyPhrasesFor(request.contact.method) : replyPhraseIds).map((id) => {
+        const unavailable = id === 'could-not-reach' && !replies.phone;
+        return html`<div class="choice">
+          <input
+            type="checkbox"
+            name="phrase"
+            id="phrase-${id}"
+            value="${id}"
+            ${unavailable ? raw(' disabled aria-describedby="phrase-no-phone"') : ''}
+          /><label for="phrase-${id}">${phraseLabel(ctx, id, replies.phone)}</label
+          >${unavailable ? html` <span class="hint" id="phrase-no-phone">${t.replyNoPhone}</span>` : ''}
+        </div>`;
+      })}
+    </fieldset>
+    <label for="reply-place">${t.replyPlaceLabel}</label>
+    <input id="reply-place" name="place" maxlength="200" autocomplete="off" spellcheck="false" />
+    <label for="reply-time">${t.replyTimeLabel}</label>
+    <input id="reply-time" name="time" maxlength="100" autocomplete="off" spellcheck="false" />
+    <label for="reply-date">${t.replyDateLabel}</label>
+    <input id="reply-date" name="date" type="date" autocomplete="off" />
+    <label for="reply-text">${t.replyText}</label>
+    <p class="hint" id="reply-text-hint">${t.replyTextHelp}</p>
+    <textarea
+      id="reply-text"
+      name="text"
+      rows="5"
+      maxlength="2000"
+      dir="auto"
+      spellcheck="false"
+      aria-describedby="reply-text-hint"
+    ></textarea>
+    <label for="reply-lang">${t.replyLang}</label>
+    <select id="reply-lang" name="lang">
+      ${locales.map((locale) => html`<option value="${locale.code}" lang="${locale.code}" ${locale.code === 'sv' ? raw(' selected') : ''}>${locale.name}</option>`)}
+    </select>
+    <button type="submit" class="primary">${t.replySend}</button>
+  </form>`;
   return html`<section aria-labelledby="reply" class="reply-place">
-<h2 id="reply">${t.replyPlace}</h2>
-${!request?.reply ? html`<p>${t.replyNotAsked}</p>` : !mayHandle(ctx.staff, row) ? html`<p class="hint">${t[notHandlingReason(row)]}</p>` : !replies.enabled ? html`<p class="hint">${t.replyUnavailable}</p>` : html`<p class="hint">${t.replyHelp}</p>${form}`}
-${sent.length > 0 ? html`<h3>${t.repliesSent}</h3><ol class="notes replies">${sent}</ol>` : ''}
-</section>`;
+    <h2 id="reply">${t.replyPlace}</h2>
+    ${
+      !request?.reply
+        ? html`<p>${t.replyNotAsked}</p>`
+        : !mayHandle(ctx.staff, row)
+          ? html`<p class="hint">${t[notHandlingReason(row)]}</p>`
+          : !replies.enabled
+            ? html`<p class="hint">${t.replyUnavailable}</p>`
+            : html`<p class="hint">${t.replyHelp}</p>
+                ${form}`
+    }
+    ${
+      sent.length > 0
+        ? html`<h3>${t.repliesSent}</h3>
+            <ol class="notes replies">
+              ${sent}
+            </ol>`
+        : ''
+    }
+  </section>`;
 }
 
 export function lookupPage(
@@ -306,20 +466,38 @@ export function lookupPage(
     ctx,
     t.lookupHeading,
     html`<h1>${t.lookupHeading}</h1>
-<form method="post" action="/lookup" class="lookup">${csrfField(ctx)}
-<label for="code">${t.lookupLabel}</label>
-<p class="hint" id="code-hint">${t.lookupHelp}</p>
-<input id="code" name="code" value="${typed}" autocomplete="off" spellcheck="false" autocapitalize="characters" aria-describedby="code-hint" required>
-<button type="submit">${t.lookupButton}</button>
-</form>
-${result === null
-  ? ''
-  : result.kind === 'invalid'
-    ? html`<p class="flash error" role="alert">${t.lookupInvalid}</p>`
-    : result.kind === 'none'
-      ? html`<p class="flash" role="status">${t.lookupNone}</p>`
-      : html`<div role="status"><p class="flash ${result.rows.length > 1 ? 'error' : 'ok'}">${result.rows.length > 1 ? html`<strong>${t.lookupAmbiguous}</strong> (${result.rows.length})` : t.lookupOne}</p></div>
-<ul class="matches">${result.rows.map((row) => html`<li><a href="/r/${row.ref}">${formatTime(row.receivedAt, ctx.lang)} · ${statusLabel(row.status, t)}</a> ${clock(row, now, t)}</li>`)}</ul>`}`,
+      <form method="post" action="/lookup" class="lookup">
+        ${csrfField(ctx)}
+        <label for="code">${t.lookupLabel}</label>
+        <p class="hint" id="code-hint">${t.lookupHelp}</p>
+        <input
+          id="code"
+          name="code"
+          value="${typed}"
+          autocomplete="off"
+          spellcheck="false"
+          autocapitalize="characters"
+          aria-describedby="code-hint"
+          required
+        />
+        <button type="submit">${t.lookupButton}</button>
+      </form>
+      ${
+        result === null
+          ? ''
+          : result.kind === 'invalid'
+            ? html`<p class="flash error" role="alert">${t.lookupInvalid}</p>`
+            : result.kind === 'none'
+              ? html`<p class="flash" role="status">${t.lookupNone}</p>`
+              : html`<div role="status">
+                    <p class="flash ${result.rows.length > 1 ? 'error' : 'ok'}">
+                      ${result.rows.length > 1 ? html`<strong>${t.lookupAmbiguous}</strong> (${result.rows.length})` : t.lookupOne}
+                    </p>
+                  </div>
+                  <ul class="matches">
+                    ${result.rows.map((row) => html`<li><a href="/r/${row.ref}">${formatTime(row.receivedAt, ctx.lang)} · ${statusLabel(row.status, t)}</a> ${clock(row, now, t)}</li>`)}
+                  </ul>`
+      }`,
   );
 }
 
@@ -333,15 +511,40 @@ export function reviewPage(
     ctx,
     t.reviewHeading,
     html`<h1>${t.reviewHeading}</h1>
-<p>${t.reviewIntro}</p>
-${rows.length === 0 ? html`<p>${t.reviewEmpty}</p>` : html`<ul>${rows.map((row) => html`<li><a href="/r/${row.ref}">${formatTime(row.receivedAt, ctx.lang)} · ${statusLabel(row.status, t)}</a></li>`)}</ul>`}
-<h2>${t.quarantineHeading}</h2>
-<p>${t.quarantineIntro}</p>
-${quarantine.byCode.length === 0
-  ? html`<p>${t.quarantineNone}</p>`
-  : html`<table><thead><tr><th scope="col">code</th><th scope="col">${t.quarantineKept}</th><th scope="col">${t.quarantineDropped}</th></tr></thead>
-<tbody>${quarantine.byCode.map((c) => html`<tr><td><code>${c.code}</code></td><td>${c.seen - c.dropped}</td><td>${c.dropped}</td></tr>`)}</tbody></table>
-<p>${t.quarantineKept}: ${quarantine.kept} (${Math.ceil(quarantine.bytes / 1024)} KiB)</p>`}`,
+      <p>${t.reviewIntro}</p>
+      ${
+        rows.length === 0
+          ? html`<p>${t.reviewEmpty}</p>`
+          : html`<ul>
+              ${rows.map((row) => html`<li><a href="/r/${row.ref}">${formatTime(row.receivedAt, ctx.lang)} · ${statusLabel(row.status, t)}</a></li>`)}
+            </ul>`
+      }
+      <h2>${t.quarantineHeading}</h2>
+      <p>${t.quarantineIntro}</p>
+      ${
+        quarantine.byCode.length === 0
+          ? html`<p>${t.quarantineNone}</p>`
+          : html`<table>
+                <thead>
+                  <tr>
+                    <th scope="col">code</th>
+                    <th scope="col">${t.quarantineKept}</th>
+                    <th scope="col">${t.quarantineDropped}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${quarantine.byCode.map(
+                    (c) =>
+                      html`<tr>
+                        <td><code>${c.code}</code></td>
+                        <td>${c.seen - c.dropped}</td>
+                        <td>${c.dropped}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>
+              <p>${t.quarantineKept}: ${quarantine.kept} (${Math.ceil(quarantine.bytes / 1024)} KiB)</p>`
+      }`,
   );
 }
 
@@ -351,35 +554,65 @@ export function closedPage(ctx: PageContext, rows: RequestRow[], retentionDays: 
     ctx,
     t.closedHeading,
     html`<h1>${t.closedHeading}</h1>
-<p>${t.closedIntro} ${retentionDays} ${t.days}.</p>
-<ul>${rows.map((row) => html`<li><a href="/r/${row.ref}">${formatTime(row.receivedAt, ctx.lang)}</a> · ${row.claimedByName ?? t.nobody}</li>`)}</ul>`,
+      <p>${t.closedIntro} ${retentionDays} ${t.days}.</p>
+      <ul>
+        ${rows.map((row) => html`<li><a href="/r/${row.ref}">${formatTime(row.receivedAt, ctx.lang)}</a> · ${row.claimedByName ?? t.nobody}</li>`)}
+      </ul>`,
   );
 }
 
-export function staffPage(ctx: PageContext, staff: Staff[], invite: { name: string; link: string; expires: number } | null, pending: Staff[] = []) {
+export function staffPage(
+  ctx: PageContext,
+  staff: Staff[],
+  invite: { name: string; link: string; expires: number } | null,
+  pending: Staff[] = [],
+) {
   const { t } = ctx;
   return layout(
     ctx,
     t.staffHeading,
     html`<h1>${t.staffHeading}</h1>
-${invite ? html`<div class="flash ok" role="status"><p>${invite.name}: ${t.inviteLink} ${formatTime(invite.expires, ctx.lang)}.</p><p><code class="invite-link">${invite.link}</code></p></div>` : ''}
-${pending.length > 0
-  ? html`<h2>${t.staffPending}</h2><ul class="staff pending">${pending.map(
-      (s) => html`<li><span>${s.name} (${t[`role_${s.role}`]})</span>
-<form method="post" action="/staff/${s.id}/confirm">${csrfField(ctx)}<button type="submit" aria-label="${t.staffConfirm}: ${s.name}">${t.staffConfirm}</button></form></li>`,
-    )}</ul>`
-  : ''}
-<ul class="staff">${staff.map(
-      (s) => html`<li><span>${s.name} (${t[`role_${s.role}`]})</span>
-${s.id !== ctx.staff?.id ? html`<form method="post" action="/staff/${s.id}/remove">${csrfField(ctx)}<button type="submit" aria-label="${t.removeConfirm}: ${s.name}">${t.remove}</button></form>` : ''}</li>`,
-    )}</ul>
-<h2>${t.inviteHeading}</h2>
-<form method="post" action="/staff/invite">${csrfField(ctx)}
-<label for="name">${t.inviteName}</label>
-<input id="name" name="name" required maxlength="100" autocomplete="off">
-<div class="choice"><input type="checkbox" id="admin" name="admin" value="1"><label for="admin">${t.inviteAdmin}</label></div>
-<button type="submit">${t.inviteButton}</button>
-</form>`,
+      ${
+        invite
+          ? html`<div class="flash ok" role="status">
+              <p>${invite.name}: ${t.inviteLink} ${formatTime(invite.expires, ctx.lang)}.</p>
+              <p><code class="invite-link">${invite.link}</code></p>
+            </div>`
+          : ''
+      }
+      ${
+        pending.length > 0
+          ? html`<h2>${t.staffPending}</h2>
+              <ul class="staff pending">
+                ${pending.map(
+                  (s) =>
+                    html`<li>
+                      <span>${s.name} (${t[`role_${s.role}`]})</span>
+                      <form method="post" action="/staff/${s.id}/confirm">
+                        ${csrfField(ctx)}<button type="submit" aria-label="${t.staffConfirm}: ${s.name}">${t.staffConfirm}</button>
+                      </form>
+                    </li>`,
+                )}
+              </ul>`
+          : ''
+      }
+      <ul class="staff">
+        ${staff.map(
+          (s) =>
+            html`<li>
+              <span>${s.name} (${t[`role_${s.role}`]})</span>
+              ${s.id !== ctx.staff?.id ? html`<form method="post" action="/staff/${s.id}/remove">${csrfField(ctx)}<button type="submit" aria-label="${t.removeConfirm}: ${s.name}">${t.remove}</button></form>` : ''}
+            </li>`,
+        )}
+      </ul>
+      <h2>${t.inviteHeading}</h2>
+      <form method="post" action="/staff/invite">
+        ${csrfField(ctx)}
+        <label for="name">${t.inviteName}</label>
+        <input id="name" name="name" required maxlength="100" autocomplete="off" />
+        <div class="choice"><input type="checkbox" id="admin" name="admin" value="1" /><label for="admin">${t.inviteAdmin}</label></div>
+        <button type="submit">${t.inviteButton}</button>
+      </form>`,
   );
 }
 
@@ -389,10 +622,31 @@ export function auditPage(ctx: PageContext, lines: AuditLine[], verdict: { ok: b
     ctx,
     t.auditHeading,
     html`<h1>${t.auditHeading}</h1>
-<p>${t.auditIntro}</p>
-<p class="flash ${verdict.ok ? 'ok' : 'error'}">${verdict.ok ? t.auditOk : `${t.auditBroken}: ${verdict.reason ?? ''}`}</p>
-<table><thead><tr><th scope="col">#</th><th scope="col">${t.colReceived}</th><th scope="col">actor</th><th scope="col">action</th><th scope="col">ref</th></tr></thead>
-<tbody>${lines.map((l) => html`<tr><td>${l.seq}</td><td>${formatTime(Date.parse(l.at), ctx.lang)}</td><td>${l.actor}</td><td>${l.action}${l.detail ? ` (${l.detail})` : ''}</td><td>${l.ref ?? ''}</td></tr>`)}</tbody></table>`,
+      <p>${t.auditIntro}</p>
+      <p class="flash ${verdict.ok ? 'ok' : 'error'}">${verdict.ok ? t.auditOk : `${t.auditBroken}: ${verdict.reason ?? ''}`}</p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">${t.colReceived}</th>
+            <th scope="col">actor</th>
+            <th scope="col">action</th>
+            <th scope="col">ref</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${lines.map(
+            (l) =>
+              html`<tr>
+                <td>${l.seq}</td>
+                <td>${formatTime(Date.parse(l.at), ctx.lang)}</td>
+                <td>${l.actor}</td>
+                <td>${l.action}${l.detail ? ` (${l.detail})` : ''}</td>
+                <td>${l.ref ?? ''}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>`,
   );
 }
 
@@ -402,10 +656,10 @@ export function signInPage(ctx: PageContext) {
     ctx,
     t.signInHeading,
     html`<h1>${t.signInHeading}</h1>
-<p>${t.signInHelp}</p>
-<noscript><p>${t.needsJs}</p></noscript>
-<p class="flash error" role="alert" id="passkey-error" hidden></p>
-<button type="button" class="primary" id="sign-in" data-errors="${JSON.stringify(errorTexts(t))}">${t.signInButton}</button>`,
+      <p>${t.signInHelp}</p>
+      <noscript><p>${t.needsJs}</p></noscript>
+      <p class="flash error" role="alert" id="passkey-error" hidden></p>
+      <button type="button" class="primary" id="sign-in" data-errors="${JSON.stringify(errorTexts(t))}">${t.signInButton}</button>`,
     { scripts: ['/assets/passkey.js'] },
   );
 }
@@ -416,25 +670,48 @@ export function registerPage(ctx: PageContext, token: string, name: string) {
     ctx,
     t.registerHeading,
     html`<h1>${t.registerHeading}, ${name}</h1>
-<p>${t.registerHelp}</p>
-<noscript><p>${t.needsJs}</p></noscript>
-<p class="flash error" role="alert" id="passkey-error" hidden></p>
-<button type="button" class="primary" id="register" data-token="${token}" data-errors="${JSON.stringify(errorTexts(t))}">${t.registerButton}</button>`,
+      <p>${t.registerHelp}</p>
+      <noscript><p>${t.needsJs}</p></noscript>
+      <p class="flash error" role="alert" id="passkey-error" hidden></p>
+      <button type="button" class="primary" id="register" data-token="${token}" data-errors="${JSON.stringify(errorTexts(t))}">
+        ${t.registerButton}
+      </button>`,
     { scripts: ['/assets/passkey.js'] },
   );
 }
 
 function errorTexts(t: InboxText): Record<string, string> {
-  const codes = ['invite_expired', 'invite_used', 'invite_unknown', 'challenge_used', 'not_verified', 'unknown_passkey', 'staff_removed', 'rate_limited', 'failed'] as const;
+  const codes = [
+    'invite_expired',
+    'invite_used',
+    'invite_unknown',
+    'challenge_used',
+    'not_verified',
+    'unknown_passkey',
+    'staff_removed',
+    'rate_limited',
+    'failed',
+  ] as const;
   return Object.fromEntries(codes.map((code) => [code, t[`error_${code}`]]));
 }
 
 /** Registered, not yet confirmed (N8): the person learns why nothing opens, and what to do. */
 export function pendingPage(ctx: PageContext) {
   const { t } = ctx;
-  return layout(ctx, t.pendingHeading, html`<h1>${t.pendingHeading}</h1><p>${t.pendingText}</p>`);
+  return layout(
+    ctx,
+    t.pendingHeading,
+    html`<h1>${t.pendingHeading}</h1>
+      <p>${t.pendingText}</p>`,
+  );
 }
 
 export function messagePage(ctx: PageContext, title: string, text: string, link?: { href: string; label: string }) {
-  return layout(ctx, title, html`<h1>${title}</h1><p>${text}</p>${link ? html`<p><a href="${link.href}">${link.label}</a></p>` : ''}`);
+  return layout(
+    ctx,
+    title,
+    html`<h1>${title}</h1>
+      <p>${text}</p>
+      ${link ? html`<p><a href="${link.href}">${link.label}</a></p>` : ''}`,
+  );
 }

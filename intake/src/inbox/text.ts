@@ -66,7 +66,8 @@ const sv = {
   answerHere: 'Svar på webbplatsen',
   answerHereYes: 'Ja: svara här nedanför, under Svara personen',
   followUpOf: 'Personen skrev tillbaka',
-  followUpOfHelp: 'Det här är personens svar på ert svar på webbplatsen, till en tidigare förfrågan. Svarar ni här, kommer svaret till samma hemliga nummer.',
+  followUpOfHelp:
+    'Det här är personens svar på ert svar på webbplatsen, till en tidigare förfrågan. Svarar ni här, kommer svaret till samma hemliga nummer.',
   phone: 'Telefon',
   noPhone: 'Inget nummer',
   safeTimes: 'När det är säkert',
@@ -109,7 +110,8 @@ const sv = {
   statusNeedsClaim: 'Ta förfrågan först.',
   notYours: 'Bara den som har tagit förfrågan, eller en administratör, kan göra det här.',
   pendingHeading: 'Väntar på godkännande',
-  pendingText: 'Ditt konto är skapat. En administratör måste godkänna det innan du kan öppna något. Säg till en administratör att du är klar.',
+  pendingText:
+    'Ditt konto är skapat. En administratör måste godkänna det innan du kan öppna något. Säg till en administratör att du är klar.',
   staffPending: 'Väntar på godkännande',
   staffConfirm: 'Godkänn',
   staffConfirmed: 'Personen är godkänd.',
@@ -122,7 +124,8 @@ const sv = {
   export: 'Exportera till akten',
   exportHelp: 'Hämtar förfrågan som en textfil. Exporten loggas.',
   replyPlace: 'Svara personen',
-  replyHelp: 'Svaret låses med personens nyckel och skickas till webbplatsen. Personen läser det med sitt hemliga nummer. Varken webbplatsen eller vi kan läsa det där.',
+  replyHelp:
+    'Svaret låses med personens nyckel och skickas till webbplatsen. Personen läser det med sitt hemliga nummer. Varken webbplatsen eller vi kan läsa det där.',
   replyNotAsked: 'Personen bad inte om svar på webbplatsen. Kontakta personen på det sätt hen valde.',
   replyUnavailable: 'Svar på webbplatsen är inte påslaget i den här mottagningen.',
   replyPhrases: 'Färdiga meningar',
@@ -257,7 +260,8 @@ const en: InboxText = {
   status_closed: 'Closed',
   requestHeading: 'Request',
   beforeYouCall: 'Before you call',
-  askCodeFirst: 'Ask the person to say their receipt code before you say who you are. Say nothing about the request until the code matches.',
+  askCodeFirst:
+    'Ask the person to say their receipt code before you say who you are. Say nothing about the request until the code matches.',
   askCodeFirstSms: 'Write nothing about the request in the text message. Ask the person to answer with their receipt code first.',
   receiptCode: 'Receipt code',
   howToContact: 'How to make contact',
@@ -268,7 +272,8 @@ const en: InboxText = {
   answerHere: 'Answer on the site',
   answerHereYes: 'Yes: answer below, under Reply to the person',
   followUpOf: 'The person wrote back',
-  followUpOfHelp: 'This is the person writing back to your answer on the site, about an earlier request. A reply here reaches the same secret number.',
+  followUpOfHelp:
+    'This is the person writing back to your answer on the site, about an earlier request. A reply here reaches the same secret number.',
   phone: 'Phone',
   noPhone: 'No number',
   safeTimes: 'When it is safe',
@@ -310,7 +315,8 @@ const en: InboxText = {
   statusNeedsClaim: 'Claim the request first.',
   notYours: 'Only the person who claimed this request, or an administrator, can do this.',
   pendingHeading: 'Waiting for approval',
-  pendingText: 'Your account is set up. An administrator must approve it before you can open anything. Tell an administrator that you are done.',
+  pendingText:
+    'Your account is set up. An administrator must approve it before you can open anything. Tell an administrator that you are done.',
   staffPending: 'Waiting for approval',
   staffConfirm: 'Approve',
   staffConfirmed: 'The person is approved.',
@@ -323,7 +329,8 @@ const en: InboxText = {
   export: 'Export for the case file',
   exportHelp: 'Downloads the request as a text file. The export is logged.',
   replyPlace: 'Reply to the person',
-  replyHelp: "The reply is locked with the person's key and sent to the site. The person reads it with their secret number. Neither the site nor we can read it there.",
+  replyHelp:
+    "The reply is locked with the person's key and sent to the site. The person reads it with their secret number. Neither the site nor we can read it there.",
   replyNotAsked: 'The person did not ask for an answer on the site. Contact them the way they chose.',
   replyUnavailable: 'Answers on the site are not switched on for this intake.',
   replyPhrases: 'Ready phrases',
@@ -333,7 +340,8 @@ const en: InboxText = {
   replyTimeLabel: 'Time (for "You can meet us here"), for example Tuesday 14 January at 15:00',
   replyDateLabel: 'Day (for "We will be in touch again by")',
   replyText: 'Your own text (optional)',
-  replyTextHelp: 'Shown as written, marked with the language you choose. Write nothing that exposes the person if someone else sees the screen.',
+  replyTextHelp:
+    'Shown as written, marked with the language you choose. Write nothing that exposes the person if someone else sees the screen.',
   replyLang: 'Language of your own text',
   replySend: 'Lock and send the reply',
   replySent: 'The reply has been sent to the site.',

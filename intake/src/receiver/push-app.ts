@@ -101,7 +101,10 @@ export function createPushApp(options: PushAppOptions): Hono {
         const explained = explainStoreError(error, store.path);
         // Only the kind: a message could quote data.
         log(`push: storage failed (${explained.code})`);
-        return answer(explained.code === 'disk_full' ? 507 : 500, explained.code === 'disk_full' ? 'insufficient_storage' : 'storage_failed');
+        return answer(
+          explained.code === 'disk_full' ? 507 : 500,
+          explained.code === 'disk_full' ? 'insufficient_storage' : 'storage_failed',
+        );
       }
     },
   );

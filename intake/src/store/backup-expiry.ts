@@ -18,7 +18,10 @@ export function markBackupExpiry(file: string, days: number, now: Date = new Dat
   try {
     // The copy is a rollback-journal database of its own; secure_delete as in the store.
     db.exec('PRAGMA secure_delete = ON');
-    db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(KEY, String(expires.getTime()));
+    db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(
+      KEY,
+      String(expires.getTime()),
+    );
   } finally {
     db.close();
   }

@@ -25,7 +25,13 @@ function totals(db: DatabaseSync): { n: number; bytes: number } {
 }
 
 /** Keeps a body (one row per distinct body) if it fits the bounds; always counts it. Call inside a transaction. */
-export function keepInQuarantine(db: DatabaseSync, limits: { count: number; bytes: number }, body: string, code: string, now: Date): 'kept' | 'counted' {
+export function keepInQuarantine(
+  db: DatabaseSync,
+  limits: { count: number; bytes: number },
+  body: string,
+  code: string,
+  now: Date,
+): 'kept' | 'counted' {
   const hash = createHash('sha256').update(body).digest('hex');
   const size = Buffer.byteLength(body);
   if (db.prepare('SELECT 1 FROM quarantine WHERE hash = ?').get(hash)) return 'kept';
@@ -36,7 +42,13 @@ export function keepInQuarantine(db: DatabaseSync, limits: { count: number; byte
      ON CONFLICT (code) DO UPDATE SET seen = seen + 1, dropped = dropped + excluded.dropped`,
   ).run(code, fits ? 0 : 1);
   if (!fits) return 'counted';
-  db.prepare('INSERT INTO quarantine (hash, code, received_at, size, body) VALUES (?, ?, ?, ?, ?)').run(hash, code, now.getTime(), size, body);
+  db.prepare('INSERT INTO quarantine (hash, code, received_at, size, body) VALUES (?, ?, ?, ?, ?)').run(
+    hash,
+    code,
+    now.getTime(),
+    size,
+    body,
+  );
   return 'kept';
 }
 

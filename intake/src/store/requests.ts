@@ -67,11 +67,12 @@ export class RequestsTable {
    * the earliest deadline, then those without a promise by arrival.
    */
   listOpen(limit = -1, offset = 0): RequestRow[] {
-    return (
-      this.db
-        .prepare(`${RequestsTable.SELECT_LIST} WHERE r.status != 'closed' AND r.fits = 1 ORDER BY r.due_at IS NULL, r.due_at, r.received_at LIMIT ? OFFSET ?`)
-        .all(limit, offset)
-    ).map((row) => RequestsTable.toRow(row));
+    return this.db
+      .prepare(
+        `${RequestsTable.SELECT_LIST} WHERE r.status != 'closed' AND r.fits = 1 ORDER BY r.due_at IS NULL, r.due_at, r.received_at LIMIT ? OFFSET ?`,
+      )
+      .all(limit, offset)
+      .map((row) => RequestsTable.toRow(row));
   }
 
   /** Counts for the inbox header and alerts, without reading rows. */
@@ -87,20 +88,28 @@ export class RequestsTable {
       .get(now.getTime());
     const counts = only(row, 'open counts');
     const review = only(this.db.prepare(`SELECT count(*) AS n FROM requests WHERE fits = 0 AND status != 'closed'`).get(), 'review count');
-    return { open: int(counts, 'open'), unclaimed: int(counts, 'unclaimed'), overdue: int(counts, 'overdue'), nextDue: intOrNull(counts, 'next_due'), needsReview: int(review, 'n') };
+    return {
+      open: int(counts, 'open'),
+      unclaimed: int(counts, 'unclaimed'),
+      overdue: int(counts, 'overdue'),
+      nextDue: intOrNull(counts, 'next_due'),
+      needsReview: int(review, 'n'),
+    };
   }
 
   listClosed(limit = 200): RequestRow[] {
-    return (
-      this.db.prepare(`${RequestsTable.SELECT_LIST} WHERE r.status = 'closed' ORDER BY r.closed_at DESC LIMIT ?`).all(limit)
-    ).map((row) => RequestsTable.toRow(row));
+    return this.db
+      .prepare(`${RequestsTable.SELECT_LIST} WHERE r.status = 'closed' ORDER BY r.closed_at DESC LIMIT ?`)
+      .all(limit)
+      .map((row) => RequestsTable.toRow(row));
   }
 
   /** Requests that opened but do not fit this version (needs review), oldest first. */
   listNeedsReview(): RequestRow[] {
-    return (
-      this.db.prepare(`${RequestsTable.SELECT_LIST} WHERE r.fits = 0 AND r.status != 'closed' ORDER BY r.received_at`).all()
-    ).map((row) => RequestsTable.toRow(row));
+    return this.db
+      .prepare(`${RequestsTable.SELECT_LIST} WHERE r.fits = 0 AND r.status != 'closed' ORDER BY r.received_at`)
+      .all()
+      .map((row) => RequestsTable.toRow(row));
   }
 
   get(ref: string): RequestRow | null {
@@ -128,7 +137,9 @@ export class RequestsTable {
   /** Gives a claimed request back to the team. Only the one who holds it. */
   release(ref: string, staffId: number, now: Date = new Date()): boolean {
     const result = this.db
-      .prepare(`UPDATE requests SET status = 'new', claimed_by = NULL, claimed_at = NULL, updated_at = ? WHERE ref = ? AND status = 'claimed' AND claimed_by = ?`)
+      .prepare(
+        `UPDATE requests SET status = 'new', claimed_by = NULL, claimed_at = NULL, updated_at = ? WHERE ref = ? AND status = 'claimed' AND claimed_by = ?`,
+      )
       .run(now.getTime(), ref, staffId);
     return result.changes === 1;
   }

@@ -16,7 +16,8 @@ export function applyRetention(db: DatabaseSync, days: number, now: Date): strin
     .map((row) => ({ ref: text(row, 'ref'), dedupe: text(row, 'dedupe') }));
   for (const row of rows) {
     db.prepare('INSERT OR IGNORE INTO deleted (dedupe, deleted_at) VALUES (?, ?)').run(row.dedupe, now.getTime());
-    for (const table of ['notes', 'replies', 'alerts_sent', 'envelopes', 'requests']) db.prepare(`DELETE FROM ${table} WHERE ref = ?`).run(row.ref);
+    for (const table of ['notes', 'replies', 'alerts_sent', 'envelopes', 'requests'])
+      db.prepare(`DELETE FROM ${table} WHERE ref = ?`).run(row.ref);
   }
   expireQuarantine(db, now);
   return rows.map((row) => row.ref);

@@ -123,7 +123,9 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 1,
     what: 'the tables of version 2; envelopes out of the requests rows',
     up: (db) => {
-      const envelopeInRow = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'requests'`).get() !== undefined && hasColumn(db, 'requests', 'envelope');
+      const envelopeInRow =
+        db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'requests'`).get() !== undefined &&
+        hasColumn(db, 'requests', 'envelope');
       db.exec(TABLES_1);
       if (envelopeInRow) {
         db.exec('INSERT OR IGNORE INTO envelopes (ref, body) SELECT ref, envelope FROM requests');
@@ -158,7 +160,9 @@ export function schemaVersion(db: DatabaseSync): number {
 export function migrate(db: DatabaseSync): void {
   const current = schemaVersion(db);
   if (current > SCHEMA_VERSION) {
-    throw new SchemaTooNewError(`the store was written by a newer intake (schema ${current}; this one knows up to ${SCHEMA_VERSION}): run that version, or restore a backup made by this one`);
+    throw new SchemaTooNewError(
+      `the store was written by a newer intake (schema ${current}; this one knows up to ${SCHEMA_VERSION}): run that version, or restore a backup made by this one`,
+    );
   }
   for (const migration of MIGRATIONS.filter((m) => m.version > current)) {
     db.exec('BEGIN IMMEDIATE');

@@ -6,7 +6,8 @@
  */
 import type { FieldName, FieldProblem } from '../../contact/form-fields.ts';
 
-export type ErrorKind = 'network' | 'unavailable' | 'notConnected' | 'rateLimited' | 'encrypt' | 'tooLong' | 'invalid' | 'replySecret' | 'abandoned';
+export type ErrorKind =
+  'network' | 'unavailable' | 'notConnected' | 'rateLimited' | 'encrypt' | 'tooLong' | 'invalid' | 'replySecret' | 'abandoned';
 
 export interface FormErrors {
   /** Hides the summary and every field error. */

@@ -60,7 +60,8 @@ export function receipt(form: HTMLFormElement): Receipt {
     },
     wipe() {
       box.hidden = true;
-      for (const code of box.querySelectorAll('[data-receipt-code], [data-receipt-code-spoken], [data-receipt-secret-value]')) code.textContent = '';
+      for (const code of box.querySelectorAll('[data-receipt-code], [data-receipt-code-spoken], [data-receipt-secret-value]'))
+        code.textContent = '';
       showFingerprint(keyLine, null);
       // The status line said the code aloud (N10).
       status.textContent = '';

@@ -76,7 +76,9 @@ export function lookup(root: HTMLElement, state: ReaderState, problems: ReaderPr
       const found = readLookupResponse(await res.json().catch(() => null));
       if (!ticket.live()) return;
       if (!found) return problems.show('unavailable');
-      const senders = new Map<string, ReplySenderPublicKey>(set.keys.map((k) => [k.kid, { recipient: k.recipient, publicKey: k.publicKey }]));
+      const senders = new Map<string, ReplySenderPublicKey>(
+        set.keys.map((k) => [k.kid, { recipient: k.recipient, publicKey: k.publicKey }]),
+      );
       state.opened = [];
       let forged = false;
       for (const slot of found.replies.slice(0, found.count)) {
@@ -102,7 +104,8 @@ export function lookup(root: HTMLElement, state: ReaderState, problems: ReaderPr
       }
       answers.replaceChildren(...state.opened.map((answer) => render(answer, (article) => void deleteAnswer(answer, article))));
       // Only an answer that offers it (the write-back phrase) can be written back to (N3).
-      writeBack.hidden = state.wroteBack || !state.opened[state.opened.length - 1]!.message.phrases.some((phrase) => phrase.id === 'write-back');
+      writeBack.hidden =
+        state.wroteBack || !state.opened[state.opened.length - 1]!.message.phrases.some((phrase) => phrase.id === 'write-back');
       if (!forged) (answers.firstElementChild as HTMLElement).focus();
     } finally {
       ticket.end();

@@ -68,8 +68,17 @@ export function writeBack(root: HTMLElement, state: ReaderState, problems: Reade
       if (requestProblems(answers).length > 0) return problems.show('network');
       const followUp = completeRequest(answers);
       const signingKey = keys.signingKey;
-      followUp.followUpProof = await signFollowUp(signingKey, { id: followUp.id, followUpOf: latest.message.case, message: followUp.message });
-      const signed = await signWriteBackPost(signingKey, { v: 1, mailbox: keys.mailbox, reply: latest.id, envelope: await sealCheckedRequest(followUp, key) });
+      followUp.followUpProof = await signFollowUp(signingKey, {
+        id: followUp.id,
+        followUpOf: latest.message.case,
+        message: followUp.message,
+      });
+      const signed = await signWriteBackPost(signingKey, {
+        v: 1,
+        mailbox: keys.mailbox,
+        reply: latest.id,
+        envelope: await sealCheckedRequest(followUp, key),
+      });
       if (!ticket.live()) return;
       const res = await fetch(WRITE_BACK_PATH, {
         method: 'POST',

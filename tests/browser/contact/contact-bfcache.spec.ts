@@ -26,7 +26,9 @@ test.afterAll(async () => browser?.close());
 async function visitor(address: string) {
   const context = await browser.newContext({ baseURL, locale: 'sv-SE', extraHTTPHeaders: { 'CF-Connecting-IP': address } });
   // Test-only: note whether Back restored the page from the back/forward cache.
-  await context.addInitScript(() => addEventListener('pageshow', (event) => document.documentElement.setAttribute('data-test-restored', String(event.persisted))));
+  await context.addInitScript(() =>
+    addEventListener('pageshow', (event) => document.documentElement.setAttribute('data-test-restored', String(event.persisted))),
+  );
   return { context, page: await context.newPage() };
 }
 
@@ -91,7 +93,9 @@ test('the contact pages and the answer page are never stored in the cache', asyn
 
 test('spell-check, autocorrect and autocapitalize are off on every field a person types in', async ({ page }) => {
   await page.goto('/sv/kontakt/');
-  const fields = page.locator('form[data-contact-form] input[type="text"], form[data-contact-form] input[type="tel"], form[data-contact-form] textarea');
+  const fields = page.locator(
+    'form[data-contact-form] input[type="text"], form[data-contact-form] input[type="tel"], form[data-contact-form] textarea',
+  );
   expect(await fields.count()).toBeGreaterThanOrEqual(4);
   for (const field of await fields.all()) {
     const name = await field.getAttribute('name');

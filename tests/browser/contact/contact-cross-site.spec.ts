@@ -12,8 +12,13 @@ const attacker = 'http://attacker.test';
 test.use({ allowedExternalHosts: ['attacker.test'] });
 
 for (const javaScriptEnabled of [false, true]) {
-  test(`another site's form post is refused (${javaScriptEnabled ? 'with' : 'without'} JavaScript on the other site)`, async ({ browser }) => {
-    const context = await browser.newContext({ javaScriptEnabled, extraHTTPHeaders: { 'CF-Connecting-IP': `2001:db8:c5::${javaScriptEnabled ? 1 : 2}` } });
+  test(`another site's form post is refused (${javaScriptEnabled ? 'with' : 'without'} JavaScript on the other site)`, async ({
+    browser,
+  }) => {
+    const context = await browser.newContext({
+      javaScriptEnabled,
+      extraHTTPHeaders: { 'CF-Connecting-IP': `2001:db8:c5::${javaScriptEnabled ? 1 : 2}` },
+    });
     const page = await context.newPage();
     try {
       // The other site, served by the test itself (nothing leaves this machine).
@@ -28,7 +33,10 @@ for (const javaScriptEnabled of [false, true]) {
         }),
       );
       await page.goto(`${attacker}/`);
-      const [response] = await Promise.all([page.waitForResponse(`${baseURL}/api/contact`), page.getByRole('button', { name: 'go' }).click()]);
+      const [response] = await Promise.all([
+        page.waitForResponse(`${baseURL}/api/contact`),
+        page.getByRole('button', { name: 'go' }).click(),
+      ]);
       expect(response.status()).toBe(403);
       await expect(page.locator('html')).toHaveAttribute('lang', 'ar');
       await expect(page.locator('[data-form-error-text]')).toHaveText(useTranslations('ar')('form.error.crossSite'));

@@ -8,7 +8,10 @@ import { useTranslations } from '../../../src/i18n/translator.ts';
 import { keyFingerprint } from '../../../protocol/key-fingerprint.ts';
 
 test('the form names the key it will seal to, and the receipt the key it used', async ({ page, request }) => {
-  const keySet = (await (await request.get('/intake-keys.json')).json()) as { keys: { kid: string; recipient: string }[]; recipients: { id: string; serves: string[] }[] };
+  const keySet = (await (await request.get('/intake-keys.json')).json()) as {
+    keys: { kid: string; recipient: string }[];
+    recipients: { id: string; serves: string[] }[];
+  };
   // The key of the recipient that serves Stockholm (recipient ids are not municipality ids).
   const serving = keySet.recipients.find((r) => r.serves.includes('stockholm'))!;
   const key = keySet.keys.find((k) => k.recipient === serving.id)!;

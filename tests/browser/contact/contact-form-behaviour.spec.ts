@@ -71,7 +71,10 @@ test('says the text is encrypted on the device, and the receipt shows only the n
   const code = (await page.locator('[data-receipt-code]').textContent())!.trim();
   // Screen readers get the code one digit at a time, group by group.
   expect(code).toMatch(/^[0-9]{3} [0-9]{3} [0-9]{3} [0-9]{3}$/);
-  const spoken = code.split(' ').map((group) => [...group].join(' ')).join(', ');
+  const spoken = code
+    .split(' ')
+    .map((group) => [...group].join(' '))
+    .join(', ');
   await expect(page.locator('[data-receipt-code-spoken]')).toHaveText(spoken);
   // ... and hear that it was sent, with the code, from a status line that stays in the page.
   await expect(page.locator('[data-form-status]')).toContainText(spoken);

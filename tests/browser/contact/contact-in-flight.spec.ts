@@ -35,7 +35,9 @@ async function visitor(options: { javaScriptEnabled?: boolean } = {}): Promise<{
   visitorCount += 1;
   const address = `2001:db8:${(0xf100 + visitorCount + (Date.now() % 0xe00)).toString(16)}:${visitorCount.toString(16)}::1`;
   const context = await browser.newContext({ baseURL, locale: 'sv-SE', extraHTTPHeaders: { 'CF-Connecting-IP': address }, ...options });
-  await context.addInitScript(() => addEventListener('pageshow', (event) => document.documentElement.setAttribute('data-test-restored', String(event.persisted))));
+  await context.addInitScript(() =>
+    addEventListener('pageshow', (event) => document.documentElement.setAttribute('data-test-restored', String(event.persisted))),
+  );
   const posts: Request[] = [];
   context.on('request', (request) => {
     if (request.method() === 'POST' && new URL(request.url()).pathname.startsWith('/api/')) posts.push(request);

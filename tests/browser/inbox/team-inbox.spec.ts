@@ -27,7 +27,11 @@ test.describe.configure({ mode: 'serial' });
 function cli(...args: string[]): string {
   // Only `staff` takes --url (the invitation link's origin); every command refuses options it does not know.
   const url = args[0] === 'staff' ? ['--url', setup.origin] : [];
-  return execFileSync('node', ['intake/src/cli.ts', ...args, '--dir', setup.dir, ...url], { env: projectEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('node', ['intake/src/cli.ts', ...args, '--dir', setup.dir, ...url], {
+    env: projectEnv(),
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** Staff ids by name, from the invitations (names are encrypted at rest, so `staff list` cannot show them). */
@@ -73,7 +77,11 @@ async function push(req: ContactRequest): Promise<number> {
   const body = JSON.stringify(await sealRequest(req, key));
   const signingKey = await importSigningKey(readFileSync(setup.workerSigningKeyFile, 'utf8'));
   const signed = await signPush(signingKey, setup.recipient, body);
-  const response = await fetch(`${setup.pushOrigin}/push`, { method: 'POST', headers: { 'content-type': 'application/json', ...signed.headers }, body });
+  const response = await fetch(`${setup.pushOrigin}/push`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...signed.headers },
+    body,
+  });
   return response.status;
 }
 
@@ -81,7 +89,14 @@ async function virtualAuthenticator(page: Page): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable');
   await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
   });
 }
 
@@ -93,7 +108,9 @@ async function axe(page: Page): Promise<string[]> {
 const first = request('Jag vill komma bort. Ring efter sex.');
 const twin = request('Samma kod, annan person.', { receipt: first.receipt });
 
-test('a staff member is invited, signs in with a passkey, claims, changes status, notes, exports, looks up and signs out', async ({ page }) => {
+test('a staff member is invited, signs in with a passkey, claims, changes status, notes, exports, looks up and signs out', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   await virtualAuthenticator(page);
   const violations: string[] = [];
@@ -169,7 +186,10 @@ test('a staff member is invited, signs in with a passkey, claims, changes status
   });
   await page.getByRole('button', { name: 'Logga in med passkey' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Förfrågningar att ta hand om' })).toBeVisible();
-  const replay = await page.request.post('/auth/sign-in/verify', { data: signedAnswer, headers: { 'content-type': 'application/json', origin: setup.origin } });
+  const replay = await page.request.post('/auth/sign-in/verify', {
+    data: signedAnswer,
+    headers: { 'content-type': 'application/json', origin: setup.origin },
+  });
   expect(replay.status()).toBe(400);
   expect(await replay.json()).toEqual({ error: 'challenge_used' });
 
@@ -246,7 +266,9 @@ test('at 200 % zoom nothing scrolls sideways, and the inbox works with the keybo
   expect(await axe(page)).toEqual([]);
 });
 
-test('a request that asked to be answered here gets a reply form: phrases and free text, sealed, kept in the outbox, audited without content', async ({ page }) => {
+test('a request that asked to be answered here gets a reply form: phrases and free text, sealed, kept in the outbox, audited without content', async ({
+  page,
+}) => {
   await virtualAuthenticator(page);
   await page.goto(invite('Dana Svarar'));
   await page.getByRole('button', { name: 'Skapa passkey' }).click();

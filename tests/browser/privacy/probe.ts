@@ -68,7 +68,11 @@ export function installPrivacyProbe(): void {
     violations.push({
       directive: event.effectiveDirective || event.violatedDirective,
       // The kind of thing blocked, not its contents.
-      blocked: /^(inline|eval|wasm-eval|trusted-types-policy|trusted-types-sink)$/.test(blocked) ? blocked : blocked ? new URL(blocked, location.href).origin : '',
+      blocked: /^(inline|eval|wasm-eval|trusted-types-policy|trusted-types-sink)$/.test(blocked)
+        ? blocked
+        : blocked
+          ? new URL(blocked, location.href).origin
+          : '',
       source: event.sourceFile ? new URL(event.sourceFile, location.href).pathname : '',
     });
   });

@@ -51,8 +51,14 @@ test.describe('privacy: typing in the contact form', () => {
       await expectNothingKept(page, context, `${path} after typing`);
       // Typing sends nothing: no request carries the text, none goes elsewhere, none is a POST.
       const carrying = requests.filter((r) => r.url().includes(sentinel) || (r.postData() ?? '').includes(sentinel));
-      expect(carrying.map((r) => r.url()), 'requests carrying the typed text').toEqual([]);
-      expect(requests.filter((r) => r.method() !== 'GET').map((r) => `${r.method()} ${r.url()}`), 'no POST while typing').toEqual([]);
+      expect(
+        carrying.map((r) => r.url()),
+        'requests carrying the typed text',
+      ).toEqual([]);
+      expect(
+        requests.filter((r) => r.method() !== 'GET').map((r) => `${r.method()} ${r.url()}`),
+        'no POST while typing',
+      ).toEqual([]);
       expect(foreignRequests(requests, ownHost)).toEqual([]);
       // The typed text is nowhere the browser keeps or sends.
       const storageText = await page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }, document.cookie]));

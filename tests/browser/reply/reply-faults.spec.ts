@@ -31,7 +31,11 @@ test.describe('with JavaScript', () => {
     };
     const slot = () => ({ id: random(16), kid: keys.keys[0]!.kid, enc: point(), ct: bigRandom(REPLY_CT_SIZE) });
     await page.route('**/api/reply/lookup', (route) =>
-      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ v: 1, count: 1, replies: Array.from({ length: MAX_REPLIES_PER_MAILBOX }, slot) }) }),
+      route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({ v: 1, count: 1, replies: Array.from({ length: MAX_REPLIES_PER_MAILBOX }, slot) }),
+      }),
     );
     await page.getByLabel(t('replyPage.secret.label')).fill(SECRET);
     await page.getByRole('button', { name: t('replyPage.submit') }).click();
@@ -53,7 +57,9 @@ test.describe('with JavaScript', () => {
     await expect(page.getByRole('alert')).toHaveText(t('replyPage.error.network'), { timeout: 20_000 });
     await expect(field).toHaveValue(SECRET);
     await page.unroute('**/api/reply/lookup');
-    await page.route('**/api/reply/lookup', (route) => route.fulfill({ status: 429, contentType: 'application/json', body: '{"error":"rate_limited"}' }));
+    await page.route('**/api/reply/lookup', (route) =>
+      route.fulfill({ status: 429, contentType: 'application/json', body: '{"error":"rate_limited"}' }),
+    );
     await page.getByRole('button', { name: t('replyPage.submit') }).click();
     await expect(page.getByRole('alert')).toHaveText(t('replyPage.error.rateLimited'), { timeout: 20_000 });
   });
@@ -62,11 +68,15 @@ test.describe('with JavaScript', () => {
     test(`axe finds nothing on /${locale}/svar/, before and after a look-up`, async ({ page }) => {
       const t = useTranslations(locale);
       await page.goto(`/${locale}/svar/`);
-      expect((await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze()).violations).toEqual([]);
+      expect(
+        (await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze()).violations,
+      ).toEqual([]);
       await page.getByLabel(t('replyPage.secret.label')).fill(SECRET);
       await page.getByRole('button', { name: t('replyPage.submit') }).click();
       await expect(page.getByText(t('replyPage.none'))).toBeVisible({ timeout: 20_000 });
-      expect((await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze()).violations).toEqual([]);
+      expect(
+        (await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze()).violations,
+      ).toEqual([]);
     });
   }
 });

@@ -40,7 +40,12 @@ function recordBodies(context: BrowserContext, into: Request[]): void {
 }
 
 for (const locale of localeCodes) {
-  test(`answer me here in ${locale}: send, answer from the intake, read with only the secret, delete`, async ({ page, context, browser, baseURL }) => {
+  test(`answer me here in ${locale}: send, answer from the intake, read with only the secret, delete`, async ({
+    page,
+    context,
+    browser,
+    baseURL,
+  }) => {
     test.setTimeout(120_000);
     const t = useTranslations(locale);
     const tag = `${locale}-${Date.now().toString(36)}`;
@@ -100,7 +105,11 @@ for (const locale of localeCodes) {
     }
 
     // 3. A second, fresh browser: only the secret.
-    const reader = await browser.newContext({ baseURL: baseURL!, serviceWorkers: 'block', extraHTTPHeaders: { 'CF-Connecting-IP': `2001:db8:1::${Date.now() % 65536}` } });
+    const reader = await browser.newContext({
+      baseURL: baseURL!,
+      serviceWorkers: 'block',
+      extraHTTPHeaders: { 'CF-Connecting-IP': `2001:db8:1::${Date.now() % 65536}` },
+    });
     const readerRequests: Request[] = [];
     recordBodies(reader, readerRequests);
     try {
@@ -171,7 +180,10 @@ for (const locale of localeCodes) {
     // 6. No sentinel in plaintext in anything sent, by either browser or the intake.
     const bodies = [...requests, ...readerRequests].map((r) => `${r.url()}\n${r.postData() ?? ''}`).concat(intakeBodies);
     for (const sentinel of [REQUEST_SENTINEL, REPLY_SENTINEL, FOLLOW_UP_SENTINEL]) {
-      expect(bodies.filter((body) => body.includes(sentinel)), sentinel).toEqual([]);
+      expect(
+        bodies.filter((body) => body.includes(sentinel)),
+        sentinel,
+      ).toEqual([]);
     }
     // The secret itself is never sent either, in any form.
     const digits = secret.replace(/ /g, '');

@@ -16,7 +16,9 @@ export const reply: Command = {
     const { phrase, text, lang, place, time, date } = config.flags;
     const site = config.flags.site ?? config.env.UTVAG_SITE_URL;
     const directory = await recipients();
-    return withStore(dir, vault.storeSecret, (store) => runReplyCommand(store, vault, directory, code, { phrase, text, lang, place, time, date, site }, io.out));
+    return withStore(dir, vault.storeSecret, (store) =>
+      runReplyCommand(store, vault, directory, code, { phrase, text, lang, place, time, date, site }, io.out),
+    );
   },
 };
 

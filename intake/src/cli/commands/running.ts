@@ -27,9 +27,9 @@ export const serve: Command = {
   run: async ({ dir, config, io, passphrase, recipients }) => {
     const { flags, env, numbers } = config;
     const recipient = flags.recipient ?? env.UTVAG_RECIPIENT;
-    if (!recipient) throw new UsageError('serve needs --recipient <id> (this intake\'s id in recipients.json)');
+    if (!recipient) throw new UsageError("serve needs --recipient <id> (this intake's id in recipients.json)");
     const workerKeys = parsePublicKeyList(env.INTAKE_WORKER_PUBLIC_KEYS);
-    if (workerKeys.length === 0) throw new UsageError('serve needs INTAKE_WORKER_PUBLIC_KEYS in the environment (the Worker\'s public key)');
+    if (workerKeys.length === 0) throw new UsageError("serve needs INTAKE_WORKER_PUBLIC_KEYS in the environment (the Worker's public key)");
     const replyIntervalMs = Number(env.UTVAG_REPLY_INTERVAL_MS ?? '');
     await ensurePrivateDir(dir);
     const pushAuth = await loadReceiverAuth(dir, recipient, workerKeys);
@@ -44,7 +44,10 @@ export const serve: Command = {
       pushAuth,
       retentionDays: config.retentionDays,
       alerts: alertConfigFrom(env),
-      trustedProxies: (env.UTVAG_TRUSTED_PROXY ?? '').split(',').map((a) => a.trim()).filter(Boolean),
+      trustedProxies: (env.UTVAG_TRUSTED_PROXY ?? '')
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
       log: io.out,
       // With UTVAG_SITE_URL (or --site), written replies waiting in the store go out from here too.
       replySite: siteUrlFrom(flags.site ?? env.UTVAG_SITE_URL),
@@ -87,7 +90,9 @@ export const pull: Command = {
       try {
         const summary = await pullOnce(pullConfig, target, keys);
         if (summary.pulled > 0 || !watch) {
-          io.out(`pulled ${summary.pulled}: ${summary.stored} new, ${summary.duplicates} already stored, ${summary.quarantined} quarantined, ${summary.leftForRedelivery} left for redelivery`);
+          io.out(
+            `pulled ${summary.pulled}: ${summary.stored} new, ${summary.duplicates} already stored, ${summary.quarantined} quarantined, ${summary.leftForRedelivery} left for redelivery`,
+          );
         }
       } catch (error) {
         if (!watch) throw error;

@@ -31,12 +31,17 @@ export const staff: Command = {
         const person = accounts.createStaff(config.flags.name, config.flags.admin ? 'admin' : 'staff');
         const token = accounts.invite(person.id);
         appendAudit(store, 'cli', 'staff_invited', null, `staff:${person.id}`);
-        io.out(`Invitation for ${person.name} (${person.role}, staff ${person.id}), one use, valid 72 hours:\n${relyingParty(origin).origin}/invite/${token}`);
-        io.out(`After registering, ${person.name} waits until an administrator confirms (staff confirm ${person.id}, or under Staff in the inbox).`);
+        io.out(
+          `Invitation for ${person.name} (${person.role}, staff ${person.id}), one use, valid 72 hours:\n${relyingParty(origin).origin}/invite/${token}`,
+        );
+        io.out(
+          `After registering, ${person.name} waits until an administrator confirms (staff confirm ${person.id}, or under Staff in the inbox).`,
+        );
         return 0;
       }
       if (action === 'list') {
-        for (const s of accounts.activeStaff()) io.out(`${s.id}  ${s.role.padEnd(5)}  ${s.name}${s.confirmedAt === null ? '  (not confirmed)' : ''}`);
+        for (const s of accounts.activeStaff())
+          io.out(`${s.id}  ${s.role.padEnd(5)}  ${s.name}${s.confirmedAt === null ? '  (not confirmed)' : ''}`);
         return 0;
       }
       if (action === 'confirm') {
@@ -93,7 +98,9 @@ export const audit: Command = {
         io.err(`Audit log BROKEN: ${anchored.reason}.`);
         return 1;
       }
-      io.out(`Audit log OK: ${verdict.lines} line(s), chain intact, and it holds the checkpoint of ${checkpoint.at} (line ${anchored.checkpointSeq}).`);
+      io.out(
+        `Audit log OK: ${verdict.lines} line(s), chain intact, and it holds the checkpoint of ${checkpoint.at} (line ${anchored.checkpointSeq}).`,
+      );
       return 0;
     });
   },
@@ -130,11 +137,15 @@ export const list: Command = {
       const t = inboxText.en;
       if (rows.length === 0) io.out('No open requests.');
       for (const row of rows) {
-        io.out(`${row.status.padEnd(11)} received ${new Date(row.receivedAt).toISOString()}  ${row.dueAt === null ? t.noPromise : describeTimeLeft(row.dueAt - Date.now(), t)}  (${row.ref})`);
+        io.out(
+          `${row.status.padEnd(11)} received ${new Date(row.receivedAt).toISOString()}  ${row.dueAt === null ? t.noPromise : describeTimeLeft(row.dueAt - Date.now(), t)}  (${row.ref})`,
+        );
       }
       const review = store.openCounts().needsReview;
       const q = store.quarantineSummary();
-      io.out(`Needs review: ${review}. Quarantine: ${q.kept} kept; ${q.byCode.map((c) => `${c.code} ${c.seen} seen, ${c.dropped} not kept`).join('; ') || 'none'}.`);
+      io.out(
+        `Needs review: ${review}. Quarantine: ${q.kept} kept; ${q.byCode.map((c) => `${c.code} ${c.seen} seen, ${c.dropped} not kept`).join('; ') || 'none'}.`,
+      );
       return 0;
     }),
 };

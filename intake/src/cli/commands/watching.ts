@@ -42,7 +42,9 @@ export const watch: Command = {
       if (result.alerts.length > 0) {
         // Through the duty alert channel too, with the codes only (N5).
         const codes = [...new Set(result.alerts.map((alert) => alert.code))].sort();
-        await deliverAlert(alertConfigFrom(config.env), { event: 'watch', alerts: codes, at: new Date().toISOString() }, (line) => io.err(line));
+        await deliverAlert(alertConfigFrom(config.env), { event: 'watch', alerts: codes, at: new Date().toISOString() }, (line) =>
+          io.err(line),
+        );
       } else {
         const release = result.signed ? `signed release ${result.manifestDigest}` : `release ${result.manifestDigest}`;
         io.out(`watch: ok, ${release}, keys for ${recipient}: ${result.publishedKids.map(keyFingerprint).join(', ') || 'none'}`);

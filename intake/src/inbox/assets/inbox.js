@@ -3,8 +3,22 @@
 // requests arrive while the inbox is open. Notifications say counts only.
 const lang = document.body.dataset.lang === 'en' ? 'en' : 'sv';
 const words = {
-  sv: { h: 'h', min: 'min', left: 'kvar', overdueBy: 'försenad med', title: 'Utväg: ny förfrågan', body: (s) => `${s.unclaimed} otagna, ${s.open} öppna` },
-  en: { h: 'h', min: 'min', left: 'left', overdueBy: 'overdue by', title: 'Utväg: new request', body: (s) => `${s.unclaimed} unclaimed, ${s.open} open` },
+  sv: {
+    h: 'h',
+    min: 'min',
+    left: 'kvar',
+    overdueBy: 'försenad med',
+    title: 'Utväg: ny förfrågan',
+    body: (s) => `${s.unclaimed} otagna, ${s.open} öppna`,
+  },
+  en: {
+    h: 'h',
+    min: 'min',
+    left: 'left',
+    overdueBy: 'overdue by',
+    title: 'Utväg: new request',
+    body: (s) => `${s.unclaimed} unclaimed, ${s.open} open`,
+  },
 }[lang];
 
 function describe(msLeft) {

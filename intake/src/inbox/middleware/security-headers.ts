@@ -23,7 +23,8 @@ const CSP = {
  * Written here: Hono's typed Permissions-Policy list has no
  * publickey-credentials-create, which passkey registration needs.
  */
-const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), publickey-credentials-get=(self), publickey-credentials-create=(self)';
+const PERMISSIONS_POLICY =
+  'camera=(), microphone=(), geolocation=(), publickey-credentials-get=(self), publickey-credentials-create=(self)';
 
 const hono = secureHeaders({
   contentSecurityPolicy: CSP,

@@ -33,7 +33,7 @@ export const requireSession = createMiddleware<InboxEnv>(async (c, next) => {
     return c.html(pages.pendingPage(page(c)), 403);
   }
   if (c.req.method === 'POST') {
-    const form = await c.req.parseBody().catch(() => ({}));
+    const form: Record<string, unknown> = await c.req.parseBody().catch(() => ({}));
     if (!csrfMatches(session, form['csrf'])) {
       return c.html(pages.messagePage(page(c), text(c).csrf, text(c).csrf, { href: '/', label: text(c).navInbox }), 403);
     }

@@ -21,7 +21,10 @@ import { SignInLimiter } from '../../accounts.ts';
 export function clientAddress(remote: string | undefined, forwardedFor: string | undefined, trustedProxies: readonly string[]): string {
   const direct = remote ?? 'unknown';
   if (!trustedProxies.includes(direct) || !forwardedFor) return direct;
-  const hops = forwardedFor.split(',').map((hop) => hop.trim()).filter(Boolean);
+  const hops = forwardedFor
+    .split(',')
+    .map((hop) => hop.trim())
+    .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) if (!trustedProxies.includes(hops[i]!)) return hops[i]!;
   return direct;
 }
@@ -37,7 +40,8 @@ function remoteOf(c: Context): string | undefined {
 
 export function signInLimit(trustedProxies: readonly string[] = [], limiter = new SignInLimiter()) {
   return createMiddleware(async (c, next) => {
-    if (!limiter.allow(clientAddress(remoteOf(c), c.req.header('x-forwarded-for'), trustedProxies))) return c.json({ error: 'rate_limited' }, 429, { 'retry-after': '60' });
+    if (!limiter.allow(clientAddress(remoteOf(c), c.req.header('x-forwarded-for'), trustedProxies)))
+      return c.json({ error: 'rate_limited' }, 429, { 'retry-after': '60' });
     await next();
     return undefined;
   });

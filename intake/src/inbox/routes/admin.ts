@@ -17,7 +17,8 @@ export function staffRoutes(inbox: Inbox): Hono<InboxEnv> {
   app.get('/', (c) => c.html(pages.staffPage(page(c, 'fromQuery'), accounts.activeStaff(), null, accounts.pendingStaff())));
   app.post('/:id/confirm', (c) => {
     const id = Number(c.req.param('id'));
-    if (Number.isInteger(id) && accounts.confirmStaff(id, now())) appendAudit(store, actor(c), 'staff_confirmed', null, `staff:${id}`, now());
+    if (Number.isInteger(id) && accounts.confirmStaff(id, now()))
+      appendAudit(store, actor(c), 'staff_confirmed', null, `staff:${id}`, now());
     return c.redirect('/staff?m=staffConfirmed', 303);
   });
   app.post('/invite', async (c) => {
@@ -28,7 +29,14 @@ export function staffRoutes(inbox: Inbox): Hono<InboxEnv> {
     const token = accounts.invite(staff.id, now());
     appendAudit(store, actor(c), 'staff_invited', null, `staff:${staff.id}`, now());
     const expires = now().getTime() + 72 * 3_600_000;
-    return c.html(pages.staffPage(page(c), accounts.activeStaff(), { name: staff.name, link: `${accounts.rp.origin}/invite/${token}`, expires }, accounts.pendingStaff()));
+    return c.html(
+      pages.staffPage(
+        page(c),
+        accounts.activeStaff(),
+        { name: staff.name, link: `${accounts.rp.origin}/invite/${token}`, expires },
+        accounts.pendingStaff(),
+      ),
+    );
   });
   app.post('/:id/remove', (c) => {
     const id = Number(c.req.param('id'));

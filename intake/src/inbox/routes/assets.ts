@@ -10,7 +10,8 @@ import { isInboxLanguage } from '../text.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Next to the inbox's source (inbox/assets/), or next to the bundle (see tools/dev/bundle-intake.ts). */
-const assetsDir = [join(here, '..', 'assets'), join(here, 'inbox-assets')].find((dir) => existsSync(join(dir, 'inbox.css'))) ?? join(here, '..', 'assets');
+const assetsDir =
+  [join(here, '..', 'assets'), join(here, 'inbox-assets')].find((dir) => existsSync(join(dir, 'inbox.css'))) ?? join(here, '..', 'assets');
 /** The browser build (ESM) of @simplewebauthn/browser, served from the intake itself. */
 function webauthnBrowserDirectory(): string {
   const bundled = join(assetsDir, 'webauthn');
@@ -26,19 +27,26 @@ export function assetRoutes(): Hono<InboxEnv> {
     const rel = normalize(c.req.path.slice('/assets/webauthn/'.length));
     if (rel.startsWith('..') || !rel.endsWith('.js')) return c.notFound();
     try {
-      return c.body(await readFile(join(webauthnBrowserDir, rel)), 200, { 'content-type': assetTypes['.js']!, 'cache-control': 'no-cache' });
+      return c.body(await readFile(join(webauthnBrowserDir, rel)), 200, {
+        'content-type': assetTypes['.js']!,
+        'cache-control': 'no-cache',
+      });
     } catch {
       return c.notFound();
     }
   });
   for (const name of ['inbox.css', 'inbox.js', 'passkey.js']) {
     app.get(`/assets/${name}`, async (c) =>
-      c.body(await readFile(join(assetsDir, name)), 200, { 'content-type': assetTypes[name.slice(name.lastIndexOf('.'))]!, 'cache-control': 'no-cache' }),
+      c.body(await readFile(join(assetsDir, name)), 200, {
+        'content-type': assetTypes[name.slice(name.lastIndexOf('.'))]!,
+        'cache-control': 'no-cache',
+      }),
     );
   }
   app.get('/lang/:lang', (c) => {
     const lang = c.req.param('lang');
-    if (isInboxLanguage(lang)) setCookie(c, LANG_COOKIE, lang, { httpOnly: true, secure: true, sameSite: 'Strict', path: '/', maxAge: 365 * 86400 });
+    if (isInboxLanguage(lang))
+      setCookie(c, LANG_COOKIE, lang, { httpOnly: true, secure: true, sameSite: 'Strict', path: '/', maxAge: 365 * 86400 });
     return c.redirect('/', 303);
   });
   return app;

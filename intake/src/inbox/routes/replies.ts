@@ -19,11 +19,19 @@ export function replyRoutes(inbox: Inbox): Hono<InboxEnv> {
   /** The request page again, with what went wrong. */
   const again = (c: Context<InboxEnv>, row: RequestRow, opened: OpenedRequest, problem: string, status: 400 | 403 | 409 = 400) =>
     c.html(
-      pages.requestPage(page(c, { kind: 'error', text: problem }), row, opened, store.notes(row.ref), now().getTime(), inbox.recipients.promiseOf(row.recipient), {
-        enabled: Boolean(inbox.replies),
-        phone: inbox.recipients.phoneOf?.(row.recipient) ?? null,
-        sent: inbox.replies ? store.replies(row.ref) : [],
-      }),
+      pages.requestPage(
+        page(c, { kind: 'error', text: problem }),
+        row,
+        opened,
+        store.notes(row.ref),
+        now().getTime(),
+        inbox.recipients.promiseOf(row.recipient),
+        {
+          enabled: Boolean(inbox.replies),
+          phone: inbox.recipients.phoneOf?.(row.recipient) ?? null,
+          sent: inbox.replies ? store.replies(row.ref) : [],
+        },
+      ),
       status,
     );
 
@@ -35,7 +43,8 @@ export function replyRoutes(inbox: Inbox): Hono<InboxEnv> {
     if (!mayHandle(sessionOf(c).staff, row)) return again(c, row, opened, text(c)[notHandlingReason(row)], 403);
     const request = opened.request;
     const form = await c.req.parseBody({ all: true });
-    const listOf = (value: unknown): string[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v): v is string => typeof v === 'string');
+    const listOf = (value: unknown): string[] =>
+      (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v): v is string => typeof v === 'string');
     if (!replies || !request?.reply) return again(c, row, opened, text(c).replyNotAsked, 409);
     let outgoing;
     try {
@@ -52,7 +61,8 @@ export function replyRoutes(inbox: Inbox): Hono<InboxEnv> {
       );
       outgoing = await writeReply(request, draft, senderFromVault(replies.vault, row.kid), now());
     } catch (error) {
-      if (error instanceof ReplyWriteError || error instanceof ReplyError) return again(c, row, opened, `${text(c).replyProblem} ${error.message}`);
+      if (error instanceof ReplyWriteError || error instanceof ReplyError)
+        return again(c, row, opened, `${text(c).replyProblem} ${error.message}`);
       throw error;
     }
     store.transaction(() => {

@@ -20,7 +20,14 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
     const pageCount = Math.max(1, Math.ceil(counts.open / pages.PAGE_SIZE));
     const number = Math.min(pageCount, Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
     const rows = store.listOpen(pages.PAGE_SIZE, (number - 1) * pages.PAGE_SIZE);
-    return c.html(pages.listPage(page(c, 'fromQuery'), rows, stamp.getTime(), { review: counts.needsReview, open: counts.open, page: number, pageCount }));
+    return c.html(
+      pages.listPage(page(c, 'fromQuery'), rows, stamp.getTime(), {
+        review: counts.needsReview,
+        open: counts.open,
+        page: number,
+        pageCount,
+      }),
+    );
   });
 
   app.get('/api/summary', (c) => {
@@ -43,11 +50,19 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
     appendAudit(store, actor(c), 'opened', row.ref, null, now());
     countReading(inbox, c, row.ref);
     return c.html(
-      pages.requestPage(page(c, 'fromQuery'), row, opened, store.notes(row.ref), now().getTime(), inbox.recipients.promiseOf(row.recipient), {
-        enabled: Boolean(inbox.replies),
-        phone: inbox.recipients.phoneOf?.(row.recipient) ?? null,
-        sent: inbox.replies ? store.replies(row.ref) : [],
-      }),
+      pages.requestPage(
+        page(c, 'fromQuery'),
+        row,
+        opened,
+        store.notes(row.ref),
+        now().getTime(),
+        inbox.recipients.promiseOf(row.recipient),
+        {
+          enabled: Boolean(inbox.replies),
+          phone: inbox.recipients.phoneOf?.(row.recipient) ?? null,
+          sent: inbox.replies ? store.replies(row.ref) : [],
+        },
+      ),
     );
   });
 

@@ -28,7 +28,13 @@ export function signInRoutes(inbox: Inbox): Hono<InboxEnv> {
       return c.html(pages.registerPage(page(c), c.req.param('token'), staff.name));
     } catch (error) {
       const code = error instanceof AccountError ? error.code : 'failed';
-      return c.html(pages.messagePage(page(c), text(c).registerHeading, text(c)[`error_${code}` as 'error_failed'], { href: '/sign-in', label: text(c).signInHeading }), 410);
+      return c.html(
+        pages.messagePage(page(c), text(c).registerHeading, text(c)[`error_${code}` as 'error_failed'], {
+          href: '/sign-in',
+          label: text(c).signInHeading,
+        }),
+        410,
+      );
     }
   });
 
