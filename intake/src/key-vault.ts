@@ -18,7 +18,7 @@
  * someone else owns, is refused.
  */
 import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback, type ScryptOptions } from 'node:crypto';
-import { chmod, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import {
@@ -31,6 +31,10 @@ import {
   type RecipientPrivateKey,
 } from '../../protocol/envelope.ts';
 import { INTAKE_COMMAND } from './command-name.ts';
+import { ensurePrivateDir, fsyncDir, writeNewSecretFile } from './keys/owner-only-files.ts';
+
+// Kept here too: the CLI and the dev tools import it with the vault's other helpers.
+export { ensurePrivateDir };
 
 export const KEYS_FOLDER = 'keys';
 export const WRAPPED_KEY_SUFFIX = '.private.wrapped.json';
@@ -131,31 +135,6 @@ export async function checkPrivateFile(path: string): Promise<void> {
   }
 }
 
-async function writeNewFile(path: string, content: string): Promise<void> {
-  const handle = await open(path, 'wx', 0o600);
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function fsyncDir(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Creates `dir` if needed and makes it owner-only (0700), as every intake folder is. */
-export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await chmod(dir, 0o700);
-}
-
 async function prepareKeysDir(dir: string): Promise<string> {
   const keysDir = join(dir, KEYS_FOLDER);
   await ensurePrivateDir(dir);
@@ -225,7 +204,10 @@ export async function ensureStoreSecret(dir: string, passphrase: string, params:
   } catch {
     // not there yet
   }
-  await writeNewFile(path, `${JSON.stringify(await wrapSecret(passphrase, randomBytes(32), { kind: 'store-secret' }, params), null, 2)}\n`);
+  await writeNewSecretFile(
+    path,
+    `${JSON.stringify(await wrapSecret(passphrase, randomBytes(32), { kind: 'store-secret' }, params), null, 2)}\n`,
+  );
   await fsyncDir(keysDir);
 }
 
@@ -247,7 +229,7 @@ export async function writeWrappedKey(
     { kind: 'private-key', kid: key.kid, publicKey, notAfter },
     params,
   );
-  await writeNewFile(file, `${JSON.stringify(wrapped, null, 2)}\n`);
+  await writeNewSecretFile(file, `${JSON.stringify(wrapped, null, 2)}\n`);
   await fsyncDir(keysDir);
   return { kid: key.kid, publicKey, notAfter, file };
 }

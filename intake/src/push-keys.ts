@@ -13,22 +13,13 @@
  *
  * Both files are created with 'wx' and mode 0600 at creation, never overwritten.
  */
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateSigningKey, importSigningKey, receiverAuth, type ReceiverAuth } from '../../protocol/push-auth.ts';
 import { INTAKE_COMMAND } from './command-name.ts';
+import { writeNewSecretFile } from './keys/owner-only-files.ts';
 
 export const RECEIPT_KEY_FILE = 'receipt.private.jwk.json';
-
-async function writeNewSecretFile(path: string, content: string): Promise<void> {
-  const handle = await open(path, 'wx', 0o600);
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /** The public half (base64url raw) of an Ed25519 private JWK. */
 export async function publicKeyOf(jwk: JsonWebKey): Promise<string> {

@@ -13,10 +13,11 @@
  *                                      a copy of the receiver's receipt key
  *   <dev>/dev-passphrase               the development passphrase (0600)
  */
-import { copyFile, open, readdir, readFile, stat } from 'node:fs/promises';
+import { copyFile, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureStoreSecret, listWrappedKeys, writeWrappedKey } from '../../intake/src/key-vault.ts';
 import { RECEIPT_KEY_FILE } from '../../intake/src/push-keys.ts';
+import { writeNewSecretFile } from '../../intake/src/keys/owner-only-files.ts';
 
 export const DEV_PASSPHRASE = 'utvag-development-passphrase-not-secret';
 /** Cheaper scrypt for development keys only (the passphrase is public anyway). */
@@ -36,14 +37,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 async function writeFileOnce(path: string, content: string): Promise<void> {
-  if (await exists(path)) return;
-  const handle = await open(path, 'wx', 0o600);
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  if (!(await exists(path))) await writeNewSecretFile(path, content);
 }
 
 /** Makes (once) the running intake folder for a development folder made by ensureDevIntake. */
