@@ -25,6 +25,7 @@
  */
 import { base64urlDecode, base64urlEncode } from './base64url.ts';
 import type { Envelope } from './envelope-core.ts';
+import type { ContactRequestInput, ReplyAddress } from './request.ts';
 
 export const WRITE_BACK_PATH = '/api/reply/write-back';
 export const WRITE_BACK_SIGNATURE_HEADER = 'X-Utvag-Write-Back-Signature';
@@ -67,6 +68,35 @@ async function verifyBytes(publicKey: string, signature: string, bytes: Uint8Arr
   } catch {
     return false;
   }
+}
+
+/**
+ * What a follow-up says besides its text: nothing about the person (role
+ * unknown, no needs, no phone), answered on the site only ('here', to
+ * `reply`), and the case it follows: for the tests and fuzzers that
+ * imitate the browser. src/client/reply-reader/write-back.ts writes the
+ * same object inline: calling this from there costs the reply reader's
+ * bundle about 30 bytes (brotli), and that bundle must not grow.
+ */
+export function followUpAnswers(follow: {
+  locale: ContactRequestInput['locale'];
+  municipality: string;
+  message: string;
+  reply: ReplyAddress;
+  followUpOf: string;
+}): ContactRequestInput {
+  return {
+    locale: follow.locale,
+    role: 'unknown',
+    municipality: follow.municipality,
+    needs: [],
+    contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
+    language: '',
+    interpreter: false,
+    message: follow.message,
+    reply: follow.reply,
+    followUpOf: follow.followUpOf,
+  };
 }
 
 /** The proof a follow-up carries inside its ciphertext. */

@@ -24,7 +24,7 @@ import { ReplyWriteError, type OutgoingReply } from '../src/reply-writer.ts';
 import { IntakeStore } from '../src/store.ts';
 import { generateSigningKey, importSigningKey, signReplyAck, type Ed25519KeyPair } from '../../protocol/push-auth.ts';
 import { replyIdOf } from '../../protocol/reply.ts';
-import { signFollowUp } from '../../protocol/write-back.ts';
+import { followUpAnswers, signFollowUp } from '../../protocol/write-back.ts';
 
 const SENTINEL_REQUEST = 'SENTINEL-request-7d1e';
 const SENTINEL_REPLY = 'SENTINEL-reply-93ab';
@@ -328,18 +328,9 @@ describe("a follow-up must prove it is the person's (N3)", () => {
     caseId: string,
     message = 'Det är jag igen. Var skulle vi ses?',
   ) {
-    const followUp = createRequest({
-      locale: 'sv',
-      role: 'unknown',
-      municipality: 'stockholm',
-      needs: [],
-      contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-      language: '',
-      interpreter: false,
-      message,
-      reply: address,
-      followUpOf: caseId,
-    });
+    const followUp = createRequest(
+      followUpAnswers({ locale: 'sv', municipality: 'stockholm', message, reply: address, followUpOf: caseId }),
+    );
     followUp.followUpProof = await signFollowUp(signer.signingKey, { id: followUp.id, followUpOf: caseId, message });
     return followUp;
   }

@@ -23,7 +23,7 @@ import { REPLY_SIGNATURE_HEADER, replyPostBody, signReplyPost } from '../../prot
 import { generateSigningKey, importVerifyKey, verifyReplyAck } from '../../protocol/push-auth.ts';
 import { sealRequest } from '../../protocol/envelope.ts';
 import { createRequest } from '../../protocol/request.ts';
-import { signFollowUp, signWriteBackPost, WRITE_BACK_SIGNATURE_HEADER } from '../../protocol/write-back.ts';
+import { followUpAnswers, signFollowUp, signWriteBackPost, WRITE_BACK_SIGNATURE_HEADER } from '../../protocol/write-back.ts';
 
 type Recipient = { kid: string; publicKey: string; privateJwk: PrivateKeyJwk };
 let municipality: Recipient;
@@ -245,18 +245,15 @@ describe('POST /api/reply/write-back (N3)', () => {
   /** The person's follow-up, signed with their reply key, sealed to the municipality. */
   async function followUp(me: Awaited<ReturnType<typeof person>>, signer: ReplyKeys, replyId: string, caseId: string) {
     const key = signer.signingKey;
-    const request = createRequest({
-      locale: 'sv',
-      role: 'unknown',
-      municipality: 'stockholm',
-      needs: [],
-      contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-      language: '',
-      interpreter: false,
-      message: 'Jag skriver tillbaka.',
-      reply: { publicKey: me.publicKey, mailbox: me.mailbox },
-      followUpOf: caseId,
-    });
+    const request = createRequest(
+      followUpAnswers({
+        locale: 'sv',
+        municipality: 'stockholm',
+        message: 'Jag skriver tillbaka.',
+        reply: { publicKey: me.publicKey, mailbox: me.mailbox },
+        followUpOf: caseId,
+      }),
+    );
     request.followUpProof = await signFollowUp(key, { id: request.id, followUpOf: caseId, message: request.message });
     const envelope = await sealRequest(request, { kid: municipality.kid, publicKey: municipality.publicKey });
     return signWriteBackPost(key, { v: 1, mailbox: me.mailbox, reply: replyId, envelope });

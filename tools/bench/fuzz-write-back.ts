@@ -15,7 +15,13 @@ import { replyKeysFromMaster, type ReplyKeys } from '../../protocol/reply-keys.t
 import { importReplySenderKey, replyIdOf, sealReply } from '../../protocol/reply.ts';
 import { REPLY_SIGNATURE_HEADER, replyPostBody, signReplyPost } from '../../protocol/reply-post.ts';
 import { createRequest } from '../../protocol/request.ts';
-import { signFollowUp, signWriteBackPost, WRITE_BACK_PATH, WRITE_BACK_SIGNATURE_HEADER } from '../../protocol/write-back.ts';
+import {
+  followUpAnswers,
+  signFollowUp,
+  signWriteBackPost,
+  WRITE_BACK_PATH,
+  WRITE_BACK_SIGNATURE_HEADER,
+} from '../../protocol/write-back.ts';
 import { Rng } from './fuzz-cases.ts';
 import { intakeKey } from './fuzz-reply.ts';
 import { sendHttp, type Failure, type FuzzWorker, type RunSummary } from './fuzz-run.ts';
@@ -30,18 +36,15 @@ interface Setup {
 }
 
 async function envelopeFor(setup: Pick<Setup, 'person' | 'kid' | 'publicKey'>, signer: ReplyKeys, caseId: string): Promise<Envelope> {
-  const request = createRequest({
-    locale: 'sv',
-    role: 'unknown',
-    municipality: 'stockholm',
-    needs: [],
-    contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-    language: '',
-    interpreter: false,
-    message: 'fuzz: a follow-up',
-    reply: { publicKey: setup.person.publicKey, mailbox: setup.person.mailbox },
-    followUpOf: caseId,
-  });
+  const request = createRequest(
+    followUpAnswers({
+      locale: 'sv',
+      municipality: 'stockholm',
+      message: 'fuzz: a follow-up',
+      reply: { publicKey: setup.person.publicKey, mailbox: setup.person.mailbox },
+      followUpOf: caseId,
+    }),
+  );
   request.followUpProof = await signFollowUp(signer.signingKey, { id: request.id, followUpOf: caseId, message: request.message });
   return sealRequest(request, { kid: setup.kid, publicKey: setup.publicKey });
 }
