@@ -15,6 +15,7 @@ import { deriveReplyKeys, type ReplyKeys } from '../../protocol/reply-keys.ts';
 import { openReply, replyMessageSchema } from '../../protocol/reply.ts';
 import { REPLY_SIGNATURE_HEADER, replyPostSchema, verifyReplyPost } from '../../protocol/reply-post.ts';
 import { createRequest, type ContactRequest } from '../../protocol/request.ts';
+import { sampleAnswers } from '../../tools/dev/sample-request.ts';
 import { verifyAudit } from '../src/audit.ts';
 import { generateWrappedKey, unlockVault, type UnlockedVault } from '../src/key-vault.ts';
 import { fixedRecipientDirectory, loadRecipientDirectory, type RecipientDirectory } from '../src/promise.ts';
@@ -260,16 +261,7 @@ describe('intake reply (store)', () => {
     await expect(run({ phrase: ['received'], lang: 'de' })).rejects.toThrow(/language/);
     await expect(run({ phrase: ['received'] }, [], '000 000 000 000')).rejects.toThrow(ReplyCommandError);
     await expect(run({ phrase: ['received'] }, [], 'not a code')).rejects.toThrow(/not a receipt code/);
-    const plain = createRequest({
-      locale: 'sv',
-      role: 'self',
-      municipality: 'stockholm',
-      needs: [],
-      contact: { method: 'i-call', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-      language: '',
-      interpreter: false,
-      message: 'x',
-    });
+    const plain = createRequest(sampleAnswers('x', { needs: [] }));
     await receive(plain);
     await expect(answerByReceipt(store, vault, recipients, plain.receipt, { phrase: ['received'] }, 'cli')).rejects.toThrow(
       /did not ask for an answer on the site/,

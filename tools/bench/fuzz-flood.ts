@@ -10,6 +10,7 @@
  *    flood locked nobody else out.
  */
 import { createRequest } from '../../protocol/request.ts';
+import { sampleAnswers } from '../dev/sample-request.ts';
 import { sealRequest } from '../../protocol/envelope.ts';
 import { Rng } from './fuzz-cases.ts';
 import { intakeDataFiles, sendControlEnvelope, type FuzzWorker, type RunSummary, type Failure } from './fuzz-run.ts';
@@ -19,16 +20,7 @@ export async function fuzzFlood(worker: FuzzWorker, options: { seed: number; cas
   // What an earlier run in this system left in the receiver (its control request) is not this run's.
   const earlier = (await intakeDataFiles(worker.intakeDir)).map((file) => file.replace(/^[^/]*\//, '').replace(/\..*$/, ''));
   const rng = new Rng(options.seed ^ 0xf100d);
-  const request = createRequest({
-    locale: 'sv',
-    role: 'self',
-    municipality: 'stockholm',
-    needs: [],
-    contact: { method: 'i-call', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-    language: '',
-    interpreter: false,
-    message: 'fuzz flood: one envelope, posted again and again',
-  });
+  const request = createRequest(sampleAnswers('fuzz flood: one envelope, posted again and again', { needs: [] }));
   const body = JSON.stringify(await sealRequest(request, worker.publicKeys[0]!));
   // Four flooders: two IPv6 sites and two IPv4 networks, chosen by the seed.
   const sites = [0, 1].map(() => `2001:db8:${(0x8000 + rng.int(0x7fff)).toString(16)}`);

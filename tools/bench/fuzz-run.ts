@@ -45,6 +45,7 @@ import {
   type PrivateKeyRing,
 } from '../../protocol/envelope.ts';
 import { createRequest } from '../../protocol/request.ts';
+import { sampleAnswers } from '../dev/sample-request.ts';
 import { serve, type ServerType } from '@hono/node-server';
 import { dayAfter } from '../../intake/src/key-vault.ts';
 import { NO_RECIPIENTS } from '../../intake/src/promise.ts';
@@ -510,16 +511,7 @@ export async function fuzzContact(
  */
 export async function sendControlEnvelope(worker: FuzzWorker, alsoExpected: readonly string[] = []): Promise<string | null> {
   const key = worker.publicKeys[0]!;
-  const request = createRequest({
-    locale: 'sv',
-    role: 'self',
-    municipality: 'stockholm',
-    needs: [],
-    contact: { method: 'i-call', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-    language: '',
-    interpreter: false,
-    message: 'fuzz control',
-  });
+  const request = createRequest(sampleAnswers('fuzz control', { needs: [] }));
   const envelope = await sealRequest(request, key);
   const res = await fetch(`${worker.system.url}/api/contact`, {
     method: 'POST',

@@ -3,8 +3,9 @@ import type { ContactRequestInput } from '../../protocol/request.ts';
 /**
  * A made-up contact request (no real person) for tests, benchmarks and
  * fuzzing: the least a person can send — "I will call you" and a message.
+ * `changes` replaces fields (e.g. `{ needs: [] }`).
  */
-export function sampleAnswers(message: string): ContactRequestInput {
+export function sampleAnswers(message: string, changes: Partial<ContactRequestInput> = {}): ContactRequestInput {
   return {
     locale: 'sv',
     role: 'self',
@@ -14,5 +15,6 @@ export function sampleAnswers(message: string): ContactRequestInput {
     language: '',
     interpreter: false,
     message,
+    ...changes,
   };
 }
