@@ -29,15 +29,8 @@ import {
   type PrivateKeyRing,
   type RecipientPrivateKey,
 } from '../../protocol/envelope.ts';
-import {
-  createRequest,
-  LANGUAGE_MAX_LENGTH,
-  MESSAGE_MAX_LENGTH,
-  needs,
-  SAFE_TIMES_MAX_LENGTH,
-  type ContactRequest,
-  type ContactRequestInput,
-} from '../../protocol/request.ts';
+import { createRequest, MESSAGE_MAX_LENGTH, type ContactRequest, type ContactRequestInput } from '../../protocol/request.ts';
+import { worstCaseAnswers } from './worst-case-answers.ts';
 import { deriveScalar } from '../../protocol/hpke/derive-key-pair.ts';
 
 const hex = (text: string) => new Uint8Array((text.match(/../g) ?? []).map((pair) => parseInt(pair, 16)));
@@ -548,25 +541,9 @@ describe('sealRequest / openEnvelope', () => {
   });
 });
 
-/** Every free-text field at its maximum in Ge'ez script (3 UTF-8 bytes per character), every need. */
+/** The largest request a person can write (worst-case-answers.ts). */
 function worstCaseRequest(): ContactRequest {
-  const request = createRequest(
-    answers({
-      municipality: `m${'-'.repeat(63)}`,
-      needs: [...needs],
-      language: 'ቀ'.repeat(LANGUAGE_MAX_LENGTH),
-      message: 'ቀ'.repeat(MESSAGE_MAX_LENGTH),
-      contact: {
-        method: 'call',
-        phone: '+46 (70) 123-45-67-89'.padEnd(32, ' '),
-        safeTimes: 'ቀ'.repeat(SAFE_TIMES_MAX_LENGTH),
-        voicemailOk: true,
-        mayNameSocialServices: true,
-      },
-      interpreter: true,
-    }),
-  );
-  return request;
+  return createRequest(worstCaseAnswers());
 }
 
 describe('worked example in WIRE-FORMAT.md (tests/fixtures/utvag-wire-v1-example.json)', () => {

@@ -32,14 +32,8 @@ import {
   type SealedReply,
 } from '../../protocol/reply.ts';
 import { replyPostBody, signReplyPost, verifyReplyPost } from '../../protocol/reply-post.ts';
-import {
-  contactRequestSchema,
-  createRequest,
-  LANGUAGE_MAX_LENGTH,
-  MESSAGE_MAX_LENGTH,
-  needs,
-  SAFE_TIMES_MAX_LENGTH,
-} from '../../protocol/request.ts';
+import { contactRequestSchema, createRequest } from '../../protocol/request.ts';
+import { worstCaseAnswers } from './worst-case-answers.ts';
 
 const example = JSON.parse(readFileSync(new URL('../fixtures/utvag-reply-v1-example.json', import.meta.url), 'utf8')) as {
   secret: string;
@@ -317,19 +311,7 @@ describe('request schema with the way back', () => {
 
   it('the worst case with a reply address and a follow-up still fits the padded size', () => {
     const request = createRequest({
-      ...base,
-      municipality: `m${'-'.repeat(63)}`,
-      needs: [...needs],
-      language: 'ቀ'.repeat(LANGUAGE_MAX_LENGTH),
-      message: 'ቀ'.repeat(MESSAGE_MAX_LENGTH),
-      contact: {
-        method: 'call',
-        phone: '+46 (70) 123-45-67-89'.padEnd(32, ' '),
-        safeTimes: 'ቀ'.repeat(SAFE_TIMES_MAX_LENGTH),
-        voicemailOk: true,
-        mayNameSocialServices: true,
-      },
-      interpreter: true,
+      ...worstCaseAnswers(),
       reply: { publicKey: example.replyPublicKey, mailbox: example.mailbox },
       followUpOf: crypto.randomUUID(),
     });
