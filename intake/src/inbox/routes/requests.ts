@@ -46,7 +46,14 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
   app.get('/r/:ref', async (c) => {
     const row = store.get(c.req.param('ref'));
     if (!row) return c.html(pages.messagePage(page(c), text(c).notFound, text(c).notFound), 404);
+    // A write-back is read in its case's thread (WIRE-FORMAT.md §16).
+    if (row.followUpOf) return c.redirect(`/r/${row.followUpOf}#thread`, 303);
     const opened = await store.open(row, inbox.keys);
+    const thread: pages.ThreadEntry[] = [];
+    for (const followUp of store.followUpsOf(row.ref)) {
+      const message = (await store.open(followUp, inbox.keys)).request?.message;
+      if (message !== undefined) thread.push({ at: followUp.receivedAt, message });
+    }
     appendAudit(store, actor(c), 'opened', row.ref, null, now());
     countReading(inbox, c, row.ref);
     return c.html(
@@ -62,6 +69,7 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
           phone: inbox.recipients.phoneOf?.(row.recipient) ?? null,
           sent: inbox.replies ? store.replies(row.ref) : [],
         },
+        thread,
       ),
     );
   });
@@ -130,7 +138,9 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
     const found = store.findByReceipt(typed);
     appendAudit(store, actor(c), 'looked_up', null, found.ok ? `${found.refs.length}` : 'invalid', now());
     if (!found.ok) return c.html(pages.lookupPage(page(c), typed, { kind: 'invalid' }, now().getTime()));
-    const rows = found.refs.map((ref) => store.get(ref)!).filter(Boolean);
+    // A write-back's own code leads to its case, once.
+    const cases = [...new Set(found.refs.map((ref) => store.get(ref)?.followUpOf ?? ref))];
+    const rows = cases.map((ref) => store.get(ref)!).filter(Boolean);
     return c.html(pages.lookupPage(page(c), found.code, rows.length === 0 ? { kind: 'none' } : { kind: 'found', rows }, now().getTime()));
   });
 
