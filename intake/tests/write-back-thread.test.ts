@@ -50,7 +50,7 @@ async function caseWithWriteBack() {
 
 describe('a write-back in its case (N3, the inbox part)', () => {
   it("is in its original's thread, not in the list; the original's row says the person wrote back", async () => {
-    const { store, person, get, mine, original, originalRef, deliver } = await caseWithWriteBack();
+    const { store, person, get, post, mine, original, originalRef, deliver } = await caseWithWriteBack();
     const result = await deliver(await writeBack(mine, mine, original.id));
     expect(result).toMatchObject({ status: 'stored' });
     const followUpRef = (result as { ref: string }).ref;
@@ -71,6 +71,13 @@ describe('a write-back in its case (N3, the inbox part)', () => {
     expect(view).toContain(`id="thread"`);
     expect(view).toContain(WROTE_BACK);
     expect(view.indexOf(ORIGINAL_TEXT)).toBeLessThan(view.indexOf(WROTE_BACK));
+
+    // The case file has the thread too.
+    await post(`/r/${originalRef}/claim`, duty);
+    const exported = await (await post(`/r/${originalRef}/export`, duty)).text();
+    expect(exported).toContain(ORIGINAL_TEXT);
+    expect(exported).toContain(`${sv.thread}\n`);
+    expect(exported).toContain(WROTE_BACK);
 
     // The write-back's own address leads to its case's thread.
     const direct = await get(`/r/${followUpRef}`, duty);

@@ -14,6 +14,16 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
   const { store, now } = inbox;
   const app = new Hono<InboxEnv>();
 
+  /** What the person wrote back in a case (its follow-ups, opened in memory), oldest first. */
+  const readThread = async (ref: string): Promise<pages.ThreadEntry[]> => {
+    const thread: pages.ThreadEntry[] = [];
+    for (const followUp of store.followUpsOf(ref)) {
+      const message = (await store.open(followUp, inbox.keys)).request?.message;
+      if (message !== undefined) thread.push({ at: followUp.receivedAt, message });
+    }
+    return thread;
+  };
+
   app.get('/', (c) => {
     const stamp = now();
     const counts = store.openCounts(stamp);
@@ -49,11 +59,7 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
     // A write-back is read in its case's thread (WIRE-FORMAT.md §16).
     if (row.followUpOf) return c.redirect(`/r/${row.followUpOf}#thread`, 303);
     const opened = await store.open(row, inbox.keys);
-    const thread: pages.ThreadEntry[] = [];
-    for (const followUp of store.followUpsOf(row.ref)) {
-      const message = (await store.open(followUp, inbox.keys)).request?.message;
-      if (message !== undefined) thread.push({ at: followUp.receivedAt, message });
-    }
+    const thread = await readThread(row.ref);
     appendAudit(store, actor(c), 'opened', row.ref, null, now());
     countReading(inbox, c, row.ref);
     return c.html(
@@ -121,7 +127,7 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
     const opened = await store.open(row, inbox.keys);
     appendAudit(store, actor(c), 'exported', row.ref, null, now());
     countReading(inbox, c, row.ref);
-    const body = renderExport(row, opened, store.notes(row.ref), c.get('lang'));
+    const body = renderExport(row, opened, store.notes(row.ref), c.get('lang'), await readThread(row.ref));
     return c.body(body, 200, {
       'content-type': 'text/plain; charset=utf-8',
       'content-disposition': `attachment; filename="utvag-${row.ref}.txt"`,
