@@ -401,6 +401,16 @@ export class IntakeStore extends RequestsTable {
     return readLeniently(await openEnvelopeToJson(JSON.parse(envelope), keys));
   }
 
+  /** What the person wrote back in a case (its follow-ups, opened in memory), oldest first. */
+  async thread(ref: string, keys: PrivateKeyRing): Promise<{ at: number; message: string }[]> {
+    const thread: { at: number; message: string }[] = [];
+    for (const followUp of this.followUpsOf(ref)) {
+      const message = (await this.open(followUp, keys)).request?.message;
+      if (message !== undefined) thread.push({ at: followUp.receivedAt, message });
+    }
+    return thread;
+  }
+
   // ------------------------------------------------------------ notes
 
   addNote(ref: string, staffId: number, note: string, now: Date = new Date()): void {

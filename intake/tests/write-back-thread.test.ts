@@ -83,6 +83,13 @@ describe('a write-back in its case (N3, the inbox part)', () => {
     const direct = await get(`/r/${followUpRef}`, duty);
     expect(direct.status).toBe(303);
     expect(direct.headers.get('location')).toBe(`/r/${originalRef}#thread`);
+    // And nobody works on it apart from its case: a claim or a note under it goes to the case, changing nothing.
+    for (const action of ['claim', 'notes']) {
+      const answer = await post(`/r/${followUpRef}/${action}`, person(`Other ${action}`, 'staff'), { note: 'x' });
+      expect(answer.headers.get('location')).toBe(`/r/${originalRef}#thread`);
+    }
+    expect(store.get(followUpRef)).toMatchObject({ status: 'new', claimedBy: null });
+    expect(store.notes(followUpRef)).toEqual([]);
   });
 
   it('every write-back joins the same thread (one naming a write-back too), and a closed case opens again', async () => {

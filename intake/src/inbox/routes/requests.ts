@@ -14,16 +14,6 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
   const { store, now } = inbox;
   const app = new Hono<InboxEnv>();
 
-  /** What the person wrote back in a case (its follow-ups, opened in memory), oldest first. */
-  const readThread = async (ref: string): Promise<pages.ThreadEntry[]> => {
-    const thread: pages.ThreadEntry[] = [];
-    for (const followUp of store.followUpsOf(ref)) {
-      const message = (await store.open(followUp, inbox.keys)).request?.message;
-      if (message !== undefined) thread.push({ at: followUp.receivedAt, message });
-    }
-    return thread;
-  };
-
   app.get('/', (c) => {
     const stamp = now();
     const counts = store.openCounts(stamp);
@@ -56,10 +46,8 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
   app.get('/r/:ref', async (c) => {
     const row = store.get(c.req.param('ref'));
     if (!row) return c.html(pages.messagePage(page(c), text(c).notFound, text(c).notFound), 404);
-    // A write-back is read in its case's thread (WIRE-FORMAT.md §16).
-    if (row.followUpOf) return c.redirect(`/r/${row.followUpOf}#thread`, 303);
     const opened = await store.open(row, inbox.keys);
-    const thread = await readThread(row.ref);
+    const thread = await store.thread(row.ref, inbox.keys);
     appendAudit(store, actor(c), 'opened', row.ref, null, now());
     countReading(inbox, c, row.ref);
     return c.html(
@@ -127,7 +115,7 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
     const opened = await store.open(row, inbox.keys);
     appendAudit(store, actor(c), 'exported', row.ref, null, now());
     countReading(inbox, c, row.ref);
-    const body = renderExport(row, opened, store.notes(row.ref), c.get('lang'), await readThread(row.ref));
+    const body = renderExport(row, opened, store.notes(row.ref), c.get('lang'), await store.thread(row.ref, inbox.keys));
     return c.body(body, 200, {
       'content-type': 'text/plain; charset=utf-8',
       'content-disposition': `attachment; filename="utvag-${row.ref}.txt"`,
