@@ -51,7 +51,8 @@ async function caseWithWriteBack() {
 describe('a write-back in its case (N3, the inbox part)', () => {
   it("is in its original's thread, not in the list; the original's row says the person wrote back", async () => {
     const { store, person, get, post, mine, original, originalRef, deliver } = await caseWithWriteBack();
-    const result = await deliver(await writeBack(mine, mine, original.id));
+    const followUp = await writeBack(mine, mine, original.id);
+    const result = await deliver(followUp);
     expect(result).toMatchObject({ status: 'stored' });
     const followUpRef = (result as { ref: string }).ref;
 
@@ -83,6 +84,11 @@ describe('a write-back in its case (N3, the inbox part)', () => {
     const direct = await get(`/r/${followUpRef}`, duty);
     expect(direct.status).toBe(303);
     expect(direct.headers.get('location')).toBe(`/r/${originalRef}#thread`);
+    // Its own receipt code finds its case.
+    const found = await (await post('/lookup', duty, { code: followUp.receipt })).text();
+    expect(found).toContain(`/r/${originalRef}`);
+    expect(found).not.toContain(`/r/${followUpRef}`);
+
     // And nobody works on it apart from its case: a claim or a note under it goes to the case, changing nothing.
     for (const action of ['claim', 'notes']) {
       const answer = await post(`/r/${followUpRef}/${action}`, person(`Other ${action}`, 'staff'), { note: 'x' });
