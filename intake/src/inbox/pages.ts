@@ -156,7 +156,7 @@ export function listPage(
                     (row, index) =>
                       html`<tr class="${row.dueAt !== null && row.dueAt - now < URGENT_MS ? 'urgent-row' : ''}">
                         <td>${clock(row, now, t)}</td>
-                        <td>${statusLabel(row.status, t)}</td>
+                        <td>${statusLabel(row.status, t)}${row.followUps > 0 ? html` · <strong>${t.wroteBack}</strong>` : ''}</td>
                         <td>${formatTime(row.receivedAt, ctx.lang)}</td>
                         <td>${row.claimedByName ?? t.nobody}</td>
                         <td>
@@ -260,6 +260,31 @@ function needsReview(opened: OpenedRequest, t: InboxText) {
   </section>`;
 }
 
+/** One write-back in a case's thread: when it came and what the person wrote. */
+export interface ThreadEntry {
+  at: number;
+  message: string;
+}
+
+/** The case's thread: what the person wrote back, oldest first (WIRE-FORMAT.md §16). */
+function threadSection(ctx: PageContext, thread: ThreadEntry[]) {
+  const { t } = ctx;
+  if (thread.length === 0) return '';
+  return html`<section aria-labelledby="thread" class="thread">
+    <h2 id="thread">${t.thread}</h2>
+    <p class="hint">${t.threadHelp}</p>
+    <ol class="notes">
+      ${thread.map(
+        (entry) =>
+          html`<li>
+            <p class="meta">${formatTime(entry.at, ctx.lang)}</p>
+            <p class="note-text" dir="auto">${entry.message}</p>
+          </li>`,
+      )}
+    </ol>
+  </section>`;
+}
+
 export function requestPage(
   ctx: PageContext,
   row: RequestRow,
@@ -268,6 +293,7 @@ export function requestPage(
   now: number,
   promise: RecipientPromise | null,
   replies: ReplySection = { enabled: false, phone: null, sent: [] },
+  thread: ThreadEntry[] = [],
 ) {
   const { t } = ctx;
   const mine = row.claimedBy !== null && row.claimedBy === ctx.staff?.id;
@@ -319,7 +345,9 @@ export function requestPage(
                   ${mine && row.status === 'claimed' ? html`<form method="post" action="/r/${row.ref}/release">${csrfField(ctx)}<button type="submit">${t.release}</button></form>` : ''}`
         }
       </section>
+      ${row.originalGone ? html`<p class="flash error">${t.originalGone}</p>` : ''}
       ${opened.request ? html`${safeContact(opened.request, t)}${aboutRequest(opened.request, t)}` : needsReview(opened, t)}
+      ${threadSection(ctx, thread)}
       <section aria-labelledby="notes">
         <h2 id="notes">${t.notes}</h2>
         <p class="hint">${t.notesHelp}</p>

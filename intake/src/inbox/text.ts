@@ -68,6 +68,11 @@ const sv = {
   followUpOf: 'Personen skrev tillbaka',
   followUpOfHelp:
     'Det här är personens svar på ert svar på webbplatsen, till en tidigare förfrågan. Svarar ni här, kommer svaret till samma hemliga nummer.',
+  thread: 'Personen skrev tillbaka',
+  threadHelp: 'Det personen skrev efter ert svar på webbplatsen, äldst först. Svara under Svara personen.',
+  wroteBack: 'skrev tillbaka',
+  originalGone:
+    'Personen skrev tillbaka om en förfrågan som redan är raderad. Vi kan inte se att det är samma person. Behandla det som en ny förfrågan.',
   phone: 'Telefon',
   noPhone: 'Inget nummer',
   safeTimes: 'När det är säkert',
@@ -274,6 +279,11 @@ const en: InboxText = {
   followUpOf: 'The person wrote back',
   followUpOfHelp:
     'This is the person writing back to your answer on the site, about an earlier request. A reply here reaches the same secret number.',
+  thread: 'The person wrote back',
+  threadHelp: 'What the person wrote after your answer on the site, oldest first. Answer under Reply to the person.',
+  wroteBack: 'wrote back',
+  originalGone:
+    'The person wrote back about a request that is already deleted. We cannot tell it is the same person. Treat it as a new request.',
   phone: 'Phone',
   noPhone: 'No number',
   safeTimes: 'When it is safe',

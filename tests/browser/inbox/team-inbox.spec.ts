@@ -16,6 +16,7 @@ import { inboxTestPort, inboxTestSetup } from '../../../tools/dev/inbox-test-set
 import { projectEnv } from '../../../tools/dev/run.ts';
 import { importSigningKey, signPush } from '../../../protocol/push-auth.ts';
 import { replyKeysFromMaster } from '../../../protocol/reply-keys.ts';
+import { signFollowUp } from '../../../protocol/write-back.ts';
 import { DatabaseSync } from 'node:sqlite';
 
 const setup = inboxTestSetup(inboxTestPort());
@@ -266,7 +267,7 @@ test('at 200 % zoom nothing scrolls sideways, and the inbox works with the keybo
   expect(await axe(page)).toEqual([]);
 });
 
-test('a request that asked to be answered here gets a reply form: phrases and free text, sealed, kept in the outbox, audited without content', async ({
+test('a request that asked to be answered here gets a reply form: phrases and free text, sealed, kept in the outbox, audited without content; a write-back lands in its thread', async ({
   page,
 }) => {
   await virtualAuthenticator(page);
@@ -329,6 +330,30 @@ test('a request that asked to be answered here gets a reply form: phrases and fr
   const forged = await page.request.post(`/r/${ref}/reply`, { form: { phrase: 'received' }, headers: { origin: setup.origin } });
   expect(forged.status()).toBe(403);
 
+  // The person writes back (signed with the reply key, WIRE-FORMAT.md §16): it is in this case's thread, not a new request.
+  const WROTE_BACK = `SENTINEL-INBOX-WROTE-BACK-${Date.now().toString(36)}`;
+  const followUp = createRequest({
+    locale: 'so',
+    role: 'self',
+    municipality: 'stockholm',
+    needs: [],
+    contact: here.contact,
+    language: '',
+    interpreter: false,
+    message: WROTE_BACK,
+    reply: { publicKey: mine.publicKey, mailbox: mine.mailbox },
+    followUpOf: here.id,
+  });
+  followUp.followUpProof = await signFollowUp(mine.signingKey, { id: followUp.id, followUpOf: here.id, message: WROTE_BACK });
+  expect(await push(followUp)).toBe(201);
+  await page.reload();
+  const thread = page.getByRole('region', { name: 'Personen skrev tillbaka' });
+  await expect(thread).toContainText(WROTE_BACK);
+  expect(await axe(page)).toEqual([]);
+  await page.goto('/');
+  await expect(page.locator('table.requests')).not.toContainText(WROTE_BACK);
+  await expect(page.locator(`table.requests tr:has(a[href="/r/${ref}"])`)).toContainText('skrev tillbaka');
+
   // In the store: one waiting reply, encrypted; the audit says replied, with no content.
   const db = new DatabaseSync(join(setup.dir, 'intake.db'), { readOnly: true });
   try {
@@ -341,7 +366,8 @@ test('a request that asked to be answered here gets a reply form: phrases and fr
   for (const entry of readdirSync(setup.dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const bytes = readFileSync(join(entry.parentPath, entry.name));
-    for (const needle of [REPLY_TEXT, mine.mailbox]) expect(bytes.includes(Buffer.from(needle)), `${needle} in ${entry.name}`).toBe(false);
+    for (const needle of [REPLY_TEXT, WROTE_BACK, mine.mailbox])
+      expect(bytes.includes(Buffer.from(needle)), `${needle} in ${entry.name}`).toBe(false);
   }
 });
 

@@ -47,6 +47,7 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
     const row = store.get(c.req.param('ref'));
     if (!row) return c.html(pages.messagePage(page(c), text(c).notFound, text(c).notFound), 404);
     const opened = await store.open(row, inbox.keys);
+    const thread = await store.thread(row.ref, inbox.keys);
     appendAudit(store, actor(c), 'opened', row.ref, null, now());
     countReading(inbox, c, row.ref);
     return c.html(
@@ -62,6 +63,7 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
           phone: inbox.recipients.phoneOf?.(row.recipient) ?? null,
           sent: inbox.replies ? store.replies(row.ref) : [],
         },
+        thread,
       ),
     );
   });
@@ -113,7 +115,7 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
     const opened = await store.open(row, inbox.keys);
     appendAudit(store, actor(c), 'exported', row.ref, null, now());
     countReading(inbox, c, row.ref);
-    const body = renderExport(row, opened, store.notes(row.ref), c.get('lang'));
+    const body = renderExport(row, opened, store.notes(row.ref), c.get('lang'), await store.thread(row.ref, inbox.keys));
     return c.body(body, 200, {
       'content-type': 'text/plain; charset=utf-8',
       'content-disposition': `attachment; filename="utvag-${row.ref}.txt"`,
@@ -130,7 +132,9 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
     const found = store.findByReceipt(typed);
     appendAudit(store, actor(c), 'looked_up', null, found.ok ? `${found.refs.length}` : 'invalid', now());
     if (!found.ok) return c.html(pages.lookupPage(page(c), typed, { kind: 'invalid' }, now().getTime()));
-    const rows = found.refs.map((ref) => store.get(ref)!).filter(Boolean);
+    // A write-back's own code leads to its case, once.
+    const cases = [...new Set(found.refs.map((ref) => store.get(ref)?.followUpOf ?? ref))];
+    const rows = cases.map((ref) => store.get(ref)!).filter(Boolean);
     return c.html(pages.lookupPage(page(c), found.code, rows.length === 0 ? { kind: 'none' } : { kind: 'found', rows }, now().getTime()));
   });
 
