@@ -5,7 +5,8 @@
  */
 import { Hono } from 'hono';
 import { appendAudit } from '../../audit.ts';
-import { STATUSES, type RequestStatus } from '../../store.ts';
+import { STATUSES, type RequestRow, type RequestStatus } from '../../store.ts';
+import type { ContactRequest } from '../../../../protocol/request.ts';
 import { actor, countReading, mayHandle, notHandlingReason, page, sessionOf, text, type Inbox, type InboxEnv } from '../context.ts';
 import { renderExport } from '../export.ts';
 import * as pages from '../pages.ts';
@@ -14,19 +15,54 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
   const { store, now } = inbox;
   const app = new Hono<InboxEnv>();
 
-  app.get('/', (c) => {
+  /**
+   * What each list row says (issue 22, part 7): language, contact method,
+   * answer on the site, write-back, probable duplicate. Opened in memory
+   * only for these cues; no content (message, phone, times) reaches the
+   * list, so it is not logged as a reading. A probable duplicate: another
+   * open request on the page with the same message, municipality and way
+   * of contact (the no-JavaScript Back button re-sends a form, review step 3).
+   */
+  async function rowSummaries(rows: RequestRow[]): Promise<Map<string, pages.RowSummary>> {
+    const opened = await Promise.all(rows.map(async (row) => ({ row, request: (await store.open(row, inbox.keys)).request })));
+    const sameness = (request: ContactRequest) =>
+      JSON.stringify([request.message, request.municipality, request.contact.method, request.contact.phone ?? '', request.role]);
+    const seen = new Map<string, number>();
+    for (const { request } of opened) if (request?.message) seen.set(sameness(request), (seen.get(sameness(request)) ?? 0) + 1);
+    const summaries = new Map<string, pages.RowSummary>();
+    for (const { row, request } of opened) {
+      if (!request) continue;
+      summaries.set(row.ref, {
+        locale: request.locale,
+        method: request.contact.method,
+        answerHere: request.reply !== undefined,
+        followUp: request.followUpOf !== undefined,
+        probableDuplicate: request.message !== '' && (seen.get(sameness(request)) ?? 0) > 1,
+      });
+    }
+    return summaries;
+  }
+
+  app.get('/', async (c) => {
     const stamp = now();
     const counts = store.openCounts(stamp);
     const pageCount = Math.max(1, Math.ceil(counts.open / pages.PAGE_SIZE));
     const number = Math.min(pageCount, Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
     const rows = store.listOpen(pages.PAGE_SIZE, (number - 1) * pages.PAGE_SIZE);
+    const summaries = await rowSummaries(rows);
     return c.html(
-      pages.listPage(page(c, 'fromQuery'), rows, stamp.getTime(), {
-        review: counts.needsReview,
-        open: counts.open,
-        page: number,
-        pageCount,
-      }),
+      pages.listPage(
+        page(c, 'fromQuery'),
+        rows,
+        stamp.getTime(),
+        {
+          review: counts.needsReview,
+          open: counts.open,
+          page: number,
+          pageCount,
+        },
+        summaries,
+      ),
     );
   });
 
