@@ -15,8 +15,9 @@
  *  - nothing from another host: no script, style, image, frame or form
  *    target elsewhere, in the HTML or in the CSS;
  *  - publishable numbers only: every tel: link and every phone number in
- *    the text is one of src/i18n/help-numbers.ts (shared/facts.md), read
- *    by the content check's own parser (src/guidance/promise-check.ts).
+ *    the text is one of protocol/phone-numbers.ts (shared/facts.md) or of
+ *    the municipality contacts data (not doubtful), read by the content
+ *    check's own parser (src/guidance/promise-check.ts).
  *
  * What needs a browser (axe, storage, cookies, CSP violations, requests,
  * reflow) is tests/browser/page-audit.spec.ts, once per sampled page.
@@ -28,6 +29,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { localeCodes, locales } from '../../protocol/locales.ts';
 import { verifiedPhoneNumbers } from '../../protocol/phone-numbers.ts';
 import { unpublishableNumbers } from '../../src/guidance/promise-check.ts';
+import { publishedContactNumbers } from '../../src/help-directory/municipality-contacts.ts';
 import { builtFile, distDir, langAndDir, localeOfPath, readPage, sitemapPaths, siteOrigin, textOf } from './built-site.ts';
 
 /** Routes the Worker answers itself (no file in dist/). */
@@ -50,7 +52,7 @@ const LOADED = [
 /** Elements with a URL on this site that must lead to a built file. */
 const LINKED = [...LOADED, ['a[href]', 'href']] as const;
 
-const publishableTels = new Set(verifiedPhoneNumbers.map((n) => `tel:${n.tel}`));
+const publishableTels = new Set([...verifiedPhoneNumbers, ...publishedContactNumbers()].map((n) => `tel:${n.tel}`));
 
 type Check = 'frame' | 'language links' | 'links resolve' | 'inline code' | 'other hosts' | 'numbers';
 const checks: Check[] = ['frame', 'language links', 'links resolve', 'inline code', 'other hosts', 'numbers'];
