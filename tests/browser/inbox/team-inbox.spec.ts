@@ -127,6 +127,7 @@ test('a staff member is invited, signs in with a passkey, claims, changes status
   await page.goto(invite('Anna Admin', true));
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Välkommen, Anna Admin');
   violations.push(...(await axe(page)));
+  codes.push(...(await rawCodes(page)));
   await page.getByRole('button', { name: 'Skapa passkey' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Förfrågningar att ta hand om' })).toBeVisible();
   const cookie = (await page.context().cookies()).find((c) => c.name === '__Host-utvag_inbox_session')!;
@@ -193,6 +194,7 @@ test('a staff member is invited, signs in with a passkey, claims, changes status
   await page.getByRole('button', { name: 'Logga ut', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Logga in' })).toBeVisible();
   violations.push(...(await axe(page)));
+  codes.push(...(await rawCodes(page)));
   await page.goto('/');
   await expect(page).toHaveURL(/\/sign-in$/);
 
@@ -269,6 +271,7 @@ test('a used or unknown invitation says so clearly', async ({ page }) => {
   await page.getByRole('link', { name: 'In English' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Waiting for approval' })).toBeVisible();
   expect(await axe(page)).toEqual([]);
+  expect(await rawCodes(page)).toEqual([]);
   await page.context().clearCookies();
   await page.goto(link);
   await expect(page.getByText('Inbjudan är redan använd')).toBeVisible();
