@@ -291,9 +291,12 @@ export class IntakeStore extends RequestsTable {
     const opened = readLeniently(json);
     // A follow-up must prove it comes from the holder of the case's reply secret (N3).
     const followUp = opened.request?.followUpOf ? opened.request : null;
+    // The case it belongs to (its thread), or null when its original was deleted (its own entry then).
+    let caseRef: string | null = null;
     if (followUp?.followUpOf) {
       const check = await checkFollowUp(this, { ...followUp, followUpOf: followUp.followUpOf }, keys);
       if (!check.ok) return { status: 'refused', code: 'forged_follow_up', reason: check.reason };
+      caseRef = check.caseRef;
     }
     const field = (name: string): string | null => {
       const raw: unknown = opened.raw;
@@ -309,8 +312,8 @@ export class IntakeStore extends RequestsTable {
     const recipient = recipients.recipientOfKid(kid);
     const promise = recipients.promiseOf(recipient);
     const receivedAt = now.getTime();
-    // A follow-up belongs to its case: no promise clock of its own.
-    const dueAt = promise && !followUp ? receivedAt + promise.firstContactHours * 3_600_000 : null;
+    // A follow-up belongs to its case: no promise clock of its own (one whose case is gone is a case of its own).
+    const dueAt = promise && !caseRef ? receivedAt + promise.firstContactHours * 3_600_000 : null;
     const fits = opened.request !== null;
     const ref = b64(randomBytes(12));
     return this.transaction(() => {
@@ -332,12 +335,28 @@ export class IntakeStore extends RequestsTable {
         keepInQuarantine(this.db, this.quarantineLimits, body, 'needs_review_full', now);
         return { status: 'quarantined', code: 'needs_review_full' } as const;
       }
+      // A follow-up of a follow-up belongs to the same case (the first one's original).
+      const thread = caseRef
+        ? (textOrNull(only(this.db.prepare('SELECT follow_up_of FROM requests WHERE ref = ?').get(caseRef), 'case'), 'follow_up_of') ??
+          caseRef)
+        : null;
       this.db
         .prepare(
-          `INSERT INTO requests (ref, dedupe, receipt_tag, kid, recipient, received_at, due_at, status, fits, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 'new', ?, ?)`,
+          `INSERT INTO requests (ref, dedupe, receipt_tag, kid, recipient, received_at, due_at, status, fits, updated_at, follow_up_of, original_gone)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?)`,
         )
-        .run(ref, dedupe, receiptTag, kid, recipient, receivedAt, dueAt, fits ? 1 : 0, receivedAt);
+        .run(ref, dedupe, receiptTag, kid, recipient, receivedAt, dueAt, fits ? 1 : 0, receivedAt, thread, followUp && !caseRef ? 1 : 0);
+      // The case shows that the person wrote back; a closed case opens again, so nobody misses it.
+      if (thread) {
+        this.db
+          .prepare(
+            `UPDATE requests SET follow_ups = follow_ups + 1, last_follow_up_at = ?, updated_at = ?,
+               status = CASE WHEN status != 'closed' THEN status WHEN claimed_by IS NULL THEN 'new' ELSE 'claimed' END,
+               closed_at = CASE WHEN status = 'closed' THEN NULL ELSE closed_at END
+             WHERE ref = ?`,
+          )
+          .run(receivedAt, receivedAt, thread);
+      }
       this.db.prepare('INSERT INTO envelopes (ref, body) VALUES (?, ?)').run(ref, body);
       // In the same transaction (one fsync): the audit line and the request are kept together or not at all.
       appendAudit(this, 'receiver', 'received', ref, fits ? null : 'needs_review', now);
@@ -380,6 +399,16 @@ export class IntakeStore extends RequestsTable {
     const envelope =
       row.envelope || text(only(this.db.prepare('SELECT body FROM envelopes WHERE ref = ?').get(row.ref), `envelope ${row.ref}`), 'body');
     return readLeniently(await openEnvelopeToJson(JSON.parse(envelope), keys));
+  }
+
+  /** What the person wrote back in a case (its follow-ups, opened in memory), oldest first. */
+  async thread(ref: string, keys: PrivateKeyRing): Promise<{ at: number; message: string }[]> {
+    const thread: { at: number; message: string }[] = [];
+    for (const followUp of this.followUpsOf(ref)) {
+      const message = (await this.open(followUp, keys)).request?.message;
+      if (message !== undefined) thread.push({ at: followUp.receivedAt, message });
+    }
+    return thread;
   }
 
   // ------------------------------------------------------------ notes

@@ -127,6 +127,26 @@ describe('store migrations', () => {
     }
   });
 
+  it('3: requests stored before it are cases of their own, with no write-back, listed as before', async () => {
+    const path = await databaseFrom(readFileSync(join(fixtureDir, 'store-before-migrations.sql'), 'utf8'));
+    const store = IntakeStore.open(path, Buffer.from(fixture.storeSecretHex, 'hex'));
+    try {
+      for (const { ref } of Object.values(fixture.requests)) {
+        expect(store.get(ref)).toMatchObject({ followUpOf: null, followUps: 0, lastFollowUpAt: null, originalGone: false });
+        expect(store.followUpsOf(ref)).toEqual([]);
+      }
+      const listed = [...store.listOpen(), ...store.listClosed()].map((row) => row.ref).sort();
+      expect(listed).toEqual(
+        Object.values(fixture.requests)
+          .map((r) => r.ref)
+          .sort(),
+      );
+      expect(store.db.prepare(`SELECT 1 AS found FROM sqlite_master WHERE name = 'requests_by_follow_up_of'`).get()).toEqual({ found: 1 });
+    } finally {
+      store.close();
+    }
+  });
+
   it('a failing migration leaves the store as it was (all or nothing)', async () => {
     // A requests table that cannot take migration 1's index (no due_at column).
     const path = await databaseFrom(`CREATE TABLE requests (ref TEXT PRIMARY KEY, status TEXT, received_at INTEGER) STRICT;`);

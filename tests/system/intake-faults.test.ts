@@ -175,7 +175,7 @@ describe('intake faults through the real Worker, queue and receiver', () => {
     });
   }
 
-  it('the same envelope POSTed twice (two queue messages): both are delivered, one inbox entry', async () => {
+  it('the same envelope POSTed twice: the Worker drops the replay, so one delivery and one inbox entry (N1)', async () => {
     intake = await makeIntakeCopy();
     const [sitePort, intakePort] = await freePorts(2);
     sitePorts.push(sitePort!);
@@ -184,16 +184,17 @@ describe('intake faults through the real Worker, queue and receiver', () => {
     const request = testRequest(3);
     const body = await sealedBody(intake.key, request);
 
+    // Both are answered as accepted (a replay learns nothing), but only the first is queued.
     expect(await postEnvelope(worker.url, body)).toBe(202);
     expect(await postEnvelope(worker.url, body)).toBe(202);
-    // Both messages reach the receiver: the second is recognised, not stored again.
-    expect(await waitUntil(() => receiver.answers().length >= 2, 30_000), 'both deliveries should reach the receiver').toBe(true);
-    expect(receiver.answers().sort()).toEqual(['200 duplicate', '201 stored']);
-    // Both acked (a duplicate is a success for the queue), so neither comes back.
-    expect(await waitUntil(() => queueSummary(worker.output()).acked >= 2, 10_000), 'the queue should ack both messages').toBe(true);
-    expect(queueSummary(worker.output())).toMatchObject({ acked: 2, handed: 2 });
+    expect(await waitUntil(() => receiver.answers().length >= 1, 30_000), 'the first delivery should reach the receiver').toBe(true);
+    expect(await waitUntil(() => queueSummary(worker.output()).acked >= 1, 10_000), 'the queue should ack the message').toBe(true);
+    // Give a second delivery time to arrive, were there one. (An intake also refuses to store a
+    // duplicate that reaches it: intake/tests/, and the intake fuzzer's store:duplicate cases.)
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(receiver.answers()).toEqual(['201 stored']);
+    expect(queueSummary(worker.output())).toMatchObject({ acked: 1, handed: 1 });
     expect(await inboxIds(intake.dir)).toEqual([request.id]);
-    expect(await dataFiles(intake.dir)).toEqual([`requests/${request.id}`]);
   });
 
   it('forged pushes straight at the receiver are refused and nothing reaches the inbox', async () => {

@@ -259,6 +259,8 @@ function outcomeKey(outcome: Outcome): string {
 /** Statuses the no-JavaScript form page is answered with (contact-errors.ts). */
 const FORM_PAGE_STATUSES = new Set([
   contactErrorStatus.invalid_form,
+  // A form body over the limit gets the form page with a message, never JSON (issue 22, part 8).
+  contactErrorStatus.body_too_large,
   contactErrorStatus.rate_limited,
   contactErrorStatus.forbidden_origin,
   contactErrorStatus.keys_unavailable,

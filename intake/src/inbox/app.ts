@@ -14,6 +14,7 @@
  */
 import { Hono } from 'hono';
 import { page, text, withDefaults, type InboxAppOptions, type InboxEnv } from './context.ts';
+import { inItsCase } from './middleware/in-its-case.ts';
 import { sameOrigin } from './middleware/same-origin.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { loadSession, requireSession } from './middleware/session.ts';
@@ -41,6 +42,8 @@ export function createInboxApp(options: InboxAppOptions): Hono<InboxEnv> {
 
   const signedIn = new Hono<InboxEnv>();
   signedIn.use(requireSession);
+  signedIn.use('/r/:ref', inItsCase(inbox.store));
+  signedIn.use('/r/:ref/*', inItsCase(inbox.store));
   signedIn.route('/', requestRoutes(inbox));
   signedIn.route('/', replyRoutes(inbox));
   signedIn.route('/', accountRoutes(inbox));

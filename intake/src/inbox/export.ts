@@ -4,7 +4,7 @@
  * intake folder. The download is logged ("exported").
  */
 import type { OpenedRequest, RequestRow } from '../store.ts';
-import { formatTime } from './pages.ts';
+import { formatTime, type ThreadEntry } from './pages.ts';
 import { inboxText, type InboxLanguage } from './text.ts';
 
 export function renderExport(
@@ -12,6 +12,7 @@ export function renderExport(
   opened: OpenedRequest,
   notes: { at: number; author: string; text: string }[],
   lang: InboxLanguage,
+  thread: ThreadEntry[] = [],
 ): string {
   const t = inboxText[lang];
   const lines: string[] = [
@@ -46,6 +47,9 @@ export function renderExport(
   } else {
     lines.push('', t.reviewHeading, typeof opened.raw === 'string' ? opened.raw : JSON.stringify(opened.raw, null, 2));
   }
+  if (row.originalGone) lines.push('', t.originalGone);
+  if (thread.length > 0) lines.push('', t.thread);
+  for (const entry of thread) lines.push(`  ${formatTime(entry.at, lang)}`, entry.message.replace(/^/gm, '    '));
   lines.push('', t.notes);
   for (const note of notes) lines.push(`  ${formatTime(note.at, lang)} · ${note.author}`, note.text.replace(/^/gm, '    '));
   if (notes.length === 0) lines.push(`  ${t.noNotes}`);

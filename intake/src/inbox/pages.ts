@@ -14,10 +14,22 @@ import type { RecipientPromise } from '../promise.ts';
 import type { OpenedRequest, RequestRow, RequestStatus } from '../store.ts';
 import type { InboxLanguage, InboxText } from './text.ts';
 import { replyPhraseIds, replyPhrasesFor, type ReplyMessage, type ReplyPhraseId } from '../../../protocol/reply.ts';
-import { locales } from '../../../protocol/locales.ts';
+import { locales, type Locale } from '../../../protocol/locales.ts';
+import type { ContactMethodName } from '../../../protocol/limits.ts';
 import { replyPhraseText } from '../../../protocol/reply-phrases.ts';
 import { describeTimeLeft } from '../time-left.ts';
 import { mayHandle, notHandlingReason } from './need-to-know.ts';
+import { normalizeReceiptCode } from '../../../protocol/receipt-code.ts';
+import {
+  auditActionLabel,
+  auditActorLabel,
+  languageLabel,
+  methodLabel,
+  municipalityLabel,
+  needLabel,
+  quarantineLabel,
+  statusLabel,
+} from './labels.ts';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -107,8 +119,29 @@ export function layout(ctx: PageContext, title: string, body: Html, options: { s
     </html>`;
 }
 
-function statusLabel(status: RequestStatus, t: InboxText): string {
-  return t[`status_${status}`];
+/** The example in the look-up hint, written by receipt-code.ts's own formatting (today's 12 digits). */
+const EXAMPLE_CODE = (normalizeReceiptCode('482915307621') as { code: string }).code;
+
+/** What a list row may say about a request without opening its page (issue 22, part 7). */
+export interface RowSummary {
+  locale: Locale;
+  method: ContactMethodName;
+  answerHere: boolean;
+  followUp: boolean;
+  probableDuplicate: boolean;
+}
+
+function cues(summary: RowSummary, t: InboxText) {
+  const words = [
+    summary.answerHere ? t.cueAnswerHere : null,
+    summary.followUp ? t.cueFollowUp : null,
+    summary.probableDuplicate ? t.cueDuplicate : null,
+  ].filter((w): w is string => w !== null);
+  return words.length === 0
+    ? t.cueNone
+    : html`<ul class="cues">
+        ${words.map((w) => html`<li>${w}</li>`)}
+      </ul>`;
 }
 
 /** The clock cell: time left, or "no promise configured"; urgent and overdue in words, not only colour. */
@@ -129,6 +162,7 @@ export function listPage(
   rows: RequestRow[],
   now: number,
   counts: { review: number; open: number; page: number; pageCount: number },
+  summaries: ReadonlyMap<string, RowSummary> = new Map(),
 ) {
   const { t } = ctx;
   const from = (counts.page - 1) * PAGE_SIZE;
@@ -148,6 +182,9 @@ export function listPage(
                     <th scope="col">${t.colStatus}</th>
                     <th scope="col">${t.colReceived}</th>
                     <th scope="col">${t.colClaimedBy}</th>
+                    <th scope="col">${t.colLanguage}</th>
+                    <th scope="col">${t.colContact}</th>
+                    <th scope="col">${t.colCues}</th>
                     <th scope="col">${t.colOpen}</th>
                   </tr>
                 </thead>
@@ -156,9 +193,10 @@ export function listPage(
                     (row, index) =>
                       html`<tr class="${row.dueAt !== null && row.dueAt - now < URGENT_MS ? 'urgent-row' : ''}">
                         <td>${clock(row, now, t)}</td>
-                        <td>${statusLabel(row.status, t)}</td>
+                        <td>${statusLabel(row.status, t)}${row.followUps > 0 ? html` · <strong>${t.wroteBack}</strong>` : ''}</td>
                         <td>${formatTime(row.receivedAt, ctx.lang)}</td>
                         <td>${row.claimedByName ?? t.nobody}</td>
+                        ${summaryCells(summaries.get(row.ref), ctx)}
                         <td>
                           <a href="/r/${row.ref}">${t.open}<span class="visually-hidden"> ${index + 1}</span></a>
                         </td>
@@ -181,6 +219,17 @@ export function listPage(
   );
 }
 
+function summaryCells(summary: RowSummary | undefined, ctx: PageContext) {
+  const { t } = ctx;
+  if (!summary)
+    return html`<td>${t.notGiven}</td>
+      <td>${t.notGiven}</td>
+      <td>${t.cueNone}</td>`;
+  return html`<td>${languageLabel(summary.locale, ctx.lang)}</td>
+    <td>${methodLabel(summary.method, t)}</td>
+    <td>${cues(summary, t)}</td>`;
+}
+
 function yesNo(value: boolean, t: InboxText) {
   return value ? t.yes : t.no;
 }
@@ -192,7 +241,7 @@ function safeContact(request: ContactRequest, t: InboxText) {
     <p class="remind"><strong>${c.method === 'sms' ? t.askCodeFirstSms : t.askCodeFirst}</strong></p>
     <dl>
       <dt>${t.howToContact}</dt>
-      <dd>${t[`method_${c.method}`]}</dd>
+      <dd>${methodLabel(c.method, t)}</dd>
       <dt>${t.phone}</dt>
       <dd>${c.phone ? html`<span class="phone">${c.phone}</span>` : t.noPhone}</dd>
       <dt>${t.safeTimes}</dt>
@@ -217,7 +266,8 @@ function safeContact(request: ContactRequest, t: InboxText) {
   </section>`;
 }
 
-function aboutRequest(request: ContactRequest, t: InboxText) {
+function aboutRequest(request: ContactRequest, ctx: PageContext) {
+  const { t } = ctx;
   return html`<section aria-labelledby="about">
     <h2 id="about">${t.aboutRequest}</h2>
     <dl>
@@ -226,13 +276,13 @@ function aboutRequest(request: ContactRequest, t: InboxText) {
       <dt>${t.role}</dt>
       <dd>${t[`role_${request.role}`]}</dd>
       <dt>${t.municipality}</dt>
-      <dd>${request.municipality}</dd>
+      <dd>${municipalityLabel(request.municipality, t)}</dd>
       <dt>${t.needs}</dt>
-      <dd>${request.needs.length > 0 ? request.needs.join(', ') : t.noNeeds}</dd>
+      <dd>${request.needs.length > 0 ? request.needs.map((need) => needLabel(need, ctx.lang)).join(', ') : t.noNeeds}</dd>
       <dt>${t.written}</dt>
       <dd>${request.created}</dd>
       <dt>${t.siteLanguage}</dt>
-      <dd>${request.locale}</dd>
+      <dd>${languageLabel(request.locale, ctx.lang)}</dd>
     </dl>
     <h3>${t.message}</h3>
     ${request.message ? html`<div class="message" lang="${request.locale}" dir="auto">${request.message}</div>` : html`<p>${t.noMessage}</p>`}
@@ -260,6 +310,31 @@ function needsReview(opened: OpenedRequest, t: InboxText) {
   </section>`;
 }
 
+/** One write-back in a case's thread: when it came and what the person wrote. */
+export interface ThreadEntry {
+  at: number;
+  message: string;
+}
+
+/** The case's thread: what the person wrote back, oldest first (WIRE-FORMAT.md §16). */
+function threadSection(ctx: PageContext, thread: ThreadEntry[]) {
+  const { t } = ctx;
+  if (thread.length === 0) return '';
+  return html`<section aria-labelledby="thread" class="thread">
+    <h2 id="thread">${t.thread}</h2>
+    <p class="hint">${t.threadHelp}</p>
+    <ol class="notes">
+      ${thread.map(
+        (entry) =>
+          html`<li>
+            <p class="meta">${formatTime(entry.at, ctx.lang)}</p>
+            <p class="note-text" dir="auto">${entry.message}</p>
+          </li>`,
+      )}
+    </ol>
+  </section>`;
+}
+
 export function requestPage(
   ctx: PageContext,
   row: RequestRow,
@@ -268,6 +343,7 @@ export function requestPage(
   now: number,
   promise: RecipientPromise | null,
   replies: ReplySection = { enabled: false, phone: null, sent: [] },
+  thread: ThreadEntry[] = [],
 ) {
   const { t } = ctx;
   const mine = row.claimedBy !== null && row.claimedBy === ctx.staff?.id;
@@ -319,7 +395,9 @@ export function requestPage(
                   ${mine && row.status === 'claimed' ? html`<form method="post" action="/r/${row.ref}/release">${csrfField(ctx)}<button type="submit">${t.release}</button></form>` : ''}`
         }
       </section>
-      ${opened.request ? html`${safeContact(opened.request, t)}${aboutRequest(opened.request, t)}` : needsReview(opened, t)}
+      ${row.originalGone ? html`<p class="flash error">${t.originalGone}</p>` : ''}
+      ${opened.request ? html`${safeContact(opened.request, t)}${aboutRequest(opened.request, ctx)}` : needsReview(opened, t)}
+      ${threadSection(ctx, thread)}
       <section aria-labelledby="notes">
         <h2 id="notes">${t.notes}</h2>
         <p class="hint">${t.notesHelp}</p>
@@ -387,7 +465,7 @@ function replySection(ctx: PageContext, row: RequestRow, request: ContactRequest
       <ul>
         ${message.phrases.map((phrase) => html`<li>${phraseLabel(ctx, phrase.id, replies.phone, phrase as unknown as Record<string, string>)}</li>`)}
       </ul>
-      ${message.text ? html`<p class="note-text" dir="auto" lang="${message.text.lang}">[${message.text.lang}] ${message.text.body}</p>` : ''}
+      ${message.text ? html`<p class="note-text" dir="auto" lang="${message.text.lang}">[${languageLabel(message.text.lang, ctx.lang)}] ${message.text.body}</p>` : ''}
     </li>`;
   });
   const form = html`<form method="post" action="/r/${row.ref}/reply" class="reply-form">
@@ -428,7 +506,7 @@ function replySection(ctx: PageContext, row: RequestRow, request: ContactRequest
     ></textarea>
     <label for="reply-lang">${t.replyLang}</label>
     <select id="reply-lang" name="lang">
-      ${locales.map((locale) => html`<option value="${locale.code}" lang="${locale.code}" ${locale.code === 'sv' ? raw(' selected') : ''}>${locale.name}</option>`)}
+      ${locales.map((locale) => html`<option value="${locale.code}" lang="${locale.code}" ${locale.code === (request?.locale ?? 'sv') ? raw(' selected') : ''}>${locale.name}</option>`)}
     </select>
     <button type="submit" class="primary">${t.replySend}</button>
   </form>`;
@@ -469,7 +547,7 @@ export function lookupPage(
       <form method="post" action="/lookup" class="lookup">
         ${csrfField(ctx)}
         <label for="code">${t.lookupLabel}</label>
-        <p class="hint" id="code-hint">${t.lookupHelp}</p>
+        <p class="hint" id="code-hint">${t.lookupHelp.replace('{example}', EXAMPLE_CODE)}</p>
         <input
           id="code"
           name="code"
@@ -486,7 +564,7 @@ export function lookupPage(
         result === null
           ? ''
           : result.kind === 'invalid'
-            ? html`<p class="flash error" role="alert">${t.lookupInvalid}</p>`
+            ? html`<p class="flash error" role="alert">${t.lookupInvalid.replace('{example}', EXAMPLE_CODE)}</p>`
             : result.kind === 'none'
               ? html`<p class="flash" role="status">${t.lookupNone}</p>`
               : html`<div role="status">
@@ -527,7 +605,7 @@ export function reviewPage(
           : html`<table>
                 <thead>
                   <tr>
-                    <th scope="col">code</th>
+                    <th scope="col">${t.colQuarantineReason}</th>
                     <th scope="col">${t.quarantineKept}</th>
                     <th scope="col">${t.quarantineDropped}</th>
                   </tr>
@@ -536,7 +614,7 @@ export function reviewPage(
                   ${quarantine.byCode.map(
                     (c) =>
                       html`<tr>
-                        <td><code>${c.code}</code></td>
+                        <td>${quarantineLabel(c.code, t)}</td>
                         <td>${c.seen - c.dropped}</td>
                         <td>${c.dropped}</td>
                       </tr>`,
@@ -616,7 +694,12 @@ export function staffPage(
   );
 }
 
-export function auditPage(ctx: PageContext, lines: AuditLine[], verdict: { ok: boolean; reason?: string }) {
+export function auditPage(
+  ctx: PageContext,
+  lines: AuditLine[],
+  verdict: { ok: boolean; reason?: string },
+  staffNames: ReadonlyMap<number, string> = new Map(),
+) {
   const { t } = ctx;
   return layout(
     ctx,
@@ -628,10 +711,10 @@ export function auditPage(ctx: PageContext, lines: AuditLine[], verdict: { ok: b
         <thead>
           <tr>
             <th scope="col">#</th>
-            <th scope="col">${t.colReceived}</th>
-            <th scope="col">actor</th>
-            <th scope="col">action</th>
-            <th scope="col">ref</th>
+            <th scope="col">${t.colWhen}</th>
+            <th scope="col">${t.colActor}</th>
+            <th scope="col">${t.colAction}</th>
+            <th scope="col">${t.colRef}</th>
           </tr>
         </thead>
         <tbody>
@@ -640,9 +723,9 @@ export function auditPage(ctx: PageContext, lines: AuditLine[], verdict: { ok: b
               html`<tr>
                 <td>${l.seq}</td>
                 <td>${formatTime(Date.parse(l.at), ctx.lang)}</td>
-                <td>${l.actor}</td>
-                <td>${l.action}${l.detail ? ` (${l.detail})` : ''}</td>
-                <td>${l.ref ?? ''}</td>
+                <td>${auditActorLabel(l.actor, t, staffNames)}</td>
+                <td>${auditActionLabel(l.action, l.detail, t, staffNames)}</td>
+                <td>${l.ref ? html`<a href="/r/${encodeURIComponent(l.ref)}">${t.open}</a>` : ''}</td>
               </tr>`,
           )}
         </tbody>

@@ -25,6 +25,13 @@ export interface RequestRow {
   claimedAt: number | null;
   closedAt: number | null;
   updatedAt: number;
+  /** A follow-up ("the person wrote back"): its original's ref; shown in that thread, not in the lists. */
+  followUpOf: string | null;
+  /** On an original: how many follow-ups it has, and when the last came. */
+  followUps: number;
+  lastFollowUpAt: number | null;
+  /** A follow-up whose original was deleted (retention): its own entry, with a note. */
+  originalGone: boolean;
 }
 
 export class RequestsTable {
@@ -53,6 +60,10 @@ export class RequestsTable {
       claimedAt: intOrNull(row, 'claimed_at'),
       closedAt: intOrNull(row, 'closed_at'),
       updatedAt: int(row, 'updated_at'),
+      followUpOf: textOrNull(row, 'follow_up_of'),
+      followUps: int(row, 'follow_ups'),
+      lastFollowUpAt: intOrNull(row, 'last_follow_up_at'),
+      originalGone: int(row, 'original_gone') === 1,
     };
   }
 
@@ -60,7 +71,10 @@ export class RequestsTable {
     JOIN envelopes e ON e.ref = r.ref LEFT JOIN staff s ON s.id = r.claimed_by`;
   /** For lists: everything but the envelope (22 kB each; a list never decrypts). */
   protected static readonly SELECT_LIST = `SELECT r.ref, r.kid, r.recipient, '' AS envelope, r.received_at, r.due_at, r.status, r.fits, r.claimed_by,
-    r.claimed_at, r.closed_at, r.updated_at, staff_name(s.name) AS claimed_by_name FROM requests r LEFT JOIN staff s ON s.id = r.claimed_by`;
+    r.claimed_at, r.closed_at, r.updated_at, r.follow_up_of, r.follow_ups, r.last_follow_up_at, r.original_gone,
+    staff_name(s.name) AS claimed_by_name FROM requests r LEFT JOIN staff s ON s.id = r.claimed_by`;
+  /** A case in the lists and counts: not a follow-up (that is shown in its original's thread). */
+  protected static readonly A_CASE = 'follow_up_of IS NULL';
 
   /**
    * Open requests (not closed) that fit this version, most urgent first:
@@ -69,7 +83,7 @@ export class RequestsTable {
   listOpen(limit = -1, offset = 0): RequestRow[] {
     return this.db
       .prepare(
-        `${RequestsTable.SELECT_LIST} WHERE r.status != 'closed' AND r.fits = 1 ORDER BY r.due_at IS NULL, r.due_at, r.received_at LIMIT ? OFFSET ?`,
+        `${RequestsTable.SELECT_LIST} WHERE r.status != 'closed' AND r.fits = 1 AND r.${RequestsTable.A_CASE} ORDER BY r.due_at IS NULL, r.due_at, r.received_at LIMIT ? OFFSET ?`,
       )
       .all(limit, offset)
       .map((row) => RequestsTable.toRow(row));
@@ -83,11 +97,14 @@ export class RequestsTable {
                 coalesce(sum(status = 'new'), 0) AS unclaimed,
                 coalesce(sum(status = 'new' AND due_at IS NOT NULL AND due_at < ?), 0) AS overdue,
                 min(CASE WHEN status = 'new' THEN due_at END) AS next_due
-           FROM requests WHERE status != 'closed' AND fits = 1`,
+           FROM requests WHERE status != 'closed' AND fits = 1 AND ${RequestsTable.A_CASE}`,
       )
       .get(now.getTime());
     const counts = only(row, 'open counts');
-    const review = only(this.db.prepare(`SELECT count(*) AS n FROM requests WHERE fits = 0 AND status != 'closed'`).get(), 'review count');
+    const review = only(
+      this.db.prepare(`SELECT count(*) AS n FROM requests WHERE fits = 0 AND status != 'closed' AND ${RequestsTable.A_CASE}`).get(),
+      'review count',
+    );
     return {
       open: int(counts, 'open'),
       unclaimed: int(counts, 'unclaimed'),
@@ -99,7 +116,7 @@ export class RequestsTable {
 
   listClosed(limit = 200): RequestRow[] {
     return this.db
-      .prepare(`${RequestsTable.SELECT_LIST} WHERE r.status = 'closed' ORDER BY r.closed_at DESC LIMIT ?`)
+      .prepare(`${RequestsTable.SELECT_LIST} WHERE r.status = 'closed' AND r.${RequestsTable.A_CASE} ORDER BY r.closed_at DESC LIMIT ?`)
       .all(limit)
       .map((row) => RequestsTable.toRow(row));
   }
@@ -107,7 +124,9 @@ export class RequestsTable {
   /** Requests that opened but do not fit this version (needs review), oldest first. */
   listNeedsReview(): RequestRow[] {
     return this.db
-      .prepare(`${RequestsTable.SELECT_LIST} WHERE r.fits = 0 AND r.status != 'closed' ORDER BY r.received_at`)
+      .prepare(
+        `${RequestsTable.SELECT_LIST} WHERE r.fits = 0 AND r.status != 'closed' AND r.${RequestsTable.A_CASE} ORDER BY r.received_at`,
+      )
       .all()
       .map((row) => RequestsTable.toRow(row));
   }
@@ -115,6 +134,14 @@ export class RequestsTable {
   get(ref: string): RequestRow | null {
     const row = this.db.prepare(`${RequestsTable.SELECT_ROW} WHERE r.ref = ?`).get(ref);
     return row ? RequestsTable.toRow(row) : null;
+  }
+
+  /** The follow-ups in a case's thread, oldest first (their envelopes are read when opened). */
+  followUpsOf(ref: string): RequestRow[] {
+    return this.db
+      .prepare(`${RequestsTable.SELECT_LIST} WHERE r.follow_up_of = ? ORDER BY r.received_at`)
+      .all(ref)
+      .map((row) => RequestsTable.toRow(row));
   }
 
   count(): number {

@@ -1,7 +1,8 @@
 /**
  * Retention: closed requests are deleted `days` after closing, with their
  * envelopes, notes, replies and alert marks; the HMAC of each id stays in
- * `deleted`, so a late duplicate is not new again. Old quarantine goes too.
+ * `deleted`, so a late duplicate is not new again. A case's follow-ups (its
+ * thread) go with it. Old quarantine goes too.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { expireQuarantine } from './quarantine.ts';
@@ -11,8 +12,11 @@ import { text } from './rows.ts';
 export function applyRetention(db: DatabaseSync, days: number, now: Date): string[] {
   const cutoff = now.getTime() - days * 86_400_000;
   const rows = db
-    .prepare(`SELECT ref, dedupe FROM requests WHERE status = 'closed' AND closed_at < ?`)
-    .all(cutoff)
+    .prepare(
+      `SELECT ref, dedupe FROM requests WHERE status = 'closed' AND closed_at < ?
+       UNION SELECT f.ref, f.dedupe FROM requests f JOIN requests c ON c.ref = f.follow_up_of WHERE c.status = 'closed' AND c.closed_at < ?`,
+    )
+    .all(cutoff, cutoff)
     .map((row) => ({ ref: text(row, 'ref'), dedupe: text(row, 'dedupe') }));
   for (const row of rows) {
     db.prepare('INSERT OR IGNORE INTO deleted (dedupe, deleted_at) VALUES (?, ?)').run(row.dedupe, now.getTime());

@@ -144,6 +144,21 @@ export const MIGRATIONS: readonly Migration[] = [
         UPDATE sessions SET last_seen_at = created_at;`);
     },
   },
+  {
+    version: 3,
+    what: 'a write-back belongs to its case: follow-ups linked to their original request',
+    up: (db) => {
+      // follow_up_of: the original's ref (a follow-up is shown in its thread, not in the lists);
+      // follow_ups, last_follow_up_at: on the original, what its row shows ("wrote back");
+      // original_gone: a follow-up whose original was deleted, kept as its own entry with a note.
+      // Follow-ups stored before this version stay their own entries: their link is inside the ciphertext.
+      db.exec(`ALTER TABLE requests ADD COLUMN follow_up_of TEXT;
+        ALTER TABLE requests ADD COLUMN follow_ups INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE requests ADD COLUMN last_follow_up_at INTEGER;
+        ALTER TABLE requests ADD COLUMN original_gone INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX requests_by_follow_up_of ON requests (follow_up_of, received_at);`);
+    },
+  },
 ];
 
 /** The schema version this program writes. */

@@ -16,7 +16,9 @@ import { inboxTestPort, inboxTestSetup } from '../../../tools/dev/inbox-test-set
 import { projectEnv } from '../../../tools/dev/run.ts';
 import { importSigningKey, signPush } from '../../../protocol/push-auth.ts';
 import { replyKeysFromMaster } from '../../../protocol/reply-keys.ts';
+import { signFollowUp } from '../../../protocol/write-back.ts';
 import { DatabaseSync } from 'node:sqlite';
+import { codeLikeWords } from '../../../intake/tests/code-like.ts';
 
 const setup = inboxTestSetup(inboxTestPort());
 
@@ -100,6 +102,12 @@ async function virtualAuthenticator(page: Page): Promise<void> {
   });
 }
 
+/** The inbox in the team's own words (issue 22, part 7): code-like words in what the page shows, with its address. */
+async function rawCodes(page: Page): Promise<string[]> {
+  const shown = await page.locator('body').innerText();
+  return codeLikeWords(shown.replace(/\s+/g, ' ')).map((found) => `${new URL(page.url()).pathname}: ${found}`);
+}
+
 async function axe(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
   return results.violations.map((v) => `${page.url()}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
@@ -114,11 +122,13 @@ test('a staff member is invited, signs in with a passkey, claims, changes status
   test.setTimeout(120_000);
   await virtualAuthenticator(page);
   const violations: string[] = [];
+  const codes: string[] = [];
 
   // Invitation (one-time link) and passkey registration.
   await page.goto(invite('Anna Admin', true));
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Välkommen, Anna Admin');
   violations.push(...(await axe(page)));
+  codes.push(...(await rawCodes(page)));
   await page.getByRole('button', { name: 'Skapa passkey' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Förfrågningar att ta hand om' })).toBeVisible();
   const cookie = (await page.context().cookies()).find((c) => c.name === '__Host-utvag_inbox_session')!;
@@ -132,7 +142,11 @@ test('a staff member is invited, signs in with a passkey, claims, changes status
   await expect(rows).toHaveCount(2);
   await expect(rows.first()).toContainText(/2[34] h \d+ min kvar/);
   await expect(rows.first()).toContainText('Ny');
+  // Each row says the request's language and how to make contact, in words.
+  await expect(rows.first()).toContainText('svenska');
+  await expect(rows.first()).toContainText('Ring upp');
   violations.push(...(await axe(page)));
+  codes.push(...(await rawCodes(page)));
 
   // Look up by receipt code: two requests share it, so it is shown as ambiguous.
   await page.getByRole('link', { name: 'Slå upp kod' }).click();
@@ -140,7 +154,9 @@ test('a staff member is invited, signs in with a passkey, claims, changes status
   await page.getByRole('button', { name: 'Sök' }).click();
   await expect(page.getByText('Flera förfrågningar har samma kod')).toBeVisible();
   await expect(page.locator('.matches li')).toHaveCount(2);
+  await expect(page.locator('#code-hint')).toContainText(/\d{3} \d{3} \d{3} \d{3}/);
   violations.push(...(await axe(page)));
+  codes.push(...(await rawCodes(page)));
 
   // The request view: safe-contact instructions first, and the receipt-code reminder.
   await page.getByRole('link', { name: 'Inkorg' }).click();
@@ -151,7 +167,10 @@ test('a staff member is invited, signs in with a passkey, claims, changes status
   await expect(page.locator('.safe-contact')).toContainText('Nej. Lämna inget meddelande.');
   await expect(page.locator('.safe-contact')).toContainText('Nej. Säg bara ditt förnamn.');
   await expect(page.locator('.safe-contact')).toContainText('070-765 43 21');
+  await expect(page.getByText('Lämna kriminalitet eller ett gäng, Bostad')).toBeVisible();
+  await expect(page.getByText('Stockholms stad', { exact: true })).toBeVisible();
   violations.push(...(await axe(page)));
+  codes.push(...(await rawCodes(page)));
 
   // Claim, then status, then a note.
   await page.getByRole('button', { name: 'Ta förfrågan' }).click();
@@ -163,6 +182,7 @@ test('a staff member is invited, signs in with a passkey, claims, changes status
   await page.getByLabel('Ny anteckning').fill('Ringde 18.10, personen svarade med rätt kod.');
   await page.getByRole('button', { name: 'Lägg till anteckning' }).click();
   await expect(page.locator('.notes')).toContainText('Ringde 18.10');
+  codes.push(...(await rawCodes(page)));
 
   // Export for the case file.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Exportera till akten' }).click()]);
@@ -175,6 +195,7 @@ test('a staff member is invited, signs in with a passkey, claims, changes status
   await page.getByRole('button', { name: 'Logga ut', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Logga in' })).toBeVisible();
   violations.push(...(await axe(page)));
+  codes.push(...(await rawCodes(page)));
   await page.goto('/');
   await expect(page).toHaveURL(/\/sign-in$/);
 
@@ -196,10 +217,34 @@ test('a staff member is invited, signs in with a passkey, claims, changes status
   // The audit log holds every step, and its chain is intact.
   await page.getByRole('link', { name: 'Logg' }).click();
   await expect(page.getByText('Kedjan är hel.')).toBeVisible();
-  for (const action of ['claimed', 'status_changed', 'noted', 'exported', 'opened', 'looked_up', 'signed_in']) {
+  for (const action of [
+    'Tog förfrågan',
+    'Ändrade status: Kontakt tagen',
+    'Skrev en anteckning',
+    'Exporterade till akten',
+    'Öppnade förfrågan',
+    'Slog upp en kvittokod',
+    'Loggade in',
+    'Inloggning nekad',
+  ]) {
     await expect(page.locator('table')).toContainText(action);
   }
+  await expect(page.locator('table')).toContainText('Anna Admin');
   violations.push(...(await axe(page)));
+  codes.push(...(await rawCodes(page)));
+  // The staff page, and the English views of the log and the list.
+  await page.getByRole('link', { name: 'Personal' }).click();
+  codes.push(...(await rawCodes(page)));
+  await page.getByRole('link', { name: 'In English' }).click();
+  await page.goto('/audit');
+  await expect(page.locator('table')).toContainText('Claimed the request');
+  codes.push(...(await rawCodes(page)));
+  await page.goto('/');
+  codes.push(...(await rawCodes(page)));
+  await page.goto('/lookup');
+  codes.push(...(await rawCodes(page)));
+  await page.getByRole('link', { name: 'På svenska' }).click();
+  expect(codes).toEqual([]);
   await page.getByRole('button', { name: 'Logga ut överallt' }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
   expect(cli('audit', 'verify')).toMatch(/Audit log OK/);
@@ -227,6 +272,7 @@ test('a used or unknown invitation says so clearly', async ({ page }) => {
   await page.getByRole('link', { name: 'In English' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Waiting for approval' })).toBeVisible();
   expect(await axe(page)).toEqual([]);
+  expect(await rawCodes(page)).toEqual([]);
   await page.context().clearCookies();
   await page.goto(link);
   await expect(page.getByText('Inbjudan är redan använd')).toBeVisible();
@@ -266,7 +312,7 @@ test('at 200 % zoom nothing scrolls sideways, and the inbox works with the keybo
   expect(await axe(page)).toEqual([]);
 });
 
-test('a request that asked to be answered here gets a reply form: phrases and free text, sealed, kept in the outbox, audited without content', async ({
+test('a request that asked to be answered here gets a reply form: phrases and free text, sealed, kept in the outbox, audited without content; a write-back lands in its thread', async ({
   page,
 }) => {
   await virtualAuthenticator(page);
@@ -309,7 +355,8 @@ test('a request that asked to be answered here gets a reply form: phrases and fr
   await page.keyboard.press('Space');
   await expect(section.getByLabel('Vi har fått din förfrågan.')).toBeChecked();
   await section.getByLabel('Egen text (valfri)').fill(REPLY_TEXT);
-  await expect(section.getByLabel('Språk för den egna texten')).toHaveValue('sv');
+  // The request came from the Somali page: the own text's language starts there.
+  await expect(section.getByLabel('Språk för den egna texten')).toHaveValue('so');
   await section.getByLabel('Språk för den egna texten').selectOption('en');
   expect(await axe(page)).toEqual([]);
   await section.getByRole('button', { name: 'Lås och skicka svaret' }).focus();
@@ -329,6 +376,30 @@ test('a request that asked to be answered here gets a reply form: phrases and fr
   const forged = await page.request.post(`/r/${ref}/reply`, { form: { phrase: 'received' }, headers: { origin: setup.origin } });
   expect(forged.status()).toBe(403);
 
+  // The person writes back (signed with the reply key, WIRE-FORMAT.md §16): it is in this case's thread, not a new request.
+  const WROTE_BACK = `SENTINEL-INBOX-WROTE-BACK-${Date.now().toString(36)}`;
+  const followUp = createRequest({
+    locale: 'so',
+    role: 'self',
+    municipality: 'stockholm',
+    needs: [],
+    contact: here.contact,
+    language: '',
+    interpreter: false,
+    message: WROTE_BACK,
+    reply: { publicKey: mine.publicKey, mailbox: mine.mailbox },
+    followUpOf: here.id,
+  });
+  followUp.followUpProof = await signFollowUp(mine.signingKey, { id: followUp.id, followUpOf: here.id, message: WROTE_BACK });
+  expect(await push(followUp)).toBe(201);
+  await page.reload();
+  const thread = page.getByRole('region', { name: 'Personen skrev tillbaka' });
+  await expect(thread).toContainText(WROTE_BACK);
+  expect(await axe(page)).toEqual([]);
+  await page.goto('/');
+  await expect(page.locator('table.requests')).not.toContainText(WROTE_BACK);
+  await expect(page.locator(`table.requests tr:has(a[href="/r/${ref}"])`)).toContainText('skrev tillbaka');
+
   // In the store: one waiting reply, encrypted; the audit says replied, with no content.
   const db = new DatabaseSync(join(setup.dir, 'intake.db'), { readOnly: true });
   try {
@@ -341,7 +412,8 @@ test('a request that asked to be answered here gets a reply form: phrases and fr
   for (const entry of readdirSync(setup.dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const bytes = readFileSync(join(entry.parentPath, entry.name));
-    for (const needle of [REPLY_TEXT, mine.mailbox]) expect(bytes.includes(Buffer.from(needle)), `${needle} in ${entry.name}`).toBe(false);
+    for (const needle of [REPLY_TEXT, WROTE_BACK, mine.mailbox])
+      expect(bytes.includes(Buffer.from(needle)), `${needle} in ${entry.name}`).toBe(false);
   }
 });
 

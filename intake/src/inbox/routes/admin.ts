@@ -55,7 +55,14 @@ export function auditRoutes(inbox: Inbox): Hono<InboxEnv> {
   app.use(requireAdmin);
   app.get('/', (c) => {
     const verdict = verifyAudit(inbox.store);
-    return c.html(pages.auditPage(page(c), recentAudit(inbox.store), verdict.ok ? { ok: true } : { ok: false, reason: verdict.reason }));
+    return c.html(
+      pages.auditPage(
+        page(c),
+        recentAudit(inbox.store),
+        verdict.ok ? { ok: true } : { ok: false, reason: verdict.reason },
+        new Map([...inbox.accounts.activeStaff(), ...inbox.accounts.pendingStaff()].map((s) => [s.id, s.name])),
+      ),
+    );
   });
   return app;
 }

@@ -17,7 +17,7 @@ export function replyRoutes(inbox: Inbox): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
 
   /** The request page again, with what went wrong. */
-  const again = (c: Context<InboxEnv>, row: RequestRow, opened: OpenedRequest, problem: string, status: 400 | 403 | 409 = 400) =>
+  const again = async (c: Context<InboxEnv>, row: RequestRow, opened: OpenedRequest, problem: string, status: 400 | 403 | 409 = 400) =>
     c.html(
       pages.requestPage(
         page(c, { kind: 'error', text: problem }),
@@ -31,6 +31,7 @@ export function replyRoutes(inbox: Inbox): Hono<InboxEnv> {
           phone: inbox.recipients.phoneOf?.(row.recipient) ?? null,
           sent: inbox.replies ? store.replies(row.ref) : [],
         },
+        await store.thread(row.ref, inbox.keys),
       ),
       status,
     );

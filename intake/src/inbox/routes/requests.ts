@@ -3,9 +3,10 @@
  * audited), claim and release, status, notes, export, look-up by receipt
  * code, requests that need review, and closed ones.
  */
+import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { appendAudit } from '../../audit.ts';
-import { STATUSES, type RequestStatus } from '../../store.ts';
+import { STATUSES, type RequestRow, type RequestStatus } from '../../store.ts';
 import { actor, countReading, mayHandle, notHandlingReason, page, sessionOf, text, type Inbox, type InboxEnv } from '../context.ts';
 import { renderExport } from '../export.ts';
 import * as pages from '../pages.ts';
@@ -14,19 +15,71 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
   const { store, now } = inbox;
   const app = new Hono<InboxEnv>();
 
-  app.get('/', (c) => {
+  /**
+   * What each list row says (issue 22, part 7): language, contact method,
+   * answer on the site, write-back, probable duplicate. Opened in memory
+   * only for these cues; no content (message, phone, times) reaches the
+   * list, so it is not logged as a reading. A probable duplicate: another
+   * open request on the page with the same message, municipality and way
+   * of contact (the no-JavaScript Back button re-sends a form, review step 3).
+   * A request never changes, so its cues are kept in memory by ref (with a
+   * SHA-256 of what makes it the same, never the text): opening 100 rows
+   * costs about 200 ms, a kept list about 3 ms. Nothing is written to disk.
+   */
+  const cues = new Map<string, { summary: Omit<pages.RowSummary, 'probableDuplicate'>; sameness: string | null }>();
+  async function rowSummaries(rows: RequestRow[]): Promise<Map<string, pages.RowSummary>> {
+    await Promise.all(
+      rows
+        .filter((row) => !cues.has(row.ref))
+        .map(async (row) => {
+          const request = (await store.open(row, inbox.keys)).request;
+          if (!request) return;
+          const same = [request.message, request.municipality, request.contact.method, request.contact.phone ?? '', request.role];
+          cues.set(row.ref, {
+            summary: {
+              locale: request.locale,
+              method: request.contact.method,
+              answerHere: request.reply !== undefined,
+              followUp: request.followUpOf !== undefined,
+            },
+            sameness: request.message ? createHash('sha256').update(JSON.stringify(same)).digest('base64url') : null,
+          });
+        }),
+    );
+    const kept = rows.flatMap((row) => {
+      const entry = cues.get(row.ref);
+      return entry ? [{ ref: row.ref, ...entry }] : [];
+    });
+    const seen = new Map<string, number>();
+    for (const { sameness } of kept) if (sameness) seen.set(sameness, (seen.get(sameness) ?? 0) + 1);
+    return new Map(
+      kept.map(({ ref, summary, sameness }) => [
+        ref,
+        { ...summary, probableDuplicate: sameness !== null && (seen.get(sameness) ?? 0) > 1 },
+      ]),
+    );
+  }
+
+  app.get('/', async (c) => {
     const stamp = now();
     const counts = store.openCounts(stamp);
     const pageCount = Math.max(1, Math.ceil(counts.open / pages.PAGE_SIZE));
     const number = Math.min(pageCount, Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
     const rows = store.listOpen(pages.PAGE_SIZE, (number - 1) * pages.PAGE_SIZE);
+    const summaries = await rowSummaries(rows);
     return c.html(
-      pages.listPage(page(c, 'fromQuery'), rows, stamp.getTime(), {
-        review: counts.needsReview,
-        open: counts.open,
-        page: number,
-        pageCount,
-      }),
+      pages.listPage(
+        page(c, 'fromQuery'),
+        rows,
+        stamp.getTime(),
+        {
+          review: counts.needsReview,
+          open: counts.open,
+          page: number,
+          pageCount,
+        },
+        summaries,
+      ),
     );
   });
 
@@ -47,6 +100,7 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
     const row = store.get(c.req.param('ref'));
     if (!row) return c.html(pages.messagePage(page(c), text(c).notFound, text(c).notFound), 404);
     const opened = await store.open(row, inbox.keys);
+    const thread = await store.thread(row.ref, inbox.keys);
     appendAudit(store, actor(c), 'opened', row.ref, null, now());
     countReading(inbox, c, row.ref);
     return c.html(
@@ -62,6 +116,7 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
           phone: inbox.recipients.phoneOf?.(row.recipient) ?? null,
           sent: inbox.replies ? store.replies(row.ref) : [],
         },
+        thread,
       ),
     );
   });
@@ -113,7 +168,7 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
     const opened = await store.open(row, inbox.keys);
     appendAudit(store, actor(c), 'exported', row.ref, null, now());
     countReading(inbox, c, row.ref);
-    const body = renderExport(row, opened, store.notes(row.ref), c.get('lang'));
+    const body = renderExport(row, opened, store.notes(row.ref), c.get('lang'), await store.thread(row.ref, inbox.keys));
     return c.body(body, 200, {
       'content-type': 'text/plain; charset=utf-8',
       'content-disposition': `attachment; filename="utvag-${row.ref}.txt"`,
@@ -130,7 +185,9 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
     const found = store.findByReceipt(typed);
     appendAudit(store, actor(c), 'looked_up', null, found.ok ? `${found.refs.length}` : 'invalid', now());
     if (!found.ok) return c.html(pages.lookupPage(page(c), typed, { kind: 'invalid' }, now().getTime()));
-    const rows = found.refs.map((ref) => store.get(ref)!).filter(Boolean);
+    // A write-back's own code leads to its case, once.
+    const cases = [...new Set(found.refs.map((ref) => store.get(ref)?.followUpOf ?? ref))];
+    const rows = cases.map((ref) => store.get(ref)!).filter(Boolean);
     return c.html(pages.lookupPage(page(c), found.code, rows.length === 0 ? { kind: 'none' } : { kind: 'found', rows }, now().getTime()));
   });
 
