@@ -106,3 +106,32 @@ export function municipalitiesByCounty(): { county: County; municipalities: Muni
     municipalities: municipalities.filter((m) => m.county === county.code).sort((a, b) => collator.compare(a.name, b.name)),
   }));
 }
+
+/** A name as typed without Swedish letters: "Håbo" → "habo", "Upplands Väsby" → "upplands-vasby". */
+function plainSlug(name: string): string {
+  return name
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+/**
+ * Short addresses that more than one municipality's name leads to, when
+ * typed or said without Swedish letters: Habo (Jönköpings län) and Håbo
+ * (Uppsala län) are both "habo", so their pages are habo-jonkoping and
+ * habo-uppsala, and /<locale>/hjalp/habo/ asks which one is meant (review
+ * finding T3-28). Never an address that is itself a municipality's id.
+ */
+export function sharedShortAddresses(): { address: string; municipalities: Municipality[] }[] {
+  const groups = new Map<string, Municipality[]>();
+  for (const m of loadMunicipalities().municipalities) {
+    const address = plainSlug(m.name);
+    groups.set(address, [...(groups.get(address) ?? []), m]);
+  }
+  const ids = new Set(municipalityIds());
+  return [...groups]
+    .filter(([address, list]) => list.length > 1 && !ids.has(address))
+    .map(([address, list]) => ({ address, municipalities: list.sort((a, b) => collator.compare(a.name, b.name)) }));
+}

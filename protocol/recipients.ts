@@ -81,7 +81,16 @@ export const recipientPhoneSchema = z
     message: 'phone must be a number publishable in shared/facts.md (protocol/phone-numbers.ts), written as there',
   });
 
-/** What the recipient has promised about contact, and who made that promise. */
+/**
+ * What the recipient has promised about contact, and who made that promise.
+ * It must be a promise the recipient made for requests that come through
+ * Utväg (how soon it answers them, and when), published where `source`
+ * says. Not a promise made for something else, such as a phone line's
+ * opening hours: the development recipient borrows Stockholm city's 2024
+ * words about its phone line only because it is for development, and says
+ * so on every page (review finding T3-26). A production recipient that
+ * copies that entry as a template must replace the promise with its own.
+ */
 export const promiseSchema = z.strictObject({
   /** First contact within this many hours. */
   firstContactWithinHours: z.number().int().min(1).max(24 * 14),

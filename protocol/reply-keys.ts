@@ -1,7 +1,7 @@
 /**
  * From the reply secret to the reply key pair and the mailbox id (wire
- * format: WIRE-FORMAT.md, section 11). Browser only needs WebCrypto and
- * @hpke/core, which the contact page already loads.
+ * format: WIRE-FORMAT.md, section 11). The browser needs only WebCrypto and
+ * protocol/hpke/, which the contact page already loads.
  *
  *   master  = PBKDF2-HMAC-SHA256(password = the 20 ASCII digits,
  *                                salt = "utvag/reply/v1/pbkdf2",
@@ -20,6 +20,7 @@
  */
 import { base64urlEncode } from './base64url.ts';
 import { contactSuite } from './envelope-core.ts';
+import { deriveScalar, keyPairFromScalar, signingKeyFromScalar } from './hpke/derive-key-pair.ts';
 
 export const REPLY_KDF_SALT = 'utvag/reply/v1/pbkdf2';
 export const REPLY_KDF_ITERATIONS = 600_000;
@@ -37,6 +38,8 @@ export interface ReplyKeys {
   publicKey: string;
   /** The derived key pair, for opening replies (private key not extractable). */
   keyPair: CryptoKeyPair;
+  /** The same private key for signing write-backs (ECDSA, not extractable; protocol/write-back.ts). */
+  signingKey: CryptoKey;
 }
 
 async function hkdf(master: CryptoKey, info: string, bytes: number): Promise<Uint8Array<ArrayBuffer>> {
@@ -62,10 +65,12 @@ export async function replyKeysFromMaster(master: Uint8Array<ArrayBuffer>): Prom
   const hkdfKey = await crypto.subtle.importKey('raw', master, 'HKDF', false, ['deriveBits']);
   const ikm = await hkdf(hkdfKey, REPLY_KEY_INFO, 32);
   const mailbox = base64urlEncode(await hkdf(hkdfKey, REPLY_MAILBOX_INFO, MAILBOX_ID_SIZE));
-  const keyPair = await contactSuite.kem.deriveKeyPair(ikm);
+  // DeriveKeyPair (RFC 9180 §7.1.3) in two steps, so the one scalar gives both keys.
+  const sk = await deriveScalar(ikm);
   ikm.fill(0);
+  const [keyPair, signingKey] = await Promise.all([keyPairFromScalar(sk), signingKeyFromScalar(sk)]).finally(() => sk.fill(0));
   const publicKey = base64urlEncode(new Uint8Array(await contactSuite.kem.serializePublicKey(keyPair.publicKey)));
-  return { mailbox, publicKey, keyPair };
+  return { mailbox, publicKey, keyPair, signingKey };
 }
 
 /** Everything the browser needs from a canonical secret. Takes about a second on a phone. */

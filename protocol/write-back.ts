@@ -3,7 +3,7 @@
  * back, once per answer that offered it, and the write-back belongs to its
  * case. WIRE-FORMAT.md §16.
  *
- * The write-back key is the reply key itself (reply-keys.ts): the same
+ * The write-back key is the reply key itself (reply-keys.ts, `signingKey`): the same
  * P-256 scalar, used for ECDSA-P256-SHA256 (IEEE P1363 r‖s, 64 bytes), so
  * its public half is the reply public key the original request carried,
  * which the intake already holds inside that request, and which the intake
@@ -41,12 +41,6 @@ export interface WriteBackPost {
   /** The id of the answer written back to. */
   reply: string;
   envelope: Envelope;
-}
-
-/** The ECDSA signing key of a reply key pair (the derived private key is extractable inside this page only). */
-export async function writeBackSigningKey(replyKeyPair: CryptoKeyPair): Promise<CryptoKey> {
-  const jwk = (await crypto.subtle.exportKey('jwk', replyKeyPair.privateKey)) as JsonWebKey;
-  return crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y!, d: jwk.d! }, ECDSA, false, ['sign']);
 }
 
 async function messageHash(message: string): Promise<string> {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sealRequest } from '../../protocol/envelope.ts';
-import { deriveReplyKeys } from '../../protocol/reply-keys.ts';
+import { deriveReplyKeys, type ReplyKeys } from '../../protocol/reply-keys.ts';
 import { openReply, replyMessageSchema } from '../../protocol/reply.ts';
 import { REPLY_SIGNATURE_HEADER, replyPostSchema, verifyReplyPost } from '../../protocol/reply-post.ts';
 import { createRequest, type ContactRequest } from '../../protocol/request.ts';
@@ -24,7 +24,7 @@ import { ReplyWriteError, type OutgoingReply } from '../src/reply-writer.ts';
 import { IntakeStore } from '../src/store.ts';
 import { generateSigningKey, importSigningKey, signReplyAck, type Ed25519KeyPair } from '../../protocol/push-auth.ts';
 import { replyIdOf } from '../../protocol/reply.ts';
-import { signFollowUp, writeBackSigningKey } from '../../protocol/write-back.ts';
+import { signFollowUp } from '../../protocol/write-back.ts';
 
 const SENTINEL_REQUEST = 'SENTINEL-request-7d1e';
 const SENTINEL_REPLY = 'SENTINEL-reply-93ab';
@@ -292,13 +292,13 @@ describe('a follow-up must prove it is the person\'s (N3)', () => {
   const count = () => (store.db.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n;
   const ring = () => new Map(vault.keys.map((k) => [k.kid, k.privateKey]));
 
-  async function followUpFrom(signer: CryptoKeyPair, address: { publicKey: string; mailbox: string }, caseId: string, message = 'Det är jag igen. Var skulle vi ses?') {
+  async function followUpFrom(signer: ReplyKeys, address: { publicKey: string; mailbox: string }, caseId: string, message = 'Det är jag igen. Var skulle vi ses?') {
     const followUp = createRequest({
       locale: 'sv', role: 'unknown', municipality: 'stockholm', needs: [],
       contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
       language: '', interpreter: false, message, reply: address, followUpOf: caseId,
     });
-    followUp.followUpProof = await signFollowUp(await writeBackSigningKey(signer), { id: followUp.id, followUpOf: caseId, message });
+    followUp.followUpProof = await signFollowUp(signer.signingKey, { id: followUp.id, followUpOf: caseId, message });
     return followUp;
   }
 
@@ -307,13 +307,13 @@ describe('a follow-up must prove it is the person\'s (N3)', () => {
     const attacker = await deriveReplyKeys('99998888777766665555');
     const forgeries = [
       // As in the review: the attacker's own reply address and a random case.
-      await followUpFrom(attacker.keyPair, { publicKey: attacker.publicKey, mailbox: attacker.mailbox }, crypto.randomUUID()),
+      await followUpFrom(attacker, { publicKey: attacker.publicKey, mailbox: attacker.mailbox }, crypto.randomUUID()),
       // The real case, the attacker's own address.
-      await followUpFrom(attacker.keyPair, { publicKey: attacker.publicKey, mailbox: attacker.mailbox }, request.id),
+      await followUpFrom(attacker, { publicKey: attacker.publicKey, mailbox: attacker.mailbox }, request.id),
       // The real case and the person's address (copied), signed without the secret.
-      await followUpFrom(attacker.keyPair, { publicKey: mine.publicKey, mailbox: mine.mailbox }, request.id),
+      await followUpFrom(attacker, { publicKey: mine.publicKey, mailbox: mine.mailbox }, request.id),
     ];
-    const noProof = await followUpFrom(mine.keyPair, { publicKey: mine.publicKey, mailbox: mine.mailbox }, request.id);
+    const noProof = await followUpFrom(mine, { publicKey: mine.publicKey, mailbox: mine.mailbox }, request.id);
     delete noProof.followUpProof;
     forgeries.push(noProof);
     for (const forged of forgeries) {
@@ -324,7 +324,7 @@ describe('a follow-up must prove it is the person\'s (N3)', () => {
   });
 
   it('stores the person\'s own follow-up, with no promise clock of its own', async () => {
-    const genuine = await followUpFrom(mine.keyPair, { publicKey: mine.publicKey, mailbox: mine.mailbox }, request.id);
+    const genuine = await followUpFrom(mine, { publicKey: mine.publicKey, mailbox: mine.mailbox }, request.id);
     const result = await store.receive(JSON.stringify(await sealRequest(genuine, key)), ring(), recipients);
     expect(result).toMatchObject({ status: 'stored' });
     const row = store.db.prepare('SELECT due_at FROM requests WHERE ref = ?').get((result as { ref: string }).ref) as { due_at: number | null };

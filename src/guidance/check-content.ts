@@ -11,10 +11,16 @@
  * - a locale in protocol/locales.ts lacks a page that exists in Swedish,
  * - a page's front matter does not parse or does not match the page schema,
  * - a page, an interface string or a help-directory text has a phone number
- *   that is not publishable, or a time promise that does not come from
- *   recipient data (src/guidance/promise-check.ts),
+ *   that is not publishable (neither shared/facts.md nor the municipality
+ *   contacts data makes it so), a number that does not say whose it is, or
+ *   a time promise that does not come from recipient data
+ *   (src/guidance/promise-check.ts),
  * - a page, interface string or help-directory text uses a term to avoid
- *   (content/terminology/<locale>.json, see src/guidance/terminology.ts).
+ *   (content/terminology/<locale>.json, see src/guidance/terminology.ts),
+ * - a lätt svenska page (content/latt/) is above its limits: LIX 25, ten
+ *   words a sentence, one sentence a line (src/guidance/easy-swedish.ts).
+ * It also prints how many of the municipality contacts data's numbers are
+ * shown and how many are held back as doubtful (src/help-directory/municipality-contacts.ts).
  * tests/unit/content.test.ts runs the same checks.
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
@@ -26,6 +32,16 @@ import { pageSchema } from './page-schema.ts';
 import { measureMdx, splitFrontMatter, type ReadabilityReport } from './readability.ts';
 import { stringProblems, textProblems, timePromises } from './promise-check.ts';
 import { formatProblem, terminologyProblems } from './terminology.ts';
+import { contactCounts } from '../help-directory/municipality-contacts.ts';
+import { EASY_SWEDISH_SEGMENT } from '../i18n/easy-swedish.ts';
+import {
+  MAX_LIX_EASY_SWEDISH,
+  MAX_SENTENCE_WORDS_EASY_SWEDISH,
+  checkEasySwedish,
+  easySwedishFiles,
+  readEasySwedish,
+  type EasySwedishRow,
+} from './easy-swedish.ts';
 import { translationStatus } from './translation-status.ts';
 
 /** The highest LIX a Swedish page may have (30–40 is "easy"; klarspråk aims low). */
@@ -98,12 +114,16 @@ export function checkNumbersAndPromises(
       for (const [key, value] of Object.entries(strings)) problems.push(...stringProblems(`strings/${locale}.json`, key, value));
     }
   }
+  // The lätt svenska pages are Swedish text like any other.
+  for (const slug of easySwedishFiles(root)) {
+    problems.push(...textProblems(`${EASY_SWEDISH_SEGMENT}/${slug}.mdx`, readEasySwedish(root, slug)));
+  }
   const unitsFile = join(root, 'help-directory', 'units.json');
   if (existsSync(unitsFile)) {
     const { units } = JSON.parse(readFileSync(unitsFile, 'utf8')) as { units: { id: string }[] };
     for (const unit of units) {
       for (const [path, text] of textsIn(unit, `help-directory ${unit.id}`)) {
-        const found = textProblems(path, text);
+        const found = textProblems(path, text, /\.(?:display|tel)$/.test(path));
         problems.push(...(pending.units.includes(unit.id) ? found.filter((p) => !isPromise(p)) : found));
       }
     }
@@ -132,7 +152,7 @@ export function stalePendingEntries(
 }
 
 export type PageRow = ReadabilityReport & { slug: string; locale: string };
-export type ContentCheck = { rows: PageRow[]; problems: string[]; missing: string[] };
+export type ContentCheck = { rows: PageRow[]; problems: string[]; missing: string[]; easySwedish: EasySwedishRow[] };
 
 /** Slugs (file names without .mdx) of one locale's pages, sorted. */
 export function pageSlugs(root: string, locale: string): string[] {
@@ -193,6 +213,8 @@ export function checkContent(root: string = CONTENT_ROOT, locales: readonly stri
     }
   }
   for (const page of missing) problems.push(`${page}.mdx is missing (the Swedish page exists)`);
+  const easySwedish = checkEasySwedish(root);
+  problems.push(...easySwedish.problems);
   // An outdated translation tells readers something the Swedish page no longer says (T3-25).
   for (const row of translationStatus(root, locales).filter((r) => r.state === 'outdated')) {
     problems.push(
@@ -200,7 +222,7 @@ export function checkContent(root: string = CONTENT_ROOT, locales: readonly stri
     );
   }
   problems.push(...checkNumbersAndPromises(root, locales));
-  return { rows, problems, missing };
+  return { rows, problems, missing, easySwedish: easySwedish.rows };
 }
 
 export function formatTable(rows: readonly PageRow[]): string {
@@ -215,20 +237,45 @@ export function formatTable(rows: readonly PageRow[]): string {
       row.averageSentenceLength.toFixed(1),
       row.locale === 'sv' ? row.lix.toFixed(1) : '',
     ]);
+  return textTable(header, body);
+}
+
+/** The lätt svenska pages, with their longest sentence. */
+export function formatEasySwedishTable(rows: readonly EasySwedishRow[]): string {
+  const header = ['lätt svenska', 'sentences', 'words', 'avg words/sentence', 'longest', 'LIX'];
+  const body = rows.map((row) => [
+    row.slug,
+    String(row.sentences),
+    String(row.words),
+    row.averageSentenceLength.toFixed(1),
+    String(row.longestSentence),
+    row.lix.toFixed(1),
+  ]);
+  return textTable(header, body);
+}
+
+function textTable(header: readonly string[], body: readonly (readonly string[])[]): string {
   const widths = header.map((title, i) => Math.max(title.length, ...body.map((cells) => (cells[i] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
 function main(): void {
-  const { rows, problems, missing } = checkContent();
+  const { rows, problems, missing, easySwedish } = checkContent();
   // Terms to avoid (content/terminology/): also run by tests/unit/terminology.test.ts.
   problems.push(...terminologyProblems().map((problem) => `terminology: ${formatProblem(problem)}`));
   console.log(formatTable(rows));
+  console.log(`\n${formatEasySwedishTable(easySwedish)}`);
   console.log(
     `\nLimits: LIX ≤ ${MAX_LIX_SWEDISH} (Swedish); average sentence length ≤ ${Object.entries(MAX_AVERAGE_SENTENCE_WORDS)
       .map(([locale, max]) => `${locale} ${max}`)
-      .join(', ')} words.`,
+      .join(', ')} words; lätt svenska: LIX ≤ ${MAX_LIX_EASY_SWEDISH}, ≤ ${MAX_SENTENCE_WORDS_EASY_SWEDISH} words in every sentence, one sentence a line.`,
+  );
+  const contacts = contactCounts();
+  console.log(
+    `Municipality contacts (content/municipalities/municipality-contacts.json): ${contacts.shown} numbers shown ` +
+      `(${contacts.byKind.switchboard} switchboards, ${contacts.byKind.socialtjanst} social services intakes, ${contacts.byKind.socialjour} after-hours routes) ` +
+      `for ${contacts.withNumber} municipalities; ${contacts.heldBack} held back as doubtful; ${contacts.websites} of 290 websites linked.`,
   );
   if (problems.length > 0) {
     const others = problems.filter((problem) => !problem.endsWith('is missing (the Swedish page exists)'));

@@ -4,10 +4,15 @@
  *
  * - A phone number in any page, interface string or help-directory text
  *   must be publishable: one of protocol/phone-numbers.ts (each from
- *   shared/facts.md, with its source there) or a recipient's declared line
- *   (which the recipients schema already limits to those). Digits in any
- *   script count: Arabic-Indic (٠–٩), Persian (۰–۹) and Ge'ez numerals are
- *   read as digits first.
+ *   shared/facts.md, with its source there), a number the municipality
+ *   contacts data does not mark doubtful (src/help-directory/municipality-contacts.ts),
+ *   or a recipient's declared line (which the recipients schema already
+ *   limits to those). Digits in any script count: Arabic-Indic (٠–٩),
+ *   Persian (۰–۹) and Ge'ez numerals are read as digits first.
+ * - A text that carries a number must name whose number it is, in the
+ *   sentence with the number or the one before (NUMBER_OWNERS; for a
+ *   municipality's number, the municipality's name): never a bare
+ *   "… or 08-508 25 600" (review finding T3-03).
  * - A time promise ("inom 24 timmar", "within a day", "dygnet runt" said of
  *   contact, digits + hours in any of the six languages) may appear only in
  *   text that is filled from recipient data: the interface strings
@@ -17,15 +22,42 @@
  * Used by src/guidance/check-content.ts (npm run check:content, npm test);
  * tests/unit/promise-check.test.ts shows cases that must fail.
  */
-import { verifiedPhoneNumbers } from '../../protocol/phone-numbers.ts';
+import { NUMBER_OWNERS, verifiedPhoneNumbers } from '../../protocol/phone-numbers.ts';
+import { loadContacts } from '../help-directory/municipality-contacts.ts';
+import { findMunicipality } from '../../protocol/municipalities.ts';
 
-/** Digits of every publishable number, national form (+46 8 … → 08 …). */
+let contactDigits: Map<string, RegExp> | undefined;
+
+/** Digits of every number the contacts data publishes → a pattern for the municipality's name. */
+function contactOwners(): Map<string, RegExp> {
+  if (contactDigits) return contactDigits;
+  contactDigits = new Map();
+  for (const m of loadContacts().values()) {
+    const name = findMunicipality(m.id)?.name ?? m.id;
+    for (const route of m.routes) {
+      const owner = new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'iu');
+      const digits = nationalDigits(route.number.tel);
+      // 112 as a way to a municipality's social duty is still 112: its own name.
+      if (!NUMBER_OWNERS[route.number.tel] && !verifiedPhoneNumbers.some((n) => n.tel === route.number.tel)) contactDigits.set(digits, owner);
+    }
+  }
+  return contactDigits;
+}
+
+/** Digits of every publishable number, national form (+46 8 … → 08 …): facts.md's and the contacts data's. */
 export function publishableDigits(extra: readonly { tel: string; display: string }[] = []): Set<string> {
-  const out = new Set<string>();
+  const out = new Set<string>(contactOwners().keys());
   for (const n of [...verifiedPhoneNumbers, ...extra]) {
     out.add(nationalDigits(n.tel));
     out.add(nationalDigits(n.display));
   }
+  return out;
+}
+
+/** Digits → the pattern that names whose number it is (null: the number is its own name, e.g. 112). */
+function ownerPatterns(): Map<string, RegExp | null> {
+  const out = new Map<string, RegExp | null>(contactOwners());
+  for (const n of verifiedPhoneNumbers) out.set(nationalDigits(n.tel), NUMBER_OWNERS[n.tel] ?? null);
   return out;
 }
 
@@ -78,6 +110,33 @@ export function unpublishableNumbers(text: string, allowed: Set<string> = publis
   return [...new Set(found)];
 }
 
+/**
+ * Publishable numbers in a text that stand without their owner's name:
+ * neither the sentence with the number nor the one before names whose
+ * number it is, nor does the section's heading (NUMBER_OWNERS, or the
+ * municipality's name for a number
+ * from the contacts data). A number nobody owns in the data (a forged one)
+ * is reported by unpublishableNumbers instead.
+ */
+export function unnamedNumbers(text: string): string[] {
+  const owners = ownerPatterns();
+  const found: string[] = [];
+  const parts = sentences(asciiDigits(text).replace(/[\u2066-\u2069\u200e\u200f]/g, ''));
+  let heading = '';
+  for (const [i, sentence] of parts.entries()) {
+    // A page's heading names what its section is about ("Vad kan polisen göra?"), so it counts as near.
+    if (/^\s*#/.test(sentence)) heading = sentence;
+    const near = `${heading} ${parts[i - 1] ?? ''} ${sentence}`;
+    for (const pattern of PHONE_PATTERNS) {
+      for (const match of sentence.matchAll(pattern)) {
+        const owner = owners.get(nationalDigits(match[0]));
+        if (owner && !owner.test(near)) found.push(match[0].trim());
+      }
+    }
+  }
+  return [...new Set(found)];
+}
+
 /** Words for "hour(s)" in the six languages. */
 const HOURS = String.raw`(?:timmar|timme|tim\b|hours?\b|hrs\b|h(?![\p{L}\d])|ساعة|ساعات|ساعه|ساعت|saacadood|saacado|saacad|ሰዓታት|ሰዓት)`;
 
@@ -122,6 +181,7 @@ export const PROMISE_STRING_PREFIX = 'promise.';
 export function stringProblems(where: string, key: string, value: string): string[] {
   const problems: string[] = [];
   for (const number of unpublishableNumbers(value)) problems.push(`${where} ${key}: phone number ${number} is not publishable (shared/facts.md)`);
+  for (const number of unnamedNumbers(value)) problems.push(`${where} ${key}: phone number ${number} does not say whose number it is`);
   if (key.startsWith(PROMISE_STRING_PREFIX)) {
     // These carry the promise, so they must name its maker and take the time from data.
     if (/promise\.(aroundTheClock|withHours)$/.test(key)) {
@@ -136,10 +196,15 @@ export function stringProblems(where: string, key: string, value: string): strin
   return problems;
 }
 
-/** Problems in a page's or a directory entry's text. */
-export function textProblems(where: string, text: string): string[] {
+/**
+ * Problems in a page's or a directory entry's text. `owned`: the text is a
+ * structured phone field whose owner is the record it sits in (a unit's
+ * `reach.phone`), so it need not name the owner itself.
+ */
+export function textProblems(where: string, text: string, owned = false): string[] {
   return [
     ...unpublishableNumbers(text).map((number) => `${where}: phone number ${number} is not publishable (shared/facts.md)`),
+    ...(owned ? [] : unnamedNumbers(text)).map((number) => `${where}: phone number ${number} does not say whose number it is`),
     ...timePromises(text).map((promise) => `${where}: a time promise that does not come from recipient data: "${promise}"`),
   ];
 }

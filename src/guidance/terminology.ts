@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { localeCodes } from '../../protocol/locales.ts';
+import { EASY_SWEDISH_SEGMENT } from '../i18n/easy-swedish.ts';
 import { splitFrontMatter } from './readability.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -104,10 +105,12 @@ export function pageText(source: string): string {
 /** Every text in one language: [file label, text]. */
 export function textsOf(locale: string, root: string = ROOT): [string, string][] {
   const texts: [string, string][] = [];
-  const pagesDir = join(root, 'content', locale);
-  if (existsSync(pagesDir)) {
+  // Swedish includes the lätt svenska pages (content/latt/).
+  for (const folder of locale === 'sv' ? [locale, EASY_SWEDISH_SEGMENT] : [locale]) {
+    const pagesDir = join(root, 'content', folder);
+    if (!existsSync(pagesDir)) continue;
     for (const name of readdirSync(pagesDir).filter((n) => n.endsWith('.mdx')).sort()) {
-      texts.push([`content/${locale}/${name}`, pageText(readFileSync(join(pagesDir, name), 'utf8'))]);
+      texts.push([`content/${folder}/${name}`, pageText(readFileSync(join(pagesDir, name), 'utf8'))]);
     }
   }
   const stringsFile = join(root, 'src', 'i18n', 'strings', `${locale}.json`);

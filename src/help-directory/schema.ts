@@ -74,9 +74,15 @@ export const reachSchema = z.discriminatedUnion('how', [
   }),
   /**
    * No verified number: through the municipality's switchboard, asking for
-   * the unit. `note` says it in words.
+   * the unit. `note` says it in words. `askFor`: the name a reader asks the
+   * switchboard for, in Swedish, when a person can ask for it themselves
+   * (Malmö: "Plattform Malmö", the way into Konsultationsteamet). Without
+   * it the unit is reached through social services in general (programmes,
+   * which social services assess), or not by asking at all (a police-led
+   * method, a unit known only by name): then printed material (the kit)
+   * does not name it (review finding T3-02).
    */
-  z.strictObject({ how: z.literal('via-social-services'), note: localizedTextSchema }),
+  z.strictObject({ how: z.literal('via-social-services'), note: localizedTextSchema, askFor: z.string().min(2).optional() }),
 ]);
 
 export const unitKinds = [

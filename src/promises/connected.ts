@@ -31,6 +31,17 @@ export function recipientFor(municipality: string, config: RecipientsConfig = lo
   );
 }
 
+/**
+ * Whether any municipality can receive a contact request in this build.
+ * None can in production today (content/intake/recipients.json is empty);
+ * development and test builds have a development recipient for Stockholm.
+ * Text that offers the request reads this, so nothing points to a form
+ * nobody receives (review findings T3-01, T3-05).
+ */
+export function anyConnected(config: RecipientsConfig = loadConnected()): boolean {
+  return config.recipients.length > 0;
+}
+
 /** The promise of a recipient in words, naming who made it and since when. */
 export function promiseSentence(t: Translator, recipient: Recipient): string {
   const { promise } = recipient;

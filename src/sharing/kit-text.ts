@@ -6,13 +6,10 @@ import type { Translator } from '../i18n/translator.ts';
  * number or a Swedish name can sit in its own isolate (<bdi>) inside Arabic
  * or Persian text instead of being reordered by the bidi algorithm.
  */
-export type TextPart = { text: string } | { value: string; kind: 'number' | 'name' };
+export type TextPart = { text: string } | { value: string; kind: 'number' | 'name' } | { value: string; kind: 'link'; href: string };
+type Value = Exclude<TextPart, { text: string }>;
 
-export function textParts(
-  t: Translator,
-  key: StringKey,
-  values: Record<string, { value: string; kind: 'number' | 'name' }> = {},
-): TextPart[] {
+export function textParts(t: Translator, key: StringKey, values: Record<string, Value> = {}): TextPart[] {
   const names = Object.keys(values);
   const markers = Object.fromEntries(names.map((name, i) => [name, `\u0001${i}\u0002`]));
   const template = t(key, markers);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { test as base, expect, type APIRequestContext, type Request } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { test as base, expect, type APIRequestContext, type Page, type Request } from '@playwright/test';
 import { localeInfo, isLocale, defaultLocale } from '../../protocol/locales.ts';
 
 /**
@@ -59,4 +60,28 @@ export function localeOfPath(path: string): { lang: string; dir: string } {
   const first = path.split('/').filter(Boolean)[0];
   const code = isLocale(first) ? first : defaultLocale;
   return { lang: code, dir: localeInfo(code).dir };
+}
+
+/** WCAG 2.0, 2.1 and 2.2, levels A and AA: what Swedish law asks, and more. */
+export const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+/** axe's WCAG violations on the open page, one line each, named by `path`. */
+export async function axeViolations(page: Page, path: string): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
+  return results.violations.map((v) => `${path}: ${v.id} (${v.impact})`);
+}
+
+/** Paths of the links in the open page's article that stay on the site. */
+export function articleLinks(page: Page): Promise<string[]> {
+  return page.locator('article a[href^="/"], article a[href^="../"]').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).pathname));
+}
+
+/** The paths that do not answer 200, each as "dead link <path> (<status>)". */
+export async function deadLinks(request: APIRequestContext, paths: Iterable<string>): Promise<string[]> {
+  const dead: string[] = [];
+  for (const path of new Set(paths)) {
+    const response = await request.get(path);
+    if (response.status() !== 200) dead.push(`dead link ${path} (${response.status()})`);
+  }
+  return dead;
 }

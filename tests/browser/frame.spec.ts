@@ -19,7 +19,10 @@ test.describe('every page in every locale', () => {
       await expect(page.locator('main#main'), path).toHaveCount(1);
       await expect(page.locator('a.skip-link[href="#main"]'), path).toHaveCount(1);
       await expect(page.locator('.safety-bar a[href="tel:112"]'), path).toHaveCount(1);
-      await expect(page.locator('.safety-bar a[href="tel:+46850825600"]'), path).toHaveCount(1);
+      // Stockholm city's own line only on Stockholm's page; the police, not urgent, everywhere else (T3-04).
+      const second = path.endsWith('/hjalp/stockholm/') ? 'tel:+46850825600' : 'tel:11414';
+      await expect(page.locator(`.safety-bar a[href="${second}"]`), path).toHaveCount(1);
+      await expect(page.locator('.safety-bar a[href^="tel:"]'), path).toHaveCount(2);
       await expect(page.locator('a.quick-exit[data-quick-exit]'), path).toHaveCount(1);
       await expect(page.locator('footer.site-footer'), path).toHaveCount(1);
       await expect(page.locator('h1'), path).toHaveCount(1);

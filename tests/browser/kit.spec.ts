@@ -28,12 +28,13 @@ const fullest = [...kitPrintAreas()].sort((a, b) => b.localRoutes.length - a.loc
 function longest(text: (a: KitArea) => string): KitArea {
   return [...kitPrintAreas()].sort((a, b) => text(b).length - text(a).length)[0]!;
 }
-const longestCard = longest((a) => [a.name, ...a.localRoutes.flatMap((r) => (r.phone ? [r.name, r.phone.display] : []))].join(''));
-const longestPoster = longest((a) => [a.name, a.county, ...a.localRoutes.map((r) => r.name + (r.phone?.display ?? ''))].join(''));
+const longestCard = longest((a) => [a.name, ...a.localRoutes.flatMap((r) => (r.phone ? [r.name, r.phone.display] : [])), ...a.contacts.map((c) => c.phone.display)].join(''));
+const longestPoster = longest((a) => [a.name, a.county, ...a.localRoutes.map((r) => r.name + (r.phone?.display ?? '')), ...a.contacts.map((c) => c.phone.display), a.contactsSource ?? ''].join(''));
 
 /** Numbers a card or poster may show: shared/facts.md's publishable ones (and a local one only from the data). */
 const sweden = ['112', '114 14', '116 111', '116 006'];
-const allowedNumbers = new Set([...sweden, ...kitPrintAreas().flatMap((a) => a.localRoutes.flatMap((r) => (r.phone ? [r.phone.display] : [])))]);
+const localNumbers = (a: KitArea) => [...a.localRoutes.flatMap((r) => (r.phone ? [r.phone.display] : [])), ...a.contacts.map((c) => c.phone.display)];
+const allowedNumbers = new Set([...sweden, ...kitPrintAreas().flatMap(localNumbers)]);
 
 function pdfPageCount(pdf: Buffer): number {
   return (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
@@ -122,6 +123,12 @@ test.describe('what the card and poster say', () => {
             for (const route of area.localRoutes.filter((r) => r.phone)) {
               await expect(sheet.locator('[data-route="local-phone"]', { hasText: route.phone!.display }).first()).toContainText(route.name);
             }
+            // The municipality's own numbers stand with its name, and the poster says where they were read.
+            const office = area.contacts.find((c) => c.kind === 'socialtjanst' && !c.forChildren) ?? area.contacts.find((c) => c.kind === 'switchboard');
+            if (office) await expect(sheet.locator('[data-route="social-services"]').first()).toContainText(office.phone.display);
+            if (slug.startsWith('material/affisch') && area.contactsSource) await expect(sheet.locator('[data-kit-source]')).toContainText(area.contactsSource);
+            // Never a police-led method or a unit nobody can ask for (T3-02).
+            expect(await sheet.textContent()).not.toMatch(/Sluta skjut|Trefas/);
           }
         }
       }

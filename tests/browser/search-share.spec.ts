@@ -7,6 +7,8 @@ import { shortLink, shortLinkText } from '../../src/sharing/short-link.ts';
 import { loadHelpDirectory, unitsFor } from '../../src/help-directory/schema.ts';
 import { loadMunicipalities } from '../../protocol/municipalities.ts';
 import { verifiedPhoneNumbers } from '../../protocol/phone-numbers.ts';
+import { contactsFor, publishedContactNumbers } from '../../src/help-directory/municipality-contacts.ts';
+import { useTranslations } from '../../src/i18n/translator.ts';
 
 /** The address the build was made for (astro.config.mjs). */
 const site = process.env.UTVAG_SITE_URL ?? 'https://utvag.example';
@@ -196,8 +198,8 @@ test.describe('help where you live', () => {
   const { municipalities } = loadMunicipalities();
   /** Municipalities with units (facts.md names them) plus two without: every template branch. */
   const withUnits = [...new Set(directory.units.flatMap((u) => [u.municipality, ...(u.partners ?? [])]))];
-  const sample = [...withUnits, 'kiruna', 'gotland'];
-  const publishable = verifiedPhoneNumbers.map((n) => `tel:${n.tel}`);
+  const sample = [...withUnits, 'kiruna', 'gotland', 'habo-jonkoping', 'habo-uppsala'];
+  const publishable = [...verifiedPhoneNumbers, ...publishedContactNumbers()].map((n) => `tel:${n.tel}`);
 
   for (const locale of ['sv', 'ar'] as Locale[]) {
     test(`the ${locale} chooser lists all 290 municipalities by county as plain links`, async ({ page }) => {
@@ -220,6 +222,33 @@ test.describe('help where you live', () => {
     await box.fill('zzzz');
     await expect(page.locator('[data-municipality]:visible')).toHaveCount(0);
     await expect(page.locator('[data-municipality-filter-status]')).not.toBeEmpty();
+  });
+
+  test('Kiruna, Malmö, Habo and Norrköping name a local route with its source, or honestly none (issue 22)', async ({ page }) => {
+    for (const locale of ['sv', 'so'] as Locale[]) {
+      const t = useTranslations(locale);
+      await page.goto(`/${locale}/hjalp/kiruna/`);
+      // Kiruna: the after-hours duty is reached through 112, read on kiruna.se; its doubtful intake number is not shown.
+      await expect(page.locator('[data-route="socialjour"]').first()).toContainText(t('routes.source', { site: 'kiruna.se' }));
+      await expect(page.locator('main')).not.toContainText('0980-703 61');
+      await expect(page.locator('main a[href="https://kiruna.se/"]').first()).toBeVisible();
+      // Malmö: no number it publishes itself (its switchboard is doubtful), so a link to malmo.se, and Plattform Malmö.
+      await page.goto(`/${locale}/hjalp/malmo/`);
+      await expect(page.locator('main')).not.toContainText('040-34 10 00');
+      await expect(page.locator('[data-route="social-services"]').first()).toContainText('malmo.se');
+      // Habo (Jönköpings län): nothing found, nothing guessed; Håbo's site is not Habo's.
+      await page.goto(`/${locale}/hjalp/habo-jonkoping/`);
+      await expect(page.locator('main a[href="https://www.habo.se/"]')).toHaveCount(0);
+      await expect(page.locator('[data-route-source]')).toHaveCount(0);
+      // /hjalp/habo/ asks which one is meant (T3-28).
+      await page.goto(`/${locale}/hjalp/habo/`);
+      await expect(page.locator('[data-same-name="habo"] a')).toHaveCount(2);
+      await expect(page.locator('[data-municipality="habo-jonkoping"]')).toHaveAttribute('href', `/${locale}/hjalp/habo-jonkoping/`);
+      // Norrköping: switchboard and socialjour with their source.
+      await page.goto(`/${locale}/hjalp/norrkoping/`);
+      await expect(page.locator('[data-route="social-services"] a[href="tel:+4611150000"]').first()).toBeVisible();
+      await expect(page.locator('[data-route="socialjour"] a[href="tel:+4611152283"]').first()).toBeVisible();
+    }
   });
 
   test('each municipality page renders its units and the routes for everyone from the data', async ({ page }) => {
@@ -247,6 +276,16 @@ test.describe('help where you live', () => {
         // Only publishable numbers are ever linked.
         const tels = await page.locator('main a[href^="tel:"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
         for (const tel of tels) expect(publishable).toContain(tel);
+        // The municipality's own routes from the contacts data, each with where it was read, and its website.
+        const contacts = contactsFor(id);
+        const list = page.locator('[data-what-works-now]').first();
+        for (const route of contacts.routes) {
+          await expect(list.locator(`a[href="tel:${route.number.tel}"]`).first()).toBeVisible();
+        }
+        await expect(list.locator('[data-route-source]')).toHaveCount(contacts.routes.length);
+        if (contacts.website) await expect(list.locator(`a[href="${contacts.website.href}"]`).first()).toBeVisible();
+        // National lines link their official page; nothing is fetched from there (the privacy crawl checks that).
+        for (const host of ['polisen.se', 'www.bris.se', 'www.1177.se']) await expect(list.locator(`a[href^="https://${host}/"]`)).toHaveCount(1);
       }
     }
   });

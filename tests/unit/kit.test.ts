@@ -14,6 +14,7 @@ const sample: KitArea = {
   county: 'Exempellän',
   policeRegion: 'Mitt',
   localRoutes: [{ name: 'Linjen', phone: { display: '08-508 25 600', tel: '+46850825600' } }, { name: 'Teamet' }, { name: 'Gruppen' }],
+  contacts: [],
 };
 
 describe('kit data interface', () => {
@@ -26,15 +27,15 @@ describe('kit data interface', () => {
     const names = kitAreas().map((a) => a.name);
     expect(names).toEqual([...names].sort(new Intl.Collator('sv').compare));
     expect(kitArea('botkyrka')).toMatchObject({ name: 'Botkyrka kommun', county: 'Stockholms län', policeRegion: 'Stockholm' });
-    expect(kitArea('kiruna')).toMatchObject({ county: 'Norrbottens län', policeRegion: 'Nord', localRoutes: [] });
+    expect(kitArea('kiruna')).toMatchObject({ county: 'Norrbottens län', policeRegion: 'Nord', localRoutes: [], contactsSource: 'kiruna.se' });
     expect(() => kitArea('malmo-som-inte-finns')).toThrow(/No kit data/);
   });
 
   it('names the municipality that runs a unit, so Stockholm city\'s line is labelled as its own', () => {
     const line = kitArea('stockholm').localRoutes.find((r) => r.phone?.tel === socialAdviceLine.tel);
     expect(line?.name).toBe('Socialrådgivningen, Stockholms stad');
-    // A partner unit: Upplands-Bro's Sluta skjut also works in Järfälla, and says whose it is.
-    expect(kitArea('jarfalla').localRoutes.map((r) => r.name)).toContain('Sluta skjut (Group Violence Intervention), Upplands-Bro kommun');
+    // Malmö's card sends readers to the name they can ask for, Plattform Malmö, with whose it is.
+    expect(kitArea('malmo').localRoutes).toEqual([{ name: 'Plattform Malmö, Malmö stad' }]);
     // No other area shows Stockholm city's number.
     const others = kitAreas().filter((a) => a.id !== 'stockholm' && a.localRoutes.some((r) => r.phone?.tel === socialAdviceLine.tel));
     expect(others.map((a) => a.id)).toEqual([]);
@@ -45,6 +46,28 @@ describe('kit data interface', () => {
     expect(kitPrintAreas().map((a) => a.id).sort()).toEqual([...withUnits].sort());
     expect(kitPrintAreas().map((a) => a.id)).not.toContain('kiruna');
     for (const id of KEPT_MUNICIPALITY_IDS) expect(kitPrintAreas().map((a) => a.id)).toContain(id);
+  });
+
+  it('names only places a person can ask for (T3-02): no police-led method, no programme, no unit known only by name', () => {
+    const printed = kitPrintAreas().flatMap((a) => a.localRoutes.map((r) => r.name));
+    for (const name of printed) expect(name).not.toMatch(/Sluta skjut|Trefas|Central avhopparverksamhet|Konsultationsteamet/);
+    // Järfälla readers are no longer sent to Upplands-Bro's Sluta skjut.
+    expect(kitArea('jarfalla').localRoutes).toEqual([]);
+    expect(kitRoutes(kitArea('malmo'), 'poster')).toContainEqual({ kind: 'local-ask', names: ['Plattform Malmö, Malmö stad'] });
+  });
+
+  it("prints the municipality's own numbers from the contacts data, never a doubtful one", () => {
+    const orebro = kitArea('orebro');
+    // Örebro's intake (for everyone) on the card; its socialjour on the poster; the source under the routes.
+    expect(kitRoutes(orebro, 'card')).toContainEqual(expect.objectContaining({ kind: 'social-services', phone: { display: '019-21 30 00', tel: '+4619213000' }, via: 'socialtjanst' }));
+    expect(kitRoutes(orebro, 'card').map((r) => r.kind)).not.toContain('socialjour');
+    expect(kitRoutes(orebro, 'poster')).toContainEqual({ kind: 'socialjour', phone: { display: '019-21 41 05', tel: '+4619214105' }, viaEmergency: false });
+    expect(orebro.contactsSource).toBe('orebro.se');
+    // Södertälje's intake is for children only: the card gives its switchboard.
+    expect(kitRoutes(kitArea('sodertalje'), 'card')).toContainEqual(expect.objectContaining({ kind: 'social-services', via: 'switchboard' }));
+    // Malmö's switchboard is in the data but doubtful: not printed.
+    expect(kitArea('malmo').contacts).toEqual([]);
+    expect(() => kitAreaSchema.parse({ ...sample, contacts: [{ kind: 'switchboard', phone: { display: '040-34 10 00', tel: '+4640341000' }, viaEmergency: false, forChildren: false }] })).toThrow(/verified/);
   });
 
   it('refuses a phone number that facts.md does not make publishable', () => {

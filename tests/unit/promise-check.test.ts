@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stringProblems, textProblems, timePromises, unpublishableNumbers } from '../../src/guidance/promise-check.ts';
+import { stringProblems, textProblems, timePromises, unnamedNumbers, unpublishableNumbers } from '../../src/guidance/promise-check.ts';
 import { checkNumbersAndPromises, stalePendingEntries } from '../../src/guidance/check-content.ts';
 
 describe('phone numbers', () => {
@@ -37,6 +37,47 @@ describe('phone numbers', () => {
 
   it('does not take years, dates, ages or laws for phone numbers', () => {
     expect(unpublishableNumbers('Sedan 2024. Uppdaterad 2026-11-22. Under 18 år. Lag (2018:1937). SFS 2025:400. 26 kap. 1 §. 34 personer.')).toEqual([]);
+  });
+});
+
+describe("numbers from the municipality contacts data (shared/data/municipality-contacts.json)", () => {
+  it('makes a number publishable only where the data does not mark it doubtful', () => {
+    // Örebro's social services intake, read on orebro.se, not doubtful.
+    expect(unpublishableNumbers('Ring Örebro kommuns mottagning på 019-21 30 00.')).toEqual([]);
+    // Kiruna's intake is in the data but doubtful (an old news item); Malmö's switchboard too.
+    expect(unpublishableNumbers('Ring Kiruna kommun på 0980-703 61.')).toEqual(['0980-703 61']);
+    expect(unpublishableNumbers('Ring Malmö stad på 040-34 10 00.')).toEqual(['040-34 10 00']);
+  });
+
+  it('fails on a forged number next to a real municipality, in any script', () => {
+    expect(unpublishableNumbers('Ring Örebro kommun på 019-21 99 99.')).toEqual(['019-21 99 99']);
+    expect(unpublishableNumbers('اتصل ببلدية أوربرو على الرقم \u2066٠١٩-٢١ ٩٩ ٩٩\u2069')).toHaveLength(1);
+    expect(textProblems('sv/x.mdx', 'Ring Örebro kommun på 019-21 99 99.')).toEqual([expect.stringMatching(/019-21 99 99 is not publishable/)]);
+  });
+});
+
+describe('whose number it is (review finding T3-03)', () => {
+  it('finds a number that does not name its owner near it', () => {
+    const old = 'Utan JavaScript kan du ringa i stället: socialtjänsten i din kommun, eller 08-508 25 600 dygnet runt. Säg din kod.';
+    expect(unnamedNumbers(old)).toEqual(['08-508 25 600']);
+    expect(stringProblems('sv', 'replyPage.noJs', old)).toEqual([expect.stringMatching(/does not say whose number it is/)]);
+    expect(unnamedNumbers('اتصل بالرقم \u206608-508 25 600\u2069 ليلًا ونهارًا.')).toEqual(['08-508 25 600']);
+    expect(unnamedNumbers('Ring 114 14 och be om hjälp.')).toEqual(['114 14']);
+    expect(unnamedNumbers('Ring 019-21 30 00.')).toEqual(['019-21 30 00']);
+  });
+
+  it('accepts the owner in the same sentence, the one before, or the section heading; 112 and 1177 name themselves', () => {
+    for (const text of [
+      'Bor du i Stockholm? Stockholms stad svarar dygnet runt på 08-508 25 600.',
+      'تسكن في ستوكهولم؟ مدينة ستوكهولم تردّ على الرقم \u206608-508 25 600\u2069.',
+      'Ring polisen på 114 14.',
+      '## Vad kan polisen göra?\n\n- Ta emot en anmälan. Ring [114 14](tel:11414).',
+      'Ring Örebro kommuns mottagning på 019-21 30 00.',
+      'Ring 112. Mår du dåligt? Ring 1177.',
+      'Kvinnofridslinjen: 020-50 50 50 eller 116 016.',
+    ]) {
+      expect(unnamedNumbers(text), text).toEqual([]);
+    }
   });
 });
 

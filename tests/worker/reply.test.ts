@@ -9,13 +9,13 @@ import { app } from '../../functions/app.ts';
 import type { Env } from '../../functions/env.ts';
 import { forgetKeySet } from '../../functions/intake-keys.ts';
 import { base64urlEncode, generateRecipientKeyPair, type PrivateKeyJwk } from '../../protocol/envelope.ts';
-import { replyKeysFromMaster } from '../../protocol/reply-keys.ts';
+import { replyKeysFromMaster, type ReplyKeys } from '../../protocol/reply-keys.ts';
 import { importReplySenderKey, lookupResponseSchema, replyIdOf, openReply, sealReply, type ReplyMessage, type SealedReply } from '../../protocol/reply.ts';
 import { REPLY_SIGNATURE_HEADER, replyPostBody, signReplyPost } from '../../protocol/reply-post.ts';
 import { generateSigningKey, importVerifyKey, verifyReplyAck } from '../../protocol/push-auth.ts';
 import { sealRequest } from '../../protocol/envelope.ts';
 import { createRequest } from '../../protocol/request.ts';
-import { signFollowUp, signWriteBackPost, writeBackSigningKey, WRITE_BACK_SIGNATURE_HEADER } from '../../protocol/write-back.ts';
+import { signFollowUp, signWriteBackPost, WRITE_BACK_SIGNATURE_HEADER } from '../../protocol/write-back.ts';
 
 type Recipient = { kid: string; publicKey: string; privateJwk: PrivateKeyJwk };
 let municipality: Recipient;
@@ -222,8 +222,8 @@ describe('POST /api/reply/write-back (N3)', () => {
   }
 
   /** The person's follow-up, signed with their reply key, sealed to the municipality. */
-  async function followUp(me: Awaited<ReturnType<typeof person>>, signer: CryptoKeyPair, replyId: string, caseId: string) {
-    const key = await writeBackSigningKey(signer);
+  async function followUp(me: Awaited<ReturnType<typeof person>>, signer: ReplyKeys, replyId: string, caseId: string) {
+    const key = signer.signingKey;
     const request = createRequest({
       locale: 'sv', role: 'unknown', municipality: 'stockholm', needs: [],
       contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
@@ -255,7 +255,7 @@ describe('POST /api/reply/write-back (N3)', () => {
     const queueEnv = { ...testEnv, INTAKE_QUEUE: queue };
     const me = await person();
     const id = await storedAnswer(me, true);
-    const signed = await followUp(me, me.keyPair, id, crypto.randomUUID());
+    const signed = await followUp(me, me, id, crypto.randomUUID());
     const first = await postWriteBack(signed, queueEnv);
     expect(first.status).toBe(202);
     expect(sent).toEqual([JSON.parse(signed.body).envelope]);
@@ -272,18 +272,18 @@ describe('POST /api/reply/write-back (N3)', () => {
     const offered = await storedAnswer(me, true);
     // Someone without the secret: their own key pair, the person's mailbox and answer id.
     const forger = await person();
-    const forged = await postWriteBack(await followUp(me, forger.keyPair, offered, crypto.randomUUID()), queueEnv);
+    const forged = await postWriteBack(await followUp(me, forger, offered, crypto.randomUUID()), queueEnv);
     expect(forged.status).toBe(401);
     expect(await forged.json()).toEqual({ error: 'bad_signature' });
     const notOffered = await storedAnswer(me, false);
-    const refused = await postWriteBack(await followUp(me, me.keyPair, notOffered, crypto.randomUUID()), queueEnv);
+    const refused = await postWriteBack(await followUp(me, me, notOffered, crypto.randomUUID()), queueEnv);
     expect(refused.status).toBe(403);
     expect(await refused.json()).toEqual({ error: 'write_back_not_offered' });
-    const nowhere = await postWriteBack(await followUp(me, me.keyPair, base64urlEncode(new Uint8Array(16)), crypto.randomUUID()), queueEnv);
+    const nowhere = await postWriteBack(await followUp(me, me, base64urlEncode(new Uint8Array(16)), crypto.randomUUID()), queueEnv);
     expect(nowhere.status).toBe(403);
     expect(sent).toEqual([]);
     // The genuine one still goes through afterwards.
-    expect((await postWriteBack(await followUp(me, me.keyPair, offered, crypto.randomUUID()), queueEnv)).status).toBe(202);
+    expect((await postWriteBack(await followUp(me, me, offered, crypto.randomUUID()), queueEnv)).status).toBe(202);
   });
 });
 

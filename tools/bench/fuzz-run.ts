@@ -639,7 +639,7 @@ export async function fuzzOpenAndStore(intake: FuzzIntake, options: { seed: numb
       index % 3 === 2
         ? await (async () => {
             const plain = plaintextInput(options.seed, index);
-            const sealed = await contactSuite.seal({ recipientPublicKey, info: new TextEncoder().encode(HPKE_INFO) }, plain.bytes, aadForKid(kid));
+            const sealed = await contactSuite.seal({ recipientPublicKey, info: new TextEncoder().encode(HPKE_INFO) }, new Uint8Array(plain.bytes), aadForKid(kid));
             return { kind: plain.kind, text: JSON.stringify({ v: 1, kid, enc: base64urlEncode(new Uint8Array(sealed.enc)), ct: base64urlEncode(new Uint8Array(sealed.ct)) }) };
           })()
         : envelopeInput(options.seed, index, ctx);

@@ -15,7 +15,7 @@ import { replyKeysFromMaster, type ReplyKeys } from '../../protocol/reply-keys.t
 import { importReplySenderKey, replyIdOf, sealReply } from '../../protocol/reply.ts';
 import { REPLY_SIGNATURE_HEADER, replyPostBody, signReplyPost } from '../../protocol/reply-post.ts';
 import { createRequest } from '../../protocol/request.ts';
-import { signFollowUp, signWriteBackPost, writeBackSigningKey, WRITE_BACK_PATH, WRITE_BACK_SIGNATURE_HEADER } from '../../protocol/write-back.ts';
+import { signFollowUp, signWriteBackPost, WRITE_BACK_PATH, WRITE_BACK_SIGNATURE_HEADER } from '../../protocol/write-back.ts';
 import { Rng } from './fuzz-cases.ts';
 import { intakeKey } from './fuzz-reply.ts';
 import { sendHttp, type Failure, type FuzzWorker, type RunSummary } from './fuzz-run.ts';
@@ -36,14 +36,14 @@ async function envelopeFor(setup: Pick<Setup, 'person' | 'kid' | 'publicKey'>, s
     language: '', interpreter: false, message: 'fuzz: a follow-up',
     reply: { publicKey: setup.person.publicKey, mailbox: setup.person.mailbox }, followUpOf: caseId,
   });
-  request.followUpProof = await signFollowUp(await writeBackSigningKey(signer.keyPair), { id: request.id, followUpOf: caseId, message: request.message });
+  request.followUpProof = await signFollowUp(signer.signingKey, { id: request.id, followUpOf: caseId, message: request.message });
   return sealRequest(request, { kid: setup.kid, publicKey: setup.publicKey });
 }
 
 async function hostileCase(rng: Rng, setup: Setup): Promise<{ kind: string; body: string; signature: string | null }> {
-  const mine = await writeBackSigningKey(setup.person.keyPair);
+  const mine = setup.person.signingKey;
   const forger = await replyKeysFromMaster(new Uint8Array(rng.bytes(32)));
-  const theirs = await writeBackSigningKey(forger.keyPair);
+  const theirs = forger.signingKey;
   const post = { v: 1 as const, mailbox: setup.person.mailbox, reply: setup.offered, envelope: setup.envelope };
   switch (rng.int(8)) {
     case 0:
@@ -118,7 +118,7 @@ export async function fuzzForgedWriteBacks(worker: FuzzWorker, options: { seed: 
   );
 
   // Control: the person's own write-back is taken, once.
-  const genuine = await signWriteBackPost(await writeBackSigningKey(person.keyPair), { v: 1, mailbox: person.mailbox, reply: setup.offered, envelope: setup.envelope });
+  const genuine = await signWriteBackPost(person.signingKey, { v: 1, mailbox: person.mailbox, reply: setup.offered, envelope: setup.envelope });
   const post = () => fetch(`${worker.system.url}${WRITE_BACK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', [WRITE_BACK_SIGNATURE_HEADER]: genuine.signature, 'cf-connecting-ip': '2001:db8:c1:1::1' }, body: genuine.body });
   const first = await post();
   if (first.status !== 202) failures.push({ index: -1, kind: 'control', problem: `the person's own write-back was answered ${first.status}` });

@@ -7,7 +7,7 @@
  *                                    `help`), then loads intake-main.mjs
  *   intake-dist/intake-main.mjs      the CLI (serve, pull, keygen, staff, audit, …),
  *                                    with hono, @hono/node-server,
- *                                    @simplewebauthn/server, zod and @hpke/core inside
+ *                                    @simplewebauthn/server and zod inside
  *   intake-dist/inbox-assets/        the inbox's CSS and scripts, and the ESM build
  *                                    of @simplewebauthn/browser (served by the intake)
  *   intake-dist/package.json         engines only: no dependencies

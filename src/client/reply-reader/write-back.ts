@@ -12,7 +12,7 @@ import { sealCheckedRequest } from '../../../protocol/envelope-core.ts';
 import { chooseKey, isKeyValid } from '../../../protocol/key-choice.ts';
 import { isLocale, defaultLocale, type Locale } from '../../../protocol/locales.ts';
 import { loadKeySet } from '../key-set-loader.ts';
-import { signFollowUp, signWriteBackPost, writeBackSigningKey, WRITE_BACK_PATH, WRITE_BACK_SIGNATURE_HEADER } from '../../../protocol/write-back.ts';
+import { signFollowUp, signWriteBackPost, WRITE_BACK_PATH, WRITE_BACK_SIGNATURE_HEADER } from '../../../protocol/write-back.ts';
 import type { PageLifetime } from '../page-lifetime.ts';
 import type { ReaderProblems } from './problems.ts';
 import { part, type ReaderState } from './state.ts';
@@ -67,7 +67,7 @@ export function writeBack(root: HTMLElement, state: ReaderState, problems: Reade
       // as before, with the same words as a failed send.
       if (requestProblems(answers).length > 0) return problems.show('network');
       const followUp = completeRequest(answers);
-      const signingKey = await writeBackSigningKey(keys.keyPair);
+      const signingKey = keys.signingKey;
       followUp.followUpProof = await signFollowUp(signingKey, { id: followUp.id, followUpOf: latest.message.case, message: followUp.message });
       const signed = await signWriteBackPost(signingKey, { v: 1, mailbox: keys.mailbox, reply: latest.id, envelope: await sealCheckedRequest(followUp, key) });
       if (!ticket.live()) return;
