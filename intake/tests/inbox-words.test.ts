@@ -10,6 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { deriveReplyKeys } from '../../protocol/reply-keys.ts';
 import { createRequest, type ContactRequest } from '../../protocol/request.ts';
 import { codeLikeWords } from './code-like.ts';
+import { needs } from '../../protocol/limits.ts';
+import formSv from '../../src/i18n/strings/sv.json' with { type: 'json' };
+import formEn from '../../src/i18n/strings/en.json' with { type: 'json' };
+import { needLabel } from '../src/inbox/labels.ts';
 import { LANG_COOKIE } from '../src/inbox/context.ts';
 import { inboxText } from '../src/inbox/text.ts';
 import { NO_RECIPIENTS } from '../src/promise.ts';
@@ -119,5 +123,15 @@ describe('the inbox in the team’s own words', () => {
     expect(log).toContain(`Anna Admin ${sv.action_claimed}`);
     expect(log).toContain(`${sv.action_status_changed}: ${sv.status_contacted}`);
     expect(log).toContain(`${sv.actor_receiver} ${sv.action_received}`);
+  });
+});
+
+describe('need labels', () => {
+  // The inbox keeps its own copy (its bundle holds no site strings); it must say what the form said.
+  it('use the contact form’s own words, in Swedish and English', () => {
+    const form: Record<'sv' | 'en', Record<string, string>> = { sv: formSv, en: formEn };
+    for (const lang of ['sv', 'en'] as const) {
+      for (const need of needs) expect(needLabel(need, lang), `${lang} ${need}`).toBe(form[lang][`form.need.${need}`]);
+    }
   });
 });
