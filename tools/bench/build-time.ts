@@ -31,7 +31,8 @@ export interface BuildResult {
   ratio: number;
 }
 
-const COPY = ['astro.config.mjs', 'package.json', 'tsconfig.json', 'content', 'src', 'public', 'functions'];
+// The site's build reads the protocol and the build script (tools/); the intake supplies the recipients reader the dev keys use.
+const COPY = ['astro.config.mjs', 'package.json', 'tsconfig.json', 'content', 'src', 'public', 'functions', 'protocol', 'intake', 'tools'];
 
 async function makeCopy(multiplier: number): Promise<{ dir: string; guidancePages: number }> {
   const root = resolve('.');

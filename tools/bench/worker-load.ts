@@ -16,7 +16,7 @@ import { sampleAnswers } from '../dev/sample-request.ts';
 import autocannon from 'autocannon';
 import { sealRequest } from '../../protocol/envelope.ts';
 import { createRequest } from '../../protocol/request.ts';
-import { startFuzzWorker, type FuzzWorker } from './fuzz-run.ts';
+import { intakeDataFiles, startFuzzWorker, type FuzzWorker } from './fuzz-run.ts';
 
 export interface LoadFigure {
   target: string;
@@ -101,10 +101,9 @@ function figureOf(target: Target, r: autocannon.Result): LoadFigure {
   };
 }
 
+/** Requests the receiver stored (its store, not the version-1 file inbox that is gone). */
 async function countStored(worker: FuzzWorker): Promise<number> {
-  const { readdir } = await import('node:fs/promises');
-  const path = await import('node:path');
-  return (await readdir(path.join(worker.intakeDir, 'inbox'))).filter((n) => n.endsWith('.json')).length;
+  return (await intakeDataFiles(worker.intakeDir)).filter((file) => file.startsWith('inbox/')).length;
 }
 
 export async function benchWorker(
