@@ -83,11 +83,14 @@ test('a send in flight when the page is left is not sent after Back, and nothing
     await fillAndAskForAnswerHere(page, 'INFLIGHT-LEFT hemligt');
     await page.getByRole('button', { name: t('form.submit') }).click();
     await expect(page.locator('[data-form-status]')).toHaveText(t('form.sending'));
+    // On a fast, idle machine the send can finish before the page is left; what must never
+    // happen is a send after leaving (a resumed one), so only posts from here on count.
+    const sentBeforeLeaving = posts.length;
     await page.goto('/sv/');
     await page.waitForTimeout(2500); // longer than the key derivation: a resumed send would have gone by now
     await back(page, '/sv/kontakt/');
     await page.waitForTimeout(2500);
-    expect(posts.filter((r) => r.url().endsWith('/api/contact'))).toEqual([]);
+    expect(posts.slice(sentBeforeLeaving).filter((r) => r.url().endsWith('/api/contact'))).toEqual([]);
     await expect(page.locator('[data-receipt]')).toBeHidden();
     await expect(page.locator('[data-receipt-code]')).toHaveText('');
     await expect(page.locator('[data-receipt-secret-value]')).toHaveText('');
