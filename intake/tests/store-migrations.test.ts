@@ -147,6 +147,28 @@ describe('store migrations', () => {
     }
   });
 
+  it('4: adds the vault tables empty, and keeps every request, note and reply as it was', async () => {
+    const path = await databaseFrom(readFileSync(join(fixtureDir, 'store-before-migrations.sql'), 'utf8'));
+    const store = IntakeStore.open(path, Buffer.from(fixture.storeSecretHex, 'hex'));
+    try {
+      for (const table of ['vault_generations', 'vault_meta', 'member_keys', 'member_grants', 'vault_keys'])
+        expect(store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get()).toEqual({ n: 0 });
+      // Old notes and requests have no generation or body hash: they were sealed before the vault.
+      expect(store.db.prepare('SELECT count(*) AS n FROM notes WHERE gen IS NOT NULL').get()).toEqual({ n: 0 });
+      expect(store.db.prepare('SELECT count(*) AS n FROM requests WHERE body_hash IS NOT NULL').get()).toEqual({ n: 0 });
+      expect(store.db.prepare(`SELECT count(*) AS n FROM deleted WHERE kind != 'id'`).get()).toEqual({ n: 0 });
+      for (const { ref } of Object.values(fixture.requests)) expect(store.get(ref)?.ref).toBe(ref);
+      // Two requests with the same envelope hash cannot both be stored: dedupe holds without opening.
+      const insert = store.db.prepare(
+        `INSERT INTO requests (ref, dedupe, kid, received_at, status, fits, updated_at, body_hash) VALUES (?, ?, 'k', 1, 'new', 1, 1, 'same')`,
+      );
+      insert.run('a', 'da');
+      expect(() => insert.run('b', 'db')).toThrow(/UNIQUE/);
+    } finally {
+      store.close();
+    }
+  });
+
   it('a failing migration leaves the store as it was (all or nothing)', async () => {
     // A requests table that cannot take migration 1's index (no due_at column).
     const path = await databaseFrom(`CREATE TABLE requests (ref TEXT PRIMARY KEY, status TEXT, received_at INTEGER) STRICT;`);

@@ -159,6 +159,31 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX requests_by_follow_up_of ON requests (follow_up_of, received_at);`);
     },
   },
+  {
+    version: 4,
+    what: 'server-blind: the vault (generations, member keys, grants, wrapped recipient keys); dedupe without opening',
+    up: (db) => {
+      // The server keeps only sealed material here: each generation's vault key sealed to the
+      // recovery key, the previous one under the newer, each member's private key under their
+      // own unlock key, and the recipient keys under the vault key. None of it opens on the server.
+      db.exec(`CREATE TABLE vault_generations (gen INTEGER PRIMARY KEY, created_at INTEGER NOT NULL, created_by INTEGER,
+          recovery TEXT NOT NULL, previous TEXT) STRICT;
+        CREATE TABLE vault_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+        CREATE TABLE member_keys (staff_id INTEGER PRIMARY KEY, public_key TEXT NOT NULL, unlock TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;
+        CREATE TABLE member_grants (staff_id INTEGER PRIMARY KEY, gen INTEGER NOT NULL, grant_json TEXT NOT NULL, granted_by INTEGER,
+          granted_at INTEGER NOT NULL) STRICT;
+        CREATE TABLE vault_keys (kid TEXT PRIMARY KEY, public_key TEXT NOT NULL, not_after TEXT NOT NULL, gen INTEGER NOT NULL,
+          wrapped TEXT NOT NULL, created_at INTEGER NOT NULL, retired_at INTEGER) STRICT;
+        ALTER TABLE notes ADD COLUMN gen INTEGER;
+        ALTER TABLE replies ADD COLUMN gen INTEGER;
+        ALTER TABLE replies ADD COLUMN post_body TEXT;
+        ALTER TABLE replies ADD COLUMN post_signature TEXT;
+        ALTER TABLE sessions ADD COLUMN unlock_key TEXT;
+        ALTER TABLE requests ADD COLUMN body_hash TEXT;
+        CREATE UNIQUE INDEX requests_by_body_hash ON requests (body_hash) WHERE body_hash IS NOT NULL;
+        ALTER TABLE deleted ADD COLUMN kind TEXT NOT NULL DEFAULT 'id';`);
+    },
+  },
 ];
 
 /** The schema version this program writes. */
