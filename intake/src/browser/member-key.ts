@@ -5,11 +5,10 @@
  * through PBKDF2-SHA256 (600,000 iterations, OWASP 2023: WebCrypto has no
  * memory-hard KDF, and PBKDF2 runs natively in every browser).
  */
-import { base64urlEncode } from '../../../protocol/base64url.ts';
 import {
   newMemberKey,
   openMemberKey,
-  PHRASE_ITERATIONS,
+  newPhraseKdf,
   unlockKeyFromPhrase,
   unlockKeyFromPrf,
   type MemberUnlock,
@@ -36,11 +35,7 @@ export async function makeMemberKey(staffId: number, secret: { prf: Uint8Array }
   if ('prf' in secret) {
     made = await newMemberKey(staffId, await unlockKeyFromPrf(secret.prf), 'prf');
   } else {
-    const kdf = {
-      name: 'PBKDF2-SHA256' as const,
-      iterations: PHRASE_ITERATIONS,
-      salt: base64urlEncode(crypto.getRandomValues(new Uint8Array(16))),
-    };
+    const kdf = newPhraseKdf();
     made = await newMemberKey(staffId, await unlockKeyFromPhrase(secret.phrase, kdf), 'phrase', kdf);
   }
   await postJson('/api/member-key', { publicKey: made.publicKey, unlock: made.unlock });

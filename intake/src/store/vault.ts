@@ -39,17 +39,24 @@ export interface NewRecipientKey {
   wrapped: StoredBox;
 }
 
+export type VaultConflictCode = 'vault_exists' | 'no_vault' | 'member_key_exists' | 'stale_generation' | 'grants_mismatch' | 'no_member_key';
+
 export class VaultConflict extends Error {
-  constructor(readonly code: 'vault_exists' | 'no_vault' | 'member_key_exists' | 'stale_generation' | 'grants_mismatch' | 'no_member_key') {
+  readonly code: VaultConflictCode;
+  constructor(code: VaultConflictCode) {
     super(code);
     this.name = 'VaultConflict';
+    this.code = code;
   }
 }
 
 const json = (row: SqlRow, name: string) => JSON.parse(text(row, name)) as unknown;
 
 export class VaultTables {
-  constructor(private readonly store: IntakeStore) {}
+  private readonly store: IntakeStore;
+  constructor(store: IntakeStore) {
+    this.store = store;
+  }
   private get db() {
     return this.store.db;
   }
