@@ -5,10 +5,17 @@
  * key and a test Worker signing key for pushes, and the
  * real `intake serve` on localhost (a WebAuthn RP ID cannot be an IP).
  * The tests push requests to it and make invitations with the real CLI.
+ * The team vault is provisioned with the public development recovery code
+ * (dev-vault.ts), so a test signs in as a fresh administrator by typing it
+ * (tests/browser/inbox/inbox-session.ts); `--no-vault` leaves the vault to
+ * the first administrator's setup page.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateWrappedKey } from '../../intake/src/key-vault.ts';
+import { generateRecipientKeyPair } from '../../protocol/envelope.ts';
+import { ensureStoreSecret, writeWrappedKey } from '../../intake/src/key-vault.ts';
+import { IntakeStore } from '../../intake/src/store.ts';
+import { provisionDevVault } from './dev-vault.ts';
 import { ensureReceiptKey, writeSigningKeyFile } from '../../intake/src/push-keys.ts';
 import { inboxTestSetup } from './inbox-test-setup.ts';
 import { projectEnv, start } from './run.ts';
@@ -18,7 +25,14 @@ const setup = inboxTestSetup(port);
 await rm(setup.root, { recursive: true, force: true });
 await mkdir(setup.root, { recursive: true, mode: 0o700 });
 await writeFile(setup.passphraseFile, `${setup.passphrase}\n`, { mode: 0o600 });
-const key = await generateWrappedKey(setup.dir, setup.passphrase, '2099-12-31', { N: 2 ** 12, r: 8, p: 1 });
+const pair = await generateRecipientKeyPair();
+await ensureStoreSecret(setup.dir, setup.passphrase, { N: 2 ** 12, r: 8, p: 1 });
+const key = await writeWrappedKey(setup.dir, setup.passphrase, pair.privateJwk, '2099-12-31', { N: 2 ** 12, r: 8, p: 1 });
+if (!process.argv.includes('--no-vault')) {
+  const store = IntakeStore.open(setup.dir);
+  await provisionDevVault(store, [{ ...key, privateJwk: pair.privateJwk }]);
+  store.close();
+}
 const receiptPublicKey = await ensureReceiptKey(setup.dir);
 const workerPublicKey = await writeSigningKeyFile(setup.workerSigningKeyFile);
 await writeFile(
