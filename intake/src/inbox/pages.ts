@@ -712,7 +712,7 @@ export function staffPage(
           (s) =>
             html`<li data-member="${s.id}" data-granted-key="${access.get(s.id)?.grant ? access.get(s.id)!.publicKey : ''}">
               <span>${s.name} (${t[`role_${s.role}`]})</span>
-              ${grantButton(ctx, s, access)}
+              ${s.confirmedAt === null ? '' : grantButton(ctx, s, access)}
               ${s.id !== ctx.staff?.id ? html`<form method="post" action="/staff/${s.id}/remove" data-remove="${s.id}" data-has-grant="${access.get(s.id)?.grant ? '1' : ''}">${csrfField(ctx)}<button type="submit" aria-label="${t.removeConfirm}: ${s.name}">${t.remove}</button></form>` : ''}
             </li>`,
         )}

@@ -86,6 +86,8 @@ export async function register(page: Page, link: string, unlock: Unlock): Promis
 
 /** Signs in with the passkey (and the phrase, without PRF); the vault is open when this returns, if the member has access. */
 export async function signIn(page: Page, unlock: Unlock, origin = setup.origin): Promise<void> {
+  // A fresh start, as after closing the browser: no session cookie.
+  await page.context().clearCookies();
   await page.goto(`${origin}/sign-in`);
   await page.getByRole('button', { name: 'Logga in med passkey' }).click();
   if (!unlock.prf) await typePhrase(page, unlock.phrase);
@@ -97,6 +99,11 @@ export async function recover(page: Page, code: string, origin = setup.origin): 
   await page.goto(`${origin}/vault/recover`);
   await page.getByLabel('Återställningskod').fill(code);
   await page.getByRole('button', { name: 'Återställ' }).click();
+}
+
+/** The vault generation this tab holds (its sealed box in sessionStorage), or null. */
+export async function unlockedGen(page: Page): Promise<number | null> {
+  return page.evaluate(() => (JSON.parse(sessionStorage.getItem('utvag-vault') ?? 'null') as { gen: number } | null)?.gen ?? null);
 }
 
 /** Whether this tab holds an unlocked vault (the sealed box in sessionStorage). */
