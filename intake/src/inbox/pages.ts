@@ -89,13 +89,13 @@ export function layout(ctx: PageContext, title: string, body: Html, options: Lay
         <title>${title} – ${t.title} – ${t.product}</title>
         <link rel="stylesheet" href="/assets/inbox.css" />
         ${(options.scripts ?? ['/assets/inbox.js', '/assets/inbox-app.js']).map((src) => html`<script type="module" src="${src}"></script>`)}
+        ${appWords(t, options.words)}
       </head>
       <body
         data-lang="${ctx.lang}"
         data-page="${options.page ?? ''}"
         ${ctx.staff ? html`data-staff-id="${ctx.staff.id}" data-role="${ctx.staff.role}" data-csrf="${ctx.csrf ?? ''}"` : ''}
       >
-        ${appWords(t, options.words)}
         <a class="skip" href="#main">${t.skip}</a>
         <header class="top">
           <p class="brand">${t.product} · ${t.title}</p>
