@@ -61,7 +61,12 @@ export async function ensureDevStore(devDir: string): Promise<DevStore> {
     const { kid, notAfter, ...jwk } = JSON.parse(await readFile(join(devDir, 'keys', name), 'utf8')) as Record<string, string>;
     if (kid) {
       const privateJwk = jwk as unknown as PrivateKeyJwk;
-      vaultKeys.push({ kid, notAfter: notAfter ?? '2099-12-31', privateJwk, publicKey: base64urlEncode(publicKeyFromPrivateJwk(privateJwk)) });
+      vaultKeys.push({
+        kid,
+        notAfter: notAfter ?? '2099-12-31',
+        privateJwk,
+        publicKey: base64urlEncode(publicKeyFromPrivateJwk(privateJwk)),
+      });
     }
     if (kid && wrapped.has(kid)) continue;
     await ensureStoreSecret(dir, DEV_PASSPHRASE, DEV_SCRYPT);

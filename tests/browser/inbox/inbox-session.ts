@@ -112,7 +112,11 @@ export async function isUnlocked(page: Page): Promise<boolean> {
 }
 
 /** A new administrator with access, unlocked in `page`: invited, registered, and recovered with the development code. */
-export async function freshAdmin(page: Page, unlock: Unlock = { prf: true }, name = uniqueName('Admin')): Promise<{ staffId: number; name: string }> {
+export async function freshAdmin(
+  page: Page,
+  unlock: Unlock = { prf: true },
+  name = uniqueName('Admin'),
+): Promise<{ staffId: number; name: string }> {
   await virtualAuthenticator(page, unlock.prf);
   const { link, staffId } = invite(name, true);
   await register(page, link, unlock);
@@ -144,7 +148,9 @@ export async function freshMember(
   await virtualAuthenticator(page, unlock.prf);
   const { link, staffId } = invite(name);
   await register(page, link, unlock);
-  await expect(page.getByText('Du kan logga in, men du kan inte öppna ärenden förrän en administratör har gett dig åtkomst.').first()).toBeVisible();
+  await expect(
+    page.getByText('Du kan logga in, men du kan inte öppna ärenden förrän en administratör har gett dig åtkomst.').first(),
+  ).toBeVisible();
   await giveAccess(adminPage, name);
   await signIn(page, unlock);
   expect(await isUnlocked(page)).toBe(true);

@@ -13,7 +13,17 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { wcagTags } from '../fixtures.ts';
 import { inboxTestPort, inboxTestSetup } from '../../../tools/dev/inbox-test-setup.ts';
 import { projectEnv, start, waitForUrl } from '../../../tools/dev/run.ts';
-import { choosePhrase, cli, isUnlocked, recover, signIn, typePhrase, unlockedGen, virtualAuthenticator, type Unlock } from './inbox-session.ts';
+import {
+  choosePhrase,
+  cli,
+  isUnlocked,
+  recover,
+  signIn,
+  typePhrase,
+  unlockedGen,
+  virtualAuthenticator,
+  type Unlock,
+} from './inbox-session.ts';
 
 const own = inboxTestSetup(inboxTestPort() + 2);
 test.describe.configure({ mode: 'serial' });

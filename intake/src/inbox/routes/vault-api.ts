@@ -16,7 +16,11 @@ import { VaultConflict, VaultTables } from '../../store/vault.ts';
 import { actor, page, sessionOf, type Inbox, type InboxEnv } from '../context.ts';
 import * as pages from '../pages.ts';
 
-const b64 = (max: number) => z.string().regex(/^[A-Za-z0-9_-]+$/).max(max);
+const b64 = (max: number) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .max(max);
 export const boxSchema = z.strictObject({ iv: base64urlOf(12, 'iv'), ct: b64(8192) });
 export const grantSchema = z.strictObject({ gen: z.number().int().min(1), enc: base64urlOf(ENC_SIZE, 'enc'), ct: b64(256) });
 const publicKeySchema = base64urlOf(PUBLIC_KEY_SIZE, 'public key');
@@ -82,7 +86,8 @@ export function vaultApiRoutes(inbox: Inbox): Hono<InboxEnv> {
     if (key === null) {
       key = base64urlEncode(randomBytes(32));
       store.db.prepare('UPDATE sessions SET unlock_key = ? WHERE token_hash = ? AND unlock_key IS NULL').run(key, session.tokenHash);
-      key = (store.db.prepare('SELECT unlock_key FROM sessions WHERE token_hash = ?').get(session.tokenHash) as { unlock_key: string }).unlock_key;
+      key = (store.db.prepare('SELECT unlock_key FROM sessions WHERE token_hash = ?').get(session.tokenHash) as { unlock_key: string })
+        .unlock_key;
     }
     return c.json({ key }, 200, noStore);
   });
