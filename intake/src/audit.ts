@@ -37,6 +37,11 @@ export const AUDIT_ACTIONS = [
   'alert_sent',
   'many_opened',
   'follow_up_linked',
+  'member_key',
+  'vault_setup',
+  'vault_granted',
+  'vault_rotated',
+  'recovered',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -48,7 +48,7 @@ import { RequestsTable, STATUSES, type RequestRow, type RequestStatus } from './
 import { migrate, SchemaTooNewError } from './store/schema.ts';
 import { BackupExpiredError, checkBackupExpiry } from './store/backup-expiry.ts';
 import { openRecord, recordKey, sealRecord } from './store/sealed-records.ts';
-import { VaultTables, type Box } from './store/vault.ts';
+import { VaultTables, type StoredBox as Box } from './store/vault.ts';
 import type { RecipientDirectory } from './promise.ts';
 
 export { STATUSES, type RequestRow, type RequestStatus };
@@ -126,7 +126,7 @@ export class IntakeStore extends RequestsTable {
     this.dir = dir;
     this.quarantineLimits = limits;
     this.path = path;
-    this.vault = new VaultTables(db, (work) => this.transaction(work));
+    this.vault = new VaultTables(this);
     this.secret = storeSecret;
     this.staffKey = storeSecret ? recordKey(storeSecret, 'staff') : null;
     // Queries read staff names through staff_name(), which opens a sealed one (N14).
@@ -440,9 +440,7 @@ export class IntakeStore extends RequestsTable {
   }
 
   /** The replies to one request, oldest first, as stored (the record is a box the browser opens). */
-  replies(
-    ref: string,
-  ): {
+  replies(ref: string): {
     id: string;
     writtenAt: number;
     authorId: number | null;

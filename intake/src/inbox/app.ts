@@ -25,6 +25,7 @@ import { auditRoutes, staffRoutes } from './routes/admin.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { signInRoutes } from './routes/sign-in.ts';
+import { vaultApiRoutes } from './routes/vault-api.ts';
 
 export { SESSION_COOKIE, type InboxAppOptions } from './context.ts';
 
@@ -47,6 +48,7 @@ export function createInboxApp(options: InboxAppOptions): Hono<InboxEnv> {
   signedIn.route('/', apiRoutes(inbox));
   signedIn.route('/', requestRoutes(inbox));
   signedIn.route('/', accountRoutes(inbox));
+  signedIn.route('/', vaultApiRoutes(inbox));
   signedIn.route('/staff', staffRoutes(inbox));
   signedIn.route('/audit', auditRoutes(inbox));
   app.route('/', signedIn);

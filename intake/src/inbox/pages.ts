@@ -12,7 +12,7 @@ import type { Staff } from '../accounts.ts';
 import type { AuditLine } from '../audit.ts';
 import type { RecipientPromise } from '../promise.ts';
 import type { OpenedRequest, RequestRow, RequestStatus } from '../store.ts';
-import type { InboxLanguage, InboxText } from './text.ts';
+import { VAULT_WORDS, type InboxLanguage, type InboxText } from './text.ts';
 import { replyPhraseIds, replyPhrasesFor, type ReplyMessage, type ReplyPhraseId } from '../../../protocol/reply.ts';
 import { locales, type Locale } from '../../../protocol/locales.ts';
 import type { ContactMethodName } from '../../../protocol/limits.ts';
@@ -62,7 +62,22 @@ function csrfField(ctx: PageContext) {
   return html`<input type="hidden" name="csrf" value="${ctx.csrf ?? ''}" />`;
 }
 
-export function layout(ctx: PageContext, title: string, body: Html, options: { scripts?: string[] } = {}) {
+/** What the browser app is told about a page (`<body data-page>`) and the words it needs. */
+export interface LayoutOptions {
+  scripts?: string[];
+  /** The browser app's page module (intake/src/browser/main.ts); none: only the unlock step. */
+  page?: string;
+  /** More of the page's words for the app, beyond VAULT_WORDS. */
+  words?: readonly (keyof InboxText)[];
+}
+
+/** The app's words as JSON inside `<script type="application/json">` (never executed; `<` escaped). */
+function appWords(t: InboxText, more: readonly (keyof InboxText)[] = []) {
+  const words = Object.fromEntries([...VAULT_WORDS, ...more].map((key) => [key, t[key]]));
+  return raw(`<script type="application/json" id="inbox-words">${JSON.stringify(words).replace(/</g, '\\u003c')}</script>`);
+}
+
+export function layout(ctx: PageContext, title: string, body: Html, options: LayoutOptions = {}) {
   const { t } = ctx;
   const admin = ctx.staff?.role === 'admin';
   return html`<!doctype html>
@@ -73,9 +88,14 @@ export function layout(ctx: PageContext, title: string, body: Html, options: { s
         <meta name="referrer" content="no-referrer" />
         <title>${title} – ${t.title} – ${t.product}</title>
         <link rel="stylesheet" href="/assets/inbox.css" />
-        ${(options.scripts ?? ['/assets/inbox.js']).map((src) => html`<script type="module" src="${src}"></script>`)}
+        ${(options.scripts ?? ['/assets/inbox.js', '/assets/inbox-app.js']).map((src) => html`<script type="module" src="${src}"></script>`)}
       </head>
-      <body data-lang="${ctx.lang}">
+      <body
+        data-lang="${ctx.lang}"
+        data-page="${options.page ?? ''}"
+        ${ctx.staff ? html`data-staff-id="${ctx.staff.id}" data-role="${ctx.staff.role}" data-csrf="${ctx.csrf ?? ''}"` : ''}
+      >
+        ${appWords(t, options.words)}
         <a class="skip" href="#main">${t.skip}</a>
         <header class="top">
           <p class="brand">${t.product} · ${t.title}</p>
@@ -113,6 +133,12 @@ export function layout(ctx: PageContext, title: string, body: Html, options: { s
         </header>
         <main id="main" tabindex="-1">
           ${ctx.flash ? html`<p class="flash ${ctx.flash.kind}" role="${ctx.flash.kind === 'error' ? 'alert' : 'status'}">${ctx.flash.text}</p>` : ''}
+          ${
+            ctx.staff
+              ? html`<noscript><p>${t.vaultNeedsJs}</p></noscript>
+                  <section id="vault-unlock" class="vault-unlock" hidden></section>`
+              : ''
+          }
           ${body}
         </main>
       </body>
@@ -639,11 +665,24 @@ export function closedPage(ctx: PageContext, rows: RequestRow[], retentionDays: 
   );
 }
 
+/** Per staff member who has made their own key: its public half, and whether they hold a grant to the newest vault key (issue 19). */
+export type StaffAccess = ReadonlyMap<number, { publicKey: string; grant: boolean }>;
+
+/** "Give access" for someone who has made their key and holds no grant yet (the app seals V to them). */
+function grantButton(ctx: PageContext, s: Staff, access: StaffAccess) {
+  const a = access.get(s.id);
+  if (!a || a.grant) return '';
+  return html`<button type="button" data-grant="${s.id}" data-public-key="${a.publicKey}" aria-label="${ctx.t.grantButton}: ${s.name}">
+    ${ctx.t.grantButton}
+  </button>`;
+}
+
 export function staffPage(
   ctx: PageContext,
   staff: Staff[],
   invite: { name: string; link: string; expires: number } | null,
   pending: Staff[] = [],
+  access: StaffAccess = new Map(),
 ) {
   const { t } = ctx;
   return layout(
@@ -666,6 +705,7 @@ export function staffPage(
                   (s) =>
                     html`<li>
                       <span>${s.name} (${t[`role_${s.role}`]})</span>
+                      ${grantButton(ctx, s, access)}
                       <form method="post" action="/staff/${s.id}/confirm">
                         ${csrfField(ctx)}<button type="submit" aria-label="${t.staffConfirm}: ${s.name}">${t.staffConfirm}</button>
                       </form>
@@ -677,12 +717,15 @@ export function staffPage(
       <ul class="staff">
         ${staff.map(
           (s) =>
-            html`<li>
+            html`<li data-member="${s.id}" data-granted-key="${access.get(s.id)?.grant ? access.get(s.id)!.publicKey : ''}">
               <span>${s.name} (${t[`role_${s.role}`]})</span>
-              ${s.id !== ctx.staff?.id ? html`<form method="post" action="/staff/${s.id}/remove">${csrfField(ctx)}<button type="submit" aria-label="${t.removeConfirm}: ${s.name}">${t.remove}</button></form>` : ''}
+              ${grantButton(ctx, s, access)}
+              ${s.id !== ctx.staff?.id ? html`<form method="post" action="/staff/${s.id}/remove" data-remove="${s.id}" data-has-grant="${access.get(s.id)?.grant ? '1' : ''}">${csrfField(ctx)}<button type="submit" aria-label="${t.removeConfirm}: ${s.name}">${t.remove}</button></form>` : ''}
             </li>`,
         )}
       </ul>
+      <p>${t.removeHelp}</p>
+      <p class="flash" role="status" id="vault-status" hidden></p>
       <h2>${t.inviteHeading}</h2>
       <form method="post" action="/staff/invite">
         ${csrfField(ctx)}
@@ -691,6 +734,7 @@ export function staffPage(
         <div class="choice"><input type="checkbox" id="admin" name="admin" value="1" /><label for="admin">${t.inviteAdmin}</label></div>
         <button type="submit">${t.inviteButton}</button>
       </form>`,
+    { page: 'staff' },
   );
 }
 
@@ -742,8 +786,9 @@ export function signInPage(ctx: PageContext) {
       <p>${t.signInHelp}</p>
       <noscript><p>${t.needsJs}</p></noscript>
       <p class="flash error" role="alert" id="passkey-error" hidden></p>
-      <button type="button" class="primary" id="sign-in" data-errors="${JSON.stringify(errorTexts(t))}">${t.signInButton}</button>`,
-    { scripts: ['/assets/passkey.js'] },
+      <button type="button" class="primary" id="sign-in">${t.signInButton}</button>
+      <section id="vault-unlock" class="vault-unlock" hidden></section>`,
+    { scripts: ['/assets/inbox-app.js'], page: 'sign-in' },
   );
 }
 
@@ -756,26 +801,73 @@ export function registerPage(ctx: PageContext, token: string, name: string) {
       <p>${t.registerHelp}</p>
       <noscript><p>${t.needsJs}</p></noscript>
       <p class="flash error" role="alert" id="passkey-error" hidden></p>
-      <button type="button" class="primary" id="register" data-token="${token}" data-errors="${JSON.stringify(errorTexts(t))}">
-        ${t.registerButton}
-      </button>`,
-    { scripts: ['/assets/passkey.js'] },
+      <button type="button" class="primary" id="register" data-token="${token}">${t.registerButton}</button>
+      <section id="vault-unlock" class="vault-unlock" hidden></section>`,
+    { scripts: ['/assets/inbox-app.js'], page: 'register' },
   );
 }
 
-function errorTexts(t: InboxText): Record<string, string> {
-  const codes = [
-    'invite_expired',
-    'invite_used',
-    'invite_unknown',
-    'challenge_used',
-    'not_verified',
-    'unknown_passkey',
-    'staff_removed',
-    'rate_limited',
-    'failed',
-  ] as const;
-  return Object.fromEntries(codes.map((code) => [code, t[`error_${code}`]]));
+/** The first administrator's setup (issue 19): the app makes the team's key and shows the recovery sheet once. */
+export function vaultSetupPage(ctx: PageContext) {
+  const { t } = ctx;
+  return layout(
+    ctx,
+    t.setupHeading,
+    html`<h1>${t.setupHeading}</h1>
+      <div id="vault-setup">
+        <p>${t.setupText}</p>
+        <p class="flash error" role="alert" id="setup-error" tabindex="-1" hidden></p>
+        <button type="button" class="primary" id="setup-start">${t.setupButton}</button>
+      </div>
+      <section id="recovery-sheet" class="recovery-sheet" aria-labelledby="sheet-heading" tabindex="-1" hidden>
+        <h2 id="sheet-heading">${t.sheetHeading}</h2>
+        <p>${t.sheetIntro}</p>
+        <p class="recovery-code" id="recovery-code" translate="no"></p>
+        <ol>
+          <li>${t.sheetTodo1}</li>
+          <li>${t.sheetTodo2}</li>
+          <li>${t.sheetTodo3}</li>
+        </ol>
+        <p>${t.sheetPublish}</p>
+        <p class="no-print"><button type="button" id="sheet-print">${t.sheetPrint}</button></p>
+        <form id="sheet-done" class="no-print" novalidate>
+          <div class="choice">
+            <input type="checkbox" id="sheet-kept" aria-describedby="sheet-kept-error" />
+            <label for="sheet-kept">${t.sheetKept}</label>
+          </div>
+          <p class="flash error" id="sheet-kept-error" hidden>${t.sheetKeptMissing}</p>
+          <button type="submit" class="primary">${t.sheetContinue}</button>
+        </form>
+      </section>`,
+    { page: 'vault-setup' },
+  );
+}
+
+/** Recovery (issue 19): an administrator without access types the code; the browser opens V and grants it to them. */
+export function recoveryPage(ctx: PageContext) {
+  const { t } = ctx;
+  return layout(
+    ctx,
+    t.recoveryHeading,
+    html`<h1>${t.recoveryHeading}</h1>
+      <p>${t.recoveryText}</p>
+      <form id="recovery-form" novalidate>
+        <label for="recovery-code-input">${t.recoveryLabel}</label>
+        <p class="hint" id="recovery-hint">${t.recoveryHint}</p>
+        <input
+          id="recovery-code-input"
+          name="code"
+          autocomplete="off"
+          autocapitalize="characters"
+          spellcheck="false"
+          aria-describedby="recovery-hint recovery-error"
+          required
+        />
+        <p class="flash error" id="recovery-error" hidden></p>
+        <button type="submit" class="primary">${t.recoveryButton}</button>
+      </form>`,
+    { page: 'vault-recover' },
+  );
 }
 
 /** Registered, not yet confirmed (N8): the person learns why nothing opens, and what to do. */
@@ -785,7 +877,9 @@ export function pendingPage(ctx: PageContext) {
     ctx,
     t.pendingHeading,
     html`<h1>${t.pendingHeading}</h1>
-      <p>${t.pendingText}</p>`,
+      <p>${t.pendingText}</p>
+      <p>${t.noAccessText}</p>`,
+    { page: 'pending' },
   );
 }
 

@@ -15,9 +15,6 @@ import { isInboxLanguage } from '../text.ts';
 /** The header a JSON POST carries the session's CSRF token in. */
 export const CSRF_HEADER = 'X-CSRF-Token';
 
-/** What a member not yet confirmed may use: their session key, the vault's state, their own member key (issue 19). */
-const UNCONFIRMED_MAY = new Set(['/api/session-key', '/api/vault', '/api/member-key']);
-
 export function loadSession(inbox: Inbox) {
   return createMiddleware<InboxEnv>(async (c, next) => {
     const cookieLang = getCookie(c, LANG_COOKIE);
@@ -27,6 +24,9 @@ export function loadSession(inbox: Inbox) {
     await next();
   });
 }
+
+/** What someone registered but not yet confirmed may still reach: their own key, nothing else. */
+const UNCONFIRMED_MAY = new Set(['/api/vault', '/api/member-key', '/api/session-key']);
 
 export const requireSession = createMiddleware<InboxEnv>(async (c, next) => {
   const session = c.get('session');

@@ -22,7 +22,8 @@ import { appendAudit } from '../../audit.ts';
 import { postReplyId } from '../../reply-delivery.ts';
 import { STALE } from '../../reply-outbox.ts';
 import type { RequestRow } from '../../store.ts';
-import { boxSchema } from '../../store/vault.ts';
+
+import { boxSchema } from './vault-api.ts';
 import { actor, countReading, mayHandle, sessionOf, type Inbox, type InboxEnv } from '../context.ts';
 
 /** A request body is small JSON: a box of a note or a reply record, a signed post. */
@@ -50,12 +51,12 @@ export function apiRoutes(inbox: Inbox): Hono<InboxEnv> {
   const { store, now } = inbox;
   const app = new Hono<InboxEnv>();
 
-  app.use('*', async (c, next) => {
+  app.use('/api/*', async (c, next) => {
     await next();
     c.header('Cache-Control', 'no-store');
   });
   app.use(
-    '*',
+    '/api/*',
     bodyLimit({ maxSize: MAX_API_BODY_BYTES, onError: (c) => c.json({ error: 'too_large' }, 413, { 'cache-control': 'no-store' }) }),
   );
 
