@@ -30,9 +30,9 @@ import { mkdirSync, chmodSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { EnvelopeError, openEnvelopeToJson, parseEnvelope, type PrivateKeyRing } from '../../protocol/envelope.ts';
-import { contactRequestSchema, type ContactRequest } from '../../protocol/request.ts';
 import { normalizeReceiptCode } from '../../protocol/receipt-code.ts';
 import { appendAudit } from './audit.ts';
+import { readLeniently, type OpenedRequest } from './opened-request.ts';
 import { checkFollowUp } from './follow-up.ts';
 import {
   keepInQuarantine,
@@ -87,17 +87,7 @@ export type ReceiveResult =
   /** A follow-up that does not prove it is the person's (follow-up.ts): nothing stored. */
   | { status: 'refused'; code: 'forged_follow_up'; reason: string };
 
-/** What a stored envelope holds once opened in memory. */
-export interface OpenedRequest {
-  /** The request when it fits this version's schema. */
-  request: ContactRequest | null;
-  /** Everything the plaintext holds, as parsed (shown for needs-review requests). */
-  raw: unknown;
-  /** Top-level fields this version does not know (kept and shown, never dropped). */
-  unknownFields: string[];
-  /** Why it does not fit (field paths), empty when it fits. */
-  problems: string[];
-}
+export type { OpenedRequest } from './opened-request.ts';
 
 function b64(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('base64url');
@@ -520,25 +510,4 @@ export class IntakeStore extends RequestsTable {
   checkpoint(): void {
     this.db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get();
   }
-}
-
-/**
- * Reads decrypted JSON leniently: the request when it fits this version's
- * schema; otherwise everything that is there, with the fields this
- * version does not know named, so a person can read it (security review M4).
- */
-export function readLeniently(json: Uint8Array): OpenedRequest {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json));
-  } catch {
-    // Keep even what is not JSON: the text as far as it can be decoded.
-    return { request: null, raw: new TextDecoder().decode(json), unknownFields: [], problems: ['(not JSON)'] };
-  }
-  const parsed = contactRequestSchema.safeParse(raw);
-  if (parsed.success) return { request: parsed.data, raw, unknownFields: [], problems: [] };
-  const known = new Set(Object.keys(contactRequestSchema.def.shape));
-  const unknownFields = raw && typeof raw === 'object' && !Array.isArray(raw) ? Object.keys(raw).filter((key) => !known.has(key)) : [];
-  const problems = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(root)'))];
-  return { request: null, raw, unknownFields, problems };
 }
