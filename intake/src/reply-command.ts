@@ -86,7 +86,7 @@ export async function answerByReceipt(
     { phrases: options.phrase ?? [], text: options.text, lang: options.lang, place: options.place, time: options.time, date: options.date },
     recipients.phoneOf?.(row.recipient) ?? null,
   );
-  const outgoing = await writeReply(request, draft, senderFromVault(vault, row.kid), now);
+  const outgoing = await writeReply(request, draft, await senderFromVault(vault, row.kid), now);
   store.transaction(() => {
     enqueueReply(store, row.ref, null, outgoing, now);
     appendAudit(store, actor, 'replied', row.ref, null, now);
@@ -116,9 +116,9 @@ export async function runReplyCommand(
   return 0;
 }
 
-export function senderOrNull(vault: Pick<UnlockedVault, 'keys'>, kid: string) {
+export async function senderOrNull(vault: Pick<UnlockedVault, 'keys'>, kid: string) {
   try {
-    return senderFromVault(vault, kid);
+    return await senderFromVault(vault, kid);
   } catch (error) {
     if (error instanceof ReplyWriteError) return null;
     throw error;

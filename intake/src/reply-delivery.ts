@@ -72,7 +72,7 @@ export async function deliverReply(
   try {
     response = await doFetch(new URL(REPLY_POST_PATH, siteUrl), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [REPLY_SIGNATURE_HEADER]: await signReplyPost(body, sender.privateJwk) },
+      headers: { 'content-type': 'application/json', [REPLY_SIGNATURE_HEADER]: await signReplyPost(body, sender.sign) },
       body,
       redirect: 'manual',
       signal: AbortSignal.timeout(TIMEOUT_MS),

@@ -38,14 +38,14 @@ export interface OutboxSummary {
 /** Tries every waiting reply once, signed with the key of the request it answers. */
 export async function deliverOutbox(
   store: IntakeStore,
-  senderOf: (kid: string) => ReplySender | null,
+  senderOf: (kid: string) => ReplySender | null | Promise<ReplySender | null>,
   siteUrl: string,
   options: { fetch?: typeof fetch; now?: () => Date; workerKeys?: readonly CryptoKey[] } = {},
 ): Promise<OutboxSummary> {
   const summary: OutboxSummary = { delivered: 0, waiting: 0, refused: [] };
   for (const waiting of store.waitingReplies()) {
     const outgoing = JSON.parse(waiting.record) as OutgoingReply;
-    const sender = senderOf(outgoing.reply.kid);
+    const sender = await senderOf(outgoing.reply.kid);
     let result: DeliveryResult;
     if (!sender) {
       result = { status: 'retry', reason: 'no key for this reply in the vault' };
@@ -85,7 +85,7 @@ export function summaryLine(summary: OutboxSummary): string {
  */
 export function startReplyDelivery(
   store: IntakeStore,
-  senderOf: (kid: string) => ReplySender | null,
+  senderOf: (kid: string) => ReplySender | null | Promise<ReplySender | null>,
   site: string | null,
   log: (line: string) => void,
   intervalMs = 30_000,

@@ -22,7 +22,6 @@ import * as pages from './pages.ts';
 import { accountRoutes } from './routes/account.ts';
 import { auditRoutes, staffRoutes } from './routes/admin.ts';
 import { assetRoutes } from './routes/assets.ts';
-import { replyRoutes } from './routes/replies.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { signInRoutes } from './routes/sign-in.ts';
 
@@ -45,7 +44,6 @@ export function createInboxApp(options: InboxAppOptions): Hono<InboxEnv> {
   signedIn.use('/r/:ref', inItsCase(inbox.store));
   signedIn.use('/r/:ref/*', inItsCase(inbox.store));
   signedIn.route('/', requestRoutes(inbox));
-  signedIn.route('/', replyRoutes(inbox));
   signedIn.route('/', accountRoutes(inbox));
   signedIn.route('/staff', staffRoutes(inbox));
   signedIn.route('/audit', auditRoutes(inbox));
