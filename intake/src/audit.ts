@@ -36,6 +36,11 @@ export const AUDIT_ACTIONS = [
   'staff_removed',
   'alert_sent',
   'many_opened',
+  'member_key',
+  'vault_setup',
+  'vault_granted',
+  'vault_rotated',
+  'recovered',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -4,12 +4,13 @@
  * (the server renders it into `<body data-csrf>`).
  */
 export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-  ) {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string) {
     super(code);
     this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
   }
 }
 

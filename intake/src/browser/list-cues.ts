@@ -9,18 +9,18 @@
 import { summaryCells, type RowSummary } from '../inbox/pages.ts';
 import { getJson } from './http.ts';
 import { fetchEnvelopes, openStored, ringOf } from './open-request.ts';
-import { contextOf, fill, pageWords } from './page-words.ts';
+import { fill, pageContext, pageData } from './page-words.ts';
 import { unlockedVault } from './session-vault.ts';
 
 export async function startListCues(): Promise<void> {
-  const words = pageWords();
-  if (words?.page.kind !== 'list' || words.page.refs.length === 0) return;
-  const ctx = contextOf(words);
+  const data = pageData();
+  if (data?.kind !== 'list' || data.refs.length === 0) return;
+  const ctx = pageContext();
   const vault = await unlockedVault();
   if (!vault) return;
   const ring = ringOf(vault);
   const kept: { ref: string; summary: Omit<RowSummary, 'probableDuplicate'>; sameness: string | null }[] = [];
-  for (const { ref, body } of await fetchEnvelopes(words.page.refs, getJson)) {
+  for (const { ref, body } of await fetchEnvelopes(data.refs, getJson)) {
     let request;
     try {
       request = (await openStored(body, ring)).request;

@@ -9,15 +9,15 @@ import { normalizeReceiptCode } from '../../../protocol/receipt-code.ts';
 import { lookupResult, type CaseMeta, type LookupResult } from '../inbox/pages.ts';
 import { openCases } from './cases.ts';
 import { postJson } from './http.ts';
-import { contextOf, fill, pageWords } from './page-words.ts';
+import { fill, pageContext, pageData } from './page-words.ts';
 import { unlockedVault } from './session-vault.ts';
 
 export async function startLookup(): Promise<void> {
-  const words = pageWords();
+  const data = pageData();
   const form = document.querySelector<HTMLFormElement>('form[data-form="lookup"]');
   const slot = document.getElementById('lookup-result');
-  if (words?.page.kind !== 'lookup' || !form || !slot) return;
-  const ctx = contextOf(words);
+  if (data?.kind !== 'lookup' || !form || !slot) return;
+  const ctx = pageContext();
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const field = form.querySelector<HTMLInputElement>('input[name="code"]');

@@ -18,7 +18,7 @@ import { openRecord } from '../team-vault/records.ts';
 import { startExport } from './export.ts';
 import { ApiError, getJson, postJson } from './http.ts';
 import { OpenError, openStored, ringOf } from './open-request.ts';
-import { contextOf, fill, pageWords } from './page-words.ts';
+import { fill, pageContext, pageData } from './page-words.ts';
 import { startReplyForm } from './reply-form.ts';
 import { unlockedVault, type UnlockedVault } from './session-vault.ts';
 import { findCase } from './cases.ts';
@@ -131,10 +131,10 @@ async function checkWriteBack(page: OpenedPage, slot: Element): Promise<void> {
 
 export async function startRequestPage(): Promise<void> {
   const slot = document.getElementById('request-app');
-  const words = pageWords();
-  if (!slot || words?.page.kind !== 'request') return;
-  const ctx = contextOf(words);
-  const data = words.page;
+  const found = pageData();
+  if (!slot || found?.kind !== 'request') return;
+  const data = found;
+  const ctx = pageContext();
   const vault = await unlockedVault();
   // Without an unlocked vault the unlock step shows itself; say here why nothing opens.
   if (!vault) {

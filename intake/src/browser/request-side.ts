@@ -1,6 +1,7 @@
 /**
- * The request side of the inbox app (issue 19): each module starts only on
- * the page whose words block names it, and a page without one is left alone.
+ * The request side of the inbox app (issue 19), one module per page, run
+ * by main.ts after the unlock step. Where the inbox is unlocked, replies
+ * waiting with a stale signature are signed again too.
  */
 import { startListCues } from './list-cues.ts';
 import { startLookup } from './lookup.ts';
@@ -8,9 +9,19 @@ import { signStaleReplies } from './reply-form.ts';
 import { startRequestPage } from './request-page.ts';
 import { unlockedVault } from './session-vault.ts';
 
-export async function startRequestSide(): Promise<void> {
-  await Promise.all([startRequestPage(), startListCues(), startLookup()]);
-  // Replies waiting with a stale signature: any unlocked inbox signs them again.
+async function signAgain(): Promise<void> {
   const vault = await unlockedVault();
   if (vault) await signStaleReplies(vault).catch(() => 0);
+}
+
+export async function listPage(): Promise<void> {
+  await Promise.all([startListCues(), signAgain()]);
+}
+
+export async function requestPage(): Promise<void> {
+  await Promise.all([startRequestPage(), signAgain()]);
+}
+
+export async function lookupPage(): Promise<void> {
+  await startLookup();
 }

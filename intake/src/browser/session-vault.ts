@@ -100,18 +100,26 @@ export async function openRecipientKeys(
 
 let current: Promise<UnlockedVault | null> | null = null;
 
-async function load(): Promise<UnlockedVault | null> {
+/** V's bytes and generation from this session's box, or null; only for sealing V to someone (a grant, a rotation). */
+export async function currentVaultKey(): Promise<{ bytes: Uint8Array; gen: number; staffId: number } | null> {
   const stored = readStored();
   const staff = pageStaff();
   if (!stored || (staff && staff.staffId !== stored.staffId)) return null;
-  let latestBytes: Uint8Array;
   try {
-    latestBytes = await openBox(await sessionKey(), aad(stored.staffId, stored.gen), stored.box);
+    return { bytes: await openBox(await sessionKey(), aad(stored.staffId, stored.gen), stored.box), gen: stored.gen, staffId: stored.staffId };
   } catch {
     // Another session's box (signed out, timed out): worthless now.
     forgetVault();
     return null;
   }
+}
+
+async function load(): Promise<UnlockedVault | null> {
+  const stored = readStored();
+  const opened = await currentVaultKey();
+  if (!stored || !opened) return null;
+  const latestBytes = opened.bytes;
+  const staff = pageStaff();
   const chain = await getJson<ChainAnswer>('/api/vault/chain');
   const generations = await openChain(latestBytes, stored.gen, chain);
   latestBytes.fill(0);

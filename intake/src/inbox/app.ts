@@ -24,6 +24,7 @@ import { auditRoutes, staffRoutes } from './routes/admin.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { signInRoutes } from './routes/sign-in.ts';
+import { vaultApiRoutes } from './routes/vault-api.ts';
 
 export { SESSION_COOKIE, type InboxAppOptions } from './context.ts';
 
@@ -45,6 +46,7 @@ export function createInboxApp(options: InboxAppOptions): Hono<InboxEnv> {
   signedIn.use('/r/:ref/*', inItsCase(inbox.store));
   signedIn.route('/', requestRoutes(inbox));
   signedIn.route('/', accountRoutes(inbox));
+  signedIn.route('/', vaultApiRoutes(inbox));
   signedIn.route('/staff', staffRoutes(inbox));
   signedIn.route('/audit', auditRoutes(inbox));
   app.route('/', signedIn);

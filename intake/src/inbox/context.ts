@@ -88,6 +88,10 @@ const FLASH: Record<string, 'ok' | 'error'> = {
   replySent: 'ok',
   replyQueued: 'ok',
   replyRefused: 'error',
+  removeRefused: 'error',
+  removeDone: 'ok',
+  grantDone: 'ok',
+  recoveryDone: 'ok',
 };
 
 function flashFrom(c: Context<InboxEnv>): PageContext['flash'] {

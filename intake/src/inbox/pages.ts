@@ -13,7 +13,7 @@ import type { AuditLine } from '../audit.ts';
 import type { RecipientPromise } from '../promise.ts';
 import type { OpenedRequest } from '../opened-request.ts';
 import type { RequestRow, RequestStatus } from '../store/requests.ts';
-import type { InboxLanguage, InboxText } from './text.ts';
+import { inboxText, VAULT_WORDS, type InboxLanguage, type InboxText } from './text.ts';
 import { replyPhraseIds, replyPhrasesFor, type ReplyMessage, type ReplyPhraseId } from '../../../protocol/reply.ts';
 import { locales, type Locale } from '../../../protocol/locales.ts';
 import type { ContactMethodName } from '../../../protocol/limits.ts';
@@ -63,39 +63,18 @@ function csrfField(ctx: PageContext) {
   return html`<input type="hidden" name="csrf" value="${ctx.csrf ?? ''}" />`;
 }
 
-/** The inbox app's script (intake/src/browser/, bundled): pages with content the browser opens. */
-export const APP_SCRIPTS = ['/assets/inbox.js', '/assets/inbox-app.js'];
-
 /**
- * What the browser app needs on a page (the words of the page's language,
- * who is signed in, and the page's metadata), as a JSON block: not executed,
- * so the CSP stays without inline script. `<` is escaped so no text can end
- * the block.
+ * What the app needs of a page beyond its words: the page's metadata, as
+ * JSON in `<script type="application/json" id="inbox-page">` (not executed,
+ * `<` escaped), next to the words block.
  */
-export interface PageWords {
-  lang: InboxLanguage;
-  t: InboxText;
-  staff: { id: number; role: string; name: string; confirmedAt: number | null } | null;
-  csrf: string | null;
-  page: RequestPageData | ListPageData | LookupPageData;
-}
+export type AppPageData = RequestPageData | ListPageData | LookupPageData;
 
-function wordsBlock(ctx: PageContext, page: PageWords['page']) {
-  const staff = ctx.staff ? { id: ctx.staff.id, role: ctx.staff.role, name: ctx.staff.name, confirmedAt: ctx.staff.confirmedAt } : null;
-  const words: PageWords = { lang: ctx.lang, t: ctx.t, staff, csrf: ctx.csrf, page };
-  return html`<script type="application/json" id="inbox-words">
-    ${raw(JSON.stringify(words).replace(/</g, '\\u003c'))}
-  </script>`;
-}
+/** Every word: the pages whose content the app renders with the functions below need them all. */
+export const ALL_WORDS = Object.keys(inboxText.sv) as (keyof InboxText)[];
 
-/** For the browser: the page context again, from the words block. */
-export function pageContextFrom(words: PageWords): PageContext {
-  return {
-    lang: words.lang,
-    t: words.t,
-    staff: words.staff ? ({ ...words.staff, role: words.staff.role } as Staff) : null,
-    csrf: words.csrf,
-  };
+function pageData(data: AppPageData) {
+  return raw(`<script type="application/json" id="inbox-page">${JSON.stringify(data).replace(/</g, '\\u003c')}</script>`);
 }
 
 /** A request's row without its envelope: what the pages show and the app is given. */
@@ -111,7 +90,24 @@ function needsApp(t: InboxText) {
   return html`<noscript><p class="flash error">${t.needsJsInbox}</p></noscript>`;
 }
 
-export function layout(ctx: PageContext, title: string, body: Html, options: { scripts?: string[]; words?: PageWords['page'] } = {}) {
+/** What the browser app is told about a page (`<body data-page>`) and the words it needs. */
+export interface LayoutOptions {
+  scripts?: string[];
+  /** The browser app's page module (intake/src/browser/main.ts); none: only the unlock step. */
+  page?: string;
+  /** More of the page's words for the app, beyond VAULT_WORDS. */
+  words?: readonly (keyof InboxText)[];
+  /** The page's metadata for the app (request, list, look-up). */
+  data?: AppPageData;
+}
+
+/** The app's words as JSON inside `<script type="application/json">` (never executed; `<` escaped). */
+function appWords(t: InboxText, more: readonly (keyof InboxText)[] = []) {
+  const words = Object.fromEntries([...VAULT_WORDS, ...more].map((key) => [key, t[key]]));
+  return raw(`<script type="application/json" id="inbox-words">${JSON.stringify(words).replace(/</g, '\\u003c')}</script>`);
+}
+
+export function layout(ctx: PageContext, title: string, body: Html, options: LayoutOptions = {}) {
   const { t } = ctx;
   const admin = ctx.staff?.role === 'admin';
   return html`<!doctype html>
@@ -122,10 +118,14 @@ export function layout(ctx: PageContext, title: string, body: Html, options: { s
         <meta name="referrer" content="no-referrer" />
         <title>${title} – ${t.title} – ${t.product}</title>
         <link rel="stylesheet" href="/assets/inbox.css" />
-        ${(options.scripts ?? ['/assets/inbox.js']).map((src) => html`<script type="module" src="${src}"></script>`)}
-        ${options.words ? wordsBlock(ctx, options.words) : ''}
+        ${(options.scripts ?? ['/assets/inbox.js', '/assets/inbox-app.js']).map((src) => html`<script type="module" src="${src}"></script>`)}
       </head>
-      <body data-lang="${ctx.lang}">
+      <body
+        data-lang="${ctx.lang}"
+        data-page="${options.page ?? ''}"
+        ${ctx.staff ? html`data-staff-id="${ctx.staff.id}" data-role="${ctx.staff.role}" data-csrf="${ctx.csrf ?? ''}"` : ''}
+      >
+        ${appWords(t, options.words)}${options.data ? pageData(options.data) : ''}
         <a class="skip" href="#main">${t.skip}</a>
         <header class="top">
           <p class="brand">${t.product} · ${t.title}</p>
@@ -163,6 +163,7 @@ export function layout(ctx: PageContext, title: string, body: Html, options: { s
         </header>
         <main id="main" tabindex="-1">
           ${ctx.flash ? html`<p class="flash ${ctx.flash.kind}" role="${ctx.flash.kind === 'error' ? 'alert' : 'status'}">${ctx.flash.text}</p>` : ''}
+          ${ctx.staff ? html`<noscript><p>${t.vaultNeedsJs}</p></noscript><section id="vault-unlock" class="vault-unlock" hidden></section>` : ''}
           ${body}
         </main>
       </body>
@@ -215,7 +216,7 @@ export function listPage(
 ) {
   const { t } = ctx;
   const from = (counts.page - 1) * PAGE_SIZE;
-  const words: ListPageData = { kind: 'list', refs: rows.map((row) => row.ref) };
+  const data: ListPageData = { kind: 'list', refs: rows.map((row) => row.ref) };
   return layout(
     ctx,
     t.listHeading,
@@ -269,7 +270,7 @@ export function listPage(
               }`
       }
       ${needsApp(t)}`,
-    { scripts: APP_SCRIPTS, words },
+    { page: 'list', words: ALL_WORDS, data },
   );
 }
 
@@ -433,7 +434,7 @@ export function requestPage(
   const mine = row.claimedBy !== null && row.claimedBy === ctx.staff?.id;
   const handles = mayHandle(ctx.staff, row);
   const statuses: Exclude<RequestStatus, 'new'>[] = ['claimed', 'contacted', 'unreachable', 'closed'];
-  const words: RequestPageData = { kind: 'request', row: rowMeta(row), replies, staffNames };
+  const data: RequestPageData = { kind: 'request', row: rowMeta(row), replies, staffNames };
   return layout(
     ctx,
     t.requestHeading,
@@ -485,7 +486,7 @@ export function requestPage(
       <div id="request-app" data-ref="${row.ref}">
         <p class="hint" role="status" data-slot="opening">${t.opening}</p>
       </div>`,
-    { scripts: APP_SCRIPTS, words },
+    { page: 'request', words: ALL_WORDS, data },
   );
 }
 
@@ -665,7 +666,7 @@ export type LookupResult = { kind: 'none' } | { kind: 'invalid' } | { kind: 'fou
  */
 export function lookupPage(ctx: PageContext) {
   const { t } = ctx;
-  const words: LookupPageData = { kind: 'lookup' };
+  const data: LookupPageData = { kind: 'lookup' };
   return layout(
     ctx,
     t.lookupHeading,
@@ -686,7 +687,7 @@ export function lookupPage(ctx: PageContext) {
         <button type="submit">${t.lookupButton}</button>
       </form>
       <div id="lookup-result"></div>`,
-    { scripts: APP_SCRIPTS, words },
+    { page: 'lookup', words: ALL_WORDS, data },
   );
 }
 
@@ -766,11 +767,22 @@ export function closedPage(ctx: PageContext, rows: RequestRow[], retentionDays: 
   );
 }
 
+/** Per staff member who has made their own key: its public half, and whether they hold a grant to the newest vault key (issue 19). */
+export type StaffAccess = ReadonlyMap<number, { publicKey: string; grant: boolean }>;
+
+/** "Give access" for someone who has made their key and holds no grant yet (the app seals V to them). */
+function grantButton(ctx: PageContext, s: Staff, access: StaffAccess) {
+  const a = access.get(s.id);
+  if (!a || a.grant) return '';
+  return html`<button type="button" data-grant="${s.id}" data-public-key="${a.publicKey}" aria-label="${ctx.t.grantButton}: ${s.name}">${ctx.t.grantButton}</button>`;
+}
+
 export function staffPage(
   ctx: PageContext,
   staff: Staff[],
   invite: { name: string; link: string; expires: number } | null,
   pending: Staff[] = [],
+  access: StaffAccess = new Map(),
 ) {
   const { t } = ctx;
   return layout(
@@ -793,6 +805,7 @@ export function staffPage(
                   (s) =>
                     html`<li>
                       <span>${s.name} (${t[`role_${s.role}`]})</span>
+                      ${grantButton(ctx, s, access)}
                       <form method="post" action="/staff/${s.id}/confirm">
                         ${csrfField(ctx)}<button type="submit" aria-label="${t.staffConfirm}: ${s.name}">${t.staffConfirm}</button>
                       </form>
@@ -804,12 +817,15 @@ export function staffPage(
       <ul class="staff">
         ${staff.map(
           (s) =>
-            html`<li>
+            html`<li data-member="${s.id}" data-granted-key="${access.get(s.id)?.grant ? access.get(s.id)!.publicKey : ''}">
               <span>${s.name} (${t[`role_${s.role}`]})</span>
-              ${s.id !== ctx.staff?.id ? html`<form method="post" action="/staff/${s.id}/remove">${csrfField(ctx)}<button type="submit" aria-label="${t.removeConfirm}: ${s.name}">${t.remove}</button></form>` : ''}
+              ${grantButton(ctx, s, access)}
+              ${s.id !== ctx.staff?.id ? html`<form method="post" action="/staff/${s.id}/remove" data-remove="${s.id}" data-has-grant="${access.get(s.id)?.grant ? '1' : ''}">${csrfField(ctx)}<button type="submit" aria-label="${t.removeConfirm}: ${s.name}">${t.remove}</button></form>` : ''}
             </li>`,
         )}
       </ul>
+      <p>${t.removeHelp}</p>
+      <p class="flash" role="status" id="vault-status" hidden></p>
       <h2>${t.inviteHeading}</h2>
       <form method="post" action="/staff/invite">
         ${csrfField(ctx)}
@@ -818,6 +834,7 @@ export function staffPage(
         <div class="choice"><input type="checkbox" id="admin" name="admin" value="1" /><label for="admin">${t.inviteAdmin}</label></div>
         <button type="submit">${t.inviteButton}</button>
       </form>`,
+    { page: 'staff' },
   );
 }
 
@@ -869,8 +886,9 @@ export function signInPage(ctx: PageContext) {
       <p>${t.signInHelp}</p>
       <noscript><p>${t.needsJs}</p></noscript>
       <p class="flash error" role="alert" id="passkey-error" hidden></p>
-      <button type="button" class="primary" id="sign-in" data-errors="${JSON.stringify(errorTexts(t))}">${t.signInButton}</button>`,
-    { scripts: ['/assets/passkey.js'] },
+      <button type="button" class="primary" id="sign-in">${t.signInButton}</button>
+      <section id="vault-unlock" class="vault-unlock" hidden></section>`,
+    { scripts: ['/assets/inbox-app.js'], page: 'sign-in' },
   );
 }
 
@@ -883,26 +901,73 @@ export function registerPage(ctx: PageContext, token: string, name: string) {
       <p>${t.registerHelp}</p>
       <noscript><p>${t.needsJs}</p></noscript>
       <p class="flash error" role="alert" id="passkey-error" hidden></p>
-      <button type="button" class="primary" id="register" data-token="${token}" data-errors="${JSON.stringify(errorTexts(t))}">
-        ${t.registerButton}
-      </button>`,
-    { scripts: ['/assets/passkey.js'] },
+      <button type="button" class="primary" id="register" data-token="${token}">${t.registerButton}</button>
+      <section id="vault-unlock" class="vault-unlock" hidden></section>`,
+    { scripts: ['/assets/inbox-app.js'], page: 'register' },
   );
 }
 
-function errorTexts(t: InboxText): Record<string, string> {
-  const codes = [
-    'invite_expired',
-    'invite_used',
-    'invite_unknown',
-    'challenge_used',
-    'not_verified',
-    'unknown_passkey',
-    'staff_removed',
-    'rate_limited',
-    'failed',
-  ] as const;
-  return Object.fromEntries(codes.map((code) => [code, t[`error_${code}`]]));
+/** The first administrator's setup (issue 19): the app makes the team's key and shows the recovery sheet once. */
+export function vaultSetupPage(ctx: PageContext) {
+  const { t } = ctx;
+  return layout(
+    ctx,
+    t.setupHeading,
+    html`<h1>${t.setupHeading}</h1>
+      <div id="vault-setup">
+        <p>${t.setupText}</p>
+        <p class="flash error" role="alert" id="setup-error" tabindex="-1" hidden></p>
+        <button type="button" class="primary" id="setup-start">${t.setupButton}</button>
+      </div>
+      <section id="recovery-sheet" class="recovery-sheet" aria-labelledby="sheet-heading" tabindex="-1" hidden>
+        <h2 id="sheet-heading">${t.sheetHeading}</h2>
+        <p>${t.sheetIntro}</p>
+        <p class="recovery-code" id="recovery-code" translate="no"></p>
+        <ol>
+          <li>${t.sheetTodo1}</li>
+          <li>${t.sheetTodo2}</li>
+          <li>${t.sheetTodo3}</li>
+        </ol>
+        <p>${t.sheetPublish}</p>
+        <p class="no-print"><button type="button" id="sheet-print">${t.sheetPrint}</button></p>
+        <form id="sheet-done" class="no-print" novalidate>
+          <div class="choice">
+            <input type="checkbox" id="sheet-kept" aria-describedby="sheet-kept-error" />
+            <label for="sheet-kept">${t.sheetKept}</label>
+          </div>
+          <p class="flash error" id="sheet-kept-error" hidden>${t.sheetKeptMissing}</p>
+          <button type="submit" class="primary">${t.sheetContinue}</button>
+        </form>
+      </section>`,
+    { page: 'vault-setup' },
+  );
+}
+
+/** Recovery (issue 19): an administrator without access types the code; the browser opens V and grants it to them. */
+export function recoveryPage(ctx: PageContext) {
+  const { t } = ctx;
+  return layout(
+    ctx,
+    t.recoveryHeading,
+    html`<h1>${t.recoveryHeading}</h1>
+      <p>${t.recoveryText}</p>
+      <form id="recovery-form" novalidate>
+        <label for="recovery-code-input">${t.recoveryLabel}</label>
+        <p class="hint" id="recovery-hint">${t.recoveryHint}</p>
+        <input
+          id="recovery-code-input"
+          name="code"
+          autocomplete="off"
+          autocapitalize="characters"
+          spellcheck="false"
+          aria-describedby="recovery-hint recovery-error"
+          required
+        />
+        <p class="flash error" id="recovery-error" hidden></p>
+        <button type="submit" class="primary">${t.recoveryButton}</button>
+      </form>`,
+    { page: 'vault-recover' },
+  );
 }
 
 /** Registered, not yet confirmed (N8): the person learns why nothing opens, and what to do. */
@@ -912,7 +977,9 @@ export function pendingPage(ctx: PageContext) {
     ctx,
     t.pendingHeading,
     html`<h1>${t.pendingHeading}</h1>
-      <p>${t.pendingText}</p>`,
+      <p>${t.pendingText}</p>
+      <p>${t.noAccessText}</p>`,
+    { page: 'pending' },
   );
 }
 

@@ -112,7 +112,7 @@ async function privateKeyFromPkcs8(pkcs8: Uint8Array<ArrayBuffer>): Promise<Cryp
   let jwk: JsonWebKey | undefined;
   try {
     const extractable = await crypto.subtle.importKey('pkcs8', pkcs8, ECDH_P256, true, ['deriveBits']);
-    jwk = (await crypto.subtle.exportKey('jwk', extractable)) as JsonWebKey;
+    jwk = await crypto.subtle.exportKey('jwk', extractable);
     return await importPrivateJwk(jwk);
   } catch (cause) {
     throw new VaultCryptoError('damaged', 'the member key inside the box is not a P-256 key', { cause });
@@ -130,8 +130,8 @@ export async function newMemberKey(
   if (kind === 'phrase') checkKdf(kdf);
   else if (kind !== 'prf' || kdf) throw new VaultCryptoError('damaged', 'a passkey unlock has no phrase settings');
   // Extractable only here: its PKCS#8 is exported once, to be boxed.
-  const pair = (await crypto.subtle.generateKey(ECDH_P256, true, ['deriveBits'])) as CryptoKeyPair;
-  const pkcs8 = new Uint8Array((await crypto.subtle.exportKey('pkcs8', pair.privateKey)) as ArrayBuffer);
+  const pair = await crypto.subtle.generateKey(ECDH_P256, true, ['deriveBits']);
+  const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey));
   try {
     const box = await sealBox(unlockKey, memberAad(staffId), pkcs8);
     const privateKey = await privateKeyFromPkcs8(pkcs8);

@@ -21,20 +21,27 @@ export function loadSession(inbox: Inbox) {
   });
 }
 
+/** What someone registered but not yet confirmed may still reach: their own key, nothing else. */
+const UNCONFIRMED_MAY = new Set(['/api/vault', '/api/member-key', '/api/session-key']);
+
 export const requireSession = createMiddleware<InboxEnv>(async (c, next) => {
   const session = c.get('session');
   if (!session) {
     if (c.req.method === 'GET' && !c.req.path.startsWith('/api/')) return c.redirect('/sign-in', 303);
     return c.json({ error: 'signed_out' }, 401);
   }
-  // Registered but not yet confirmed by an administrator (N8): nothing opens but signing out.
-  if (session.staff.confirmedAt === null && !(c.req.method === 'POST' && c.req.path === '/sign-out')) {
+  // Registered but not yet confirmed by an administrator (N8): nothing opens but signing out,
+  // and making one's own key so that an administrator can give access (issue 19).
+  if (session.staff.confirmedAt === null && !(c.req.method === 'POST' && c.req.path === '/sign-out') && !UNCONFIRMED_MAY.has(c.req.path)) {
     if (c.req.path.startsWith('/api/')) return c.json({ error: 'not_confirmed' }, 403);
     return c.html(pages.pendingPage(page(c)), 403);
   }
   if (c.req.method === 'POST') {
-    const form: Record<string, unknown> = await c.req.parseBody().catch(() => ({}));
-    if (!csrfMatches(session, form['csrf'])) {
+    // The browser app sends the token in a header (its bodies are JSON); forms send a field.
+    const header = c.req.header('x-csrf-token');
+    const form: Record<string, unknown> = header === undefined ? await c.req.parseBody().catch(() => ({})) : {};
+    if (!csrfMatches(session, header ?? form['csrf'])) {
+      if (header !== undefined || c.req.path.startsWith('/api/')) return c.json({ error: 'csrf' }, 403);
       return c.html(pages.messagePage(page(c), text(c).csrf, text(c).csrf, { href: '/', label: text(c).navInbox }), 403);
     }
   }
