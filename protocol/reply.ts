@@ -176,6 +176,21 @@ export interface ReplySenderKey {
   keyPair: CryptoKeyPair;
 }
 
+/**
+ * The recipient's key as a reply sender, from a private ECDH CryptoKey
+ * (the team inbox's browser unwraps it from the vault, non-extractable)
+ * and its public point (base64url raw, as published).
+ */
+export async function replySenderKey(privateKey: CryptoKey, publicKey: string): Promise<ReplySenderKey> {
+  const raw = base64urlDecode(publicKey);
+  if (!raw) throw new ReplyError('bad_key', 'the intake public key is not base64url');
+  try {
+    return { kid: await computeKid(raw), keyPair: { privateKey, publicKey: await importPublicKey(raw) } };
+  } catch (cause) {
+    throw new ReplyError('bad_key', `the intake key could not be imported (${(cause as Error).message})`);
+  }
+}
+
 /** Imports the intake's private JWK (keys/<kid>.private.jwk.json) as a reply sender key. */
 export async function importReplySenderKey(jwk: PrivateKeyJwk): Promise<ReplySenderKey> {
   const raw = publicKeyFromPrivateJwk(jwk);

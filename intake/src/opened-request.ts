@@ -1,7 +1,9 @@
 /**
- * What an envelope holds once opened, read leniently (security review M4).
- * Pure (zod only): the browser opens envelopes and reads them with this;
- * the server has no key to open one (issue 19).
+ * What a stored envelope holds once opened, read leniently: a request that
+ * fits this version's schema, or everything it holds, its unknown fields
+ * and why it does not fit (a needs-review request). Used where envelopes
+ * are opened: the staff member's browser (intake/src/browser/) and the
+ * command line with the recovery code. No node: import.
  */
 import { contactRequestSchema, type ContactRequest } from '../../protocol/request.ts';
 

@@ -1,23 +1,22 @@
 /**
- * Signed in: the pages of the list of open requests, one request, the
- * look-up, requests that need review and closed ones (metadata only: the
- * content is opened in the browser, issue 19), and claim, release and
- * status (forms).
+ * Signed in: the pages of requests, rendered with metadata only (issue 19):
+ * the list of open requests, one request, look-up by receipt code, those
+ * that need review, and closed ones. Their content is opened in the staff
+ * member's browser (intake/src/browser/) from the JSON API (routes/api.ts);
+ * this process opens nothing. Claim, release and status stay form posts:
+ * they carry no content.
  */
 import { Hono } from 'hono';
 import { appendAudit } from '../../audit.ts';
-import { STATUSES, type OpenedRequest, type RequestStatus } from '../../store.ts';
+import { STATUSES, type RequestStatus } from '../../store.ts';
 import { actor, mayHandle, notHandlingReason, page, sessionOf, text, type Inbox, type InboxEnv } from '../context.ts';
 import * as pages from '../pages.ts';
-
-/** What the server-rendered page shows in place of the content: the browser fills it (issue 19). */
-const NOT_OPENED: OpenedRequest = { request: null, raw: null, unknownFields: [], problems: [] };
 
 export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
   const { store, now } = inbox;
   const app = new Hono<InboxEnv>();
 
-  app.get('/', async (c) => {
+  app.get('/', (c) => {
     const stamp = now();
     const counts = store.openCounts(stamp);
     const pageCount = Math.max(1, Math.ceil(counts.open / pages.PAGE_SIZE));
@@ -46,21 +45,18 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
     });
   });
 
-  // The page is metadata only: the inbox app opens the envelope, notes and replies in the
-  // browser (GET /api/r/:ref, which keeps the audit line and the read watch; routes/api.ts).
   app.get('/r/:ref', (c) => {
     const row = store.get(c.req.param('ref'));
     if (!row) return c.html(pages.messagePage(page(c), text(c).notFound, text(c).notFound), 404);
+    const staffNames = Object.fromEntries([...inbox.accounts.activeStaff(), ...inbox.accounts.pendingStaff()].map((s) => [s.id, s.name]));
     return c.html(
       pages.requestPage(
         page(c, 'fromQuery'),
         row,
-        NOT_OPENED,
-        [],
         now().getTime(),
         inbox.recipients.promiseOf(row.recipient),
-        { enabled: Boolean(inbox.replies), phone: inbox.recipients.phoneOf?.(row.recipient) ?? null, sent: [] },
-        [],
+        { enabled: Boolean(inbox.replies), phone: inbox.recipients.phoneOf?.(row.recipient) ?? null },
+        staffNames,
       ),
     );
   });
@@ -91,8 +87,25 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
     return c.redirect(`/r/${ref}?m=${changed ? 'statusSaved' : 'statusNeedsClaim'}`, 303);
   });
 
-  // Notes, export and look-up by receipt code are done in the browser (routes/api.ts).
-  app.get('/lookup', (c) => c.html(pages.lookupPage(page(c), '', null, now().getTime())));
+  // The look-up opens envelopes in the browser and compares there: the code never reaches this process.
+  app.get('/lookup', (c) => c.html(pages.lookupPage(page(c))));
+
+  /**
+   * The cases a receipt code or a write-back may lead to (open and closed
+   * requests, metadata only), for the app's look-up and follow-up check;
+   * it then fetches their envelopes with GET /api/requests?refs=….
+   */
+  app.get('/api/cases', (c) => {
+    const cases: pages.CaseMeta[] = [...store.listOpen(), ...store.listClosed(), ...store.listNeedsReview()].map((row) => ({
+      ref: row.ref,
+      receivedAt: row.receivedAt,
+      status: row.status,
+      dueAt: row.dueAt,
+      followUpOf: row.followUpOf,
+    }));
+    c.header('cache-control', 'no-store');
+    return c.json({ cases: [...new Map(cases.map((row) => [row.ref, row])).values()] });
+  });
 
   app.get('/review', (c) => c.html(pages.reviewPage(page(c), store.listNeedsReview(), store.quarantineSummary())));
   app.get('/closed', (c) => c.html(pages.closedPage(page(c), store.listClosed(), inbox.retentionDays)));
