@@ -136,6 +136,27 @@ export class VaultTables {
     for (const key of keys) insert.run(key.kid, key.publicKey, key.notAfter, gen, JSON.stringify(key.wrapped), now.getTime());
   }
 
+  /** Generation 1 without a member's grant (development and test intakes, provisioned with a public code). */
+  provision(
+    setup: { recoveryPublicKey: string; recovery: StoredGrant; keys: readonly NewRecipientKey[] },
+    createdBy: number | null,
+    now: Date,
+  ): void {
+    this.store.transaction(() => {
+      if (this.latestGen() !== null) throw new VaultConflict('vault_exists');
+      if (setup.recovery.gen !== 1) throw new VaultConflict('stale_generation');
+      this.db
+        .prepare('INSERT INTO vault_generations (gen, created_at, created_by, recovery, previous) VALUES (1, ?, ?, ?, NULL)')
+        .run(now.getTime(), createdBy, JSON.stringify(setup.recovery));
+      this.db
+        .prepare(
+          `INSERT INTO vault_meta (key, value) VALUES ('recovery_public_key', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        )
+        .run(setup.recoveryPublicKey);
+      this.insertKeys(1, setup.keys, now);
+    });
+  }
+
   /** Generation 1, made by the first administrator's browser; only while no vault exists. */
   setUp(
     adminId: number,
@@ -143,17 +164,8 @@ export class VaultTables {
     now: Date,
   ): void {
     this.store.transaction(() => {
-      if (this.latestGen() !== null) throw new VaultConflict('vault_exists');
-      if (setup.recovery.gen !== 1 || setup.grant.gen !== 1) throw new VaultConflict('stale_generation');
-      this.db
-        .prepare('INSERT INTO vault_generations (gen, created_at, created_by, recovery, previous) VALUES (1, ?, ?, ?, NULL)')
-        .run(now.getTime(), adminId, JSON.stringify(setup.recovery));
-      this.db
-        .prepare(
-          `INSERT INTO vault_meta (key, value) VALUES ('recovery_public_key', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-        )
-        .run(setup.recoveryPublicKey);
-      this.insertKeys(1, setup.keys, now);
+      if (setup.grant.gen !== 1) throw new VaultConflict('stale_generation');
+      this.provision(setup, adminId, now);
       this.setGrant(adminId, setup.grant, adminId, now);
     });
   }
