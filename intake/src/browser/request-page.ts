@@ -42,8 +42,9 @@ export interface OpenedPage {
   thread: ThreadEntry[];
 }
 
-const nameOf = (data: RequestPageData, id: number | null | undefined, fallback: string) =>
-  id === null || id === undefined ? fallback : (data.staffNames[String(id)] ?? '?');
+/** A staff member's name by id; `null`: written from the command line; not given: unknown ('?'). */
+const nameOf = (data: RequestPageData, id: number | null | undefined, ifNull: string) =>
+  id === null ? ifNull : id === undefined ? '?' : (data.staffNames[String(id)] ?? '?');
 
 async function openThread(answer: RequestAnswer, original: ContactRequest | null, vault: UnlockedVault): Promise<ThreadEntry[]> {
   const ring = ringOf(vault);
