@@ -42,7 +42,7 @@ import {
   replyPhraseIds,
   type ReplyPhraseId,
 } from './limits.ts';
-import { REPLY_HPKE_INFO, replyAad, ReplyError } from './reply-open.ts';
+import { REPLY_HPKE_INFO, replyAad, ReplyError } from './reply-core.ts';
 import { RECEIPT_CODE_PATTERN } from './receipt-code.ts';
 import { calendarDay, freeText, phoneNumber, requestLocales, type ContactMethod, type ReplyAddress } from './request.ts';
 
@@ -58,16 +58,7 @@ export {
   replyPhraseIds,
   type ReplyPhraseId,
 } from './limits.ts';
-export {
-  openReply,
-  readLookupResponse,
-  readReplyMessage,
-  REPLY_HPKE_INFO,
-  replyAad,
-  ReplyError,
-  type ReplyErrorCode,
-  type ReplySenderPublicKey,
-} from './reply-open.ts';
+export { REPLY_HPKE_INFO, replyAad, ReplyError, type ReplyErrorCode } from './reply-core.ts';
 
 /** Days the Worker keeps a reply; the municipality's retention should match. */
 export const REPLY_RETENTION_DAYS = 30;

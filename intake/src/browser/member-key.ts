@@ -43,7 +43,11 @@ export async function makeMemberKey(staffId: number, secret: { prf: Uint8Array }
 }
 
 /** Opens the member's private key; throws VaultCryptoError('wrong_unlock') for a wrong phrase or another passkey. */
-export async function openOwnKey(staffId: number, unlock: MemberUnlock, secret: { prf: Uint8Array } | { phrase: string }): Promise<CryptoKey> {
+export async function openOwnKey(
+  staffId: number,
+  unlock: MemberUnlock,
+  secret: { prf: Uint8Array } | { phrase: string },
+): Promise<CryptoKey> {
   const key = 'prf' in secret ? await unlockKeyFromPrf(secret.prf) : await unlockKeyFromPhrase(secret.phrase, unlock.kdf);
   return openMemberKey(staffId, key, unlock);
 }

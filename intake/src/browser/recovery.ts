@@ -23,7 +23,9 @@ export function recoveryPage(): void {
     const code = normalizeRecoveryCode(input.value);
     if (!code) return showError(error, word('recoveryMalformed'), input);
     void busy(form.querySelector('button'), async () => {
-      const { recovery, recoveryPublicKey } = await getJson<{ recovery: Grant | null; recoveryPublicKey: string | null }>('/api/vault/recovery');
+      const { recovery, recoveryPublicKey } = await getJson<{ recovery: Grant | null; recoveryPublicKey: string | null }>(
+        '/api/vault/recovery',
+      );
       const pair = await recoveryKeyPair(code);
       if (!recovery || pair.publicKey !== recoveryPublicKey) return showError(error, word('recoveryWrong'), input);
       let vaultKey: Uint8Array;

@@ -106,7 +106,11 @@ export async function currentVaultKey(): Promise<{ bytes: Uint8Array; gen: numbe
   const staff = pageStaff();
   if (!stored || (staff && staff.staffId !== stored.staffId)) return null;
   try {
-    return { bytes: await openBox(await sessionKey(), aad(stored.staffId, stored.gen), stored.box), gen: stored.gen, staffId: stored.staffId };
+    return {
+      bytes: await openBox(await sessionKey(), aad(stored.staffId, stored.gen), stored.box),
+      gen: stored.gen,
+      staffId: stored.staffId,
+    };
   } catch {
     // Another session's box (signed out, timed out): worthless now.
     forgetVault();

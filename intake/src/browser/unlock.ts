@@ -16,7 +16,8 @@ import { word } from './words.ts';
 const isWrongUnlock = (error: unknown) => (error as { code?: unknown } | null)?.code === 'wrong_unlock';
 
 function slot(): HTMLElement {
-  const section = document.getElementById('vault-unlock') ?? document.getElementById('main')!.appendChild(el('section', { id: 'vault-unlock' }));
+  const section =
+    document.getElementById('vault-unlock') ?? document.getElementById('main')!.appendChild(el('section', { id: 'vault-unlock' }));
   section.hidden = false;
   return section;
 }

@@ -20,6 +20,7 @@ import { securityHeaders } from './middleware/security-headers.ts';
 import { loadSession, requireSession } from './middleware/session.ts';
 import * as pages from './pages.ts';
 import { accountRoutes } from './routes/account.ts';
+import { apiRoutes } from './routes/api.ts';
 import { auditRoutes, staffRoutes } from './routes/admin.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { requestRoutes } from './routes/requests.ts';
@@ -44,6 +45,7 @@ export function createInboxApp(options: InboxAppOptions): Hono<InboxEnv> {
   signedIn.use(requireSession);
   signedIn.use('/r/:ref', inItsCase(inbox.store));
   signedIn.use('/r/:ref/*', inItsCase(inbox.store));
+  signedIn.route('/', apiRoutes(inbox));
   signedIn.route('/', requestRoutes(inbox));
   signedIn.route('/', accountRoutes(inbox));
   signedIn.route('/', vaultApiRoutes(inbox));

@@ -163,7 +163,12 @@ export function layout(ctx: PageContext, title: string, body: Html, options: Lay
         </header>
         <main id="main" tabindex="-1">
           ${ctx.flash ? html`<p class="flash ${ctx.flash.kind}" role="${ctx.flash.kind === 'error' ? 'alert' : 'status'}">${ctx.flash.text}</p>` : ''}
-          ${ctx.staff ? html`<noscript><p>${t.vaultNeedsJs}</p></noscript><section id="vault-unlock" class="vault-unlock" hidden></section>` : ''}
+          ${
+            ctx.staff
+              ? html`<noscript><p>${t.vaultNeedsJs}</p></noscript>
+                  <section id="vault-unlock" class="vault-unlock" hidden></section>`
+              : ''
+          }
           ${body}
         </main>
       </body>
@@ -774,7 +779,9 @@ export type StaffAccess = ReadonlyMap<number, { publicKey: string; grant: boolea
 function grantButton(ctx: PageContext, s: Staff, access: StaffAccess) {
   const a = access.get(s.id);
   if (!a || a.grant) return '';
-  return html`<button type="button" data-grant="${s.id}" data-public-key="${a.publicKey}" aria-label="${ctx.t.grantButton}: ${s.name}">${ctx.t.grantButton}</button>`;
+  return html`<button type="button" data-grant="${s.id}" data-public-key="${a.publicKey}" aria-label="${ctx.t.grantButton}: ${s.name}">
+    ${ctx.t.grantButton}
+  </button>`;
 }
 
 export function staffPage(

@@ -18,9 +18,7 @@ export function staffRoutes(inbox: Inbox): Hono<InboxEnv> {
   const vault = new VaultTables(store);
   const app = new Hono<InboxEnv>();
   app.use(requireAdmin);
-  app.get('/', (c) =>
-    c.html(pages.staffPage(page(c, 'fromQuery'), accounts.activeStaff(), null, accounts.pendingStaff(), vault.access())),
-  );
+  app.get('/', (c) => c.html(pages.staffPage(page(c, 'fromQuery'), accounts.activeStaff(), null, accounts.pendingStaff(), vault.access())));
   app.post('/:id/confirm', (c) => {
     const id = Number(c.req.param('id'));
     if (Number.isInteger(id) && accounts.confirmStaff(id, now()))
