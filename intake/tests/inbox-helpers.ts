@@ -35,7 +35,6 @@ export async function setUp(extra: Partial<InboxAppOptions> = {}) {
   const app = createInboxApp({
     store,
     accounts,
-    keys: intake.keys,
     recipients: NO_RECIPIENTS,
     retentionDays: 30,
     log: () => undefined,
@@ -71,7 +70,7 @@ export async function setUp(extra: Partial<InboxAppOptions> = {}) {
       },
     });
   const receive = async () => {
-    const result = await store.receive(await envelopeBody(intake!), intake!.keys, NO_RECIPIENTS);
+    const result = await store.receive(await envelopeBody(intake!), NO_RECIPIENTS);
     if (result.status !== 'stored') throw new Error(result.status);
     return result.ref;
   };

@@ -41,10 +41,10 @@ function arabicRequest(message: string, extra: Partial<ContactRequest> = {}): Co
 
 async function inbox() {
   // A reply form to look at; nothing is sealed or sent here.
-  const setup = await setUp({ replies: { vault: { keys: [] }, deliverNow: () => Promise.resolve(null), siteKnown: false } });
+  const setup = await setUp({ replies: { deliverNow: () => Promise.resolve(null), siteKnown: false } });
   const keys = await deriveReplyKeys('11112222333344445555');
   const receive = async (request: ContactRequest) => {
-    const result = await setup.store.receive(await envelopeBody(setup.intake, request), setup.intake.keys, NO_RECIPIENTS);
+    const result = await setup.store.receive(await envelopeBody(setup.intake, request), NO_RECIPIENTS);
     if (result.status !== 'stored') throw new Error(result.status);
     return result.ref;
   };
