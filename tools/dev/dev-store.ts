@@ -12,12 +12,20 @@
  *   <dev>/intake/receipt.private.jwk.json
  *                                      a copy of the receiver's receipt key
  *   <dev>/dev-passphrase               the development passphrase (0600)
+ *
+ * The store's team vault (issue 19) is provisioned once with the same dev
+ * keys and the public development recovery code (dev-vault.ts): a newcomer
+ * registers a passkey and types that code to read requests.
  */
 import { copyFile, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureStoreSecret, listWrappedKeys, writeWrappedKey } from '../../intake/src/key-vault.ts';
 import { RECEIPT_KEY_FILE } from '../../intake/src/push-keys.ts';
 import { writeNewSecretFile } from '../../intake/src/keys/owner-only-files.ts';
+import { IntakeStore } from '../../intake/src/store.ts';
+import { base64urlEncode } from '../../protocol/base64url.ts';
+import { publicKeyFromPrivateJwk, type PrivateKeyJwk } from '../../protocol/envelope.ts';
+import { DEV_RECOVERY_CODE, provisionDevVault, type ProvisionedKey } from './dev-vault.ts';
 
 export const DEV_PASSPHRASE = 'utvag-development-passphrase-not-secret';
 /** Cheaper scrypt for development keys only (the passphrase is public anyway). */
@@ -27,6 +35,8 @@ export interface DevStore {
   dir: string;
   passphraseFile: string;
   recipientsFile: string;
+  /** The public development recovery code (not secret). */
+  recoveryCode: string;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -46,8 +56,13 @@ export async function ensureDevStore(devDir: string): Promise<DevStore> {
   const passphraseFile = join(devDir, 'dev-passphrase');
   await writeFileOnce(passphraseFile, `${DEV_PASSPHRASE}\n`);
   const wrapped = new Set((await listWrappedKeys(dir)).map((key) => key.kid));
+  const vaultKeys: ProvisionedKey[] = [];
   for (const name of (await readdir(join(devDir, 'keys'))).filter((n) => n.endsWith('.private.jwk.json'))) {
     const { kid, notAfter, ...jwk } = JSON.parse(await readFile(join(devDir, 'keys', name), 'utf8')) as Record<string, string>;
+    if (kid) {
+      const privateJwk = jwk as unknown as PrivateKeyJwk;
+      vaultKeys.push({ kid, notAfter: notAfter ?? '2099-12-31', privateJwk, publicKey: base64urlEncode(publicKeyFromPrivateJwk(privateJwk)) });
+    }
     if (kid && wrapped.has(kid)) continue;
     await ensureStoreSecret(dir, DEV_PASSPHRASE, DEV_SCRYPT);
     await writeWrappedKey(dir, DEV_PASSPHRASE, jwk as never, notAfter ?? '2099-12-31', DEV_SCRYPT);
@@ -56,5 +71,11 @@ export async function ensureDevStore(devDir: string): Promise<DevStore> {
   const recipientsFile = join(dir, 'recipients.json');
   await copyFile(join(devDir, 'recipients.json'), recipientsFile);
   await copyFile(join(devDir, RECEIPT_KEY_FILE), join(dir, RECEIPT_KEY_FILE));
-  return { dir, passphraseFile, recipientsFile };
+  const store = IntakeStore.open(dir);
+  try {
+    await provisionDevVault(store, vaultKeys);
+  } finally {
+    store.close();
+  }
+  return { dir, passphraseFile, recipientsFile, recoveryCode: DEV_RECOVERY_CODE };
 }
