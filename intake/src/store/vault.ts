@@ -198,6 +198,16 @@ export class VaultTables {
     });
   }
 
+  /** Whether this intake holds a key for the kid (receiving: else quarantine). Retired keys too: what was sealed to them still arrives. */
+  holdsKid(kid: string): boolean {
+    return this.db.prepare('SELECT 1 FROM vault_keys WHERE kid = ?').get(kid) !== undefined;
+  }
+
+  /** The recipient keys, newest first (the public halves are published; the wrapped private halves open only in a browser). */
+  keys(): StoredRecipientKey[] {
+    return this.chain().keys;
+  }
+
   /** What a browser needs to reach every generation and every recipient key from the newest V. */
   chain(): { generations: { gen: number; previous: StoredBox | null }[]; keys: StoredRecipientKey[] } {
     const generations = this.db
