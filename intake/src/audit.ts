@@ -36,6 +36,7 @@ export const AUDIT_ACTIONS = [
   'staff_removed',
   'alert_sent',
   'many_opened',
+  'follow_up_linked',
   'member_key',
   'vault_setup',
   'vault_granted',

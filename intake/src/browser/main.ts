@@ -5,6 +5,7 @@
  * makes and opens keys and fills in what needs them. Each part of the app
  * adds its page module to `pages`.
  */
+import { listPage, lookupPage, requestPage } from './request-side.ts';
 import { recoveryPage } from './recovery.ts';
 import { forgetVault } from './session-vault.ts';
 import { setupPage } from './setup.ts';
@@ -19,6 +20,9 @@ const pages: Record<string, { run: () => void | Promise<void>; unlockFirst: bool
   'vault-setup': { run: setupPage, unlockFirst: false },
   'vault-recover': { run: recoveryPage, unlockFirst: false },
   staff: { run: staffPage, unlockFirst: false },
+  list: { run: listPage, unlockFirst: true },
+  request: { run: requestPage, unlockFirst: true },
+  lookup: { run: lookupPage, unlockFirst: true },
 };
 
 // Signing out forgets this tab's sealed V too (it would open nothing without the session anyway).

@@ -5,10 +5,8 @@
  * POST carries the session's CSRF token (requireSession), every answer is
  * `no-store`, and every change leaves an audit line.
  */
-import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { base64urlEncode } from '../../../../protocol/base64url.ts';
 import { base64urlOf } from '../../../../protocol/envelope.ts';
 import { ENC_SIZE, KID_SIZE, PUBLIC_KEY_SIZE } from '../../../../protocol/limits.ts';
 import { appendAudit } from '../../audit.ts';
@@ -77,20 +75,7 @@ export function vaultApiRoutes(inbox: Inbox): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
   const bad = (c: Context<InboxEnv>) => c.json({ error: 'bad_request' }, 400, noStore);
 
-  // The session's unlock key (the design's "unlocked across pages"): made once per session, gone with it.
-  app.get('/api/session-key', (c) => {
-    const session = sessionOf(c);
-    const row = store.db.prepare('SELECT unlock_key FROM sessions WHERE token_hash = ?').get(session.tokenHash) as
-      { unlock_key: string | null } | undefined;
-    let key = row?.unlock_key ?? null;
-    if (key === null) {
-      key = base64urlEncode(randomBytes(32));
-      store.db.prepare('UPDATE sessions SET unlock_key = ? WHERE token_hash = ? AND unlock_key IS NULL').run(key, session.tokenHash);
-      key = (store.db.prepare('SELECT unlock_key FROM sessions WHERE token_hash = ?').get(session.tokenHash) as { unlock_key: string })
-        .unlock_key;
-    }
-    return c.json({ key }, 200, noStore);
-  });
+  // GET /api/session-key: routes/api.ts (the key is made at sign-in, accounts.ts).
 
   app.get('/api/vault', (c) => {
     const { staff } = sessionOf(c);
