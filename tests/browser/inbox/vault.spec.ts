@@ -13,10 +13,12 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { wcagTags } from '../fixtures.ts';
 import { inboxTestPort, inboxTestSetup } from '../../../tools/dev/inbox-test-setup.ts';
 import { projectEnv, start, waitForUrl } from '../../../tools/dev/run.ts';
+import { createRequest } from '../../../protocol/request.ts';
 import {
   choosePhrase,
   cli,
   isUnlocked,
+  pushRequest,
   recover,
   signIn,
   typePhrase,
@@ -50,6 +52,27 @@ function invite(name: string, admin = false): { link: string; staffId: number } 
 async function axe(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
   return results.violations.map((v) => `${page.url()}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** A request sealed to the vault's current recipient key (the one the operator publishes), pushed to this intake. */
+async function pushToCurrentKey(page: Page, message: string): Promise<void> {
+  const key = await page.evaluate(async () => {
+    const chain = (await (await fetch('/api/vault/chain')).json()) as {
+      keys: { kid: string; publicKey: string; retiredAt: number | null }[];
+    };
+    return chain.keys.find((k) => k.retiredAt === null)!;
+  });
+  const request = createRequest({
+    locale: 'sv',
+    role: 'self',
+    municipality: 'stockholm',
+    needs: ['leave-crime'],
+    contact: { method: 'call', phone: '070-765 43 21', safeTimes: 'kvällar', voicemailOk: false, mayNameSocialServices: false },
+    language: 'svenska',
+    interpreter: false,
+    message,
+  });
+  expect(await pushRequest(request, { kid: key.kid, publicKey: key.publicKey }, own)).toBe(201);
 }
 
 /** The vault's generations as the server keeps them (ciphertext only). */
@@ -156,11 +179,14 @@ test('removing a member makes a new generation; the member who stays still unloc
   await state.admin!.getByRole('button', { name: 'Ge åtkomst: Cecilia med PRF' }).click();
   await expect(state.admin!.getByText('Personen har fått åtkomst.')).toBeVisible();
 
+  await pushToCurrentKey(state.admin!, 'Sänd före bytet av nyckel.');
+  await state.admin!.goto('/staff');
   await state.admin!.getByRole('button', { name: `Ta bort personen: ${state.memberName}` }).click();
   await expect(state.admin!.getByText(/teamet har en ny nyckel/)).toBeVisible();
   await expect(state.admin!.getByText(/intake keys/).first()).toBeVisible();
   expect(await generations(state.admin!)).toEqual([2, 1]);
   expect(await isUnlocked(state.admin!)).toBe(true);
+  await pushToCurrentKey(state.admin!, 'Sänd efter bytet av nyckel.');
 
   await signIn(other, { prf: true }, own.origin);
   expect(await unlockedGen(other)).toBe(2);
@@ -189,5 +215,16 @@ test('with every member gone, a new administrator recovers with the code', async
   await admin.waitForURL(`${own.origin}/?m=recoveryDone`);
   expect(await isUnlocked(admin)).toBe(true);
   await expect(admin.getByText(NO_ACCESS)).toHaveCount(0);
+  // Every request opens again: the one sealed to generation 1's key and the one sealed to generation 2's.
+  const messages = ['Sänd före bytet av nyckel.', 'Sänd efter bytet av nyckel.'];
+  const shown: string[] = [];
+  for (const nth of [0, 1]) {
+    await admin.goto('/');
+    await admin.getByRole('link', { name: /Öppna/ }).nth(nth).click();
+    const message = admin.getByText(/Sänd (före|efter) bytet av nyckel\./);
+    await expect(message).toBeVisible();
+    shown.push((await message.innerText()).trim());
+  }
+  expect(shown.sort()).toEqual([...messages].sort());
   expect(violations).toEqual([]);
 });
