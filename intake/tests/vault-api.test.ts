@@ -4,7 +4,9 @@
  * no-store, and that a removal either stores a whole new generation or
  * nothing. The crypto is the real team-vault module, as a browser runs it.
  */
+import { parse } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
+import { codeLikeWords } from './code-like.ts';
 import { generateRecipientKeyPair } from '../../protocol/envelope.ts';
 import { VaultTables } from '../src/store/vault.ts';
 import { openPrevious, sealPrevious } from '../src/team-vault/chain.ts';
@@ -158,7 +160,7 @@ describe('the vault API', () => {
   });
 
   it('removes a member with a whole new generation or not at all', async () => {
-    const { accounts, json, person, post, memberKey, setUpVault, newKey, vault, auditActions } = await inbox();
+    const { accounts, get, json, person, post, memberKey, setUpVault, newKey, vault, auditActions } = await inbox();
     const admin = person('Anna', 'admin');
     const { vaultKey, code, own } = await setUpVault(admin);
     const bo = person('Bo', 'staff');
