@@ -207,6 +207,14 @@ describe('the vault API', () => {
     expect(auditActions()).toEqual(
       expect.arrayContaining([`staff:${admin.id} staff_removed staff:${bo.id}`, `staff:${admin.id} vault_rotated gen:2`]),
     );
+    // The audit page says it in words: which key, for whom, how a key is unlocked.
+    const audit = parse(await (await get('/audit', admin)).text())
+      .querySelector('main')!
+      .textContent.replace(/\s+/g, ' ');
+    expect(audit).toContain('Gjorde en ny nyckel för teamet: nyckel nr 2');
+    expect(audit).toContain('Gav åtkomst: Cia (nyckel nr 1)');
+    expect(audit).toContain('Gjorde sin nyckel: låses upp med passkey');
+    expect(codeLikeWords(audit)).toEqual([]);
 
     // The recovery code alone reaches both generations and every recipient key.
     const recovery = await recoveryKeyPair(code);
