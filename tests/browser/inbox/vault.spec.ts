@@ -223,8 +223,8 @@ test('removing a member makes a new generation; the member who stays still unloc
   const db = new DatabaseSync(join(own.dir, 'intake.db'));
   const grantOf = (id: number) =>
     (db.prepare('SELECT grant_json FROM member_grants WHERE staff_id = ?').get(id) as { grant_json: string }).grant_json;
-  const hers = grantOf(state.otherId!);
-  db.prepare('UPDATE member_grants SET grant_json = ? WHERE staff_id = ?').run(grantOf(state.adminId!), state.otherId!);
+  const hers = grantOf(state.otherId);
+  db.prepare('UPDATE member_grants SET grant_json = ? WHERE staff_id = ?').run(grantOf(state.adminId!), state.otherId);
   await other.context().clearCookies();
   await other.goto('/sign-in');
   await other.evaluate(() => sessionStorage.clear());
@@ -232,7 +232,7 @@ test('removing a member makes a new generation; the member who stays still unloc
   await expect(other.getByText('Åtkomsten som finns sparad är gjord för någon annan.')).toBeVisible();
   expect(await isUnlocked(other)).toBe(false);
   violations.push(...(await axe(other)));
-  db.prepare('UPDATE member_grants SET grant_json = ? WHERE staff_id = ?').run(hers, state.otherId!);
+  db.prepare('UPDATE member_grants SET grant_json = ? WHERE staff_id = ?').run(hers, state.otherId);
   db.close();
 });
 
