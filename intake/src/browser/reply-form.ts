@@ -100,10 +100,9 @@ export function startReplyForm(page: OpenedPage, slot: Element): void {
 
 /** Waiting replies refused as stale (GET /api/replies/unsigned): signed again with a fresh time, by any unlocked inbox. */
 export async function signStaleReplies(vault: UnlockedVault): Promise<number> {
-  const waiting =
-    await getJson<{ id: string; ref: string; kid: string; reply: OutgoingReply['reply']; mailbox: string; writeBack?: string }[]>(
-      '/api/replies/unsigned',
-    );
+  const waiting = await getJson<{ id: string; ref: string; kid: string; reply: OutgoingReply['reply']; mailbox: string; writeBack?: string }[]>(
+    '/api/replies/unsigned',
+  );
   let signed = 0;
   for (const reply of waiting) {
     const keys = vault.recipientKeys.get(reply.kid);
