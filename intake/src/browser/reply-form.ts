@@ -16,6 +16,15 @@ import type { OpenedPage } from './request-page.ts';
 import { showFormError } from './request-page.ts';
 import type { ChainAnswer, UnlockedVault } from './session-vault.ts';
 
+/** A reply's record for the team (sealed under the vault, shown on the request page). */
+export interface ReplyRecord {
+  v: 1;
+  message: OutgoingReply['message'];
+  writtenAt: string;
+  case: string;
+  receipt: string;
+}
+
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 /** The signed body the intake posts to the site (reply-post.ts), for one sealed reply. */
@@ -78,7 +87,9 @@ export function startReplyForm(page: OpenedPage, slot: Element): void {
         if (!keys || !publicKey) throw new ReplyWriteError(page.ctx.t.faultNoKey);
         const now = new Date();
         const outgoing = await writeReply(request, draft, { kid, hpke: keys.hpke, sign: keys.sign, publicKey }, now);
-        const box = await sealRecord(page.vault.latest, ref, outgoing.replyId, outgoing);
+        // The record is what was written (the sealed reply itself is in the signed post body).
+        const record: ReplyRecord = { v: 1, message: outgoing.message, writtenAt: outgoing.writtenAt, case: outgoing.case, receipt: outgoing.receipt };
+        const box = await sealRecord(page.vault.latest, ref, outgoing.replyId, record);
         const answer = await postJson<{ state?: string }>(`/api/r/${encodeURIComponent(ref)}/reply`, {
           replyId: outgoing.replyId,
           gen: page.vault.gen,
