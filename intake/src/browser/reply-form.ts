@@ -7,9 +7,8 @@
  * a tab closed mid-reply loses the draft and stores nothing half.
  * Also: waiting replies whose signature went stale are signed again here.
  */
-import { replyPostBody, signReplyPost } from '../../../protocol/reply-post.ts';
 import { ReplyError } from '../../../protocol/reply.ts';
-import { replyDraft, ReplyWriteError, writeReply, type OutgoingReply } from '../reply-writer.ts';
+import { replyDraft, ReplyWriteError, signedPost, writeReply, type OutgoingReply } from '../reply-writer.ts';
 import { sealRecord } from '../team-vault/records.ts';
 import { getJson, postJson } from './http.ts';
 import type { OpenedPage } from './request-page.ts';
@@ -23,20 +22,6 @@ export interface ReplyRecord {
   writtenAt: string;
   case: string;
   receipt: string;
-}
-
-const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
-
-/** The signed body the intake posts to the site (reply-post.ts), for one sealed reply. */
-export async function signedPost(outgoing: Pick<OutgoingReply, 'mailbox' | 'reply' | 'writeBack'>, sign: CryptoKey, now: Date) {
-  const postBody = replyPostBody({
-    v: 1,
-    mailbox: outgoing.mailbox,
-    sent: seconds(now),
-    reply: outgoing.reply,
-    ...(outgoing.writeBack ? { writeBack: outgoing.writeBack } : {}),
-  });
-  return { postBody, postSignature: await signReplyPost(postBody, sign) };
 }
 
 async function publicKeyOf(kid: string): Promise<string | null> {
