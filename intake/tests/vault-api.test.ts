@@ -18,9 +18,7 @@ import { newVaultKeyBytes, vaultKeysFrom, type VaultKeys } from '../src/team-vau
 import { setUp, type Person } from './inbox-helpers.ts';
 
 async function inbox() {
-  const setup = await setUp();
-  // An intake before its first administrator's setup (the test intake comes with a vault made directly).
-  setup.store.db.exec('DELETE FROM vault_keys; DELETE FROM vault_generations; DELETE FROM vault_meta;');
+  const setup = await setUp({}, { vault: false });
   const json = (path: string, who: Person | undefined, body: unknown, csrf: string | null = who?.csrf ?? null) =>
     setup.app.request(path, {
       method: 'POST',
