@@ -25,34 +25,12 @@ import {
 import { isFreeText, isRequestPhone, parseCalendarDay } from './request-check.ts';
 import { isReceiptCode } from './receipt-code.ts';
 import { isLocale } from './locales.ts';
+import { REPLY_HPKE_INFO, replyAad, ReplyError } from './reply-core.ts';
 
-export const REPLY_HPKE_INFO = 'utvag/reply/v1';
+export { REPLY_HPKE_INFO, replyAad, ReplyError, type ReplyErrorCode } from './reply-core.ts';
 
 const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/** aad = "reply-v1." + mailbox + "." + kid: a reply opens only in its own mailbox, from its own sender. */
-export function replyAad(mailbox: string, kid: string): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(utf8.encode(`reply-v${REPLY_WIRE_VERSION}.${mailbox}.${kid}`));
-}
-
-export type ReplyErrorCode =
-  | 'bad_reply' // the message does not match the schema (on sealing)
-  | 'too_large' // does not fit 8,188 bytes of JSON
-  | 'bad_key' // a key that cannot be used
-  | 'unknown_sender' // the reply names a kid that is not in the published key set
-  | 'forged'; // does not open with that sender's key, or opens to something that is not a reply
-
-export class ReplyError extends Error {
-  readonly code: ReplyErrorCode;
-  readonly fields: readonly string[];
-  constructor(code: ReplyErrorCode, message: string, fields: readonly string[] = []) {
-    super(message);
-    this.name = 'ReplyError';
-    this.code = code;
-    this.fields = fields;
-  }
-}
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -52,9 +52,16 @@ function signedBytes(body: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(utf8.encode(REPLY_POST_LABEL + body));
 }
 
-/** The header value for a body, signed with the recipient's intake key (its private JWK). */
-export async function signReplyPost(body: string, jwk: PrivateKeyJwk): Promise<string> {
-  const key = await crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, d: jwk.d }, ECDSA, false, ['sign']);
+/**
+ * The header value for a body, signed with the recipient's intake key: its
+ * ECDSA CryptoKey (the team inbox's browser holds it non-extractable) or,
+ * for tools and tests, its private JWK.
+ */
+export async function signReplyPost(body: string, signer: CryptoKey | PrivateKeyJwk): Promise<string> {
+  const key =
+    signer instanceof CryptoKey
+      ? signer
+      : await crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: signer.x, y: signer.y, d: signer.d }, ECDSA, false, ['sign']);
   return `v1=${base64urlEncode(new Uint8Array(await crypto.subtle.sign(SIGN, key, signedBytes(body))))}`;
 }
 

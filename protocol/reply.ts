@@ -42,7 +42,7 @@ import {
   replyPhraseIds,
   type ReplyPhraseId,
 } from './limits.ts';
-import { REPLY_HPKE_INFO, replyAad, ReplyError } from './reply-open.ts';
+import { REPLY_HPKE_INFO, replyAad, ReplyError } from './reply-core.ts';
 import { RECEIPT_CODE_PATTERN } from './receipt-code.ts';
 import { calendarDay, freeText, phoneNumber, requestLocales, type ContactMethod, type ReplyAddress } from './request.ts';
 
@@ -58,16 +58,7 @@ export {
   replyPhraseIds,
   type ReplyPhraseId,
 } from './limits.ts';
-export {
-  openReply,
-  readLookupResponse,
-  readReplyMessage,
-  REPLY_HPKE_INFO,
-  replyAad,
-  ReplyError,
-  type ReplyErrorCode,
-  type ReplySenderPublicKey,
-} from './reply-open.ts';
+export { REPLY_HPKE_INFO, replyAad, ReplyError, type ReplyErrorCode } from './reply-core.ts';
 
 /** Days the Worker keeps a reply; the municipality's retention should match. */
 export const REPLY_RETENTION_DAYS = 30;
@@ -183,6 +174,21 @@ export async function replyIdOf(ct: string): Promise<string> {
 export interface ReplySenderKey {
   kid: string;
   keyPair: CryptoKeyPair;
+}
+
+/**
+ * The recipient's key as a reply sender, from a private ECDH CryptoKey
+ * (the team inbox's browser unwraps it from the vault, non-extractable)
+ * and its public point (base64url raw, as published).
+ */
+export async function replySenderKey(privateKey: CryptoKey, publicKey: string): Promise<ReplySenderKey> {
+  const raw = base64urlDecode(publicKey);
+  if (!raw) throw new ReplyError('bad_key', 'the intake public key is not base64url');
+  try {
+    return { kid: await computeKid(raw), keyPair: { privateKey, publicKey: await importPublicKey(raw) } };
+  } catch (cause) {
+    throw new ReplyError('bad_key', `the intake key could not be imported (${(cause as Error).message})`);
+  }
 }
 
 /** Imports the intake's private JWK (keys/<kid>.private.jwk.json) as a reply sender key. */

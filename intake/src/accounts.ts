@@ -16,7 +16,7 @@ import {
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { IntakeStore } from './store.ts';
-import { int, intOrNull, text, type SqlRow } from './store/rows.ts';
+import { int, intOrNull, text, textOrNull, type SqlRow } from './store/rows.ts';
 
 export const ROLES = ['admin', 'staff'] as const;
 export type StaffRole = (typeof ROLES)[number];
@@ -52,6 +52,12 @@ export interface Session {
   staff: Staff;
   csrf: string;
   tokenHash: string;
+  /**
+   * 32 random bytes (base64url) made at sign-in, gone with the session
+   * (issue 19): the browser keeps the vault key only sealed under it, so
+   * neither the browser's storage nor the server alone opens anything.
+   */
+  unlockKey: string;
 }
 
 /** Why a sign-in or registration failed, for a clear message (never details an attacker could use). */
@@ -303,8 +309,10 @@ export class Accounts {
   private createSession(staffId: number, now: Date): string {
     const token = newToken();
     this.db
-      .prepare('INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(hashToken(token), staffId, newToken(), now.getTime(), now.getTime() + SESSION_HOURS * 3_600_000, now.getTime());
+      .prepare(
+        'INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at, last_seen_at, unlock_key) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(hashToken(token), staffId, newToken(), now.getTime(), now.getTime() + SESSION_HOURS * 3_600_000, now.getTime(), newUnlockKey());
     return token;
   }
 
@@ -317,18 +325,25 @@ export class Accounts {
     if (!token) return null;
     const row = this.db
       .prepare(
-        'SELECT s.csrf, s.token_hash, s.expires_at, s.last_seen_at, st.* FROM sessions s JOIN staff st ON st.id = s.staff_id WHERE s.token_hash = ?',
+        'SELECT s.csrf, s.token_hash, s.expires_at, s.last_seen_at, s.unlock_key, st.* FROM sessions s JOIN staff st ON st.id = s.staff_id WHERE s.token_hash = ?',
       )
       .get(hashToken(token));
-    if (!row || int(row, 'expires_at') < now.getTime() || row['removed_at'] !== null) return null;
+    if (!row || row['removed_at'] !== null) return null;
     const idle = now.getTime() - int(row, 'last_seen_at');
-    if (idle > SESSION_IDLE_MINUTES * 60_000) {
+    // An ended session is deleted, its unlock key with it.
+    if (int(row, 'expires_at') < now.getTime() || idle > SESSION_IDLE_MINUTES * 60_000) {
       this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(text(row, 'token_hash'));
       return null;
     }
     if (touch && idle > TOUCH_MS)
       this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(now.getTime(), text(row, 'token_hash'));
-    return { staff: toStaff(row, this.store), csrf: text(row, 'csrf'), tokenHash: text(row, 'token_hash') };
+    let unlockKey = textOrNull(row, 'unlock_key');
+    if (unlockKey === null) {
+      // A session from before issue 19 gets its unlock key now.
+      unlockKey = newUnlockKey();
+      this.db.prepare('UPDATE sessions SET unlock_key = ? WHERE token_hash = ?').run(unlockKey, text(row, 'token_hash'));
+    }
+    return { staff: toStaff(row, this.store), csrf: text(row, 'csrf'), tokenHash: text(row, 'token_hash'), unlockKey };
   }
 
   signOut(session: Session): void {
@@ -338,6 +353,11 @@ export class Accounts {
   signOutEverywhere(staffId: number): void {
     this.db.prepare('DELETE FROM sessions WHERE staff_id = ?').run(staffId);
   }
+}
+
+/** A session's unlock key: 32 random bytes, base64url. */
+function newUnlockKey(): string {
+  return randomBytes(32).toString('base64url');
 }
 
 /** Constant-time comparison of a submitted CSRF token with the session's. */

@@ -36,6 +36,12 @@ export const AUDIT_ACTIONS = [
   'staff_removed',
   'alert_sent',
   'many_opened',
+  'follow_up_linked',
+  'member_key',
+  'vault_setup',
+  'vault_granted',
+  'vault_rotated',
+  'recovered',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

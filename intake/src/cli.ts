@@ -13,8 +13,7 @@ import { INTAKE_COMMAND } from './command-name.ts';
 import { parseConfig, UsageError } from './config.ts';
 import { VaultError } from './key-vault.ts';
 import { RecipientsConfigError } from './recipients.ts';
-import { ReplyCommandError } from './reply-command.ts';
-import { ReplyWriteError } from './reply-writer.ts';
+import { StoreSecretError } from './keys/store-secret.ts';
 import { DEFAULT_RETENTION_DAYS, StoreError } from './store.ts';
 
 export { defaultIntakeDir, UsageError } from './config.ts';
@@ -65,9 +64,13 @@ export function runAsProgram(argv: readonly string[]): void {
     (code) => process.exit(code),
     (error: unknown) => {
       if (error instanceof UsageError) console.error(`Error: ${error.message}\nRun "${INTAKE_COMMAND} help" for usage.`);
-      else if (error instanceof ReplyCommandError || error instanceof ReplyWriteError || error instanceof ReplyError)
-        console.error(`Error: ${error.message}`);
-      else if (error instanceof RecipientsConfigError || error instanceof VaultError || error instanceof StoreError)
+      else if (error instanceof ReplyError) console.error(`Error: ${error.message}`);
+      else if (
+        error instanceof RecipientsConfigError ||
+        error instanceof VaultError ||
+        error instanceof StoreError ||
+        error instanceof StoreSecretError
+      )
         console.error(error.message);
       else console.error(`Error: ${(error as Error).message}`);
       process.exit(1);

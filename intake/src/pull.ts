@@ -15,10 +15,9 @@
  * contentType "json" (v8-serialized messages cannot be read over HTTP).
  * A message not acknowledged comes back when its lease (visibility
  * timeout) runs out, so a crash at any point loses nothing; the inbox's
- * dedupe by request id makes the redelivery harmless.
+ * dedupe by the body's SHA-256 makes the redelivery harmless.
  */
 import * as z from 'zod';
-import type { PrivateKeyRing } from '../../protocol/envelope-open.ts';
 import type { RecipientDirectory } from './promise.ts';
 import type { IntakeStore, ReceiveResult } from './store.ts';
 
@@ -26,15 +25,13 @@ import type { IntakeStore, ReceiveResult } from './store.ts';
 export interface PullTarget {
   store: IntakeStore;
   recipients: RecipientDirectory;
+  /** Kids of keys still wrapped with the old passphrase (keys/legacy-kids.ts). */
+  legacyKids?: ReadonlySet<string>;
   onStored?: (ref: string) => void;
 }
 
-type Delivered = Exclude<ReceiveResult, { status: 'refused' }> | { status: 'rejected'; code: 'forged_follow_up' };
-
-async function deliver(target: PullTarget, text: string, keys: PrivateKeyRing, now: Date): Promise<Delivered> {
-  const result = await target.store.receive(text, keys, target.recipients, now);
-  // A follow-up that does not prove itself (N3) is refused, not kept: the queue may forget it.
-  if (result.status === 'refused') return { status: 'rejected', code: result.code };
+async function deliver(target: PullTarget, text: string, now: Date): Promise<ReceiveResult> {
+  const result = await target.store.receive(text, target.recipients, now, target.legacyKids);
   // Not an envelope at all: keep it here, as received, before letting the queue forget it.
   if (result.status === 'rejected') target.store.quarantine(text, result.code, now);
   if (result.status === 'stored') target.onStored?.(result.ref);
@@ -105,12 +102,7 @@ async function callApi(config: PullConfig, action: 'pull' | 'ack', body: unknown
 }
 
 /** Pulls one batch, stores what it can, acknowledges what is stored. */
-export async function pullOnce(
-  config: PullConfig,
-  target: PullTarget,
-  keys: PrivateKeyRing,
-  now: () => Date = () => new Date(),
-): Promise<PullSummary> {
+export async function pullOnce(config: PullConfig, target: PullTarget, now: () => Date = () => new Date()): Promise<PullSummary> {
   const parsed = pullResponseSchema.safeParse(
     await callApi(config, 'pull', { batch_size: config.batchSize ?? 10, visibility_timeout_ms: config.visibilityTimeoutMs ?? 60_000 }),
   );
@@ -130,7 +122,7 @@ export async function pullOnce(
   for (const message of messages) {
     try {
       const text = envelopeText(message);
-      const result = await deliver(target, text, keys, now());
+      const result = await deliver(target, text, now());
       if (result.status === 'stored') summary.stored++;
       if (result.status === 'duplicate') summary.duplicates++;
       if (result.status === 'quarantined' || result.status === 'rejected') summary.quarantined++;

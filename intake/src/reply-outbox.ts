@@ -1,11 +1,15 @@
 /**
  * The intake's queue of written replies (issue 14), in the store: a reply
- * is committed to the `replies` table (encrypted like notes) before any
- * attempt to send it, and marked delivered only after the Worker has it.
- * So a written reply survives an offline Worker or a killed process; the
- * running `serve` (and `deliver-replies`) sends what waits.
+ * written and signed in a staff member's browser is committed to the
+ * `replies` table (its record sealed under the team vault, with the exact
+ * signed post) before any attempt to send it, and marked delivered only
+ * after the Worker acknowledges it. So a written reply survives an offline
+ * Worker or a killed process; the running `serve` (and `deliver-replies`)
+ * sends what waits. The server signs nothing (issue 19).
  *
- *   waiting     written, not yet delivered (retried)
+ *   waiting     written, not yet delivered (retried); problem 'stale': the
+ *               Worker refused the signature as too old, and it waits for a
+ *               browser to sign it again (GET /api/replies/unsigned)
  *   delivered   the Worker has it (the municipality's record stays here)
  *   refused     refused by the Worker for good, with the reason (a person must look)
  *
@@ -13,48 +17,37 @@
  * counts and status codes only.
  */
 import { deliverReply, type DeliveryResult } from './reply-delivery.ts';
-import type { OutgoingReply, ReplySender } from './reply-writer.ts';
 import type { IntakeStore } from './store.ts';
 
-/** Keeps a written reply in the store's outbox; committed when this returns. */
-export function enqueueReply(
-  store: IntakeStore,
-  ref: string,
-  staffId: number | null,
-  outgoing: OutgoingReply,
-  now: Date = new Date(),
-): void {
-  store.addReply(outgoing.replyId, ref, staffId, JSON.stringify(outgoing), now);
-}
+/** The problem a waiting reply carries while its signature is too old. */
+export const STALE = 'stale';
 
 export interface OutboxSummary {
   delivered: number;
   waiting: number;
-  refused: { receipt: string; reason: string }[];
+  refused: { ref: string; reason: string }[];
   /** Why the waiting ones wait (the last reason seen: a status code or "network"). */
   lastRetryReason?: string;
 }
 
-/** Tries every waiting reply once, signed with the key of the request it answers. */
+/** Tries every waiting reply once that has a signature not known to be stale. */
 export async function deliverOutbox(
   store: IntakeStore,
-  senderOf: (kid: string) => ReplySender | null,
   siteUrl: string,
   options: { fetch?: typeof fetch; now?: () => Date; workerKeys?: readonly CryptoKey[] } = {},
 ): Promise<OutboxSummary> {
   const summary: OutboxSummary = { delivered: 0, waiting: 0, refused: [] };
   for (const waiting of store.waitingReplies()) {
-    const outgoing = JSON.parse(waiting.record) as OutgoingReply;
-    const sender = senderOf(outgoing.reply.kid);
+    // An old record (before issue 19) waits for `intake move-keys`; a stale one for a new signature.
+    if (waiting.postBody === null || waiting.postSignature === null || waiting.problem === STALE) {
+      summary.waiting++;
+      continue;
+    }
     let result: DeliveryResult;
-    if (!sender) {
-      result = { status: 'retry', reason: 'no key for this reply in the vault' };
-    } else {
-      try {
-        result = await deliverReply(outgoing, sender, siteUrl, options);
-      } catch (error) {
-        result = { status: 'retry', reason: (error as Error).name };
-      }
+    try {
+      result = await deliverReply({ body: waiting.postBody, signature: waiting.postSignature }, siteUrl, options);
+    } catch (error) {
+      result = { status: 'retry', reason: (error as Error).name };
     }
     const now = options.now?.() ?? new Date();
     if (result.status === 'delivered') {
@@ -62,11 +55,12 @@ export async function deliverOutbox(
       summary.delivered++;
     } else if (result.status === 'refused') {
       store.markReply(waiting.id, 'refused', result.reason, now);
-      summary.refused.push({ receipt: outgoing.receipt, reason: result.reason });
+      summary.refused.push({ ref: waiting.ref, reason: result.reason });
     } else {
-      store.markReply(waiting.id, 'waiting', result.reason, now);
+      const reason = result.status === 'stale' ? STALE : result.reason;
+      store.markReply(waiting.id, 'waiting', reason, now);
       summary.waiting++;
-      summary.lastRetryReason = result.reason;
+      summary.lastRetryReason = reason;
     }
   }
   return summary;
@@ -85,7 +79,6 @@ export function summaryLine(summary: OutboxSummary): string {
  */
 export function startReplyDelivery(
   store: IntakeStore,
-  senderOf: (kid: string) => ReplySender | null,
   site: string | null,
   log: (line: string) => void,
   intervalMs = 30_000,
@@ -94,7 +87,7 @@ export function startReplyDelivery(
   let running: Promise<OutboxSummary | null> | null = null;
   const run = (): Promise<OutboxSummary | null> => {
     if (running) return running;
-    running = deliverOutbox(store, senderOf, site)
+    running = deliverOutbox(store, site)
       .then((summary) => {
         if (summary.delivered > 0 || summary.refused.length > 0) log(`replies: ${summaryLine(summary)}`);
         return summary;

@@ -6,12 +6,15 @@
  *   const outgoing = await writeReply(request, draft, sender);         // sealed; plaintext stays here
  *   enqueueReply(store, ref, staffId, outgoing); deliverOutbox(…);     // reply-outbox.ts (the store)
  *
- * The sender is the recipient's own key from the unlocked vault (the key
- * the request was sealed to), held in memory only.
+ * The sender is the recipient's own key (the key the request was sealed
+ * to) as CryptoKeys: in the team inbox, unwrapped from the vault in the
+ * staff member's browser, non-extractable. No node: import: the inbox app
+ * bundles this module.
  */
-import type { PrivateKeyJwk } from '../../protocol/envelope.ts';
+import { publicKeyFromPrivateJwk, base64urlEncode } from '../../protocol/envelope.ts';
 import {
   importReplySenderKey,
+  replySenderKey,
   replyIdOf,
   replyPhraseIds,
   replyPhrasesFor,
@@ -32,10 +35,13 @@ export interface ReplyDraft {
   text?: { body: string; lang?: Locale };
 }
 
-/** The recipient's own key: HPKE auth-mode sender and the signer of the post. */
+/** The recipient's own key: HPKE auth-mode sender (`hpke`, ECDH) and the signer of the post (`sign`, ECDSA). */
 export interface ReplySender {
   kid: string;
-  privateJwk: PrivateKeyJwk;
+  hpke: CryptoKey;
+  sign: CryptoKey;
+  /** Its public point, base64url raw (as published in intake-keys.json). */
+  publicKey: string;
 }
 
 /** A sealed reply ready to deliver; holds no plaintext but `message` (kept by the intake as its record). */
@@ -60,11 +66,18 @@ export interface OutgoingReply {
 
 export class ReplyWriteError extends Error {}
 
-/** The vault's key with this kid as a reply sender, or a ReplyWriteError. */
-export function senderFromVault(vault: Pick<UnlockedVault, 'keys'>, kid: string): ReplySender {
+/** The vault's key with this kid as a reply sender (the command line), or a ReplyWriteError. */
+export async function senderFromVault(vault: Pick<UnlockedVault, 'keys'>, kid: string): Promise<ReplySender> {
   const key = vault.keys.find((k) => k.kid === kid);
   if (!key) throw new ReplyWriteError(`this intake holds no private key ${kid}: a reply is sent with the key the request was sealed to`);
-  return { kid, privateJwk: key.privateJwk };
+  const { x, y, d } = key.privateJwk;
+  const jwk = { kty: 'EC', crv: 'P-256', x, y, d };
+  return {
+    kid,
+    hpke: (await importReplySenderKey(key.privateJwk)).keyPair.privateKey,
+    sign: await crypto.subtle.importKey('jwk', jwk, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']),
+    publicKey: base64urlEncode(publicKeyFromPrivateJwk(key.privateJwk)),
+  };
 }
 
 /** What a writer picks, from the command line or the inbox form, before checking. */
@@ -138,7 +151,8 @@ export async function writeReply(
     phrases: draft.phrases,
     ...(draft.text?.body ? { text: { lang: draft.text.lang ?? defaultLocale, body: draft.text.body } } : {}),
   };
-  const reply = await sealReply(message, request.reply, await importReplySenderKey(sender.privateJwk));
+  const reply = await sealReply(message, request.reply, await replySenderKey(sender.hpke, sender.publicKey));
+  if (reply.kid !== sender.kid) throw new ReplyWriteError(`the key given as ${sender.kid} is ${reply.kid}`);
   return {
     v: 1,
     replyId: await replyIdOf(reply.ct),

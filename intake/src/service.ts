@@ -1,13 +1,12 @@
 /**
- * `intake serve`: unlocks the keys with the passphrase, opens the store,
- * and runs the push receiver and the team inbox on two listeners (two
+ * `intake serve`: opens the store (no passphrase: it holds no key that
+ * opens a request, issue 19), and runs the push receiver and the team inbox on two listeners (two
  * ports: only the receiver's is for the Worker, through the municipality's
  * HTTPS proxy; the inbox's stays on its own network), with a minute timer
  * for content-free alerts and retention.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { keyRing } from '../../protocol/envelope-open.ts';
 import { Accounts, type RelyingParty } from './accounts.ts';
 import {
   AlertGate,
@@ -23,12 +22,12 @@ import { appendAudit } from './audit.ts';
 import { checkpointSigningKey, makeCheckpoint } from './audit-checkpoint.ts';
 import { createInboxApp } from './inbox/app.ts';
 import { createPushApp, PUSH_PATH } from './receiver/push-app.ts';
-import { unlockVault } from './key-vault.ts';
+import { loadStoreSecret } from './keys/store-secret.ts';
+import { legacyKids } from './keys/legacy-kids.ts';
 import { NO_RECIPIENTS, type RecipientDirectory } from './promise.ts';
 import type { ReceiverAuth } from '../../protocol/push-auth.ts';
 import { IntakeStore } from './store.ts';
 import { startReplyDelivery } from './reply-outbox.ts';
-import { senderOrNull } from './reply-command.ts';
 import { INTAKE_COMMAND } from './command-name.ts';
 
 /** Default ports: the team inbox, and the push receiver (the Worker's deliveries). */
@@ -37,7 +36,6 @@ export const DEFAULT_PUSH_PORT = 8789;
 
 export interface IntakeServiceOptions {
   dir: string;
-  passphrase: string;
   /** The team inbox's port. */
   port: number;
   /** The push receiver's port (0: any free one). */
@@ -79,8 +77,10 @@ export function relyingParty(publicUrl: string): RelyingParty {
 
 export async function startIntakeService(options: IntakeServiceOptions): Promise<IntakeService> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const vault = await unlockVault(options.dir, options.passphrase);
-  const store = IntakeStore.open(options.dir, vault.storeSecret);
+  const storeSecret = await loadStoreSecret(options.dir);
+  const store = IntakeStore.open(options.dir, storeSecret);
+  // Keys still wrapped with the old passphrase (before `intake move-keys`): their envelopes are kept, not quarantined.
+  const oldKids = await legacyKids(options.dir);
   // The inbox's origin; for port 0 it is known once listening (accounts read it lazily through rp).
   const rp = relyingParty(options.publicUrl ?? `http://localhost:${options.port}`);
   const accounts = new Accounts(store, rp);
@@ -89,18 +89,23 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
   const newGate = new AlertGate(NEW_WINDOW_MINUTES);
   const escalationGate = new AlertGate(ESCALATION_WINDOW_MINUTES);
   const replyIntervalMs = options.replyIntervalMs ?? 30_000;
-  const replyDelivery = startReplyDelivery(store, (kid) => senderOrNull(vault, kid), options.replySite ?? null, log, replyIntervalMs);
-  const keys = keyRing(vault.keys);
-  const checkpointKey = checkpointSigningKey(vault.storeSecret);
-  const pushApp = createPushApp({ store, keys, recipients, pushAuth: options.pushAuth, log, onStored: () => newGate.add(1) });
+  const replyDelivery = startReplyDelivery(store, options.replySite ?? null, log, replyIntervalMs);
+  const checkpointKey = checkpointSigningKey(storeSecret);
+  const pushApp = createPushApp({
+    store,
+    legacyKids: oldKids,
+    recipients,
+    pushAuth: options.pushAuth,
+    log,
+    onStored: () => newGate.add(1),
+  });
   const inboxApp = createInboxApp({
     store,
     accounts,
-    keys,
     recipients,
     retentionDays: options.retentionDays,
     log,
-    replies: { vault, deliverNow: replyDelivery.kick, siteKnown: Boolean(options.replySite) },
+    replies: { deliverNow: replyDelivery.kick, siteKnown: Boolean(options.replySite) },
     trustedProxies: options.trustedProxies ?? [],
     alert: (event, count) => {
       if (alerts.command || alerts.url) void deliverAlert(alerts, { ...summarize(store, event, new Date()), count }, log);
@@ -113,7 +118,9 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
     throw error;
   });
   if (!options.publicUrl) Object.assign(rp, relyingParty(`http://localhost:${inbox.port}`));
-  log(`Intake receiver listening on http://${hostname}:${push.port}${PUSH_PATH} with ${vault.keys.length} key(s).`);
+  const keys = [...store.vault.keys().filter((key) => key.retiredAt === null), ...oldKids.values()];
+  log(`Intake receiver listening on http://${hostname}:${push.port}${PUSH_PATH} with ${keys.length} key(s).`);
+  if (keys.length === 0) log('Keys: none yet. The first administrator makes them when setting up the team vault in the inbox.');
   if (options.replySite) {
     log(
       `Replies: written answers are sent to ${new URL(options.replySite).origin} (waiting ones every ${Math.round(replyIntervalMs / 1000)} s).`,
@@ -121,12 +128,14 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
     void replyDelivery.kick();
   }
 
-  const soonest = vault.keys
-    .map((k) => k.notAfter)
+  const newest = store.vault
+    .keys()
+    .filter((key) => key.retiredAt === null)
+    .map((key) => key.notAfter)
     .sort()
     .at(-1);
-  if (soonest && Date.parse(`${soonest}T00:00:00Z`) - Date.now() < 30 * 86_400_000) {
-    log(`Keys: the newest key ends ${soonest}. Make the next one now (${INTAKE_COMMAND} keygen) and publish it.`);
+  if (newest && Date.parse(`${newest}T00:00:00Z`) - Date.now() < 30 * 86_400_000) {
+    log(`Keys: the newest key ends ${newest}. Make the next one in the team inbox now and publish it (${INTAKE_COMMAND} keys list).`);
   }
 
   let lastHeartbeat = 0;

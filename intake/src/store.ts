@@ -4,10 +4,14 @@
  *
  *   requests    each envelope exactly as received (HPKE ciphertext), with
  *               only what the inbox must sort and find by: when it came,
- *               its deadline, status, who claimed it, and HMACs (keyed by
- *               the wrapped store secret) of its id and receipt code
- *   notes       internal notes, AES-256-GCM under a key from the store secret
- *   deleted     HMACs of ids deleted by retention: a late duplicate stays old
+ *               its deadline, status, who claimed it, and the SHA-256 of
+ *               its body (dedupe); rows from before issue 19 carry HMACs
+ *               of the id and receipt code instead
+ *   notes, replies   sealed in a staff member's browser under the team
+ *               vault (store/vault.ts); the server cannot open them
+ *   deleted     body hashes (and old id HMACs) of what retention deleted:
+ *               a late duplicate stays old
+ *   vault_*, member_*   the team vault's sealed material (store/vault.ts)
  *   quarantine  envelopes that cannot be opened, bounded by count and bytes,
  *               and a counter per reason for everything beyond
  *   staff, passkeys, invites, sessions, challenges   accounts (see accounts.ts);
@@ -20,8 +24,8 @@
  * each in their own file in store/; rows are read through typed mappers
  * (store/rows.ts).
  *
- * A request is decrypted only in memory, when a signed-in staff member
- * opens it. WAL mode with synchronous=FULL: a write is on disk before the
+ * Nothing here opens a request: envelopes, notes and replies are opened
+ * only in a staff member's browser (issue 19). WAL mode with synchronous=FULL: a write is on disk before the
  * sender is told "stored"; a killed process loses at most the transaction
  * it was in, which was never acknowledged.
  */
@@ -29,12 +33,8 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, chmodSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { EnvelopeError, parseEnvelope } from '../../protocol/envelope.ts';
-import { openEnvelopeToJson, type PrivateKeyRing } from '../../protocol/envelope-open.ts';
-import { contactRequestSchema, type ContactRequest } from '../../protocol/request.ts';
-import { normalizeReceiptCode } from '../../protocol/receipt-code.ts';
+import { parseEnvelope, type EnvelopeError } from '../../protocol/envelope.ts';
 import { appendAudit } from './audit.ts';
-import { checkFollowUp } from './follow-up.ts';
 import {
   keepInQuarantine,
   QUARANTINE_MAX_BYTES,
@@ -43,16 +43,16 @@ import {
   type QuarantineSummary,
 } from './store/quarantine.ts';
 import { applyRetention } from './store/retention.ts';
-import { int, intOrNull, only, text, textOrNull } from './store/rows.ts';
+import { int, intOrNull, text, textOrNull } from './store/rows.ts';
 import { RequestsTable, STATUSES, type RequestRow, type RequestStatus } from './store/requests.ts';
 import { migrate, SchemaTooNewError } from './store/schema.ts';
 import { BackupExpiredError, checkBackupExpiry } from './store/backup-expiry.ts';
+import { openRecord, recordKey, sealRecord } from './store/sealed-records.ts';
+import { VaultTables, type StoredBox as Box } from './store/vault.ts';
+import type { RecipientDirectory } from './promise.ts';
 
 export { STATUSES, type RequestRow, type RequestStatus };
-import { openRecord, recordKey, sealRecord } from './store/sealed-records.ts';
-
 export { QUARANTINE_DAYS, QUARANTINE_MAX_BYTES, QUARANTINE_MAX_COUNT } from './store/quarantine.ts';
-import type { RecipientDirectory } from './promise.ts';
 
 export const DATABASE_FILE = 'intake.db';
 const SEALED_NAME_PREFIX = 'sealed1.';
@@ -61,13 +61,6 @@ export const STAFF_NAME_LOCKED = '(name encrypted)';
 
 /** Default retention of closed requests, in days. */
 export const DEFAULT_RETENTION_DAYS = 30;
-/**
- * At most this many open requests that need review (they open but do not
- * fit this version). Anyone with the public key can send such requests, so
- * a flood must not fill the disk (security review N2); beyond the bound a
- * new one goes to the bounded quarantine ('needs_review_full'), counted.
- */
-export const NEEDS_REVIEW_MAX = 500;
 /** Below this much free disk space the receiver answers 507 before real writes fail. */
 export const MIN_FREE_BYTES = 64 * 1024 * 1024;
 
@@ -83,22 +76,8 @@ export class StoreError extends Error {
 export type ReceiveResult =
   | { status: 'stored'; ref: string; fits: boolean }
   | { status: 'duplicate' }
-  | { status: 'quarantined'; code: EnvelopeError['code'] | 'needs_review_full' }
-  | { status: 'rejected'; code: 'bad_envelope' }
-  /** A follow-up that does not prove it is the person's (follow-up.ts): nothing stored. */
-  | { status: 'refused'; code: 'forged_follow_up'; reason: string };
-
-/** What a stored envelope holds once opened in memory. */
-export interface OpenedRequest {
-  /** The request when it fits this version's schema. */
-  request: ContactRequest | null;
-  /** Everything the plaintext holds, as parsed (shown for needs-review requests). */
-  raw: unknown;
-  /** Top-level fields this version does not know (kept and shown, never dropped). */
-  unknownFields: string[];
-  /** Why it does not fit (field paths), empty when it fits. */
-  problems: string[];
-}
+  | { status: 'quarantined'; code: Extract<EnvelopeError['code'], 'unknown_kid'> }
+  | { status: 'rejected'; code: 'bad_envelope' };
 
 function b64(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('base64url');
@@ -136,22 +115,19 @@ export class IntakeStore extends RequestsTable {
   readonly path: string;
   readonly dir: string;
   private readonly secret: Buffer | null;
-  private readonly notesKey: Buffer | null;
-  private readonly repliesKey: Buffer | null;
   private readonly staffKey: Buffer | null;
+  /** The team vault's sealed material (store/vault.ts). */
+  readonly vault: VaultTables;
   /** Quarantine bounds (tests lower them). */
   readonly quarantineLimits: { count: number; bytes: number };
-  /** Open needs-review requests kept at most (tests lower it). */
-  needsReviewMax = NEEDS_REVIEW_MAX;
 
   private constructor(dir: string, db: DatabaseSync, path: string, storeSecret: Buffer | null, limits: { count: number; bytes: number }) {
     super(db);
     this.dir = dir;
     this.quarantineLimits = limits;
     this.path = path;
+    this.vault = new VaultTables(this);
     this.secret = storeSecret;
-    this.notesKey = storeSecret ? recordKey(storeSecret, 'notes') : null;
-    this.repliesKey = storeSecret ? recordKey(storeSecret, 'replies') : null;
     this.staffKey = storeSecret ? recordKey(storeSecret, 'staff') : null;
     // Queries read staff names through staff_name(), which opens a sealed one (N14).
     db.function('staff_name', { deterministic: true }, (value) => (typeof value === 'string' ? this.openName(value) : null));
@@ -238,19 +214,10 @@ export class IntakeStore extends RequestsTable {
     }
   }
 
-  private requireSecret(): Buffer {
-    if (!this.secret) throw new Error('the store secret is needed (unlock the keys first)');
-    return this.secret;
-  }
-
-  /** HMAC of a request id: the dedupe key, kept after deletion. */
+  /** HMAC of a request id (rows from before issue 19, and `intake import`): dedupe without the id. */
   dedupeTag(requestId: string): string {
-    return createHmac('sha256', this.requireSecret()).update(`id\0${requestId.toLowerCase()}`).digest('base64url');
-  }
-
-  /** HMAC of a canonical receipt code: look-up without storing the code. */
-  receiptTag(code: string): string {
-    return createHmac('sha256', this.requireSecret()).update(`receipt\0${code}`).digest('base64url');
+    if (!this.secret) throw new Error('the store secret is needed');
+    return createHmac('sha256', this.secret).update(`id\0${requestId.toLowerCase()}`).digest('base64url');
   }
 
   /** Free bytes on the store's disk (null if unknown). */
@@ -266,56 +233,39 @@ export class IntakeStore extends RequestsTable {
   // ------------------------------------------------------------ receiving
 
   /**
-   * Opens an envelope in memory (only to dedupe, validate and index it)
-   * and stores it as received. Malformed: 'rejected', nothing written.
-   * Cannot be opened: quarantined (bounded). Opens but does not fit this
-   * version: stored as needs-review (shown, never lost).
+   * Stores an envelope as received, without opening it: the server holds
+   * no key that could (issue 19). Only the outer structure is read: its kid
+   * names the recipient (and so the promise clock); a kid this intake does
+   * not hold (in `vault_keys`, or `legacyKids` before the vault) goes to the
+   * bounded quarantine. The dedupe key is the SHA-256 of the exact body: a
+   * redelivered envelope is the same bytes. Malformed: 'rejected', nothing
+   * written. Whether it fits this version, and whether a follow-up is the
+   * person's, is checked where it is opened: in a staff member's browser.
    */
-  async receive(body: string, keys: PrivateKeyRing, recipients: RecipientDirectory, now: Date = new Date()): Promise<ReceiveResult> {
-    let envelopeInput: unknown;
+  async receive(
+    body: string,
+    recipients: RecipientDirectory,
+    now: Date = new Date(),
+    legacyKids: ReadonlySet<string> = new Set(),
+    /** An importer re-seals old plaintext: it dedupes by the request id's HMAC (idTag) as well. */
+    idTag?: string,
+  ): Promise<ReceiveResult> {
+    let kid: string;
     try {
-      envelopeInput = JSON.parse(body);
+      kid = parseEnvelope(JSON.parse(body)).kid;
     } catch {
       return { status: 'rejected', code: 'bad_envelope' };
     }
-    let json: Uint8Array;
-    let kid: string;
-    try {
-      kid = parseEnvelope(envelopeInput).kid;
-      json = await openEnvelopeToJson(envelopeInput, keys);
-    } catch (error) {
-      if (!(error instanceof EnvelopeError)) throw error;
-      if (error.code === 'bad_envelope') return { status: 'rejected', code: 'bad_envelope' };
-      this.quarantine(body, error.code, now);
-      return { status: 'quarantined', code: error.code };
+    if (!legacyKids.has(kid) && !this.vault.holdsKid(kid)) {
+      this.quarantine(body, 'unknown_kid', now);
+      return { status: 'quarantined', code: 'unknown_kid' };
     }
-    const opened = readLeniently(json);
-    // A follow-up must prove it comes from the holder of the case's reply secret (N3).
-    const followUp = opened.request?.followUpOf ? opened.request : null;
-    // The case it belongs to (its thread), or null when its original was deleted (its own entry then).
-    let caseRef: string | null = null;
-    if (followUp?.followUpOf) {
-      const check = await checkFollowUp(this, { ...followUp, followUpOf: followUp.followUpOf }, keys);
-      if (!check.ok) return { status: 'refused', code: 'forged_follow_up', reason: check.reason };
-      caseRef = check.caseRef;
-    }
-    const field = (name: string): string | null => {
-      const raw: unknown = opened.raw;
-      const value: unknown = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[name] : undefined;
-      return typeof value === 'string' ? value : null;
-    };
-    const requestId = field('id');
-    // Without an id (a shape this version cannot read at all) the envelope itself is the dedupe key.
-    const dedupe = requestId ? this.dedupeTag(requestId) : this.dedupeTag(`envelope:${createHash('sha256').update(body).digest('hex')}`);
-    const receiptField = field('receipt');
-    const receiptText = receiptField === null ? null : normalizeReceiptCode(receiptField);
-    const receiptTag = receiptText?.ok ? this.receiptTag(receiptText.code) : null;
+    const hash = bodyHash(body);
     const recipient = recipients.recipientOfKid(kid);
     const promise = recipients.promiseOf(recipient);
     const receivedAt = now.getTime();
-    // A follow-up belongs to its case: no promise clock of its own (one whose case is gone is a case of its own).
-    const dueAt = promise && !caseRef ? receivedAt + promise.firstContactHours * 3_600_000 : null;
-    const fits = opened.request !== null;
+    // A follow-up loses its own clock when the browser links it to its case (linkFollowUp).
+    const dueAt = promise ? receivedAt + promise.firstContactHours * 3_600_000 : null;
     const ref = b64(randomBytes(12));
     return this.transaction(() => {
       // Every arrival counts for `delivery-check`, a redelivered one too: it shows delivery works.
@@ -323,46 +273,26 @@ export class IntakeStore extends RequestsTable {
         .prepare(`INSERT INTO meta (key, value) VALUES ('last_received_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
         .run(String(receivedAt));
       if (
-        this.db.prepare('SELECT 1 FROM requests WHERE dedupe = ?').get(dedupe) ||
-        this.db.prepare('SELECT 1 FROM deleted WHERE dedupe = ?').get(dedupe)
+        this.db.prepare('SELECT 1 FROM requests WHERE body_hash = ?').get(hash) ||
+        this.db.prepare(`SELECT 1 FROM deleted WHERE dedupe = ? AND kind = 'body'`).get(hash) ||
+        (idTag !== undefined &&
+          (this.db.prepare('SELECT 1 FROM requests WHERE dedupe = ?').get(idTag) ||
+            this.db.prepare(`SELECT 1 FROM deleted WHERE dedupe = ? AND kind = 'id'`).get(idTag)))
       ) {
         return { status: 'duplicate' } as const;
       }
-      if (
-        !fits &&
-        int(only(this.db.prepare(`SELECT count(*) AS n FROM requests WHERE fits = 0 AND status != 'closed'`).get(), 'needs review'), 'n') >=
-          this.needsReviewMax
-      ) {
-        keepInQuarantine(this.db, this.quarantineLimits, body, 'needs_review_full', now);
-        return { status: 'quarantined', code: 'needs_review_full' } as const;
-      }
-      // A follow-up of a follow-up belongs to the same case (the first one's original).
-      const thread = caseRef
-        ? (textOrNull(only(this.db.prepare('SELECT follow_up_of FROM requests WHERE ref = ?').get(caseRef), 'case'), 'follow_up_of') ??
-          caseRef)
-        : null;
+      // dedupe (NOT NULL UNIQUE since version 1) holds the body hash too, or an import's id tag.
       this.db
         .prepare(
-          `INSERT INTO requests (ref, dedupe, receipt_tag, kid, recipient, received_at, due_at, status, fits, updated_at, follow_up_of, original_gone)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?)`,
+          `INSERT INTO requests (ref, dedupe, body_hash, kid, recipient, received_at, due_at, status, fits, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'new', 1, ?)`,
         )
-        .run(ref, dedupe, receiptTag, kid, recipient, receivedAt, dueAt, fits ? 1 : 0, receivedAt, thread, followUp && !caseRef ? 1 : 0);
-      // The case shows that the person wrote back; a closed case opens again, so nobody misses it.
-      if (thread) {
-        this.db
-          .prepare(
-            `UPDATE requests SET follow_ups = follow_ups + 1, last_follow_up_at = ?, updated_at = ?,
-               status = CASE WHEN status != 'closed' THEN status WHEN claimed_by IS NULL THEN 'new' ELSE 'claimed' END,
-               closed_at = CASE WHEN status = 'closed' THEN NULL ELSE closed_at END
-             WHERE ref = ?`,
-          )
-          .run(receivedAt, receivedAt, thread);
-      }
+        .run(ref, idTag ?? hash, hash, kid, recipient, receivedAt, dueAt, receivedAt);
       this.db.prepare('INSERT INTO envelopes (ref, body) VALUES (?, ?)').run(ref, body);
       // In the same transaction (one fsync): the audit line and the request are kept together or not at all.
-      appendAudit(this, 'receiver', 'received', ref, fits ? null : 'needs_review', now);
+      appendAudit(this, 'receiver', 'received', ref, null, now);
       IntakeStore.beforeCommit?.();
-      return { status: 'stored', ref, fits } as const;
+      return { status: 'stored', ref, fits: true } as const;
     });
   }
 
@@ -383,90 +313,121 @@ export class IntakeStore extends RequestsTable {
 
   // ------------------------------------------------------------ reading
 
-  /** Refs of every stored request with this receipt code (more than one: ambiguous, show all). */
-  findByReceipt(typed: string): { ok: true; refs: string[]; code: string } | { ok: false; reason: string } {
-    const normalized = normalizeReceiptCode(typed);
-    if (!normalized.ok) return { ok: false, reason: normalized.reason };
-    const refs = this.db
-      .prepare('SELECT ref FROM requests WHERE receipt_tag = ? ORDER BY received_at')
-      .all(this.receiptTag(normalized.code))
-      .map((row) => text(row, 'ref'));
-    return { ok: true, refs, code: normalized.code };
+  /** The envelopes (ciphertext, as received) of these refs; unknown refs are left out. */
+  envelopes(refs: readonly string[]): { ref: string; body: string }[] {
+    const query = this.db.prepare('SELECT body FROM envelopes WHERE ref = ?');
+    return refs.flatMap((ref) => {
+      const row = query.get(ref);
+      return row ? [{ ref, body: text(row, 'body') }] : [];
+    });
   }
 
-  /** Decrypts a stored envelope in memory. */
-  async open(row: RequestRow, keys: PrivateKeyRing): Promise<OpenedRequest> {
-    // A row from a list carries no envelope: read it now.
-    const envelope =
-      row.envelope || text(only(this.db.prepare('SELECT body FROM envelopes WHERE ref = ?').get(row.ref), `envelope ${row.ref}`), 'body');
-    return readLeniently(await openEnvelopeToJson(JSON.parse(envelope), keys));
-  }
-
-  /** What the person wrote back in a case (its follow-ups, opened in memory), oldest first. */
-  async thread(ref: string, keys: PrivateKeyRing): Promise<{ at: number; message: string }[]> {
-    const thread: { at: number; message: string }[] = [];
-    for (const followUp of this.followUpsOf(ref)) {
-      const message = (await this.open(followUp, keys)).request?.message;
-      if (message !== undefined) thread.push({ at: followUp.receivedAt, message });
-    }
-    return thread;
+  /**
+   * Links a follow-up to its case, after a staff member's browser opened
+   * both and verified the follow-up's proof (review N3, now in the
+   * browser). A follow-up of a follow-up joins the same case; the case
+   * shows that the person wrote back, and a closed case opens again, so
+   * nobody misses it. The follow-up loses its own promise clock. Returns
+   * the case's ref, or null when either is unknown, the follow-up is
+   * already linked, or it would link to itself.
+   */
+  linkFollowUp(followUpRef: string, caseRef: string, now: Date = new Date()): string | null {
+    return this.transaction(() => {
+      const followUp = this.db.prepare('SELECT follow_up_of, received_at FROM requests WHERE ref = ?').get(followUpRef);
+      const target = this.db.prepare('SELECT follow_up_of FROM requests WHERE ref = ?').get(caseRef);
+      if (!followUp || !target || textOrNull(followUp, 'follow_up_of') !== null) return null;
+      const thread = textOrNull(target, 'follow_up_of') ?? caseRef;
+      if (thread === followUpRef) return null;
+      const receivedAt = int(followUp, 'received_at');
+      this.db
+        .prepare(`UPDATE requests SET follow_up_of = ?, due_at = NULL, updated_at = ? WHERE ref = ?`)
+        .run(thread, now.getTime(), followUpRef);
+      this.db
+        .prepare(
+          `UPDATE requests SET follow_ups = follow_ups + 1, last_follow_up_at = max(coalesce(last_follow_up_at, 0), ?), updated_at = ?,
+             status = CASE WHEN status != 'closed' THEN status WHEN claimed_by IS NULL THEN 'new' ELSE 'claimed' END,
+             closed_at = CASE WHEN status = 'closed' THEN NULL ELSE closed_at END
+           WHERE ref = ?`,
+        )
+        .run(receivedAt, now.getTime(), thread);
+      return thread;
+    });
   }
 
   // ------------------------------------------------------------ notes
 
-  addNote(ref: string, staffId: number, note: string, now: Date = new Date()): void {
-    if (!this.notesKey) throw new Error('the store secret is needed to write notes');
-    const sealed = sealRecord(this.notesKey, `note\0${ref}`, note);
-    this.db
-      .prepare('INSERT INTO notes (ref, staff_id, at, iv, ct) VALUES (?, ?, ?, ?, ?)')
-      .run(ref, staffId, now.getTime(), sealed.iv, sealed.ct);
+  /**
+   * Keeps a note as the browser sealed it (team-vault sealNote, under
+   * generation `gen`): the server cannot read it.
+   */
+  addNote(ref: string, staffId: number, gen: number, box: Box, now: Date = new Date()): number {
+    const result = this.db
+      .prepare('INSERT INTO notes (ref, staff_id, at, iv, ct, gen) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(ref, staffId, now.getTime(), box.iv, box.ct, gen);
+    return Number(result.lastInsertRowid);
   }
 
-  notes(ref: string): { at: number; author: string; text: string }[] {
-    const key = this.notesKey;
-    if (!key) throw new Error('the store secret is needed to read notes');
+  /** A request's notes, oldest first, as stored: a box with its generation, or an old one under the store secret (gen null). */
+  notes(ref: string): { id: number; at: number; authorId: number; gen: number | null; box: Box }[] {
     return this.db
-      .prepare(
-        'SELECT n.at, n.iv, n.ct, coalesce(staff_name(s.name), ?) AS author FROM notes n LEFT JOIN staff s ON s.id = n.staff_id WHERE n.ref = ? ORDER BY n.at, n.id',
-      )
-      .all('?', ref)
+      .prepare('SELECT id, at, staff_id, gen, iv, ct FROM notes WHERE ref = ? ORDER BY at, id')
+      .all(ref)
       .map((row) => ({
+        id: int(row, 'id'),
         at: int(row, 'at'),
-        author: text(row, 'author'),
-        text: openRecord(key, `note\0${ref}`, text(row, 'iv'), text(row, 'ct')),
+        authorId: int(row, 'staff_id'),
+        gen: intOrNull(row, 'gen'),
+        box: { iv: text(row, 'iv'), ct: text(row, 'ct') },
       }));
   }
 
   // ------------------------------------------------------------ replies (issue 14)
 
-  private requireRepliesKey(): Buffer {
-    if (!this.repliesKey) throw new Error('the store secret is needed for replies (unlock the keys first)');
-    return this.repliesKey;
-  }
-
   /**
-   * Keeps a written reply in the outbox (state waiting), committed before it
-   * returns. `record` is the outgoing reply as JSON; it is stored encrypted.
-   * The same reply id twice is kept once.
+   * Keeps a reply written in a browser in the outbox (state waiting),
+   * committed before it returns: the record (what was written, sealed
+   * under the vault, `gen`) and the exact signed post body and signature
+   * the server sends as they are. The same reply id twice is kept once.
    */
-  addReply(id: string, ref: string, staffId: number | null, record: string, now: Date = new Date()): void {
-    const sealed = sealRecord(this.requireRepliesKey(), `reply\0${id}`, record);
-    this.db
-      .prepare(`INSERT OR IGNORE INTO replies (id, ref, staff_id, written_at, state, iv, ct) VALUES (?, ?, ?, ?, 'waiting', ?, ?)`)
-      .run(id, ref, staffId, now.getTime(), sealed.iv, sealed.ct);
+  addReply(
+    reply: { id: string; ref: string; staffId: number | null; gen: number; box: Box; postBody: string; postSignature: string },
+    now: Date = new Date(),
+  ): boolean {
+    const result = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO replies (id, ref, staff_id, written_at, state, iv, ct, gen, post_body, post_signature)
+         VALUES (?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?)`,
+      )
+      .run(reply.id, reply.ref, reply.staffId, now.getTime(), reply.box.iv, reply.box.ct, reply.gen, reply.postBody, reply.postSignature);
+    return result.changes === 1;
   }
 
-  /** Replies not yet delivered, oldest first, decrypted in memory. */
-  waitingReplies(): { id: string; ref: string; record: string }[] {
-    const key = this.requireRepliesKey();
+  /** Replies not yet delivered, oldest first, with what to post (null: an old record waiting for `intake move-keys`). */
+  waitingReplies(): { id: string; ref: string; postBody: string | null; postSignature: string | null; problem: string | null }[] {
     return this.db
-      .prepare(`SELECT id, ref, iv, ct FROM replies WHERE state = 'waiting' ORDER BY written_at, id`)
+      .prepare(`SELECT id, ref, post_body, post_signature, problem FROM replies WHERE state = 'waiting' ORDER BY written_at, id`)
       .all()
       .map((row) => ({
         id: text(row, 'id'),
         ref: text(row, 'ref'),
-        record: openRecord(key, `reply\0${text(row, 'id')}`, text(row, 'iv'), text(row, 'ct')),
+        postBody: textOrNull(row, 'post_body'),
+        postSignature: textOrNull(row, 'post_signature'),
+        problem: textOrNull(row, 'problem'),
       }));
+  }
+
+  /** A waiting reply signed again in a browser (its old signature was refused as stale). */
+  resignReply(id: string, postBody: string, postSignature: string): boolean {
+    const result = this.db
+      .prepare(`UPDATE replies SET post_body = ?, post_signature = ?, problem = NULL WHERE id = ? AND state = 'waiting'`)
+      .run(postBody, postSignature, id);
+    return result.changes === 1;
+  }
+
+  /** One reply's ref and state, or null. */
+  replyInfo(id: string): { ref: string; state: string } | null {
+    const row = this.db.prepare('SELECT ref, state FROM replies WHERE id = ?').get(id);
+    return row ? { ref: text(row, 'ref'), state: text(row, 'state') } : null;
   }
 
   /** After an attempt: delivered, refused for good (a person must look), or still waiting (problem noted, no content). */
@@ -478,26 +439,30 @@ export class IntakeStore extends RequestsTable {
       .run(outcome, problem, outcome, now.getTime(), id);
   }
 
-  /** The replies to one request, oldest first, for the inbox (decrypted in memory). */
-  replies(
-    ref: string,
-  ): { id: string; at: number; author: string | null; state: string; problem: string | null; doneAt: number | null; record: string }[] {
-    const key = this.requireRepliesKey();
-    const rows = this.db
-      .prepare(
-        `SELECT r.id, r.written_at, r.state, r.problem, r.done_at, r.iv, r.ct, staff_name(s.name) AS author FROM replies r
-         LEFT JOIN staff s ON s.id = r.staff_id WHERE r.ref = ? ORDER BY r.written_at, r.id`,
-      )
-      .all(ref);
-    return rows.map((row) => ({
-      id: text(row, 'id'),
-      at: int(row, 'written_at'),
-      author: textOrNull(row, 'author'),
-      state: text(row, 'state'),
-      problem: textOrNull(row, 'problem'),
-      doneAt: intOrNull(row, 'done_at'),
-      record: openRecord(key, `reply\0${text(row, 'id')}`, text(row, 'iv'), text(row, 'ct')),
-    }));
+  /** The replies to one request, oldest first, as stored (the record is a box the browser opens). */
+  replies(ref: string): {
+    id: string;
+    writtenAt: number;
+    authorId: number | null;
+    state: string;
+    problem: string | null;
+    doneAt: number | null;
+    gen: number | null;
+    box: Box;
+  }[] {
+    return this.db
+      .prepare(`SELECT id, written_at, staff_id, state, problem, done_at, gen, iv, ct FROM replies WHERE ref = ? ORDER BY written_at, id`)
+      .all(ref)
+      .map((row) => ({
+        id: text(row, 'id'),
+        writtenAt: int(row, 'written_at'),
+        authorId: intOrNull(row, 'staff_id'),
+        state: text(row, 'state'),
+        problem: textOrNull(row, 'problem'),
+        doneAt: intOrNull(row, 'done_at'),
+        gen: intOrNull(row, 'gen'),
+        box: { iv: text(row, 'iv'), ct: text(row, 'ct') },
+      }));
   }
 
   // ------------------------------------------------------------ retention
@@ -523,23 +488,10 @@ export class IntakeStore extends RequestsTable {
   }
 }
 
-/**
- * Reads decrypted JSON leniently: the request when it fits this version's
- * schema; otherwise everything that is there, with the fields this
- * version does not know named, so a person can read it (security review M4).
- */
-export function readLeniently(json: Uint8Array): OpenedRequest {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json));
-  } catch {
-    // Keep even what is not JSON: the text as far as it can be decoded.
-    return { request: null, raw: new TextDecoder().decode(json), unknownFields: [], problems: ['(not JSON)'] };
-  }
-  const parsed = contactRequestSchema.safeParse(raw);
-  if (parsed.success) return { request: parsed.data, raw, unknownFields: [], problems: [] };
-  const known = new Set(Object.keys(contactRequestSchema.def.shape));
-  const unknownFields = raw && typeof raw === 'object' && !Array.isArray(raw) ? Object.keys(raw).filter((key) => !known.has(key)) : [];
-  const problems = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(root)'))];
-  return { request: null, raw, unknownFields, problems };
+/** SHA-256 (base64url) of an envelope exactly as received: the dedupe key, kept after deletion. */
+export function bodyHash(body: string): string {
+  return createHash('sha256').update(body).digest('base64url');
 }
+
+// Pure reading of an opened envelope (the browser uses it); kept importable from here.
+export { readLeniently, type OpenedRequest } from './opened-request.ts';

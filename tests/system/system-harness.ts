@@ -429,8 +429,6 @@ export async function startReceiver(options: {
     '0',
     '--recipient',
     options.intake.recipient,
-    '--passphrase-file',
-    store.passphraseFile,
     '--recipients',
     store.recipientsFile,
   ];

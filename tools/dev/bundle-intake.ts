@@ -8,7 +8,8 @@
  *   intake-dist/intake-main.mjs      the CLI (serve, pull, keygen, staff, audit, …),
  *                                    with hono, @hono/node-server,
  *                                    @simplewebauthn/server and zod inside
- *   intake-dist/inbox-assets/        the inbox's CSS and scripts, and the ESM build
+ *   intake-dist/inbox-assets/        the inbox's CSS and scripts (inbox-app.js: the browser
+ *                                    app, built from intake/src/browser/), and the ESM build
  *                                    of @simplewebauthn/browser (served by the intake)
  *   intake-dist/package.json         engines only: no dependencies
  *
@@ -19,6 +20,7 @@ import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { buildInboxApp } from '../../intake/src/inbox/app-bundle.ts';
 
 /** The output folder: intake-dist, or the first argument (the tests build into a temporary one). */
 const out = process.argv[2] ?? 'intake-dist';
@@ -52,6 +54,7 @@ await import('./intake-main.mjs');
   { mode: 0o755 },
 );
 await cp('intake/src/inbox/assets', join(out, 'inbox-assets'), { recursive: true });
+await writeFile(join(out, 'inbox-assets', 'inbox-app.js'), await buildInboxApp());
 await cp(dirname(fileURLToPath(import.meta.resolve('@simplewebauthn/browser'))), join(out, 'inbox-assets', 'webauthn'), {
   recursive: true,
   filter: (path) => !path.endsWith('.d.ts') && !path.endsWith('.map'),

@@ -6,8 +6,8 @@ export function inboxTestSetup(port: number) {
   return {
     root,
     dir: join(root, 'intake'),
-    passphrase: 'browser-test-passphrase-not-secret',
-    passphraseFile: join(root, 'passphrase'),
+    /** The recipient key's private JWK (with kid, notAfter): the tests wrap it into the vault at setup. */
+    recipientPrivateKeyFile: join(root, 'recipient.private.jwk.json'),
     recipientsFile: join(root, 'recipients.json'),
     publicKeyFile: join(root, 'public-key.json'),
     /** The test Worker's push signing key (JWK); the tests sign pushes with it. */

@@ -48,7 +48,7 @@ export interface LocalSystemOptions {
 
 export interface LocalSystem {
   intake: DevIntake;
-  /** The running intake folder (wrapped keys, store) and its development passphrase file. */
+  /** The running intake folder (store, keys) and its development files. */
   store: DevStore;
   /** The team inbox's address, and with devStaff a one-time sign-in link (resolves once printed). */
   inboxLink: Promise<string>;
@@ -99,8 +99,6 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
             String(options.inboxPort ?? 0),
             '--recipient',
             intake.recipient,
-            '--passphrase-file',
-            store.passphraseFile,
             '--recipients',
             store.recipientsFile,
             ...(options.devStaff ? ['--dev-staff', options.devStaff] : []),

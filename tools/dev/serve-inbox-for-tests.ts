@@ -1,6 +1,9 @@
 /**
  * The team inbox for the browser tests (tests/browser/inbox/): a fresh
- * intake folder each run, with a fresh key wrapped with a test passphrase,
+ * intake folder each run (no vault yet: the tests set it up in the
+ * browser), a fresh recipient key pair whose private half is left for the
+ * tests to put into the vault at setup (recipient.private.jwk.json, 0600,
+ * outside the intake folder),
  * a recipients file with a 24-hour promise (marked as a test), a receipt
  * key and a test Worker signing key for pushes, and the
  * real `intake serve` on localhost (a WebAuthn RP ID cannot be an IP).
@@ -8,7 +11,8 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateWrappedKey } from '../../intake/src/key-vault.ts';
+import { generateRecipientKeyPair } from '../../protocol/envelope.ts';
+import { writeNewSecretFile } from '../../intake/src/keys/owner-only-files.ts';
 import { ensureReceiptKey, writeSigningKeyFile } from '../../intake/src/push-keys.ts';
 import { inboxTestSetup } from './inbox-test-setup.ts';
 import { projectEnv, start } from './run.ts';
@@ -17,8 +21,9 @@ const port = Number(process.argv[2] ?? 8870);
 const setup = inboxTestSetup(port);
 await rm(setup.root, { recursive: true, force: true });
 await mkdir(setup.root, { recursive: true, mode: 0o700 });
-await writeFile(setup.passphraseFile, `${setup.passphrase}\n`, { mode: 0o600 });
-const key = await generateWrappedKey(setup.dir, setup.passphrase, '2099-12-31', { N: 2 ** 12, r: 8, p: 1 });
+const pair = await generateRecipientKeyPair();
+const key = { kid: pair.kid, publicKey: pair.publicKey, notAfter: '2099-12-31' };
+await writeNewSecretFile(setup.recipientPrivateKeyFile, JSON.stringify({ ...pair.privateJwk, kid: key.kid, notAfter: key.notAfter }));
 const receiptPublicKey = await ensureReceiptKey(setup.dir);
 const workerPublicKey = await writeSigningKeyFile(setup.workerSigningKeyFile);
 await writeFile(
@@ -59,8 +64,6 @@ const child = start(
     new URL(setup.pushOrigin).port,
     '--recipient',
     setup.recipient,
-    '--passphrase-file',
-    setup.passphraseFile,
     '--recipients',
     setup.recipientsFile,
     '--url',

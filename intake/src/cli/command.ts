@@ -12,7 +12,7 @@ import { IntakeStore } from '../store.ts';
 export type Output = { out: (line: string) => void; err: (line: string) => void };
 
 export const GROUPS = {
-  keys: 'Keys (the passphrase is asked in the terminal, or read from --passphrase-file,\n$UTVAG_INTAKE_PASSPHRASE_FILE or $CREDENTIALS_DIRECTORY/utvag-intake-passphrase)',
+  keys: 'Keys (no passphrase: the recipient keys are made and kept in the team vault)',
   recipients: 'Recipients file',
   running: 'Running',
   watching: 'Watching (alerts on stderr and the alert channel, exit 1)',

@@ -1,14 +1,13 @@
 /** Every intake command, in the order the help lists them. */
 import type { Command } from './command.ts';
 import { check, keyset, pullQueues, routes } from './commands/recipients.ts';
-import { keygen, keys, receiptKey, workerKey } from './commands/keys.ts';
-import { deliverReplies, reply } from './commands/replies.ts';
+import { keys, receiptKey, workerKey } from './commands/keys.ts';
+import { deliverReplies } from './commands/replies.ts';
 import { importFiles, pull, serve } from './commands/running.ts';
 import { audit, backup, list, staff } from './commands/staff.ts';
 import { deliveryCheck, watch } from './commands/watching.ts';
 
 export const COMMANDS: readonly Command[] = [
-  keygen,
   keys,
   receiptKey,
   workerKey,
@@ -25,6 +24,5 @@ export const COMMANDS: readonly Command[] = [
   audit,
   backup,
   list,
-  reply,
   deliverReplies,
 ];

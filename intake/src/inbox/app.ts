@@ -20,11 +20,12 @@ import { securityHeaders } from './middleware/security-headers.ts';
 import { loadSession, requireSession } from './middleware/session.ts';
 import * as pages from './pages.ts';
 import { accountRoutes } from './routes/account.ts';
+import { apiRoutes } from './routes/api.ts';
 import { auditRoutes, staffRoutes } from './routes/admin.ts';
 import { assetRoutes } from './routes/assets.ts';
-import { replyRoutes } from './routes/replies.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { signInRoutes } from './routes/sign-in.ts';
+import { vaultApiRoutes } from './routes/vault-api.ts';
 
 export { SESSION_COOKIE, type InboxAppOptions } from './context.ts';
 
@@ -44,9 +45,10 @@ export function createInboxApp(options: InboxAppOptions): Hono<InboxEnv> {
   signedIn.use(requireSession);
   signedIn.use('/r/:ref', inItsCase(inbox.store));
   signedIn.use('/r/:ref/*', inItsCase(inbox.store));
+  signedIn.route('/', apiRoutes(inbox));
   signedIn.route('/', requestRoutes(inbox));
-  signedIn.route('/', replyRoutes(inbox));
   signedIn.route('/', accountRoutes(inbox));
+  signedIn.route('/', vaultApiRoutes(inbox));
   signedIn.route('/staff', staffRoutes(inbox));
   signedIn.route('/audit', auditRoutes(inbox));
   app.route('/', signedIn);

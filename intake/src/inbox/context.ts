@@ -4,10 +4,8 @@
  * middleware/session.ts), and the small helpers the route files use.
  */
 import type { Context } from 'hono';
-import type { PrivateKeyRing } from '../../../protocol/envelope-open.ts';
 import type { Accounts, Session } from '../accounts.ts';
 import { appendAudit } from '../audit.ts';
-import type { UnlockedVault } from '../key-vault.ts';
 import type { RecipientDirectory } from '../promise.ts';
 import type { OutboxSummary } from '../reply-outbox.ts';
 import type { IntakeStore } from '../store.ts';
@@ -28,7 +26,6 @@ export const LANG_COOKIE = 'utvag_inbox_lang';
 export interface InboxAppOptions {
   store: IntakeStore;
   accounts: Accounts;
-  keys: PrivateKeyRing;
   recipients: RecipientDirectory;
   retentionDays: number;
   log?: (line: string) => void;
@@ -42,11 +39,10 @@ export interface InboxAppOptions {
   /** The reverse proxy's addresses: sign-in limits then count the forwarded client (N11). */
   trustedProxies?: readonly string[];
   /**
-   * The way back (issue 14): the unlocked keys that seal and sign replies,
-   * and a way to send waiting replies at once. Absent: no reply form.
+   * The way back (issue 14): a way to send waiting replies at once (they
+   * are sealed and signed in the browser). Absent: no reply form.
    */
   replies?: {
-    vault: Pick<UnlockedVault, 'keys'>;
     deliverNow: () => Promise<OutboxSummary | null>;
     /** False when this intake has no site URL (replies wait). */
     siteKnown: boolean;
@@ -88,6 +84,10 @@ const FLASH: Record<string, 'ok' | 'error'> = {
   replySent: 'ok',
   replyQueued: 'ok',
   replyRefused: 'error',
+  removeRefused: 'error',
+  removeDone: 'ok',
+  grantDone: 'ok',
+  recoveryDone: 'ok',
 };
 
 function flashFrom(c: Context<InboxEnv>): PageContext['flash'] {

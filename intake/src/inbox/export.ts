@@ -1,16 +1,17 @@
 /**
- * One request as plain text for the municipality's case file. Made in
- * memory for a signed-in staff member's download; never written to the
- * intake folder. The download is logged ("exported").
+ * One request as plain text for the municipality's case file. Made in the
+ * staff member's browser (intake/src/browser/export.ts) and downloaded
+ * from there; never sent to or written by the intake. The download is
+ * logged ("exported"). No node: import: the inbox app bundles it.
  */
-import type { OpenedRequest, RequestRow } from '../store.ts';
-import { formatTime, type ThreadEntry } from './pages.ts';
+import type { OpenedRequest } from '../opened-request.ts';
+import { formatTime, type NoteView, type RowMeta, type ThreadEntry } from './pages.ts';
 import { inboxText, type InboxLanguage } from './text.ts';
 
 export function renderExport(
-  row: RequestRow,
+  row: Pick<RowMeta, 'receivedAt' | 'status' | 'claimedByName' | 'originalGone'>,
   opened: OpenedRequest,
-  notes: { at: number; author: string; text: string }[],
+  notes: NoteView[],
   lang: InboxLanguage,
   thread: ThreadEntry[] = [],
 ): string {
@@ -51,7 +52,7 @@ export function renderExport(
   if (thread.length > 0) lines.push('', t.thread);
   for (const entry of thread) lines.push(`  ${formatTime(entry.at, lang)}`, entry.message.replace(/^/gm, '    '));
   lines.push('', t.notes);
-  for (const note of notes) lines.push(`  ${formatTime(note.at, lang)} · ${note.author}`, note.text.replace(/^/gm, '    '));
+  for (const note of notes) lines.push(`  ${formatTime(note.at, lang)} · ${note.author}`, (note.text ?? t.noteLegacy).replace(/^/gm, '    '));
   if (notes.length === 0) lines.push(`  ${t.noNotes}`);
   return `${lines.join('\n')}\n`;
 }

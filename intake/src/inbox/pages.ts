@@ -11,8 +11,9 @@ import type { ContactRequest } from '../../../protocol/request.ts';
 import type { Staff } from '../accounts.ts';
 import type { AuditLine } from '../audit.ts';
 import type { RecipientPromise } from '../promise.ts';
-import type { OpenedRequest, RequestRow, RequestStatus } from '../store.ts';
-import type { InboxLanguage, InboxText } from './text.ts';
+import type { OpenedRequest } from '../opened-request.ts';
+import type { RequestRow, RequestStatus } from '../store/requests.ts';
+import { inboxText, VAULT_WORDS, type InboxLanguage, type InboxText } from './text.ts';
 import { replyPhraseIds, replyPhrasesFor, type ReplyMessage, type ReplyPhraseId } from '../../../protocol/reply.ts';
 import { locales, type Locale } from '../../../protocol/locales.ts';
 import type { ContactMethodName } from '../../../protocol/limits.ts';
@@ -62,7 +63,51 @@ function csrfField(ctx: PageContext) {
   return html`<input type="hidden" name="csrf" value="${ctx.csrf ?? ''}" />`;
 }
 
-export function layout(ctx: PageContext, title: string, body: Html, options: { scripts?: string[] } = {}) {
+/**
+ * What the app needs of a page beyond its words: the page's metadata, as
+ * JSON in `<script type="application/json" id="inbox-page">` (not executed,
+ * `<` escaped), next to the words block.
+ */
+export type AppPageData = RequestPageData | ListPageData | LookupPageData;
+
+/** Every word: the pages whose content the app renders with the functions below need them all. */
+export const ALL_WORDS = Object.keys(inboxText.sv) as (keyof InboxText)[];
+
+function pageData(data: AppPageData) {
+  return raw(`<script type="application/json" id="inbox-page">${JSON.stringify(data).replace(/</g, '\\u003c')}</script>`);
+}
+
+/** A request's row without its envelope: what the pages show and the app is given. */
+export type RowMeta = Omit<RequestRow, 'envelope'>;
+
+export function rowMeta(row: RequestRow): RowMeta {
+  const { envelope: _envelope, ...meta } = row;
+  return meta;
+}
+
+/** Says, where JavaScript is off, that requests open only in the browser app. */
+function needsApp(t: InboxText) {
+  return html`<noscript><p class="flash error">${t.needsJsInbox}</p></noscript>`;
+}
+
+/** What the browser app is told about a page (`<body data-page>`) and the words it needs. */
+export interface LayoutOptions {
+  scripts?: string[];
+  /** The browser app's page module (intake/src/browser/main.ts); none: only the unlock step. */
+  page?: string;
+  /** More of the page's words for the app, beyond VAULT_WORDS. */
+  words?: readonly (keyof InboxText)[];
+  /** The page's metadata for the app (request, list, look-up). */
+  data?: AppPageData;
+}
+
+/** The app's words as JSON inside `<script type="application/json">` (never executed; `<` escaped). */
+function appWords(t: InboxText, more: readonly (keyof InboxText)[] = []) {
+  const words = Object.fromEntries([...VAULT_WORDS, ...more].map((key) => [key, t[key]]));
+  return raw(`<script type="application/json" id="inbox-words">${JSON.stringify(words).replace(/</g, '\\u003c')}</script>`);
+}
+
+export function layout(ctx: PageContext, title: string, body: Html, options: LayoutOptions = {}) {
   const { t } = ctx;
   const admin = ctx.staff?.role === 'admin';
   return html`<!doctype html>
@@ -73,9 +118,14 @@ export function layout(ctx: PageContext, title: string, body: Html, options: { s
         <meta name="referrer" content="no-referrer" />
         <title>${title} – ${t.title} – ${t.product}</title>
         <link rel="stylesheet" href="/assets/inbox.css" />
-        ${(options.scripts ?? ['/assets/inbox.js']).map((src) => html`<script type="module" src="${src}"></script>`)}
+        ${(options.scripts ?? ['/assets/inbox.js', '/assets/inbox-app.js']).map((src) => html`<script type="module" src="${src}"></script>`)}
       </head>
-      <body data-lang="${ctx.lang}">
+      <body
+        data-lang="${ctx.lang}"
+        data-page="${options.page ?? ''}"
+        ${ctx.staff ? html`data-staff-id="${ctx.staff.id}" data-role="${ctx.staff.role}" data-csrf="${ctx.csrf ?? ''}"` : ''}
+      >
+        ${appWords(t, options.words)}${options.data ? pageData(options.data) : ''}
         <a class="skip" href="#main">${t.skip}</a>
         <header class="top">
           <p class="brand">${t.product} · ${t.title}</p>
@@ -113,6 +163,12 @@ export function layout(ctx: PageContext, title: string, body: Html, options: { s
         </header>
         <main id="main" tabindex="-1">
           ${ctx.flash ? html`<p class="flash ${ctx.flash.kind}" role="${ctx.flash.kind === 'error' ? 'alert' : 'status'}">${ctx.flash.text}</p>` : ''}
+          ${
+            ctx.staff
+              ? html`<noscript><p>${t.vaultNeedsJs}</p></noscript>
+                  <section id="vault-unlock" class="vault-unlock" hidden></section>`
+              : ''
+          }
           ${body}
         </main>
       </body>
@@ -145,7 +201,7 @@ function cues(summary: RowSummary, t: InboxText) {
 }
 
 /** The clock cell: time left, or "no promise configured"; urgent and overdue in words, not only colour. */
-function clock(row: RequestRow, now: number, t: InboxText) {
+function clock(row: Pick<RequestRow, 'dueAt'>, now: number, t: InboxText) {
   if (row.dueAt === null) return html`<span class="no-promise">${t.noPromise}</span>`;
   const left = row.dueAt - now;
   const level = left < 0 ? 'overdue' : left < URGENT_MS ? 'urgent' : 'ok';
@@ -162,10 +218,10 @@ export function listPage(
   rows: RequestRow[],
   now: number,
   counts: { review: number; open: number; page: number; pageCount: number },
-  summaries: ReadonlyMap<string, RowSummary> = new Map(),
 ) {
   const { t } = ctx;
   const from = (counts.page - 1) * PAGE_SIZE;
+  const data: ListPageData = { kind: 'list', refs: rows.map((row) => row.ref) };
   return layout(
     ctx,
     t.listHeading,
@@ -191,12 +247,14 @@ export function listPage(
                 <tbody>
                   ${rows.map(
                     (row, index) =>
-                      html`<tr class="${row.dueAt !== null && row.dueAt - now < URGENT_MS ? 'urgent-row' : ''}">
+                      html`<tr class="${row.dueAt !== null && row.dueAt - now < URGENT_MS ? 'urgent-row' : ''}" data-ref="${row.ref}">
                         <td>${clock(row, now, t)}</td>
                         <td>${statusLabel(row.status, t)}${row.followUps > 0 ? html` · <strong>${t.wroteBack}</strong>` : ''}</td>
                         <td>${formatTime(row.receivedAt, ctx.lang)}</td>
                         <td>${row.claimedByName ?? t.nobody}</td>
-                        ${summaryCells(summaries.get(row.ref), ctx)}
+                        <td data-cue="language">…</td>
+                        <td data-cue="method">…</td>
+                        <td data-cue="cues">…</td>
                         <td>
                           <a href="/r/${row.ref}">${t.open}<span class="visually-hidden"> ${index + 1}</span></a>
                         </td>
@@ -215,19 +273,27 @@ export function listPage(
                     </nav>`
                   : ''
               }`
-      }`,
+      }
+      ${needsApp(t)}`,
+    { page: 'list', words: ALL_WORDS, data },
   );
 }
 
-function summaryCells(summary: RowSummary | undefined, ctx: PageContext) {
+/** The list page's data for the app: the refs whose cues it fills in. */
+export interface ListPageData {
+  kind: 'list';
+  refs: string[];
+}
+
+/** A row's cue cells (language, contact, cues), filled in by the app once it opened the row's envelope. */
+export function summaryCells(summary: RowSummary | null, ctx: PageContext): { language: Html; method: Html; cues: Html } {
   const { t } = ctx;
-  if (!summary)
-    return html`<td>${t.notGiven}</td>
-      <td>${t.notGiven}</td>
-      <td>${t.cueNone}</td>`;
-  return html`<td>${languageLabel(summary.locale, ctx.lang)}</td>
-    <td>${methodLabel(summary.method, t)}</td>
-    <td>${cues(summary, t)}</td>`;
+  if (!summary) return { language: html`${t.notGiven}`, method: html`${t.notGiven}`, cues: html`${t.cueNone}` };
+  return {
+    language: html`${languageLabel(summary.locale, ctx.lang)}`,
+    method: html`${methodLabel(summary.method, t)}`,
+    cues: html`${cues(summary, t)}`,
+  };
 }
 
 function yesNo(value: boolean, t: InboxText) {
@@ -314,6 +380,8 @@ function needsReview(opened: OpenedRequest, t: InboxText) {
 export interface ThreadEntry {
   at: number;
   message: string;
+  /** Its proof did not verify with the case's reply key: shown, marked, never taken as the person's. */
+  unconfirmed?: boolean;
 }
 
 /** The case's thread: what the person wrote back, oldest first (WIRE-FORMAT.md §16). */
@@ -327,7 +395,9 @@ function threadSection(ctx: PageContext, thread: ThreadEntry[]) {
       ${thread.map(
         (entry) =>
           html`<li>
-            <p class="meta">${formatTime(entry.at, ctx.lang)}</p>
+            <p class="meta">
+              ${formatTime(entry.at, ctx.lang)}${entry.unconfirmed ? html` · <strong>${t.threadUnconfirmed}</strong>` : ''}
+            </p>
             <p class="note-text" dir="auto">${entry.message}</p>
           </li>`,
       )}
@@ -335,24 +405,45 @@ function threadSection(ctx: PageContext, thread: ThreadEntry[]) {
   </section>`;
 }
 
+/** A note as the app shows it: its text once opened, or null for a note still under the old store secret. */
+export interface NoteView {
+  at: number;
+  author: string;
+  text: string | null;
+}
+
+/** The request page's data for the app: the row's metadata and what the content needs from the server. */
+export interface RequestPageData {
+  kind: 'request';
+  row: RowMeta;
+  replies: { enabled: boolean; phone: { display: string } | null };
+  /** Staff names by id, for notes and replies (the names stay on the server, N14). */
+  staffNames: Record<string, string>;
+}
+
+/**
+ * The request page as the server renders it: metadata only (status, claim,
+ * clock, deadline, the claim and status forms). The content (the request,
+ * its thread, notes, export and reply) is opened and rendered by the app in
+ * the slot `#request-app` with requestContent below.
+ */
 export function requestPage(
   ctx: PageContext,
   row: RequestRow,
-  opened: OpenedRequest,
-  notes: { at: number; author: string; text: string }[],
   now: number,
   promise: RecipientPromise | null,
-  replies: ReplySection = { enabled: false, phone: null, sent: [] },
-  thread: ThreadEntry[] = [],
+  replies: RequestPageData['replies'] = { enabled: false, phone: null },
+  staffNames: Record<string, string> = {},
 ) {
   const { t } = ctx;
   const mine = row.claimedBy !== null && row.claimedBy === ctx.staff?.id;
   const handles = mayHandle(ctx.staff, row);
   const statuses: Exclude<RequestStatus, 'new'>[] = ['claimed', 'contacted', 'unreachable', 'closed'];
+  const data: RequestPageData = { kind: 'request', row: rowMeta(row), replies, staffNames };
   return layout(
     ctx,
     t.requestHeading,
-    html`<h1>${t.requestHeading} <span class="code">${opened.request?.receipt ?? ''}</span></h1>
+    html`<h1>${t.requestHeading} <span class="code" data-slot="receipt"></span></h1>
       <p class="state">
         ${t.colStatus}:
         <strong>${statusLabel(row.status, t)}</strong
@@ -396,45 +487,72 @@ export function requestPage(
         }
       </section>
       ${row.originalGone ? html`<p class="flash error">${t.originalGone}</p>` : ''}
-      ${opened.request ? html`${safeContact(opened.request, t)}${aboutRequest(opened.request, ctx)}` : needsReview(opened, t)}
-      ${threadSection(ctx, thread)}
-      <section aria-labelledby="notes">
-        <h2 id="notes">${t.notes}</h2>
-        <p class="hint">${t.notesHelp}</p>
-        ${
-          notes.length === 0
-            ? html`<p>${t.noNotes}</p>`
-            : html`<ol class="notes">
-                ${notes.map(
-                  (n) =>
-                    html`<li>
-                      <p class="meta">${formatTime(n.at, ctx.lang)} · ${n.author}</p>
-                      <p class="note-text" dir="auto">${n.text}</p>
-                    </li>`,
-                )}
-              </ol>`
-        }
-        <form method="post" action="/r/${row.ref}/notes">
-          ${csrfField(ctx)}
-          <label for="note">${t.noteLabel}</label>
-          <textarea id="note" name="note" rows="4" maxlength="4000" required spellcheck="false"></textarea>
-          <button type="submit">${t.addNote}</button>
-        </form>
-      </section>
-      <section aria-labelledby="export">
-        <h2 id="export">${t.export}</h2>
-        ${
-          handles
-            ? html`<form method="post" action="/r/${row.ref}/export">
-                ${csrfField(ctx)}
-                <p class="hint">${t.exportHelp}</p>
-                <button type="submit">${t.export}</button>
-              </form>`
-            : html`<p class="hint">${t[notHandlingReason(row)]}</p>`
-        }
-      </section>
-      ${replySection(ctx, row, opened.request, replies)}`,
+      ${needsApp(t)}
+      <div id="request-app" data-ref="${row.ref}">
+        <p class="hint" role="status" data-slot="opening">${t.opening}</p>
+      </div>`,
+    { page: 'request', words: ALL_WORDS, data },
   );
+}
+
+/**
+ * What the app renders in `#request-app` once it opened the envelope:
+ * the request (or what a needs-review one holds), the thread, notes,
+ * export and the way back. `handles` etc. come from the row's metadata.
+ */
+export function requestContent(
+  ctx: PageContext,
+  row: RowMeta,
+  opened: OpenedRequest,
+  notes: NoteView[],
+  replies: ReplySection,
+  thread: ThreadEntry[] = [],
+) {
+  const { t } = ctx;
+  const handles = mayHandle(ctx.staff, row);
+  return html`${opened.request ? html`${safeContact(opened.request, t)}${aboutRequest(opened.request, ctx)}` : needsReview(opened, t)}
+    ${threadSection(ctx, thread)}
+    <section aria-labelledby="notes">
+      <h2 id="notes">${t.notes}</h2>
+      <p class="hint">${t.notesHelp}</p>
+      ${
+        notes.length === 0
+          ? html`<p>${t.noNotes}</p>`
+          : html`<ol class="notes">
+              ${notes.map(
+                (n) =>
+                  html`<li>
+                    <p class="meta">${formatTime(n.at, ctx.lang)} · ${n.author}</p>
+                    ${n.text === null ? html`<p class="hint">${t.noteLegacy}</p>` : html`<p class="note-text" dir="auto">${n.text}</p>`}
+                  </li>`,
+              )}
+            </ol>`
+      }
+      <form class="note-form" data-form="note">
+        <label for="note">${t.noteLabel}</label>
+        <textarea id="note" name="note" rows="4" maxlength="4000" required spellcheck="false"></textarea>
+        <button type="submit">${t.addNote}</button>
+      </form>
+    </section>
+    <section aria-labelledby="export">
+      <h2 id="export">${t.export}</h2>
+      ${
+        handles
+          ? html`<form data-form="export">
+              <p class="hint">${t.exportHelp}</p>
+              <button type="submit">${t.export}</button>
+            </form>`
+          : html`<p class="hint">${t[notHandlingReason(row)]}</p>`
+      }
+    </section>
+    ${replySection(ctx, row, opened.request, replies)}`;
+}
+
+/** Why a request could not be opened in this browser, in words (the app shows it in `#request-app`). */
+export function requestFault(ctx: PageContext, fault: 'damaged' | 'noKey' | 'noAccess' | 'failed') {
+  const { t } = ctx;
+  const words = { damaged: t.faultDamaged, noKey: t.faultNoKey, noAccess: t.faultNoAccess, failed: t.faultFailed };
+  return html`<p class="flash error" role="alert">${words[fault]}</p>`;
 }
 
 /** What the request page shows of the way back (issue 14). */
@@ -443,33 +561,36 @@ export interface ReplySection {
   enabled: boolean;
   /** The recipient's own phone from recipients.json, for "could not reach you". */
   phone: { display: string } | null;
-  /** Replies written to this request (decrypted in memory; `record` is the outgoing reply as JSON). */
-  sent: { id: string; at: number; author: string | null; state: string; problem: string | null; record: string }[];
+  /** Replies written to this request: what was written, opened in the browser (null: an old record not moved yet). */
+  sent: { id: string; at: number; author: string | null; state: string; problem: string | null; message: ReplyMessage | null }[];
 }
 
 function phraseLabel(ctx: PageContext, id: ReplyPhraseId, phone: { display: string } | null, params: Record<string, string> = {}) {
   return replyPhraseText(ctx.lang, id, { phone: phone?.display ?? '…', place: '…', time: '…', date: '…', ...params });
 }
 
-function replySection(ctx: PageContext, row: RequestRow, request: ContactRequest | null, replies: ReplySection) {
+function replySection(ctx: PageContext, row: RowMeta, request: ContactRequest | null, replies: ReplySection) {
   const { t } = ctx;
   const states = t as unknown as Record<string, string>;
   const sent = replies.sent.map((reply) => {
-    const message = (JSON.parse(reply.record) as { message: ReplyMessage }).message;
+    const message = reply.message;
     return html`<li>
       <p class="meta">
         ${formatTime(reply.at, ctx.lang)} · ${reply.author ?? t.replyByCli} ·
         <strong>${states[`replyState_${reply.state}`] ?? reply.state}</strong
         >${reply.problem && reply.state !== 'delivered' ? html` (${reply.problem})` : ''}
       </p>
-      <ul>
-        ${message.phrases.map((phrase) => html`<li>${phraseLabel(ctx, phrase.id, replies.phone, phrase as unknown as Record<string, string>)}</li>`)}
-      </ul>
-      ${message.text ? html`<p class="note-text" dir="auto" lang="${message.text.lang}">[${languageLabel(message.text.lang, ctx.lang)}] ${message.text.body}</p>` : ''}
+      ${
+        message === null
+          ? html`<p class="hint">${t.replyLegacy}</p>`
+          : html`<ul>
+              ${message.phrases.map((phrase) => html`<li>${phraseLabel(ctx, phrase.id, replies.phone, phrase as unknown as Record<string, string>)}</li>`)}
+            </ul>`
+      }
+      ${message?.text ? html`<p class="note-text" dir="auto" lang="${message.text.lang}">[${languageLabel(message.text.lang, ctx.lang)}] ${message.text.body}</p>` : ''}
     </li>`;
   });
-  const form = html`<form method="post" action="/r/${row.ref}/reply" class="reply-form">
-    ${csrfField(ctx)}
+  const form = html`<form class="reply-form" data-form="reply">
     <fieldset aria-describedby="reply-phrases-hint">
       <legend>${t.replyPhrases}</legend>
       <p class="hint" id="reply-phrases-hint">${t.replyPhrasesHelp}</p>
@@ -533,25 +654,35 @@ function replySection(ctx: PageContext, row: RequestRow, request: ContactRequest
   </section>`;
 }
 
-export function lookupPage(
-  ctx: PageContext,
-  typed: string,
-  result: { kind: 'none' } | { kind: 'invalid' } | { kind: 'found'; rows: RequestRow[] } | null,
-  now: number,
-) {
+/** The look-up page's data for the app. */
+export interface LookupPageData {
+  kind: 'lookup';
+}
+
+/** A case the look-up may lead to (GET /api/cases): metadata only. */
+export type CaseMeta = Pick<RequestRow, 'ref' | 'receivedAt' | 'status' | 'dueAt' | 'followUpOf'>;
+
+export type LookupResult = { kind: 'none' } | { kind: 'invalid' } | { kind: 'found'; rows: CaseMeta[] };
+
+/**
+ * The look-up by receipt code. The code never leaves the browser: the form
+ * has no action, the app opens the requests' envelopes and compares
+ * (lookupResult renders what it found in `#lookup-result`).
+ */
+export function lookupPage(ctx: PageContext) {
   const { t } = ctx;
+  const data: LookupPageData = { kind: 'lookup' };
   return layout(
     ctx,
     t.lookupHeading,
     html`<h1>${t.lookupHeading}</h1>
-      <form method="post" action="/lookup" class="lookup">
-        ${csrfField(ctx)}
+      ${needsApp(t)}
+      <form class="lookup" data-form="lookup">
         <label for="code">${t.lookupLabel}</label>
         <p class="hint" id="code-hint">${t.lookupHelp.replace('{example}', EXAMPLE_CODE)}</p>
         <input
           id="code"
           name="code"
-          value="${typed}"
           autocomplete="off"
           spellcheck="false"
           autocapitalize="characters"
@@ -560,23 +691,25 @@ export function lookupPage(
         />
         <button type="submit">${t.lookupButton}</button>
       </form>
-      ${
-        result === null
-          ? ''
-          : result.kind === 'invalid'
-            ? html`<p class="flash error" role="alert">${t.lookupInvalid.replace('{example}', EXAMPLE_CODE)}</p>`
-            : result.kind === 'none'
-              ? html`<p class="flash" role="status">${t.lookupNone}</p>`
-              : html`<div role="status">
-                    <p class="flash ${result.rows.length > 1 ? 'error' : 'ok'}">
-                      ${result.rows.length > 1 ? html`<strong>${t.lookupAmbiguous}</strong> (${result.rows.length})` : t.lookupOne}
-                    </p>
-                  </div>
-                  <ul class="matches">
-                    ${result.rows.map((row) => html`<li><a href="/r/${row.ref}">${formatTime(row.receivedAt, ctx.lang)} · ${statusLabel(row.status, t)}</a> ${clock(row, now, t)}</li>`)}
-                  </ul>`
-      }`,
+      <div id="lookup-result"></div>`,
+    { page: 'lookup', words: ALL_WORDS, data },
   );
+}
+
+export function lookupResult(ctx: PageContext, result: LookupResult, now: number) {
+  const { t } = ctx;
+  return result.kind === 'invalid'
+    ? html`<p class="flash error" role="alert">${t.lookupInvalid.replace('{example}', EXAMPLE_CODE)}</p>`
+    : result.kind === 'none'
+      ? html`<p class="flash" role="status">${t.lookupNone}</p>`
+      : html`<div role="status">
+            <p class="flash ${result.rows.length > 1 ? 'error' : 'ok'}">
+              ${result.rows.length > 1 ? html`<strong>${t.lookupAmbiguous}</strong> (${result.rows.length})` : t.lookupOne}
+            </p>
+          </div>
+          <ul class="matches">
+            ${result.rows.map((row) => html`<li><a href="/r/${row.ref}">${formatTime(row.receivedAt, ctx.lang)} · ${statusLabel(row.status, t)}</a> ${clock(row, now, t)}</li>`)}
+          </ul>`;
 }
 
 export function reviewPage(
@@ -639,11 +772,24 @@ export function closedPage(ctx: PageContext, rows: RequestRow[], retentionDays: 
   );
 }
 
+/** Per staff member who has made their own key: its public half, and whether they hold a grant to the newest vault key (issue 19). */
+export type StaffAccess = ReadonlyMap<number, { publicKey: string; grant: boolean }>;
+
+/** "Give access" for someone who has made their key and holds no grant yet (the app seals V to them). */
+function grantButton(ctx: PageContext, s: Staff, access: StaffAccess) {
+  const a = access.get(s.id);
+  if (!a || a.grant) return '';
+  return html`<button type="button" data-grant="${s.id}" data-public-key="${a.publicKey}" aria-label="${ctx.t.grantButton}: ${s.name}">
+    ${ctx.t.grantButton}
+  </button>`;
+}
+
 export function staffPage(
   ctx: PageContext,
   staff: Staff[],
   invite: { name: string; link: string; expires: number } | null,
   pending: Staff[] = [],
+  access: StaffAccess = new Map(),
 ) {
   const { t } = ctx;
   return layout(
@@ -666,6 +812,7 @@ export function staffPage(
                   (s) =>
                     html`<li>
                       <span>${s.name} (${t[`role_${s.role}`]})</span>
+                      ${grantButton(ctx, s, access)}
                       <form method="post" action="/staff/${s.id}/confirm">
                         ${csrfField(ctx)}<button type="submit" aria-label="${t.staffConfirm}: ${s.name}">${t.staffConfirm}</button>
                       </form>
@@ -677,12 +824,15 @@ export function staffPage(
       <ul class="staff">
         ${staff.map(
           (s) =>
-            html`<li>
+            html`<li data-member="${s.id}" data-granted-key="${access.get(s.id)?.grant ? access.get(s.id)!.publicKey : ''}">
               <span>${s.name} (${t[`role_${s.role}`]})</span>
-              ${s.id !== ctx.staff?.id ? html`<form method="post" action="/staff/${s.id}/remove">${csrfField(ctx)}<button type="submit" aria-label="${t.removeConfirm}: ${s.name}">${t.remove}</button></form>` : ''}
+              ${grantButton(ctx, s, access)}
+              ${s.id !== ctx.staff?.id ? html`<form method="post" action="/staff/${s.id}/remove" data-remove="${s.id}" data-has-grant="${access.get(s.id)?.grant ? '1' : ''}">${csrfField(ctx)}<button type="submit" aria-label="${t.removeConfirm}: ${s.name}">${t.remove}</button></form>` : ''}
             </li>`,
         )}
       </ul>
+      <p>${t.removeHelp}</p>
+      <p class="flash" role="status" id="vault-status" hidden></p>
       <h2>${t.inviteHeading}</h2>
       <form method="post" action="/staff/invite">
         ${csrfField(ctx)}
@@ -691,6 +841,7 @@ export function staffPage(
         <div class="choice"><input type="checkbox" id="admin" name="admin" value="1" /><label for="admin">${t.inviteAdmin}</label></div>
         <button type="submit">${t.inviteButton}</button>
       </form>`,
+    { page: 'staff' },
   );
 }
 
@@ -742,8 +893,9 @@ export function signInPage(ctx: PageContext) {
       <p>${t.signInHelp}</p>
       <noscript><p>${t.needsJs}</p></noscript>
       <p class="flash error" role="alert" id="passkey-error" hidden></p>
-      <button type="button" class="primary" id="sign-in" data-errors="${JSON.stringify(errorTexts(t))}">${t.signInButton}</button>`,
-    { scripts: ['/assets/passkey.js'] },
+      <button type="button" class="primary" id="sign-in">${t.signInButton}</button>
+      <section id="vault-unlock" class="vault-unlock" hidden></section>`,
+    { scripts: ['/assets/inbox-app.js'], page: 'sign-in' },
   );
 }
 
@@ -756,26 +908,73 @@ export function registerPage(ctx: PageContext, token: string, name: string) {
       <p>${t.registerHelp}</p>
       <noscript><p>${t.needsJs}</p></noscript>
       <p class="flash error" role="alert" id="passkey-error" hidden></p>
-      <button type="button" class="primary" id="register" data-token="${token}" data-errors="${JSON.stringify(errorTexts(t))}">
-        ${t.registerButton}
-      </button>`,
-    { scripts: ['/assets/passkey.js'] },
+      <button type="button" class="primary" id="register" data-token="${token}">${t.registerButton}</button>
+      <section id="vault-unlock" class="vault-unlock" hidden></section>`,
+    { scripts: ['/assets/inbox-app.js'], page: 'register' },
   );
 }
 
-function errorTexts(t: InboxText): Record<string, string> {
-  const codes = [
-    'invite_expired',
-    'invite_used',
-    'invite_unknown',
-    'challenge_used',
-    'not_verified',
-    'unknown_passkey',
-    'staff_removed',
-    'rate_limited',
-    'failed',
-  ] as const;
-  return Object.fromEntries(codes.map((code) => [code, t[`error_${code}`]]));
+/** The first administrator's setup (issue 19): the app makes the team's key and shows the recovery sheet once. */
+export function vaultSetupPage(ctx: PageContext) {
+  const { t } = ctx;
+  return layout(
+    ctx,
+    t.setupHeading,
+    html`<h1>${t.setupHeading}</h1>
+      <div id="vault-setup">
+        <p>${t.setupText}</p>
+        <p class="flash error" role="alert" id="setup-error" tabindex="-1" hidden></p>
+        <button type="button" class="primary" id="setup-start">${t.setupButton}</button>
+      </div>
+      <section id="recovery-sheet" class="recovery-sheet" aria-labelledby="sheet-heading" tabindex="-1" hidden>
+        <h2 id="sheet-heading">${t.sheetHeading}</h2>
+        <p>${t.sheetIntro}</p>
+        <p class="recovery-code" id="recovery-code" translate="no"></p>
+        <ol>
+          <li>${t.sheetTodo1}</li>
+          <li>${t.sheetTodo2}</li>
+          <li>${t.sheetTodo3}</li>
+        </ol>
+        <p>${t.sheetPublish}</p>
+        <p class="no-print"><button type="button" id="sheet-print">${t.sheetPrint}</button></p>
+        <form id="sheet-done" class="no-print" novalidate>
+          <div class="choice">
+            <input type="checkbox" id="sheet-kept" aria-describedby="sheet-kept-error" />
+            <label for="sheet-kept">${t.sheetKept}</label>
+          </div>
+          <p class="flash error" id="sheet-kept-error" hidden>${t.sheetKeptMissing}</p>
+          <button type="submit" class="primary">${t.sheetContinue}</button>
+        </form>
+      </section>`,
+    { page: 'vault-setup' },
+  );
+}
+
+/** Recovery (issue 19): an administrator without access types the code; the browser opens V and grants it to them. */
+export function recoveryPage(ctx: PageContext) {
+  const { t } = ctx;
+  return layout(
+    ctx,
+    t.recoveryHeading,
+    html`<h1>${t.recoveryHeading}</h1>
+      <p>${t.recoveryText}</p>
+      <form id="recovery-form" novalidate>
+        <label for="recovery-code-input">${t.recoveryLabel}</label>
+        <p class="hint" id="recovery-hint">${t.recoveryHint}</p>
+        <input
+          id="recovery-code-input"
+          name="code"
+          autocomplete="off"
+          autocapitalize="characters"
+          spellcheck="false"
+          aria-describedby="recovery-hint recovery-error"
+          required
+        />
+        <p class="flash error" id="recovery-error" hidden></p>
+        <button type="submit" class="primary">${t.recoveryButton}</button>
+      </form>`,
+    { page: 'vault-recover' },
+  );
 }
 
 /** Registered, not yet confirmed (N8): the person learns why nothing opens, and what to do. */
@@ -785,7 +984,9 @@ export function pendingPage(ctx: PageContext) {
     ctx,
     t.pendingHeading,
     html`<h1>${t.pendingHeading}</h1>
-      <p>${t.pendingText}</p>`,
+      <p>${t.pendingText}</p>
+      <p>${t.noAccessText}</p>`,
+    { page: 'pending' },
   );
 }
 

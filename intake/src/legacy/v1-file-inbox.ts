@@ -8,8 +8,9 @@
  *
  * It moves such a folder into the store without losing anything:
  * each stored request (inbox/ and done/) is sealed again to the newest
- * recipient key, so it is kept like any received envelope (nothing readable
- * at rest), keeping its arrival time; done/ entries arrive closed (so the
+ * recipient key of the team vault (a public key: nothing here opens
+ * anything), so it is kept like any received envelope (nothing readable
+ * at rest), keeping its arrival time, deduplicated by its id's HMAC; done/ entries arrive closed (so the
  * retention period starts now); quarantine/ bodies go to the quarantine.
  * A file that cannot be read as a request is left where it is and named.
  * Plaintext files are deleted only with --delete-plaintext, and only after
@@ -18,7 +19,6 @@
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sealRequest } from '../../../protocol/envelope.ts';
-import { keyRing, type RecipientPrivateKey } from '../../../protocol/envelope-open.ts';
 import type { ContactRequest } from '../../../protocol/request.ts';
 import { appendAudit } from '../audit.ts';
 import type { RecipientDirectory } from '../promise.ts';
@@ -57,14 +57,16 @@ async function names(folder: string): Promise<string[]> {
 export async function importFileInbox(
   dir: string,
   store: IntakeStore,
-  keys: (RecipientPrivateKey & { notAfter: string; publicKey: string })[],
   recipients: RecipientDirectory,
   options: { deletePlaintext: boolean },
 ): Promise<ImportReport> {
   const report: ImportReport = { imported: 0, duplicates: 0, quarantined: 0, keptFiles: [] };
-  const newest = [...keys].sort((a, b) => a.notAfter.localeCompare(b.notAfter)).at(-1);
-  if (!newest) throw new Error('no key to seal the imported requests to');
-  const ring = keyRing(keys);
+  const newest = store.vault
+    .keys()
+    .filter((key) => key.retiredAt === null)
+    .sort((a, b) => a.notAfter.localeCompare(b.notAfter))
+    .at(-1);
+  if (!newest) throw new Error('no key to seal the imported requests to: set up the team vault in the inbox first');
   for (const folder of ['inbox', 'done'] as const) {
     for (const name of await names(join(dir, folder))) {
       if (!name.endsWith('.json')) continue;
@@ -78,7 +80,7 @@ export async function importFileInbox(
         report.keptFiles.push(path);
         continue;
       }
-      const result = await store.receive(body, ring, recipients, new Date(stored.receivedAt));
+      const result = await store.receive(body, recipients, new Date(stored.receivedAt), new Set(), store.dedupeTag(stored.request.id));
       if (result.status === 'stored') {
         report.imported++;
         appendAudit(store, 'cli', 'imported', result.ref, folder);

@@ -7,12 +7,11 @@
  *   1. POST /push with a body of at most MAX_PUSH_BYTES, else 404/413;
  *   2. the Worker's Ed25519 signature (401), addressed to this recipient
  *      (403), timestamp freshness (400), in one call (push-auth.ts);
- *   3. free disk space (507), then open, validate and store (store.ts).
- * Answers: 201 stored, 200 already stored, 202 kept in quarantine (cannot
- * be opened; retrying would not help), 400 malformed or unknown kid (the
- * queue retries, then keeps it in its dead-letter queue), 422 a follow-up
- * that does not prove itself (nothing kept, no receipt), 507 disk (nearly)
- * full, 500 storage failed. A 2xx is sent only after COMMIT, and carries
+ *   3. free disk space (507), then read the envelope's outer structure and
+ *      store it as received (store.ts): it is never opened here (issue 19).
+ * Answers: 201 stored, 200 already stored, 400 malformed or unknown kid
+ * (kept in quarantine; the queue retries, then keeps it in its dead-letter
+ * queue), 507 disk (nearly) full, 500 storage failed. A 2xx is sent only after COMMIT, and carries
  * this receiver's signed receipt ("stored", "duplicate" or "kept"): without
  * it the Worker does not count the push as delivered.
  *
@@ -20,7 +19,6 @@
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { PrivateKeyRing } from '../../../protocol/envelope-open.ts';
 import type { RecipientDirectory } from '../promise.ts';
 import { signReceipt, verifyPush, type ReceiptStatus, type ReceiverAuth } from '../../../protocol/push-auth.ts';
 import { explainStoreError, MIN_FREE_BYTES, type IntakeStore } from '../store.ts';
@@ -31,7 +29,8 @@ export const MAX_PUSH_BYTES = 64 * 1024;
 
 export interface PushAppOptions {
   store: IntakeStore;
-  keys: PrivateKeyRing;
+  /** Kids of keys still wrapped with the old passphrase (keys/legacy-kids.ts): kept, not quarantined. */
+  legacyKids?: ReadonlySet<string>;
   recipients: RecipientDirectory;
   /** Who this receiver is, whom it trusts, how it signs receipts (push-auth.ts). */
   pushAuth: ReceiverAuth;
@@ -41,7 +40,7 @@ export interface PushAppOptions {
   onStored?: () => void;
 }
 
-type PushStatus = 200 | 201 | 202 | 400 | 401 | 403 | 404 | 413 | 422 | 500 | 507;
+type PushStatus = 200 | 201 | 400 | 401 | 403 | 404 | 413 | 500 | 507;
 
 export function createPushApp(options: PushAppOptions): Hono {
   const { store } = options;
@@ -76,11 +75,11 @@ export function createPushApp(options: PushAppOptions): Hono {
         }
         // A signed receipt only once the body is durably kept: without one
         // the Worker keeps the message in its queue and tries again.
-        const kept = async (status: 200 | 201 | 202, result: string, receipt: ReceiptStatus) =>
+        const kept = async (status: 200 | 201, result: string, receipt: ReceiptStatus) =>
           answer(status, result, await signReceipt(options.pushAuth, check, receipt));
         const free = store.freeBytes();
         if (free !== null && free < MIN_FREE_BYTES) return answer(507, 'insufficient_storage');
-        const result = await store.receive(body, options.keys, options.recipients, now());
+        const result = await store.receive(body, options.recipients, now(), options.legacyKids);
         switch (result.status) {
           case 'stored':
             options.onStored?.();
@@ -89,13 +88,9 @@ export function createPushApp(options: PushAppOptions): Hono {
             return await kept(200, 'duplicate', 'duplicate');
           case 'quarantined':
             // An unknown kid may be a key not installed yet: no receipt, so the queue tries again.
-            if (result.code === 'unknown_kid') return answer(400, 'quarantined_unknown_kid');
-            return await kept(202, `quarantined_${result.code}`, 'kept');
+            return answer(400, 'quarantined_unknown_kid');
           case 'rejected':
             return answer(400, result.code);
-          case 'refused':
-            // No receipt: a follow-up that does not prove itself is not kept, and the queue shows it.
-            return answer(422, result.code);
         }
       } catch (error) {
         const explained = explainStoreError(error, store.path);

@@ -1,70 +1,34 @@
-/** Keys: make, list, protect and retire recipient keys; the receipt key; the Worker's signing key. */
+/**
+ * Keys: list the recipient's public keys (made in the browser when the team
+ * vault is set up, issue 19; the server keeps them only wrapped under the
+ * vault key) for recipients.json; the receipt key; the Worker's signing key.
+ */
 import { UsageError } from '../../config.ts';
-import {
-  dayAfter,
-  DEFAULT_KEY_DAYS,
-  ensurePrivateDir,
-  ensureStoreSecret,
-  generateWrappedKey,
-  listPlainKeyFiles,
-  listWrappedKeys,
-  protectPlainKeys,
-  retireKeys,
-  unlockVault,
-} from '../../key-vault.ts';
+import { ensurePrivateDir } from '../../keys/owner-only-files.ts';
 import { ensureReceiptKey, writeSigningKeyFile } from '../../push-keys.ts';
-import type { Command } from '../command.ts';
-
-export const keygen: Command = {
-  name: 'keygen',
-  group: 'keys',
-  usage: `  keygen [--days 90]         Make a new key pair, wrapped with the passphrase. Prints the
-                             public key for recipients.json. Make the next one before the
-                             current one ends (overlapping rotation).`,
-  options: ['days', 'passphrase-file'],
-  run: async ({ dir, config, io, passphrase }) => {
-    await ensurePrivateDir(dir);
-    const first = (await listWrappedKeys(dir)).length === 0;
-    const secret = await passphrase(first);
-    if (!first) await unlockVault(dir, secret); // the same passphrase as the other keys
-    await ensureStoreSecret(dir, secret);
-    const key = await generateWrappedKey(dir, secret, dayAfter(config.numbers.days ?? DEFAULT_KEY_DAYS));
-    io.out(`Private key written to ${key.file}, wrapped with the passphrase.`);
-    io.out('Add this to your recipient\'s "keys" in recipients.json:');
-    io.out(JSON.stringify({ publicKey: key.publicKey, notAfter: key.notAfter }, null, 2));
-    io.out(`kid: ${key.kid}`);
-    return 0;
-  },
-};
+import { withStore, type Command } from '../command.ts';
 
 export const keys: Command = {
   name: 'keys',
   group: 'keys',
-  usage: `  keys list                  The keys in <dir>/keys and when each ends (no passphrase needed).
-  keys protect               Wrap version-1 plain key files with the passphrase, then delete them.
-  keys retire [--grace-days 60]
-                             Delete private keys that ended more than the grace days ago
-                             (nothing sealed to them can still arrive). Then update recipients.json.`,
-  options: ['grace-days', 'passphrase-file'],
-  run: async ({ dir, config, io, passphrase }) => {
-    switch (config.args[0]) {
-      case 'list':
-        for (const key of await listWrappedKeys(dir)) io.out(`${key.kid}  ends ${key.notAfter}`);
-        for (const file of await listPlainKeyFiles(dir)) io.out(`UNPROTECTED ${file}: run "keys protect"`);
-        return 0;
-      case 'protect': {
-        const done = await protectPlainKeys(dir, await passphrase(true));
-        io.out(done.length === 0 ? 'No plain key files.' : `Wrapped and deleted: ${done.join(', ')}`);
+  usage: `  keys [list]                The recipient's public keys (made in the team inbox when the vault
+                             is set up) and when each ends, as recipients.json wants them. Publish
+                             the ones not retired.`,
+  options: [],
+  run: async ({ dir, config, io }) => {
+    if (config.args[0] !== undefined && config.args[0] !== 'list') throw new UsageError('keys takes only "list"');
+    return withStore(dir, null, (store) => {
+      const all = store.vault.keys();
+      if (all.length === 0) {
+        io.out('No keys yet: the first administrator makes them when setting up the team vault in the inbox.');
         return 0;
       }
-      case 'retire': {
-        const retired = await retireKeys(dir, config.numbers['grace-days'] ?? 60);
-        io.out(retired.length === 0 ? 'No key to retire.' : `Retired: ${retired.join(', ')}. Remove them from recipients.json.`);
-        return 0;
-      }
-      default:
-        throw new UsageError('keys needs list, protect or retire');
-    }
+      for (const key of all) io.out(`${key.kid}  ends ${key.notAfter}${key.retiredAt === null ? '' : '  (retired: do not publish)'}`);
+      const current = all.filter((key) => key.retiredAt === null).map(({ publicKey, notAfter }) => ({ publicKey, notAfter }));
+      io.out('For your recipient\'s "keys" in recipients.json:');
+      io.out(JSON.stringify(current, null, 2));
+      return 0;
+    });
   },
 };
 

@@ -1,37 +1,30 @@
-/** The way back (issue 14): answer a request on the site, and send what waits in the outbox. */
-import { unlockVault } from '../../key-vault.ts';
-import { REPLY_HELP, runDeliverReplies, runReplyCommand } from '../../reply-command.ts';
+/**
+ * The way back (issue 14): send what waits in the outbox. Answers are
+ * written, sealed and signed in the team inbox (issue 19): this command
+ * signs nothing, it posts what the browser signed.
+ */
+import { INTAKE_COMMAND } from '../../command-name.ts';
+import { UsageError } from '../../config.ts';
+import { deliverOutbox, summaryLine } from '../../reply-outbox.ts';
 import { withStore, type Command } from '../command.ts';
-
-const [replyUsage, deliverUsage] = REPLY_HELP.split(/\n(?= {2}deliver-replies)/);
-
-export const reply: Command = {
-  name: 'reply',
-  group: 'replies',
-  usage: replyUsage!,
-  options: ['phrase', 'text', 'lang', 'place', 'time', 'date', 'site', 'recipients', 'passphrase-file'],
-  run: async ({ dir, config, io, passphrase, recipients, argument }) => {
-    const code = argument('a receipt code');
-    const vault = await unlockVault(dir, await passphrase());
-    const { phrase, text, lang, place, time, date } = config.flags;
-    const site = config.flags.site ?? config.env.UTVAG_SITE_URL;
-    const directory = await recipients();
-    return withStore(dir, vault.storeSecret, (store) =>
-      runReplyCommand(store, vault, directory, code, { phrase, text, lang, place, time, date, site }, io.out),
-    );
-  },
-};
 
 export const deliverReplies: Command = {
   name: 'deliver-replies',
   group: 'replies',
-  usage: deliverUsage!,
-  options: ['site', 'watch', 'interval', 'passphrase-file'],
-  run: async ({ dir, config, io, passphrase }) => {
-    const vault = await unlockVault(dir, await passphrase());
+  usage: `  deliver-replies [--watch] [--interval 30]
+                             Send what waits in the outbox (needs $UTVAG_SITE_URL or --site). Answers
+                             are written in the team inbox; a running serve with UTVAG_SITE_URL sends them too.`,
+  options: ['site', 'watch', 'interval'],
+  run: async ({ dir, config, io }) => {
     const site = config.flags.site ?? config.env.UTVAG_SITE_URL;
-    return withStore(dir, vault.storeSecret, (store) =>
-      runDeliverReplies(store, vault, { site, watch: config.flags.watch ?? false, intervalSeconds: config.numbers.interval ?? 30 }, io),
-    );
+    if (!site) throw new UsageError(`deliver-replies needs UTVAG_SITE_URL or --site (see ${INTAKE_COMMAND} help)`);
+    return withStore(dir, null, async (store) => {
+      for (;;) {
+        const summary = await deliverOutbox(store, site);
+        if (!config.flags.watch || summary.delivered > 0 || summary.refused.length > 0) io.out(summaryLine(summary));
+        if (!config.flags.watch) return summary.refused.length > 0 ? 1 : 0;
+        await new Promise((resolve) => setTimeout(resolve, (config.numbers.interval ?? 30) * 1000));
+      }
+    });
   },
 };

@@ -1,13 +1,13 @@
 /** Running: serve (push receiver and team inbox), pull (instead of pushes), import (a version-1 folder). */
-import { keyRing } from '../../../../protocol/envelope-open.ts';
 import { alertConfigFrom } from '../../alerts.ts';
 import { UsageError } from '../../config.ts';
-import { ensurePrivateDir, unlockVault } from '../../key-vault.ts';
+import { legacyKids } from '../../keys/legacy-kids.ts';
+import { ensurePrivateDir } from '../../keys/owner-only-files.ts';
+import { loadStoreSecret } from '../../keys/store-secret.ts';
 import { importFileInbox } from '../../legacy/v1-file-inbox.ts';
 import { pullConfigFromEnv, pullOnce } from '../../pull.ts';
 import { loadReceiverAuth, parsePublicKeyList } from '../../push-keys.ts';
 import { PUSH_PATH } from '../../receiver/push-app.ts';
-import { siteUrlFrom } from '../../reply-command.ts';
 import { DEFAULT_INBOX_PORT, DEFAULT_PUSH_PORT, startIntakeService } from '../../service.ts';
 import { IntakeStore } from '../../store.ts';
 import type { Command } from '../command.ts';
@@ -22,9 +22,10 @@ export const serve: Command = {
                              for the Worker, through your HTTPS proxy. Needs INTAKE_WORKER_PUBLIC_KEYS (the
                              Worker's public key; comma-separated during a rotation) and the
                              receipt key. --url is the inbox's address as staff open it
-                             (passkeys are bound to it; default http://localhost:<port>).`,
-  options: ['recipient', 'port', 'push-port', 'host', 'url', 'recipients', 'retention-days', 'passphrase-file', 'site', 'dev-staff'],
-  run: async ({ dir, config, io, passphrase, recipients }) => {
+                             (passkeys are bound to it; default http://localhost:<port>).
+                             No passphrase: the server holds no key that opens a request.`,
+  options: ['recipient', 'port', 'push-port', 'host', 'url', 'recipients', 'retention-days', 'site', 'dev-staff'],
+  run: async ({ dir, config, io, recipients }) => {
     const { flags, env, numbers } = config;
     const recipient = flags.recipient ?? env.UTVAG_RECIPIENT;
     if (!recipient) throw new UsageError("serve needs --recipient <id> (this intake's id in recipients.json)");
@@ -35,7 +36,6 @@ export const serve: Command = {
     const pushAuth = await loadReceiverAuth(dir, recipient, workerKeys);
     const service = await startIntakeService({
       dir,
-      passphrase: await passphrase(),
       port: numbers.port ?? DEFAULT_INBOX_PORT,
       pushPort: numbers['push-port'] ?? DEFAULT_PUSH_PORT,
       ...(flags.host ? { hostname: flags.host } : {}),
@@ -50,7 +50,7 @@ export const serve: Command = {
         .filter(Boolean),
       log: io.out,
       // With UTVAG_SITE_URL (or --site), written replies waiting in the store go out from here too.
-      replySite: siteUrlFrom(flags.site ?? env.UTVAG_SITE_URL),
+      replySite: flags.site ?? env.UTVAG_SITE_URL ?? null,
       ...(replyIntervalMs > 0 ? { replyIntervalMs } : {}),
     });
     io.out(`Push receiver for ${recipient}: http://${flags.host ?? '127.0.0.1'}:${service.pushPort}${PUSH_PATH}`);
@@ -76,19 +76,17 @@ export const pull: Command = {
   usage: `  pull [--watch] [--interval 30]
                              Fetch from Cloudflare's queue over HTTP instead of pushes.
                              Needs CLOUDFLARE_ACCOUNT_ID, UTVAG_QUEUE_ID, CLOUDFLARE_QUEUES_API_TOKEN.`,
-  options: ['watch', 'interval', 'recipients', 'passphrase-file'],
-  run: async ({ dir, config, io, passphrase, recipients }) => {
+  options: ['watch', 'interval', 'recipients'],
+  run: async ({ dir, config, io, recipients }) => {
     const pullConfig = pullConfigFromEnv(config.env);
     await ensurePrivateDir(dir);
-    const vault = await unlockVault(dir, await passphrase());
-    const store = IntakeStore.open(dir, vault.storeSecret);
-    const target = { store, recipients: await recipients() };
-    const keys = keyRing(vault.keys);
+    const store = IntakeStore.open(dir, await loadStoreSecret(dir));
+    const target = { store, recipients: await recipients(), legacyKids: await legacyKids(dir) };
     const intervalMs = (config.numbers.interval ?? 30) * 1000;
     const watch = Boolean(config.flags.watch);
     for (;;) {
       try {
-        const summary = await pullOnce(pullConfig, target, keys);
+        const summary = await pullOnce(pullConfig, target);
         if (summary.pulled > 0 || !watch) {
           io.out(
             `pulled ${summary.pulled}: ${summary.stored} new, ${summary.duplicates} already stored, ${summary.quarantined} quarantined, ${summary.leftForRedelivery} left for redelivery`,
@@ -108,14 +106,14 @@ export const importFiles: Command = {
   name: 'import',
   group: 'running',
   usage: `  import [--delete-plaintext]
-                             Move a version-1 file inbox (inbox/, done/, quarantine/) into the store.`,
-  options: ['delete-plaintext', 'recipients', 'passphrase-file'],
-  run: async ({ dir, config, io, passphrase, recipients }) => {
+                             Move a version-1 file inbox (inbox/, done/, quarantine/) into the store,
+                             sealed to the team vault's newest public key (set the vault up first).`,
+  options: ['delete-plaintext', 'recipients'],
+  run: async ({ dir, config, io, recipients }) => {
     const deletePlaintext = Boolean(config.flags['delete-plaintext']);
-    const vault = await unlockVault(dir, await passphrase());
-    const store = IntakeStore.open(dir, vault.storeSecret);
+    const store = IntakeStore.open(dir, await loadStoreSecret(dir));
     try {
-      const report = await importFileInbox(dir, store, vault.keys, await recipients(), { deletePlaintext });
+      const report = await importFileInbox(dir, store, await recipients(), { deletePlaintext });
       io.out(`Imported ${report.imported} request(s) (${report.duplicates} already there), ${report.quarantined} quarantined envelope(s).`);
       for (const problem of report.keptFiles) io.out(`Kept (not imported): ${problem}`);
       if (!deletePlaintext && report.imported + report.duplicates > 0) {

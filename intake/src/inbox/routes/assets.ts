@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { setCookie } from 'hono/cookie';
 import { LANG_COOKIE, type InboxEnv } from '../context.ts';
 import { isInboxLanguage } from '../text.ts';
+import { buildInboxApp } from '../app-bundle.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Next to the inbox's source (inbox/assets/), or next to the bundle (see tools/dev/bundle-intake.ts). */
@@ -19,6 +20,16 @@ function webauthnBrowserDirectory(): string {
   return dirname(fileURLToPath(import.meta.resolve('@simplewebauthn/browser')));
 }
 const webauthnBrowserDir = webauthnBrowserDirectory();
+/** The browser app: prebuilt next to the bundle, else built from source once and kept in memory. */
+let inboxApp: Promise<string> | null = null;
+function inboxAppSource(): Promise<string> {
+  const prebuilt = join(assetsDir, 'inbox-app.js');
+  inboxApp ??= (existsSync(prebuilt) ? readFile(prebuilt, 'utf8') : buildInboxApp()).catch((error: unknown) => {
+    inboxApp = null;
+    throw error;
+  });
+  return inboxApp;
+}
 const assetTypes: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
 export function assetRoutes(): Hono<InboxEnv> {
@@ -35,7 +46,7 @@ export function assetRoutes(): Hono<InboxEnv> {
       return c.notFound();
     }
   });
-  for (const name of ['inbox.css', 'inbox.js', 'passkey.js']) {
+  for (const name of ['inbox.css', 'inbox.js']) {
     app.get(`/assets/${name}`, async (c) =>
       c.body(await readFile(join(assetsDir, name)), 200, {
         'content-type': assetTypes[name.slice(name.lastIndexOf('.'))]!,
@@ -43,6 +54,9 @@ export function assetRoutes(): Hono<InboxEnv> {
       }),
     );
   }
+  app.get('/assets/inbox-app.js', async (c) =>
+    c.body(await inboxAppSource(), 200, { 'content-type': assetTypes['.js']!, 'cache-control': 'no-cache' }),
+  );
   app.get('/lang/:lang', (c) => {
     const lang = c.req.param('lang');
     if (isInboxLanguage(lang))

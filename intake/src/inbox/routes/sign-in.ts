@@ -21,6 +21,12 @@ export function signInRoutes(inbox: Inbox): Hono<InboxEnv> {
     return c.json({ error: code }, 400);
   };
 
+  // The browser app goes on at once (its own key, the unlock): it needs the new session's CSRF token.
+  const whoFor = (token: string) => {
+    const session = accounts.session(token, now(), false)!;
+    return { staffId: session.staff.id, role: session.staff.role, csrf: session.csrf };
+  };
+
   app.get('/sign-in', (c) => (c.get('session') ? c.redirect('/', 303) : c.html(pages.signInPage(page(c)))));
   app.get('/invite/:token', (c) => {
     try {
@@ -45,7 +51,7 @@ export function signInRoutes(inbox: Inbox): Hono<InboxEnv> {
       const { staff, token } = await accounts.signIn(await c.req.json(), now());
       setSession(c, token);
       appendAudit(store, `staff:${staff.id}`, 'signed_in', null, null, now());
-      return c.json({ ok: true, next: '/' });
+      return c.json({ ok: true, next: '/', ...whoFor(token) });
     } catch (error) {
       if (error instanceof AccountError) appendAudit(store, 'unknown', 'sign_in_refused', null, error.code, now());
       return authError(c, error);
@@ -67,7 +73,7 @@ export function signInRoutes(inbox: Inbox): Hono<InboxEnv> {
       appendAudit(store, `staff:${staff.id}`, 'staff_registered', null, staff.confirmedAt === null ? 'pending' : null, now());
       // Administrators hear of every registration (N8); one waiting for them counts.
       inbox.alert('registration', accounts.pendingStaff().length);
-      return c.json({ ok: true, next: '/' });
+      return c.json({ ok: true, next: '/', ...whoFor(session) });
     } catch (error) {
       return authError(c, error);
     }

@@ -1,0 +1,230 @@
+/**
+ * The vault's rows (migration 4): what the server keeps of the team's
+ * keys is ciphertext and public keys only. Each generation's V sealed to
+ * the recovery key, the previous V sealed under the newer one, each
+ * member's own key pair (the private half wrapped by a key only their
+ * passkey or phrase gives), each member's grant (V sealed to their public
+ * key), and the recipient's HPKE keys wrapped under V. Nothing here opens
+ * a request; the checks are about shape and who may write what.
+ */
+import type { IntakeStore } from '../store.ts';
+import { int, intOrNull, only, text, textOrNull, type SqlRow } from './rows.ts';
+
+export interface StoredBox {
+  iv: string;
+  ct: string;
+}
+export interface StoredGrant {
+  gen: number;
+  enc: string;
+  ct: string;
+}
+export interface StoredMemberKey {
+  publicKey: string;
+  /** The MemberUnlock JSON as the browser wrote it. */
+  unlock: unknown;
+}
+export interface StoredRecipientKey {
+  kid: string;
+  gen: number;
+  publicKey: string;
+  notAfter: string;
+  wrapped: StoredBox;
+  retiredAt: number | null;
+}
+export interface NewRecipientKey {
+  kid: string;
+  publicKey: string;
+  notAfter: string;
+  wrapped: StoredBox;
+}
+
+export type VaultConflictCode =
+  'vault_exists' | 'no_vault' | 'member_key_exists' | 'stale_generation' | 'grants_mismatch' | 'no_member_key';
+
+export class VaultConflict extends Error {
+  readonly code: VaultConflictCode;
+  constructor(code: VaultConflictCode) {
+    super(code);
+    this.name = 'VaultConflict';
+    this.code = code;
+  }
+}
+
+const json = (row: SqlRow, name: string) => JSON.parse(text(row, name)) as unknown;
+
+export class VaultTables {
+  private readonly store: IntakeStore;
+  constructor(store: IntakeStore) {
+    this.store = store;
+  }
+  private get db() {
+    return this.store.db;
+  }
+
+  /** The newest generation, or null before the first administrator's setup. */
+  latestGen(): number | null {
+    const row = only(this.db.prepare('SELECT max(gen) AS gen FROM vault_generations').get(), 'vault generations');
+    return intOrNull(row, 'gen');
+  }
+
+  recoveryPublicKey(): string | null {
+    const row = this.db.prepare(`SELECT value FROM vault_meta WHERE key = 'recovery_public_key'`).get();
+    return row ? text(row, 'value') : null;
+  }
+
+  /** The recovery grant of the newest generation (for the recovery page). */
+  recoveryGrant(): StoredGrant | null {
+    const row = this.db.prepare('SELECT recovery FROM vault_generations ORDER BY gen DESC LIMIT 1').get();
+    return row ? (json(row, 'recovery') as StoredGrant) : null;
+  }
+
+  memberKey(staffId: number): StoredMemberKey | null {
+    const row = this.db.prepare('SELECT public_key, unlock FROM member_keys WHERE staff_id = ?').get(staffId);
+    return row ? { publicKey: text(row, 'public_key'), unlock: json(row, 'unlock') } : null;
+  }
+
+  /** A member's own key, once: a second one would strand the grant sealed to the first. */
+  addMemberKey(staffId: number, key: StoredMemberKey, now: Date): void {
+    const result = this.db
+      .prepare('INSERT INTO member_keys (staff_id, public_key, unlock, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (staff_id) DO NOTHING')
+      .run(staffId, key.publicKey, JSON.stringify(key.unlock), now.getTime());
+    if (result.changes !== 1) throw new VaultConflict('member_key_exists');
+  }
+
+  grant(staffId: number): StoredGrant | null {
+    const row = this.db.prepare('SELECT grant_json FROM member_grants WHERE staff_id = ?').get(staffId);
+    return row ? (json(row, 'grant_json') as StoredGrant) : null;
+  }
+
+  /** Who has made their own key (its public half), and who holds a grant to the newest generation (the staff page). */
+  access(): Map<number, { publicKey: string; grant: boolean }> {
+    const latest = this.latestGen();
+    const access = new Map<number, { publicKey: string; grant: boolean }>();
+    const rows = this.db
+      .prepare('SELECT m.staff_id, m.public_key, g.gen FROM member_keys m LEFT JOIN member_grants g ON g.staff_id = m.staff_id')
+      .all();
+    for (const row of rows)
+      access.set(int(row, 'staff_id'), { publicKey: text(row, 'public_key'), grant: latest !== null && intOrNull(row, 'gen') === latest });
+    return access;
+  }
+
+  /** Members (not removed) holding a grant. */
+  grantedStaffIds(): number[] {
+    return this.db
+      .prepare('SELECT g.staff_id FROM member_grants g JOIN staff s ON s.id = g.staff_id WHERE s.removed_at IS NULL ORDER BY g.staff_id')
+      .all()
+      .map((row) => int(row, 'staff_id'));
+  }
+
+  /** Sets a member's grant for the newest generation (an admin's grant, or a recovered self-grant). */
+  setGrant(staffId: number, grant: StoredGrant, grantedBy: number, now: Date): void {
+    if (!this.memberKey(staffId)) throw new VaultConflict('no_member_key');
+    if (grant.gen !== this.latestGen()) throw new VaultConflict('stale_generation');
+    this.db
+      .prepare(
+        `INSERT INTO member_grants (staff_id, gen, grant_json, granted_by, granted_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (staff_id) DO UPDATE SET gen = excluded.gen, grant_json = excluded.grant_json, granted_by = excluded.granted_by, granted_at = excluded.granted_at`,
+      )
+      .run(staffId, grant.gen, JSON.stringify(grant), grantedBy, now.getTime());
+  }
+
+  private insertKeys(gen: number, keys: readonly NewRecipientKey[], now: Date): void {
+    const insert = this.db.prepare(
+      'INSERT INTO vault_keys (kid, public_key, not_after, gen, wrapped, created_at, retired_at) VALUES (?, ?, ?, ?, ?, ?, NULL)',
+    );
+    for (const key of keys) insert.run(key.kid, key.publicKey, key.notAfter, gen, JSON.stringify(key.wrapped), now.getTime());
+  }
+
+  /** Generation 1, made by the first administrator's browser; only while no vault exists. */
+  setUp(
+    adminId: number,
+    setup: { recoveryPublicKey: string; recovery: StoredGrant; grant: StoredGrant; keys: readonly NewRecipientKey[] },
+    now: Date,
+  ): void {
+    this.store.transaction(() => {
+      if (this.latestGen() !== null) throw new VaultConflict('vault_exists');
+      if (setup.recovery.gen !== 1 || setup.grant.gen !== 1) throw new VaultConflict('stale_generation');
+      this.db
+        .prepare('INSERT INTO vault_generations (gen, created_at, created_by, recovery, previous) VALUES (1, ?, ?, ?, NULL)')
+        .run(now.getTime(), adminId, JSON.stringify(setup.recovery));
+      this.db
+        .prepare(
+          `INSERT INTO vault_meta (key, value) VALUES ('recovery_public_key', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        )
+        .run(setup.recoveryPublicKey);
+      this.insertKeys(1, setup.keys, now);
+      this.setGrant(adminId, setup.grant, adminId, now);
+    });
+  }
+
+  /**
+   * A new generation after a member leaves: the previous V sealed under
+   * the new one, the new V to recovery and to every member who stays, a
+   * new recipient key. Refused unless `grants` names exactly the members
+   * who still hold a grant, so nobody who stays is left without access.
+   * The departing member's grant goes with the rows the caller deletes.
+   */
+  rotate(
+    adminId: number,
+    removedId: number,
+    rotation: {
+      gen: number;
+      recovery: StoredGrant;
+      previous: StoredBox;
+      grants: readonly { staffId: number; grant: StoredGrant }[];
+      keys: readonly NewRecipientKey[];
+    },
+    now: Date,
+  ): void {
+    this.store.transaction(() => {
+      const latest = this.latestGen();
+      if (latest === null) throw new VaultConflict('no_vault');
+      if (rotation.gen !== latest + 1 || rotation.recovery.gen !== rotation.gen) throw new VaultConflict('stale_generation');
+      const staying = this.grantedStaffIds().filter((id) => id !== removedId);
+      const given = rotation.grants.map((g) => g.staffId).sort((a, b) => a - b);
+      if (given.length !== staying.length || given.some((id, i) => id !== staying[i])) throw new VaultConflict('grants_mismatch');
+      if (rotation.grants.some((g) => g.grant.gen !== rotation.gen)) throw new VaultConflict('stale_generation');
+      this.db
+        .prepare('INSERT INTO vault_generations (gen, created_at, created_by, recovery, previous) VALUES (?, ?, ?, ?, ?)')
+        .run(rotation.gen, now.getTime(), adminId, JSON.stringify(rotation.recovery), JSON.stringify(rotation.previous));
+      this.db.prepare('UPDATE vault_keys SET retired_at = ? WHERE retired_at IS NULL').run(now.getTime());
+      this.insertKeys(rotation.gen, rotation.keys, now);
+      this.db.prepare('DELETE FROM member_grants WHERE staff_id = ?').run(removedId);
+      for (const { staffId, grant } of rotation.grants) this.setGrant(staffId, grant, adminId, now);
+    });
+  }
+
+  /** Whether this intake holds a key for the kid (receiving: else quarantine). Retired keys too: what was sealed to them still arrives. */
+  holdsKid(kid: string): boolean {
+    return this.db.prepare('SELECT 1 FROM vault_keys WHERE kid = ?').get(kid) !== undefined;
+  }
+
+  /** The recipient keys, newest first (the public halves are published; the wrapped private halves open only in a browser). */
+  keys(): StoredRecipientKey[] {
+    return this.chain().keys;
+  }
+
+  /** What a browser needs to reach every generation and every recipient key from the newest V. */
+  chain(): { generations: { gen: number; previous: StoredBox | null }[]; keys: StoredRecipientKey[] } {
+    const generations = this.db
+      .prepare('SELECT gen, previous FROM vault_generations ORDER BY gen DESC')
+      .all()
+      .map((row) => {
+        const previous = textOrNull(row, 'previous');
+        return { gen: int(row, 'gen'), previous: previous === null ? null : (JSON.parse(previous) as StoredBox) };
+      });
+    const keys = this.db
+      .prepare('SELECT kid, gen, public_key, not_after, wrapped, retired_at FROM vault_keys ORDER BY gen DESC, created_at DESC')
+      .all()
+      .map((row) => ({
+        kid: text(row, 'kid'),
+        gen: int(row, 'gen'),
+        publicKey: text(row, 'public_key'),
+        notAfter: text(row, 'not_after'),
+        wrapped: json(row, 'wrapped') as StoredBox,
+        retiredAt: intOrNull(row, 'retired_at'),
+      }));
+    return { generations, keys };
+  }
+}
