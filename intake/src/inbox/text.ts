@@ -351,6 +351,7 @@ const sv = {
   action_vault_granted: 'Gav åtkomst',
   action_vault_rotated: 'Gjorde en ny nyckel för teamet',
   action_recovered: 'Återställde åtkomst med koden',
+  action_keys_moved: 'Flyttade de gamla nycklarna till teamets nyckel',
 } as const;
 
 export type InboxText = { readonly [K in keyof typeof sv]: string };
@@ -691,6 +692,7 @@ const en: InboxText = {
   action_vault_granted: 'Gave access',
   action_vault_rotated: 'Made a new key for the team',
   action_recovered: 'Got access back with the code',
+  action_keys_moved: "Moved the old keys under the team's key",
 };
 
 export const inboxText: Record<InboxLanguage, InboxText> = { sv, en };
