@@ -148,7 +148,9 @@ describe('team inbox access rules (app.request)', () => {
     // Read, looked up, noted and exported in the browser (issue 19): the server keeps the audit lines.
     expect((await api(`/api/r/${ref}`, anna)).status).toBe(200);
     expect((await api('/api/looked-up', anna, { found: 0 })).status).toBe(200);
-    expect((await api(`/api/r/${ref}/notes`, anna, { gen: 1, box: await sealNote(intake.vault, ref, 'Ringde, inget svar.') })).status).toBe(201);
+    expect((await api(`/api/r/${ref}/notes`, anna, { gen: 1, box: await sealNote(intake.vault, ref, 'Ringde, inget svar.') })).status).toBe(
+      201,
+    );
     await post(`/r/${ref}/claim`, anna);
     expect((await api(`/api/r/${ref}/exported`, anna, {})).status).toBe(200);
     expect((await post('/sign-out', anna)).headers.get('location')).toBe('/sign-in');

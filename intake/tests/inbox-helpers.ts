@@ -76,7 +76,9 @@ export async function setUp(extra: Partial<InboxAppOptions> = {}) {
       method: body === undefined ? 'GET' : 'POST',
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin', 'x-csrf-token': who?.csrf ?? '' }),
+        ...(body === undefined
+          ? {}
+          : { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin', 'x-csrf-token': who?.csrf ?? '' }),
         ...(who ? { cookie: who.cookie } : {}),
         ...headers,
       },

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { sealRequest } from '../../protocol/envelope.ts';
 import { keyRing } from '../../protocol/envelope-open.ts';
 import { createRequest, type ContactRequest } from '../../protocol/request.ts';
-import { listPage, PAGE_SIZE, requestPage } from '../../intake/src/inbox/pages.ts';
+import { listPage, PAGE_SIZE, requestContent, rowMeta } from '../../intake/src/inbox/pages.ts';
 import { inboxText } from '../../intake/src/inbox/text.ts';
 import { generateWrappedKey, unlockVault } from '../../intake/src/key-vault.ts';
 import { fixedRecipientDirectory } from '../../intake/src/promise.ts';
@@ -94,7 +94,8 @@ export async function benchInbox(count = 10_000, log: (line: string) => void = (
       const ref = rows[(i * 197) % rows.length]!.ref;
       const t0 = performance.now();
       const row = store.get(ref)!;
-      await requestPage(ctx, row, await store.open(row, ring), store.notes(ref), Date.now(), null);
+      // What the browser does once it has the envelope: open it and render the content.
+      await requestContent(ctx, rowMeta(row), await store.open(row, ring), store.notes(ref), { enabled: false, phone: null, sent: [] });
       openTimes.push(performance.now() - t0);
     }
     const lookupTimes: number[] = [];

@@ -5,7 +5,8 @@
  */
 import type { ContactRequest } from '../../../protocol/request.ts';
 import type { CaseMeta } from '../inbox/pages.ts';
-import { getJson } from './http.ts';
+import { verifyFollowUp } from '../../../protocol/write-back.ts';
+import { getJson, postJson } from './http.ts';
 import { fetchEnvelopes, openStored, ringOf } from './open-request.ts';
 import type { UnlockedVault } from './session-vault.ts';
 
@@ -33,8 +34,24 @@ export async function openCases(vault: UnlockedVault): Promise<OpenedCase[]> {
   return opened;
 }
 
-/** The case whose request has this id (what a write-back names in followUpOf). */
-export async function findCase(id: string, vault: UnlockedVault): Promise<{ ref: string; request: ContactRequest } | null> {
-  const found = (await openCases(vault)).find((c) => c.request.id === id);
-  return found ? { ref: found.meta.ref, request: found.request } : null;
+/** The follow-up's proof verifies with the original's reply key, and names the same reply address (review N3). */
+export async function provesSamePerson(original: ContactRequest | null, followUp: ContactRequest): Promise<boolean> {
+  const address = original?.reply;
+  if (!address || !followUp.followUpOf || followUp.followUpOf !== original.id) return false;
+  if (!followUp.reply || followUp.reply.publicKey !== address.publicKey || followUp.reply.mailbox !== address.mailbox) return false;
+  return verifyFollowUp(address.publicKey, { ...followUp, followUpOf: followUp.followUpOf });
+}
+
+/**
+ * A write-back not yet in its case (the server cannot tell: the case it
+ * names is inside the ciphertext): find the case here, check the proof,
+ * and link it (POST /api/r/:ref/follow-up-of). Null: it could not be
+ * confirmed as the same person, and stays its own entry.
+ */
+export async function linkWriteBack(ref: string, followUp: ContactRequest, vault: UnlockedVault, cases?: OpenedCase[]): Promise<string | null> {
+  if (!followUp.followUpOf) return null;
+  const found = (cases ?? (await openCases(vault))).find((c) => c.request.id === followUp.followUpOf);
+  if (!found || !(await provesSamePerson(found.request, followUp))) return null;
+  const linked = await postJson<{ caseRef: string }>(`/api/r/${encodeURIComponent(ref)}/follow-up-of`, { caseRef: found.meta.ref });
+  return linked.caseRef;
 }

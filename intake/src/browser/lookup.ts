@@ -24,8 +24,8 @@ export async function startLookup(): Promise<void> {
     const typed = (field?.value ?? '').slice(0, 64);
     void (async () => {
       const wanted = normalizeReceiptCode(typed);
+      // Not a code: nothing was searched, so nothing to log.
       if (!wanted.ok) {
-        await postJson('/api/looked-up', { found: -1 }).catch(() => undefined);
         return fill(slot, lookupResult(ctx, { kind: 'invalid' }, Date.now()));
       }
       slot.innerHTML = '';

@@ -7,7 +7,6 @@
  * its own entry, marked. Notes are opened by generation; old notes say they
  * can be read once the keys are moved. Then the forms: notes, export, reply.
  */
-import { verifyFollowUp } from '../../../protocol/write-back.ts';
 import type { ContactRequest } from '../../../protocol/request.ts';
 import type { ReplyMessage } from '../../../protocol/reply.ts';
 import { requestContent, requestFault, type NoteView, type PageContext, type RequestPageData, type ThreadEntry } from '../inbox/pages.ts';
@@ -21,7 +20,7 @@ import { OpenError, openStored, ringOf } from './open-request.ts';
 import { fill, pageContext, pageData } from './page-words.ts';
 import { startReplyForm } from './reply-form.ts';
 import { unlockedVault, type UnlockedVault } from './session-vault.ts';
-import { findCase } from './cases.ts';
+import { linkWriteBack, provesSamePerson } from './cases.ts';
 
 /** GET /api/r/:ref (the shared design). */
 export interface RequestAnswer {
@@ -42,8 +41,9 @@ export interface OpenedPage {
   thread: ThreadEntry[];
 }
 
-const nameOf = (data: RequestPageData, id: number | null | undefined, fallback: string) =>
-  id === null || id === undefined ? fallback : (data.staffNames[String(id)] ?? '?');
+/** A staff member's name by id; `null`: written from the command line; not given: unknown ('?'). */
+const nameOf = (data: RequestPageData, id: number | null | undefined, ifNull: string) =>
+  id === null ? ifNull : id === undefined ? '?' : (data.staffNames[String(id)] ?? '?');
 
 async function openThread(answer: RequestAnswer, original: ContactRequest | null, vault: UnlockedVault): Promise<ThreadEntry[]> {
   const ring = ringOf(vault);
@@ -59,14 +59,6 @@ async function openThread(answer: RequestAnswer, original: ContactRequest | null
     entries.push({ at: entry.receivedAt, message: request.message, unconfirmed: !(await provesSamePerson(original, request)) });
   }
   return entries;
-}
-
-/** The follow-up's proof verifies with the original's reply key, and names the same reply address (review N3). */
-export async function provesSamePerson(original: ContactRequest | null, followUp: ContactRequest): Promise<boolean> {
-  const address = original?.reply;
-  if (!address || !followUp.followUpOf || followUp.followUpOf !== original.id) return false;
-  if (!followUp.reply || followUp.reply.publicKey !== address.publicKey || followUp.reply.mailbox !== address.mailbox) return false;
-  return verifyFollowUp(address.publicKey, { ...followUp, followUpOf: followUp.followUpOf });
 }
 
 async function openNotes(answer: RequestAnswer, data: RequestPageData, vault: UnlockedVault, t: PageContext['t']): Promise<NoteView[]> {
@@ -108,18 +100,17 @@ async function openReplies(answer: RequestAnswer, data: RequestPageData, vault: 
   );
 }
 
-/** An unlinked write-back: find its case here, check its proof, link it (POST follow-up-of) or say it could not be confirmed. */
+/** An unlinked write-back: linked to its case when its proof verifies, else marked "could not be confirmed". */
 async function checkWriteBack(page: OpenedPage, slot: Element): Promise<void> {
   const request = page.opened.request;
   if (!request?.followUpOf || page.data.row.followUpOf !== null) return;
-  const found = await findCase(request.followUpOf, page.vault);
+  const caseRef = await linkWriteBack(page.data.row.ref, request, page.vault).catch(() => null);
   const note = document.createElement('p');
-  if (found && (await provesSamePerson(found.request, request))) {
-    await postJson(`/api/r/${encodeURIComponent(page.data.row.ref)}/follow-up-of`, { caseRef: found.ref });
+  if (caseRef) {
     note.className = 'flash ok';
     note.setAttribute('role', 'status');
     const link = document.createElement('a');
-    link.href = `/r/${encodeURIComponent(found.ref)}`;
+    link.href = `/r/${encodeURIComponent(caseRef)}#thread`;
     link.textContent = page.ctx.t.open;
     note.append(`${page.ctx.t.followUpLinked} `, link);
   } else {

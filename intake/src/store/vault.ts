@@ -39,8 +39,7 @@ export interface NewRecipientKey {
   wrapped: StoredBox;
 }
 
-export type VaultConflictCode =
-  'vault_exists' | 'no_vault' | 'member_key_exists' | 'stale_generation' | 'grants_mismatch' | 'no_member_key';
+export type VaultConflictCode = 'vault_exists' | 'no_vault' | 'member_key_exists' | 'stale_generation' | 'grants_mismatch' | 'no_member_key';
 
 export class VaultConflict extends Error {
   readonly code: VaultConflictCode;
@@ -101,9 +100,7 @@ export class VaultTables {
   access(): Map<number, { publicKey: string; grant: boolean }> {
     const latest = this.latestGen();
     const access = new Map<number, { publicKey: string; grant: boolean }>();
-    const rows = this.db
-      .prepare('SELECT m.staff_id, m.public_key, g.gen FROM member_keys m LEFT JOIN member_grants g ON g.staff_id = m.staff_id')
-      .all();
+    const rows = this.db.prepare('SELECT m.staff_id, m.public_key, g.gen FROM member_keys m LEFT JOIN member_grants g ON g.staff_id = m.staff_id').all();
     for (const row of rows)
       access.set(int(row, 'staff_id'), { publicKey: text(row, 'public_key'), grant: latest !== null && intOrNull(row, 'gen') === latest });
     return access;
@@ -136,6 +133,27 @@ export class VaultTables {
     for (const key of keys) insert.run(key.kid, key.publicKey, key.notAfter, gen, JSON.stringify(key.wrapped), now.getTime());
   }
 
+  /** Generation 1 without a member's grant (development and test intakes, provisioned with a public code). */
+  provision(
+    setup: { recoveryPublicKey: string; recovery: StoredGrant; keys: readonly NewRecipientKey[] },
+    createdBy: number | null,
+    now: Date,
+  ): void {
+    this.store.transaction(() => {
+      if (this.latestGen() !== null) throw new VaultConflict('vault_exists');
+      if (setup.recovery.gen !== 1) throw new VaultConflict('stale_generation');
+      this.db
+        .prepare('INSERT INTO vault_generations (gen, created_at, created_by, recovery, previous) VALUES (1, ?, ?, ?, NULL)')
+        .run(now.getTime(), createdBy, JSON.stringify(setup.recovery));
+      this.db
+        .prepare(
+          `INSERT INTO vault_meta (key, value) VALUES ('recovery_public_key', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        )
+        .run(setup.recoveryPublicKey);
+      this.insertKeys(1, setup.keys, now);
+    });
+  }
+
   /** Generation 1, made by the first administrator's browser; only while no vault exists. */
   setUp(
     adminId: number,
@@ -143,17 +161,8 @@ export class VaultTables {
     now: Date,
   ): void {
     this.store.transaction(() => {
-      if (this.latestGen() !== null) throw new VaultConflict('vault_exists');
-      if (setup.recovery.gen !== 1 || setup.grant.gen !== 1) throw new VaultConflict('stale_generation');
-      this.db
-        .prepare('INSERT INTO vault_generations (gen, created_at, created_by, recovery, previous) VALUES (1, ?, ?, ?, NULL)')
-        .run(now.getTime(), adminId, JSON.stringify(setup.recovery));
-      this.db
-        .prepare(
-          `INSERT INTO vault_meta (key, value) VALUES ('recovery_public_key', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-        )
-        .run(setup.recoveryPublicKey);
-      this.insertKeys(1, setup.keys, now);
+      if (setup.grant.gen !== 1) throw new VaultConflict('stale_generation');
+      this.provision(setup, adminId, now);
       this.setGrant(adminId, setup.grant, adminId, now);
     });
   }

@@ -2,9 +2,10 @@
  * The team inbox end to end in Chromium, against the real `intake serve`
  * (tools/dev/serve-inbox-for-tests.ts): passkeys with Chromium's virtual
  * authenticator (CDP WebAuthn), invitations made with the real CLI,
- * requests pushed to the real receiver, and axe on every inbox page.
+ * members signed in and unlocked with inbox-session.ts, requests pushed
+ * to the real receiver and opened in the browser (issue 19), and axe on
+ * every inbox page.
  */
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -12,51 +13,32 @@ import { expect, test, type Page } from '@playwright/test';
 import { wcagTags } from '../fixtures.ts';
 import { sealRequest } from '../../../protocol/envelope.ts';
 import { createRequest, type ContactRequest } from '../../../protocol/request.ts';
-import { inboxTestPort, inboxTestSetup } from '../../../tools/dev/inbox-test-setup.ts';
-import { projectEnv } from '../../../tools/dev/run.ts';
 import { importSigningKey, signPush } from '../../../protocol/push-auth.ts';
 import { replyKeysFromMaster } from '../../../protocol/reply-keys.ts';
 import { signFollowUp } from '../../../protocol/write-back.ts';
 import { DatabaseSync } from 'node:sqlite';
 import { codeLikeWords } from '../../../intake/tests/code-like.ts';
-
-const setup = inboxTestSetup(inboxTestPort());
+import {
+  cli as intakeCli,
+  DEV_RECOVERY_CODE,
+  freshAdmin,
+  freshMember,
+  giveAccess,
+  invite as inviteMember,
+  recover,
+  setup,
+  signIn,
+  virtualAuthenticator,
+} from './inbox-session.ts';
 
 test.use({ baseURL: setup.origin });
 // One staff story in order: the steps share the inbox's state.
 test.describe.configure({ mode: 'serial' });
 
-function cli(...args: string[]): string {
-  // Only `staff` takes --url (the invitation link's origin); every command refuses options it does not know.
-  const url = args[0] === 'staff' ? ['--url', setup.origin] : [];
-  return execFileSync('node', ['intake/src/cli.ts', ...args, '--dir', setup.dir, ...url], {
-    env: projectEnv(),
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
+const cli = (...args: string[]): string => intakeCli(setup.dir, setup.origin, ...args);
 
-/** Staff ids by name, from the invitations (names are encrypted at rest, so `staff list` cannot show them). */
-const staffIds = new Map<string, string>();
-
-function invite(name: string, admin = false): string {
-  const out = cli('staff', 'invite', '--name', name, ...(admin ? ['--admin'] : []));
-  staffIds.set(name, /staff (\d+)\)/.exec(out)![1]!);
-  return /(http:\/\/localhost:\d+\/invite\/\S+)/.exec(out)![1]!;
-}
-
-/** An administrator confirms a registration (N8): until then the person opens nothing. */
-function confirm(name: string): void {
-  cli('staff', 'confirm', staffIds.get(name)!);
-}
-
-/** After registering: the waiting page, then confirmed, then the inbox. */
-async function confirmed(page: Page, name: string): Promise<void> {
-  await expect(page.getByRole('heading', { level: 1, name: 'Väntar på godkännande' })).toBeVisible();
-  confirm(name);
-  await page.reload();
-  await expect(page.getByRole('heading', { level: 1, name: 'Förfrågningar att ta hand om' })).toBeVisible();
-}
+/** An invitation link, made with the real CLI. */
+const invite = (name: string, admin = false): string => inviteMember(name, admin).link;
 
 function request(message: string, overrides: Partial<ContactRequest> = {}): ContactRequest {
   return {
@@ -87,21 +69,6 @@ async function push(req: ContactRequest): Promise<number> {
   return response.status;
 }
 
-async function virtualAuthenticator(page: Page): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-}
-
 /** The inbox in the team's own words (issue 22, part 7): code-like words in what the page shows, with its address. */
 async function rawCodes(page: Page): Promise<string[]> {
   const shown = await page.locator('body').innerText();
@@ -120,16 +87,19 @@ test('a staff member is invited, signs in with a passkey, claims, changes status
   page,
 }) => {
   test.setTimeout(120_000);
-  await virtualAuthenticator(page);
+  await virtualAuthenticator(page, true);
   const violations: string[] = [];
   const codes: string[] = [];
 
-  // Invitation (one-time link) and passkey registration.
+  // Invitation (one-time link) and passkey registration; access the way an administrator
+  // without a grant gets it: the recovery code (the test vault's public development code).
   await page.goto(invite('Anna Admin', true));
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Välkommen, Anna Admin');
   violations.push(...(await axe(page)));
   codes.push(...(await rawCodes(page)));
   await page.getByRole('button', { name: 'Skapa passkey' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/invite/'));
+  await recover(page, DEV_RECOVERY_CODE);
   await expect(page.getByRole('heading', { level: 1, name: 'Förfrågningar att ta hand om' })).toBeVisible();
   const cookie = (await page.context().cookies()).find((c) => c.name === '__Host-utvag_inbox_session')!;
   expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict' });
@@ -261,7 +231,7 @@ test('a staff member is invited, signs in with a passkey, claims, changes status
 });
 
 test('a used or unknown invitation says so clearly', async ({ page }) => {
-  await virtualAuthenticator(page);
+  await virtualAuthenticator(page, true);
   const link = invite('Bo Handläggare');
   await page.goto(link);
   await page.getByRole('button', { name: 'Skapa passkey' }).click();
@@ -280,8 +250,11 @@ test('a used or unknown invitation says so clearly', async ({ page }) => {
   await expect(page.getByText('Inbjudan finns inte')).toBeVisible();
 });
 
-test('at 200 % zoom nothing scrolls sideways, and the inbox works with the keyboard alone', async ({ page }) => {
-  await virtualAuthenticator(page);
+test('at 200 % zoom nothing scrolls sideways, and the inbox works with the keyboard alone', async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  const admin = await (await browser.newContext({ baseURL: setup.origin })).newPage();
+  await freshAdmin(admin);
+  await virtualAuthenticator(page, true);
   // 200 % zoom of a 1280 px wide window: 640 CSS px.
   await page.setViewportSize({ width: 640, height: 720 });
   await page.goto(invite('Cecilia Tangentbord'));
@@ -294,7 +267,9 @@ test('at 200 % zoom nothing scrolls sideways, and the inbox works with the keybo
   }
   expect(focused).toBe('Skapa passkey');
   await page.keyboard.press('Enter');
-  await confirmed(page, 'Cecilia Tangentbord');
+  await page.waitForURL((url) => !url.pathname.startsWith('/invite/'));
+  await giveAccess(admin, 'Cecilia Tangentbord');
+  await signIn(page, { prf: true });
   expect(await push(request('Zoom och tangentbord.'))).toBe(201);
   await page.reload();
   for (const path of ['/', '/lookup', '/review', '/closed']) {
@@ -304,6 +279,7 @@ test('at 200 % zoom nothing scrolls sideways, and the inbox works with the keybo
   }
   await page.goto('/');
   await page.locator('table.requests a').first().click();
+  await expect(page.locator('.safe-contact')).toBeVisible();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow, 'request view').toBeLessThanOrEqual(0);
   // English too.
@@ -314,11 +290,12 @@ test('at 200 % zoom nothing scrolls sideways, and the inbox works with the keybo
 
 test('a request that asked to be answered here gets a reply form: phrases and free text, sealed, kept in the outbox, audited without content; a write-back lands in its thread', async ({
   page,
+  browser,
 }) => {
-  await virtualAuthenticator(page);
-  await page.goto(invite('Dana Svarar'));
-  await page.getByRole('button', { name: 'Skapa passkey' }).click();
-  await confirmed(page, 'Dana Svarar');
+  test.setTimeout(90_000);
+  const admin = await (await browser.newContext({ baseURL: setup.origin })).newPage();
+  await freshAdmin(admin);
+  await freshMember(page, admin, { prf: true }, 'Dana Svarar');
   const mine = await replyKeysFromMaster(crypto.getRandomValues(new Uint8Array(32)));
   const REPLY_TEXT = `SENTINEL-INBOX-REPLY-${Date.now().toString(36)}`;
   const here = {
@@ -335,11 +312,15 @@ test('a request that asked to be answered here gets a reply form: phrases and fr
     }),
   };
   expect(await push(here)).toBe(201);
-  // The code is posted, never put in a URL (N15).
+  // The code is compared in the browser: it is never put in a URL (N15), nor sent at all (issue 19).
   await page.goto('/lookup');
+  const sent: string[] = [];
+  page.on('request', (r) => sent.push(`${r.url()} ${r.postData() ?? ''}`));
   await page.getByLabel('Kvittokod').fill(here.receipt);
   await page.getByRole('button', { name: 'Sök' }).click();
+  await expect(page.locator('.matches a')).toHaveCount(1);
   expect(page.url()).not.toContain(here.receipt.replace(/\D/g, '').slice(0, 6));
+  expect(sent.filter((line) => line.includes(here.receipt.replace(/\D/g, '').slice(0, 6)))).toEqual([]);
   await page.locator('.matches a').first().click();
   await expect(page.locator('.safe-contact')).toContainText('Svara bara på webbplatsen');
   // Only the one who claimed it (or an administrator) may answer (N7).
@@ -371,9 +352,9 @@ test('a request that asked to be answered here gets a reply form: phrases and fr
   await section.getByRole('button', { name: 'Lås och skicka svaret' }).click();
   await expect(page.getByText(/Svaret kunde inte skrivas/)).toBeVisible();
 
-  // Without the CSRF token the form post is refused.
+  // Without the CSRF token the reply post is refused.
   const ref = new URL(page.url()).pathname.split('/')[2]!;
-  const forged = await page.request.post(`/r/${ref}/reply`, { form: { phrase: 'received' }, headers: { origin: setup.origin } });
+  const forged = await page.request.post(`/api/r/${ref}/reply`, { data: {}, headers: { origin: setup.origin } });
   expect(forged.status()).toBe(403);
 
   // The person writes back (signed with the reply key, WIRE-FORMAT.md §16): it is in this case's thread, not a new request.
@@ -392,7 +373,11 @@ test('a request that asked to be answered here gets a reply form: phrases and fr
   });
   followUp.followUpProof = await signFollowUp(mine.signingKey, { id: followUp.id, followUpOf: here.id, message: WROTE_BACK });
   expect(await push(followUp)).toBe(201);
-  await page.reload();
+  // The server cannot tell whose case it is (that is inside the ciphertext): the list, opened in the
+  // browser, checks the proof against the case's reply key and links it.
+  await page.goto('/');
+  await expect(page.locator(`table.requests tr:has(a[href="/r/${ref}"])`)).toContainText('skrev tillbaka');
+  await page.goto(`/r/${ref}`);
   const thread = page.getByRole('region', { name: 'Personen skrev tillbaka' });
   await expect(thread).toContainText(WROTE_BACK);
   expect(await axe(page)).toEqual([]);

@@ -1,0 +1,158 @@
+/**
+ * Signing in to the team inbox in Chromium, for every inbox spec (issue
+ * 19): a virtual authenticator through CDP with or without the `prf`
+ * extension, invitations with the real CLI, and a member who is unlocked
+ * (their own key made in the browser, the vault opened) at the end.
+ *
+ * The test intake (tools/dev/serve-inbox-for-tests.ts) has its vault made
+ * with the public development recovery code, so `freshAdmin` gets access
+ * the way an administrator recovers: by typing the code. `freshMember`
+ * needs such an admin to give access from the staff page.
+ */
+import { execFileSync } from 'node:child_process';
+import { expect, type Page } from '@playwright/test';
+import { inboxTestPort, inboxTestSetup } from '../../../tools/dev/inbox-test-setup.ts';
+import { projectEnv } from '../../../tools/dev/run.ts';
+import { DEV_RECOVERY_CODE } from '../../../tools/dev/dev-vault.ts';
+
+export { DEV_RECOVERY_CODE };
+export const setup = inboxTestSetup(inboxTestPort());
+
+/** How a member unlocks: the passkey's PRF, or (an authenticator without PRF) their own phrase. */
+export type Unlock = { prf: true } | { prf: false; phrase: string };
+export const TEST_PHRASE = 'lugna blå båtar seglar hem i kväll';
+
+export function cli(dir: string, origin: string, ...args: string[]): string {
+  // Only `staff` takes --url (the invitation link's origin); every command refuses options it does not know.
+  const url = args[0] === 'staff' ? ['--url', origin] : [];
+  return execFileSync('node', ['intake/src/cli.ts', ...args, '--dir', dir, ...url], {
+    env: projectEnv(),
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+let names = 0;
+/** A name nobody else in this run has (specs share the test intake). */
+export function uniqueName(base: string): string {
+  names += 1;
+  return `${base} ${process.pid}-${names}`;
+}
+
+/** A one-time invitation link and the new staff id, made with the real CLI. */
+export function invite(name: string, admin = false, intake = { dir: setup.dir, origin: setup.origin }): { link: string; staffId: number } {
+  const out = cli(intake.dir, intake.origin, 'staff', 'invite', '--name', name, ...(admin ? ['--admin'] : []));
+  return { link: /(http:\/\/localhost:\d+\/invite\/\S+)/.exec(out)![1]!, staffId: Number(/staff (\d+)\)/.exec(out)![1]) };
+}
+
+/** Chromium's virtual authenticator (CTAP2, resident keys, user verification), with or without PRF (hmac-secret). */
+export async function virtualAuthenticator(page: Page, hasPrf: boolean): Promise<string> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      ctap2Version: 'ctap2_1',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+      hasPrf,
+    },
+  });
+  return authenticatorId;
+}
+
+/** The phrase step of a member without PRF: choose it (typed twice) or type it to unlock. */
+export async function choosePhrase(page: Page, phrase: string): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'Välj en egen fras' })).toBeVisible();
+  await page.getByLabel('Fras', { exact: true }).fill(phrase);
+  await page.getByLabel('Skriv frasen igen').fill(phrase);
+  await page.getByRole('button', { name: 'Spara frasen' }).click();
+}
+
+export async function typePhrase(page: Page, phrase: string): Promise<void> {
+  await page.getByLabel('Din fras').fill(phrase);
+  await page.getByRole('button', { name: 'Lås upp', exact: true }).click();
+}
+
+/** Registers through an invitation link (the page must have its authenticator): passkey, then the member's own key. */
+export async function register(page: Page, link: string, unlock: Unlock): Promise<void> {
+  await page.goto(link);
+  await page.getByRole('button', { name: 'Skapa passkey' }).click();
+  if (!unlock.prf) await choosePhrase(page, unlock.phrase);
+}
+
+/** Signs in with the passkey (and the phrase, without PRF); the vault is open when this returns, if the member has access. */
+export async function signIn(page: Page, unlock: Unlock, origin = setup.origin): Promise<void> {
+  // A fresh start, as after closing the browser: no session cookie.
+  await page.context().clearCookies();
+  await page.goto(`${origin}/sign-in`);
+  await page.getByRole('button', { name: 'Logga in med passkey' }).click();
+  if (!unlock.prf) await typePhrase(page, unlock.phrase);
+  await page.waitForURL((url) => url.pathname !== '/sign-in');
+}
+
+/** Types the recovery code on the recovery page (an administrator without access). */
+export async function recover(page: Page, code: string, origin = setup.origin): Promise<void> {
+  await page.goto(`${origin}/vault/recover`);
+  await page.getByLabel('Återställningskod').fill(code);
+  await page.getByRole('button', { name: 'Återställ' }).click();
+}
+
+/** The vault generation this tab holds (its sealed box in sessionStorage), or null. */
+export async function unlockedGen(page: Page): Promise<number | null> {
+  return page.evaluate(() => (JSON.parse(sessionStorage.getItem('utvag-vault') ?? 'null') as { gen: number } | null)?.gen ?? null);
+}
+
+/** Whether this tab holds an unlocked vault (the sealed box in sessionStorage). */
+export async function isUnlocked(page: Page): Promise<boolean> {
+  return page.evaluate(() => sessionStorage.getItem('utvag-vault') !== null);
+}
+
+/** A new administrator with access, unlocked in `page`: invited, registered, and recovered with the development code. */
+export async function freshAdmin(
+  page: Page,
+  unlock: Unlock = { prf: true },
+  name = uniqueName('Admin'),
+): Promise<{ staffId: number; name: string }> {
+  await virtualAuthenticator(page, unlock.prf);
+  const { link, staffId } = invite(name, true);
+  await register(page, link, unlock);
+  await page.waitForURL((url) => !url.pathname.startsWith('/invite/'));
+  await recover(page, DEV_RECOVERY_CODE);
+  await page.waitForURL((url) => url.pathname === '/');
+  expect(await isUnlocked(page)).toBe(true);
+  return { staffId, name };
+}
+
+/** The admin (unlocked in `adminPage`) gives access to `staffId` from the staff page. */
+export async function giveAccess(adminPage: Page, name: string): Promise<void> {
+  await adminPage.goto(`${setup.origin}/staff`);
+  await adminPage.getByRole('button', { name: `Ge åtkomst: ${name}` }).click();
+  await expect(adminPage.getByText('Personen har fått åtkomst.')).toBeVisible();
+}
+
+/**
+ * A new staff member with access, unlocked in `page`: invited, registered
+ * (their key made in the browser), given access by the admin in
+ * `adminPage`, then signed in again so the vault opens.
+ */
+export async function freshMember(
+  page: Page,
+  adminPage: Page,
+  unlock: Unlock = { prf: true },
+  name = uniqueName('Staff'),
+): Promise<{ staffId: number; name: string }> {
+  await virtualAuthenticator(page, unlock.prf);
+  const { link, staffId } = invite(name);
+  await register(page, link, unlock);
+  await expect(
+    page.getByText('Du kan logga in, men du kan inte öppna ärenden förrän en administratör har gett dig åtkomst.').first(),
+  ).toBeVisible();
+  await giveAccess(adminPage, name);
+  await signIn(page, unlock);
+  expect(await isUnlocked(page)).toBe(true);
+  return { staffId, name };
+}
