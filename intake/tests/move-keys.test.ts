@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -18,6 +18,7 @@ import { openEnvelope } from '../../protocol/envelope-open.ts';
 import { verifyReplyPost } from '../../protocol/reply-post.ts';
 import { Accounts } from '../src/accounts.ts';
 import { verifyAudit } from '../src/audit.ts';
+import { runCli } from '../src/cli.ts';
 import { loadStoreSecret } from '../src/keys/store-secret.ts';
 import { moveKeys, MoveKeysError, type MoveKeysOptions } from '../src/migrate/move-keys.ts';
 import type { OutgoingReply } from '../src/reply-writer.ts';
@@ -162,6 +163,35 @@ describe('intake move-keys', () => {
     const before = await snapshot();
     expect(await moveKeys({ dir, passphrase: never, recoveryCode: never })).toEqual({ status: 'nothing_to_move' });
     expect(await snapshot()).toBe(before);
+  });
+
+  it('runs as `intake move-keys` with --passphrase-file and --recovery-code-file: one line for a wrong code, then the move', async () => {
+    const lines: string[] = [];
+    const io = { out: (line: string) => lines.push(`out: ${line}`), err: (line: string) => lines.push(`err: ${line}`) };
+    const passphraseFile = join(dir, 'passphrase');
+    const codeFile = join(dir, 'recovery-code');
+    await writeFile(passphraseFile, `${fixture.passphrase}\n`, { mode: 0o600 });
+    const cli = () => runCli(['move-keys', '--dir', dir, '--passphrase-file', passphraseFile, '--recovery-code-file', codeFile], io, {});
+    await writeFile(codeFile, 'not needed yet\n', { mode: 0o600 });
+    expect(await cli()).toBe(0);
+    expect(lines.shift()).toMatch(/^out: The store secret is now in .*store-secret\.key/);
+    const { store, browser } = await prepareAndSetUp();
+    store.close();
+    lines.length = 0;
+    await writeFile(codeFile, 'ABCD-EFGH\n');
+    expect(await cli()).toBe(1);
+    expect(lines).toEqual([expect.stringMatching(/^err: That is not a recovery code .* Nothing was changed\.$/)]);
+    lines.length = 0;
+    await writeFile(codeFile, `${browser.recoveryCode}\n`);
+    expect(await cli()).toBe(0);
+    expect(lines).toEqual([
+      'out: Moved into the team vault: 2 key(s), 2 note(s), 2 reply record(s).',
+      'out: 1 waiting reply(s) signed for delivery.',
+      'out: Erased 3 file(s) wrapped with the passphrase. The passphrase is no longer needed: remove it from the server.',
+    ]);
+    lines.length = 0;
+    expect(await cli()).toBe(0);
+    expect(lines).toEqual(['out: Nothing left to move: this intake has no keys wrapped with a passphrase.']);
   });
 
   it('a wrong passphrase or a wrong recovery code changes nothing and says so in one line', async () => {
