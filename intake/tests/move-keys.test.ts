@@ -165,6 +165,41 @@ describe('intake move-keys', () => {
     expect(await snapshot()).toBe(before);
   });
 
+  it('a run cut short after its commit (the wrapped files still there) finishes the erasing and moves nothing twice', async () => {
+    const { store, browser } = await prepareAndSetUp();
+    store.close();
+    expect(await run(fixture.passphrase, browser.recoveryCode)).toMatchObject({ status: 'moved', keys: 2 });
+    // As if the process had died before erasing: the wrapped files are back.
+    for (const name of await readdir(join(fixtureDir, 'keys'))) {
+      await copyFile(join(fixtureDir, 'keys', name), join(dir, 'keys', name));
+      await chmod(join(dir, 'keys', name), 0o600);
+    }
+    expect(await run(fixture.passphrase, browser.recoveryCode)).toEqual({
+      status: 'moved',
+      keys: 0,
+      notes: 0,
+      replies: 0,
+      signed: 0,
+      unsigned: 0,
+      erased: 3,
+    });
+    expect(await readdir(join(dir, 'keys'))).toEqual(['store-secret.key']);
+    const again = IntakeStore.open(dir, await loadStoreSecret(dir));
+    try {
+      expect(again.vault.keys()).toHaveLength(3);
+      const vault = await vaultKeysFrom(
+        await openGrant(again.vault.recoveryGrant()!, (await recoveryKeyPair(browser.recoveryCode)).privateKey, 'recovery'),
+        1,
+      );
+      const notes = again.notes(fixture.requests.sv.ref);
+      expect(await Promise.all(notes.map((n) => openNote(vault, fixture.requests.sv.ref, n.box)))).toEqual(
+        fixture.notes.map((n) => n.text),
+      );
+    } finally {
+      again.close();
+    }
+  });
+
   it('runs as `intake move-keys` with --passphrase-file and --recovery-code-file: one line for a wrong code, then the move', async () => {
     const lines: string[] = [];
     const io = { out: (line: string) => lines.push(`out: ${line}`), err: (line: string) => lines.push(`err: ${line}`) };
