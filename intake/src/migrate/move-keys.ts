@@ -280,7 +280,8 @@ export async function moveKeys(options: MoveKeysOptions): Promise<MoveKeysResult
     if (error instanceof VaultError) throw new MoveKeysError(error.message);
     throw error;
   }
-  const store = IntakeStore.open(options.dir, old.storeSecret);
+  // Without the secret: opening then writes nothing of its own (no staff names sealed) before the code is checked.
+  const store = IntakeStore.open(options.dir, null);
   try {
     if (store.vault.latestGen() === null) {
       await writePlainStoreSecret(keysDir, old.storeSecret);
