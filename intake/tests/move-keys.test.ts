@@ -251,6 +251,16 @@ describe('intake move-keys', () => {
       expect((error as Error).message).not.toContain('\n');
       expect(await snapshot()).toBe(before);
     }
+    // A plain store secret that is not the wrapped one (a folder mixed up with another): refused before anything moves.
+    const plain = join(dir, 'keys', 'store-secret.key');
+    const right = await readFile(plain, 'utf8');
+    await writeFile(plain, `${Buffer.alloc(32, 9).toString('base64url')}\n`);
+    const mixedUp = await snapshot();
+    await expect(run(fixture.passphrase, browser.recoveryCode)).rejects.toThrow(
+      /holds another store secret than the wrapped one\. Nothing was changed/,
+    );
+    expect(await snapshot()).toBe(mixedUp);
+    await writeFile(plain, right);
     // The right pair still moves everything afterwards.
     expect(await run(fixture.passphrase, browser.recoveryCode)).toMatchObject({ status: 'moved', keys: 2, notes: 2, replies: 2 });
   });

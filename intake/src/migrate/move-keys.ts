@@ -98,19 +98,23 @@ async function unwrapStoreSecret(path: string, passphrase: string): Promise<Buff
   return unwrapSecret(passphrase, JSON.parse(await readFile(path, 'utf8')) as WrappedFile, path);
 }
 
-/** Writes the plain store secret once; a file already there must hold the same secret. */
-async function writePlainStoreSecret(keysDir: string, secret: Buffer): Promise<void> {
+/** True when the plain store secret is there already; a MoveKeysError when it holds another secret than the wrapped one. */
+async function plainStoreSecretMatches(keysDir: string, secret: Buffer): Promise<boolean> {
   const path = join(keysDir, STORE_SECRET_KEY_FILE);
-  if (await exists(path)) {
-    const there = Buffer.from((await readFile(path, 'utf8')).trim(), 'base64url');
-    if (there.length !== secret.length || !timingSafeEqual(there, secret)) {
-      throw new MoveKeysError(
-        `${path} holds another store secret than the wrapped one. Nothing was changed; keep both files and ask for help.`,
-      );
-    }
-    return;
+  if (!(await exists(path))) return false;
+  const there = Buffer.from((await readFile(path, 'utf8')).trim(), 'base64url');
+  if (there.length !== secret.length || !timingSafeEqual(there, secret)) {
+    throw new MoveKeysError(
+      `${path} holds another store secret than the wrapped one. Nothing was changed; keep both files and ask for help.`,
+    );
   }
-  await writeNewSecretFile(path, `${secret.toString('base64url')}\n`);
+  return true;
+}
+
+/** Writes the plain store secret once (owner-only, synced). */
+async function writePlainStoreSecret(keysDir: string, secret: Buffer): Promise<void> {
+  if (await plainStoreSecretMatches(keysDir, secret)) return;
+  await writeNewSecretFile(join(keysDir, STORE_SECRET_KEY_FILE), `${secret.toString('base64url')}\n`);
   await fsyncDir(keysDir);
 }
 
@@ -287,6 +291,7 @@ export async function moveKeys(options: MoveKeysOptions): Promise<MoveKeysResult
       await writePlainStoreSecret(keysDir, old.storeSecret);
       return { status: 'prepared' };
     }
+    await plainStoreSecretMatches(keysDir, old.storeSecret);
     const vault = await openNewestVault(store, await options.recoveryCode());
     const moves = await prepareMoves(store, old, vault, now());
     const { signed, unsigned } = commitMoves(store, vault, moves, now());
