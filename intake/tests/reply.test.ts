@@ -129,7 +129,13 @@ async function written(
   body: { replyId: string; gen: number; box: { iv: string; ct: string }; postBody: string; postSignature: string };
 }> {
   const outgoing = await writeReply(request, replyDraft(choice, null), inbox.sender);
-  const postBody = replyPostBody({ v: 1, mailbox: outgoing.mailbox, sent: Math.floor(sent.getTime() / 1000), reply: outgoing.reply });
+  const postBody = replyPostBody({
+    v: 1,
+    mailbox: outgoing.mailbox,
+    sent: Math.floor(sent.getTime() / 1000),
+    reply: outgoing.reply,
+    ...(outgoing.writeBack ? { writeBack: outgoing.writeBack } : {}),
+  });
   return {
     outgoing,
     body: {

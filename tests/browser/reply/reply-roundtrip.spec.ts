@@ -1,9 +1,9 @@
 /**
  * The way back, as a new user would try it (issue 14), in all six
- * languages: send a request choosing "answer me here", answer it through
- * the intake's reply API against the test intake's store (what
- * `intake reply` and the team inbox call: find by receipt code, seal with
- * the vault's key, keep in the store's outbox, deliver to the Worker),
+ * languages: send a request choosing "answer me here", answer it as the
+ * team inbox's browser app does (answer-as-the-inbox.ts: the vault's key
+ * seals and signs, the store's outbox keeps it, the server delivers it to
+ * the Worker),
  * read the answer in a second, fresh browser context with only the secret
  * (typed in the script's own digits), write back once (sv), delete it.
  * Sentinels of the request, the reply and the follow-up never appear in
@@ -14,14 +14,10 @@ import { test, expect } from '../fixtures.ts';
 import { join } from 'node:path';
 import { storedRequests, waitForInboxRequest } from '../contact/intake-inbox.ts';
 import { testIntakeDir } from '../../../tools/dev/test-intake.ts';
-import { DEV_PASSPHRASE } from '../../../tools/dev/dev-store.ts';
-import { unlockVault } from '../../../intake/src/key-vault.ts';
-import { loadRecipientDirectory } from '../../../intake/src/promise.ts';
-import { answerByReceipt, senderOrNull } from '../../../intake/src/reply-command.ts';
 import { deliverOutbox } from '../../../intake/src/reply-outbox.ts';
+import { answerAsTheInbox } from './answer-as-the-inbox.ts';
 import { ensureDevIntake } from '../../../tools/dev/dev-keys.ts';
 import { importVerifyKey } from '../../../protocol/push-auth.ts';
-import { IntakeStore } from '../../../intake/src/store.ts';
 import { useTranslations } from '../../../src/i18n/translator.ts';
 import { localeCodes, type Locale } from '../../../protocol/locales.ts';
 import type { ContactRequest } from '../../../protocol/request.ts';
@@ -73,30 +69,21 @@ for (const locale of localeCodes) {
     await page.evaluate(() => dispatchEvent(new PageTransitionEvent('pagehide')));
     await expect(page.locator('[data-receipt-secret-value]')).toHaveText('');
 
-    // 2. The municipality answers (the intake's reply API on its store, as the inbox calls it).
+    // 2. The municipality answers, as the team inbox's browser app does.
     const request = await waitForInboxRequest(receipt);
     expect(request.contact.method).toBe('here');
     expect(request.message).toBe(REQUEST_SENTINEL);
     const intakeDir = join(testIntakeDir, 'intake');
-    const vault = await unlockVault(intakeDir, DEV_PASSPHRASE);
-    const store = IntakeStore.open(intakeDir, vault.storeSecret);
+    const store = await answerAsTheInbox(intakeDir, receipt, { phrases: ['received', 'write-back'], text: REPLY_SENTINEL });
     const intakeBodies: string[] = [];
     try {
-      await answerByReceipt(
-        store,
-        vault,
-        await loadRecipientDirectory(join(intakeDir, 'recipients.json')),
-        receipt,
-        { phrase: ['received', 'write-back'], text: REPLY_SENTINEL },
-        'test',
-      );
       const recordingFetch: typeof fetch = async (input, init) => {
         intakeBodies.push(String(init?.body ?? ''));
         return fetch(input, init);
       };
       // Delivered only with the Worker's signed acknowledgement (N12), checked with its push key.
       const workerKeys = [await importVerifyKey((await ensureDevIntake(testIntakeDir)).workerPublicKey)];
-      const summary = await deliverOutbox(store, (kid) => senderOrNull(vault, kid), baseURL!, { fetch: recordingFetch, workerKeys });
+      const summary = await deliverOutbox(store, baseURL!, { fetch: recordingFetch, workerKeys });
       expect(summary.refused).toEqual([]);
       expect(summary.delivered).toBeGreaterThanOrEqual(1);
       expect(intakeBodies.some((body) => body.includes(request.reply!.mailbox))).toBe(true);
