@@ -25,6 +25,7 @@ import type { OutgoingReply } from '../src/reply-writer.ts';
 import { DATABASE_FILE, IntakeStore } from '../src/store.ts';
 import { openGrant, openNote, openRecord, recoveryKeyPair, unwrapRecipientKey, vaultKeysFrom } from '../src/team-vault/index.ts';
 import { setUpVault, type BrowserVault } from './browser-vault.ts';
+import { findSentinels, keyCandidates, readTree, targetsFromDatabase, tryEveryKey } from './stolen-copy.ts';
 
 const fixtureDir = join(import.meta.dirname, 'fixtures', 'old-store');
 type Entry = { ref: string; id: string; kid: string; message: string };
@@ -159,6 +160,15 @@ describe('intake move-keys', () => {
     } finally {
       store.close();
     }
+    // What is left on the server opens nothing: no old text in clear, no key in the folder opens a row.
+    const left = await readTree(dir);
+    const texts = [
+      ...Object.values(fixture.requests).map((r) => r.message),
+      ...fixture.notes.map((n) => n.text),
+      fixture.replies.waiting.text,
+    ];
+    expect(findSentinels(left, texts)).toEqual([]);
+    expect(await tryEveryKey(keyCandidates(left), targetsFromDatabase(join(dir, DATABASE_FILE), 'moved'))).toEqual([]);
     // A second run has nothing to do, and asks for nothing.
     const before = await snapshot();
     expect(await moveKeys({ dir, passphrase: never, recoveryCode: never })).toEqual({ status: 'nothing_to_move' });
