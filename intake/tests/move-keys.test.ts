@@ -166,6 +166,7 @@ describe('intake move-keys', () => {
       ...Object.values(fixture.requests).map((r) => r.message),
       ...fixture.notes.map((n) => n.text),
       fixture.replies.waiting.text,
+      fixture.replies.delivered.text,
     ];
     expect(findSentinels(left, texts)).toEqual([]);
     expect(await tryEveryKey(keyCandidates(left), targetsFromDatabase(join(dir, DATABASE_FILE), 'moved'))).toEqual([]);
