@@ -18,7 +18,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRecipientKeyPair, sealRequest, type PrivateKeyJwk } from '../../protocol/envelope.ts';
 import { openEnvelope } from '../../protocol/envelope-open.ts';
-import { generateSigningKey, importSigningKey, receiverAuth, signPush } from '../../protocol/push-auth.ts';
+import { generateSigningKey, importSigningKey, signPush } from '../../protocol/push-auth.ts';
 import { deriveReplyKeys } from '../../protocol/reply-keys.ts';
 import { replyPostBody, signReplyPost } from '../../protocol/reply-post.ts';
 import { createRequest, type ContactRequest, type ContactRequestInput } from '../../protocol/request.ts';
@@ -27,6 +27,7 @@ import { runCli } from '../src/cli.ts';
 import { createInboxApp, SESSION_COOKIE } from '../src/inbox/app.ts';
 import { loadStoreSecret } from '../src/keys/store-secret.ts';
 import { NO_RECIPIENTS } from '../src/promise.ts';
+import { ensureReceiptKey, loadReceiverAuth } from '../src/push-keys.ts';
 import { createPushApp } from '../src/receiver/push-app.ts';
 import { replyDraft, writeReply } from '../src/reply-writer.ts';
 import { relyingParty } from '../src/service.ts';
@@ -83,11 +84,12 @@ beforeAll(async () => {
   const replies = { deliverNow: () => Promise.resolve(null), siteKnown: false };
   const inbox = createInboxApp({ store, accounts, recipients: NO_RECIPIENTS, retentionDays: 30, log: () => undefined, replies });
   const worker = await generateSigningKey();
-  const receipt = await generateSigningKey();
+  // The receiver's receipt key lies in the folder, as `intake receipt-key` leaves it.
+  await ensureReceiptKey(dir);
   const push = createPushApp({
     store,
     recipients: NO_RECIPIENTS,
-    pushAuth: await receiverAuth(RECIPIENT, [worker.publicKey], receipt.privateJwk),
+    pushAuth: await loadReceiverAuth(dir, RECIPIENT, [worker.publicKey]),
     log: () => undefined,
   });
   try {
