@@ -278,6 +278,7 @@ describe('a stolen copy of the intake server', () => {
         'intake/intake.db',
         'intake/intake.db-wal',
         'intake/keys/store-secret.key',
+        'intake/receipt.private.jwk.json',
         'elsewhere/intake-backup.db',
         'elsewhere/environment.json',
       ]),
