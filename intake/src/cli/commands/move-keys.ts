@@ -10,11 +10,12 @@ import type { Command } from '../command.ts';
 export const moveKeys: Command = {
   name: 'move-keys',
   group: 'keys',
-  usage: `  move-keys [--recovery-code-file <file>]
+  usage: `  move-keys [--passphrase-file <file>] [--recovery-code-file <file>]
                              Once, for a store made before the team vault: run it, start serve, let the
-                             first administrator set up the vault in the inbox, run it again. Asks for the
-                             old passphrase and the recovery code; moves the keys, notes and waiting
-                             replies into the vault, then erases the passphrase-wrapped files.`,
+                             first administrator set up the vault in the inbox, run it again. The one
+                             command that asks for the old passphrase (and the recovery code); moves the
+                             keys, notes and waiting replies into the vault, then erases the
+                             passphrase-wrapped files.`,
   options: ['passphrase-file', 'recovery-code-file'],
   run: async ({ dir, config, io, passphrase }) => {
     const { moveKeys: move, moveKeysSummary, MoveKeysError } = await import('../../migrate/move-keys.ts');
