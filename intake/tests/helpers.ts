@@ -66,14 +66,19 @@ export async function holdVault(
 
 /**
  * A fresh intake folder with its store and one recipient key pair, the
- * key wrapped in the store's team vault. The tests open envelopes with
- * `keys` as the staff member's browser does (the server cannot).
+ * key wrapped in the store's team vault (with `vault: false`, no vault
+ * yet: what the first administrator's setup finds; the key is then held
+ * nowhere and `vault`, `vaultBytes` are unused). The tests open envelopes
+ * with `keys` as the staff member's browser does (the server cannot).
  */
-export async function makeIntake(): Promise<TestIntake> {
+export async function makeIntake(options: { vault?: boolean } = {}): Promise<TestIntake> {
   const dir = await mkdtemp(join(tmpdir(), 'utvag-intake-'));
   const pair = await generateRecipientKeyPair();
   const store = IntakeStore.open(dir, randomBytes(32));
-  const { vault, vaultBytes } = await holdVault(store, pair);
+  const { vault, vaultBytes } =
+    options.vault === false
+      ? { vaultBytes: new Uint8Array(32), vault: await vaultKeysFrom(new Uint8Array(32), 1) }
+      : await holdVault(store, pair);
   return {
     dir,
     kid: pair.kid,

@@ -29,8 +29,9 @@ export interface Person {
   csrf: string;
 }
 
-export async function setUp(extra: Partial<InboxAppOptions> = {}) {
-  intake = await makeIntake();
+/** A team inbox on a fresh intake; `intake.vault: false`: no team vault set up yet. */
+export async function setUp(extra: Partial<InboxAppOptions> = {}, options: { vault?: boolean } = {}) {
+  intake = await makeIntake(options);
   const { store } = intake;
   const accounts = new Accounts(store, relyingParty(ORIGIN));
   const app = createInboxApp({

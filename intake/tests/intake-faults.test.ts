@@ -201,6 +201,19 @@ describe('staff and keys', () => {
     expect(accounts.activeStaff().map((s) => s.name)).not.toContain('Leaving Person');
   });
 
+  it('`keys` lists the public keys the vault holds, for recipients.json, without any passphrase', async () => {
+    const { dir, key, store } = await intake();
+    const listed = silent();
+    expect(await runCli(['keys', '--dir', dir], listed.io)).toBe(0);
+    const text = listed.out.join('\n');
+    expect(text).toContain(`${key.kid}  ends 2099-12-31`);
+    expect(JSON.parse(text.slice(text.indexOf('[')))).toEqual([{ publicKey: key.publicKey, notAfter: '2099-12-31' }]);
+    store.db.prepare('DELETE FROM vault_keys').run();
+    const none = silent();
+    expect(await runCli(['keys', 'list', '--dir', dir], none.io)).toBe(0);
+    expect(none.out.join('\n')).toMatch(/No keys yet/);
+  });
+
   it('retires a key only after its end plus the grace days', async () => {
     const dir = await tempDir();
     const { retireKeys, listWrappedKeys } = await import('../src/key-vault.ts');

@@ -16,7 +16,7 @@ import { newVaultKeyBytes, vaultKeysFrom, type VaultKeys } from '../src/team-vau
 import { setUp, type Person } from './inbox-helpers.ts';
 
 async function inbox() {
-  const setup = await setUp();
+  const setup = await setUp({}, { vault: false });
   const json = (path: string, who: Person | undefined, body: unknown, csrf: string | null = who?.csrf ?? null) =>
     setup.app.request(path, {
       method: 'POST',
