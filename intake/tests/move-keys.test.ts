@@ -25,7 +25,7 @@ import type { OutgoingReply } from '../src/reply-writer.ts';
 import { DATABASE_FILE, IntakeStore } from '../src/store.ts';
 import { openGrant, openNote, openRecord, recoveryKeyPair, unwrapRecipientKey, vaultKeysFrom } from '../src/team-vault/index.ts';
 import { setUpVault, type BrowserVault } from './browser-vault.ts';
-import { findSentinels, keyCandidates, readTree, targetsFromDatabase, tryEveryKey } from './stolen-copy.ts';
+import { databaseCells, findSentinels, keyCandidates, readTree, targetsFromDatabase, tryEveryKey } from './stolen-copy.ts';
 
 const fixtureDir = join(import.meta.dirname, 'fixtures', 'old-store');
 type Entry = { ref: string; id: string; kid: string; message: string };
@@ -169,7 +169,12 @@ describe('intake move-keys', () => {
       fixture.replies.delivered.text,
     ];
     expect(findSentinels(left, texts)).toEqual([]);
-    expect(await tryEveryKey(keyCandidates(left), targetsFromDatabase(join(dir, DATABASE_FILE), 'moved'))).toEqual([]);
+    expect(
+      await tryEveryKey(
+        keyCandidates(left, databaseCells(join(dir, DATABASE_FILE))),
+        targetsFromDatabase(join(dir, DATABASE_FILE), 'moved'),
+      ),
+    ).toEqual([]);
     // A second run has nothing to do, and asks for nothing.
     const before = await snapshot();
     expect(await moveKeys({ dir, passphrase: never, recoveryCode: never })).toEqual({ status: 'nothing_to_move' });

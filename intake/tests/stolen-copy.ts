@@ -96,16 +96,27 @@ const TOKEN_PATTERNS: [RegExp, BufferEncoding][] = [
 ];
 const CODE_PATTERN = /(?<![0-9A-Za-z])[0-9A-Za-z]{4}(?:[-\s][0-9A-Za-z]{4}){7}(?![0-9A-Za-z])/g;
 
-/** Everything key-shaped in the files. */
-export function keyCandidates(files: readonly StolenFile[]): Candidates {
+/**
+ * In a database file values lie side by side with no separator, so a token
+ * may touch other symbols: the first and last 43 of every longer run of
+ * base64url symbols are tried too (and databaseCells gives exact values).
+ */
+const RUN_PATTERN = /[A-Za-z0-9_-]{44,}/g;
+
+function addKey(candidates: Candidates, bytes: Buffer): void {
+  if (bytes.length === 32) candidates.keys.set(bytes.toString('hex'), new Uint8Array(bytes));
+}
+
+/** Everything key-shaped in the files (and in any further texts, such as a database's cells). */
+export function keyCandidates(files: readonly StolenFile[], texts: readonly string[] = []): Candidates {
   const candidates: Candidates = { keys: new Map(), codes: new Set() };
-  for (const file of files) {
-    const text = file.bytes.toString('latin1');
+  for (const text of [...files.map((file) => file.bytes.toString('latin1')), ...texts]) {
     for (const [pattern, encoding] of TOKEN_PATTERNS) {
-      for (const match of text.matchAll(pattern)) {
-        const bytes = Buffer.from(match[0], encoding);
-        if (bytes.length === 32) candidates.keys.set(bytes.toString('hex'), new Uint8Array(bytes));
-      }
+      for (const match of text.matchAll(pattern)) addKey(candidates, Buffer.from(match[0], encoding));
+    }
+    for (const match of text.matchAll(RUN_PATTERN)) {
+      addKey(candidates, Buffer.from(match[0].slice(0, 43), 'base64url'));
+      addKey(candidates, Buffer.from(match[0].slice(-43), 'base64url'));
     }
     for (const match of text.matchAll(CODE_PATTERN)) {
       const code = normalizeRecoveryCode(match[0]);
@@ -113,6 +124,21 @@ export function keyCandidates(files: readonly StolenFile[]): Candidates {
     }
   }
   return candidates;
+}
+
+/** Every cell of every table of a database, as text (a blob as base64url): exact values, as a thief reads them with SQLite. */
+export function databaseCells(path: string): string[] {
+  const db = new DatabaseSync(path);
+  try {
+    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[];
+    return tables.flatMap(({ name }) =>
+      (db.prepare(`SELECT * FROM "${name}"`).all() as Row[]).flatMap((row) =>
+        Object.values(row).map((value) => (value instanceof Uint8Array ? Buffer.from(value).toString('base64url') : String(value))),
+      ),
+    );
+  } finally {
+    db.close();
+  }
 }
 
 export interface Targets {

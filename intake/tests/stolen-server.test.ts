@@ -47,7 +47,16 @@ import {
   type VaultKeys,
 } from '../src/team-vault/index.ts';
 import { browserSetup } from './browser-vault.ts';
-import { findSentinels, keyCandidates, readTree, targetsFromDatabase, tryEveryKey, type StolenFile, type Targets } from './stolen-copy.ts';
+import {
+  databaseCells,
+  findSentinels,
+  keyCandidates,
+  readTree,
+  targetsFromDatabase,
+  tryEveryKey,
+  type StolenFile,
+  type Targets,
+} from './stolen-copy.ts';
 
 const ORIGIN = 'http://localhost:8788';
 const RECIPIENT = 'stockholm';
@@ -70,6 +79,8 @@ let backupDir: string;
 let stolenDir: string;
 let files: StolenFile[];
 let targets: Targets;
+/** Every cell of the copied database and the backup, read with SQLite as a thief would. */
+let cells: string[];
 let storeSecret: Buffer;
 /** What only the browsers held; the controls leak it on purpose. */
 let leaked: { vaultKeyBytes: Uint8Array; recipientJwk: PrivateKeyJwk; recoveryCode: string };
@@ -258,6 +269,7 @@ beforeAll(async () => {
     await writeFile(join(backupDir, 'environment.json'), JSON.stringify(environment, null, 2));
     files = [...(await readTree(stolenDir, 'intake/')), ...(await readTree(backupDir, 'elsewhere/'))];
     targets = targetsFromDatabase(join(stolenDir, DATABASE_FILE), 'intake');
+    cells = [...databaseCells(join(stolenDir, DATABASE_FILE)), ...databaseCells(join(backupDir, 'intake-backup.db'))];
     const fromBackup = targetsFromDatabase(join(backupDir, 'intake-backup.db'), 'backup');
     targets.envelopes.push(...fromBackup.envelopes);
     targets.grants.push(...fromBackup.grants);
@@ -297,7 +309,7 @@ describe('a stolen copy of the intake server', () => {
   });
 
   it('holds no key that opens an envelope, a grant or a box: not the store secret, not anything key-shaped', async () => {
-    const candidates = keyCandidates(files);
+    const candidates = keyCandidates(files, cells);
     // The store secret and the sessions' unlock keys are among what is tried.
     expect(candidates.keys.has(storeSecret.toString('hex'))).toBe(true);
     const db = new DatabaseSync(join(stolenDir, DATABASE_FILE));
