@@ -98,10 +98,11 @@ const CODE_PATTERN = /(?<![0-9A-Za-z])[0-9A-Za-z]{4}(?:[-\s][0-9A-Za-z]{4}){7}(?
 
 /**
  * In a database file values lie side by side with no separator, so a token
- * may touch other symbols: the first and last 43 of every longer run of
- * base64url symbols are tried too (and databaseCells gives exact values).
+ * may touch other symbols: the first and last 43 of every run of up to 256
+ * base64url symbols are tried too (a few values side by side; longer runs
+ * are ciphertext, and databaseCells gives the exact values anyway).
  */
-const RUN_PATTERN = /[A-Za-z0-9_-]{44,}/g;
+const RUN_PATTERN = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{44,256}(?![A-Za-z0-9_-])/g;
 
 function addKey(candidates: Candidates, bytes: Buffer): void {
   if (bytes.length === 32) candidates.keys.set(bytes.toString('hex'), new Uint8Array(bytes));
@@ -262,27 +263,42 @@ async function opens(attempt: () => Promise<unknown>): Promise<boolean> {
 }
 
 /** Tries every candidate on every target; returns what opened, and with what. */
-export async function tryEveryKey(candidates: Candidates, targets: Targets): Promise<string[]> {
+export async function tryEveryKey(candidates: Candidates, all: Targets): Promise<string[]> {
+  // A backup holds the same rows as the database: each sealed thing is tried once.
+  const once = <T>(items: T[], key: (item: T) => string) => {
+    const first = new Map<string, T>();
+    for (const item of items) if (!first.has(key(item))) first.set(key(item), item);
+    return [...first.values()];
+  };
+  const targets: Targets = {
+    envelopes: once(all.envelopes, (e) => JSON.stringify(e.body)),
+    grants: once(all.grants, (g) => `${g.to}|${JSON.stringify(g.grant)}`),
+    boxes: once(all.boxes, (b) => `${b.aad}|${JSON.stringify(b.box)}`),
+  };
   const opened: string[] = [];
   const envelopes = targets.envelopes.filter(
     (e): e is { where: string; body: { kid: string } } => typeof e.body === 'object' && e.body !== null && 'kid' in e.body,
   );
+  // All attempts of one candidate at once: WebCrypto runs them on the thread pool.
+  const attempt = async (what: string, open: () => Promise<unknown>) => {
+    if (await opens(open)) opened.push(what);
+  };
   for (const [hex, bytes] of candidates.keys) {
     const scalar = await asScalar(bytes);
+    const attempts: Promise<void>[] = [];
     if (scalar) {
       for (const envelope of envelopes) {
-        if (await opens(() => openEnvelopeToJson(envelope.body, new Map([[envelope.body.kid, scalar]]))))
-          opened.push(`${envelope.where} with ${hex}`);
+        attempts.push(
+          attempt(`${envelope.where} with ${hex}`, () => openEnvelopeToJson(envelope.body, new Map([[envelope.body.kid, scalar]]))),
+        );
       }
-      for (const grant of targets.grants) {
-        if (await opens(() => openGrant(grant.grant, scalar, grant.to))) opened.push(`${grant.where} with ${hex}`);
-      }
+      for (const grant of targets.grants)
+        attempts.push(attempt(`${grant.where} with ${hex}`, () => openGrant(grant.grant, scalar, grant.to)));
     }
     for (const { as, key } of await aesKeysFrom(bytes)) {
-      for (const box of targets.boxes) {
-        if (await opens(() => openBox(key, box.aad, box.box))) opened.push(`${box.where} with ${hex} as ${as}`);
-      }
+      for (const box of targets.boxes) attempts.push(attempt(`${box.where} with ${hex} as ${as}`, () => openBox(key, box.aad, box.box)));
     }
+    await Promise.all(attempts);
   }
   for (const code of candidates.codes) {
     const pair = await recoveryKeyPair(code);
