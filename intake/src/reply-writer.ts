@@ -11,7 +11,7 @@
  * staff member's browser, non-extractable. No node: import: the inbox app
  * bundles this module.
  */
-import { publicKeyFromPrivateJwk, base64urlEncode } from '../../protocol/envelope.ts';
+import { publicKeyFromPrivateJwk, base64urlEncode, type PrivateKeyJwk } from '../../protocol/envelope.ts';
 import {
   importReplySenderKey,
   replySenderKey,
@@ -24,9 +24,9 @@ import {
   type ReplyPhraseId,
   type SealedReply,
 } from '../../protocol/reply.ts';
+import { replyPostBody, signReplyPost } from '../../protocol/reply-post.ts';
 import { parseCalendarDay, swedishDay, type ContactRequest } from '../../protocol/request.ts';
 import { defaultLocale, isLocale, type Locale } from '../../protocol/locales.ts';
-import type { UnlockedVault } from './key-vault.ts';
 
 /** What the writer chose: phrases from the bank and, optionally, free text. */
 export interface ReplyDraft {
@@ -66,8 +66,8 @@ export interface OutgoingReply {
 
 export class ReplyWriteError extends Error {}
 
-/** The vault's key with this kid as a reply sender (the command line), or a ReplyWriteError. */
-export async function senderFromVault(vault: Pick<UnlockedVault, 'keys'>, kid: string): Promise<ReplySender> {
+/** A private key file's key with this kid as a reply sender (tools and tests), or a ReplyWriteError. */
+export async function senderFromVault(vault: { keys: readonly { kid: string; privateJwk: PrivateKeyJwk }[] }, kid: string): Promise<ReplySender> {
   const key = vault.keys.find((k) => k.kid === kid);
   if (!key) throw new ReplyWriteError(`this intake holds no private key ${kid}: a reply is sent with the key the request was sealed to`);
   const { x, y, d } = key.privateJwk;
@@ -164,4 +164,20 @@ export async function writeReply(
     writtenAt: now.toISOString(),
     ...(draft.phrases.some((phrase) => phrase.id === 'write-back') ? { writeBack: request.reply.publicKey } : {}),
   };
+}
+
+/**
+ * The exact body the intake posts to the site for a sealed reply
+ * (reply-post.ts), signed with the recipient's key: made where the key is,
+ * in the staff member's browser. The server keeps and sends it as it is.
+ */
+export async function signedPost(outgoing: Pick<OutgoingReply, 'mailbox' | 'reply' | 'writeBack'>, sign: CryptoKey, now: Date): Promise<{ postBody: string; postSignature: string }> {
+  const postBody = replyPostBody({
+    v: 1,
+    mailbox: outgoing.mailbox,
+    sent: Math.floor(now.getTime() / 1000),
+    reply: outgoing.reply,
+    ...(outgoing.writeBack ? { writeBack: outgoing.writeBack } : {}),
+  });
+  return { postBody, postSignature: await signReplyPost(postBody, sign) };
 }

@@ -25,7 +25,7 @@ import { projectEnv, start } from './run.ts';
 const port = Number(process.argv[2] ?? 8870);
 const setup = inboxTestSetup(port);
 await rm(setup.root, { recursive: true, force: true });
-await mkdir(setup.root, { recursive: true, mode: 0o700 });
+await mkdir(setup.dir, { recursive: true, mode: 0o700 });
 const pair = await generateRecipientKeyPair();
 const key = { kid: pair.kid, publicKey: pair.publicKey, notAfter: '2099-12-31' };
 if (process.argv.includes('--no-vault')) {

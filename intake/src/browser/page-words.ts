@@ -39,4 +39,5 @@ export function pageContext(): PageContext {
 /** hono/html output (escaped when it was made) into an element. */
 export async function fill(element: Element, markup: string | HtmlEscapedString | Promise<HtmlEscapedString>): Promise<void> {
   element.innerHTML = String(await markup);
+  element.removeAttribute('aria-busy');
 }

@@ -7,27 +7,21 @@
  * a tab closed mid-reply loses the draft and stores nothing half.
  * Also: waiting replies whose signature went stale are signed again here.
  */
-import { replyPostBody, signReplyPost } from '../../../protocol/reply-post.ts';
 import { ReplyError } from '../../../protocol/reply.ts';
-import { replyDraft, ReplyWriteError, writeReply, type OutgoingReply } from '../reply-writer.ts';
+import { replyDraft, ReplyWriteError, signedPost, writeReply, type OutgoingReply } from '../reply-writer.ts';
 import { sealRecord } from '../team-vault/records.ts';
 import { getJson, postJson } from './http.ts';
 import type { OpenedPage } from './request-page.ts';
 import { showFormError } from './request-page.ts';
 import type { ChainAnswer, UnlockedVault } from './session-vault.ts';
 
-const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
-
-/** The signed body the intake posts to the site (reply-post.ts), for one sealed reply. */
-export async function signedPost(outgoing: Pick<OutgoingReply, 'mailbox' | 'reply' | 'writeBack'>, sign: CryptoKey, now: Date) {
-  const postBody = replyPostBody({
-    v: 1,
-    mailbox: outgoing.mailbox,
-    sent: seconds(now),
-    reply: outgoing.reply,
-    ...(outgoing.writeBack ? { writeBack: outgoing.writeBack } : {}),
-  });
-  return { postBody, postSignature: await signReplyPost(postBody, sign) };
+/** A reply's record for the team (sealed under the vault, shown on the request page). */
+export interface ReplyRecord {
+  v: 1;
+  message: OutgoingReply['message'];
+  writtenAt: string;
+  case: string;
+  receipt: string;
 }
 
 async function publicKeyOf(kid: string): Promise<string | null> {
@@ -78,7 +72,9 @@ export function startReplyForm(page: OpenedPage, slot: Element): void {
         if (!keys || !publicKey) throw new ReplyWriteError(page.ctx.t.faultNoKey);
         const now = new Date();
         const outgoing = await writeReply(request, draft, { kid, hpke: keys.hpke, sign: keys.sign, publicKey }, now);
-        const box = await sealRecord(page.vault.latest, ref, outgoing.replyId, outgoing);
+        // The record is what was written (the sealed reply itself is in the signed post body).
+        const record: ReplyRecord = { v: 1, message: outgoing.message, writtenAt: outgoing.writtenAt, case: outgoing.case, receipt: outgoing.receipt };
+        const box = await sealRecord(page.vault.latest, ref, outgoing.replyId, record);
         const answer = await postJson<{ state?: string }>(`/api/r/${encodeURIComponent(ref)}/reply`, {
           replyId: outgoing.replyId,
           gen: page.vault.gen,

@@ -489,8 +489,8 @@ export function requestPage(
       </section>
       ${row.originalGone ? html`<p class="flash error">${t.originalGone}</p>` : ''}
       ${needsApp(t)}
-      <div id="request-app" data-ref="${row.ref}">
-        <p class="hint" role="status" data-slot="opening">${t.opening}</p>
+      <div id="request-app" data-ref="${row.ref}" aria-busy="true">
+        <p class="hint" data-slot="opening">${t.opening}</p>
       </div>`,
     { page: 'request', words: ALL_WORDS, data },
   );

@@ -1,8 +1,13 @@
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { loadPrivateKeys } from '../../../tools/dev/plain-keys.ts';
 import { keyRing, openEnvelope, type PrivateKeyRing } from '../../../protocol/envelope-open.ts';
+import type { PrivateKeyJwk } from '../../../protocol/envelope.ts';
 import type { ContactRequest } from '../../../protocol/request.ts';
+import { listPlainKeyFiles } from '../../../intake/src/key-vault.ts';
+import { deliverReply, type DeliveryResult } from '../../../intake/src/reply-delivery.ts';
+import { replyDraft, senderFromVault, signedPost, writeReply, type ReplyChoice } from '../../../intake/src/reply-writer.ts';
 import { testIntakeDir } from '../../../tools/dev/test-intake.ts';
 import { DATABASE_FILE } from '../../../intake/src/store.ts';
 
@@ -51,4 +56,39 @@ export async function waitForInboxRequest(receipt: string, timeoutMs = 30_000): 
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`Request ${receipt} did not arrive in the intake inbox within ${timeoutMs} ms`);
+}
+
+/**
+ * Answers a stored request as the team inbox's browser does (issue 19):
+ * the envelope opened with the recipient key, the reply sealed with it
+ * (HPKE auth mode), the post body built and signed with it, then sent to
+ * the site as the intake sends a signed post it was given. Here the key
+ * comes from the test intake's plain key file; in the inbox, from the vault.
+ */
+export async function answerAsTheInbox(
+  receipt: string,
+  choice: ReplyChoice,
+  siteUrl: string,
+  options: { fetch?: typeof fetch; workerKeys?: readonly CryptoKey[] },
+): Promise<DeliveryResult> {
+  const request = await waitForInboxRequest(receipt);
+  const db = new DatabaseSync(join(testIntakeDir, 'intake', DATABASE_FILE), { readOnly: true });
+  let kid: string;
+  try {
+    const bodies = (db.prepare('SELECT body FROM envelopes').all() as { body: string }[]).map((row) => JSON.parse(row.body) as { kid: string });
+    const ring = await testKeyRing();
+    kid = '';
+    for (const envelope of bodies) {
+      if ((await openEnvelope(envelope, ring).catch(() => null))?.receipt === receipt) kid = envelope.kid;
+    }
+  } finally {
+    db.close();
+  }
+  const file = (await listPlainKeyFiles(testIntakeDir)).find((name) => basename(name).startsWith(`${kid}.`));
+  if (!file) throw new Error(`no plain key file for ${kid}`);
+  const { kid: _kid, notAfter: _notAfter, ...privateJwk } = JSON.parse(await readFile(file, 'utf8')) as PrivateKeyJwk & { kid?: string; notAfter?: string };
+  const sender = await senderFromVault({ keys: [{ kid, privateJwk }] }, kid);
+  const outgoing = await writeReply(request, replyDraft(choice, null), sender);
+  const post = await signedPost(outgoing, sender.sign, new Date());
+  return deliverReply({ body: post.postBody, signature: post.postSignature }, siteUrl, options);
 }

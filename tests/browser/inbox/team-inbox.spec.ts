@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { wcagTags } from '../fixtures.ts';
 import { sealRequest } from '../../../protocol/envelope.ts';
 import { createRequest, type ContactRequest } from '../../../protocol/request.ts';
@@ -21,13 +21,12 @@ import { codeLikeWords } from '../../../intake/tests/code-like.ts';
 import {
   cli as intakeCli,
   DEV_RECOVERY_CODE,
-  freshAdmin,
-  freshMember,
-  giveAccess,
   invite as inviteMember,
   recover,
+  register,
   setup,
-  signIn,
+  isUnlocked,
+  uniqueName,
   virtualAuthenticator,
 } from './inbox-session.ts';
 
@@ -39,6 +38,37 @@ const cli = (...args: string[]): string => intakeCli(setup.dir, setup.origin, ..
 
 /** An invitation link, made with the real CLI. */
 const invite = (name: string, admin = false): string => inviteMember(name, admin).link;
+
+/**
+ * Another administrator with access, in a context of its own: registered,
+ * confirmed with the CLI (N8: only the first administrator needs no one),
+ * then access by the recovery code, as freshAdmin does for the first.
+ */
+async function anotherAdmin(browser: Browser): Promise<Page> {
+  const admin = await (await browser.newContext({ baseURL: setup.origin, locale: 'sv-SE' })).newPage();
+  await virtualAuthenticator(admin, true);
+  const { link, staffId } = inviteMember(uniqueName('Admin'), true);
+  await register(admin, link, { prf: true });
+  await admin.waitForURL((url) => !url.pathname.startsWith('/invite/'));
+  cli('staff', 'confirm', String(staffId));
+  await recover(admin, DEV_RECOVERY_CODE);
+  await admin.waitForURL((url) => url.pathname === '/');
+  return admin;
+}
+
+/** Still signed in from registering: once given access, the member unlocks with the passkey (PRF). */
+async function unlockWithPasskey(page: Page): Promise<void> {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Lås upp med passkey' }).click();
+  await expect.poll(() => isUnlocked(page)).toBe(true);
+}
+
+/** The admin gives access from the staff page (a pending member is listed twice there: either button does it). */
+async function grantAccess(admin: Page, name: string): Promise<void> {
+  await admin.goto('/staff');
+  await admin.getByRole('button', { name: `Ge åtkomst: ${name}` }).first().click();
+  await expect(admin.getByText('Personen har fått åtkomst.')).toBeVisible();
+}
 
 function request(message: string, overrides: Partial<ContactRequest> = {}): ContactRequest {
   return {
@@ -131,6 +161,8 @@ test('a staff member is invited, signs in with a passkey, claims, changes status
   // The request view: safe-contact instructions first, and the receipt-code reminder.
   await page.getByRole('link', { name: 'Inkorg' }).click();
   await rows.first().getByRole('link', { name: /Öppna/ }).click();
+  // Opened in the browser: the content appears once the envelope is open.
+  await expect(page.locator('.safe-contact')).toBeVisible();
   const headings = await page.getByRole('heading', { level: 2 }).allTextContents();
   expect(headings[0]).toBe('Innan du ringer');
   await expect(page.locator('.safe-contact')).toContainText('Be personen säga sin kvittokod innan du säger vem du är');
@@ -252,8 +284,7 @@ test('a used or unknown invitation says so clearly', async ({ page }) => {
 
 test('at 200 % zoom nothing scrolls sideways, and the inbox works with the keyboard alone', async ({ page, browser }) => {
   test.setTimeout(90_000);
-  const admin = await (await browser.newContext({ baseURL: setup.origin })).newPage();
-  await freshAdmin(admin);
+  const admin = await anotherAdmin(browser);
   await virtualAuthenticator(page, true);
   // 200 % zoom of a 1280 px wide window: 640 CSS px.
   await page.setViewportSize({ width: 640, height: 720 });
@@ -268,8 +299,8 @@ test('at 200 % zoom nothing scrolls sideways, and the inbox works with the keybo
   expect(focused).toBe('Skapa passkey');
   await page.keyboard.press('Enter');
   await page.waitForURL((url) => !url.pathname.startsWith('/invite/'));
-  await giveAccess(admin, 'Cecilia Tangentbord');
-  await signIn(page, { prf: true });
+  await grantAccess(admin, 'Cecilia Tangentbord');
+  await unlockWithPasskey(page);
   expect(await push(request('Zoom och tangentbord.'))).toBe(201);
   await page.reload();
   for (const path of ['/', '/lookup', '/review', '/closed']) {
@@ -293,9 +324,12 @@ test('a request that asked to be answered here gets a reply form: phrases and fr
   browser,
 }) => {
   test.setTimeout(90_000);
-  const admin = await (await browser.newContext({ baseURL: setup.origin })).newPage();
-  await freshAdmin(admin);
-  await freshMember(page, admin, { prf: true }, 'Dana Svarar');
+  const admin = await anotherAdmin(browser);
+  await virtualAuthenticator(page, true);
+  await register(page, inviteMember('Dana Svarar').link, { prf: true });
+  await page.waitForURL((url) => !url.pathname.startsWith('/invite/'));
+  await grantAccess(admin, 'Dana Svarar');
+  await unlockWithPasskey(page);
   const mine = await replyKeysFromMaster(crypto.getRandomValues(new Uint8Array(32)));
   const REPLY_TEXT = `SENTINEL-INBOX-REPLY-${Date.now().toString(36)}`;
   const here = {
@@ -397,7 +431,9 @@ test('a request that asked to be answered here gets a reply form: phrases and fr
   for (const entry of readdirSync(setup.dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const bytes = readFileSync(join(entry.parentPath, entry.name));
-    for (const needle of [REPLY_TEXT, WROTE_BACK, mine.mailbox])
+    // The mailbox id is not checked here any more: the server now holds the signed post it must
+    // send to the site (issue 19), and that post names the mailbox (a random id the site knows too).
+    for (const needle of [REPLY_TEXT, WROTE_BACK])
       expect(bytes.includes(Buffer.from(needle)), `${needle} in ${entry.name}`).toBe(false);
   }
 });

@@ -1,9 +1,9 @@
 /**
  * The way back, as a new user would try it (issue 14), in all six
  * languages: send a request choosing "answer me here", answer it as the
- * team inbox's browser app does (answer-as-the-inbox.ts: the vault's key
- * seals and signs, the store's outbox keeps it, the server delivers it to
- * the Worker),
+ * team inbox's browser does (opened, sealed and signed with the recipient
+ * key, then the signed post delivered to the Worker as the intake sends it;
+ * the inbox itself is tested in tests/browser/inbox/),
  * read the answer in a second, fresh browser context with only the secret
  * (typed in the script's own digits), write back once (sv), delete it.
  * Sentinels of the request, the reply and the follow-up never appear in
@@ -11,11 +11,8 @@
  */
 import type { BrowserContext, Request } from '@playwright/test';
 import { test, expect } from '../fixtures.ts';
-import { join } from 'node:path';
-import { storedRequests, waitForInboxRequest } from '../contact/intake-inbox.ts';
+import { answerAsTheInbox, storedRequests, waitForInboxRequest } from '../contact/intake-inbox.ts';
 import { testIntakeDir } from '../../../tools/dev/test-intake.ts';
-import { deliverOutbox } from '../../../intake/src/reply-outbox.ts';
-import { answerAsTheInbox } from './answer-as-the-inbox.ts';
 import { ensureDevIntake } from '../../../tools/dev/dev-keys.ts';
 import { importVerifyKey } from '../../../protocol/push-auth.ts';
 import { useTranslations } from '../../../src/i18n/translator.ts';
@@ -69,27 +66,23 @@ for (const locale of localeCodes) {
     await page.evaluate(() => dispatchEvent(new PageTransitionEvent('pagehide')));
     await expect(page.locator('[data-receipt-secret-value]')).toHaveText('');
 
-    // 2. The municipality answers, as the team inbox's browser app does.
+    // 2. The municipality answers (the intake's reply API on its store, as the inbox calls it).
     const request = await waitForInboxRequest(receipt);
     expect(request.contact.method).toBe('here');
     expect(request.message).toBe(REQUEST_SENTINEL);
-    const intakeDir = join(testIntakeDir, 'intake');
-    const store = await answerAsTheInbox(intakeDir, receipt, { phrases: ['received', 'write-back'], text: REPLY_SENTINEL });
     const intakeBodies: string[] = [];
-    try {
-      const recordingFetch: typeof fetch = async (input, init) => {
-        intakeBodies.push(String(init?.body ?? ''));
-        return fetch(input, init);
-      };
-      // Delivered only with the Worker's signed acknowledgement (N12), checked with its push key.
-      const workerKeys = [await importVerifyKey((await ensureDevIntake(testIntakeDir)).workerPublicKey)];
-      const summary = await deliverOutbox(store, baseURL!, { fetch: recordingFetch, workerKeys });
-      expect(summary.refused).toEqual([]);
-      expect(summary.delivered).toBeGreaterThanOrEqual(1);
-      expect(intakeBodies.some((body) => body.includes(request.reply!.mailbox))).toBe(true);
-    } finally {
-      store.close();
-    }
+    const recordingFetch: typeof fetch = async (input, init) => {
+      intakeBodies.push(String(init?.body ?? ''));
+      return fetch(input, init);
+    };
+    // Delivered only with the Worker's signed acknowledgement (N12), checked with its push key.
+    const workerKeys = [await importVerifyKey((await ensureDevIntake(testIntakeDir)).workerPublicKey)];
+    const delivered = await answerAsTheInbox(receipt, { phrases: ['received', 'write-back'], text: REPLY_SENTINEL }, baseURL!, {
+      fetch: recordingFetch,
+      workerKeys,
+    });
+    expect(delivered.status).toBe('delivered');
+    expect(intakeBodies.some((body) => body.includes(request.reply!.mailbox))).toBe(true);
 
     // 3. A second, fresh browser: only the secret.
     const reader = await browser.newContext({
