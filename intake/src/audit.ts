@@ -42,6 +42,7 @@ export const AUDIT_ACTIONS = [
   'vault_granted',
   'vault_rotated',
   'recovered',
+  'keys_moved',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -62,6 +62,7 @@ const OPTIONS = {
   'retention-days': { type: 'string' },
   'grace-days': { type: 'string' },
   'passphrase-file': { type: 'string' },
+  'recovery-code-file': { type: 'string' },
   'dev-staff': { type: 'string' },
   name: { type: 'string' },
   admin: { type: 'boolean' },

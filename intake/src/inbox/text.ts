@@ -355,6 +355,7 @@ const sv = {
   detailGeneration: 'nyckel nr',
   detailUnlockPrf: 'låses upp med passkey',
   detailUnlockPhrase: 'låses upp med egen fras',
+  action_keys_moved: 'Flyttade de gamla nycklarna till teamets nyckel',
 } as const;
 
 export type InboxText = { readonly [K in keyof typeof sv]: string };
@@ -698,6 +699,7 @@ const en: InboxText = {
   detailGeneration: 'key no.',
   detailUnlockPrf: 'unlocked with the passkey',
   detailUnlockPhrase: 'unlocked with a phrase',
+  action_keys_moved: "Moved the old keys under the team's key",
 };
 
 export const inboxText: Record<InboxLanguage, InboxText> = { sv, en };
