@@ -27,17 +27,17 @@ Utväg is running on this machine, offline.
 
   Site:           ${system.url}/sv/
   Contact form:   ${system.url}/sv/kontakt/
-  Team inbox: ${inboxLink}
-                  One-time link for the development staff account: open it in Chromium or
-                  another browser with passkeys, and create a passkey. Later: ${new URL(inboxLink).origin}/sign-in
-Development recovery code: ${system.store.recoveryCode}
-                  Public, not secret. Type it on the inbox's recovery page to read requests.
-  Intake folder:  ${system.store.dir}  (development keys in its team vault; recovery code ${system.store.recoveryCode}, public, development only)
+  Intake folder:  ${system.store.dir}  (development keys in its team vault)
+  Development recovery code: ${system.store.recoveryCode}
+                  Public, not secret, development only. Type it on the inbox's recovery page to read requests.
 
 Send a request from the form: it appears in the team inbox within seconds.
+Open the one-time link below in Chromium (or another browser with passkeys) and create a
+passkey for the development staff account. Later: ${new URL(inboxLink).origin}/sign-in
 Ctrl+C stops everything.
-`);
 
+Team inbox: ${inboxLink}
+`);
 const stop = () => {
   system.stop();
   process.exit(0);

@@ -37,7 +37,7 @@ export async function loadStoreSecret(dir: string): Promise<Buffer> {
   if (!(await exists(path))) {
     if (await exists(join(keysDir, WRAPPED_STORE_SECRET_FILE))) {
       throw new StoreSecretError(
-        `This intake's keys are still wrapped with a passphrase: run "${INTAKE_COMMAND} move-keys --dir ${dir}" once, after the first administrator has set up the team vault.`,
+        `This intake's keys are still wrapped with a passphrase: run "${INTAKE_COMMAND} move-keys --dir ${dir}" now: it lets the intake start; run it again after the first administrator has set up the team vault in the inbox.`,
       );
     }
     await ensurePrivateDir(dir);
