@@ -12,7 +12,7 @@ import type { Locale } from '../protocol/locales.ts';
 import { receiptNextStep, spokenReceiptCode } from '../src/contact/receipt-display.ts';
 import { keyFingerprint } from '../protocol/key-fingerprint.ts';
 import { normalizePhoneNumber } from '../protocol/phone-number.ts';
-import { MESSAGE_MAX_LENGTH } from '../protocol/request.ts';
+import { MESSAGE_MAX_LENGTH } from '../protocol/limits.ts';
 import { useTranslations } from '../src/i18n/translator.ts';
 
 const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

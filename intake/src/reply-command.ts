@@ -8,7 +8,8 @@
  * calls the same way.
  */
 import { keyRing } from '../../protocol/envelope.ts';
-import { replyPhraseIds, type ReplyMessage } from '../../protocol/reply.ts';
+import { type ReplyMessage } from '../../protocol/reply.ts';
+import { replyPhraseIds } from '../../protocol/limits.ts';
 import type { Locale } from '../../protocol/locales.ts';
 import { replyPhraseText } from '../../protocol/reply-phrases.ts';
 import { appendAudit } from './audit.ts';

@@ -13,14 +13,13 @@ import type { PrivateKeyJwk } from '../../protocol/envelope.ts';
 import {
   importReplySenderKey,
   replyIdOf,
-  replyPhraseIds,
   replyPhrasesFor,
   sealReply,
   type ReplyMessage,
   type ReplyPhrase,
-  type ReplyPhraseId,
   type SealedReply,
 } from '../../protocol/reply.ts';
+import { replyPhraseIds, type ReplyPhraseId } from '../../protocol/limits.ts';
 import { parseCalendarDay, swedishDay, type ContactRequest } from '../../protocol/request.ts';
 import { defaultLocale, isLocale, type Locale } from '../../protocol/locales.ts';
 import type { UnlockedVault } from './key-vault.ts';

@@ -29,7 +29,8 @@ import {
   type PrivateKeyRing,
   type RecipientPrivateKey,
 } from '../../protocol/envelope.ts';
-import { createRequest, MESSAGE_MAX_LENGTH, type ContactRequest, type ContactRequestInput } from '../../protocol/request.ts';
+import { createRequest, type ContactRequest, type ContactRequestInput } from '../../protocol/request.ts';
+import { MESSAGE_MAX_LENGTH } from '../../protocol/limits.ts';
 import { worstCaseAnswers } from './worst-case-answers.ts';
 import { deriveScalar } from '../../protocol/hpke/derive-key-pair.ts';
 

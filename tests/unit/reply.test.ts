@@ -19,10 +19,7 @@ import { deriveReplyKeys, replyKeysFromMaster, replyMaster } from '../../protoco
 import {
   importReplySenderKey,
   openReply,
-  REPLY_CT_SIZE,
   REPLY_HPKE_INFO,
-  REPLY_TEXT_MAX_LENGTH,
-  REPLY_TIME_MAX_LENGTH,
   replyPhrasesFor,
   replyPhraseSchema,
   replyAad,
@@ -31,6 +28,7 @@ import {
   type ReplyMessage,
   type SealedReply,
 } from '../../protocol/reply.ts';
+import { REPLY_CT_SIZE, REPLY_TEXT_MAX_LENGTH, REPLY_TIME_MAX_LENGTH } from '../../protocol/limits.ts';
 import { replyPostBody, signReplyPost, verifyReplyPost } from '../../protocol/reply-post.ts';
 import { contactRequestSchema, createRequest } from '../../protocol/request.ts';
 import { worstCaseAnswers } from './worst-case-answers.ts';

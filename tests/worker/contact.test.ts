@@ -8,7 +8,8 @@ import { MAX_BODY_BYTES } from '../../functions/routes/contact.ts';
 import { sealRequest, base64urlEncode, type Envelope } from '../../protocol/envelope.ts';
 import { keySetSchema, type KeySet } from '../../protocol/key-set.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
-import { createRequest, MESSAGE_MAX_LENGTH, type ContactRequestInput } from '../../protocol/request.ts';
+import { createRequest, type ContactRequestInput } from '../../protocol/request.ts';
+import { MESSAGE_MAX_LENGTH } from '../../protocol/limits.ts';
 
 /** A queue that records what it is given, or refuses everything. */
 function recordingQueue(refuse = false) {
