@@ -4,10 +4,21 @@
  * the form's data-* attributes). The summary links to each field with its
  * label or legend in view (the GOV.UK pattern).
  */
-import type { FieldName, FieldProblem } from '../../contact/form-fields.ts';
+import { fieldProblemString, type FieldName, type FieldProblem } from '../../contact/form-fields.ts';
+import { dataTexts } from '../data-texts.ts';
 
-export type ErrorKind =
-  'network' | 'unavailable' | 'notConnected' | 'rateLimited' | 'encrypt' | 'tooLong' | 'invalid' | 'replySecret' | 'abandoned';
+const errorKinds = [
+  'network',
+  'unavailable',
+  'notConnected',
+  'rateLimited',
+  'encrypt',
+  'tooLong',
+  'invalid',
+  'replySecret',
+  'abandoned',
+] as const;
+export type ErrorKind = (typeof errorKinds)[number];
 
 export interface FormErrors {
   /** Hides the summary and every field error. */
@@ -32,22 +43,8 @@ export function formErrors(form: HTMLFormElement): FormErrors {
   const fieldList = form.querySelector<HTMLElement>('[data-form-error-fields]')!;
   const callDetails = form.querySelector<HTMLElement>('[data-call-details]')!;
 
-  const errorText: Record<ErrorKind, string> = {
-    network: data.errorNetwork ?? '',
-    unavailable: data.errorUnavailable ?? '',
-    notConnected: data.errorNotConnected ?? '',
-    rateLimited: data.errorRateLimited ?? '',
-    encrypt: data.errorEncrypt ?? '',
-    tooLong: data.errorTooLong ?? '',
-    invalid: data.errorInvalid ?? '',
-    replySecret: data.errorReplySecret ?? '',
-    abandoned: data.errorAbandoned ?? '',
-  };
-  const problemText: Record<FieldProblem, string> = {
-    phone: data.errorPhone ?? '',
-    phoneNeeded: data.errorPhoneNeeded ?? '',
-    text: data.errorText ?? '',
-  };
+  const errorText = dataTexts(data, 'error', errorKinds);
+  const problemText = dataTexts(data, 'error', Object.keys(fieldProblemString) as FieldProblem[]);
 
   // An error summary link goes to its field with the field's label or
   // legend in view, not cut off above the window.

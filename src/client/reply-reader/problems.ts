@@ -2,9 +2,11 @@
  * What the answer reader says when something is wrong: a secret in the
  * wrong format beside the field, anything else in the error box.
  */
+import { dataTexts } from '../data-texts.ts';
 import { part } from './state.ts';
 
-export type Problem = 'format' | 'forged' | 'network' | 'rateLimited' | 'unavailable' | 'abandoned';
+const problems = ['format', 'forged', 'network', 'rateLimited', 'unavailable', 'abandoned'] as const;
+export type Problem = (typeof problems)[number];
 
 export interface ReaderProblems {
   /** Hides every message and answer shown before a new look-up. */
@@ -18,14 +20,7 @@ export function readerProblems(root: HTMLElement): ReaderProblems {
   const secretError = part(root, '[data-reply-secret-error]');
   const errorBox = part(root, '[data-reply-error]');
   const errorText = part(root, '[data-reply-error-text]');
-  const problemText: Record<Problem, string> = {
-    format: data.msgFormat ?? '',
-    forged: data.msgForged ?? '',
-    network: data.msgNetwork ?? '',
-    rateLimited: data.msgRateLimited ?? '',
-    unavailable: data.msgUnavailable ?? '',
-    abandoned: data.msgAbandoned ?? '',
-  };
+  const problemText = dataTexts(data, 'msg', problems);
 
   return {
     reset() {
