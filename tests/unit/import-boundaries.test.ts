@@ -19,7 +19,8 @@ function areaOf(path: string): Area {
   if (path.startsWith('protocol/')) return 'protocol';
   if (path.startsWith('functions/')) return 'worker';
   if (path.startsWith('intake/src/')) return 'intake';
-  if (path.startsWith('src/client/')) return 'browser';
+  // Browser scripts: the shared ones, and each component's own beside its markup.
+  if (path.startsWith('src/client/') || (path.startsWith('src/components/') && !path.endsWith('.astro'))) return 'browser';
   if (path.startsWith('src/')) return 'site';
   if (path.startsWith('content/')) return 'content';
   if (path.startsWith('tools/')) return 'tools';

@@ -11,9 +11,9 @@ import { completeRequest, requestProblems } from '../../../protocol/request-chec
 import { sealCheckedRequest } from '../../../protocol/envelope-core.ts';
 import { chooseKey, isKeyValid } from '../../../protocol/key-choice.ts';
 import { isLocale, defaultLocale, type Locale } from '../../../protocol/locales.ts';
-import { loadKeySet } from '../key-set-loader.ts';
+import { loadKeySet } from '../../client/key-set-loader.ts';
 import { signFollowUp, signWriteBackPost, WRITE_BACK_PATH, WRITE_BACK_SIGNATURE_HEADER } from '../../../protocol/write-back.ts';
-import type { PageLifetime } from '../page-lifetime.ts';
+import type { PageLifetime } from '../../client/page-lifetime.ts';
 import type { ReaderProblems } from './problems.ts';
 import { part, type ReaderState } from './state.ts';
 

@@ -11,9 +11,9 @@ import type { ContactRequest, ContactRequestInput } from '../../../protocol/requ
 import { completeRequest, requestProblems } from '../../../protocol/request-check.ts';
 import { EnvelopeError, measureRequest, sealCheckedRequest } from '../../../protocol/envelope-core.ts';
 import { chooseKey, servingRecipient } from '../../../protocol/key-choice.ts';
-import { loadKeySet } from '../key-set-loader.ts';
-import { postJson } from '../post-json.ts';
-import { coverWhenHidden, pageLifetime } from '../page-lifetime.ts';
+import { loadKeySet } from '../../client/key-set-loader.ts';
+import { postJson } from '../../client/post-json.ts';
+import { coverWhenHidden, pageLifetime } from '../../client/page-lifetime.ts';
 import type { FormErrors } from './form-errors.ts';
 import type { PhoneInput } from './phone-input.ts';
 import type { Receipt } from './receipt.ts';

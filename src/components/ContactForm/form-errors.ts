@@ -5,7 +5,7 @@
  * label or legend in view (the GOV.UK pattern).
  */
 import { fieldProblemString, type FieldName, type FieldProblem } from '../../contact/form-fields.ts';
-import { dataTexts } from '../data-texts.ts';
+import { dataTexts } from '../../client/data-texts.ts';
 
 const errorKinds = [
   'network',

@@ -7,7 +7,7 @@
  */
 import { chooseKey, servingRecipient } from '../../../protocol/key-choice.ts';
 import { keyFingerprint } from '../../../protocol/key-fingerprint.ts';
-import { loadKeySet } from '../key-set-loader.ts';
+import { loadKeySet } from '../../client/key-set-loader.ts';
 
 /** Shows a key's fingerprint (80 bits, N13) in a line (or hides it), so people can compare it with the intake's. */
 export function showFingerprint(line: HTMLElement | null, kid: string | null): void {

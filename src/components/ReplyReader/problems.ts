@@ -2,7 +2,7 @@
  * What the answer reader says when something is wrong: a secret in the
  * wrong format beside the field, anything else in the error box.
  */
-import { dataTexts } from '../data-texts.ts';
+import { dataTexts } from '../../client/data-texts.ts';
 import { part } from './state.ts';
 
 const problems = ['format', 'forged', 'network', 'rateLimited', 'unavailable', 'abandoned'] as const;

@@ -8,12 +8,12 @@ import type { KeySet } from '../../../protocol/key-set.ts';
 import { deriveReplyKeys } from '../../../protocol/reply-keys.ts';
 import { normalizeReplySecret } from '../../../protocol/reply-secret.ts';
 import { openReply, readLookupResponse, ReplyError, type ReplySenderPublicKey } from '../../../protocol/reply-open.ts';
-import { loadKeySet } from '../key-set-loader.ts';
-import { postJson } from '../post-json.ts';
+import { loadKeySet } from '../../client/key-set-loader.ts';
+import { postJson } from '../../client/post-json.ts';
 import { answerView } from './answer-view.ts';
 import type { ReaderProblems } from './problems.ts';
 import { part, type OpenedAnswer, type ReaderState } from './state.ts';
-import type { PageLifetime } from '../page-lifetime.ts';
+import type { PageLifetime } from '../../client/page-lifetime.ts';
 
 export function lookup(root: HTMLElement, state: ReaderState, problems: ReaderProblems, lifetime: PageLifetime): void {
   const data = root.dataset;

@@ -5,16 +5,16 @@
  * only if it verifies as sent by a published recipient. Nothing typed or
  * read is put in a URL or storage; leaving the page wipes it.
  *
- * Each part takes the reader's root element (reply-reader/): the look-up
+ * Each part takes the reader's root element (the modules beside this one): the look-up
  * and deleting (lookup), one answer on the page (answer-view), the
  * follow-up (write-back) and what is said when something is wrong
  * (problems). No schema library: reply-open.ts checks what opens.
  */
-import { lookup } from './reply-reader/lookup.ts';
-import { readerProblems } from './reply-reader/problems.ts';
-import { newReaderState, part } from './reply-reader/state.ts';
-import { writeBack } from './reply-reader/write-back.ts';
-import { coverWhenHidden, pageLifetime } from './page-lifetime.ts';
+import { lookup } from './lookup.ts';
+import { readerProblems } from './problems.ts';
+import { newReaderState, part } from './state.ts';
+import { writeBack } from './write-back.ts';
+import { coverWhenHidden, pageLifetime } from '../../client/page-lifetime.ts';
 
 const root = document.querySelector<HTMLElement>('[data-reply-reader]');
 if (root) enhance(root);
