@@ -18,6 +18,8 @@ import { receipt } from './receipt.ts';
 import { recipientLine } from './recipient-line.ts';
 import { replyChoice } from './reply-choice.ts';
 import { send } from './send.ts';
+import { contactHooks } from './hooks.ts';
+import { is } from '../../client/hooks.ts';
 
 const form = document.querySelector<HTMLFormElement>('form[data-contact-form]');
 if (form) enhance(form);
@@ -25,7 +27,7 @@ if (form) enhance(form);
 function enhance(form: HTMLFormElement): void {
   // This path encrypts here, on the device: say so (the page says the
   // server does it, which is what happens without JavaScript).
-  const encryptionNote = form.querySelector<HTMLElement>('[data-encryption-note]');
+  const encryptionNote = form.querySelector<HTMLElement>(is(contactHooks.encryptionNote));
   if (encryptionNote?.dataset.jsText) encryptionNote.textContent = encryptionNote.dataset.jsText;
 
   const counter = messageCounter(form);

@@ -6,6 +6,8 @@
  */
 import { fieldProblemString, type FieldName, type FieldProblem } from '../../contact/form-fields.ts';
 import { dataTexts } from '../../client/data-texts.ts';
+import { contactHooks } from './hooks.ts';
+import { is } from '../../client/hooks.ts';
 
 const errorKinds = [
   'network',
@@ -36,12 +38,12 @@ export interface FormErrors {
 export function formErrors(form: HTMLFormElement): FormErrors {
   const data = form.dataset;
   // Outside the form, so it is heard while the form is hidden (on success).
-  const status = document.querySelector<HTMLElement>('[data-form-status]')!;
-  const title = form.querySelector<HTMLElement>('[data-form-error-title]')!;
-  const summary = form.querySelector<HTMLElement>('[data-form-error]')!;
-  const summaryText = form.querySelector<HTMLElement>('[data-form-error-text]')!;
-  const fieldList = form.querySelector<HTMLElement>('[data-form-error-fields]')!;
-  const callDetails = form.querySelector<HTMLElement>('[data-call-details]')!;
+  const status = document.querySelector<HTMLElement>(is(contactHooks.formStatus))!;
+  const title = form.querySelector<HTMLElement>(is(contactHooks.formErrorTitle))!;
+  const summary = form.querySelector<HTMLElement>(is(contactHooks.formError))!;
+  const summaryText = form.querySelector<HTMLElement>(is(contactHooks.formErrorText))!;
+  const fieldList = form.querySelector<HTMLElement>(is(contactHooks.formErrorFields))!;
+  const callDetails = form.querySelector<HTMLElement>(is(contactHooks.callDetails))!;
 
   const errorText = dataTexts(data, 'error', errorKinds);
   const problemText = dataTexts(data, 'error', Object.keys(fieldProblemString) as FieldProblem[]);
@@ -60,7 +62,7 @@ export function formErrors(form: HTMLFormElement): FormErrors {
   });
 
   function showField(field: FieldName, text: string): void {
-    const slot = form.querySelector<HTMLElement>(`[data-error-for="${field}"]`);
+    const slot = form.querySelector<HTMLElement>(`[${contactHooks.errorFor}="${field}"]`);
     const input = form.querySelector<HTMLElement>(`[name="${field}"]`);
     if (slot) {
       slot.textContent = text;
@@ -84,7 +86,7 @@ export function formErrors(form: HTMLFormElement): FormErrors {
       summary.hidden = true;
       summaryText.textContent = '';
       fieldList.replaceChildren();
-      for (const el of form.querySelectorAll<HTMLElement>('[data-error-for]')) {
+      for (const el of form.querySelectorAll<HTMLElement>(is(contactHooks.errorFor))) {
         el.hidden = true;
         el.textContent = '';
       }

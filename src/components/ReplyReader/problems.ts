@@ -4,6 +4,8 @@
  */
 import { dataTexts } from '../../client/data-texts.ts';
 import { part } from './state.ts';
+import { readerHooks } from './hooks.ts';
+import { is } from '../../client/hooks.ts';
 
 const problems = ['format', 'forged', 'network', 'rateLimited', 'unavailable', 'abandoned'] as const;
 export type Problem = (typeof problems)[number];
@@ -16,22 +18,22 @@ export interface ReaderProblems {
 
 export function readerProblems(root: HTMLElement): ReaderProblems {
   const data = root.dataset;
-  const input = part<HTMLInputElement>(root, '[data-reply-secret]');
-  const secretError = part(root, '[data-reply-secret-error]');
-  const errorBox = part(root, '[data-reply-error]');
-  const errorText = part(root, '[data-reply-error-text]');
+  const input = part<HTMLInputElement>(root, is(readerHooks.replySecret));
+  const secretError = part(root, is(readerHooks.replySecretError));
+  const errorBox = part(root, is(readerHooks.replyError));
+  const errorText = part(root, is(readerHooks.replyErrorText));
   const problemText = dataTexts(data, 'msg', problems);
 
   return {
     reset() {
       errorBox.hidden = true;
-      part(root, '[data-reply-none]').hidden = true;
+      part(root, is(readerHooks.replyNone)).hidden = true;
       secretError.hidden = true;
       input.removeAttribute('aria-invalid');
-      part(root, '[data-reply-answers]').replaceChildren();
-      part(root, '[data-write-back]').hidden = true;
-      part(root, '[data-write-back-sent]').hidden = true;
-      part(root, '[data-reply-status]').textContent = '';
+      part(root, is(readerHooks.replyAnswers)).replaceChildren();
+      part(root, is(readerHooks.writeBack)).hidden = true;
+      part(root, is(readerHooks.writeBackSent)).hidden = true;
+      part(root, is(readerHooks.replyStatus)).textContent = '';
     },
     show(problem) {
       if (problem === 'format') {

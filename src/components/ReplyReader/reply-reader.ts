@@ -15,28 +15,30 @@ import { readerProblems } from './problems.ts';
 import { newReaderState, part } from './state.ts';
 import { writeBack } from './write-back.ts';
 import { coverWhenHidden, pageLifetime } from '../../client/page-lifetime.ts';
+import { readerHooks } from './hooks.ts';
+import { is } from '../../client/hooks.ts';
 
-const root = document.querySelector<HTMLElement>('[data-reply-reader]');
+const root = document.querySelector<HTMLElement>(is(readerHooks.replyReader));
 if (root) enhance(root);
 
 function enhance(root: HTMLElement): void {
-  part(root, '[data-reply-nojs]').hidden = true;
-  part(root, '[data-reply-form]').hidden = false;
+  part(root, is(readerHooks.replyNojs)).hidden = true;
+  part(root, is(readerHooks.replyForm)).hidden = false;
 
   const state = newReaderState();
   const problems = readerProblems(root);
-  const input = part<HTMLInputElement>(root, '[data-reply-secret]');
-  const answers = part(root, '[data-reply-answers]');
-  const writeBackForm = part(root, '[data-write-back]');
+  const input = part<HTMLInputElement>(root, is(readerHooks.replySecret));
+  const answers = part(root, is(readerHooks.replyAnswers));
+  const writeBackForm = part(root, is(readerHooks.writeBack));
   function wipe(): void {
     input.value = '';
-    part<HTMLTextAreaElement>(root, '[data-write-back-text]').value = '';
+    part<HTMLTextAreaElement>(root, is(readerHooks.writeBackText)).value = '';
     state.keys = null;
     state.opened = [];
     answers.replaceChildren();
     writeBackForm.hidden = true;
-    part(root, '[data-write-back-sent]').hidden = true;
-    part(root, '[data-reply-status]').textContent = '';
+    part(root, is(readerHooks.writeBackSent)).hidden = true;
+    part(root, is(readerHooks.replyStatus)).textContent = '';
   }
   addEventListener('pagehide', () => {
     abandonedWhileHidden = false;
@@ -48,7 +50,7 @@ function enhance(root: HTMLElement): void {
   // shown or sent later. Hidden, the person is told to type the number again.
   let abandonedWhileHidden = false;
   const lifetime = pageLifetime((reason) => {
-    part(root, '[data-reply-status]').textContent = '';
+    part(root, is(readerHooks.replyStatus)).textContent = '';
     if (reason === 'hidden') {
       abandonedWhileHidden = true;
       input.value = '';
@@ -63,7 +65,7 @@ function enhance(root: HTMLElement): void {
   // The typed number and the answers are covered while the page is hidden, and wiped after a few minutes (N10).
   coverWhenHidden({
     parts: () => [
-      ...(input.value ? [part(root, '[data-reply-form]')] : []),
+      ...(input.value ? [part(root, is(readerHooks.replyForm))] : []),
       ...(answers.childElementCount > 0 ? [answers] : []),
       writeBackForm,
     ],
