@@ -22,18 +22,7 @@ import * as z from 'zod/mini';
 import { contactRequestSchema, type ContactRequest } from './request.ts';
 import { base64urlDecode, base64urlEncode, base64urlLength } from './base64url.ts';
 import { CT_SIZE, ENC_SIZE, KID_SIZE, PUBLIC_KEY_SIZE, WIRE_VERSION } from './limits.ts';
-import {
-  aadForKid,
-  computeKid,
-  contactSuite,
-  EnvelopeError,
-  HPKE_INFO,
-  importPublicKey,
-  sealCheckedRequest,
-  unpadPlaintext,
-  type Envelope,
-  type RecipientPublicKey,
-} from './envelope-core.ts';
+import { computeKid, EnvelopeError, sealCheckedRequest, type Envelope, type RecipientPublicKey } from './envelope-core.ts';
 
 export { base64urlDecode, base64urlEncode, base64urlLength } from './base64url.ts';
 export {
@@ -64,12 +53,10 @@ export {
   type RecipientPublicKey,
 } from './envelope-core.ts';
 
-function issuePaths(error: z.core.$ZodError): string[] {
+/** The fields a zod error names (for EnvelopeError's `fields`). */
+export function issuePaths(error: z.core.$ZodError): string[] {
   return [...new Set(error.issues.map((issue) => issue.path.join('.') || '(root)'))];
 }
-
-const utf8 = new TextEncoder();
-const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 // ---------------------------------------------------------------- base64url
 
@@ -105,7 +92,7 @@ export function parseEnvelope(input: unknown): Envelope {
 
 // --------------------------------------------------------------------- keys
 
-const privateJwkSchema = z.object({
+export const privateJwkSchema = z.object({
   kty: z.literal('EC'),
   crv: z.literal('P-256'),
   x: base64urlOf(32, 'x'),
@@ -123,31 +110,6 @@ export function publicKeyFromPrivateJwk(jwk: PrivateKeyJwk): Uint8Array<ArrayBuf
   return raw;
 }
 
-/** A private key ready to open envelopes, with the kid of its public half. */
-export interface RecipientPrivateKey {
-  kid: string;
-  privateKey: CryptoKey;
-}
-
-/** Imports a P-256 private JWK (the intake's key file format). Throws `bad_key`. */
-export async function importPrivateKey(jwkInput: unknown): Promise<RecipientPrivateKey> {
-  const parsed = privateJwkSchema.safeParse(jwkInput);
-  if (!parsed.success) {
-    throw new EnvelopeError('bad_key', 'private key must be a P-256 JWK with kty, crv, x, y and d');
-  }
-  const jwk = parsed.data;
-  try {
-    const privateKey = await contactSuite.kem.importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, d: jwk.d }, false);
-    const publicKey = publicKeyFromPrivateJwk(jwk);
-    // Importing the public half too proves x, y is a point on the curve.
-    await importPublicKey(publicKey);
-    return { kid: await computeKid(publicKey), privateKey };
-  } catch (cause) {
-    if (cause instanceof EnvelopeError) throw cause;
-    throw new EnvelopeError('bad_key', 'private key could not be imported', { cause });
-  }
-}
-
 /** A new recipient key pair: the public half for the key set, the JWK for the intake only. */
 export async function generateRecipientKeyPair(): Promise<{ kid: string; publicKey: string; privateJwk: PrivateKeyJwk }> {
   const pair = (await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits'])) as CryptoKeyPair;
@@ -157,7 +119,8 @@ export async function generateRecipientKeyPair(): Promise<{ kid: string; publicK
   return { kid: await computeKid(raw), publicKey: base64urlEncode(raw), privateJwk };
 }
 
-// ------------------------------------------------------------- seal / open
+// --------------------------------------------------------------------- seal
+// Opening (openEnvelope, importPrivateKey, keyRing) is in envelope-open.ts.
 
 /**
  * Validates, pads and encrypts a request to one recipient key. Throws
@@ -172,53 +135,4 @@ export async function sealRequest(request: ContactRequest, key: RecipientPublicK
     throw new EnvelopeError('bad_request', `request is not valid (check: ${fields.join(', ')})`, { fields });
   }
   return sealCheckedRequest(result.data, key);
-}
-
-/** Private keys by kid; the intake holds one per recipient it serves (and old ones while in flight). */
-export type PrivateKeyRing = ReadonlyMap<string, CryptoKey>;
-
-/** Decrypts and unpads an envelope to the request's JSON bytes (no schema check). */
-export async function openEnvelopeToJson(envelopeInput: unknown, keys: PrivateKeyRing): Promise<Uint8Array<ArrayBuffer>> {
-  const envelope = parseEnvelope(envelopeInput);
-  const privateKey = keys.get(envelope.kid);
-  if (!privateKey) throw new EnvelopeError('unknown_kid', 'no private key here for this kid');
-  let padded: Uint8Array;
-  try {
-    padded = new Uint8Array(
-      await contactSuite.open(
-        { recipientKey: privateKey, enc: base64urlDecode(envelope.enc)!, info: utf8.encode(HPKE_INFO) },
-        base64urlDecode(envelope.ct)!,
-        aadForKid(envelope.kid),
-      ),
-    );
-  } catch (cause) {
-    throw new EnvelopeError('decrypt_failed', 'the envelope could not be decrypted with this key', { cause });
-  }
-  return unpadPlaintext(padded);
-}
-
-/**
- * Opens an envelope and returns the validated request. Errors, in the
- * order checked: bad_envelope, unknown_kid, decrypt_failed, bad_padding,
- * bad_request.
- */
-export async function openEnvelope(envelopeInput: unknown, keys: PrivateKeyRing): Promise<ContactRequest> {
-  const json = await openEnvelopeToJson(envelopeInput, keys);
-  let data: unknown;
-  try {
-    data = JSON.parse(utf8Strict.decode(json));
-  } catch {
-    throw new EnvelopeError('bad_request', 'decrypted plaintext is not UTF-8 JSON');
-  }
-  const result = contactRequestSchema.safeParse(data);
-  if (!result.success) {
-    const fields = issuePaths(result.error);
-    throw new EnvelopeError('bad_request', `decrypted request is not valid (check: ${fields.join(', ')})`, { fields });
-  }
-  return result.data;
-}
-
-/** Convenience for tests and the intake: a key ring from imported private keys. */
-export function keyRing(keys: readonly RecipientPrivateKey[]): PrivateKeyRing {
-  return new Map(keys.map((key) => [key.kid, key.privateKey]));
 }

@@ -15,7 +15,7 @@
  * tied to a case. Only someone who knew the deleted request's id (inside
  * its ciphertext) can name it; a case never held here is still refused.
  */
-import type { PrivateKeyRing } from '../../protocol/envelope.ts';
+import type { PrivateKeyRing } from '../../protocol/envelope-open.ts';
 import type { ContactRequest } from '../../protocol/request.ts';
 import { verifyFollowUp } from '../../protocol/write-back.ts';
 import type { IntakeStore } from './store.ts';

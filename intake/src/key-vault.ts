@@ -25,11 +25,10 @@ import {
   base64urlDecode,
   base64urlEncode,
   generateRecipientKeyPair,
-  importPrivateKey,
   publicKeyFromPrivateJwk,
   type PrivateKeyJwk,
-  type RecipientPrivateKey,
 } from '../../protocol/envelope.ts';
+import { importPrivateKey, type RecipientPrivateKey } from '../../protocol/envelope-open.ts';
 import { INTAKE_COMMAND } from './command-name.ts';
 import { ensurePrivateDir, fsyncDir, writeNewSecretFile } from './keys/owner-only-files.ts';
 

@@ -18,7 +18,7 @@
  * dedupe by request id makes the redelivery harmless.
  */
 import * as z from 'zod';
-import type { PrivateKeyRing } from '../../protocol/envelope.ts';
+import type { PrivateKeyRing } from '../../protocol/envelope-open.ts';
 import type { RecipientDirectory } from './promise.ts';
 import type { IntakeStore, ReceiveResult } from './store.ts';
 

@@ -7,8 +7,8 @@
  * itself is in reply-writer.ts and reply-outbox.ts, which the team inbox
  * calls the same way.
  */
-import { keyRing } from '../../protocol/envelope.ts';
-import { type ReplyMessage } from '../../protocol/reply.ts';
+import { keyRing } from '../../protocol/envelope-open.ts';
+import type { ReplyMessage } from '../../protocol/reply.ts';
 import { replyPhraseIds } from '../../protocol/limits.ts';
 import type { Locale } from '../../protocol/locales.ts';
 import { replyPhraseText } from '../../protocol/reply-phrases.ts';

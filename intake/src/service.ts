@@ -7,7 +7,7 @@
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { keyRing } from '../../protocol/envelope.ts';
+import { keyRing } from '../../protocol/envelope-open.ts';
 import { Accounts, type RelyingParty } from './accounts.ts';
 import {
   AlertGate,

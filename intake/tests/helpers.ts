@@ -8,13 +8,11 @@ import {
   contactSuite,
   generateRecipientKeyPair,
   HPKE_INFO,
-  importPrivateKey,
   importPublicKey,
-  keyRing,
   padPlaintext,
   sealRequest,
-  type PrivateKeyRing,
 } from '../../protocol/envelope.ts';
+import { importPrivateKey, keyRing, type PrivateKeyRing } from '../../protocol/envelope-open.ts';
 import { createRequest, type ContactRequest } from '../../protocol/request.ts';
 import { IntakeStore } from '../../intake/src/store.ts';
 

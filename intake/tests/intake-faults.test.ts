@@ -8,7 +8,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keyRing, sealRequest } from '../../protocol/envelope.ts';
+import { sealRequest } from '../../protocol/envelope.ts';
+import { keyRing } from '../../protocol/envelope-open.ts';
 import { Accounts } from '../src/accounts.ts';
 import { appendAudit } from '../src/audit.ts';
 import { runCli } from '../src/cli.ts';

@@ -2,7 +2,8 @@ import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keyRing, sealRequest } from '../../protocol/envelope.ts';
+import { sealRequest } from '../../protocol/envelope.ts';
+import { keyRing } from '../../protocol/envelope-open.ts';
 import { appendAudit, verifyAudit } from '../src/audit.ts';
 import { generateWrappedKey, unlockVault, VaultError, type UnlockedVault } from '../src/key-vault.ts';
 import { fixedRecipientDirectory } from '../src/promise.ts';

@@ -38,7 +38,7 @@ import { loadPrivateKeys } from '../../tools/dev/plain-keys.ts';
 import { DATABASE_FILE } from '../../intake/src/store.ts';
 import { DatabaseSync } from 'node:sqlite';
 import { inject } from 'vitest';
-import { keyRing, openEnvelope } from '../../protocol/envelope.ts';
+import { keyRing, openEnvelope } from '../../protocol/envelope-open.ts';
 
 // ------------------------------------------------------------ child processes
 

@@ -13,12 +13,9 @@ import {
   EnvelopeError,
   generateRecipientKeyPair,
   HPKE_INFO,
-  importPrivateKey,
   importPublicKey,
-  keyRing,
   MAX_JSON_BYTES,
   measureRequest,
-  openEnvelope,
   padPlaintext,
   PADDED_SIZE,
   parseEnvelope,
@@ -26,9 +23,8 @@ import {
   SUITE_IDS,
   unpadPlaintext,
   type Envelope,
-  type PrivateKeyRing,
-  type RecipientPrivateKey,
 } from '../../protocol/envelope.ts';
+import { importPrivateKey, keyRing, openEnvelope, type PrivateKeyRing, type RecipientPrivateKey } from '../../protocol/envelope-open.ts';
 import { createRequest, type ContactRequest, type ContactRequestInput } from '../../protocol/request.ts';
 import { MESSAGE_MAX_LENGTH } from '../../protocol/limits.ts';
 import { worstCaseAnswers } from './worst-case-answers.ts';

@@ -38,12 +38,9 @@ import {
   EnvelopeError,
   HPKE_INFO,
   importPublicKey,
-  keyRing,
-  openEnvelope,
-  openEnvelopeToJson,
   sealRequest,
-  type PrivateKeyRing,
 } from '../../protocol/envelope.ts';
+import { keyRing, openEnvelope, openEnvelopeToJson, type PrivateKeyRing } from '../../protocol/envelope-open.ts';
 import { createRequest } from '../../protocol/request.ts';
 import { sampleAnswers } from '../dev/sample-request.ts';
 import { serve, type ServerType } from '@hono/node-server';

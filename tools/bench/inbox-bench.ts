@@ -10,7 +10,8 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { keyRing, sealRequest } from '../../protocol/envelope.ts';
+import { sealRequest } from '../../protocol/envelope.ts';
+import { keyRing } from '../../protocol/envelope-open.ts';
 import { createRequest, type ContactRequest } from '../../protocol/request.ts';
 import { listPage, PAGE_SIZE, requestPage } from '../../intake/src/inbox/pages.ts';
 import { inboxText } from '../../intake/src/inbox/text.ts';

@@ -8,7 +8,8 @@
  */
 import { open, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { generateRecipientKeyPair, importPrivateKey, type RecipientPrivateKey } from '../../protocol/envelope.ts';
+import { generateRecipientKeyPair } from '../../protocol/envelope.ts';
+import { importPrivateKey, type RecipientPrivateKey } from '../../protocol/envelope-open.ts';
 import { ensurePrivateDir, KEYS_FOLDER, listPlainKeyFiles, PLAIN_KEY_SUFFIX as PRIVATE_SUFFIX } from '../../intake/src/key-vault.ts';
 
 export interface GeneratedKey {

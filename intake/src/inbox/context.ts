@@ -4,7 +4,7 @@
  * middleware/session.ts), and the small helpers the route files use.
  */
 import type { Context } from 'hono';
-import type { PrivateKeyRing } from '../../../protocol/envelope.ts';
+import type { PrivateKeyRing } from '../../../protocol/envelope-open.ts';
 import type { Accounts, Session } from '../accounts.ts';
 import { appendAudit } from '../audit.ts';
 import type { UnlockedVault } from '../key-vault.ts';

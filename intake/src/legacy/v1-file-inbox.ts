@@ -17,7 +17,8 @@
  */
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { keyRing, sealRequest, type RecipientPrivateKey } from '../../../protocol/envelope.ts';
+import { sealRequest } from '../../../protocol/envelope.ts';
+import { keyRing, type RecipientPrivateKey } from '../../../protocol/envelope-open.ts';
 import type { ContactRequest } from '../../../protocol/request.ts';
 import { appendAudit } from '../audit.ts';
 import type { RecipientDirectory } from '../promise.ts';

@@ -20,7 +20,7 @@
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { PrivateKeyRing } from '../../../protocol/envelope.ts';
+import type { PrivateKeyRing } from '../../../protocol/envelope-open.ts';
 import type { RecipientDirectory } from '../promise.ts';
 import { signReceipt, verifyPush, type ReceiptStatus, type ReceiverAuth } from '../../../protocol/push-auth.ts';
 import { explainStoreError, MIN_FREE_BYTES, type IntakeStore } from '../store.ts';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { loadPrivateKeys } from '../../../tools/dev/plain-keys.ts';
-import { keyRing, openEnvelope, type PrivateKeyRing } from '../../../protocol/envelope.ts';
+import { keyRing, openEnvelope, type PrivateKeyRing } from '../../../protocol/envelope-open.ts';
 import type { ContactRequest } from '../../../protocol/request.ts';
 import { testIntakeDir } from '../../../tools/dev/test-intake.ts';
 import { DATABASE_FILE } from '../../../intake/src/store.ts';

@@ -1,5 +1,5 @@
 /** Running: serve (push receiver and team inbox), pull (instead of pushes), import (a version-1 folder). */
-import { keyRing } from '../../../../protocol/envelope.ts';
+import { keyRing } from '../../../../protocol/envelope-open.ts';
 import { alertConfigFrom } from '../../alerts.ts';
 import { UsageError } from '../../config.ts';
 import { ensurePrivateDir, unlockVault } from '../../key-vault.ts';
