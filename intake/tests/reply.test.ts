@@ -15,7 +15,7 @@ import { deriveReplyKeys, type ReplyKeys } from '../../protocol/reply-keys.ts';
 import { openReply, replyMessageSchema } from '../../protocol/reply.ts';
 import { REPLY_SIGNATURE_HEADER, replyPostSchema, verifyReplyPost } from '../../protocol/reply-post.ts';
 import { createRequest, type ContactRequest } from '../../protocol/request.ts';
-import { sampleAnswers } from '../../tools/dev/sample-request.ts';
+import { answerHereAnswers, sampleAnswers } from '../../tools/dev/sample-request.ts';
 import { verifyAudit } from '../src/audit.ts';
 import { generateWrappedKey, unlockVault, type UnlockedVault } from '../src/key-vault.ts';
 import { fixedRecipientDirectory, loadRecipientDirectory, type RecipientDirectory } from '../src/promise.ts';
@@ -59,17 +59,7 @@ beforeEach(async () => {
   mine = await deriveReplyKeys(SECRET);
   workerKey ??= await generateSigningKey();
   process.env['INTAKE_WORKER_PUBLIC_KEYS'] = workerKey.publicKey;
-  request = createRequest({
-    locale: 'so',
-    role: 'self',
-    municipality: 'stockholm',
-    needs: [],
-    contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-    language: '',
-    interpreter: false,
-    message: SENTINEL_REQUEST,
-    reply: { publicKey: mine.publicKey, mailbox: mine.mailbox },
-  });
+  request = createRequest(answerHereAnswers(SENTINEL_REQUEST, mine, { locale: 'so' }));
   await receive(request);
 });
 afterEach(async () => {

@@ -32,6 +32,7 @@ import { REPLY_CT_SIZE, REPLY_TEXT_MAX_LENGTH, REPLY_TIME_MAX_LENGTH } from '../
 import { replyPostBody, signReplyPost, verifyReplyPost } from '../../protocol/reply-post.ts';
 import { contactRequestSchema, createRequest } from '../../protocol/request.ts';
 import { worstCaseAnswers } from './worst-case-answers.ts';
+import { answerHereAnswers } from '../../tools/dev/sample-request.ts';
 
 const example = JSON.parse(readFileSync(new URL('../fixtures/utvag-reply-v1-example.json', import.meta.url), 'utf8')) as {
   secret: string;
@@ -111,17 +112,7 @@ describe('key derivation (WIRE-FORMAT.md §11)', () => {
   });
 
   it('the mailbox id and public key fit the request schema', async () => {
-    const request = createRequest({
-      locale: 'fa',
-      role: 'self',
-      municipality: 'stockholm',
-      needs: [],
-      contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-      language: '',
-      interpreter: false,
-      message: '',
-      reply: { publicKey: example.replyPublicKey, mailbox: example.mailbox },
-    });
+    const request = createRequest(answerHereAnswers('', { publicKey: example.replyPublicKey, mailbox: example.mailbox }, { locale: 'fa' }));
     expect(request.reply?.mailbox).toBe(example.mailbox);
   });
 });
