@@ -19,7 +19,7 @@ import { recipientLine } from './recipient-line.ts';
 import { replyChoice } from './reply-choice.ts';
 import { send } from './send.ts';
 import { contactHooks } from './hooks.ts';
-import { is } from '../../client/hooks.ts';
+import { is } from '../hooks.ts';
 
 const form = document.querySelector<HTMLFormElement>('form[data-contact-form]');
 if (form) enhance(form);

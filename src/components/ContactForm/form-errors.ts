@@ -7,7 +7,7 @@
 import { fieldProblemString, type FieldName, type FieldProblem } from '../../contact/form-fields.ts';
 import { dataTexts } from '../../client/data-texts.ts';
 import { contactHooks } from './hooks.ts';
-import { is } from '../../client/hooks.ts';
+import { is } from '../hooks.ts';
 
 const errorKinds = [
   'network',

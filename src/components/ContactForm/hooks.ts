@@ -1,10 +1,9 @@
 /**
  * The contact form's data-* hooks: its .astro parts set them, its script
- * finds its parts by them (src/client/hooks.ts). The Worker's no-JavaScript
- * receipt page (functions/no-js-pages.ts) fills in the receipt by the same
- * names, as they stand in the built page.
+ * finds its parts by them (../hooks.ts), and so does the Worker when it
+ * writes the no-JavaScript form and receipt pages (functions/no-js-pages.ts).
  */
-import type { Hook } from '../../client/hooks.ts';
+import type { Hook } from '../hooks.ts';
 
 export const contactHooks = {
   callDetails: 'data-call-details',

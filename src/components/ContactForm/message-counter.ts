@@ -1,5 +1,5 @@
 import { contactHooks } from './hooks.ts';
-import { is } from '../../client/hooks.ts';
+import { is } from '../hooks.ts';
 
 /** "N characters left" under the message, kept up to date as the person types. */
 export function messageCounter(form: HTMLFormElement): { update(): void } {

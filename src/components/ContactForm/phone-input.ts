@@ -6,7 +6,7 @@
  */
 import { foldPhoneCharacters, normalizePhoneNumber } from '../../../protocol/phone-number.ts';
 import { contactHooks } from './hooks.ts';
-import { is } from '../../client/hooks.ts';
+import { is } from '../hooks.ts';
 
 export interface PhoneInput {
   /** Writes the cleaned number back into the field (before sending). */

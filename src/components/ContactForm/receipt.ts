@@ -8,7 +8,7 @@ import type { ContactRequest } from '../../../protocol/request.ts';
 import { receiptNextStep, spokenReceiptCode } from '../../contact/receipt-display.ts';
 import { showFingerprint } from './recipient-line.ts';
 import { contactHooks } from './hooks.ts';
-import { is } from '../../client/hooks.ts';
+import { is } from '../hooks.ts';
 
 export interface Receipt {
   /** Replaces the form with the receipt of a request that arrived. */

@@ -9,7 +9,7 @@ import { chooseKey, servingRecipient } from '../../../protocol/key-choice.ts';
 import { keyFingerprint } from '../../../protocol/key-fingerprint.ts';
 import { loadKeySet } from '../../client/key-set-loader.ts';
 import { contactHooks } from './hooks.ts';
-import { is } from '../../client/hooks.ts';
+import { is } from '../hooks.ts';
 
 /** Shows a key's fingerprint (80 bits, N13) in a line (or hides it), so people can compare it with the intake's. */
 export function showFingerprint(line: HTMLElement | null, kid: string | null): void {

@@ -9,7 +9,7 @@ import type { ReplyAddress } from '../../../protocol/request.ts';
 import { deriveReplyKeys } from '../../../protocol/reply-keys.ts';
 import { formatReplySecret, generateReplySecret } from '../../../protocol/reply-secret.ts';
 import { contactHooks } from './hooks.ts';
-import { is } from '../../client/hooks.ts';
+import { is } from '../hooks.ts';
 
 export interface ReplyChoice {
   /** Does the person want an answer on the site (only, or as well)? */

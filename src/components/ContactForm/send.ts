@@ -19,7 +19,7 @@ import type { PhoneInput } from './phone-input.ts';
 import type { Receipt } from './receipt.ts';
 import type { ReplyChoice } from './reply-choice.ts';
 import { contactHooks } from './hooks.ts';
-import { is } from '../../client/hooks.ts';
+import { is } from '../hooks.ts';
 
 export interface SendParts {
   errors: FormErrors;

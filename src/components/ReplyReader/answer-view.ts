@@ -6,7 +6,7 @@
 import type { ReplyMessage } from '../../../protocol/reply.ts';
 import { part, type OpenedAnswer } from './state.ts';
 import { readerHooks } from './hooks.ts';
-import { is } from '../../client/hooks.ts';
+import { is } from '../hooks.ts';
 
 const fill = (template: string, values: Record<string, string>) =>
   template.replace(/\{(\w+)\}/g, (match, name: string) => values[name] ?? match);

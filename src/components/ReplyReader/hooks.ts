@@ -1,8 +1,8 @@
 /**
  * The answer reader's data-* hooks: ReplyReader.astro and ReaderForm.astro
- * set them, the reader's script finds its parts by them (src/client/hooks.ts).
+ * set them, the reader's script finds its parts by them (../hooks.ts).
  */
-import type { Hook } from '../../client/hooks.ts';
+import type { Hook } from '../hooks.ts';
 
 export const readerHooks = {
   answerAbout: 'data-answer-about',

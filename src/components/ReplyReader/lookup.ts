@@ -15,7 +15,7 @@ import type { ReaderProblems } from './problems.ts';
 import { part, type OpenedAnswer, type ReaderState } from './state.ts';
 import type { PageLifetime } from '../../client/page-lifetime.ts';
 import { readerHooks } from './hooks.ts';
-import { is } from '../../client/hooks.ts';
+import { is } from '../hooks.ts';
 
 export function lookup(root: HTMLElement, state: ReaderState, problems: ReaderProblems, lifetime: PageLifetime): void {
   const data = root.dataset;

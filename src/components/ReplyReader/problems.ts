@@ -5,7 +5,7 @@
 import { dataTexts } from '../../client/data-texts.ts';
 import { part } from './state.ts';
 import { readerHooks } from './hooks.ts';
-import { is } from '../../client/hooks.ts';
+import { is } from '../hooks.ts';
 
 const problems = ['format', 'forged', 'network', 'rateLimited', 'unavailable', 'abandoned'] as const;
 export type Problem = (typeof problems)[number];

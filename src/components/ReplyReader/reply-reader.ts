@@ -16,7 +16,7 @@ import { newReaderState, part } from './state.ts';
 import { writeBack } from './write-back.ts';
 import { coverWhenHidden, pageLifetime } from '../../client/page-lifetime.ts';
 import { readerHooks } from './hooks.ts';
-import { is } from '../../client/hooks.ts';
+import { is } from '../hooks.ts';
 
 const root = document.querySelector<HTMLElement>(is(readerHooks.replyReader));
 if (root) enhance(root);

@@ -17,7 +17,7 @@ import type { PageLifetime } from '../../client/page-lifetime.ts';
 import type { ReaderProblems } from './problems.ts';
 import { part, type ReaderState } from './state.ts';
 import { readerHooks } from './hooks.ts';
-import { is } from '../../client/hooks.ts';
+import { is } from '../hooks.ts';
 
 export function writeBack(root: HTMLElement, state: ReaderState, problems: ReaderProblems, lifetime: PageLifetime): void {
   const data = root.dataset;
