@@ -21,7 +21,7 @@ import { openReply } from '../../protocol/reply-open.ts';
 import { REPLY_SIGNATURE_HEADER, replyPostBody, replyPostSchema, signReplyPost, verifyReplyPost } from '../../protocol/reply-post.ts';
 import { createRequest, type ContactRequest } from '../../protocol/request.ts';
 import { generateSigningKey, importSigningKey, signReplyAck, type Ed25519KeyPair } from '../../protocol/push-auth.ts';
-import { sampleAnswers } from '../../tools/dev/sample-request.ts';
+import { answerHereAnswers, sampleAnswers } from '../../tools/dev/sample-request.ts';
 import { verifyAudit } from '../src/audit.ts';
 import { fixedRecipientDirectory } from '../src/promise.ts';
 import { deliverOutbox, STALE } from '../src/reply-outbox.ts';
@@ -45,17 +45,7 @@ beforeEach(async () => {
   mine = await deriveReplyKeys(SECRET);
   workerKey ??= await generateSigningKey();
   process.env['INTAKE_WORKER_PUBLIC_KEYS'] = workerKey.publicKey;
-  request = createRequest({
-    locale: 'so',
-    role: 'self',
-    municipality: 'stockholm',
-    needs: [],
-    contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-    language: '',
-    interpreter: false,
-    message: SENTINEL_REQUEST,
-    reply: { publicKey: mine.publicKey, mailbox: mine.mailbox },
-  });
+  request = createRequest(answerHereAnswers(SENTINEL_REQUEST, mine, { locale: 'so' }));
 });
 afterEach(() => {
   if (workerKeysBefore === undefined) delete process.env['INTAKE_WORKER_PUBLIC_KEYS'];
