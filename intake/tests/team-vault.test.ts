@@ -15,6 +15,7 @@ import {
   openNote,
   openPrevious,
   openRecord,
+  openSessionVault,
   PHRASE_ITERATIONS,
   phraseProblem,
   PRF_SALT,
@@ -24,6 +25,8 @@ import {
   sealNote,
   sealPrevious,
   sealRecord,
+  sealSessionVault,
+  sessionKeyFrom,
   unlockKeyFromPhrase,
   unlockKeyFromPrf,
   unwrapRecipientKey,
@@ -327,5 +330,21 @@ describe('private keys are not extractable', () => {
       for (const format of ['pkcs8', 'jwk'] as const) await expect(crypto.subtle.exportKey(format, key)).rejects.toThrow();
     }
     for (const key of [keys.wrap, keys.notes, keys.records]) await expect(crypto.subtle.exportKey('raw', key)).rejects.toThrow();
+  });
+});
+
+describe('session vault', () => {
+  it('keeps V boxed under the session key; another session or gen does not open it', async () => {
+    const { bytes } = await vault(2);
+    const sessionKey = base64urlEncode(crypto.getRandomValues(new Uint8Array(32)));
+    const stored = JSON.parse(JSON.stringify(await sealSessionVault(await sessionKeyFrom(sessionKey), bytes, 2)));
+    expect(JSON.stringify(stored)).not.toContain(base64urlEncode(bytes));
+    const opened = await openSessionVault(await sessionKeyFrom(sessionKey), stored);
+    expect(opened.gen).toBe(2);
+    expect(base64urlEncode(opened.vaultKeyBytes)).toBe(base64urlEncode(bytes));
+    const otherSession = await sessionKeyFrom(base64urlEncode(crypto.getRandomValues(new Uint8Array(32))));
+    await expectCode(openSessionVault(otherSession, stored), 'wrong_key');
+    await expectCode(openSessionVault(await sessionKeyFrom(sessionKey), { ...stored, gen: 1 }), 'wrong_key');
+    await expectCode(sessionKeyFrom('AAAA'), 'damaged');
   });
 });

@@ -24,3 +24,4 @@ export { openPrevious, sealPrevious } from './chain.ts';
 export { unwrapRecipientKey, wrapRecipientKey } from './recipient-keys.ts';
 export { openNote, sealNote } from './notes.ts';
 export { openRecord, sealRecord } from './records.ts';
+export { openSessionVault, sealSessionVault, sessionKeyFrom, type SessionVault } from './session-vault.ts';
