@@ -1,14 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sealRequest } from '../../protocol/envelope.ts';
-import { keyRing } from '../../protocol/envelope-open.ts';
 import { deliverAlert, dueEscalations, summarize } from '../src/alerts.ts';
-import { generateWrappedKey, unlockVault } from '../src/key-vault.ts';
 import { fixedRecipientDirectory } from '../src/promise.ts';
-import { IntakeStore } from '../src/store.ts';
-import { sampleRequest } from './helpers.ts';
+import { envelopeBody, makeIntake, sampleRequest } from './helpers.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -17,18 +12,14 @@ afterEach(async () => {
 
 describe('alerts without content', () => {
   it('escalates an unclaimed request once at 6 h and once at 2 h before its deadline, and says only counts and minutes', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'utvag-alerts-'));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const key = await generateWrappedKey(dir, 'alerts test passphrase', '2099-01-01', { N: 2 ** 10, r: 8, p: 1 });
-    const vault = await unlockVault(dir, 'alerts test passphrase');
-    const store = IntakeStore.open(dir, vault.storeSecret);
-    cleanups.push(() => store.close());
+    const intake = await makeIntake();
+    cleanups.push(intake.cleanup);
+    const { dir, store } = intake;
     const request = sampleRequest('SENTINEL-alert-content');
     const received = new Date('2026-12-01T00:00:00Z');
     await store.receive(
-      JSON.stringify(await sealRequest(request, key)),
-      keyRing(vault.keys),
-      fixedRecipientDirectory({ [key.kid]: 'x' }, { x: { firstContactHours: 24 } }),
+      await envelopeBody(intake, request),
+      fixedRecipientDirectory({ [intake.kid]: 'x' }, { x: { firstContactHours: 24 } }),
       received,
     );
     const at = (hours: number) => new Date(received.getTime() + hours * 3_600_000);

@@ -29,7 +29,7 @@ describe('the intake says when nothing has arrived for too long', () => {
     const store = IntakeStore.open(intake.dir, STORE_SECRET);
     expect(store.lastReceivedAt()).toBeNull();
     const twoDaysAgo = new Date(Date.now() - 48 * HOUR);
-    expect((await store.receive(body, intake.keys, NO_RECIPIENTS, twoDaysAgo)).status).toBe('stored');
+    expect((await store.receive(body, NO_RECIPIENTS, twoDaysAgo)).status).toBe('stored');
     expect(store.lastReceivedAt()).toEqual(twoDaysAgo);
     store.close();
     const lines: string[] = [];
@@ -38,7 +38,7 @@ describe('the intake says when nothing has arrived for too long', () => {
     expect(lines.at(-1)).toMatch(/^delivery: ALERT nothing has arrived for 48 h/);
     // The same request delivered again now: delivery works, so no alert.
     const again = IntakeStore.open(intake.dir, STORE_SECRET);
-    expect((await again.receive(body, intake.keys, NO_RECIPIENTS, new Date())).status).toBe('duplicate');
+    expect((await again.receive(body, NO_RECIPIENTS, new Date())).status).toBe('duplicate');
     again.close();
     expect(await runCli(['delivery-check', '--dir', intake.dir, '--expect-within', '24'], io)).toBe(0);
     expect(lines.at(-1)).toMatch(/^delivery: ok/);

@@ -1,7 +1,8 @@
 /**
  * A team inbox in process for app.request tests: a fresh intake, people
  * with sessions as a passkey sign-in leaves them, form posts as the
- * inbox's own pages send them, and the audit lines in order.
+ * inbox's own pages send them, JSON calls as the inbox app makes them,
+ * and the audit lines in order.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach } from 'vitest';
@@ -28,8 +29,9 @@ export interface Person {
   csrf: string;
 }
 
-export async function setUp(extra: Partial<InboxAppOptions> = {}) {
-  intake = await makeIntake();
+/** A team inbox on a fresh intake; `intake.vault: false`: no team vault set up yet. */
+export async function setUp(extra: Partial<InboxAppOptions> = {}, options: { vault?: boolean } = {}) {
+  intake = await makeIntake(options);
   const { store } = intake;
   const accounts = new Accounts(store, relyingParty(ORIGIN));
   const app = createInboxApp({
@@ -69,6 +71,19 @@ export async function setUp(extra: Partial<InboxAppOptions> = {}) {
         ...headers,
       },
     });
+  /** A JSON call as the inbox app makes it: GET, or POST with the CSRF token in its header. */
+  const api = (path: string, who: Person | undefined, body?: unknown, headers: Record<string, string> = {}) =>
+    app.request(path, {
+      method: body === undefined ? 'GET' : 'POST',
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      headers: {
+        ...(body === undefined
+          ? {}
+          : { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin', 'x-csrf-token': who?.csrf ?? '' }),
+        ...(who ? { cookie: who.cookie } : {}),
+        ...headers,
+      },
+    });
   const receive = async () => {
     const result = await store.receive(await envelopeBody(intake!), NO_RECIPIENTS);
     if (result.status !== 'stored') throw new Error(result.status);
@@ -78,5 +93,5 @@ export async function setUp(extra: Partial<InboxAppOptions> = {}) {
     recentAudit(store)
       .map((line) => `${line.actor} ${line.action}${line.ref ? ` ${line.ref}` : ''}${line.detail ? ` ${line.detail}` : ''}`)
       .reverse();
-  return { app, store, accounts, intake: intake, person, get, post, receive, auditActions };
+  return { app, store, accounts, intake: intake, person, get, post, api, receive, auditActions };
 }

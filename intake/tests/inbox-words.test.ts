@@ -24,7 +24,6 @@ import { setUp, sv, type Person } from './inbox-helpers.ts';
 
 const en = inboxText.en;
 
-
 function arabicRequest(message: string, extra: Partial<ContactRequest> = {}): ContactRequest {
   return createRequest({
     locale: 'ar',

@@ -8,8 +8,9 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sealRequest } from '../../protocol/envelope.ts';
-import { keyRing } from '../../protocol/envelope-open.ts';
+import { randomBytes } from 'node:crypto';
+import { generateRecipientKeyPair, sealRequest } from '../../protocol/envelope.ts';
+import { importPrivateKey, keyRing } from '../../protocol/envelope-open.ts';
 import { Accounts } from '../src/accounts.ts';
 import { appendAudit } from '../src/audit.ts';
 import { runCli } from '../src/cli.ts';
@@ -20,7 +21,7 @@ import { generateSigningKey, importSigningKey, importVerifyKey, receiverAuth, si
 import { createPushApp } from '../../intake/src/receiver/push-app.ts';
 import { IntakeStore, StoreError } from '../src/store.ts';
 import { relyingParty } from '../src/service.ts';
-import { sampleRequest } from './helpers.ts';
+import { holdVault, openStored, sampleRequest } from './helpers.ts';
 
 const FAST = { N: 2 ** 10, r: 8, p: 1 };
 const PASSPHRASE = 'a passphrase for the tests';
@@ -35,13 +36,15 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
+/** An intake whose vault holds one recipient key; `keys` opens envelopes as a browser would. */
 async function intake() {
   const dir = await tempDir();
-  const key = await generateWrappedKey(dir, PASSPHRASE, '2099-01-01', FAST);
-  const vault = await unlockVault(dir, PASSPHRASE);
-  const store = IntakeStore.open(dir, vault.storeSecret, { count: 3, bytes: 1_000_000 });
+  const pair = await generateRecipientKeyPair();
+  const store = IntakeStore.open(dir, randomBytes(32), { count: 3, bytes: 1_000_000 });
   cleanups.push(() => store.close());
-  return { dir, key: { kid: key.kid, publicKey: key.publicKey }, vault, store };
+  await holdVault(store, pair);
+  const keys = keyRing([await importPrivateKey(pair.privateJwk)]);
+  return { dir, key: { kid: pair.kid, publicKey: pair.publicKey }, keys, store };
 }
 
 function silent() {
@@ -68,12 +71,12 @@ describe('faults', () => {
   });
 
   it('answers 507 before writing when the disk is nearly full, and a signed receipt once there is room', async () => {
-    const { store, vault, key } = await intake();
+    const { store, key } = await intake();
     const worker = await generateSigningKey();
     const stranger = await generateSigningKey();
     const receipt = await generateSigningKey();
     const pushAuth = await receiverAuth('stockholm', [worker.publicKey], receipt.privateJwk);
-    const app = createPushApp({ store, keys: keyRing(vault.keys), recipients: NO_RECIPIENTS, pushAuth, log: () => undefined });
+    const app = createPushApp({ store, recipients: NO_RECIPIENTS, pushAuth, log: () => undefined });
     const body = JSON.stringify(await sealRequest(sampleRequest(), key));
     const workerKey = await importSigningKey(worker.privateJwk);
     const post = async (b: string, headers: Record<string, string>) =>
@@ -130,7 +133,7 @@ describe('faults', () => {
   });
 
   it('imports a version-1 file inbox without loss, and deletes the plaintext only when asked', async () => {
-    const { dir, store, vault } = await intake();
+    const { dir, store, keys } = await intake();
     // A version-1 folder as the first intake wrote it: two requests (one done), each with
     // its readable .txt, and one quarantined body.
     const open = sampleRequest('still open');
@@ -150,18 +153,18 @@ describe('faults', () => {
     const kept: QuarantinedBody = { receivedAt: '2026-11-30T11:00:00.000Z', code: 'decrypt_failed', body: '{"v":1,"kid":"x"}' };
     await write('quarantine', `${'0'.repeat(64)}.json`, kept);
     const recipients = fixedRecipientDirectory({}, {});
-    const first = await importFileInbox(dir, store, vault.keys, recipients, { deletePlaintext: false });
+    const first = await importFileInbox(dir, store, recipients, { deletePlaintext: false });
     expect(first).toEqual({ imported: 2, duplicates: 0, quarantined: 1, keptFiles: [] });
-    const again = await importFileInbox(dir, store, vault.keys, recipients, { deletePlaintext: true });
+    const again = await importFileInbox(dir, store, recipients, { deletePlaintext: true });
     expect(again).toMatchObject({ imported: 0, duplicates: 2 });
     expect(await readdir(join(dir, 'inbox'))).toEqual([]);
     expect(await readdir(join(dir, 'done'))).toEqual([]);
-    const ring = keyRing(vault.keys);
+    // Sealed to the vault's key: they open in the browser.
     const openRows = store.listOpen();
     expect(openRows).toHaveLength(1);
-    expect((await store.open(openRows[0]!, ring)).request).toEqual(open);
+    expect((await openStored({ store, keys }, openRows[0]!.ref)).request).toEqual(open);
     const closed = store.listClosed();
-    expect((await store.open(closed[0]!, ring)).request).toEqual(done);
+    expect((await openStored({ store, keys }, closed[0]!.ref)).request).toEqual(done);
   });
 });
 
@@ -178,10 +181,10 @@ describe('sign-in limit', () => {
 
 describe('staff and keys', () => {
   it('removing someone signs them out everywhere, deletes their passkeys and gives their claims back to the team', async () => {
-    const { store, vault, key } = await intake();
+    const { store, key } = await intake();
     const accounts = new Accounts(store, relyingParty('http://localhost:1'));
     const staff = accounts.createStaff('Leaving Person', 'staff');
-    const { ref } = (await store.receive(JSON.stringify(await sealRequest(sampleRequest(), key)), keyRing(vault.keys), NO_RECIPIENTS)) as {
+    const { ref } = (await store.receive(JSON.stringify(await sealRequest(sampleRequest(), key)), NO_RECIPIENTS)) as {
       ref: string;
     };
     store.claim(ref, staff.id);
@@ -196,6 +199,19 @@ describe('staff and keys', () => {
     expect(store.db.prepare('SELECT count(*) AS n FROM passkeys').get()).toEqual({ n: 0 });
     expect(store.get(ref)).toMatchObject({ status: 'new', claimedBy: null });
     expect(accounts.activeStaff().map((s) => s.name)).not.toContain('Leaving Person');
+  });
+
+  it('`keys` lists the public keys the vault holds, for recipients.json, without any passphrase', async () => {
+    const { dir, key, store } = await intake();
+    const listed = silent();
+    expect(await runCli(['keys', '--dir', dir], listed.io)).toBe(0);
+    const text = listed.out.join('\n');
+    expect(text).toContain(`${key.kid}  ends 2099-12-31`);
+    expect(JSON.parse(text.slice(text.indexOf('[')))).toEqual([{ publicKey: key.publicKey, notAfter: '2099-12-31' }]);
+    store.db.prepare('DELETE FROM vault_keys').run();
+    const none = silent();
+    expect(await runCli(['keys', 'list', '--dir', dir], none.io)).toBe(0);
+    expect(none.out.join('\n')).toMatch(/No keys yet/);
   });
 
   it('retires a key only after its end plus the grace days', async () => {

@@ -54,7 +54,7 @@ describe('intake push receiver (intake serve)', () => {
     const receipt = await generateSigningKey();
     receiptPublicKey = receipt.publicKey;
     const pushAuth = await receiverAuth(RECIPIENT, [worker.publicKey], receipt.privateJwk);
-    return createPushApp({ store: intake.store, keys: intake.keys, recipients: NO_RECIPIENTS, pushAuth, log: (line) => logs.push(line) });
+    return createPushApp({ store: intake.store, recipients: NO_RECIPIENTS, pushAuth, log: (line) => logs.push(line) });
   }
 
   it('answers every kept push with its own signed receipt for that very push, which the Worker verifies', async () => {

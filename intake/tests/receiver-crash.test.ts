@@ -4,21 +4,22 @@
  * and the redelivery after a restart stores it exactly once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sealRequest } from '../../protocol/envelope.ts';
+import { generateRecipientKeyPair, sealRequest } from '../../protocol/envelope.ts';
 import { projectEnv } from '../../tools/dev/run.ts';
 import { generateWrappedKey } from '../src/key-vault.ts';
 import { generateSigningKey, importSigningKey, signPush, type Ed25519KeyPair } from '../../protocol/push-auth.ts';
 import { ensureReceiptKey } from '../src/push-keys.ts';
+import { runCli } from '../src/cli.ts';
+import { loadStoreSecret, STORE_SECRET_KEY_FILE, StoreSecretError } from '../src/keys/store-secret.ts';
 import { IntakeStore } from '../src/store.ts';
-import { sampleRequest } from './helpers.ts';
+import { holdVault, sampleRequest } from './helpers.ts';
 
 const RECIPIENT = 'stockholm';
 let worker: Ed25519KeyPair;
-const PASSPHRASE = 'crash test passphrase';
 const children: ChildProcess[] = [];
 let dir: string | undefined;
 afterEach(async () => {
@@ -26,11 +27,7 @@ afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function startServe(
-  intakeDir: string,
-  passphraseFile: string,
-  crash: boolean,
-): Promise<{ port: number; exited: Promise<string | null> }> {
+async function startServe(intakeDir: string, crash: boolean): Promise<{ port: number; exited: Promise<string | null> }> {
   const child = spawn(
     'node',
     [
@@ -44,8 +41,6 @@ async function startServe(
       '0',
       '--recipient',
       RECIPIENT,
-      '--passphrase-file',
-      passphraseFile,
     ],
     {
       env: projectEnv({ INTAKE_WORKER_PUBLIC_KEYS: worker.publicKey }),
@@ -87,25 +82,50 @@ describe('intake serve killed mid-write', () => {
   it('acknowledges nothing, keeps nothing half-written, and stores the redelivery once', async () => {
     dir = await mkdtemp(join(tmpdir(), 'utvag-crash-'));
     const intakeDir = join(dir, 'intake');
-    const passphraseFile = join(dir, 'passphrase');
-    await writeFile(passphraseFile, `${PASSPHRASE}\n`, { mode: 0o600 });
-    const key = await generateWrappedKey(intakeDir, PASSPHRASE, '2099-01-01', { N: 2 ** 10, r: 8, p: 1 });
+    // The key is in the store's vault, as the first administrator's setup leaves it; serve needs no passphrase.
+    const key = await generateRecipientKeyPair();
+    const setup = IntakeStore.open(intakeDir);
+    await holdVault(setup, key);
+    setup.close();
     await ensureReceiptKey(intakeDir);
     worker = await generateSigningKey();
     const body = JSON.stringify(await sealRequest(sampleRequest(), key));
 
-    const crashing = await startServe(intakeDir, passphraseFile, true);
+    const crashing = await startServe(intakeDir, true);
     expect(await post(crashing.port, body)).toBe('connection lost');
     expect(await crashing.exited).toBe('SIGKILL');
     const afterCrash = IntakeStore.open(intakeDir);
     expect(afterCrash.count()).toBe(0);
     afterCrash.close();
 
-    const restarted = await startServe(intakeDir, passphraseFile, false);
+    const restarted = await startServe(intakeDir, false);
     expect(await post(restarted.port, body)).toBe(201);
     expect(await post(restarted.port, body)).toBe(200);
     const store = IntakeStore.open(intakeDir);
     expect(store.count()).toBe(1);
     store.close();
+  });
+});
+
+describe('intake serve on a store made before issue 19', () => {
+  it('says in one line to run move-keys when only the passphrase-wrapped store secret is there, and changes nothing', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'utvag-old-store-'));
+    const intakeDir = join(dir, 'intake');
+    await generateWrappedKey(intakeDir, 'an old passphrase, for the test', '2099-01-01', { N: 2 ** 10, r: 8, p: 1 });
+    await ensureReceiptKey(intakeDir);
+    worker = await generateSigningKey();
+    const io = { out: () => undefined, err: () => undefined };
+    const serving = runCli(['serve', '--dir', intakeDir, '--recipient', RECIPIENT], io, { INTAKE_WORKER_PUBLIC_KEYS: worker.publicKey });
+    await expect(serving).rejects.toThrow(StoreSecretError);
+    await expect(serving).rejects.toThrow(/^[^\n]*run "[^"]*move-keys --dir [^"]+" once[^\n]*$/);
+    expect(await readdir(join(intakeDir, 'keys'))).not.toContain(STORE_SECRET_KEY_FILE);
+  });
+
+  it('makes the store secret on the first start, owner-only, and reads the same one after', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'utvag-new-store-'));
+    const first = await loadStoreSecret(dir);
+    expect(first).toHaveLength(32);
+    expect((await stat(join(dir, 'keys', STORE_SECRET_KEY_FILE))).mode & 0o777).toBe(0o600);
+    expect(await loadStoreSecret(dir)).toEqual(first);
   });
 });

@@ -5,6 +5,7 @@
  * before migrations were numbered (user_version 0), with its store secret
  * and recipient key beside it (test data only).
  */
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,10 +13,12 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateRecipientKeyPair, sealRequest } from '../../protocol/envelope.ts';
-import { importPrivateKey, keyRing } from '../../protocol/envelope-open.ts';
+import { importPrivateKey, keyRing, openEnvelopeToJson, type PrivateKeyRing } from '../../protocol/envelope-open.ts';
 import { verifyAudit } from '../src/audit.ts';
 import { MIGRATIONS, SCHEMA_VERSION, schemaVersion } from '../src/store/schema.ts';
+import { readLeniently } from '../src/opened-request.ts';
 import { DATABASE_FILE, IntakeStore, StoreError } from '../src/store.ts';
+import { openRecord, recordKey } from '../src/store/sealed-records.ts';
 import { sampleRequest } from './helpers.ts';
 
 const fixtureDir = join(import.meta.dirname, 'fixtures');
@@ -39,6 +42,17 @@ async function databaseFrom(sql: string): Promise<string> {
   db.exec(sql);
   db.close();
   return dir;
+}
+
+/** A stored envelope opened with a key, as a browser (or `move-keys`) does. */
+async function opened(store: IntakeStore, ref: string, keys: PrivateKeyRing) {
+  const [stored] = store.envelopes([ref]);
+  return readLeniently(await openEnvelopeToJson(JSON.parse(stored!.body), keys));
+}
+
+/** A note sealed before issue 19, under a key from the old store secret. */
+function oldNote(secret: Buffer, ref: string, box: { iv: string; ct: string }): string {
+  return openRecord(recordKey(secret, 'notes'), `note\0${ref}`, box.iv, box.ct);
 }
 
 function tables(store: IntakeStore): string[] {
@@ -72,9 +86,14 @@ describe('store migrations', () => {
         claimedByName: fixture.staff.name,
         dueAt: expect.any(Number),
       });
-      expect((await store.open(store.get(claimedWithNote.ref)!, keys)).request?.id).toBe(claimedWithNote.id);
-      expect(store.notes(claimedWithNote.ref).map((note) => note.text)).toEqual(['En anteckning i fixturen.']);
-      expect(store.findByReceipt(unclaimed.receipt)).toMatchObject({ ok: true, refs: [unclaimed.ref] });
+      // What `intake move-keys` reads: the envelope opens with the old key, the note with the old store secret.
+      expect((await opened(store, claimedWithNote.ref, keys)).request?.id).toBe(claimedWithNote.id);
+      const secret = Buffer.from(fixture.storeSecretHex, 'hex');
+      expect(
+        store.notes(claimedWithNote.ref).map((note) => ({ gen: note.gen, text: oldNote(secret, claimedWithNote.ref, note.box) })),
+      ).toEqual([{ gen: null, text: 'En anteckning i fixturen.' }]);
+      const receiptTag = createHmac('sha256', secret).update(`receipt\0${unclaimed.receipt}`).digest('base64url');
+      expect(store.db.prepare('SELECT ref FROM requests WHERE receipt_tag = ?').all(receiptTag)).toEqual([{ ref: unclaimed.ref }]);
       expect(store.listOpen().map((row) => row.ref)).toEqual([claimedWithNote.ref, unclaimed.ref]);
       expect(store.quarantineSummary()).toMatchObject({ kept: 1, byCode: [{ code: 'unknown_kid', seen: 1, dropped: 0 }] });
       expect(verifyAudit(store)).toMatchObject({ ok: true });
@@ -103,7 +122,7 @@ describe('store migrations', () => {
       expect(schemaVersion(store.db)).toBe(SCHEMA_VERSION);
       expect(store.db.prepare(`SELECT 1 FROM pragma_table_info('requests') WHERE name = 'envelope'`).get()).toBeUndefined();
       expect(store.get('r1')).toMatchObject({ ref: 'r1', kid: pair.kid, envelope: body });
-      expect((await store.open(store.listOpen()[0]!, keyRing([await importPrivateKey(pair.privateJwk)]))).request).toEqual(request);
+      expect((await opened(store, store.listOpen()[0]!.ref, keyRing([await importPrivateKey(pair.privateJwk)]))).request).toEqual(request);
       expect(tables(store)).toEqual(expect.arrayContaining(['audit', 'envelopes', 'notes', 'replies', 'quarantine', 'sessions', 'staff']));
     } finally {
       store.close();

@@ -2,13 +2,13 @@ import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sealRequest } from '../../protocol/envelope.ts';
-import { keyRing } from '../../protocol/envelope-open.ts';
+import { generateRecipientKeyPair } from '../../protocol/envelope.ts';
 import { appendAudit, verifyAudit } from '../src/audit.ts';
 import { generateWrappedKey, unlockVault, VaultError, type UnlockedVault } from '../src/key-vault.ts';
 import { fixedRecipientDirectory } from '../src/promise.ts';
-import { IntakeStore } from '../src/store.ts';
-import { sampleRequest, sealRaw } from './helpers.ts';
+import { bodyHash, IntakeStore } from '../src/store.ts';
+import { openNote, sealNote } from '../src/team-vault/index.ts';
+import { envelopeBody, makeIntake, openStored, quarantineCount, sampleRequest, sealRaw, type TestIntake } from './helpers.ts';
 
 const FAST = { N: 2 ** 10, r: 8, p: 1 };
 const PASSPHRASE = 'correct horse battery staple';
@@ -20,19 +20,28 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
-async function freshIntake(): Promise<{
-  dir: string;
-  vault: UnlockedVault;
-  store: IntakeStore;
-  publicKey: { kid: string; publicKey: string };
-}> {
+/** The passphrase-wrapped keys of an intake before issue 19 (what `intake move-keys` reads). */
+async function oldKeyFolder(): Promise<{ dir: string; vault: UnlockedVault }> {
   const dir = await mkdtemp(join(tmpdir(), 'utvag-store-'));
   dirs.push(dir);
-  const key = await generateWrappedKey(dir, PASSPHRASE, '2099-01-01', FAST);
-  const vault = await unlockVault(dir, PASSPHRASE);
-  const store = IntakeStore.open(dir, vault.storeSecret);
-  stores.push(store);
-  return { dir, vault, store, publicKey: { kid: key.kid, publicKey: key.publicKey } };
+  await generateWrappedKey(dir, PASSPHRASE, '2099-01-01', FAST);
+  return { dir, vault: await unlockVault(dir, PASSPHRASE) };
+}
+
+const intakes: TestIntake[] = [];
+afterEach(async () => {
+  for (const intake of intakes.splice(0)) await intake.cleanup();
+});
+async function testIntake(): Promise<TestIntake> {
+  const intake = await makeIntake();
+  intakes.push(intake);
+  return intake;
+}
+
+async function stored(intake: TestIntake, message = 'hej'): Promise<string> {
+  const result = await intake.store.receive(await envelopeBody(intake, sampleRequest(message)), recipients(intake.kid));
+  if (result.status !== 'stored') throw new Error(result.status);
+  return result.ref;
 }
 
 const recipients = (kid: string) => fixedRecipientDirectory({ [kid]: 'stockholm' }, { stockholm: { firstContactHours: 24 } });
@@ -45,113 +54,133 @@ async function allFiles(dir: string): Promise<string[]> {
   return out;
 }
 
-describe('key vault', () => {
+describe('the old key vault (read by move-keys)', () => {
   it('opens with the passphrase and refuses a wrong one with a clear message', async () => {
-    const { dir, vault } = await freshIntake();
+    const { dir, vault } = await oldKeyFolder();
     expect(vault.keys).toHaveLength(1);
     await expect(unlockVault(dir, 'not the passphrase')).rejects.toThrow(/passphrase is wrong/);
   });
 
   it('refuses a key file others can read', async () => {
-    const { dir, vault } = await freshIntake();
+    const { dir, vault } = await oldKeyFolder();
     await chmod(join(dir, 'keys', `${vault.keys[0]!.kid}.private.wrapped.json`), 0o644);
     await expect(unlockVault(dir, PASSPHRASE)).rejects.toThrow(VaultError);
     await expect(unlockVault(dir, PASSPHRASE)).rejects.toThrow(/can be read by other users/);
   });
 
   it('refuses a plain version-1 key file next to the wrapped ones', async () => {
-    const { dir } = await freshIntake();
+    const { dir } = await oldKeyFolder();
     await writeFile(join(dir, 'keys', 'x.private.jwk.json'), '{}', { mode: 0o600 });
     await expect(unlockVault(dir, PASSPHRASE)).rejects.toThrow(/keys protect/);
   });
 });
 
 describe('store', () => {
-  it('stores the envelope as received, dedupes, and puts a request that does not fit in needs review', async () => {
-    const { store, vault, publicKey } = await freshIntake();
-    const ring = keyRing(vault.keys);
+  it('stores the envelope as received without opening it, dedupes by its bytes, and quarantines an unknown kid', async () => {
+    const intake = await testIntake();
+    const { store } = intake;
     const request = sampleRequest();
-    const body = JSON.stringify(await sealRequest(request, publicKey));
-    const first = await store.receive(body, ring, recipients(publicKey.kid), new Date('2026-12-01T08:00:00Z'));
+    const body = await envelopeBody(intake, request);
+    const first = await store.receive(body, recipients(intake.kid), new Date('2026-12-01T08:00:00Z'));
     expect(first).toMatchObject({ status: 'stored', fits: true });
-    expect(await store.receive(body, ring, recipients(publicKey.kid))).toEqual({ status: 'duplicate' });
+    expect(await store.receive(body, recipients(intake.kid))).toEqual({ status: 'duplicate' });
     const row = store.listOpen()[0]!;
     expect(store.get(row.ref)!.envelope).toBe(body);
     expect(row.dueAt).toBe(Date.parse('2026-12-02T08:00:00Z'));
-    expect((await store.open(row, ring)).request).toEqual(request);
+    expect(store.db.prepare('SELECT body_hash FROM requests WHERE ref = ?').get(row.ref)).toEqual({ body_hash: bodyHash(body) });
+    // The browser opens it (the server holds no key that could).
+    expect((await openStored(intake, row.ref)).request).toEqual(request);
 
-    const newer = { ...sampleRequest('newer form'), pronouns: 'hen' };
-    expect(await store.receive(await sealRaw(newer, publicKey), ring, recipients(publicKey.kid))).toMatchObject({
-      status: 'stored',
-      fits: false,
+    const stranger = await generateRecipientKeyPair();
+    expect(await store.receive(await envelopeBody(stranger), recipients(intake.kid))).toEqual({
+      status: 'quarantined',
+      code: 'unknown_kid',
     });
-    const review = store.listNeedsReview();
-    expect(review).toHaveLength(1);
-    const opened = await store.open(review[0]!, ring);
+    expect(quarantineCount(store)).toBe(1);
+    expect(await store.receive('{"v":1}', recipients(intake.kid))).toEqual({ status: 'rejected', code: 'bad_envelope' });
+  });
+
+  it('keeps a request of a newer form like any other: the browser shows what it holds', async () => {
+    const intake = await testIntake();
+    const newer = { ...sampleRequest('newer form'), pronouns: 'hen' };
+    const result = await intake.store.receive(await sealRaw(newer, intake), recipients(intake.kid));
+    expect(result).toMatchObject({ status: 'stored', fits: true });
+    const opened = await openStored(intake, (result as { ref: string }).ref);
+    expect(opened.request).toBeNull();
     expect(opened.unknownFields).toEqual(['pronouns']);
     expect(opened.raw).toMatchObject({ message: 'newer form', pronouns: 'hen' });
-    expect(store.listOpen()).toHaveLength(1);
+  });
+
+  it('keeps envelopes sealed to a key still wrapped with the old passphrase (before move-keys)', async () => {
+    const intake = await testIntake();
+    const old = await generateRecipientKeyPair();
+    expect(await intake.store.receive(await envelopeBody(old), recipients(intake.kid), new Date(), new Set([old.kid]))).toMatchObject({
+      status: 'stored',
+    });
   });
 
   it('shows no deadline when the recipient has no promise (never a silent 24 hours)', async () => {
-    const { store, vault, publicKey } = await freshIntake();
-    await store.receive(
-      JSON.stringify(await sealRequest(sampleRequest(), publicKey)),
-      keyRing(vault.keys),
-      fixedRecipientDirectory({}, {}),
-    );
-    expect(store.listOpen()[0]!.dueAt).toBeNull();
+    const intake = await testIntake();
+    await intake.store.receive(await envelopeBody(intake), fixedRecipientDirectory({}, {}));
+    expect(intake.store.listOpen()[0]!.dueAt).toBeNull();
   });
 
   it('lets exactly one of two people claim a request', async () => {
-    const { store, vault, publicKey } = await freshIntake();
-    const result = await store.receive(
-      JSON.stringify(await sealRequest(sampleRequest(), publicKey)),
-      keyRing(vault.keys),
-      recipients(publicKey.kid),
-    );
-    const ref = (result as { ref: string }).ref;
+    const intake = await testIntake();
+    const { store } = intake;
+    const ref = await stored(intake);
     expect([store.claim(ref, 1), store.claim(ref, 2)]).toEqual([true, false]);
     expect(store.get(ref)!.claimedBy).toBe(1);
     expect(store.setStatus(ref, 'contacted')).toBe(true);
   });
 
-  it('shows an ambiguous receipt code as ambiguous: every match, not the first', async () => {
-    const { store, vault, publicKey } = await freshIntake();
-    const a = sampleRequest('a');
-    const b = { ...sampleRequest('b'), receipt: a.receipt };
-    for (const r of [a, b])
-      await store.receive(JSON.stringify(await sealRequest(r, publicKey)), keyRing(vault.keys), recipients(publicKey.kid));
-    const found = store.findByReceipt(a.receipt.toLowerCase().replace('-', ' '));
-    expect(found).toMatchObject({ ok: true, code: a.receipt });
-    expect((found as { refs: string[] }).refs).toHaveLength(2);
-    expect(store.findByReceipt('OOOO-0000')).toMatchObject({ ok: false });
+  it('links a follow-up the browser verified into its case: a closed case opens again, a follow-up of one joins the same case', async () => {
+    const intake = await testIntake();
+    const { store } = intake;
+    const original = await stored(intake, 'first');
+    store.claim(original, 1);
+    store.setStatus(original, 'closed', new Date('2026-12-01T00:00:00Z'));
+    const followUp = await stored(intake, 'wrote back');
+    expect(store.get(followUp)!.dueAt).not.toBeNull();
+    expect(store.linkFollowUp(followUp, original, new Date('2026-12-02T00:00:00Z'))).toBe(original);
+    expect(store.get(original)).toMatchObject({ status: 'claimed', closedAt: null, followUps: 1 });
+    expect(store.get(followUp)).toMatchObject({ followUpOf: original, dueAt: null });
+    expect(store.listOpen().map((row) => row.ref)).toEqual([original]);
+    expect(store.followUpsOf(original).map((row) => row.ref)).toEqual([followUp]);
+
+    const second = await stored(intake, 'again');
+    expect(store.linkFollowUp(second, followUp)).toBe(original);
+    expect(store.get(original)!.followUps).toBe(2);
+    // Once linked, never moved; never to itself; never to a case not held here.
+    expect(store.linkFollowUp(second, original)).toBeNull();
+    const third = await stored(intake, 'third');
+    expect(store.linkFollowUp(third, third)).toBeNull();
+    expect(store.linkFollowUp(third, 'AAAAAAAAAAAAAAAA')).toBeNull();
   });
 
-  it('deletes closed requests after the retention period and keeps a late duplicate out', async () => {
-    const { store, vault, publicKey } = await freshIntake();
-    const body = JSON.stringify(await sealRequest(sampleRequest(), publicKey));
-    const ring = keyRing(vault.keys);
-    const { ref } = (await store.receive(body, ring, recipients(publicKey.kid))) as { ref: string };
+  it('deletes closed requests after the retention period and keeps a late duplicate out by its body hash', async () => {
+    const intake = await testIntake();
+    const { store } = intake;
+    const body = await envelopeBody(intake);
+    const { ref } = (await store.receive(body, recipients(intake.kid))) as { ref: string };
     store.claim(ref, 1);
     store.setStatus(ref, 'closed', new Date('2026-01-01T00:00:00Z'));
     expect(store.applyRetention(30, new Date('2026-01-20T00:00:00Z'))).toEqual([]);
     expect(store.applyRetention(30, new Date('2026-02-01T00:00:00Z'))).toEqual([ref]);
     expect(store.count()).toBe(0);
-    expect(await store.receive(body, ring, recipients(publicKey.kid))).toEqual({ status: 'duplicate' });
+    expect(store.db.prepare('SELECT kind FROM deleted WHERE dedupe = ?').get(bodyHash(body))).toEqual({ kind: 'body' });
+    expect(await store.receive(body, recipients(intake.kid))).toEqual({ status: 'duplicate' });
   });
 
-  it('keeps a sentinel request and note unreadable in every file of the intake folder (db, WAL, journal)', async () => {
-    const { dir, store, vault, publicKey } = await freshIntake();
+  it('keeps a sentinel request, note and reply record unreadable in every file of the intake folder (db, WAL, journal)', async () => {
+    const intake = await testIntake();
+    const { dir, store } = intake;
     const sentinel = 'SENTINEL-7f3c9e-do-not-store-in-clear';
     const request = { ...sampleRequest(`${sentinel} message`), contact: { ...sampleRequest().contact, safeTimes: `${sentinel} times` } };
-    const { ref } = (await store.receive(
-      JSON.stringify(await sealRequest(request, publicKey)),
-      keyRing(vault.keys),
-      recipients(publicKey.kid),
-    )) as { ref: string };
-    store.addNote(ref, 1, `${sentinel} note`);
-    expect(store.notes(ref)[0]!.text).toBe(`${sentinel} note`);
+    const { ref } = (await store.receive(await envelopeBody(intake, request), recipients(intake.kid))) as { ref: string };
+    store.addNote(ref, 1, 1, await sealNote(intake.vault, ref, `${sentinel} note`));
+    const [note] = store.notes(ref);
+    expect(await openNote(intake.vault, ref, note!.box)).toBe(`${sentinel} note`);
     appendAudit(store, 'staff:1', 'opened', ref);
     const files = await allFiles(dir);
     expect(files.some((f) => f.endsWith('intake.db-wal'))).toBe(true);
@@ -166,7 +195,7 @@ describe('store', () => {
 
 describe('audit log', () => {
   it('verifies an intact chain and names the first changed line', async () => {
-    const { store } = await freshIntake();
+    const { store } = await testIntake();
     for (const action of ['opened', 'claimed', 'exported'] as const) appendAudit(store, 'staff:1', action, 'ref1');
     expect(verifyAudit(store)).toEqual({ ok: true, lines: 3 });
     expect(() => store.db.exec(`UPDATE audit SET actor = 'staff:2' WHERE seq = 2`)).toThrow(/append-only/);

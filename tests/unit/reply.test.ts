@@ -18,7 +18,6 @@ import { formatReplySecret, generateReplySecret, normalizeReplySecret, toWestern
 import { deriveReplyKeys, replyKeysFromMaster, replyMaster } from '../../protocol/reply-keys.ts';
 import {
   importReplySenderKey,
-  openReply,
   REPLY_CT_SIZE,
   REPLY_HPKE_INFO,
   REPLY_TEXT_MAX_LENGTH,
@@ -31,6 +30,7 @@ import {
   type ReplyMessage,
   type SealedReply,
 } from '../../protocol/reply.ts';
+import { openReply } from '../../protocol/reply-open.ts';
 import { replyPostBody, signReplyPost, verifyReplyPost } from '../../protocol/reply-post.ts';
 import { contactRequestSchema, createRequest } from '../../protocol/request.ts';
 import { worstCaseAnswers } from './worst-case-answers.ts';

@@ -14,11 +14,11 @@ import {
   importReplySenderKey,
   lookupResponseSchema,
   replyIdOf,
-  openReply,
   sealReply,
   type ReplyMessage,
   type SealedReply,
 } from '../../protocol/reply.ts';
+import { openReply } from '../../protocol/reply-open.ts';
 import { REPLY_SIGNATURE_HEADER, replyPostBody, signReplyPost } from '../../protocol/reply-post.ts';
 import { generateSigningKey, importVerifyKey, verifyReplyAck } from '../../protocol/push-auth.ts';
 import { sealRequest } from '../../protocol/envelope.ts';

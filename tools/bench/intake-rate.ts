@@ -14,12 +14,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateRecipientKeyPair, sealRequest } from '../../protocol/envelope.ts';
-import { importPrivateKey, keyRing } from '../../protocol/envelope-open.ts';
 import { createRequest } from '../../protocol/request.ts';
 import { NO_RECIPIENTS } from '../../intake/src/promise.ts';
 import { generateSigningKey, importSigningKey, receiverAuth, signPush } from '../../protocol/push-auth.ts';
 import { createPushApp, PUSH_PATH } from '../../intake/src/receiver/push-app.ts';
 import { IntakeStore } from '../../intake/src/store.ts';
+import { provisionDevVault } from '../dev/dev-vault.ts';
 
 export interface IntakeRateResult {
   envelopes: number;
@@ -35,12 +35,13 @@ export async function benchIntake(count = 10_000, log: (line: string) => void = 
   const store = IntakeStore.open(dir, randomBytes(32));
   try {
     const key = await generateRecipientKeyPair();
-    const keys = keyRing([await importPrivateKey(key.privateJwk)]);
+    // The intake holds the key in its vault (issue 19): it stores what is sealed to it without opening it.
+    await provisionDevVault(store, [{ ...key, notAfter: '2099-12-31' }]);
     const worker = await generateSigningKey();
     const workerKey = await importSigningKey(worker.privateJwk);
     const receipt = await generateSigningKey();
     const pushAuth = await receiverAuth('stockholm', [worker.publicKey], receipt.privateJwk);
-    const app = createPushApp({ store, keys, recipients: NO_RECIPIENTS, pushAuth, log: () => undefined });
+    const app = createPushApp({ store, recipients: NO_RECIPIENTS, pushAuth, log: () => undefined });
     const pushes: { body: string; headers: Record<string, string> }[] = [];
     log(`  intake: sealing and signing ${count} requests`);
     let started = performance.now();

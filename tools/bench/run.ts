@@ -276,7 +276,7 @@ function render(results: BenchResults): string {
         [[b.requests, b.receivePerSecond, b.databaseMiB, b.listMs, b.openMs, b.lookupMs]],
       ),
       '',
-      'Medians. List: every open request read and the list page rendered. Open: one envelope decrypted in memory, its notes, the request page rendered. Look-up: a receipt code (HMAC and index). Receive: HPKE open, validation and one committed SQLite row (WAL, synchronous=FULL), without HTTP.',
+      "Medians. List: the counts and the first page rendered. Open: one row and its envelope read, decrypted (in Node here; in the staff member's browser in the inbox) and its content rendered. Look-up: the server's part, the envelopes of one page that the browser opens to compare codes. Receive: the envelope's outer structure checked and one committed SQLite row (WAL, synchronous=FULL), without HTTP: the server opens nothing (issue 19).",
       '',
     );
   }

@@ -1,25 +1,27 @@
 /**
  * The running intake folder of a development intake: `<dev folder>/intake/`,
- * holding the development keys wrapped with a development passphrase (as a
- * municipality's intake holds its keys), the store and the inbox's
- * accounts. The plain development key in `<dev folder>/keys/` stays the
- * fixture the tests decrypt with; it is never inside the running folder.
+ * holding the store (with the development keys wrapped in its team vault,
+ * as a municipality's intake holds its keys) and the inbox's accounts. The
+ * plain development key in `<dev folder>/keys/` stays the fixture the
+ * tests decrypt with; it is never inside the running folder.
  *
- *   <dev>/intake/keys/*.wrapped.json   the dev keys, wrapped
+ *   <dev>/intake/keys/store-secret.key the store secret (made by serve)
  *   <dev>/intake/intake.db             the store
  *   <dev>/intake/recipients.json       a copy of the dev recipients (their
  *                                      promise is the one the site shows)
  *   <dev>/intake/receipt.private.jwk.json
  *                                      a copy of the receiver's receipt key
- *   <dev>/dev-passphrase               the development passphrase (0600)
+ *   <dev>/dev-passphrase               the development passphrase of folders made
+ *                                      before issue 19 (0600; see moveOldDevSecret)
  *
  * The store's team vault (issue 19) is provisioned once with the same dev
  * keys and the public development recovery code (dev-vault.ts): a newcomer
  * registers a passkey and types that code to read requests.
  */
-import { copyFile, readdir, readFile, stat } from 'node:fs/promises';
+import { copyFile, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensureStoreSecret, listWrappedKeys, writeWrappedKey } from '../../intake/src/key-vault.ts';
+import { KEYS_FOLDER, listWrappedKeys, STORE_SECRET_FILE, unlockVault } from '../../intake/src/key-vault.ts';
+import { STORE_SECRET_KEY_FILE } from '../../intake/src/keys/store-secret.ts';
 import { RECEIPT_KEY_FILE } from '../../intake/src/push-keys.ts';
 import { writeNewSecretFile } from '../../intake/src/keys/owner-only-files.ts';
 import { IntakeStore } from '../../intake/src/store.ts';
@@ -28,8 +30,6 @@ import { publicKeyFromPrivateJwk, type PrivateKeyJwk } from '../../protocol/enve
 import { DEV_RECOVERY_CODE, provisionDevVault, type ProvisionedKey } from './dev-vault.ts';
 
 export const DEV_PASSPHRASE = 'utvag-development-passphrase-not-secret';
-/** Cheaper scrypt for development keys only (the passphrase is public anyway). */
-const DEV_SCRYPT = { N: 2 ** 12, r: 8, p: 1 };
 
 export interface DevStore {
   dir: string;
@@ -50,22 +50,40 @@ async function writeFileOnce(path: string, content: string): Promise<void> {
   if (!(await exists(path))) await writeNewSecretFile(path, content);
 }
 
+/**
+ * A development folder made before issue 19 holds its keys and store
+ * secret wrapped with the public development passphrase: the store secret
+ * is written plain (keys/store-secret.key, as `intake serve` reads it) and
+ * the wrapped files go; the dev keys are in the vault (provisionDevVault).
+ * A municipality's intake runs `intake move-keys` instead.
+ */
+async function moveOldDevSecret(dir: string): Promise<void> {
+  const wrappedSecret = join(dir, KEYS_FOLDER, STORE_SECRET_FILE);
+  if (!(await exists(wrappedSecret))) return;
+  const { storeSecret } = await unlockVault(dir, DEV_PASSPHRASE);
+  await writeFileOnce(join(dir, KEYS_FOLDER, STORE_SECRET_KEY_FILE), `${storeSecret.toString('base64url')}\n`);
+  for (const key of await listWrappedKeys(dir)) await unlink(key.file);
+  await unlink(wrappedSecret);
+}
+
 /** Makes (once) the running intake folder for a development folder made by ensureDevIntake. */
 export async function ensureDevStore(devDir: string): Promise<DevStore> {
   const dir = join(devDir, 'intake');
   const passphraseFile = join(devDir, 'dev-passphrase');
   await writeFileOnce(passphraseFile, `${DEV_PASSPHRASE}\n`);
-  const wrapped = new Set((await listWrappedKeys(dir)).map((key) => key.kid));
+  await moveOldDevSecret(dir);
   const vaultKeys: ProvisionedKey[] = [];
   for (const name of (await readdir(join(devDir, 'keys'))).filter((n) => n.endsWith('.private.jwk.json'))) {
     const { kid, notAfter, ...jwk } = JSON.parse(await readFile(join(devDir, 'keys', name), 'utf8')) as Record<string, string>;
     if (kid) {
       const privateJwk = jwk as unknown as PrivateKeyJwk;
-      vaultKeys.push({ kid, notAfter: notAfter ?? '2099-12-31', privateJwk, publicKey: base64urlEncode(publicKeyFromPrivateJwk(privateJwk)) });
+      vaultKeys.push({
+        kid,
+        notAfter: notAfter ?? '2099-12-31',
+        privateJwk,
+        publicKey: base64urlEncode(publicKeyFromPrivateJwk(privateJwk)),
+      });
     }
-    if (kid && wrapped.has(kid)) continue;
-    await ensureStoreSecret(dir, DEV_PASSPHRASE, DEV_SCRYPT);
-    await writeWrappedKey(dir, DEV_PASSPHRASE, jwk as never, notAfter ?? '2099-12-31', DEV_SCRYPT);
   }
   // Copied every time: ensureDevIntake rewrites both from the current schema and keys.
   const recipientsFile = join(dir, 'recipients.json');

@@ -1,16 +1,16 @@
 /**
  * The team inbox for the browser tests (tests/browser/inbox/): a fresh
- * intake folder each run, a fresh recipient key pair whose private half is
- * also left for tests that set the vault up themselves (`--no-vault`;
- * recipient.private.jwk.json, 0600, outside the intake folder),
- * a recipients file with a 24-hour promise (marked as a test), a receipt
+ * intake folder each run, a fresh recipient key pair, a recipients file with a 24-hour promise (marked as a test), a receipt
  * key and a test Worker signing key for pushes, and the
  * real `intake serve` on localhost (a WebAuthn RP ID cannot be an IP).
  * The tests push requests to it and make invitations with the real CLI.
  * The team vault is provisioned with the public development recovery code
  * (dev-vault.ts), so a test signs in as a fresh administrator by typing it
  * (tests/browser/inbox/inbox-session.ts); `--no-vault` leaves the vault to
- * the first administrator's setup page.
+ * the first administrator's setup page, and the key pair's private half
+ * beside the intake folder (recipient.private.jwk.json, 0600) for the
+ * test to put into the vault there. No passphrase: `intake serve` holds
+ * no key that opens a request (issue 19).
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,11 +25,12 @@ import { projectEnv, start } from './run.ts';
 const port = Number(process.argv[2] ?? 8870);
 const setup = inboxTestSetup(port);
 await rm(setup.root, { recursive: true, force: true });
-await mkdir(setup.root, { recursive: true, mode: 0o700 });
+await mkdir(setup.dir, { recursive: true, mode: 0o700 });
 const pair = await generateRecipientKeyPair();
 const key = { kid: pair.kid, publicKey: pair.publicKey, notAfter: '2099-12-31' };
-await writeNewSecretFile(setup.recipientPrivateKeyFile, JSON.stringify({ ...pair.privateJwk, kid: key.kid, notAfter: key.notAfter }));
-if (!process.argv.includes('--no-vault')) {
+if (process.argv.includes('--no-vault')) {
+  await writeNewSecretFile(setup.recipientPrivateKeyFile, JSON.stringify({ ...pair.privateJwk, kid: key.kid, notAfter: key.notAfter }));
+} else {
   const store = IntakeStore.open(setup.dir);
   await provisionDevVault(store, [{ ...key, privateJwk: pair.privateJwk }]);
   store.close();

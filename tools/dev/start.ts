@@ -32,7 +32,7 @@ Utväg is running on this machine, offline.
                   another browser with passkeys, and create a passkey. Later: ${new URL(inboxLink).origin}/sign-in
 Development recovery code: ${system.store.recoveryCode}
                   Public, not secret. Type it on the inbox's recovery page to read requests.
-  Intake folder:  ${system.store.dir}  (development keys wrapped with the passphrase in ${system.store.passphraseFile})
+  Intake folder:  ${system.store.dir}  (development keys in its team vault; recovery code ${system.store.recoveryCode}, public, development only)
 
 Send a request from the form: it appears in the team inbox within seconds.
 Ctrl+C stops everything.

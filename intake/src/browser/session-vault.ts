@@ -9,10 +9,10 @@
  *
  * Every key made here is a non-extractable CryptoKey.
  */
-import { base64urlDecode } from '../../../protocol/base64url.ts';
 import { openPrevious } from '../team-vault/chain.ts';
 import { unwrapRecipientKey } from '../team-vault/recipient-keys.ts';
-import { openBox, sealBox, type Box } from '../team-vault/sealed-box.ts';
+import type { Box } from '../team-vault/sealed-box.ts';
+import { openSessionVault, sealSessionVault, sessionKeyFrom } from '../team-vault/session-vault.ts';
 import { vaultKeysFrom, type VaultKeys } from '../team-vault/vault-key.ts';
 import { getJson } from './http.ts';
 
@@ -41,13 +41,8 @@ export interface ChainAnswer {
   keys: { kid: string; gen: number; publicKey: string; notAfter: string; wrapped: Box; retiredAt: number | null }[];
 }
 
-const aad = (staffId: number, gen: number) => `session-vault|${staffId}|${gen}`;
-
 async function sessionKey(): Promise<CryptoKey> {
-  const { key } = await getJson<{ key: string }>('/api/session-key');
-  const bytes = base64urlDecode(key);
-  if (!bytes || bytes.length !== 32) throw new Error('session key');
-  return crypto.subtle.importKey('raw', bytes, 'AES-GCM', false, ['encrypt', 'decrypt']);
+  return sessionKeyFrom((await getJson<{ key: string }>('/api/session-key')).key);
 }
 
 function readStored(): Stored | null {
@@ -106,11 +101,8 @@ export async function currentVaultKey(): Promise<{ bytes: Uint8Array; gen: numbe
   const staff = pageStaff();
   if (!stored || (staff && staff.staffId !== stored.staffId)) return null;
   try {
-    return {
-      bytes: await openBox(await sessionKey(), aad(stored.staffId, stored.gen), stored.box),
-      gen: stored.gen,
-      staffId: stored.staffId,
-    };
+    const opened = await openSessionVault(await sessionKey(), stored);
+    return { bytes: opened.vaultKeyBytes, gen: opened.gen, staffId: stored.staffId };
   } catch {
     // Another session's box (signed out, timed out): worthless now.
     forgetVault();
@@ -147,7 +139,7 @@ export function unlockedVault(): Promise<UnlockedVault | null> {
 export async function rememberVault(vaultKeyBytes: Uint8Array, gen: number): Promise<void> {
   const staff = pageStaff();
   if (!staff) throw new Error('no signed-in member on this page');
-  const box = await sealBox(await sessionKey(), aad(staff.staffId, gen), vaultKeyBytes);
+  const { box } = await sealSessionVault(await sessionKey(), vaultKeyBytes, gen);
   const stored: Stored = { v: 1, staffId: staff.staffId, role: staff.role, gen, box };
   sessionStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
   current = null;

@@ -11,9 +11,12 @@ import { fileURLToPath } from 'node:url';
 
 const entry = join(dirname(fileURLToPath(import.meta.url)), '..', 'browser', 'main.ts');
 
+/** The one esbuild call used here (its types come with esbuild, which the intake does not declare). */
+type EsbuildBuild = (options: Record<string, unknown>) => Promise<{ outputFiles: { text: string }[] }>;
+
 export async function buildInboxApp(): Promise<string> {
   const esbuildName = 'esbuild';
-  const { build } = (await import(esbuildName)) as typeof import('esbuild');
+  const { build } = (await import(esbuildName)) as { build: EsbuildBuild };
   const result = await build({
     entryPoints: [entry],
     bundle: true,

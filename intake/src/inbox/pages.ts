@@ -119,13 +119,14 @@ export function layout(ctx: PageContext, title: string, body: Html, options: Lay
         <title>${title} – ${t.title} – ${t.product}</title>
         <link rel="stylesheet" href="/assets/inbox.css" />
         ${(options.scripts ?? ['/assets/inbox.js', '/assets/inbox-app.js']).map((src) => html`<script type="module" src="${src}"></script>`)}
+        ${appWords(t, options.words)}
       </head>
       <body
         data-lang="${ctx.lang}"
         data-page="${options.page ?? ''}"
         ${ctx.staff ? html`data-staff-id="${ctx.staff.id}" data-role="${ctx.staff.role}" data-csrf="${ctx.csrf ?? ''}"` : ''}
       >
-        ${appWords(t, options.words)}${options.data ? pageData(options.data) : ''}
+        ${options.data ? pageData(options.data) : ''}
         <a class="skip" href="#main">${t.skip}</a>
         <header class="top">
           <p class="brand">${t.product} · ${t.title}</p>
@@ -826,7 +827,7 @@ export function staffPage(
           (s) =>
             html`<li data-member="${s.id}" data-granted-key="${access.get(s.id)?.grant ? access.get(s.id)!.publicKey : ''}">
               <span>${s.name} (${t[`role_${s.role}`]})</span>
-              ${grantButton(ctx, s, access)}
+              ${s.confirmedAt === null ? '' : grantButton(ctx, s, access)}
               ${s.id !== ctx.staff?.id ? html`<form method="post" action="/staff/${s.id}/remove" data-remove="${s.id}" data-has-grant="${access.get(s.id)?.grant ? '1' : ''}">${csrfField(ctx)}<button type="submit" aria-label="${t.removeConfirm}: ${s.name}">${t.remove}</button></form>` : ''}
             </li>`,
         )}

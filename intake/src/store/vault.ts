@@ -134,7 +134,11 @@ export class VaultTables {
   }
 
   /** Generation 1 without a member's grant (development and test intakes, provisioned with a public code). */
-  provision(setup: { recoveryPublicKey: string; recovery: StoredGrant; keys: readonly NewRecipientKey[] }, createdBy: number | null, now: Date): void {
+  provision(
+    setup: { recoveryPublicKey: string; recovery: StoredGrant; keys: readonly NewRecipientKey[] },
+    createdBy: number | null,
+    now: Date,
+  ): void {
     this.store.transaction(() => {
       if (this.latestGen() !== null) throw new VaultConflict('vault_exists');
       if (setup.recovery.gen !== 1) throw new VaultConflict('stale_generation');
@@ -142,7 +146,9 @@ export class VaultTables {
         .prepare('INSERT INTO vault_generations (gen, created_at, created_by, recovery, previous) VALUES (1, ?, ?, ?, NULL)')
         .run(now.getTime(), createdBy, JSON.stringify(setup.recovery));
       this.db
-        .prepare(`INSERT INTO vault_meta (key, value) VALUES ('recovery_public_key', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
+        .prepare(
+          `INSERT INTO vault_meta (key, value) VALUES ('recovery_public_key', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        )
         .run(setup.recoveryPublicKey);
       this.insertKeys(1, setup.keys, now);
     });

@@ -86,6 +86,8 @@ export async function register(page: Page, link: string, unlock: Unlock): Promis
 
 /** Signs in with the passkey (and the phrase, without PRF); the vault is open when this returns, if the member has access. */
 export async function signIn(page: Page, unlock: Unlock, origin = setup.origin): Promise<void> {
+  // A fresh start, as after closing the browser: no session cookie.
+  await page.context().clearCookies();
   await page.goto(`${origin}/sign-in`);
   await page.getByRole('button', { name: 'Logga in med passkey' }).click();
   if (!unlock.prf) await typePhrase(page, unlock.phrase);
@@ -99,13 +101,22 @@ export async function recover(page: Page, code: string, origin = setup.origin): 
   await page.getByRole('button', { name: 'Återställ' }).click();
 }
 
+/** The vault generation this tab holds (its sealed box in sessionStorage), or null. */
+export async function unlockedGen(page: Page): Promise<number | null> {
+  return page.evaluate(() => (JSON.parse(sessionStorage.getItem('utvag-vault') ?? 'null') as { gen: number } | null)?.gen ?? null);
+}
+
 /** Whether this tab holds an unlocked vault (the sealed box in sessionStorage). */
 export async function isUnlocked(page: Page): Promise<boolean> {
   return page.evaluate(() => sessionStorage.getItem('utvag-vault') !== null);
 }
 
 /** A new administrator with access, unlocked in `page`: invited, registered, and recovered with the development code. */
-export async function freshAdmin(page: Page, unlock: Unlock = { prf: true }, name = uniqueName('Admin')): Promise<{ staffId: number; name: string }> {
+export async function freshAdmin(
+  page: Page,
+  unlock: Unlock = { prf: true },
+  name = uniqueName('Admin'),
+): Promise<{ staffId: number; name: string }> {
   await virtualAuthenticator(page, unlock.prf);
   const { link, staffId } = invite(name, true);
   await register(page, link, unlock);
@@ -137,7 +148,9 @@ export async function freshMember(
   await virtualAuthenticator(page, unlock.prf);
   const { link, staffId } = invite(name);
   await register(page, link, unlock);
-  await expect(page.getByText('Du kan logga in, men du kan inte öppna ärenden förrän en administratör har gett dig åtkomst.').first()).toBeVisible();
+  await expect(
+    page.getByText('Du kan logga in, men du kan inte öppna ärenden förrän en administratör har gett dig åtkomst.').first(),
+  ).toBeVisible();
   await giveAccess(adminPage, name);
   await signIn(page, unlock);
   expect(await isUnlocked(page)).toBe(true);

@@ -30,17 +30,27 @@ import { actor, countReading, mayHandle, sessionOf, type Inbox, type InboxEnv } 
 export const MAX_API_BODY_BYTES = 64 * 1024;
 /** At most this many envelopes in one list request (a page of the list is 50). */
 export const MAX_REFS = 100;
-/** A note is at most 4,000 characters: its box at most about 16 kB of base64url. */
-const MAX_NOTE_CT = 16_000;
+/** A note is at most 4,000 characters (of up to 4 bytes each): its box at most about 22 kB of base64url. */
+const MAX_NOTE_CT = 22_000;
+/** A reply record holds the sealed reply (about 11 kB of base64url) and what was written: at most 40 kB in its box. */
+const MAX_RECORD_CT = 40_000;
 
 const refSchema = z.string().regex(/^[A-Za-z0-9_-]{16}$/);
 const genSchema = z.number().int().min(1);
 const signatureSchema = z.string().regex(/^v1=[A-Za-z0-9_-]{86}$/);
 const replyIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
-const noteBody = z.strictObject({ gen: genSchema, box: boxSchema.refine((box) => box.ct.length <= MAX_NOTE_CT, 'note too long') });
+/** A vault box (the shape vault-api.ts checks) of up to `maxCt` characters of ciphertext. */
+const recordBox = (maxCt: number) =>
+  boxSchema.extend({
+    ct: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .max(maxCt),
+  });
+const noteBody = z.strictObject({ gen: genSchema, box: recordBox(MAX_NOTE_CT) });
 const postFields = { postBody: z.string().min(1).max(32_000), postSignature: signatureSchema };
-const replyBody = z.strictObject({ replyId: replyIdSchema, gen: genSchema, box: boxSchema, ...postFields });
+const replyBody = z.strictObject({ replyId: replyIdSchema, gen: genSchema, box: recordBox(MAX_RECORD_CT), ...postFields });
 const signatureBody = z.strictObject(postFields);
 const followUpBody = z.strictObject({ caseRef: refSchema });
 const lookedUpBody = z.strictObject({ found: z.number().int().min(0).max(10_000) });

@@ -1,0 +1,193 @@
+/**
+ * Keys that live with people (issue 19) in Chromium: the first
+ * administrator's setup with the recovery sheet, access given to members
+ * who unlock with the passkey's PRF or with their own phrase, a member
+ * removed (a new generation that the others still open), and recovery with
+ * the code once every member is gone. Its own intake without a vault
+ * (`serve-inbox-for-tests.ts --no-vault`), so setup really happens here.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { wcagTags } from '../fixtures.ts';
+import { inboxTestPort, inboxTestSetup } from '../../../tools/dev/inbox-test-setup.ts';
+import { projectEnv, start, waitForUrl } from '../../../tools/dev/run.ts';
+import {
+  choosePhrase,
+  cli,
+  isUnlocked,
+  recover,
+  signIn,
+  typePhrase,
+  unlockedGen,
+  virtualAuthenticator,
+  type Unlock,
+} from './inbox-session.ts';
+
+const own = inboxTestSetup(inboxTestPort() + 2);
+test.describe.configure({ mode: 'serial' });
+
+let server: ChildProcess;
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  server = start('node', ['tools/dev/serve-inbox-for-tests.ts', String(inboxTestPort() + 2), '--no-vault'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: projectEnv(),
+  });
+  await waitForUrl(`${own.origin}/sign-in`);
+});
+test.afterAll(() => {
+  server.kill('SIGTERM');
+  rmSync(own.root, { recursive: true, force: true });
+});
+
+function invite(name: string, admin = false): { link: string; staffId: number } {
+  const out = cli(own.dir, own.origin, 'staff', 'invite', '--name', name, ...(admin ? ['--admin'] : []));
+  return { link: /(http:\/\/localhost:\d+\/invite\/\S+)/.exec(out)![1]!, staffId: Number(/staff (\d+)\)/.exec(out)![1]) };
+}
+
+async function axe(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
+  return results.violations.map((v) => `${page.url()}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** The vault's generations as the server keeps them (ciphertext only). */
+async function generations(page: Page): Promise<number[]> {
+  return page.evaluate(async () => {
+    const chain = (await (await fetch('/api/vault/chain')).json()) as { generations: { gen: number }[] };
+    return chain.generations.map((g) => g.gen);
+  });
+}
+
+async function newPage(browser: Browser, unlock: Unlock): Promise<Page> {
+  const page = await (await browser.newContext({ baseURL: own.origin, locale: 'sv-SE' })).newPage();
+  await virtualAuthenticator(page, unlock.prf);
+  return page;
+}
+
+const NO_ACCESS = 'Du kan logga in, men du kan inte öppna ärenden förrän en administratör har gett dig åtkomst.';
+const phrase = 'sju gröna äpplen under taket';
+const state: { code?: string; admin?: Page; member?: Page; memberName?: string; other?: Page } = {};
+const violations: string[] = [];
+
+test('the first administrator makes the team key and keeps the recovery sheet', async ({ browser }) => {
+  const admin = await newPage(browser, { prf: true });
+  state.admin = admin;
+  await admin.goto(invite('Första Admin', true).link);
+  await admin.getByRole('button', { name: 'Skapa passkey' }).click();
+  await expect(admin.getByRole('heading', { level: 1, name: 'Gör teamets nyckel' })).toBeVisible();
+  violations.push(...(await axe(admin)));
+  await admin.getByRole('button', { name: 'Gör nyckeln' }).click();
+  const sheet = admin.getByRole('region', { name: 'Återställningskod' });
+  await expect(sheet).toBeVisible();
+  await expect(sheet).toBeFocused();
+  const code = (await admin.locator('#recovery-code').innerText()).trim();
+  expect(code).toMatch(/^([0-9A-HJKMNP-TV-Z]{4}-){7}[0-9A-HJKMNP-TV-Z]{4}$/);
+  state.code = code;
+  await expect(sheet.getByRole('button', { name: 'Skriv ut' })).toBeVisible();
+  violations.push(...(await axe(admin)));
+  // The "I have kept it" step is required: the error is tied to the box and takes the focus.
+  await admin.getByRole('button', { name: 'Fortsätt till inkorgen' }).click();
+  await expect(admin.getByText('Kryssa i rutan när du har sparat koden.')).toBeVisible();
+  await expect(admin.getByLabel('Jag har sparat koden på ett säkert ställe')).toBeFocused();
+  await admin.keyboard.press('Space');
+  await admin.keyboard.press('Tab');
+  await admin.keyboard.press('Enter');
+  await admin.waitForURL(`${own.origin}/`);
+  expect(await isUnlocked(admin)).toBe(true);
+  // Shown once: the setup page is gone now.
+  await admin.goto('/vault/setup');
+  await expect(admin).toHaveURL(`${own.origin}/`);
+  expect(await generations(admin)).toEqual([1]);
+  // Nothing readable in storage: the box in sessionStorage is ciphertext, and localStorage is empty.
+  const stored = await admin.evaluate(() => ({ session: sessionStorage.getItem('utvag-vault'), local: localStorage.length }));
+  expect(stored.local).toBe(0);
+  expect(stored.session).not.toContain(code);
+});
+
+test('a member without PRF chooses a phrase, waits for access, and unlocks with it; a wrong phrase is refused', async ({ browser }) => {
+  const member = await newPage(browser, { prf: false, phrase });
+  state.member = member;
+  state.memberName = 'Bea utan PRF';
+  await member.goto(invite(state.memberName).link);
+  await member.getByRole('button', { name: 'Skapa passkey' }).click();
+  // Too short first: the error is tied to the field and takes the focus.
+  await member.getByLabel('Fras', { exact: true }).fill('kort');
+  await member.getByLabel('Skriv frasen igen').fill('kort');
+  await member.getByRole('button', { name: 'Spara frasen' }).click();
+  await expect(member.getByLabel('Fras', { exact: true })).toBeFocused();
+  await expect(member.getByLabel('Fras', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  violations.push(...(await axe(member)));
+  await choosePhrase(member, phrase);
+  await expect(member.getByText(NO_ACCESS).first()).toBeVisible();
+  violations.push(...(await axe(member)));
+
+  await state.admin!.goto('/staff');
+  violations.push(...(await axe(state.admin!)));
+  await state.admin!.getByRole('button', { name: `Ge åtkomst: ${state.memberName}` }).click();
+  await expect(state.admin!.getByText('Personen har fått åtkomst.')).toBeVisible();
+
+  // Signed out and in again: the phrase is asked right after the passkey.
+  await member.goto('/');
+  await member.getByRole('button', { name: 'Logga ut', exact: true }).click();
+  await member.getByRole('button', { name: 'Logga in med passkey' }).click();
+  await typePhrase(member, 'fel fras helt och hållet här');
+  await expect(member.getByText('Frasen stämmer inte. Skriv den igen. Inget har ändrats.')).toBeVisible();
+  await expect(member.getByLabel('Din fras')).toBeFocused();
+  violations.push(...(await axe(member)));
+  await typePhrase(member, phrase);
+  await member.waitForURL(`${own.origin}/`);
+  expect(await isUnlocked(member)).toBe(true);
+  // A new tab has no box: the phrase is asked again, on the page itself.
+  const again = await member.context().newPage();
+  await again.goto('/');
+  await typePhrase(again, phrase);
+  await expect.poll(() => isUnlocked(again)).toBe(true);
+});
+
+test('removing a member makes a new generation; the member who stays still unlocks', async ({ browser }) => {
+  const other = await newPage(browser, { prf: true });
+  state.other = other;
+  await other.goto(invite('Cecilia med PRF').link);
+  await other.getByRole('button', { name: 'Skapa passkey' }).click();
+  await expect(other.getByText(NO_ACCESS).first()).toBeVisible();
+  await state.admin!.goto('/staff');
+  await state.admin!.getByRole('button', { name: 'Ge åtkomst: Cecilia med PRF' }).click();
+  await expect(state.admin!.getByText('Personen har fått åtkomst.')).toBeVisible();
+
+  await state.admin!.getByRole('button', { name: `Ta bort personen: ${state.memberName}` }).click();
+  await expect(state.admin!.getByText(/teamet har en ny nyckel/)).toBeVisible();
+  await expect(state.admin!.getByText(/intake keys/).first()).toBeVisible();
+  expect(await generations(state.admin!)).toEqual([2, 1]);
+  expect(await isUnlocked(state.admin!)).toBe(true);
+
+  await signIn(other, { prf: true }, own.origin);
+  expect(await unlockedGen(other)).toBe(2);
+  // The removed member is signed out for good.
+  await state.member!.goto('/');
+  await expect(state.member!).toHaveURL(/\/sign-in$/);
+});
+
+test('with every member gone, a new administrator recovers with the code', async ({ browser }) => {
+  for (const line of cli(own.dir, own.origin, 'staff', 'list').trim().split('\n')) {
+    const id = /^(\d+)\s/.exec(line)?.[1];
+    if (id) cli(own.dir, own.origin, 'staff', 'remove', id);
+  }
+  const admin = await newPage(browser, { prf: true });
+  await admin.goto(invite('Ny Admin', true).link);
+  await admin.getByRole('button', { name: 'Skapa passkey' }).click();
+  await expect(admin.getByText(NO_ACCESS).first()).toBeVisible();
+  await recover(admin, 'AAAA-BBBB', own.origin);
+  await expect(admin.getByText('Koden ska ha 32 tecken (bokstäver och siffror).')).toBeVisible();
+  await expect(admin.getByLabel('Återställningskod')).toBeFocused();
+  violations.push(...(await axe(admin)));
+  await recover(admin, '0000-0000-0000-0000-0000-0000-0000-0000', own.origin);
+  await expect(admin.getByText('Koden stämmer inte. Kontrollera tecknen och försök igen.')).toBeVisible();
+  // Typed by hand: lower case, spaces instead of dashes.
+  await recover(admin, state.code!.toLowerCase().replaceAll('-', ' '), own.origin);
+  await admin.waitForURL(`${own.origin}/?m=recoveryDone`);
+  expect(await isUnlocked(admin)).toBe(true);
+  await expect(admin.getByText(NO_ACCESS)).toHaveCount(0);
+  expect(violations).toEqual([]);
+});
