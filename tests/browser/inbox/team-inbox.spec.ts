@@ -9,26 +9,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { wcagTags } from '../fixtures.ts';
-import { sealRequest } from '../../../protocol/envelope.ts';
 import { createRequest, type ContactRequest } from '../../../protocol/request.ts';
-import { importSigningKey, signPush } from '../../../protocol/push-auth.ts';
 import { replyKeysFromMaster } from '../../../protocol/reply-keys.ts';
 import { signFollowUp } from '../../../protocol/write-back.ts';
 import { DatabaseSync } from 'node:sqlite';
 import { codeLikeWords } from '../../../intake/tests/code-like.ts';
-import {
-  cli as intakeCli,
-  DEV_RECOVERY_CODE,
-  invite as inviteMember,
-  recover,
-  register,
-  setup,
-  isUnlocked,
-  uniqueName,
-  virtualAuthenticator,
-} from './inbox-session.ts';
+import { cli as intakeCli, DEV_RECOVERY_CODE, invite as inviteMember, recover, register, setup, virtualAuthenticator } from './inbox-session.ts';
+import { anotherAdmin, grantAccess, push, unlockWithPasskey } from './inbox-people.ts';
 
 test.use({ baseURL: setup.origin });
 // One staff story in order: the steps share the inbox's state.
@@ -38,37 +27,6 @@ const cli = (...args: string[]): string => intakeCli(setup.dir, setup.origin, ..
 
 /** An invitation link, made with the real CLI. */
 const invite = (name: string, admin = false): string => inviteMember(name, admin).link;
-
-/**
- * Another administrator with access, in a context of its own: registered,
- * confirmed with the CLI (N8: only the first administrator needs no one),
- * then access by the recovery code, as freshAdmin does for the first.
- */
-async function anotherAdmin(browser: Browser): Promise<Page> {
-  const admin = await (await browser.newContext({ baseURL: setup.origin, locale: 'sv-SE' })).newPage();
-  await virtualAuthenticator(admin, true);
-  const { link, staffId } = inviteMember(uniqueName('Admin'), true);
-  await register(admin, link, { prf: true });
-  await admin.waitForURL((url) => !url.pathname.startsWith('/invite/'));
-  cli('staff', 'confirm', String(staffId));
-  await recover(admin, DEV_RECOVERY_CODE);
-  await admin.waitForURL((url) => url.pathname === '/');
-  return admin;
-}
-
-/** Still signed in from registering: once given access, the member unlocks with the passkey (PRF). */
-async function unlockWithPasskey(page: Page): Promise<void> {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Lås upp med passkey' }).click();
-  await expect.poll(() => isUnlocked(page)).toBe(true);
-}
-
-/** The admin gives access from the staff page (a pending member is listed twice there: either button does it). */
-async function grantAccess(admin: Page, name: string): Promise<void> {
-  await admin.goto('/staff');
-  await admin.getByRole('button', { name: `Ge åtkomst: ${name}` }).first().click();
-  await expect(admin.getByText('Personen har fått åtkomst.')).toBeVisible();
-}
 
 function request(message: string, overrides: Partial<ContactRequest> = {}): ContactRequest {
   return {
@@ -84,19 +42,6 @@ function request(message: string, overrides: Partial<ContactRequest> = {}): Cont
     }),
     ...overrides,
   };
-}
-
-async function push(req: ContactRequest): Promise<number> {
-  const key = JSON.parse(readFileSync(setup.publicKeyFile, 'utf8')) as { kid: string; publicKey: string };
-  const body = JSON.stringify(await sealRequest(req, key));
-  const signingKey = await importSigningKey(readFileSync(setup.workerSigningKeyFile, 'utf8'));
-  const signed = await signPush(signingKey, setup.recipient, body);
-  const response = await fetch(`${setup.pushOrigin}/push`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...signed.headers },
-    body,
-  });
-  return response.status;
 }
 
 /** The inbox in the team's own words (issue 22, part 7): code-like words in what the page shows, with its address. */
