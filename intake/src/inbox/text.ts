@@ -207,7 +207,8 @@ const sv = {
   noteLegacy: 'En äldre anteckning. Den går att läsa när nycklarna har flyttats.',
   replyLegacy: 'Ett äldre svar. Det går att läsa när nycklarna har flyttats.',
   faultDamaged: 'Förfrågan är skadad och går inte att öppna. Inget har ändrats. Säg till en administratör.',
-  faultNoKey: 'Den här webbläsaren har inte nyckeln som förfrågan är låst med. Lås upp inkorgen igen, eller be en administratör om åtkomst.',
+  faultNoKey:
+    'Den här webbläsaren har inte nyckeln som förfrågan är låst med. Lås upp inkorgen igen, eller be en administratör om åtkomst.',
   faultNoAccess: 'Du kan logga in, men du kan inte öppna ärenden förrän en administratör har gett dig åtkomst.',
   faultFailed: 'Det gick inte att hämta förfrågan. Ladda om sidan.',
   faultSave: 'Det gick inte att spara. Inget sparades till hälften. Försök igen.',

@@ -9,7 +9,17 @@ import { expect, type Browser, type Page } from '@playwright/test';
 import { sealRequest } from '../../../protocol/envelope.ts';
 import { importSigningKey, signPush } from '../../../protocol/push-auth.ts';
 import type { ContactRequest } from '../../../protocol/request.ts';
-import { cli, DEV_RECOVERY_CODE, invite as inviteMember, isUnlocked, recover, register, setup, uniqueName, virtualAuthenticator } from './inbox-session.ts';
+import {
+  cli,
+  DEV_RECOVERY_CODE,
+  invite as inviteMember,
+  isUnlocked,
+  recover,
+  register,
+  setup,
+  uniqueName,
+  virtualAuthenticator,
+} from './inbox-session.ts';
 
 export /**
  * Another administrator with access, in a context of its own: registered,
@@ -38,7 +48,10 @@ export async function unlockWithPasskey(page: Page): Promise<void> {
 /** The admin gives access from the staff page (a pending member is listed twice there: either button does it). */
 export async function grantAccess(admin: Page, name: string): Promise<void> {
   await admin.goto('/staff');
-  await admin.getByRole('button', { name: `Ge åtkomst: ${name}` }).first().click();
+  await admin
+    .getByRole('button', { name: `Ge åtkomst: ${name}` })
+    .first()
+    .click();
   await expect(admin.getByText('Personen har fått åtkomst.')).toBeVisible();
 }
 

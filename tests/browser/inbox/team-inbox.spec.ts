@@ -16,7 +16,15 @@ import { replyKeysFromMaster } from '../../../protocol/reply-keys.ts';
 import { signFollowUp } from '../../../protocol/write-back.ts';
 import { DatabaseSync } from 'node:sqlite';
 import { codeLikeWords } from '../../../intake/tests/code-like.ts';
-import { cli as intakeCli, DEV_RECOVERY_CODE, invite as inviteMember, recover, register, setup, virtualAuthenticator } from './inbox-session.ts';
+import {
+  cli as intakeCli,
+  DEV_RECOVERY_CODE,
+  invite as inviteMember,
+  recover,
+  register,
+  setup,
+  virtualAuthenticator,
+} from './inbox-session.ts';
 import { anotherAdmin, grantAccess, push, unlockWithPasskey } from './inbox-people.ts';
 
 test.use({ baseURL: setup.origin });
@@ -378,8 +386,7 @@ test('a request that asked to be answered here gets a reply form: phrases and fr
     const bytes = readFileSync(join(entry.parentPath, entry.name));
     // The mailbox id is not checked here any more: the server now holds the signed post it must
     // send to the site (issue 19), and that post names the mailbox (a random id the site knows too).
-    for (const needle of [REPLY_TEXT, WROTE_BACK])
-      expect(bytes.includes(Buffer.from(needle)), `${needle} in ${entry.name}`).toBe(false);
+    for (const needle of [REPLY_TEXT, WROTE_BACK]) expect(bytes.includes(Buffer.from(needle)), `${needle} in ${entry.name}`).toBe(false);
   }
 });
 
