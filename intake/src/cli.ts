@@ -26,7 +26,7 @@ export function helpText(commands: readonly Command[] = COMMANDS): string {
   const groups = (Object.keys(GROUPS) as (keyof typeof GROUPS)[]).map((group) =>
     [GROUPS[group], ...commands.filter((command) => command.group === group).map((command) => command.usage)].join('\n'),
   );
-  return `Utväg municipal intake (version 2: store, team inbox, wrapped keys)
+  return `Utväg municipal intake (version 2: store, team inbox, keys in the team vault)
 
 Usage: ${INTAKE_COMMAND} <command> [options]
 

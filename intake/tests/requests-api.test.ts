@@ -5,7 +5,7 @@
  * notes kept as the browser sealed them.
  */
 import { describe, expect, it } from 'vitest';
-import { Accounts } from '../src/accounts.ts';
+import { Accounts, SESSION_IDLE_MINUTES } from '../src/accounts.ts';
 import { relyingParty } from '../src/service.ts';
 import { openNote, sealNote } from '../src/team-vault/index.ts';
 import { ORIGIN, setUp } from './inbox-helpers.ts';
@@ -66,6 +66,20 @@ describe('the requests JSON API', () => {
     expect((await api(`/api/requests?refs=${Array(101).fill(refs[0]).join(',')}`, anna)).status).toBe(400);
     expect((await api('/api/requests?refs=../etc', anna)).status).toBe(400);
     expect((await api(`/api/r/AAAAAAAAAAAAAAAA`, anna)).status).toBe(404);
+  });
+
+  it('counts a POST as activity and a GET of ciphertext not (an idle session still ends)', async () => {
+    const { api, person, receive, store } = await setUp();
+    const anna = person('Anna', 'staff');
+    const ref = await receive();
+    const seen = () =>
+      (store.db.prepare('SELECT last_seen_at FROM sessions WHERE staff_id = ?').get(anna.id) as { last_seen_at: number }).last_seen_at;
+    const idle = Date.now() - (SESSION_IDLE_MINUTES - 1) * 60_000;
+    store.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE staff_id = ?').run(idle, anna.id);
+    expect((await api(`/api/r/${ref}`, anna)).status).toBe(200);
+    expect(seen()).toBe(idle);
+    expect((await api('/api/looked-up', anna, { found: 0 })).status).toBe(200);
+    expect(seen()).toBeGreaterThan(idle);
   });
 
   it('lets a member not yet confirmed reach the session key, and nothing that holds a request', async () => {

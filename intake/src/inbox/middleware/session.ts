@@ -19,8 +19,10 @@ export function loadSession(inbox: Inbox) {
   return createMiddleware<InboxEnv>(async (c, next) => {
     const cookieLang = getCookie(c, LANG_COOKIE);
     c.set('lang', isInboxLanguage(cookieLang) ? cookieLang : 'sv');
-    // The counts poll (/api/…) is no activity: it does not keep an idle session alive (N15).
-    c.set('session', inbox.accounts.session(getCookie(c, SESSION_COOKIE), inbox.now(), !c.req.path.startsWith('/api/')));
+    // A GET of /api/… (the counts poll, the app fetching ciphertext) is no activity: it does not keep an
+    // idle session alive (N15). A POST (a note, a reply written in the app) is someone at work.
+    const activity = !(c.req.method === 'GET' && c.req.path.startsWith('/api/'));
+    c.set('session', inbox.accounts.session(getCookie(c, SESSION_COOKIE), inbox.now(), activity));
     await next();
   });
 }
