@@ -4,7 +4,9 @@
  * no-store, and that a removal either stores a whole new generation or
  * nothing. The crypto is the real team-vault module, as a browser runs it.
  */
+import { parse } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
+import { codeLikeWords } from './code-like.ts';
 import { generateRecipientKeyPair } from '../../protocol/envelope.ts';
 import { VaultTables } from '../src/store/vault.ts';
 import { openPrevious, sealPrevious } from '../src/team-vault/chain.ts';
@@ -156,7 +158,7 @@ describe('the vault API', () => {
   });
 
   it('removes a member with a whole new generation or not at all', async () => {
-    const { accounts, json, person, post, memberKey, setUpVault, newKey, vault, auditActions } = await inbox();
+    const { accounts, get, json, person, post, memberKey, setUpVault, newKey, vault, auditActions } = await inbox();
     const admin = person('Anna', 'admin');
     const { vaultKey, code, own } = await setUpVault(admin);
     const bo = person('Bo', 'staff');
@@ -203,6 +205,14 @@ describe('the vault API', () => {
     expect(auditActions()).toEqual(
       expect.arrayContaining([`staff:${admin.id} staff_removed staff:${bo.id}`, `staff:${admin.id} vault_rotated gen:2`]),
     );
+    // The audit page says it in words: which key, for whom, how a key is unlocked.
+    const audit = parse(await (await get('/audit', admin)).text())
+      .querySelector('main')!
+      .textContent.replace(/\s+/g, ' ');
+    expect(audit).toContain('Gjorde en ny nyckel för teamet: nyckel nr 2');
+    expect(audit).toContain('Gav åtkomst: Cia (nyckel nr 1)');
+    expect(audit).toContain('Gjorde sin nyckel: låses upp med passkey');
+    expect(codeLikeWords(audit)).toEqual([]);
 
     // The recovery code alone reaches both generations and every recipient key.
     const recovery = await recoveryKeyPair(code);

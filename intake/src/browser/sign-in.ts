@@ -11,13 +11,13 @@ import { busy, showError } from './ui.ts';
 import { ownKey, unlockWith } from './unlock.ts';
 import { word } from './words.ts';
 
-async function afterPasskey({ who, prf }: { who: Who; prf: Uint8Array | null }): Promise<string> {
+/** Where to go next, or null to stay (a refused grant: its message is on this page). */
+async function afterPasskey({ who, prf }: { who: Who; prf: Uint8Array | null }): Promise<string | null> {
   const info = await vaultInfo();
   const privateKey = await ownKey(info, prf);
   // The first administrator, before any vault: setup makes V and grants it to this key.
   if (info.role === 'admin' && info.latestGen === null) return '/vault/setup';
-  await unlockWith(info, privateKey);
-  return who.next;
+  return (await unlockWith(info, privateKey)) === 'refused' ? null : who.next;
 }
 
 function wire(button: HTMLButtonElement | null, start: () => Promise<{ who: Who; prf: Uint8Array | null }>): void {
@@ -26,7 +26,8 @@ function wire(button: HTMLButtonElement | null, start: () => Promise<{ who: Who;
     errorBox.hidden = true;
     void busy(button, async () => {
       try {
-        window.location.assign(await afterPasskey(await start()));
+        const next = await afterPasskey(await start());
+        if (next) window.location.assign(next);
       } catch (error) {
         showError(errorBox, word(`error_${error instanceof ApiError ? error.code : 'failed'}`));
       }

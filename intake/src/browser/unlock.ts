@@ -127,19 +127,23 @@ export async function ownKey(info: VaultInfo, prf: Uint8Array | null): Promise<C
   }
 }
 
-/** Opens the member's grant and remembers V for the session; false when there is nothing (yet) to open. */
-export async function unlockWith(info: VaultInfo, privateKey: CryptoKey): Promise<boolean> {
-  if (!info.grant) return false;
+/**
+ * Opens the member's grant and remembers V for the session. 'no-grant':
+ * nothing to open yet; 'refused': the grant does not open with this
+ * member's key (made for someone else), said on the page, nothing changed.
+ */
+export async function unlockWith(info: VaultInfo, privateKey: CryptoKey): Promise<'unlocked' | 'no-grant' | 'refused'> {
+  if (!info.grant) return 'no-grant';
   let vaultKey: Uint8Array;
   try {
     vaultKey = await openGrant(info.grant, privateKey, `member:${info.staffId}`);
   } catch {
     showMessage(word('unlockHeading'), word('unlockGrantForOther'));
-    return false;
+    return 'refused';
   }
   await rememberVault(vaultKey, info.grant.gen);
   vaultKey.fill(0);
-  return true;
+  return 'unlocked';
 }
 
 /**
@@ -156,8 +160,9 @@ export async function ensureUnlocked(): Promise<UnlockedVault | null> {
     return null;
   }
   const privateKey = await ownKey(info, null);
-  if (!(await unlockWith(info, privateKey))) {
-    if (info.grant === null) showNoAccess(info);
+  const result = await unlockWith(info, privateKey);
+  if (result !== 'unlocked') {
+    if (result === 'no-grant') showNoAccess(info);
     return null;
   }
   document.getElementById('vault-unlock')!.hidden = true;

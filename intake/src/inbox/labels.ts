@@ -114,6 +114,14 @@ function auditDetailLabel(action: string, detail: string, t: InboxText, staffNam
     const key = `error_${detail}` as keyof InboxText;
     return key in t ? t[key] : t.error_failed;
   }
+  // The vault (issue 19): which generation of the team's key, and how a member's own key is unlocked.
+  const generation = (word: string | undefined) => word?.replace(/^gen:(\d+)$/, `${t.detailGeneration} $1`);
+  if (action === 'member_key') return detail === 'phrase' ? t.detailUnlockPhrase : t.detailUnlockPrf;
+  if (detail.startsWith('gen:')) return generation(detail) ?? '';
+  if (action === 'vault_granted') {
+    const [who, gen] = detail.split(' ');
+    return `${auditActorLabel(who!, t, staffNames)} (${generation(gen) ?? ''})`;
+  }
   if (detail.startsWith('staff:')) {
     const [who, count] = detail.split(' ');
     const name = auditActorLabel(who!, t, staffNames);

@@ -352,6 +352,9 @@ const sv = {
   action_vault_granted: 'Gav åtkomst',
   action_vault_rotated: 'Gjorde en ny nyckel för teamet',
   action_recovered: 'Återställde åtkomst med koden',
+  detailGeneration: 'nyckel nr',
+  detailUnlockPrf: 'låses upp med passkey',
+  detailUnlockPhrase: 'låses upp med egen fras',
 } as const;
 
 export type InboxText = { readonly [K in keyof typeof sv]: string };
@@ -692,6 +695,9 @@ const en: InboxText = {
   action_vault_granted: 'Gave access',
   action_vault_rotated: 'Made a new key for the team',
   action_recovered: 'Got access back with the code',
+  detailGeneration: 'key no.',
+  detailUnlockPrf: 'unlocked with the passkey',
+  detailUnlockPhrase: 'unlocked with a phrase',
 };
 
 export const inboxText: Record<InboxLanguage, InboxText> = { sv, en };

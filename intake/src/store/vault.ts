@@ -39,7 +39,8 @@ export interface NewRecipientKey {
   wrapped: StoredBox;
 }
 
-export type VaultConflictCode = 'vault_exists' | 'no_vault' | 'member_key_exists' | 'stale_generation' | 'grants_mismatch' | 'no_member_key';
+export type VaultConflictCode =
+  'vault_exists' | 'no_vault' | 'member_key_exists' | 'stale_generation' | 'grants_mismatch' | 'no_member_key';
 
 export class VaultConflict extends Error {
   readonly code: VaultConflictCode;
@@ -100,7 +101,9 @@ export class VaultTables {
   access(): Map<number, { publicKey: string; grant: boolean }> {
     const latest = this.latestGen();
     const access = new Map<number, { publicKey: string; grant: boolean }>();
-    const rows = this.db.prepare('SELECT m.staff_id, m.public_key, g.gen FROM member_keys m LEFT JOIN member_grants g ON g.staff_id = m.staff_id').all();
+    const rows = this.db
+      .prepare('SELECT m.staff_id, m.public_key, g.gen FROM member_keys m LEFT JOIN member_grants g ON g.staff_id = m.staff_id')
+      .all();
     for (const row of rows)
       access.set(int(row, 'staff_id'), { publicKey: text(row, 'public_key'), grant: latest !== null && intOrNull(row, 'gen') === latest });
     return access;

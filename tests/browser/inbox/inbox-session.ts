@@ -10,10 +10,14 @@
  * needs such an admin to give access from the staff page.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 import { inboxTestPort, inboxTestSetup } from '../../../tools/dev/inbox-test-setup.ts';
 import { projectEnv } from '../../../tools/dev/run.ts';
 import { DEV_RECOVERY_CODE } from '../../../tools/dev/dev-vault.ts';
+import { sealRequest } from '../../../protocol/envelope.ts';
+import { importSigningKey, signPush } from '../../../protocol/push-auth.ts';
+import type { ContactRequest } from '../../../protocol/request.ts';
 
 export { DEV_RECOVERY_CODE };
 export const setup = inboxTestSetup(inboxTestPort());
@@ -155,4 +159,25 @@ export async function freshMember(
   await signIn(page, unlock);
   expect(await isUnlocked(page)).toBe(true);
   return { staffId, name };
+}
+
+/**
+ * Pushes a request to a test intake's receiver as the Worker does: sealed
+ * to `key` (default: the intake's published test key) and signed with the
+ * test Worker's key. Returns the HTTP status.
+ */
+export async function pushRequest(
+  request: ContactRequest,
+  key?: { kid: string; publicKey: string },
+  intake: ReturnType<typeof inboxTestSetup> = setup,
+): Promise<number> {
+  const to = key ?? (JSON.parse(readFileSync(intake.publicKeyFile, 'utf8')) as { kid: string; publicKey: string });
+  const body = JSON.stringify(await sealRequest(request, to));
+  const signed = await signPush(await importSigningKey(readFileSync(intake.workerSigningKeyFile, 'utf8')), intake.recipient, body);
+  const response = await fetch(`${intake.pushOrigin}/push`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...signed.headers },
+    body,
+  });
+  return response.status;
 }

@@ -8,15 +8,19 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { wcagTags } from '../fixtures.ts';
 import { inboxTestPort, inboxTestSetup } from '../../../tools/dev/inbox-test-setup.ts';
 import { projectEnv, start, waitForUrl } from '../../../tools/dev/run.ts';
+import { createRequest } from '../../../protocol/request.ts';
 import {
   choosePhrase,
   cli,
   isUnlocked,
+  pushRequest,
   recover,
   signIn,
   typePhrase,
@@ -52,6 +56,27 @@ async function axe(page: Page): Promise<string[]> {
   return results.violations.map((v) => `${page.url()}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
+/** A request sealed to the vault's current recipient key (the one the operator publishes), pushed to this intake. */
+async function pushToCurrentKey(page: Page, message: string): Promise<void> {
+  const key = await page.evaluate(async () => {
+    const chain = (await (await fetch('/api/vault/chain')).json()) as {
+      keys: { kid: string; publicKey: string; retiredAt: number | null }[];
+    };
+    return chain.keys.find((k) => k.retiredAt === null)!;
+  });
+  const request = createRequest({
+    locale: 'sv',
+    role: 'self',
+    municipality: 'stockholm',
+    needs: ['leave-crime'],
+    contact: { method: 'call', phone: '070-765 43 21', safeTimes: 'kvällar', voicemailOk: false, mayNameSocialServices: false },
+    language: 'svenska',
+    interpreter: false,
+    message,
+  });
+  expect(await pushRequest(request, { kid: key.kid, publicKey: key.publicKey }, own)).toBe(201);
+}
+
 /** The vault's generations as the server keeps them (ciphertext only). */
 async function generations(page: Page): Promise<number[]> {
   return page.evaluate(async () => {
@@ -68,13 +93,32 @@ async function newPage(browser: Browser, unlock: Unlock): Promise<Page> {
 
 const NO_ACCESS = 'Du kan logga in, men du kan inte öppna ärenden förrän en administratör har gett dig åtkomst.';
 const phrase = 'sju gröna äpplen under taket';
-const state: { code?: string; admin?: Page; member?: Page; memberName?: string; other?: Page } = {};
+const state: {
+  code?: string;
+  admin?: Page;
+  adminId?: number;
+  member?: Page;
+  memberName?: string;
+  other?: Page;
+  otherId?: number;
+} = {};
+
+/** 200 % zoom of a 1280 px wide window is 640 CSS px: nothing may scroll sideways. */
+async function sidewaysAt200(page: Page): Promise<number> {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 640, height: 720 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  if (size) await page.setViewportSize(size);
+  return overflow;
+}
 const violations: string[] = [];
 
 test('the first administrator makes the team key and keeps the recovery sheet', async ({ browser }) => {
   const admin = await newPage(browser, { prf: true });
   state.admin = admin;
-  await admin.goto(invite('Första Admin', true).link);
+  const invitation = invite('Första Admin', true);
+  state.adminId = invitation.staffId;
+  await admin.goto(invitation.link);
   await admin.getByRole('button', { name: 'Skapa passkey' }).click();
   await expect(admin.getByRole('heading', { level: 1, name: 'Gör teamets nyckel' })).toBeVisible();
   violations.push(...(await axe(admin)));
@@ -86,6 +130,7 @@ test('the first administrator makes the team key and keeps the recovery sheet', 
   expect(code).toMatch(/^([0-9A-HJKMNP-TV-Z]{4}-){7}[0-9A-HJKMNP-TV-Z]{4}$/);
   state.code = code;
   await expect(sheet.getByRole('button', { name: 'Skriv ut' })).toBeVisible();
+  expect(await sidewaysAt200(admin)).toBe(0);
   violations.push(...(await axe(admin)));
   // The "I have kept it" step is required: the error is tied to the box and takes the focus.
   await admin.getByRole('button', { name: 'Fortsätt till inkorgen' }).click();
@@ -135,6 +180,7 @@ test('a member without PRF chooses a phrase, waits for access, and unlocks with 
   await typePhrase(member, 'fel fras helt och hållet här');
   await expect(member.getByText('Frasen stämmer inte. Skriv den igen. Inget har ändrats.')).toBeVisible();
   await expect(member.getByLabel('Din fras')).toBeFocused();
+  expect(await sidewaysAt200(member)).toBe(0);
   violations.push(...(await axe(member)));
   await typePhrase(member, phrase);
   await member.waitForURL(`${own.origin}/`);
@@ -149,24 +195,45 @@ test('a member without PRF chooses a phrase, waits for access, and unlocks with 
 test('removing a member makes a new generation; the member who stays still unlocks', async ({ browser }) => {
   const other = await newPage(browser, { prf: true });
   state.other = other;
-  await other.goto(invite('Cecilia med PRF').link);
+  const invitation = invite('Cecilia med PRF');
+  state.otherId = invitation.staffId;
+  await other.goto(invitation.link);
   await other.getByRole('button', { name: 'Skapa passkey' }).click();
   await expect(other.getByText(NO_ACCESS).first()).toBeVisible();
   await state.admin!.goto('/staff');
   await state.admin!.getByRole('button', { name: 'Ge åtkomst: Cecilia med PRF' }).click();
   await expect(state.admin!.getByText('Personen har fått åtkomst.')).toBeVisible();
 
+  await pushToCurrentKey(state.admin!, 'Sänd före bytet av nyckel.');
+  await state.admin!.goto('/staff');
   await state.admin!.getByRole('button', { name: `Ta bort personen: ${state.memberName}` }).click();
   await expect(state.admin!.getByText(/teamet har en ny nyckel/)).toBeVisible();
   await expect(state.admin!.getByText(/intake keys/).first()).toBeVisible();
   expect(await generations(state.admin!)).toEqual([2, 1]);
   expect(await isUnlocked(state.admin!)).toBe(true);
+  await pushToCurrentKey(state.admin!, 'Sänd efter bytet av nyckel.');
 
   await signIn(other, { prf: true }, own.origin);
   expect(await unlockedGen(other)).toBe(2);
   // The removed member is signed out for good.
   await state.member!.goto('/');
   await expect(state.member!).toHaveURL(/\/sign-in$/);
+
+  // A grant made for someone else (here: the admin's, put in Cecilia's row) opens nothing and says so; nothing changes.
+  const db = new DatabaseSync(join(own.dir, 'intake.db'));
+  const grantOf = (id: number) =>
+    (db.prepare('SELECT grant_json FROM member_grants WHERE staff_id = ?').get(id) as { grant_json: string }).grant_json;
+  const hers = grantOf(state.otherId);
+  db.prepare('UPDATE member_grants SET grant_json = ? WHERE staff_id = ?').run(grantOf(state.adminId!), state.otherId);
+  await other.context().clearCookies();
+  await other.goto('/sign-in');
+  await other.evaluate(() => sessionStorage.clear());
+  await other.getByRole('button', { name: 'Logga in med passkey' }).click();
+  await expect(other.getByText('Åtkomsten som finns sparad är gjord för någon annan.')).toBeVisible();
+  expect(await isUnlocked(other)).toBe(false);
+  violations.push(...(await axe(other)));
+  db.prepare('UPDATE member_grants SET grant_json = ? WHERE staff_id = ?').run(hers, state.otherId);
+  db.close();
 });
 
 test('with every member gone, a new administrator recovers with the code', async ({ browser }) => {
@@ -181,6 +248,7 @@ test('with every member gone, a new administrator recovers with the code', async
   await recover(admin, 'AAAA-BBBB', own.origin);
   await expect(admin.getByText('Koden ska ha 32 tecken (bokstäver och siffror).')).toBeVisible();
   await expect(admin.getByLabel('Återställningskod')).toBeFocused();
+  expect(await sidewaysAt200(admin)).toBe(0);
   violations.push(...(await axe(admin)));
   await recover(admin, '0000-0000-0000-0000-0000-0000-0000-0000', own.origin);
   await expect(admin.getByText('Koden stämmer inte. Kontrollera tecknen och försök igen.')).toBeVisible();
@@ -189,5 +257,16 @@ test('with every member gone, a new administrator recovers with the code', async
   await admin.waitForURL(`${own.origin}/?m=recoveryDone`);
   expect(await isUnlocked(admin)).toBe(true);
   await expect(admin.getByText(NO_ACCESS)).toHaveCount(0);
+  // Every request opens again: the one sealed to generation 1's key and the one sealed to generation 2's.
+  const messages = ['Sänd före bytet av nyckel.', 'Sänd efter bytet av nyckel.'];
+  const shown: string[] = [];
+  for (const nth of [0, 1]) {
+    await admin.goto('/');
+    await admin.getByRole('link', { name: /Öppna/ }).nth(nth).click();
+    const message = admin.getByText(/Sänd (före|efter) bytet av nyckel\./);
+    await expect(message).toBeVisible();
+    shown.push((await message.innerText()).trim());
+  }
+  expect(shown.sort()).toEqual([...messages].sort());
   expect(violations).toEqual([]);
 });
