@@ -5,6 +5,17 @@
  * while still signed in, and a request pushed to the real receiver.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { openEnvelope } from '../../../protocol/envelope-open.ts';
+import {
+  openGrant,
+  recoveryKeyPair,
+  unwrapRecipientKey,
+  vaultKeysFrom,
+  type Box,
+  type Grant,
+} from '../../../intake/src/team-vault/index.ts';
 import { expect, type Browser, type Page } from '@playwright/test';
 import { sealRequest } from '../../../protocol/envelope.ts';
 import { importSigningKey, signPush } from '../../../protocol/push-auth.ts';
@@ -67,4 +78,32 @@ export async function push(req: ContactRequest): Promise<number> {
     body,
   });
   return response.status;
+}
+
+/**
+ * The refs of the stored requests with this receipt code, found the way an
+ * administrator with the recovery sheet could (the test vault's public
+ * development code opens generation 1): inbox specs run side by side on
+ * one intake, so each looks only at its own rows.
+ */
+export async function refsWithReceipt(receipt: string): Promise<string[]> {
+  const db = new DatabaseSync(join(setup.dir, 'intake.db'), { readOnly: true });
+  try {
+    const recovery = JSON.parse(
+      (db.prepare('SELECT recovery FROM vault_generations WHERE gen = 1').get() as { recovery: string }).recovery,
+    ) as Grant;
+    const vault = await vaultKeysFrom(await openGrant(recovery, (await recoveryKeyPair(DEV_RECOVERY_CODE)).privateKey, 'recovery'), 1);
+    const wrapped = db.prepare('SELECT kid, wrapped FROM vault_keys WHERE gen = 1').all() as { kid: string; wrapped: string }[];
+    const ring = new Map(
+      await Promise.all(
+        wrapped.map(async (k) => [k.kid, (await unwrapRecipientKey(vault, k.kid, JSON.parse(k.wrapped) as Box)).hpke] as const),
+      ),
+    );
+    const rows = db.prepare('SELECT ref, body FROM envelopes').all() as { ref: string; body: string }[];
+    const refs: string[] = [];
+    for (const row of rows) if ((await openEnvelope(JSON.parse(row.body), ring).catch(() => null))?.receipt === receipt) refs.push(row.ref);
+    return refs;
+  } finally {
+    db.close();
+  }
 }

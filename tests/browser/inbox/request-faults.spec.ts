@@ -40,7 +40,9 @@ function request(message: string, extra: Partial<ContactRequest> = {}): ContactR
 function newestRef(): string {
   const handle = db();
   try {
-    return (handle.prepare('SELECT ref FROM requests ORDER BY received_at DESC, rowid DESC LIMIT 1').get() as { ref: string }).ref;
+    const { ref } = handle.prepare('SELECT ref FROM requests ORDER BY received_at DESC, rowid DESC LIMIT 1').get() as { ref: string };
+    pushed.push(ref);
+    return ref;
   } finally {
     handle.close();
   }
@@ -61,9 +63,23 @@ async function axe(page: Page): Promise<string[]> {
 }
 
 let admin: Page;
+/** The requests this spec pushed: closed at the end, so the other inbox specs find their own list. */
+const pushed: string[] = [];
 
 test.beforeAll(async ({ browser }) => {
   admin = await anotherAdmin(browser);
+});
+
+test.afterAll(async () => {
+  const page = await admin.context().newPage();
+  for (const ref of pushed) {
+    await page.goto(`/r/${ref}`);
+    const claim = page.getByRole('button', { name: inboxText.sv.claim });
+    if (await claim.isVisible()) await claim.click();
+    await page.getByLabel(inboxText.sv.status_closed).check();
+    await page.getByRole('button', { name: inboxText.sv.save }).click();
+    await expect(page.locator('.state')).toContainText(inboxText.sv.status_closed);
+  }
 });
 
 test('a damaged envelope says so, in Swedish and English, and is left as it is', async () => {
