@@ -12,8 +12,10 @@ import type { Locale } from '../protocol/locales.ts';
 import { receiptNextStep, spokenReceiptCode } from '../src/contact/receipt-display.ts';
 import { keyFingerprint } from '../protocol/key-fingerprint.ts';
 import { normalizePhoneNumber } from '../protocol/phone-number.ts';
-import { MESSAGE_MAX_LENGTH } from '../protocol/request.ts';
+import { MESSAGE_MAX_LENGTH } from '../protocol/limits.ts';
 import { useTranslations } from '../src/i18n/translator.ts';
+import { contactHooks } from '../src/components/ContactForm/hooks.ts';
+import { is } from '../src/components/hooks.ts';
 
 const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 function escapeHtml(text: string): string {
@@ -45,19 +47,21 @@ export async function receiptPage(
   const next = receiptNextStep(method);
   const rewritten = new HTMLRewriter()
     // Only the promise of the recipient the request was sealed to.
-    .on('[data-receipt-promise]', {
+    .on(is(contactHooks.receiptPromise), {
       element: (el) => {
-        if (el.getAttribute('data-receipt-promise') !== recipient) el.remove();
+        if (el.getAttribute(contactHooks.receiptPromise) !== recipient) el.remove();
       },
     })
     // The key the Worker sealed to, in short form, for comparing with the intake's.
-    .on('[data-receipt-key]', { element: (el) => void (kid ? el.removeAttribute('hidden') : undefined) })
-    .on('[data-receipt-key] [data-fingerprint]', { element: (el) => void (kid ? el.setInnerContent(keyFingerprint(kid)) : undefined) })
-    .on('[data-receipt-code]', { element: (el) => void el.setInnerContent(receipt) })
-    .on('[data-receipt-code-spoken]', { element: (el) => void el.setInnerContent(spokenReceiptCode(receipt)) })
-    .on('[data-receipt-next]', {
+    .on(is(contactHooks.receiptKey), { element: (el) => void (kid ? el.removeAttribute('hidden') : undefined) })
+    .on(`${is(contactHooks.receiptKey)} ${is(contactHooks.fingerprint)}`, {
+      element: (el) => void (kid ? el.setInnerContent(keyFingerprint(kid)) : undefined),
+    })
+    .on(is(contactHooks.receiptCode), { element: (el) => void el.setInnerContent(receipt) })
+    .on(is(contactHooks.receiptCodeSpoken), { element: (el) => void el.setInnerContent(spokenReceiptCode(receipt)) })
+    .on(is(contactHooks.receiptNext), {
       element: (el) => {
-        if (el.getAttribute('data-receipt-next') !== next) el.remove();
+        if (el.getAttribute(contactHooks.receiptNext) !== next) el.remove();
       },
     })
     .transform(page);
@@ -69,7 +73,7 @@ export async function spentReceiptPage(env: Env, locale: Locale): Promise<Respon
   const page = await staticPage(env, `/${locale}/kontakt/skickat/`);
   const t = useTranslations(locale);
   const rewritten = new HTMLRewriter()
-    .on('[data-receipt]', {
+    .on(is(contactHooks.receipt), {
       element: (el) => void el.setInnerContent(`<h2 id="receipt-title">${escapeHtml(t('noJsReceipt.spent'))}</h2>`, { html: true }),
     })
     .transform(page);
@@ -107,17 +111,17 @@ export async function formPageWithAnswers(
     // "Fel:" first in the title, so the tab and a screen reader say it at once.
     .on('head > title', { element: (el) => void el.prepend(`${t('form.error.titlePrefix')} `) })
     // The summary takes focus when the page loads (it has tabindex=-1).
-    .on('[data-form-error]', {
+    .on(is(contactHooks.formError), {
       element: (el) => {
         el.removeAttribute('hidden');
         el.setAttribute('autofocus', '');
       },
     })
-    .on('[data-form-error-title]', {
+    .on(is(contactHooks.formErrorTitle), {
       element: (el) => void el.setInnerContent(t(toFix ? 'form.error.fixTitle' : 'form.error.title')),
     })
-    .on('[data-form-error-text]', { element: (el) => void el.setInnerContent(problem.message) })
-    .on('[data-form-error-fields]', {
+    .on(is(contactHooks.formErrorText), { element: (el) => void el.setInnerContent(problem.message) })
+    .on(is(contactHooks.formErrorFields), {
       // A link to each field at fault, so a phone user gets there in one tap.
       element: (el) => {
         for (const [field, text] of Object.entries(problem.fields)) {
@@ -125,9 +129,9 @@ export async function formPageWithAnswers(
         }
       },
     })
-    .on('[data-error-for]', {
+    .on(is(contactHooks.errorFor), {
       element: (el) => {
-        const field = el.getAttribute('data-error-for') as FieldName;
+        const field = el.getAttribute(contactHooks.errorFor) as FieldName;
         const text = problem.fields[field];
         if (text) {
           el.removeAttribute('hidden');
@@ -135,7 +139,7 @@ export async function formPageWithAnswers(
         }
       },
     })
-    .on('form[data-contact-form] input', {
+    .on(`form${is(contactHooks.contactForm)} input`, {
       element: (el) => {
         const name = el.getAttribute('name');
         const type = el.getAttribute('type');
@@ -149,16 +153,16 @@ export async function formPageWithAnswers(
         }
       },
     })
-    .on('form[data-contact-form] select[name="municipality"]', {
+    .on(`form${is(contactHooks.contactForm)} select[name="municipality"]`, {
       element: (el) => void (invalid('municipality') ? el.setAttribute('aria-invalid', 'true') : undefined),
     })
-    .on('form[data-contact-form] select[name="municipality"] option', {
+    .on(`form${is(contactHooks.contactForm)} select[name="municipality"] option`, {
       element: (el) => {
         if (el.getAttribute('value') === value('municipality')) el.setAttribute('selected', '');
         else el.removeAttribute('selected');
       },
     })
-    .on('form[data-contact-form] textarea[name="message"]', {
+    .on(`form${is(contactHooks.contactForm)} textarea[name="message"]`, {
       element: (el) => {
         if (problem.fields.message) el.setAttribute('aria-invalid', 'true');
         // setInnerContent escapes the text: what was typed comes back as typed.
@@ -166,7 +170,7 @@ export async function formPageWithAnswers(
       },
     })
     // The counter as the script would show it: without JavaScript it is never updated.
-    .on('[data-message-count-output]', {
+    .on(is(contactHooks.messageCountOutput), {
       element: (el) =>
         void el.setInnerContent(
           t('form.message.count', { count: Math.max(0, MESSAGE_MAX_LENGTH - value('message').length), max: MESSAGE_MAX_LENGTH }),

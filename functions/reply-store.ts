@@ -14,16 +14,8 @@
  * logs; a mailbox id never leaves this module except as its hash.
  */
 import { base64urlEncode } from '../protocol/envelope.ts';
-import {
-  MAX_REPLIES_PER_MAILBOX,
-  REPLY_CT_SIZE,
-  REPLY_ID_SIZE,
-  REPLY_RETENTION_DAYS,
-  REPLY_WIRE_VERSION,
-  type LookupResponse,
-  type LookupSlot,
-  type SealedReply,
-} from '../protocol/reply.ts';
+import { REPLY_RETENTION_DAYS, type LookupResponse, type LookupSlot, type SealedReply } from '../protocol/reply.ts';
+import { MAX_REPLIES_PER_MAILBOX, REPLY_CT_SIZE, REPLY_ID_SIZE, REPLY_WIRE_VERSION } from '../protocol/limits.ts';
 import { ENC_SIZE, KID_SIZE } from '../protocol/envelope.ts';
 
 const STORE_LABEL = 'utvag/reply/v1/store.';

@@ -12,7 +12,7 @@
  * Plain `zod`, so Node scripts and the intake can use it as well as Astro.
  */
 import { z } from 'zod';
-import { HELP_DIRECTORY_ID_PATTERN } from './request.ts';
+import { HELP_DIRECTORY_ID_PATTERN } from './limits.ts';
 import data from '../content/municipalities/municipalities.json' with { type: 'json' };
 
 /** Ids that were published before the list grew to all 290; links to them must keep working. */

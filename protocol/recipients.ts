@@ -47,7 +47,7 @@
 import * as z from 'zod';
 import { base64urlDecode, computeKid, EnvelopeError, importPublicKey } from './envelope.ts';
 import { keySetSchema, type KeySet } from './key-set.ts';
-import { HELP_DIRECTORY_ID_PATTERN, UNKNOWN_MUNICIPALITY } from './request.ts';
+import { HELP_DIRECTORY_ID_PATTERN, UNKNOWN_MUNICIPALITY } from './limits.ts';
 import { localeCodes, type Locale } from './locales.ts';
 import { verifiedPhoneNumbers } from './phone-numbers.ts';
 import { isVerifyKey } from './push-auth.ts';

@@ -6,7 +6,7 @@
  * `{{place}}`, `{{time}}` and `{{date}}` are filled in from the phrase's own fields.
  */
 import type { Locale } from './locales.ts';
-import type { ReplyPhraseId } from './reply.ts';
+import type { ReplyPhraseId } from './limits.ts';
 import sv from './reply-phrases/sv.json' with { type: 'json' };
 import en from './reply-phrases/en.json' with { type: 'json' };
 import ar from './reply-phrases/ar.json' with { type: 'json' };

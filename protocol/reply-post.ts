@@ -23,7 +23,8 @@
  */
 import * as z from 'zod/mini';
 import { base64urlDecode, base64urlEncode, importPublicKey, type PrivateKeyJwk } from './envelope.ts';
-import { mailboxIdSchema, REPLY_WIRE_VERSION, sealedReplySchema } from './reply.ts';
+import { mailboxIdSchema, sealedReplySchema } from './reply.ts';
+import { REPLY_WIRE_VERSION } from './limits.ts';
 
 export const REPLY_POST_PATH = '/api/reply';
 export const REPLY_SIGNATURE_HEADER = 'X-Utvag-Reply-Signature';

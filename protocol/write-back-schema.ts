@@ -5,7 +5,8 @@
  */
 import * as z from 'zod/mini';
 import { base64urlOf, envelopeSchema } from './envelope.ts';
-import { mailboxIdSchema, REPLY_ID_SIZE, REPLY_WIRE_VERSION } from './reply.ts';
+import { mailboxIdSchema } from './reply.ts';
+import { REPLY_ID_SIZE, REPLY_WIRE_VERSION } from './limits.ts';
 
 export const writeBackPostSchema = z.strictObject({
   v: z.literal(REPLY_WIRE_VERSION),

@@ -74,7 +74,7 @@ async function verifyBytes(publicKey: string, signature: string, bytes: Uint8Arr
  * What a follow-up says besides its text: nothing about the person (role
  * unknown, no needs, no phone), answered on the site only ('here', to
  * `reply`), and the case it follows: for the tests and fuzzers that
- * imitate the browser. src/client/reply-reader/write-back.ts writes the
+ * imitate the browser. src/components/ReplyReader/write-back.ts writes the
  * same object inline: calling this from there costs the reply reader's
  * bundle about 30 bytes (brotli), and that bundle must not grow.
  */

@@ -28,7 +28,8 @@ import { formPageWithAnswers, receiptPage, spentReceiptPage, type FormProblem } 
 import { openReceiptTokenOnce, sealReceiptToken } from '../receipt-token.ts';
 import { envelopeSchema, sealRequest, measureRequest, EnvelopeError, type Envelope } from '../../protocol/envelope.ts';
 import { chooseKey, servingRecipient } from '../../protocol/key-set.ts';
-import { createRequest, MESSAGE_MAX_LENGTH, type ContactRequest, type ContactRequestInput } from '../../protocol/request.ts';
+import { createRequest, type ContactRequest, type ContactRequestInput } from '../../protocol/request.ts';
+import { MESSAGE_MAX_LENGTH } from '../../protocol/limits.ts';
 import { readContactForm, fieldProblems, fieldProblemString, issuePathsOf, type FieldName } from '../../src/contact/form-fields.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
 import { isLocale, defaultLocale, type Locale } from '../../protocol/locales.ts';

@@ -24,7 +24,8 @@ import { enqueue } from './contact.ts';
 import { WRITE_BACK_SIGNATURE_HEADER, verifyWriteBackPost } from '../../protocol/write-back.ts';
 import { writeBackPostSchema } from '../../protocol/write-back-schema.ts';
 import { base64urlOf } from '../../protocol/envelope.ts';
-import { mailboxIdSchema, replyIdOf, REPLY_ID_SIZE, REPLY_WIRE_VERSION } from '../../protocol/reply.ts';
+import { mailboxIdSchema, replyIdOf } from '../../protocol/reply.ts';
+import { REPLY_ID_SIZE, REPLY_WIRE_VERSION } from '../../protocol/limits.ts';
 import { REPLY_POST_MAX_SKEW_SECONDS, REPLY_SIGNATURE_HEADER, replyPostSchema, verifyReplyPost } from '../../protocol/reply-post.ts';
 import { importSigningKey, signReplyAck } from '../../protocol/push-auth.ts';
 

@@ -16,15 +16,14 @@ import {
   importReplySenderKey,
   replySenderKey,
   replyIdOf,
-  replyPhraseIds,
   replyPhrasesFor,
   sealReply,
   type ReplyMessage,
   type ReplyPhrase,
-  type ReplyPhraseId,
   type SealedReply,
 } from '../../protocol/reply.ts';
 import { replyPostBody, signReplyPost } from '../../protocol/reply-post.ts';
+import { replyPhraseIds, type ReplyPhraseId } from '../../protocol/limits.ts';
 import { parseCalendarDay, swedishDay, type ContactRequest } from '../../protocol/request.ts';
 import { defaultLocale, isLocale, type Locale } from '../../protocol/locales.ts';
 

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { appendAudit, GENESIS, verifyAudit } from '../src/audit.ts';
+import { appendAudit, GENESIS, verifyAudit, type AuditLine } from '../src/audit.ts';
 import { checkpointSigningKey, makeCheckpoint, verifyAgainstCheckpoint } from '../src/audit-checkpoint.ts';
 import { runCli } from '../src/cli.ts';
 import { makeIntake, type TestIntake } from './helpers.ts';
@@ -24,14 +24,10 @@ function tamper(intake: TestIntake, edit: string): void {
 
 /** Re-hashes the whole chain as the audit module does, so the chain alone looks intact. */
 function rehash(intake: TestIntake): void {
-  const rows = intake.store.db.prepare('SELECT seq, at, actor, action, ref, detail FROM audit ORDER BY seq').all() as {
-    seq: number;
-    at: string;
-    actor: string;
-    action: string;
-    ref: string | null;
-    detail: string | null;
-  }[];
+  const rows = intake.store.db.prepare('SELECT seq, at, actor, action, ref, detail FROM audit ORDER BY seq').all() as Omit<
+    AuditLine,
+    'prev' | 'hash'
+  >[];
   let prev = GENESIS;
   for (const row of rows) {
     const hash = createHash('sha256')

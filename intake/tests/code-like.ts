@@ -2,8 +2,8 @@
  * Words that are codes, not language (issue 22, part 7): what no inbox
  * page may show. Shared by the app.request tests and the browser spec.
  */
-import { contactMethods, needs } from '../../protocol/request.ts';
-import { replyPhraseIds } from '../../protocol/reply.ts';
+import { contactMethods, needs } from '../../protocol/limits.ts';
+import { replyPhraseIds } from '../../protocol/limits.ts';
 
 // Word edges that know letters beyond ASCII (\b alone would split "Utväg" at "ä").
 const word = (source: string) => new RegExp(`(?<![\\p{L}\\d_-])(?:${source})(?![\\p{L}\\d_-])`, 'u');

@@ -15,23 +15,13 @@ import { signFollowUp } from '../../protocol/write-back.ts';
 import { NO_RECIPIENTS } from '../src/promise.ts';
 import { envelopeBody } from './helpers.ts';
 import { setUp, type Person } from './inbox-helpers.ts';
+import { answerHereAnswers } from '../../tools/dev/sample-request.ts';
 
 const ORIGINAL_TEXT = 'ORIGINAL-3c1f: jag vill ut';
 const WROTE_BACK = 'WROTE-BACK-8e2a: kan vi ses på torsdag?';
 
 function askForContact(mine: ReplyKeys, message = ORIGINAL_TEXT, followUpOf?: string): ContactRequest {
-  return createRequest({
-    locale: 'sv',
-    role: 'self',
-    municipality: 'stockholm',
-    needs: [],
-    contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-    language: '',
-    interpreter: false,
-    message,
-    reply: { publicKey: mine.publicKey, mailbox: mine.mailbox },
-    ...(followUpOf ? { followUpOf } : {}),
-  });
+  return createRequest(answerHereAnswers(message, mine, followUpOf ? { followUpOf } : {}));
 }
 
 async function writeBack(signer: ReplyKeys, address: ReplyKeys, caseId: string, message = WROTE_BACK): Promise<ContactRequest> {

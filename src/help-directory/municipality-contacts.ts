@@ -21,7 +21,7 @@
  */
 import { domainToUnicode } from 'node:url';
 import { z } from 'zod';
-import { HELP_DIRECTORY_ID_PATTERN } from '../../protocol/request.ts';
+import { HELP_DIRECTORY_ID_PATTERN } from '../../protocol/limits.ts';
 import type { PublishableNumber } from '../../protocol/phone-numbers.ts';
 import { findMunicipality } from '../../protocol/municipalities.ts';
 import data from '../../content/municipalities/municipality-contacts.json' with { type: 'json' };

@@ -18,7 +18,7 @@
 import { z } from 'zod';
 import { isLocale, localeCodes, type Locale } from '../../protocol/locales.ts';
 import { verifiedPhoneNumbers } from '../../protocol/phone-numbers.ts';
-import { HELP_DIRECTORY_ID_PATTERN } from '../../protocol/request.ts';
+import { HELP_DIRECTORY_ID_PATTERN } from '../../protocol/limits.ts';
 import { findMunicipality, municipalityIds } from '../../protocol/municipalities.ts';
 import directoryJson from '../../content/help-directory/units.json' with { type: 'json' };
 

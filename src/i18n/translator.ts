@@ -58,3 +58,13 @@ export function useTranslations(locale: Locale): Translator {
   t.dir = dir;
   return t;
 }
+
+/** The paths of a page that stands once in each language, under /<locale>/. */
+export function localePaths(): { params: { locale: Locale } }[] {
+  return localeCodes.map((locale) => ({ params: { locale } }));
+}
+
+/** The translator of a page under /<locale>/, from its route parameters. */
+export function pageTranslator(params: Record<string, string | undefined>): Translator {
+  return useTranslations(params['locale'] as Locale);
+}

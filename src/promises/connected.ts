@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isProductionBuild, parseRecipients, type Recipient, type RecipientsConfig } from '../../protocol/recipients.ts';
-import { UNKNOWN_MUNICIPALITY } from '../../protocol/request.ts';
+import { UNKNOWN_MUNICIPALITY } from '../../protocol/limits.ts';
 import { municipalityIds } from '../../protocol/municipalities.ts';
 import type { Translator } from '../i18n/translator.ts';
 

@@ -40,7 +40,7 @@ import { unitsFor, VERIFIED_PHONE_NUMBERS } from '../help-directory/schema.ts';
 import { contactsFor, CONTACT_KINDS, publishedContactNumbers } from '../help-directory/municipality-contacts.ts';
 import { countyOf, findMunicipality, loadMunicipalities, POLICE_REGIONS } from '../../protocol/municipalities.ts';
 import { recipientFor } from '../promises/connected.ts';
-import { HELP_DIRECTORY_ID_PATTERN } from '../../protocol/request.ts';
+import { HELP_DIRECTORY_ID_PATTERN } from '../../protocol/limits.ts';
 import { localeCodes, type Locale } from '../../protocol/locales.ts';
 
 const isPublishable = (phone: { display: string; tel: string }): boolean =>

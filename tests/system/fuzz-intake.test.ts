@@ -10,30 +10,19 @@
  *
  * Replay a run: UTVAG_FUZZ_SEED=<seed> vitest run --project system tests/system/fuzz-intake.test.ts
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { newSeed } from '../../tools/bench/fuzz-cases.ts';
-import { describeSummary, fuzzIntakeServe, fuzzOpenAndStore, startFuzzIntake, type FuzzIntake } from '../../tools/bench/fuzz-run.ts';
+import { test } from 'vitest';
+import { fuzzIntakeServe, fuzzOpenAndStore, startFuzzIntake } from '../../tools/bench/fuzz-run.ts';
+import { expectNoFailures, fuzzCases, fuzzTarget, seed } from './fuzz-setup.ts';
 
-const CASES = Number(process.env.UTVAG_FUZZ_CASES ?? 1500);
-const seed = process.env.UTVAG_FUZZ_SEED ? Number(process.env.UTVAG_FUZZ_SEED) : newSeed();
-
-let intake: FuzzIntake;
-beforeAll(async () => {
-  intake = await startFuzzIntake();
-  console.log(`fuzz-intake: seed ${seed} (replay with UTVAG_FUZZ_SEED=${seed})`);
-});
-afterAll(async () => {
-  await intake?.stop();
-});
+const CASES = fuzzCases(1500);
+const intake = fuzzTarget('fuzz-intake', startFuzzIntake);
 
 test(`intake serve answers ${CASES} hostile deliveries as documented`, async () => {
-  const summary = await fuzzIntakeServe(intake, { seed, cases: CASES, concurrency: 4 });
-  console.log(describeSummary(summary));
-  expect(summary.failures, `seed ${seed}`).toEqual([]);
+  const summary = await fuzzIntakeServe(intake(), { seed, cases: CASES, concurrency: 4 });
+  expectNoFailures(summary);
 });
 
 test(`openEnvelope and the store refuse ${CASES} garbage envelopes without storing a request`, async () => {
-  const summary = await fuzzOpenAndStore(intake, { seed, cases: CASES });
-  console.log(describeSummary(summary));
-  expect(summary.failures, `seed ${seed}`).toEqual([]);
+  const summary = await fuzzOpenAndStore(intake(), { seed, cases: CASES });
+  expectNoFailures(summary);
 });

@@ -25,9 +25,12 @@ import {
   type Envelope,
 } from '../../protocol/envelope.ts';
 import { importPrivateKey, keyRing, openEnvelope, type PrivateKeyRing, type RecipientPrivateKey } from '../../protocol/envelope-open.ts';
-import { createRequest, MESSAGE_MAX_LENGTH, type ContactRequest, type ContactRequestInput } from '../../protocol/request.ts';
+import { createRequest, type ContactRequest, type ContactRequestInput } from '../../protocol/request.ts';
+import { MESSAGE_MAX_LENGTH } from '../../protocol/limits.ts';
 import { worstCaseAnswers } from './worst-case-answers.ts';
 import { deriveScalar } from '../../protocol/hpke/derive-key-pair.ts';
+// Only the byte joining is shared: the HPKE steps below are written out again, independently.
+import { concat } from '../../protocol/hpke/labeled-hkdf.ts';
 
 const hex = (text: string) => new Uint8Array((text.match(/../g) ?? []).map((pair) => parseInt(pair, 16)));
 const toHex = (bytes: ArrayBuffer | Uint8Array) => [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
@@ -66,15 +69,6 @@ async function referenceSealP256Sha256(args: {
 }): Promise<Uint8Array[]> {
   const subtle = crypto.subtle;
   const ascii = (text: string) => new TextEncoder().encode(text);
-  const concat = (...parts: Uint8Array[]) => {
-    const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-    let offset = 0;
-    for (const part of parts) {
-      out.set(part, offset);
-      offset += part.length;
-    }
-    return out;
-  };
   const i2osp = (value: number, length: number) => {
     const out = new Uint8Array(length);
     for (let i = length - 1, v = value; i >= 0; i--, v >>= 8) out[i] = v & 0xff;

@@ -19,7 +19,9 @@ function areaOf(path: string): Area {
   if (path.startsWith('protocol/')) return 'protocol';
   if (path.startsWith('functions/')) return 'worker';
   if (path.startsWith('intake/src/')) return 'intake';
-  if (path.startsWith('src/client/')) return 'browser';
+  // Browser scripts: the shared ones, and each component's own beside its
+  // markup. Its hooks.ts (names only) is the site's: the Worker uses it too.
+  if (path.startsWith('src/client/') || (path.startsWith('src/components/') && !/(\.astro|\/hooks\.ts)$/.test(path))) return 'browser';
   if (path.startsWith('src/')) return 'site';
   if (path.startsWith('content/')) return 'content';
   if (path.startsWith('tools/')) return 'tools';

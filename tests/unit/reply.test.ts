@@ -18,10 +18,7 @@ import { formatReplySecret, generateReplySecret, normalizeReplySecret, toWestern
 import { deriveReplyKeys, replyKeysFromMaster, replyMaster } from '../../protocol/reply-keys.ts';
 import {
   importReplySenderKey,
-  REPLY_CT_SIZE,
   REPLY_HPKE_INFO,
-  REPLY_TEXT_MAX_LENGTH,
-  REPLY_TIME_MAX_LENGTH,
   replyPhrasesFor,
   replyPhraseSchema,
   replyAad,
@@ -31,9 +28,11 @@ import {
   type SealedReply,
 } from '../../protocol/reply.ts';
 import { openReply } from '../../protocol/reply-open.ts';
+import { REPLY_CT_SIZE, REPLY_TEXT_MAX_LENGTH, REPLY_TIME_MAX_LENGTH } from '../../protocol/limits.ts';
 import { replyPostBody, signReplyPost, verifyReplyPost } from '../../protocol/reply-post.ts';
 import { contactRequestSchema, createRequest } from '../../protocol/request.ts';
 import { worstCaseAnswers } from './worst-case-answers.ts';
+import { answerHereAnswers } from '../../tools/dev/sample-request.ts';
 
 const example = JSON.parse(readFileSync(new URL('../fixtures/utvag-reply-v1-example.json', import.meta.url), 'utf8')) as {
   secret: string;
@@ -113,17 +112,7 @@ describe('key derivation (WIRE-FORMAT.md §11)', () => {
   });
 
   it('the mailbox id and public key fit the request schema', async () => {
-    const request = createRequest({
-      locale: 'fa',
-      role: 'self',
-      municipality: 'stockholm',
-      needs: [],
-      contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-      language: '',
-      interpreter: false,
-      message: '',
-      reply: { publicKey: example.replyPublicKey, mailbox: example.mailbox },
-    });
+    const request = createRequest(answerHereAnswers('', { publicKey: example.replyPublicKey, mailbox: example.mailbox }, { locale: 'fa' }));
     expect(request.reply?.mailbox).toBe(example.mailbox);
   });
 });

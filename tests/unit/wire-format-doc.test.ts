@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { contactDetailsSchema, contactMethods, contactRequestSchema, needs, requestLocales, roles } from '../../protocol/request.ts';
+import { contactDetailsSchema, contactRequestSchema, requestLocales } from '../../protocol/request.ts';
+import { contactMethods, needs, roles } from '../../protocol/limits.ts';
 import {
   PUSH_MAX_SKEW_SECONDS,
   PUSH_RECIPIENT_HEADER,

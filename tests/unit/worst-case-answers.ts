@@ -1,4 +1,5 @@
-import { LANGUAGE_MAX_LENGTH, MESSAGE_MAX_LENGTH, needs, SAFE_TIMES_MAX_LENGTH, type ContactRequestInput } from '../../protocol/request.ts';
+import { type ContactRequestInput } from '../../protocol/request.ts';
+import { LANGUAGE_MAX_LENGTH, MESSAGE_MAX_LENGTH, needs, SAFE_TIMES_MAX_LENGTH } from '../../protocol/limits.ts';
 
 /**
  * The largest request a person can write: every free-text field at its

@@ -8,7 +8,9 @@ import { MAX_BODY_BYTES } from '../../functions/routes/contact.ts';
 import { sealRequest, base64urlEncode, type Envelope } from '../../protocol/envelope.ts';
 import { keySetSchema, type KeySet } from '../../protocol/key-set.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
-import { createRequest, MESSAGE_MAX_LENGTH, type ContactRequestInput } from '../../protocol/request.ts';
+import { createRequest, type ContactRequestInput } from '../../protocol/request.ts';
+import { MESSAGE_MAX_LENGTH } from '../../protocol/limits.ts';
+import { sampleAnswers } from '../../tools/dev/sample-request.ts';
 
 /** A queue that records what it is given, or refuses everything. */
 function recordingQueue(refuse = false) {
@@ -45,16 +47,14 @@ function post(body: BodyInit, contentType: string, ip: string, testEnv: Env = en
   return app.request('/api/contact', { method: 'POST', body, headers: { 'content-type': contentType, 'cf-connecting-ip': ip } }, testEnv);
 }
 
-const answers: ContactRequestInput = {
+const answers: ContactRequestInput = sampleAnswers('ወደይ ካብ ጉጅለ ክወጽእ ይደሊ። ሓገዝ የድልየና።', {
   locale: 'ti',
   role: 'relative',
-  municipality: 'stockholm',
   needs: ['safety', 'family'],
   contact: { method: 'call', phone: '070-123 45 67', safeTimes: 'ድሕሪ ሰዓት 6', voicemailOk: false, mayNameSocialServices: true },
   language: 'ትግርኛ',
   interpreter: true,
-  message: 'ወደይ ካብ ጉጅለ ክወጽእ ይደሊ። ሓገዝ የድልየና።',
-};
+});
 
 let keySet: KeySet;
 async function validEnvelope(): Promise<Envelope> {

@@ -342,6 +342,15 @@ const ODD_JSON = [
   '{' + Array.from({ length: 2000 }, (_, i) => `"k${i}":${i}`).join(',') + '}',
 ];
 
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const JSON_TYPES = [
   'application/json',
   'application/json; charset=utf-8',
@@ -775,41 +784,9 @@ export function plaintextInput(seed: number, index: number): { kind: string; byt
     case 3:
       return { kind: 'plain:notUtf8', bytes: pad(rng.bytes(rng.range(1, 200)).map((b) => b | 0x80)) };
     case 4:
-      return {
-        kind: 'plain:notJson',
-        bytes: pad(
-          utf8.encode(
-            rng.pick(
-              ODD_JSON.filter((t) => {
-                try {
-                  JSON.parse(t);
-                  return false;
-                } catch {
-                  return true;
-                }
-              }),
-            ),
-          ),
-        ),
-      };
+      return { kind: 'plain:notJson', bytes: pad(utf8.encode(rng.pick(ODD_JSON.filter((text) => !parsesAsJson(text))))) };
     case 5:
-      return {
-        kind: 'plain:jsonNotRequest',
-        bytes: pad(
-          utf8.encode(
-            rng.pick(
-              ODD_JSON.filter((t) => {
-                try {
-                  JSON.parse(t);
-                  return true;
-                } catch {
-                  return false;
-                }
-              }),
-            ),
-          ),
-        ),
-      };
+      return { kind: 'plain:jsonNotRequest', bytes: pad(utf8.encode(rng.pick(ODD_JSON.filter(parsesAsJson)))) };
     default: {
       const bad = structuredClone(request) as Record<string, unknown> & { contact: Record<string, unknown> };
       const defect = rng.pick([

@@ -23,7 +23,8 @@ import { join } from 'node:path';
 import { replyErrorStatus } from '../../functions/reply-errors.ts';
 import { base64urlEncode, generateRecipientKeyPair, type PrivateKeyJwk } from '../../protocol/envelope.ts';
 import { replyKeysFromMaster } from '../../protocol/reply-keys.ts';
-import { importReplySenderKey, lookupResponseSchema, REPLY_CT_SIZE, sealReply, type SealedReply } from '../../protocol/reply.ts';
+import { importReplySenderKey, lookupResponseSchema, sealReply, type ReplyMessage, type SealedReply } from '../../protocol/reply.ts';
+import { REPLY_CT_SIZE } from '../../protocol/limits.ts';
 import { REPLY_SIGNATURE_HEADER, replyPostBody, signReplyPost } from '../../protocol/reply-post.ts';
 import { Rng } from './fuzz-cases.ts';
 import { sendHttp, type Failure, type FuzzWorker, type Outcome, type RunSummary } from './fuzz-run.ts';
@@ -247,6 +248,28 @@ export async function intakeKey(worker: FuzzWorker): Promise<{ kid: string; jwk:
   return { kid, jwk: { kty, crv, x, y, d } };
 }
 
+/** An answer from the test intake to the test person, with one phrase. */
+export function answerWith(phrase: 'received' | 'write-back'): ReplyMessage {
+  return {
+    v: 1,
+    id: crypto.randomUUID(),
+    case: crypto.randomUUID(),
+    receipt: '7KQ3-MX2P',
+    created: '2026-12-01',
+    phrases: [{ id: phrase }],
+  };
+}
+
+/** POSTs a reply body to /api/reply signed with the intake's key, as the intake does; true when it is taken. */
+export async function postSignedReply(worker: FuzzWorker, jwk: PrivateKeyJwk, body: string): Promise<{ taken: boolean; status: number }> {
+  const res = await fetch(`${worker.system.url}/api/reply`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [REPLY_SIGNATURE_HEADER]: await signReplyPost(body, jwk) },
+    body,
+  });
+  return { taken: res.status === 201 || res.status === 200, status: res.status };
+}
+
 export async function fuzzReply(worker: FuzzWorker, options: { seed: number; cases: number; concurrency?: number }): Promise<RunSummary> {
   const started = performance.now();
   const failures: Failure[] = [];
@@ -255,14 +278,7 @@ export async function fuzzReply(worker: FuzzWorker, options: { seed: number; cas
   const { kid, jwk } = await intakeKey(worker);
   const person = await replyKeysFromMaster(new Uint8Array(32).fill(7));
   const sender = await importReplySenderKey(jwk);
-  const message = {
-    v: 1 as const,
-    id: crypto.randomUUID(),
-    case: crypto.randomUUID(),
-    receipt: '7KQ3-MX2P',
-    created: '2026-12-01',
-    phrases: [{ id: 'received' as const }],
-  };
+  const message = answerWith('received');
   const tools: PostTools = {
     intake: jwk,
     stranger: (await generateRecipientKeyPair()).privateJwk,
@@ -295,13 +311,8 @@ export async function fuzzReply(worker: FuzzWorker, options: { seed: number; cas
 
   // Control: a genuine signed reply is stored and found, with the same look-up length.
   const body = replyPostBody({ v: 1, mailbox: person.mailbox, sent: Math.floor(Date.now() / 1000), reply: tools.sealed });
-  const stored = await fetch(`${worker.system.url}/api/reply`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [REPLY_SIGNATURE_HEADER]: await signReplyPost(body, jwk) },
-    body,
-  });
-  if (stored.status !== 201 && stored.status !== 200)
-    failures.push({ index: -1, kind: 'control', problem: `the control reply was answered ${stored.status}` });
+  const stored = await postSignedReply(worker, jwk, body);
+  if (!stored.taken) failures.push({ index: -1, kind: 'control', problem: `the control reply was answered ${stored.status}` });
   const found = await fetch(`${worker.system.url}/api/reply/lookup`, {
     method: 'POST',
     // A /64 of its own: the hostile cases share 2001:db8:f::/64, which the limiter may have closed by now.

@@ -13,7 +13,7 @@ import { replyErrorStatus } from '../../functions/reply-errors.ts';
 import { base64urlEncode, sealRequest, type Envelope } from '../../protocol/envelope.ts';
 import { replyKeysFromMaster, type ReplyKeys } from '../../protocol/reply-keys.ts';
 import { importReplySenderKey, replyIdOf, sealReply } from '../../protocol/reply.ts';
-import { REPLY_SIGNATURE_HEADER, replyPostBody, signReplyPost } from '../../protocol/reply-post.ts';
+import { replyPostBody } from '../../protocol/reply-post.ts';
 import { createRequest } from '../../protocol/request.ts';
 import {
   followUpAnswers,
@@ -23,7 +23,7 @@ import {
   WRITE_BACK_SIGNATURE_HEADER,
 } from '../../protocol/write-back.ts';
 import { Rng } from './fuzz-cases.ts';
-import { intakeKey } from './fuzz-reply.ts';
+import { answerWith, intakeKey, postSignedReply } from './fuzz-reply.ts';
 import { sendHttp, type Failure, type FuzzWorker, type RunSummary } from './fuzz-run.ts';
 
 interface Setup {
@@ -101,15 +101,7 @@ export async function fuzzForgedWriteBacks(
   const person = await replyKeysFromMaster(new Uint8Array(32).fill(11));
   const sender = await importReplySenderKey(jwk);
   const answer = async (writeBack: boolean) => {
-    const message = {
-      v: 1 as const,
-      id: crypto.randomUUID(),
-      case: crypto.randomUUID(),
-      receipt: '7KQ3-MX2P',
-      created: '2026-12-01',
-      phrases: [{ id: 'write-back' as const }],
-    };
-    const reply = await sealReply(message, person, sender);
+    const reply = await sealReply(answerWith('write-back'), person, sender);
     const body = replyPostBody({
       v: 1,
       mailbox: person.mailbox,
@@ -117,13 +109,8 @@ export async function fuzzForgedWriteBacks(
       reply,
       ...(writeBack ? { writeBack: person.publicKey } : {}),
     });
-    const res = await fetch(`${worker.system.url}/api/reply`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [REPLY_SIGNATURE_HEADER]: await signReplyPost(body, jwk) },
-      body,
-    });
-    if (res.status !== 201 && res.status !== 200)
-      failures.push({ index: -1, kind: 'setup', problem: `an answer was refused ${res.status}` });
+    const res = await postSignedReply(worker, jwk, body);
+    if (!res.taken) failures.push({ index: -1, kind: 'setup', problem: `an answer was refused ${res.status}` });
     return replyIdOf(reply.ct);
   };
   const base = { person, kid, publicKey };

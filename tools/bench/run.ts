@@ -116,6 +116,22 @@ function table(header: string[], rows: (string | number)[][]): string {
   return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...cells.map(line)].join('\n');
 }
 
+/** A section of BENCHMARKS.md: its title, what it measured, a table and the notes under it. */
+function section(s: { title: string; intro?: string[]; header: string[]; rows: (string | number)[][]; notes?: string[] }): string[] {
+  const intro = s.intro ?? [];
+  const notes = s.notes ?? [];
+  return [
+    s.title,
+    '',
+    ...intro,
+    ...(intro.length > 0 ? [''] : []),
+    table(s.header, s.rows),
+    '',
+    ...notes,
+    ...(notes.length > 0 ? [''] : []),
+  ];
+}
+
 function render(results: BenchResults): string {
   const m = results.machine;
   const out: string[] = [
@@ -138,43 +154,40 @@ function render(results: BenchResults): string {
   if (results.weight) {
     const w = results.weight;
     out.push(
-      '## Page weight (brotli quality 11, as served, first render)',
-      '',
-      `${w.pages} pages from dist/sitemap.xml; each page's HTML and what it loads at first render, each file`,
-      'compressed with node:zlib brotli at quality 11. Budgets: 20 KB a page; JavaScript in gzip (level 9), on-demand',
-      'modules included: 2 KB a page, and the contact and answer pages as in tests/system/budgets.test.ts.',
-      '',
-      table(
-        ['largest by', 'page', 'KB'],
-        (['html', 'css', 'js', 'img', 'total'] as const).map((k) => [k, w.largest[k].page, w.largest[k].kb]),
-      ),
-      '',
-      '### JavaScript, gzip -9, every script a page loads',
-      '',
-      table(
-        ['page', 'script', 'KB gzip'],
-        w.jsGzip.flatMap((p) => [
+      ...section({
+        title: '## Page weight (brotli quality 11, as served, first render)',
+        intro: [
+          `${w.pages} pages from dist/sitemap.xml; each page's HTML and what it loads at first render, each file`,
+          'compressed with node:zlib brotli at quality 11. Budgets: 20 KB a page; JavaScript in gzip (level 9), on-demand',
+          'modules included: 2 KB a page, and the contact and answer pages as in tests/system/budgets.test.ts.',
+        ],
+        header: ['largest by', 'page', 'KB'],
+        rows: (['html', 'css', 'js', 'img', 'total'] as const).map((k) => [k, w.largest[k].page, w.largest[k].kb]),
+      }),
+      ...section({
+        title: '### JavaScript, gzip -9, every script a page loads',
+        header: ['page', 'script', 'KB gzip'],
+        rows: w.jsGzip.flatMap((p) => [
           ...p.scripts.map((f) => [p.page, f.path.replace('/_astro/', ''), f.kb]),
           [p.page, `**in all** (budget ${p.budgetKb} KB)`, p.kb],
         ]),
-      ),
-      '',
-      `Contact page JS in all (HPKE included), brotli: ${w.contactJsKb} KB. Search: Pagefind loads on demand at the first search: ` +
-        Object.entries(w.searchOnDemandKb)
-          .map(([l, v]) => `${l} ${v} KB`)
-          .join(', ') +
-        ' (plus index chunks and result fragments per query).',
-      '',
+        notes: [
+          `Contact page JS in all (HPKE included), brotli: ${w.contactJsKb} KB. Search: Pagefind loads on demand at the first search: ` +
+            Object.entries(w.searchOnDemandKb)
+              .map(([l, v]) => `${l} ${v} KB`)
+              .join(', ') +
+            ' (plus index chunks and result fragments per query).',
+        ],
+      }),
     );
   }
   if (results.lighthouse) {
     const l = results.lighthouse;
     out.push(
-      `## Lighthouse ${l.lighthouseVersion} (${l.formFactor}, ${l.throttling})`,
-      '',
-      table(
-        ['page', 'perf', 'a11y', 'best pr.', 'SEO', 'LCP ms', 'TBT ms', 'CLS', 'transferred KB', 'requests'],
-        l.figures.map((f) => [
+      ...section({
+        title: `## Lighthouse ${l.lighthouseVersion} (${l.formFactor}, ${l.throttling})`,
+        header: ['page', 'perf', 'a11y', 'best pr.', 'SEO', 'LCP ms', 'TBT ms', 'CLS', 'transferred KB', 'requests'],
+        rows: l.figures.map((f) => [
           f.page,
           f.scores.performance,
           f.scores.accessibility,
@@ -186,28 +199,27 @@ function render(results: BenchResults): string {
           kb(f.transferredBytes),
           f.requests,
         ]),
-      ),
-      '',
-      "Transferred bytes are as wrangler dev serves them (its compression is not the edge's; see the weights above).",
-      `Requests by the pages to other hosts: ${l.figures.reduce((s, f) => s + f.foreignRequests.length, 0)}. Chromium was started with a proxy that refuses`,
-      `everything but 127.0.0.1; it caught ${l.blockedExternalConnections} connection attempt(s) by Chromium itself` +
-        (l.blockedExternalConnections > 0
-          ? ` (${Object.entries(l.blockedExternalHosts)
-              .map(([h, n]) => `${h} ×${n}`)
-              .join(', ')}: Debian Chromium's own services, not the site)`
-          : '') +
-        '.',
-      '',
+        notes: [
+          "Transferred bytes are as wrangler dev serves them (its compression is not the edge's; see the weights above).",
+          `Requests by the pages to other hosts: ${l.figures.reduce((s, f) => s + f.foreignRequests.length, 0)}. Chromium was started with a proxy that refuses`,
+          `everything but 127.0.0.1; it caught ${l.blockedExternalConnections} connection attempt(s) by Chromium itself` +
+            (l.blockedExternalConnections > 0
+              ? ` (${Object.entries(l.blockedExternalHosts)
+                  .map(([h, n]) => `${h} ×${n}`)
+                  .join(', ')}: Debian Chromium's own services, not the site)`
+              : '') +
+            '.',
+        ],
+      }),
     );
   }
   if (results.worker) {
     const wk = results.worker;
     out.push(
-      `## The Worker under wrangler dev (autocannon, ${wk.connections} connections, ${wk.secondsPerTarget} s per target, one after another in one run)`,
-      '',
-      table(
-        ['target', 'req/s', 'p50 ms', 'p99 ms', 'answers', '× baseline req/s', '× p50', '× p99'],
-        wk.figures.map((f) => [
+      ...section({
+        title: `## The Worker under wrangler dev (autocannon, ${wk.connections} connections, ${wk.secondsPerTarget} s per target, one after another in one run)`,
+        header: ['target', 'req/s', 'p50 ms', 'p99 ms', 'answers', '× baseline req/s', '× p50', '× p99'],
+        rows: wk.figures.map((f) => [
           f.target,
           f.requestsPerSecond,
           f.p50ms,
@@ -219,39 +231,41 @@ function render(results: BenchResults): string {
           f.ratio?.p50 ?? '',
           f.ratio?.p99 ?? '',
         ]),
-      ),
-      '',
-      `Valid POSTs carried a distinct CF-Connecting-IP each; wrangler dev passes it through, so ${(wk.validRateLimitedShare * 100).toFixed(1)} % were rate-limited (429).`,
-      `The limiter itself: ${wk.rateLimitCheck.sent} valid POSTs from one address → ${wk.rateLimitCheck.accepted} accepted, ${wk.rateLimitCheck.limited} refused with 429.`,
-      'Every valid POST was queued and pushed to the local receiver (one sealed request sent many times: the receiver',
-      `stored it once, ${wk.storedByReceiver} in the inbox). The queue consumer and receiver share the same 2 cores during the run.`,
-      '',
+        notes: [
+          `Valid POSTs carried a distinct CF-Connecting-IP each; wrangler dev passes it through, so ${(wk.validRateLimitedShare * 100).toFixed(1)} % were rate-limited (429).`,
+          `The limiter itself: ${wk.rateLimitCheck.sent} valid POSTs from one address → ${wk.rateLimitCheck.accepted} accepted, ${wk.rateLimitCheck.limited} refused with 429.`,
+          'Every valid POST was queued and pushed to the local receiver (one sealed request sent many times: the receiver',
+          `stored it once, ${wk.storedByReceiver} in the inbox). The queue consumer and receiver share the same 2 cores during the run.`,
+        ],
+      }),
     );
   }
   if (results.build) {
     const b = results.build;
     out.push(
-      '## Build (astro build + Pagefind index, in a temporary copy of the project)',
-      '',
-      table(
-        ['content', 'guidance pages', 'HTML pages', 'seconds', 'ms per HTML page'],
-        [b.real, b.tenfold].map((f) => [f.label, f.guidancePages, f.htmlPages, f.seconds, Math.round((f.seconds * 1000) / f.htmlPages)]),
-      ),
-      '',
-      // Linear means the time per page stays about the same as pages grow
-      // (the municipality pages made the real site about 1,900 pages).
-      `Tenfold content builds in ${b.ratio}× the time; ${(b.tenfold.htmlPages / b.real.htmlPages).toFixed(2)}× the HTML pages.`,
-      '',
+      ...section({
+        title: '## Build (astro build + Pagefind index, in a temporary copy of the project)',
+        header: ['content', 'guidance pages', 'HTML pages', 'seconds', 'ms per HTML page'],
+        rows: [b.real, b.tenfold].map((f) => [
+          f.label,
+          f.guidancePages,
+          f.htmlPages,
+          f.seconds,
+          Math.round((f.seconds * 1000) / f.htmlPages),
+        ]),
+        // Linear means the time per page stays about the same as pages grow
+        // (the municipality pages made the real site about 1,900 pages).
+        notes: [`Tenfold content builds in ${b.ratio}× the time; ${(b.tenfold.htmlPages / b.real.htmlPages).toFixed(2)}× the HTML pages.`],
+      }),
     );
   }
   if (results.intake) {
     const i = results.intake;
     out.push(
-      '## Municipal intake',
-      '',
-      table(
-        ['step', 'envelopes', 'seconds', 'per second'],
-        [
+      ...section({
+        title: '## Municipal intake',
+        header: ['step', 'envelopes', 'seconds', 'per second'],
+        rows: [
           ['create + seal + sign the push (validate, pad, HPKE, Ed25519)', i.envelopes, i.sealSeconds, i.sealPerSecond],
           [
             'receive a push (signature, HPKE open, validate, one committed row, signed receipt)',
@@ -260,24 +274,23 @@ function render(results: BenchResults): string {
             i.storePerSecond,
           ],
         ],
-      ),
-      '',
-      'One after another through the push receiver intake serve runs (intake/src/receiver/push-app.ts), in process without sockets.',
-      '',
+        notes: [
+          'One after another through the push receiver intake serve runs (intake/src/receiver/push-app.ts), in process without sockets.',
+        ],
+      }),
     );
   }
   if (results.inbox) {
     const b = results.inbox;
     out.push(
-      '## Team inbox',
-      '',
-      table(
-        ['stored requests', 'receive per second', 'database MiB', 'list (ms)', 'open (ms)', 'look-up (ms)'],
-        [[b.requests, b.receivePerSecond, b.databaseMiB, b.listMs, b.openMs, b.lookupMs]],
-      ),
-      '',
-      "Medians. List: the counts and the first page rendered. Open: one row and its envelope read, decrypted (in Node here; in the staff member's browser in the inbox) and its content rendered. Look-up: the server's part, the envelopes of one page that the browser opens to compare codes. Receive: the envelope's outer structure checked and one committed SQLite row (WAL, synchronous=FULL), without HTTP: the server opens nothing (issue 19).",
-      '',
+      ...section({
+        title: '## Team inbox',
+        header: ['stored requests', 'receive per second', 'database MiB', 'list (ms)', 'open (ms)', 'look-up (ms)'],
+        rows: [[b.requests, b.receivePerSecond, b.databaseMiB, b.listMs, b.openMs, b.lookupMs]],
+        notes: [
+          "Medians. List: the counts and the first page rendered. Open: one row and its envelope read, decrypted (in Node here; in the staff member's browser in the inbox) and its content rendered. Look-up: the server's part, the envelopes of one page that the browser opens to compare codes. Receive: the envelope's outer structure checked and one committed SQLite row (WAL, synchronous=FULL), without HTTP: the server opens nothing (issue 19).",
+        ],
+      }),
     );
   }
   return out.join('\n');

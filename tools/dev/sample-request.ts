@@ -1,4 +1,4 @@
-import type { ContactRequestInput } from '../../protocol/request.ts';
+import type { ContactRequestInput, ReplyAddress } from '../../protocol/request.ts';
 
 /**
  * A made-up contact request (no real person) for tests, benchmarks and
@@ -17,4 +17,17 @@ export function sampleAnswers(message: string, changes: Partial<ContactRequestIn
     message,
     ...changes,
   };
+}
+
+/**
+ * The same from someone who asked to be answered on the site: method
+ * "here", the reply address their secret gives, no need ticked.
+ */
+export function answerHereAnswers(message: string, reply: ReplyAddress, changes: Partial<ContactRequestInput> = {}): ContactRequestInput {
+  return sampleAnswers(message, {
+    needs: [],
+    contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
+    reply: { publicKey: reply.publicKey, mailbox: reply.mailbox },
+    ...changes,
+  });
 }

@@ -5,45 +5,14 @@
  * the contact pages are no-store; spell-check and autocorrect are off on
  * every field where a person types.
  */
-import { chromium, type Browser } from '@playwright/test';
 import { test, expect } from '../fixtures.ts';
-import { baseURL } from '../../../playwright.config.ts';
-import { chromiumExecutablePath, chromiumFlags } from '../../../tools/dev/chromium.ts';
 import { useTranslations } from '../../../src/i18n/translator.ts';
+import { back, bfcacheVisitors } from './bfcache.ts';
 
-let browser: Browser;
-test.beforeAll(async () => {
-  const executablePath = chromiumExecutablePath();
-  browser = await chromium.launch({
-    ...(executablePath ? { executablePath } : {}),
-    args: [...chromiumFlags, '--proxy-server=http://127.0.0.1:9'],
-    // Playwright passes --disable-back-forward-cache by default; real browsers do not.
-    ignoreDefaultArgs: ['--disable-back-forward-cache'],
-  });
-});
-test.afterAll(async () => browser?.close());
-
-async function visitor(address: string) {
-  const context = await browser.newContext({ baseURL, locale: 'sv-SE', extraHTTPHeaders: { 'CF-Connecting-IP': address } });
-  // Test-only: note whether Back restored the page from the back/forward cache.
-  await context.addInitScript(() =>
-    addEventListener('pageshow', (event) => document.documentElement.setAttribute('data-test-restored', String(event.persisted))),
-  );
-  return { context, page: await context.newPage() };
-}
-
-/** Back, without waiting for a load event (a page restored from the bfcache fires none). */
-async function back(page: import('@playwright/test').Page, path: string): Promise<string> {
-  await page.goBack({ waitUntil: 'commit' });
-  await expect(page).toHaveURL(new RegExp(`${path.replace(/\//g, '\\/')}$`));
-  await expect(page.locator('html')).toHaveAttribute('data-test-restored', /true|false/);
-  const restored = (await page.locator('html').getAttribute('data-test-restored'))!;
-  test.info().annotations.push({ type: 'bfcache', description: `restored from the back/forward cache: ${restored}` });
-  return restored;
-}
+const visitor = bfcacheVisitors();
 
 test('a draft does not come back with Back', async () => {
-  const { context, page } = await visitor('2001:db8:bf::1');
+  const { context, page } = await visitor({ address: '2001:db8:bf::1' });
   try {
     await page.goto('/sv/kontakt/');
     await page.locator('#language').fill('BFCACHE-SPRAK');
@@ -61,7 +30,7 @@ test('a draft does not come back with Back', async () => {
 });
 
 test('the receipt code does not come back with Back after sending', async () => {
-  const { context, page } = await visitor('2001:db8:bf::2');
+  const { context, page } = await visitor({ address: '2001:db8:bf::2' });
   const t = useTranslations('sv');
   try {
     await page.goto('/sv/kontakt/');

@@ -11,47 +11,13 @@
  *  - without JavaScript: post-redirect-get, and a receipt page shown once:
  *    reload or Back never sends again and shows no code.
  */
-import { chromium, type Browser, type BrowserContext, type Page, type Request } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { test, expect } from '../fixtures.ts';
-import { baseURL } from '../../../playwright.config.ts';
-import { chromiumExecutablePath, chromiumFlags } from '../../../tools/dev/chromium.ts';
 import { useTranslations } from '../../../src/i18n/translator.ts';
+import { back, bfcacheVisitors, holdPosts } from './bfcache.ts';
 
 const t = useTranslations('sv');
-let browser: Browser;
-test.beforeAll(async () => {
-  const executablePath = chromiumExecutablePath();
-  browser = await chromium.launch({
-    ...(executablePath ? { executablePath } : {}),
-    args: [...chromiumFlags, '--proxy-server=http://127.0.0.1:9'],
-    // Playwright passes --disable-back-forward-cache by default; real browsers do not.
-    ignoreDefaultArgs: ['--disable-back-forward-cache'],
-  });
-});
-test.afterAll(async () => browser?.close());
-
-let visitorCount = 0;
-async function visitor(options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; posts: Request[] }> {
-  visitorCount += 1;
-  const address = `2001:db8:${(0xf100 + visitorCount + (Date.now() % 0xe00)).toString(16)}:${visitorCount.toString(16)}::1`;
-  const context = await browser.newContext({ baseURL, locale: 'sv-SE', extraHTTPHeaders: { 'CF-Connecting-IP': address }, ...options });
-  await context.addInitScript(() =>
-    addEventListener('pageshow', (event) => document.documentElement.setAttribute('data-test-restored', String(event.persisted))),
-  );
-  const posts: Request[] = [];
-  context.on('request', (request) => {
-    if (request.method() === 'POST' && new URL(request.url()).pathname.startsWith('/api/')) posts.push(request);
-  });
-  return { context, page: await context.newPage(), posts };
-}
-
-async function back(page: Page, path: string): Promise<void> {
-  await page.goBack({ waitUntil: 'commit' });
-  await expect(page).toHaveURL(new RegExp(`${path.replace(/\//g, '\\/')}$`));
-  await expect(page.locator('html')).toHaveAttribute('data-test-restored', /true|false/);
-  const restored = (await page.locator('html').getAttribute('data-test-restored'))!;
-  test.info().annotations.push({ type: 'bfcache', description: `restored from the back/forward cache: ${restored}` });
-}
+const visitor = bfcacheVisitors();
 
 /** Pretends the page went to the background (another app, the screen locked), or came back. */
 async function setHidden(page: Page, hidden: boolean): Promise<void> {
@@ -67,7 +33,7 @@ async function fillAndAskForAnswerHere(page: Page, message: string): Promise<voi
   await page.locator('#role-self').check();
   await page.locator('#municipality').selectOption('stockholm');
   await page.locator('#method-i-call').check();
-  // "Answer me here too": the reply key is derived first (PBKDF2, about a second), so the send is in flight for a while.
+  // "Answer me here too": the page makes a reply secret too, which must not come back either.
   await page.locator('#replyHere').check();
   await page.locator('#message').fill(message);
 }
@@ -80,17 +46,18 @@ async function digitsOf(page: Page): Promise<string> {
 test('a send in flight when the page is left is not sent after Back, and nothing of it comes back', async () => {
   const { context, page, posts } = await visitor();
   try {
+    const hold = await holdPosts(page, '/api/contact');
     await fillAndAskForAnswerHere(page, 'INFLIGHT-LEFT hemligt');
     await page.getByRole('button', { name: t('form.submit') }).click();
+    // The send is in flight, held here, when the page is left.
+    const held = await hold.first;
     await expect(page.locator('[data-form-status]')).toHaveText(t('form.sending'));
-    // On a fast, idle machine the send can finish before the page is left; what must never
-    // happen is a send after leaving (a resumed one), so only posts from here on count.
-    const sentBeforeLeaving = posts.length;
     await page.goto('/sv/');
-    await page.waitForTimeout(2500); // longer than the key derivation: a resumed send would have gone by now
+    await hold.release();
     await back(page, '/sv/kontakt/');
-    await page.waitForTimeout(2500);
-    expect(posts.slice(sentBeforeLeaving).filter((r) => r.url().endsWith('/api/contact'))).toEqual([]);
+    await page.waitForTimeout(2500); // longer than the key derivation: a resumed send would have gone by now
+    expect(posts.filter((r) => r.url().endsWith('/api/contact'))).toEqual([held]);
+    expect(held.failure()).not.toBeNull(); // abandoned on leaving: it never reached the Worker
     await expect(page.locator('[data-receipt]')).toBeHidden();
     await expect(page.locator('[data-receipt-code]')).toHaveText('');
     await expect(page.locator('[data-receipt-secret-value]')).toHaveText('');
@@ -105,11 +72,14 @@ test('a send in flight when the page is left is not sent after Back, and nothing
 test('a send in flight when the page is hidden is abandoned: the answers stay, and the person is told to send again', async () => {
   const { context, page, posts } = await visitor();
   try {
+    const hold = await holdPosts(page, '/api/contact');
     await fillAndAskForAnswerHere(page, 'INFLIGHT-HIDDEN');
     await page.getByRole('button', { name: t('form.submit') }).click();
+    const held = await hold.first;
     await setHidden(page, true);
-    await page.waitForTimeout(2500);
-    expect(posts.filter((r) => r.url().endsWith('/api/contact'))).toEqual([]);
+    await expect.poll(() => held.failure()).not.toBeNull(); // aborted by the page, not sent
+    await hold.release();
+    expect(posts.filter((r) => r.url().endsWith('/api/contact'))).toEqual([held]);
     await expect(page.locator('[data-receipt]')).toBeHidden();
     await setHidden(page, false);
     await expect(page.locator('[data-form-error-text]')).toHaveText(t('form.error.abandoned'));
@@ -160,13 +130,17 @@ test('an answer being opened when /svar/ is left is not looked up after Back, an
   const tr = useTranslations('en');
   try {
     await page.goto('/en/svar/');
+    const hold = await holdPosts(page, '/api/reply/');
     await page.getByLabel(tr('replyPage.secret.label')).fill('1234 5678 9012 3456 7890');
     await page.getByRole('button', { name: tr('replyPage.submit') }).click();
+    // The look-up is in flight, held here, when the page is left.
+    const held = await hold.first;
     await page.goto('/en/');
-    await page.waitForTimeout(2500);
+    await hold.release();
     await back(page, '/en/svar/');
-    await page.waitForTimeout(2500);
-    expect(posts.filter((r) => r.url().includes('/api/reply'))).toEqual([]);
+    await page.waitForTimeout(2500); // longer than the key derivation: a resumed look-up would have gone by now
+    expect(posts.filter((r) => r.url().includes('/api/reply'))).toEqual([held]);
+    expect(held.failure()).not.toBeNull();
     await expect(page.getByLabel(tr('replyPage.secret.label'))).toHaveValue('');
     expect(await digitsOf(page)).not.toContain('12345678901234567890');
   } finally {

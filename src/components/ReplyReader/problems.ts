@@ -2,9 +2,13 @@
  * What the answer reader says when something is wrong: a secret in the
  * wrong format beside the field, anything else in the error box.
  */
+import { dataTexts } from '../../client/data-texts.ts';
 import { part } from './state.ts';
+import { readerHooks } from './hooks.ts';
+import { is } from '../hooks.ts';
 
-export type Problem = 'format' | 'forged' | 'network' | 'rateLimited' | 'unavailable' | 'abandoned';
+const problems = ['format', 'forged', 'network', 'rateLimited', 'unavailable', 'abandoned'] as const;
+export type Problem = (typeof problems)[number];
 
 export interface ReaderProblems {
   /** Hides every message and answer shown before a new look-up. */
@@ -14,29 +18,22 @@ export interface ReaderProblems {
 
 export function readerProblems(root: HTMLElement): ReaderProblems {
   const data = root.dataset;
-  const input = part<HTMLInputElement>(root, '[data-reply-secret]');
-  const secretError = part(root, '[data-reply-secret-error]');
-  const errorBox = part(root, '[data-reply-error]');
-  const errorText = part(root, '[data-reply-error-text]');
-  const problemText: Record<Problem, string> = {
-    format: data.msgFormat ?? '',
-    forged: data.msgForged ?? '',
-    network: data.msgNetwork ?? '',
-    rateLimited: data.msgRateLimited ?? '',
-    unavailable: data.msgUnavailable ?? '',
-    abandoned: data.msgAbandoned ?? '',
-  };
+  const input = part<HTMLInputElement>(root, is(readerHooks.replySecret));
+  const secretError = part(root, is(readerHooks.replySecretError));
+  const errorBox = part(root, is(readerHooks.replyError));
+  const errorText = part(root, is(readerHooks.replyErrorText));
+  const problemText = dataTexts(data, 'msg', problems);
 
   return {
     reset() {
       errorBox.hidden = true;
-      part(root, '[data-reply-none]').hidden = true;
+      part(root, is(readerHooks.replyNone)).hidden = true;
       secretError.hidden = true;
       input.removeAttribute('aria-invalid');
-      part(root, '[data-reply-answers]').replaceChildren();
-      part(root, '[data-write-back]').hidden = true;
-      part(root, '[data-write-back-sent]').hidden = true;
-      part(root, '[data-reply-status]').textContent = '';
+      part(root, is(readerHooks.replyAnswers)).replaceChildren();
+      part(root, is(readerHooks.writeBack)).hidden = true;
+      part(root, is(readerHooks.writeBackSent)).hidden = true;
+      part(root, is(readerHooks.replyStatus)).textContent = '';
     },
     show(problem) {
       if (problem === 'format') {

@@ -7,6 +7,8 @@
 import type { ContactRequest } from '../../../protocol/request.ts';
 import { receiptNextStep, spokenReceiptCode } from '../../contact/receipt-display.ts';
 import { showFingerprint } from './recipient-line.ts';
+import { contactHooks } from './hooks.ts';
+import { is } from '../hooks.ts';
 
 export interface Receipt {
   /** Replaces the form with the receipt of a request that arrived. */
@@ -16,10 +18,10 @@ export interface Receipt {
 }
 
 export function receipt(form: HTMLFormElement): Receipt {
-  const status = document.querySelector<HTMLElement>('[data-form-status]')!;
-  const box = document.querySelector<HTMLElement>('[data-receipt]')!;
-  const keyLine = box.querySelector<HTMLElement>('[data-receipt-key]');
-  const spokenCopy = box.querySelector<HTMLElement>('[data-receipt-code-spoken]')!;
+  const status = document.querySelector<HTMLElement>(is(contactHooks.formStatus))!;
+  const box = document.querySelector<HTMLElement>(is(contactHooks.receipt))!;
+  const keyLine = box.querySelector<HTMLElement>(is(contactHooks.receiptKey));
+  const spokenCopy = box.querySelector<HTMLElement>(is(contactHooks.receiptCodeSpoken))!;
 
   /** "Sent. Your code is 4 8 2, …", the code in a language that can say it. */
   function announceSent(request: ContactRequest): void {
@@ -35,21 +37,22 @@ export function receipt(form: HTMLFormElement): Receipt {
     show(request, sent) {
       // Show only the promise of the recipient the request went to (hidden,
       // not removed: after the wipe on leaving, the form can send again).
-      for (const block of box.querySelectorAll<HTMLElement>('[data-receipt-promise]')) {
-        block.hidden = block.dataset.receiptPromise !== sent.recipient;
+      for (const block of box.querySelectorAll<HTMLElement>(is(contactHooks.receiptPromise))) {
+        block.hidden = block.getAttribute(contactHooks.receiptPromise) !== sent.recipient;
       }
       announceSent(request);
-      box.querySelector('[data-receipt-code]')!.textContent = request.receipt;
+      box.querySelector(is(contactHooks.receiptCode))!.textContent = request.receipt;
       showFingerprint(keyLine, sent.kid);
       spokenCopy.textContent = spokenReceiptCode(request.receipt);
       const next = receiptNextStep(request.contact.method);
-      for (const line of box.querySelectorAll<HTMLElement>('[data-receipt-next]')) {
-        line.hidden = line.dataset.receiptNext !== next && !(request.reply && line.dataset.receiptNext === 'here');
+      for (const line of box.querySelectorAll<HTMLElement>(is(contactHooks.receiptNext))) {
+        const shows = line.getAttribute(contactHooks.receiptNext);
+        line.hidden = shows !== next && !(request.reply && shows === 'here');
       }
       // The secret is shown here once; it is in no URL, no storage, and goes on pagehide.
       const secret = request.reply ? sent.secret : null;
-      box.querySelector<HTMLElement>('[data-receipt-secret]')!.hidden = !secret;
-      box.querySelector<HTMLElement>('[data-receipt-secret-value]')!.textContent = secret ?? '';
+      box.querySelector<HTMLElement>(is(contactHooks.receiptSecret))!.hidden = !secret;
+      box.querySelector<HTMLElement>(is(contactHooks.receiptSecretValue))!.textContent = secret ?? '';
       // The answers have arrived: clear them, so a phone picked up later shows nothing.
       form.reset();
       form.hidden = true;
@@ -60,7 +63,9 @@ export function receipt(form: HTMLFormElement): Receipt {
     },
     wipe() {
       box.hidden = true;
-      for (const code of box.querySelectorAll('[data-receipt-code], [data-receipt-code-spoken], [data-receipt-secret-value]'))
+      for (const code of box.querySelectorAll(
+        [contactHooks.receiptCode, contactHooks.receiptCodeSpoken, contactHooks.receiptSecretValue].map(is).join(', '),
+      ))
         code.textContent = '';
       showFingerprint(keyLine, null);
       // The status line said the code aloud (N10).

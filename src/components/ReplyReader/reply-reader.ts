@@ -5,38 +5,40 @@
  * only if it verifies as sent by a published recipient. Nothing typed or
  * read is put in a URL or storage; leaving the page wipes it.
  *
- * Each part takes the reader's root element (reply-reader/): the look-up
+ * Each part takes the reader's root element (the modules beside this one): the look-up
  * and deleting (lookup), one answer on the page (answer-view), the
  * follow-up (write-back) and what is said when something is wrong
  * (problems). No schema library: reply-open.ts checks what opens.
  */
-import { lookup } from './reply-reader/lookup.ts';
-import { readerProblems } from './reply-reader/problems.ts';
-import { newReaderState, part } from './reply-reader/state.ts';
-import { writeBack } from './reply-reader/write-back.ts';
-import { coverWhenHidden, pageLifetime } from './page-lifetime.ts';
+import { lookup } from './lookup.ts';
+import { readerProblems } from './problems.ts';
+import { newReaderState, part } from './state.ts';
+import { writeBack } from './write-back.ts';
+import { coverWhenHidden, pageLifetime } from '../../client/page-lifetime.ts';
+import { readerHooks } from './hooks.ts';
+import { is } from '../hooks.ts';
 
-const root = document.querySelector<HTMLElement>('[data-reply-reader]');
+const root = document.querySelector<HTMLElement>(is(readerHooks.replyReader));
 if (root) enhance(root);
 
 function enhance(root: HTMLElement): void {
-  part(root, '[data-reply-nojs]').hidden = true;
-  part(root, '[data-reply-form]').hidden = false;
+  part(root, is(readerHooks.replyNojs)).hidden = true;
+  part(root, is(readerHooks.replyForm)).hidden = false;
 
   const state = newReaderState();
   const problems = readerProblems(root);
-  const input = part<HTMLInputElement>(root, '[data-reply-secret]');
-  const answers = part(root, '[data-reply-answers]');
-  const writeBackForm = part(root, '[data-write-back]');
+  const input = part<HTMLInputElement>(root, is(readerHooks.replySecret));
+  const answers = part(root, is(readerHooks.replyAnswers));
+  const writeBackForm = part(root, is(readerHooks.writeBack));
   function wipe(): void {
     input.value = '';
-    part<HTMLTextAreaElement>(root, '[data-write-back-text]').value = '';
+    part<HTMLTextAreaElement>(root, is(readerHooks.writeBackText)).value = '';
     state.keys = null;
     state.opened = [];
     answers.replaceChildren();
     writeBackForm.hidden = true;
-    part(root, '[data-write-back-sent]').hidden = true;
-    part(root, '[data-reply-status]').textContent = '';
+    part(root, is(readerHooks.writeBackSent)).hidden = true;
+    part(root, is(readerHooks.replyStatus)).textContent = '';
   }
   addEventListener('pagehide', () => {
     abandonedWhileHidden = false;
@@ -48,7 +50,7 @@ function enhance(root: HTMLElement): void {
   // shown or sent later. Hidden, the person is told to type the number again.
   let abandonedWhileHidden = false;
   const lifetime = pageLifetime((reason) => {
-    part(root, '[data-reply-status]').textContent = '';
+    part(root, is(readerHooks.replyStatus)).textContent = '';
     if (reason === 'hidden') {
       abandonedWhileHidden = true;
       input.value = '';
@@ -63,7 +65,7 @@ function enhance(root: HTMLElement): void {
   // The typed number and the answers are covered while the page is hidden, and wiped after a few minutes (N10).
   coverWhenHidden({
     parts: () => [
-      ...(input.value ? [part(root, '[data-reply-form]')] : []),
+      ...(input.value ? [part(root, is(readerHooks.replyForm))] : []),
       ...(answers.childElementCount > 0 ? [answers] : []),
       writeBackForm,
     ],

@@ -8,6 +8,8 @@
 import type { ReplyAddress } from '../../../protocol/request.ts';
 import { deriveReplyKeys } from '../../../protocol/reply-keys.ts';
 import { formatReplySecret, generateReplySecret } from '../../../protocol/reply-secret.ts';
+import { contactHooks } from './hooks.ts';
+import { is } from '../hooks.ts';
 
 export interface ReplyChoice {
   /** Does the person want an answer on the site (only, or as well)? */
@@ -23,13 +25,13 @@ export interface ReplyChoice {
 }
 
 export function replyChoice(form: HTMLFormElement): ReplyChoice {
-  const phone = form.querySelector<HTMLInputElement>('[data-phone]')!;
-  const phoneNeeded = form.querySelector<HTMLElement>('[data-phone-needed]');
-  const callDetails = form.querySelector<HTMLElement>('[data-call-details]')!;
-  const receiptSecret = document.querySelector<HTMLElement>('[data-receipt] [data-receipt-secret-value]')!;
+  const phone = form.querySelector<HTMLInputElement>(is(contactHooks.phone))!;
+  const phoneNeeded = form.querySelector<HTMLElement>(is(contactHooks.phoneNeeded));
+  const callDetails = form.querySelector<HTMLElement>(is(contactHooks.callDetails))!;
+  const receiptSecret = document.querySelector<HTMLElement>(`${is(contactHooks.receipt)} ${is(contactHooks.receiptSecretValue)}`)!;
 
-  for (const el of form.querySelectorAll<HTMLElement>('[data-needs-js]')) el.hidden = false;
-  const replyHereChoice = form.querySelector<HTMLElement>('[data-reply-here]')!;
+  for (const el of form.querySelectorAll<HTMLElement>(is(contactHooks.needsJs))) el.hidden = false;
+  const replyHereChoice = form.querySelector<HTMLElement>(is(contactHooks.replyHere))!;
 
   const chosenMethod = () => (new FormData(form).get('method') as string | null) ?? 'i-call';
   const updateCallDetails = () => {

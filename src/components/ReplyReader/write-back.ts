@@ -11,18 +11,20 @@ import { completeRequest, requestProblems } from '../../../protocol/request-chec
 import { sealCheckedRequest } from '../../../protocol/envelope-core.ts';
 import { chooseKey, isKeyValid } from '../../../protocol/key-choice.ts';
 import { isLocale, defaultLocale, type Locale } from '../../../protocol/locales.ts';
-import { loadKeySet } from '../key-set-loader.ts';
+import { loadKeySet } from '../../client/key-set-loader.ts';
 import { signFollowUp, signWriteBackPost, WRITE_BACK_PATH, WRITE_BACK_SIGNATURE_HEADER } from '../../../protocol/write-back.ts';
-import type { PageLifetime } from '../page-lifetime.ts';
+import type { PageLifetime } from '../../client/page-lifetime.ts';
 import type { ReaderProblems } from './problems.ts';
 import { part, type ReaderState } from './state.ts';
+import { readerHooks } from './hooks.ts';
+import { is } from '../hooks.ts';
 
 export function writeBack(root: HTMLElement, state: ReaderState, problems: ReaderProblems, lifetime: PageLifetime): void {
   const data = root.dataset;
-  const form = part<HTMLFormElement>(root, '[data-write-back]');
-  const text = part<HTMLTextAreaElement>(root, '[data-write-back-text]');
-  const error = part(root, '[data-write-back-error]');
-  const sent = part(root, '[data-write-back-sent]');
+  const form = part<HTMLFormElement>(root, is(readerHooks.writeBack));
+  const text = part<HTMLTextAreaElement>(root, is(readerHooks.writeBackText));
+  const error = part(root, is(readerHooks.writeBackError));
+  const sent = part(root, is(readerHooks.writeBackSent));
   const locale: Locale = isLocale(data.locale) ? data.locale : defaultLocale;
 
   form.addEventListener('submit', async (event) => {

@@ -8,21 +8,23 @@ import type { KeySet } from '../../../protocol/key-set.ts';
 import { deriveReplyKeys } from '../../../protocol/reply-keys.ts';
 import { normalizeReplySecret } from '../../../protocol/reply-secret.ts';
 import { openReply, readLookupResponse, ReplyError, type ReplySenderPublicKey } from '../../../protocol/reply-open.ts';
-import { loadKeySet } from '../key-set-loader.ts';
-import { postJson } from '../post-json.ts';
+import { loadKeySet } from '../../client/key-set-loader.ts';
+import { postJson } from '../../client/post-json.ts';
 import { answerView } from './answer-view.ts';
 import type { ReaderProblems } from './problems.ts';
 import { part, type OpenedAnswer, type ReaderState } from './state.ts';
-import type { PageLifetime } from '../page-lifetime.ts';
+import type { PageLifetime } from '../../client/page-lifetime.ts';
+import { readerHooks } from './hooks.ts';
+import { is } from '../hooks.ts';
 
 export function lookup(root: HTMLElement, state: ReaderState, problems: ReaderProblems, lifetime: PageLifetime): void {
   const data = root.dataset;
-  const form = part<HTMLFormElement>(root, '[data-reply-form]');
-  const input = part<HTMLInputElement>(root, '[data-reply-secret]');
-  const status = part(root, '[data-reply-status]');
-  const none = part(root, '[data-reply-none]');
-  const answers = part(root, '[data-reply-answers]');
-  const writeBack = part(root, '[data-write-back]');
+  const form = part<HTMLFormElement>(root, is(readerHooks.replyForm));
+  const input = part<HTMLInputElement>(root, is(readerHooks.replySecret));
+  const status = part(root, is(readerHooks.replyStatus));
+  const none = part(root, is(readerHooks.replyNone));
+  const answers = part(root, is(readerHooks.replyAnswers));
+  const writeBack = part(root, is(readerHooks.writeBack));
   const render = answerView(root);
 
   async function deleteAnswer(answer: OpenedAnswer, article: HTMLElement): Promise<void> {

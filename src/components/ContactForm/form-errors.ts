@@ -4,10 +4,23 @@
  * the form's data-* attributes). The summary links to each field with its
  * label or legend in view (the GOV.UK pattern).
  */
-import type { FieldName, FieldProblem } from '../../contact/form-fields.ts';
+import { fieldProblemString, type FieldName, type FieldProblem } from '../../contact/form-fields.ts';
+import { dataTexts } from '../../client/data-texts.ts';
+import { contactHooks } from './hooks.ts';
+import { is } from '../hooks.ts';
 
-export type ErrorKind =
-  'network' | 'unavailable' | 'notConnected' | 'rateLimited' | 'encrypt' | 'tooLong' | 'invalid' | 'replySecret' | 'abandoned';
+const errorKinds = [
+  'network',
+  'unavailable',
+  'notConnected',
+  'rateLimited',
+  'encrypt',
+  'tooLong',
+  'invalid',
+  'replySecret',
+  'abandoned',
+] as const;
+export type ErrorKind = (typeof errorKinds)[number];
 
 export interface FormErrors {
   /** Hides the summary and every field error. */
@@ -25,29 +38,15 @@ export interface FormErrors {
 export function formErrors(form: HTMLFormElement): FormErrors {
   const data = form.dataset;
   // Outside the form, so it is heard while the form is hidden (on success).
-  const status = document.querySelector<HTMLElement>('[data-form-status]')!;
-  const title = form.querySelector<HTMLElement>('[data-form-error-title]')!;
-  const summary = form.querySelector<HTMLElement>('[data-form-error]')!;
-  const summaryText = form.querySelector<HTMLElement>('[data-form-error-text]')!;
-  const fieldList = form.querySelector<HTMLElement>('[data-form-error-fields]')!;
-  const callDetails = form.querySelector<HTMLElement>('[data-call-details]')!;
+  const status = document.querySelector<HTMLElement>(is(contactHooks.formStatus))!;
+  const title = form.querySelector<HTMLElement>(is(contactHooks.formErrorTitle))!;
+  const summary = form.querySelector<HTMLElement>(is(contactHooks.formError))!;
+  const summaryText = form.querySelector<HTMLElement>(is(contactHooks.formErrorText))!;
+  const fieldList = form.querySelector<HTMLElement>(is(contactHooks.formErrorFields))!;
+  const callDetails = form.querySelector<HTMLElement>(is(contactHooks.callDetails))!;
 
-  const errorText: Record<ErrorKind, string> = {
-    network: data.errorNetwork ?? '',
-    unavailable: data.errorUnavailable ?? '',
-    notConnected: data.errorNotConnected ?? '',
-    rateLimited: data.errorRateLimited ?? '',
-    encrypt: data.errorEncrypt ?? '',
-    tooLong: data.errorTooLong ?? '',
-    invalid: data.errorInvalid ?? '',
-    replySecret: data.errorReplySecret ?? '',
-    abandoned: data.errorAbandoned ?? '',
-  };
-  const problemText: Record<FieldProblem, string> = {
-    phone: data.errorPhone ?? '',
-    phoneNeeded: data.errorPhoneNeeded ?? '',
-    text: data.errorText ?? '',
-  };
+  const errorText = dataTexts(data, 'error', errorKinds);
+  const problemText = dataTexts(data, 'error', Object.keys(fieldProblemString) as FieldProblem[]);
 
   // An error summary link goes to its field with the field's label or
   // legend in view, not cut off above the window.
@@ -63,7 +62,7 @@ export function formErrors(form: HTMLFormElement): FormErrors {
   });
 
   function showField(field: FieldName, text: string): void {
-    const slot = form.querySelector<HTMLElement>(`[data-error-for="${field}"]`);
+    const slot = form.querySelector<HTMLElement>(`[${contactHooks.errorFor}="${field}"]`);
     const input = form.querySelector<HTMLElement>(`[name="${field}"]`);
     if (slot) {
       slot.textContent = text;
@@ -87,7 +86,7 @@ export function formErrors(form: HTMLFormElement): FormErrors {
       summary.hidden = true;
       summaryText.textContent = '';
       fieldList.replaceChildren();
-      for (const el of form.querySelectorAll<HTMLElement>('[data-error-for]')) {
+      for (const el of form.querySelectorAll<HTMLElement>(is(contactHooks.errorFor))) {
         el.hidden = true;
         el.textContent = '';
       }

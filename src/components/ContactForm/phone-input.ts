@@ -5,6 +5,8 @@
  * (phone-number.ts).
  */
 import { foldPhoneCharacters, normalizePhoneNumber } from '../../../protocol/phone-number.ts';
+import { contactHooks } from './hooks.ts';
+import { is } from '../hooks.ts';
 
 export interface PhoneInput {
   /** Writes the cleaned number back into the field (before sending). */
@@ -12,7 +14,7 @@ export interface PhoneInput {
 }
 
 export function phoneInput(form: HTMLFormElement): PhoneInput {
-  const phone = form.querySelector<HTMLInputElement>('[data-phone]')!;
+  const phone = form.querySelector<HTMLInputElement>(is(contactHooks.phone))!;
   phone.addEventListener('input', (event) => {
     if ((event as InputEvent).isComposing) return;
     const folded = foldPhoneCharacters(phone.value);

@@ -11,13 +11,15 @@ import type { ContactRequest, ContactRequestInput } from '../../../protocol/requ
 import { completeRequest, requestProblems } from '../../../protocol/request-check.ts';
 import { EnvelopeError, measureRequest, sealCheckedRequest } from '../../../protocol/envelope-core.ts';
 import { chooseKey, servingRecipient } from '../../../protocol/key-choice.ts';
-import { loadKeySet } from '../key-set-loader.ts';
-import { postJson } from '../post-json.ts';
-import { coverWhenHidden, pageLifetime } from '../page-lifetime.ts';
+import { loadKeySet } from '../../client/key-set-loader.ts';
+import { postJson } from '../../client/post-json.ts';
+import { coverWhenHidden, pageLifetime } from '../../client/page-lifetime.ts';
 import type { FormErrors } from './form-errors.ts';
 import type { PhoneInput } from './phone-input.ts';
 import type { Receipt } from './receipt.ts';
 import type { ReplyChoice } from './reply-choice.ts';
+import { contactHooks } from './hooks.ts';
+import { is } from '../hooks.ts';
 
 export interface SendParts {
   errors: FormErrors;
@@ -29,8 +31,8 @@ export interface SendParts {
 
 export function send(form: HTMLFormElement, parts: SendParts): void {
   const { errors, phone, replyChoice, receipt, counter } = parts;
-  const submitButton = form.querySelector<HTMLButtonElement>('[data-submit]')!;
-  const status = document.querySelector<HTMLElement>('[data-form-status]')!;
+  const submitButton = form.querySelector<HTMLButtonElement>(is(contactHooks.submit))!;
+  const status = document.querySelector<HTMLElement>(is(contactHooks.formStatus))!;
 
   // A retry of unchanged answers reuses the same request (same id and
   // receipt code), so if an earlier try did arrive, the intake keeps one.
@@ -103,7 +105,7 @@ export function send(form: HTMLFormElement, parts: SendParts): void {
   });
   // The receipt (code, reply secret) is covered while the page is hidden, and wiped after a few minutes (N10).
   coverWhenHidden({
-    parts: () => [document.querySelector<HTMLElement>('[data-receipt]')!],
+    parts: () => [document.querySelector<HTMLElement>(is(contactHooks.receipt))!],
     wipe: wipePage,
     label: form.dataset.showAgain ?? '',
     note: form.dataset.covered ?? '',

@@ -7,21 +7,23 @@
  */
 import { chooseKey, servingRecipient } from '../../../protocol/key-choice.ts';
 import { keyFingerprint } from '../../../protocol/key-fingerprint.ts';
-import { loadKeySet } from '../key-set-loader.ts';
+import { loadKeySet } from '../../client/key-set-loader.ts';
+import { contactHooks } from './hooks.ts';
+import { is } from '../hooks.ts';
 
 /** Shows a key's fingerprint (80 bits, N13) in a line (or hides it), so people can compare it with the intake's. */
 export function showFingerprint(line: HTMLElement | null, kid: string | null): void {
   if (!line) return;
-  line.querySelector('[data-fingerprint]')!.textContent = kid ? keyFingerprint(kid) : '';
+  line.querySelector(is(contactHooks.fingerprint))!.textContent = kid ? keyFingerprint(kid) : '';
   line.hidden = !kid;
 }
 
 export function recipientLine(form: HTMLFormElement): void {
-  const submitButton = form.querySelector<HTMLButtonElement>('[data-submit]')!;
+  const submitButton = form.querySelector<HTMLButtonElement>(is(contactHooks.submit))!;
   const municipality = form.querySelector<HTMLSelectElement>('#municipality')!;
-  const line = form.querySelector<HTMLElement>('[data-recipient-line]')!;
-  const keyLine = form.querySelector<HTMLElement>('[data-key-fingerprint]');
-  const notConnectedNote = form.querySelector<HTMLElement>('[data-not-connected-note]');
+  const line = form.querySelector<HTMLElement>(is(contactHooks.recipientLine))!;
+  const keyLine = form.querySelector<HTMLElement>(is(contactHooks.keyFingerprint));
+  const notConnectedNote = form.querySelector<HTMLElement>(is(contactHooks.notConnectedNote));
 
   const wanted = new URLSearchParams(location.search).get('kommun');
   const wantedOption = wanted ? municipality.querySelector<HTMLOptionElement>(`option[value="${CSS.escape(wanted)}"]`) : null;
@@ -34,8 +36,8 @@ export function recipientLine(form: HTMLFormElement): void {
       const name = serving && municipality.value !== 'unknown' ? municipality.selectedOptions[0]?.textContent : null;
       line.textContent = name ? (line.dataset.template ?? '').replace('{name}', name) : '';
       line.hidden = !name;
-      for (const block of form.querySelectorAll<HTMLElement>('[data-recipient-promise]')) {
-        block.hidden = block.dataset.recipientPromise !== serving?.id;
+      for (const block of form.querySelectorAll<HTMLElement>(is(contactHooks.recipientPromise))) {
+        block.hidden = block.getAttribute(contactHooks.recipientPromise) !== serving?.id;
       }
       if (notConnectedNote) notConnectedNote.hidden = serving !== null;
       submitButton.hidden = serving === null;
