@@ -66,7 +66,10 @@ export interface OutgoingReply {
 export class ReplyWriteError extends Error {}
 
 /** A private key file's key with this kid as a reply sender (tools and tests), or a ReplyWriteError. */
-export async function senderFromVault(vault: { keys: readonly { kid: string; privateJwk: PrivateKeyJwk }[] }, kid: string): Promise<ReplySender> {
+export async function senderFromVault(
+  vault: { keys: readonly { kid: string; privateJwk: PrivateKeyJwk }[] },
+  kid: string,
+): Promise<ReplySender> {
   const key = vault.keys.find((k) => k.kid === kid);
   if (!key) throw new ReplyWriteError(`this intake holds no private key ${kid}: a reply is sent with the key the request was sealed to`);
   const { x, y, d } = key.privateJwk;
@@ -170,7 +173,11 @@ export async function writeReply(
  * (reply-post.ts), signed with the recipient's key: made where the key is,
  * in the staff member's browser. The server keeps and sends it as it is.
  */
-export async function signedPost(outgoing: Pick<OutgoingReply, 'mailbox' | 'reply' | 'writeBack'>, sign: CryptoKey, now: Date): Promise<{ postBody: string; postSignature: string }> {
+export async function signedPost(
+  outgoing: Pick<OutgoingReply, 'mailbox' | 'reply' | 'writeBack'>,
+  sign: CryptoKey,
+  now: Date,
+): Promise<{ postBody: string; postSignature: string }> {
   const postBody = replyPostBody({
     v: 1,
     mailbox: outgoing.mailbox,

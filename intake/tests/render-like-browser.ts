@@ -21,7 +21,12 @@ async function openRef(store: IntakeStore, ref: string, keys: PrivateKeyRing) {
 }
 
 /** The page as the browser shows it once the app ran; `notes` as the app opened them (none by default). */
-export async function renderLikeBrowser(pageHtml: string, store: IntakeStore, keys: PrivateKeyRing, notes: NoteView[] = []): Promise<string> {
+export async function renderLikeBrowser(
+  pageHtml: string,
+  store: IntakeStore,
+  keys: PrivateKeyRing,
+  notes: NoteView[] = [],
+): Promise<string> {
   const page = parse(pageHtml);
   const data = JSON.parse(page.querySelector('#inbox-page')?.textContent ?? 'null') as AppPageData | null;
   if (!data) return pageHtml;
@@ -37,16 +42,23 @@ export async function renderLikeBrowser(pageHtml: string, store: IntakeStore, ke
   if (data.kind === 'request') {
     const opened = await openRef(store, data.row.ref, keys);
     const thread = await Promise.all(
-      store.followUpsOf(data.row.ref).map(async (row) => ({ at: row.receivedAt, message: (await openRef(store, row.ref, keys)).request?.message ?? '' })),
+      store
+        .followUpsOf(data.row.ref)
+        .map(async (row) => ({ at: row.receivedAt, message: (await openRef(store, row.ref, keys)).request?.message ?? '' })),
     );
-    page.querySelector('#request-app')!.innerHTML = String(await requestContent(ctx, data.row, opened, notes, { ...data.replies, sent: [] }, thread));
+    page.querySelector('#request-app')!.innerHTML = String(
+      await requestContent(ctx, data.row, opened, notes, { ...data.replies, sent: [] }, thread),
+    );
     page.querySelector('[data-slot="receipt"]')!.textContent = opened.request?.receipt ?? '';
   }
   if (data.kind === 'list') {
-    const summaries = rowSummaries(await Promise.all(data.refs.map(async (ref) => ({ ref, request: (await openRef(store, ref, keys)).request }))));
+    const summaries = rowSummaries(
+      await Promise.all(data.refs.map(async (ref) => ({ ref, request: (await openRef(store, ref, keys)).request }))),
+    );
     for (const row of page.querySelectorAll('tr[data-ref]')) {
       const cells = summaryCells(summaries.get(row.getAttribute('data-ref') ?? '') ?? null, ctx);
-      for (const name of ['language', 'method', 'cues'] as const) row.querySelector(`[data-cue="${name}"]`)!.innerHTML = String(await cells[name]);
+      for (const name of ['language', 'method', 'cues'] as const)
+        row.querySelector(`[data-cue="${name}"]`)!.innerHTML = String(await cells[name]);
     }
   }
   return page.toString();

@@ -48,7 +48,12 @@ export async function provesSamePerson(original: ContactRequest | null, followUp
  * and link it (POST /api/r/:ref/follow-up-of). Null: it could not be
  * confirmed as the same person, and stays its own entry.
  */
-export async function linkWriteBack(ref: string, followUp: ContactRequest, vault: UnlockedVault, cases?: OpenedCase[]): Promise<string | null> {
+export async function linkWriteBack(
+  ref: string,
+  followUp: ContactRequest,
+  vault: UnlockedVault,
+  cases?: OpenedCase[],
+): Promise<string | null> {
   if (!followUp.followUpOf) return null;
   const found = (cases ?? (await openCases(vault))).find((c) => c.request.id === followUp.followUpOf);
   if (!found || !(await provesSamePerson(found.request, followUp))) return null;

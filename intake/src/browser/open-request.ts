@@ -42,11 +42,16 @@ export async function openStored(envelope: unknown, ring: PrivateKeyRing): Promi
 }
 
 /** Envelopes by ref (GET /api/requests?refs=…), in batches the URL can carry. */
-export async function fetchEnvelopes(refs: readonly string[], getJson: <T>(url: string) => Promise<T>): Promise<{ ref: string; body: unknown }[]> {
+export async function fetchEnvelopes(
+  refs: readonly string[],
+  getJson: <T>(url: string) => Promise<T>,
+): Promise<{ ref: string; body: unknown }[]> {
   const out: { ref: string; body: unknown }[] = [];
   for (let i = 0; i < refs.length; i += 100) {
     const batch = refs.slice(i, i + 100);
-    const answer = await getJson<{ envelopes: { ref: string; body: unknown }[] }>(`/api/requests?refs=${batch.map(encodeURIComponent).join(',')}`);
+    const answer = await getJson<{ envelopes: { ref: string; body: unknown }[] }>(
+      `/api/requests?refs=${batch.map(encodeURIComponent).join(',')}`,
+    );
     out.push(...answer.envelopes);
   }
   return out;

@@ -73,7 +73,13 @@ export function startReplyForm(page: OpenedPage, slot: Element): void {
         const now = new Date();
         const outgoing = await writeReply(request, draft, { kid, hpke: keys.hpke, sign: keys.sign, publicKey }, now);
         // The record is what was written (the sealed reply itself is in the signed post body).
-        const record: ReplyRecord = { v: 1, message: outgoing.message, writtenAt: outgoing.writtenAt, case: outgoing.case, receipt: outgoing.receipt };
+        const record: ReplyRecord = {
+          v: 1,
+          message: outgoing.message,
+          writtenAt: outgoing.writtenAt,
+          case: outgoing.case,
+          receipt: outgoing.receipt,
+        };
         const box = await sealRecord(page.vault.latest, ref, outgoing.replyId, record);
         const answer = await postJson<{ state?: string }>(`/api/r/${encodeURIComponent(ref)}/reply`, {
           replyId: outgoing.replyId,
@@ -96,9 +102,10 @@ export function startReplyForm(page: OpenedPage, slot: Element): void {
 
 /** Waiting replies refused as stale (GET /api/replies/unsigned): signed again with a fresh time, by any unlocked inbox. */
 export async function signStaleReplies(vault: UnlockedVault): Promise<number> {
-  const waiting = await getJson<{ id: string; ref: string; kid: string; reply: OutgoingReply['reply']; mailbox: string; writeBack?: string }[]>(
-    '/api/replies/unsigned',
-  );
+  const waiting =
+    await getJson<{ id: string; ref: string; kid: string; reply: OutgoingReply['reply']; mailbox: string; writeBack?: string }[]>(
+      '/api/replies/unsigned',
+    );
   let signed = 0;
   for (const reply of waiting) {
     const keys = vault.recipientKeys.get(reply.kid);

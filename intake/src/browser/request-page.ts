@@ -27,8 +27,19 @@ export interface RequestAnswer {
   ref: string;
   envelope: unknown;
   thread: { ref: string; receivedAt: number; envelope: unknown }[];
-  notes: ({ id: number | string; at: number; authorId: number | null; gen: number; box: Box } | { id: number | string; at: number; authorId: number | null; gen: null; legacy: true })[];
-  replies: { id: string; writtenAt: number; state: string; problem: string | null; gen: number | null; box?: Box; authorId?: number | null }[];
+  notes: (
+    | { id: number | string; at: number; authorId: number | null; gen: number; box: Box }
+    | { id: number | string; at: number; authorId: number | null; gen: null; legacy: true }
+  )[];
+  replies: {
+    id: string;
+    writtenAt: number;
+    state: string;
+    problem: string | null;
+    gen: number | null;
+    box?: Box;
+    authorId?: number | null;
+  }[];
 }
 
 /** What the page holds once opened: what export and reply need again. */

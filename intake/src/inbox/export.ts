@@ -52,7 +52,8 @@ export function renderExport(
   if (thread.length > 0) lines.push('', t.thread);
   for (const entry of thread) lines.push(`  ${formatTime(entry.at, lang)}`, entry.message.replace(/^/gm, '    '));
   lines.push('', t.notes);
-  for (const note of notes) lines.push(`  ${formatTime(note.at, lang)} · ${note.author}`, (note.text ?? t.noteLegacy).replace(/^/gm, '    '));
+  for (const note of notes)
+    lines.push(`  ${formatTime(note.at, lang)} · ${note.author}`, (note.text ?? t.noteLegacy).replace(/^/gm, '    '));
   if (notes.length === 0) lines.push(`  ${t.noNotes}`);
   return `${lines.join('\n')}\n`;
 }

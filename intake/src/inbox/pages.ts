@@ -487,8 +487,7 @@ export function requestPage(
                   ${mine && row.status === 'claimed' ? html`<form method="post" action="/r/${row.ref}/release">${csrfField(ctx)}<button type="submit">${t.release}</button></form>` : ''}`
         }
       </section>
-      ${row.originalGone ? html`<p class="flash error">${t.originalGone}</p>` : ''}
-      ${needsApp(t)}
+      ${row.originalGone ? html`<p class="flash error">${t.originalGone}</p>` : ''} ${needsApp(t)}
       <div id="request-app" data-ref="${row.ref}" aria-busy="true">
         <p class="hint" data-slot="opening">${t.opening}</p>
       </div>`,

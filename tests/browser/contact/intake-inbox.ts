@@ -75,7 +75,9 @@ export async function answerAsTheInbox(
   const db = new DatabaseSync(join(testIntakeDir, 'intake', DATABASE_FILE), { readOnly: true });
   let kid: string;
   try {
-    const bodies = (db.prepare('SELECT body FROM envelopes').all() as { body: string }[]).map((row) => JSON.parse(row.body) as { kid: string });
+    const bodies = (db.prepare('SELECT body FROM envelopes').all() as { body: string }[]).map(
+      (row) => JSON.parse(row.body) as { kid: string },
+    );
     const ring = await testKeyRing();
     kid = '';
     for (const envelope of bodies) {
@@ -86,7 +88,11 @@ export async function answerAsTheInbox(
   }
   const file = (await listPlainKeyFiles(testIntakeDir)).find((name) => basename(name).startsWith(`${kid}.`));
   if (!file) throw new Error(`no plain key file for ${kid}`);
-  const { kid: _kid, notAfter: _notAfter, ...privateJwk } = JSON.parse(await readFile(file, 'utf8')) as PrivateKeyJwk & { kid?: string; notAfter?: string };
+  const {
+    kid: _kid,
+    notAfter: _notAfter,
+    ...privateJwk
+  } = JSON.parse(await readFile(file, 'utf8')) as PrivateKeyJwk & { kid?: string; notAfter?: string };
   const sender = await senderFromVault({ keys: [{ kid, privateJwk }] }, kid);
   const outgoing = await writeReply(request, replyDraft(choice, null), sender);
   const post = await signedPost(outgoing, sender.sign, new Date());
