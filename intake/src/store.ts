@@ -434,9 +434,13 @@ export class IntakeStore extends RequestsTable {
   markReply(id: string, outcome: 'delivered' | 'refused' | 'waiting', problem: string | null, now: Date = new Date()): void {
     this.db
       .prepare(
-        `UPDATE replies SET state = ?, attempts = attempts + 1, problem = ?, done_at = CASE WHEN ? = 'waiting' THEN NULL ELSE ? END WHERE id = ?`,
+        `UPDATE replies SET state = ?, attempts = attempts + 1, problem = ?, done_at = CASE WHEN ? = 'waiting' THEN NULL ELSE ? END,
+           post_body = CASE WHEN ? = 'delivered' THEN NULL ELSE post_body END,
+           post_signature = CASE WHEN ? = 'delivered' THEN NULL ELSE post_signature END
+         WHERE id = ?`,
       )
-      .run(outcome, problem, outcome, now.getTime(), id);
+      // A delivered post is the site's now: its body names the person's mailbox, so it is not kept here.
+      .run(outcome, problem, outcome, now.getTime(), outcome, outcome, id);
   }
 
   /** The replies to one request, oldest first, as stored (the record is a box the browser opens). */

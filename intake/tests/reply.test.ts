@@ -168,6 +168,12 @@ describe('replies written in the browser, posted by the server', () => {
       const opened = await openReply(post.reply, mine, senders(inbox.sender));
       expect(opened.message).toMatchObject({ case: request.id, receipt: request.receipt, text: { lang: 'sv', body: SENTINEL_REPLY } });
       expect(states(inbox.store)).toEqual([{ state: 'delivered', problem: null }]);
+      // Once the site has it, the signed post (which names the person's mailbox) is not kept here.
+      expect(inbox.store.db.prepare('SELECT post_body, post_signature FROM replies').all()).toEqual([
+        { post_body: null, post_signature: null },
+      ]);
+      const listed = (await (await inbox.api(`/api/r/${inbox.ref}`, inbox.anna)).json()) as { replies: { authorId: number }[] };
+      expect(listed.replies.map((reply) => reply.authorId)).toEqual([inbox.anna.id]);
       // The municipality's record: a box only the vault opens, listed with the request.
       const page = (await (await inbox.api(`/api/r/${inbox.ref}`, inbox.anna)).json()) as {
         replies: { id: string; state: string; gen: number; box: { iv: string; ct: string } }[];

@@ -390,8 +390,8 @@ test('a request that asked to be answered here gets a reply form: phrases and fr
   for (const entry of readdirSync(setup.dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const bytes = readFileSync(join(entry.parentPath, entry.name));
-    // The mailbox id is not checked here any more: the server now holds the signed post it must
-    // send to the site (issue 19), and that post names the mailbox (a random id the site knows too).
+    // The mailbox id is not checked here: a waiting reply's signed post (issue 19) names it until
+    // the site has it, and is cleared then (intake/tests/reply.test.ts).
     for (const needle of [REPLY_TEXT, WROTE_BACK]) expect(bytes.includes(Buffer.from(needle)), `${needle} in ${entry.name}`).toBe(false);
   }
 });

@@ -121,8 +121,10 @@ export function apiRoutes(inbox: Inbox): Hono<InboxEnv> {
         ),
       replies: store
         .replies(row.ref)
-        .map(({ id, writtenAt, state, problem, gen, box }) =>
-          gen === null ? { id, writtenAt, state, problem, gen: null, legacy: true } : { id, writtenAt, state, problem, gen, box },
+        .map(({ id, writtenAt, authorId, state, problem, gen, box }) =>
+          gen === null
+            ? { id, writtenAt, authorId, state, problem, gen: null, legacy: true }
+            : { id, writtenAt, authorId, state, problem, gen, box },
         ),
     });
   });
