@@ -26,7 +26,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { base64urlEncode, publicKeyFromPrivateJwk, sealRequest, type RecipientPublicKey } from '../../protocol/envelope.ts';
+import { base64urlEncode, EnvelopeError, publicKeyFromPrivateJwk, sealRequest, type RecipientPublicKey } from '../../protocol/envelope.ts';
 import { createRequest, type ContactRequest } from '../../protocol/request.ts';
 import { ensureDevIntake } from '../../tools/dev/dev-keys.ts';
 import { startLocalSystem, type LocalSystem } from '../../tools/dev/local-system.ts';
@@ -288,9 +288,28 @@ function withStore<T>(dir: string, read: (db: DatabaseSync) => T): T | null {
 
 /** Every request in the store, decrypted here with the test key (the store holds only envelopes). */
 export async function storedRequests(dir: string): Promise<ContactRequest[]> {
-  const rows = withStore(dir, (db) => db.prepare('SELECT body AS envelope FROM envelopes').all() as { envelope: string }[]) ?? [];
+  return (await openedRows(dir)).flatMap((row) => (row.request ? [row.request] : []));
+}
+
+/**
+ * Every stored row opened as the inbox's browser opens it (the receiver
+ * opens nothing, issue 19): the request, or null for a row that does not
+ * open (a well-formed envelope sealed to a key this intake does not hold),
+ * which the inbox shows as damaged.
+ */
+async function openedRows(dir: string): Promise<{ ref: string; request: ContactRequest | null }[]> {
+  const rows =
+    withStore(dir, (db) => db.prepare('SELECT ref, body AS envelope FROM envelopes').all() as { ref: string; envelope: string }[]) ?? [];
   const ring = keyRing(await loadPrivateKeys(dir));
-  return Promise.all(rows.map((row) => openEnvelope(JSON.parse(row.envelope), ring)));
+  return Promise.all(
+    rows.map(async (row) => ({
+      ref: row.ref,
+      request: await openEnvelope(JSON.parse(row.envelope), ring).catch((error: unknown) => {
+        if (error instanceof EnvelopeError) return null;
+        throw error;
+      }),
+    })),
+  );
 }
 
 /** The stored request with this id, or null. */
@@ -299,12 +318,13 @@ export async function storedRequest(dir: string, id: string): Promise<ContactReq
 }
 
 /**
- * What the store holds, as "requests/<request id>" and "quarantine/<sha256>",
+ * What the store holds, as "requests/<request id>", "damaged/<ref>" and "quarantine/<sha256>",
  * sorted: the system tests' view of "everything that was kept".
  */
 export async function dataFiles(dir: string): Promise<string[]> {
   const quarantined = withStore(dir, (db) => db.prepare('SELECT hash FROM quarantine').all() as { hash: string }[]) ?? [];
-  return [...(await storedRequests(dir)).map((r) => `requests/${r.id}`), ...quarantined.map((q) => `quarantine/${q.hash}`)].sort();
+  const rows = (await openedRows(dir)).map((row) => (row.request ? `requests/${row.request.id}` : `damaged/${row.ref}`));
+  return [...rows, ...quarantined.map((q) => `quarantine/${q.hash}`)].sort();
 }
 
 /** Request ids committed in the store. */

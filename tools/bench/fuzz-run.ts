@@ -18,10 +18,12 @@
  *
  * The intake's push receiver as `intake serve` runs it
  * (intake/src/receiver/push-app.ts on its own listener, over HTTP), and
- * openEnvelope / the store's receive: every answer documented, never 2xx
- * "stored", never 500, never an exception other than EnvelopeError,
- * nothing stored as a request, and quarantine written only for deliveries
- * with a valid signature.
+ * openEnvelope / the store's receive: every answer documented, never 500,
+ * never an exception other than EnvelopeError; "stored" only for a validly
+ * signed, well-formed envelope to a key the intake holds (the receiver
+ * opens nothing, issue 19: such garbage is one row the inbox shows as
+ * damaged), nothing that opens as a request, and quarantine written only
+ * for deliveries with a valid signature.
  */
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest, type Server as HttpServer } from 'node:http';
@@ -38,6 +40,7 @@ import {
   EnvelopeError,
   HPKE_INFO,
   importPublicKey,
+  parseEnvelope,
   sealRequest,
   type PrivateKeyJwk,
 } from '../../protocol/envelope.ts';
@@ -48,6 +51,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { dayAfter } from '../../intake/src/key-vault.ts';
 import { NO_RECIPIENTS } from '../../intake/src/promise.ts';
 import { createPushApp } from '../../intake/src/receiver/push-app.ts';
+import { readLeniently } from '../../intake/src/opened-request.ts';
 import { provisionDevVault } from '../dev/dev-vault.ts';
 import { generateKey, loadPrivateKeys } from '../dev/plain-keys.ts';
 import {
@@ -361,14 +365,19 @@ export async function intakeDataFiles(dir: string): Promise<string[]> {
           files.push(`review/${row.ref}`);
           continue;
         }
-        const json = await openEnvelopeToJson(JSON.parse(row.envelope), ring);
-        let id: unknown;
+        let json: Uint8Array;
         try {
-          id = (JSON.parse(new TextDecoder().decode(json)) as { id?: unknown } | null)?.id;
-        } catch {
-          // kept for review: not a request this version can read
+          json = await openEnvelopeToJson(JSON.parse(row.envelope), ring);
+        } catch (error) {
+          // The receiver opens nothing (issue 19): a well-formed envelope that does not open is
+          // stored, and the inbox's browser shows it as damaged.
+          if (!(error instanceof EnvelopeError)) throw error;
+          files.push(`damaged/${row.ref}`);
+          continue;
         }
-        files.push(typeof id === 'string' ? `inbox/${id}.json` : `review/${row.ref}`);
+        // As the inbox's browser reads it: a request this version reads, or one for review.
+        const request = readLeniently(json).request;
+        files.push(request ? `inbox/${request.id}.json` : `review/${row.ref}`);
       }
       for (const row of db.prepare('SELECT hash FROM quarantine').all() as { hash: string }[]) files.push(`quarantine/${row.hash}.json`);
     } finally {
@@ -655,7 +664,16 @@ async function intakeHeaders(c: IntakeCase, secret: string): Promise<Record<stri
 }
 
 /** Documented answers of the receiver (intake/src/receiver/push-app.ts header). */
-function checkIntakeOutcome(c: IntakeCase, outcome: Outcome): string | null {
+/** True when `body` is an envelope in its outer form, sealed to one of `knownKids` (all the receiver checks). */
+function wellFormedTo(body: string, knownKids: readonly string[]): boolean {
+  try {
+    return knownKids.includes(parseEnvelope(JSON.parse(body)).kid);
+  } catch {
+    return false;
+  }
+}
+
+function checkIntakeOutcome(c: IntakeCase, outcome: Outcome, knownKids: readonly string[]): string | null {
   if ('error' in outcome) {
     // Over the body limit the receiver answers 413 at once and may close while the client still sends.
     if (Buffer.byteLength(c.body) > 64 * 1024 && /ECONNRESET|EPIPE/.test(outcome.error)) return null;
@@ -670,23 +688,25 @@ function checkIntakeOutcome(c: IntakeCase, outcome: Outcome): string | null {
   }
   const path = new URL(c.path, 'http://x').pathname;
   if (c.method === 'GET' && path === '/health') return status === 200 && result === 'ok' ? null : `health ${status} ${result}`;
-  if (status === 201 || result === 'stored' || result === 'duplicate') return `garbage was stored (${status} ${result})`;
+  const signedOk = c.sign === 'valid' && c.method === 'POST' && path === '/push';
   const receipt = (JSON.parse(body.toString('utf8')) as { receipt?: { status?: string } }).receipt;
-  if (receipt && !(status === 202 && receipt.status === 'kept')) return `a receipt for what was not kept (${status} ${result})`;
-  if (status === 202 && !receipt) return `kept without a receipt (${status} ${result})`;
+  if (status === 201 || result === 'stored' || result === 'duplicate') {
+    // The receiver opens nothing (issue 19): a signed, well-formed envelope to a key it holds is
+    // kept as it came (the browser shows garbage as damaged); anything else never is.
+    if (!signedOk || !wellFormedTo(c.body, knownKids)) return `garbage was stored (${status} ${result})`;
+    return receipt?.status === result ? null : `stored without its receipt (${status} ${result})`;
+  }
+  if (receipt) return `a receipt for what was not kept (${status} ${result})`;
   if (c.sign === 'wrongRecipient' && status !== 403 && status !== 404 && status !== 413)
     return `a push for another recipient was answered ${status} ${result}`;
   if (status >= 500) return `${status} ${result}`;
-  const signedOk = c.sign === 'valid' && c.method === 'POST' && path === '/push';
-  if (!signedOk && (status === 202 || result.startsWith('quarantined')))
-    return `an unauthenticated delivery was kept (${status} ${result})`;
+  if (!signedOk && result.startsWith('quarantined')) return `an unauthenticated delivery was kept (${status} ${result})`;
   const allowed: Record<number, RegExp> = {
     404: /^not_found$/,
     413: /^too_large$/,
     401: /^(missing_headers|bad_signature)$/,
     403: /^wrong_recipient$/,
     400: /^(stale_timestamp|bad_envelope|quarantined_unknown_kid)$/,
-    202: /^quarantined_(decrypt_failed|bad_padding|bad_request)$/,
   };
   if (!allowed[status]?.test(result)) return `undocumented answer ${status} ${result}`;
   if (c.sign === 'stale' || c.sign === 'future') {
@@ -705,6 +725,7 @@ export async function fuzzIntakeServe(
   const failures: Failure[] = [];
   const outcomes: Record<string, number> = {};
   const quarantinedBodies = new Set<string>();
+  const storedBodies = new Set<string>();
   await runPool(options.cases, options.concurrency ?? 4, async (index) => {
     const c = intakeCase(options.seed, index, ctx);
     const headers = { ...c.headers, ...(await intakeHeaders(c, intake.secret)) };
@@ -715,13 +736,22 @@ export async function fuzzIntakeServe(
       15_000,
     );
     outcomes[outcomeKey(outcome)] = (outcomes[outcomeKey(outcome)] ?? 0) + 1;
-    const problem = checkIntakeOutcome(c, outcome);
+    const problem = checkIntakeOutcome(c, outcome, intake.knownKids);
     if (problem) failures.push({ index, kind: c.kind, problem });
     if ('answer' in outcome && outcome.answer.body.toString().includes('quarantined')) quarantinedBodies.add(c.body);
+    if ('answer' in outcome && outcome.answer.status === 201) storedBodies.add(c.body);
   });
   const files = await intakeDataFiles(intake.dir);
-  const inbox = files.filter((f) => !f.startsWith('quarantine/'));
-  if (inbox.length > 0) failures.push({ index: -1, kind: 'inbox', problem: `written outside quarantine: ${inbox.slice(0, 5).join(', ')}` });
+  const inbox = files.filter((f) => !f.startsWith('quarantine/') && !f.startsWith('damaged/'));
+  if (inbox.length > 0) failures.push({ index: -1, kind: 'inbox', problem: `opened as a request: ${inbox.slice(0, 5).join(', ')}` });
+  // Each stored garbage envelope is one row, shown as damaged in the inbox: none lost, none twice.
+  const damaged = files.filter((f) => f.startsWith('damaged/')).length;
+  if (damaged !== storedBodies.size)
+    failures.push({
+      index: -1,
+      kind: 'stored',
+      problem: `${damaged} damaged row(s) for ${storedBodies.size} distinct bodies answered "stored"`,
+    });
   const quarantined = files.filter((f) => f.startsWith('quarantine/')).length;
   if (quarantined !== quarantinedBodies.size) {
     failures.push({
@@ -787,11 +817,11 @@ export async function fuzzOpenAndStore(intake: FuzzIntake, options: { seed: numb
     try {
       const result = await intake.store.receive(input.text, NO_RECIPIENTS);
       count(`store:${result.status}`);
-      // The server opens nothing (issue 19): only a well-formed envelope to a key it holds is
-      // stored (every third case is a sealed plaintext; the browser shows what it holds). Garbage never is.
-      const sealed = index % 3 === 2;
-      if (result.status === 'stored' && !sealed) failures.push({ index, kind: input.kind, problem: 'receive stored it' });
-      if (result.status === 'duplicate' && !sealed) failures.push({ index, kind: input.kind, problem: 'receive said duplicate' });
+      // The server opens nothing (issue 19): it stores exactly the envelopes that are well formed
+      // and sealed to a key it holds (the browser shows what does not open as damaged).
+      const storable = wellFormedTo(input.text, intake.knownKids);
+      if ((result.status === 'stored' || result.status === 'duplicate') !== storable)
+        failures.push({ index, kind: input.kind, problem: `receive said ${result.status}` });
     } catch (error) {
       failures.push({ index, kind: input.kind, problem: `receive threw ${(error as Error).name}` });
     }

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { KEYS_FOLDER, listWrappedKeys, STORE_SECRET_FILE, unlockVault } from '../../intake/src/key-vault.ts';
 import { STORE_SECRET_KEY_FILE } from '../../intake/src/keys/store-secret.ts';
 import { RECEIPT_KEY_FILE } from '../../intake/src/push-keys.ts';
-import { writeNewSecretFile } from '../../intake/src/keys/owner-only-files.ts';
+import { ensurePrivateDir, writeNewSecretFile } from '../../intake/src/keys/owner-only-files.ts';
 import { IntakeStore } from '../../intake/src/store.ts';
 import { base64urlEncode } from '../../protocol/base64url.ts';
 import { publicKeyFromPrivateJwk, type PrivateKeyJwk } from '../../protocol/envelope.ts';
@@ -86,6 +86,7 @@ export async function ensureDevStore(devDir: string): Promise<DevStore> {
     }
   }
   // Copied every time: ensureDevIntake rewrites both from the current schema and keys.
+  await ensurePrivateDir(dir);
   const recipientsFile = join(dir, 'recipients.json');
   await copyFile(join(devDir, 'recipients.json'), recipientsFile);
   await copyFile(join(devDir, RECEIPT_KEY_FILE), join(dir, RECEIPT_KEY_FILE));
