@@ -117,7 +117,7 @@ describe('intake serve on a store made before issue 19', () => {
     const io = { out: () => undefined, err: () => undefined };
     const serving = runCli(['serve', '--dir', intakeDir, '--recipient', RECIPIENT], io, { INTAKE_WORKER_PUBLIC_KEYS: worker.publicKey });
     await expect(serving).rejects.toThrow(StoreSecretError);
-    await expect(serving).rejects.toThrow(/^[^\n]*run "[^"]*move-keys --dir [^"]+" once[^\n]*$/);
+    await expect(serving).rejects.toThrow(/^[^\n]*run "[^"]*move-keys --dir [^"]+" now[^\n]*again after the first administrator[^\n]*$/);
     expect(await readdir(join(intakeDir, 'keys'))).not.toContain(STORE_SECRET_KEY_FILE);
   });
 

@@ -5,8 +5,7 @@
  */
 import { renderExport } from '../inbox/export.ts';
 import { postJson } from './http.ts';
-import type { OpenedPage } from './request-page.ts';
-import { showFormError } from './request-page.ts';
+import { showFormError, type OpenedPage } from './opened-page.ts';
 
 export function startExport(page: OpenedPage, slot: Element): void {
   const form = slot.querySelector<HTMLFormElement>('form[data-form="export"]');

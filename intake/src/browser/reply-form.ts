@@ -11,8 +11,7 @@ import { ReplyError } from '../../../protocol/reply.ts';
 import { replyDraft, ReplyWriteError, signedPost, writeReply, type OutgoingReply } from '../reply-writer.ts';
 import { sealRecord } from '../team-vault/records.ts';
 import { getJson, postJson } from './http.ts';
-import type { OpenedPage } from './request-page.ts';
-import { showFormError } from './request-page.ts';
+import { showFormError, type OpenedPage } from './opened-page.ts';
 import type { ChainAnswer, UnlockedVault } from './session-vault.ts';
 
 /** A reply's record for the team (sealed under the vault, shown on the request page). */

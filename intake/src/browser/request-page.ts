@@ -15,6 +15,7 @@ import type { Box } from '../team-vault/sealed-box.ts';
 import { openNote, sealNote } from '../team-vault/notes.ts';
 import { openRecord } from '../team-vault/records.ts';
 import { startExport } from './export.ts';
+import { showFormError, type OpenedPage } from './opened-page.ts';
 import { ApiError, getJson, postJson } from './http.ts';
 import { OpenError, openStored, ringOf } from './open-request.ts';
 import { fill, pageContext, pageData } from './page-words.ts';
@@ -40,16 +41,6 @@ export interface RequestAnswer {
     box?: Box;
     authorId?: number | null;
   }[];
-}
-
-/** What the page holds once opened: what export and reply need again. */
-export interface OpenedPage {
-  ctx: PageContext;
-  data: RequestPageData;
-  vault: UnlockedVault;
-  opened: OpenedRequest;
-  notes: NoteView[];
-  thread: ThreadEntry[];
 }
 
 /** A staff member's name by id; `null`: written from the command line; not given: unknown ('?'). */
@@ -191,15 +182,4 @@ function startNoteForm(page: OpenedPage, slot: Element): void {
       }
     })();
   });
-}
-
-export function showFormError(form: HTMLFormElement, text: string): void {
-  let box = form.querySelector<HTMLElement>('.form-error');
-  if (!box) {
-    box = document.createElement('p');
-    box.className = 'flash error form-error';
-    box.setAttribute('role', 'alert');
-    form.prepend(box);
-  }
-  box.textContent = text;
 }
