@@ -6,8 +6,9 @@
  *
  * The test intake (tools/dev/serve-inbox-for-tests.ts) has its vault made
  * with the public development recovery code, so `freshAdmin` gets access
- * the way an administrator recovers: by typing the code. `freshMember`
- * needs such an admin to give access from the staff page.
+ * the way an administrator recovers: by typing the code (confirmed with
+ * the CLI first, N8: only the first administrator needs no one).
+ * `freshMember` needs such an admin to give access from the staff page.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -115,7 +116,7 @@ export async function isUnlocked(page: Page): Promise<boolean> {
   return page.evaluate(() => sessionStorage.getItem('utvag-vault') !== null);
 }
 
-/** A new administrator with access, unlocked in `page`: invited, registered, and recovered with the development code. */
+/** A new administrator with access, unlocked in `page`: invited, registered, confirmed, and recovered with the development code. */
 export async function freshAdmin(
   page: Page,
   unlock: Unlock = { prf: true },
@@ -125,13 +126,15 @@ export async function freshAdmin(
   const { link, staffId } = invite(name, true);
   await register(page, link, unlock);
   await page.waitForURL((url) => !url.pathname.startsWith('/invite/'));
+  // Every administrator after the first waits for a confirmation (N8); for the first it changes nothing.
+  cli(setup.dir, setup.origin, 'staff', 'confirm', String(staffId));
   await recover(page, DEV_RECOVERY_CODE);
   await page.waitForURL((url) => url.pathname === '/');
   expect(await isUnlocked(page)).toBe(true);
   return { staffId, name };
 }
 
-/** The admin (unlocked in `adminPage`) gives access to `staffId` from the staff page. */
+/** The admin (unlocked in `adminPage`) gives access from the staff page: one button per member waiting for it. */
 export async function giveAccess(adminPage: Page, name: string): Promise<void> {
   await adminPage.goto(`${setup.origin}/staff`);
   await adminPage.getByRole('button', { name: `Ge åtkomst: ${name}` }).click();

@@ -14,8 +14,8 @@ import { replyKeysFromMaster } from '../../../protocol/reply-keys.ts';
 import { createRequest, type ContactRequest } from '../../../protocol/request.ts';
 import { inboxText } from '../../../intake/src/inbox/text.ts';
 import { wcagTags } from '../fixtures.ts';
-import { anotherAdmin, push } from './inbox-people.ts';
-import { invite, register, setup, uniqueName, virtualAuthenticator } from './inbox-session.ts';
+import { anotherAdmin } from './inbox-people.ts';
+import { invite, pushRequest, register, setup, uniqueName, virtualAuthenticator } from './inbox-session.ts';
 
 test.use({ baseURL: setup.origin });
 test.describe.configure({ mode: 'serial' });
@@ -83,7 +83,7 @@ test.afterAll(async () => {
 });
 
 test('a damaged envelope says so, in Swedish and English, and is left as it is', async () => {
-  expect(await push(request('Skadad på vägen.'))).toBe(201);
+  expect(await pushRequest(request('Skadad på vägen.'))).toBe(201);
   const ref = newestRef();
   // One bit of the ciphertext flipped, as a broken disk or a bad copy would leave it.
   const envelope = JSON.parse(envelopeOf(ref)) as { ct: string };
@@ -107,7 +107,7 @@ test('a damaged envelope says so, in Swedish and English, and is left as it is',
 });
 
 test('a member without access yet is told why nothing opens', async ({ browser }) => {
-  expect(await push(request('Inte än.'))).toBe(201);
+  expect(await pushRequest(request('Inte än.'))).toBe(201);
   const ref = newestRef();
   const page = await (await browser.newContext({ baseURL: setup.origin, locale: 'sv-SE' })).newPage();
   await virtualAuthenticator(page, true);
@@ -124,7 +124,7 @@ test('a tab closed while a reply is sent loses the draft, and nothing is stored 
     contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
     reply: { publicKey: keys.publicKey, mailbox: keys.mailbox },
   });
-  expect(await push(here)).toBe(201);
+  expect(await pushRequest(here)).toBe(201);
   const ref = newestRef();
   await admin.goto(`/r/${ref}`);
   await admin.getByRole('button', { name: 'Ta förfrågan' }).click();

@@ -19,13 +19,15 @@ import { codeLikeWords } from '../../../intake/tests/code-like.ts';
 import {
   cli as intakeCli,
   DEV_RECOVERY_CODE,
+  giveAccess,
   invite as inviteMember,
+  pushRequest,
   recover,
   register,
   setup,
   virtualAuthenticator,
 } from './inbox-session.ts';
-import { anotherAdmin, grantAccess, push, refsWithReceipt, unlockWithPasskey } from './inbox-people.ts';
+import { anotherAdmin, refsWithReceipt, unlockWithPasskey } from './inbox-people.ts';
 
 test.use({ baseURL: setup.origin });
 // One staff story in order: the steps share the inbox's state.
@@ -91,8 +93,8 @@ test('a staff member is invited, signs in with a passkey, claims, changes status
   expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict' });
 
   // Requests arrive by push and are listed with the time left on the promise.
-  expect(await push(first)).toBe(201);
-  expect(await push(twin)).toBe(201);
+  expect(await pushRequest(first)).toBe(201);
+  expect(await pushRequest(twin)).toBe(201);
   await page.reload();
   // Other inbox specs run beside this one on the same intake: this story looks at its own two rows.
   const refs = await refsWithReceipt(first.receipt);
@@ -258,9 +260,9 @@ test('at 200 % zoom nothing scrolls sideways, and the inbox works with the keybo
   expect(focused).toBe('Skapa passkey');
   await page.keyboard.press('Enter');
   await page.waitForURL((url) => !url.pathname.startsWith('/invite/'));
-  await grantAccess(admin, 'Cecilia Tangentbord');
+  await giveAccess(admin, 'Cecilia Tangentbord');
   await unlockWithPasskey(page);
-  expect(await push(request('Zoom och tangentbord.'))).toBe(201);
+  expect(await pushRequest(request('Zoom och tangentbord.'))).toBe(201);
   await page.reload();
   for (const path of ['/', '/lookup', '/review', '/closed']) {
     await page.goto(path);
@@ -287,7 +289,7 @@ test('a request that asked to be answered here gets a reply form: phrases and fr
   await virtualAuthenticator(page, true);
   await register(page, inviteMember('Dana Svarar').link, { prf: true });
   await page.waitForURL((url) => !url.pathname.startsWith('/invite/'));
-  await grantAccess(admin, 'Dana Svarar');
+  await giveAccess(admin, 'Dana Svarar');
   await unlockWithPasskey(page);
   const mine = await replyKeysFromMaster(crypto.getRandomValues(new Uint8Array(32)));
   const REPLY_TEXT = `SENTINEL-INBOX-REPLY-${Date.now().toString(36)}`;
@@ -304,7 +306,7 @@ test('a request that asked to be answered here gets a reply form: phrases and fr
       reply: { publicKey: mine.publicKey, mailbox: mine.mailbox },
     }),
   };
-  expect(await push(here)).toBe(201);
+  expect(await pushRequest(here)).toBe(201);
   // The code is compared in the browser: it is never put in a URL (N15), nor sent at all (issue 19).
   await page.goto('/lookup');
   const sent: string[] = [];
@@ -365,7 +367,7 @@ test('a request that asked to be answered here gets a reply form: phrases and fr
     followUpOf: here.id,
   });
   followUp.followUpProof = await signFollowUp(mine.signingKey, { id: followUp.id, followUpOf: here.id, message: WROTE_BACK });
-  expect(await push(followUp)).toBe(201);
+  expect(await pushRequest(followUp)).toBe(201);
   // The server cannot tell whose case it is (that is inside the ciphertext): the list, opened in the
   // browser, checks the proof against the case's reply key and links it.
   await page.goto('/');
