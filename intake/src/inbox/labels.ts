@@ -121,7 +121,8 @@ function auditDetailLabel(action: string, detail: string, t: InboxText, staffNam
   // A key for requests (issue 20): its short kid, and the generation it is locked with.
   if (detail.startsWith('kid:')) {
     const [kid, gen] = detail.split(' ');
-    return gen ? `${t.detailKid} ${kid!.slice(4)} (${generation(gen) ?? ''})` : `${t.detailKid} ${kid!.slice(4)}`;
+    const lockedWith = gen?.replace(/^gen:(\d+)$/, `${t.keyLockedBy.toLowerCase()} ${t.keyGeneration} $1`);
+    return lockedWith ? `${t.detailKid} ${kid!.slice(4)} (${lockedWith})` : `${t.detailKid} ${kid!.slice(4)}`;
   }
   if (action === 'vault_granted') {
     const [who, gen] = detail.split(' ');
