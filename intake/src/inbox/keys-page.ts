@@ -52,7 +52,7 @@ export function keysPage(
           const state = stateOf(key, valid);
           const short = shortKid(key.kid);
           return html`<li data-kid="${key.kid}" data-state="${state}">
-            <h2 id="key-${short}">${t.keyLabel} <code translate="no">${short}</code></h2>
+            <h2>${t.keyLabel} <code translate="no">${short}</code></h2>
             <dl>
               <dt>${t.keyLastDay}</dt>
               <dd>${formatDay(key.notAfter, ctx.lang)}</dd>
