@@ -11,7 +11,9 @@ import { parse } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
 import { generateRecipientKeyPair } from '../../protocol/envelope.ts';
 import { dayOf, isDay, keyReminder, nextNotAfter, validKeys } from '../src/keys/key-dates.ts';
+import { LANG_COOKIE } from '../src/inbox/context.ts';
 import { formatDay } from '../src/inbox/pages.ts';
+import { inboxText } from '../src/inbox/text.ts';
 import { NO_RECIPIENTS } from '../src/promise.ts';
 import { unwrapRecipientKey, wrapRecipientKey } from '../src/team-vault/recipient-keys.ts';
 import type { VaultKeys } from '../src/team-vault/vault-key.ts';
@@ -214,6 +216,24 @@ describe('the keys page and the reminder', () => {
     expect(reminder(await (await get('/keys', admin)).text())).not.toBeNull();
     expect((await api('/api/vault/keys', admin, { gen: 1, ...(await nextKey()) })).status).toBe(201);
     expect(reminder(await (await get('/', admin)).text())).toBeNull();
+  });
+
+  it('speaks English too, and the audit log names each step in words', async () => {
+    const { admin, api, get, nextKey, intake, app } = await inbox();
+    const key = await nextKey();
+    expect((await api('/api/vault/keys', admin, { gen: 1, ...key })).status).toBe(201);
+    expect((await api(`/api/vault/keys/${intake.kid}/retire`, admin, {})).status).toBe(200);
+    const inEnglish = (path: string) => app.request(path, { headers: { cookie: `${admin.cookie}; ${LANG_COOKIE}=en` } });
+    const page = parse(await (await inEnglish('/keys')).text());
+    expect(page.querySelector('h1')!.text).toBe(inboxText.en.keysHeading);
+    expect(page.querySelector(`li[data-kid="${key.kid}"]`)!.text).toContain(formatDay(day(90), 'en'));
+    expect(page.querySelector(`li[data-kid="${intake.kid}"]`)!.text).toContain(inboxText.en.keyRetired);
+    const short = (kid: string) => kid.slice(0, 8);
+    const svLog = parse(await (await get('/audit', admin)).text()).text;
+    expect(svLog).toContain(`${sv.action_key_made}: ${sv.detailKid} ${short(key.kid)} (låst med teamets nyckel nr 1)`);
+    expect(svLog).toContain(`${sv.action_key_retired}: ${sv.detailKid} ${short(intake.kid)}`);
+    const enLog = parse(await (await inEnglish('/audit')).text()).text;
+    expect(enLog).toContain(`Made the next key for requests: key ${short(key.kid)} (locked with the team's key no. 1)`);
   });
 
   it('links the keys page from the staff page', async () => {
