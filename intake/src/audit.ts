@@ -43,6 +43,8 @@ export const AUDIT_ACTIONS = [
   'vault_rotated',
   'recovered',
   'keys_moved',
+  'key_made',
+  'key_retired',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -23,6 +23,7 @@ import { checkpointSigningKey, makeCheckpoint } from './audit-checkpoint.ts';
 import { createInboxApp } from './inbox/app.ts';
 import { createPushApp, PUSH_PATH } from './receiver/push-app.ts';
 import { loadStoreSecret } from './keys/store-secret.ts';
+import { keyReminder } from './keys/key-dates.ts';
 import { legacyKids } from './keys/legacy-kids.ts';
 import { NO_RECIPIENTS, type RecipientDirectory } from './promise.ts';
 import type { ReceiverAuth } from '../../protocol/push-auth.ts';
@@ -128,15 +129,15 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
     void replyDelivery.kick();
   }
 
-  const newest = store.vault
-    .keys()
-    .filter((key) => key.retiredAt === null)
-    .map((key) => key.notAfter)
-    .sort()
-    .at(-1);
-  if (newest && Date.parse(`${newest}T00:00:00Z`) - Date.now() < 30 * 86_400_000) {
-    log(`Keys: the newest key ends ${newest}. Make the next one in the team inbox now and publish it (${INTAKE_COMMAND} keys list).`);
-  }
+  // The same reminder the inbox shows its administrators (keys/key-dates.ts): at start and with each heartbeat.
+  const remindKeys = (now: Date) => {
+    const reminder = keyReminder(store.vault.keys(), now);
+    if (reminder)
+      log(
+        `Keys: the newest key ${reminder.ended ? 'ended' : 'ends'} on ${reminder.newestEnds}; make the next one under Keys in the team inbox (${rp.origin}/keys), then publish it (${INTAKE_COMMAND} keys list).`,
+      );
+  };
+  remindKeys(new Date());
 
   let lastHeartbeat = 0;
   const tick = async () => {
@@ -154,6 +155,8 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
         appendAudit(store, 'alerts', 'alert_sent', null, `escalation ${escalation.count}`, now);
       }
       if (now.getTime() - lastHeartbeat >= HEARTBEAT_HOURS * 3_600_000) {
+        // The first tick runs at start, where the reminder was just printed.
+        if (lastHeartbeat !== 0) remindKeys(now);
         lastHeartbeat = now.getTime();
         // The heartbeat carries the signed audit checkpoint, so a copy of the chain's head lives outside (N9).
         const checkpoint = makeCheckpoint(store, checkpointKey, now);

@@ -18,7 +18,7 @@
  * keys and the public development recovery code (dev-vault.ts): a newcomer
  * registers a passkey and types that code to read requests.
  */
-import { copyFile, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KEYS_FOLDER, listWrappedKeys, STORE_SECRET_FILE, unlockVault } from '../../intake/src/key-vault.ts';
 import { STORE_SECRET_KEY_FILE } from '../../intake/src/keys/store-secret.ts';
@@ -88,6 +88,8 @@ export async function ensureDevStore(devDir: string): Promise<DevStore> {
   // Copied every time: ensureDevIntake rewrites both from the current schema and keys.
   await ensurePrivateDir(dir);
   const recipientsFile = join(dir, 'recipients.json');
+  // A fresh development folder has no intake folder yet (the store makes it only when it opens).
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   await copyFile(join(devDir, 'recipients.json'), recipientsFile);
   await copyFile(join(devDir, RECEIPT_KEY_FILE), join(dir, RECEIPT_KEY_FILE));
   const store = IntakeStore.open(dir);

@@ -9,7 +9,8 @@
  * (tests/browser/inbox/inbox-session.ts); `--no-vault` leaves the vault to
  * the first administrator's setup page, and the key pair's private half
  * beside the intake folder (recipient.private.jwk.json, 0600) for the
- * test to put into the vault there. No passphrase: `intake serve` holds
+ * test to put into the vault there; `--key-days N` makes the key end N
+ * days from today instead of in 2099. No passphrase: `intake serve` holds
  * no key that opens a request (issue 19).
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -27,7 +28,11 @@ const setup = inboxTestSetup(port);
 await rm(setup.root, { recursive: true, force: true });
 await mkdir(setup.dir, { recursive: true, mode: 0o700 });
 const pair = await generateRecipientKeyPair();
-const key = { kid: pair.kid, publicKey: pair.publicKey, notAfter: '2099-12-31' };
+// `--key-days N`: the key ends N days from today (the keys spec's reminder), else far away.
+const keyDays = process.argv.indexOf('--key-days');
+const notAfter =
+  keyDays === -1 ? '2099-12-31' : new Date(Date.now() + Number(process.argv[keyDays + 1]) * 86_400_000).toISOString().slice(0, 10);
+const key = { kid: pair.kid, publicKey: pair.publicKey, notAfter };
 if (process.argv.includes('--no-vault')) {
   await writeNewSecretFile(setup.recipientPrivateKeyFile, JSON.stringify({ ...pair.privateJwk, kid: key.kid, notAfter: key.notAfter }));
 } else {
@@ -80,7 +85,8 @@ const child = start(
     '--url',
     setup.origin,
   ],
-  { stdio: ['ignore', 'ignore', 'inherit'], env: projectEnv({ INTAKE_WORKER_PUBLIC_KEYS: workerPublicKey }) },
+  // serve's own lines (its key reminder) go to this script's stdout: a spec may read them, the suite ignores them.
+  { stdio: ['ignore', 'inherit', 'inherit'], env: projectEnv({ INTAKE_WORKER_PUBLIC_KEYS: workerPublicKey }) },
 );
 const stop = () => {
   child.kill('SIGTERM');

@@ -5,6 +5,7 @@
  * makes and opens keys and fills in what needs them. Each part of the app
  * adds its page module to `pages`.
  */
+import { keysPage } from './keys.ts';
 import { listPage, lookupPage, requestPage } from './request-side.ts';
 import { recoveryPage } from './recovery.ts';
 import { forgetVault } from './session-vault.ts';
@@ -20,6 +21,7 @@ const pages: Record<string, { run: () => void | Promise<void>; unlockFirst: bool
   'vault-setup': { run: setupPage, unlockFirst: false },
   'vault-recover': { run: recoveryPage, unlockFirst: false },
   staff: { run: staffPage, unlockFirst: false },
+  keys: { run: keysPage, unlockFirst: false },
   list: { run: listPage, unlockFirst: true },
   request: { run: requestPage, unlockFirst: true },
   lookup: { run: lookupPage, unlockFirst: true },

@@ -7,7 +7,7 @@
  * (Sec-Fetch-Site / Origin). Public: assets, the language switch, sign-in
  * and registration by invitation (rate-limited). Everything else sits in
  * sub-apps behind requireSession (signed in, and a POST carries the
- * session's CSRF token); staff and the audit log also behind requireAdmin.
+ * session's CSRF token); staff, keys and the audit log also behind requireAdmin.
  * The guards are middleware on the protected sub-apps themselves, so a
  * route added to one of them is protected wherever it is written, and a
  * path nobody mounted is answered as signed-in-only (sign-in, or 404).
@@ -23,6 +23,7 @@ import { accountRoutes } from './routes/account.ts';
 import { apiRoutes } from './routes/api.ts';
 import { auditRoutes, staffRoutes } from './routes/admin.ts';
 import { assetRoutes } from './routes/assets.ts';
+import { keysApiRoutes, keysPageRoutes } from './routes/keys.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { signInRoutes } from './routes/sign-in.ts';
 import { vaultApiRoutes } from './routes/vault-api.ts';
@@ -51,6 +52,8 @@ export function createInboxApp(options: InboxAppOptions): Hono<InboxEnv> {
   signedIn.route('/', vaultApiRoutes(inbox));
   signedIn.route('/staff', staffRoutes(inbox));
   signedIn.route('/audit', auditRoutes(inbox));
+  signedIn.route('/keys', keysPageRoutes(inbox));
+  signedIn.route('/api/vault/keys', keysApiRoutes(inbox));
   app.route('/', signedIn);
 
   app.notFound((c) => c.html(pages.messagePage(page(c), text(c).notFound, text(c).notFound), 404));

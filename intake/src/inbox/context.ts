@@ -88,6 +88,8 @@ const FLASH: Record<string, 'ok' | 'error'> = {
   removeDone: 'ok',
   grantDone: 'ok',
   recoveryDone: 'ok',
+  keyMade: 'ok',
+  keyRetiredDone: 'ok',
 };
 
 function flashFrom(c: Context<InboxEnv>): PageContext['flash'] {

@@ -118,6 +118,12 @@ function auditDetailLabel(action: string, detail: string, t: InboxText, staffNam
   const generation = (word: string | undefined) => word?.replace(/^gen:(\d+)$/, `${t.detailGeneration} $1`);
   if (action === 'member_key') return detail === 'phrase' ? t.detailUnlockPhrase : t.detailUnlockPrf;
   if (detail.startsWith('gen:')) return generation(detail) ?? '';
+  // A key for requests (issue 20): its short kid, and the generation it is locked with.
+  if (detail.startsWith('kid:')) {
+    const [kid, gen] = detail.split(' ');
+    const lockedWith = gen?.replace(/^gen:(\d+)$/, `${t.keyLockedBy.toLowerCase()} ${t.keyGeneration} $1`);
+    return lockedWith ? `${t.detailKid} ${kid!.slice(4)} (${lockedWith})` : `${t.detailKid} ${kid!.slice(4)}`;
+  }
   if (action === 'vault_granted') {
     const [who, gen] = detail.split(' ');
     return `${auditActorLabel(who!, t, staffNames)} (${generation(gen) ?? ''})`;

@@ -10,6 +10,7 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import type { ContactRequest } from '../../../protocol/request.ts';
 import type { Staff } from '../accounts.ts';
 import type { AuditLine } from '../audit.ts';
+import type { KeyReminder } from '../keys/key-dates.ts';
 import type { RecipientPromise } from '../promise.ts';
 import type { OpenedRequest } from '../opened-request.ts';
 import type { RequestRow, RequestStatus } from '../store/requests.ts';
@@ -57,6 +58,31 @@ const timeFormats: Record<InboxLanguage, Intl.DateTimeFormat> = {
 
 export function formatTime(ms: number, lang: InboxLanguage): string {
   return timeFormats[lang].format(new Date(ms));
+}
+
+// A key's last day is a UTC calendar day (keys/key-dates.ts): shown as that day, whatever the time zone.
+const dayFormats: Record<InboxLanguage, Intl.DateTimeFormat> = {
+  sv: new Intl.DateTimeFormat('sv-SE', { timeZone: 'UTC', dateStyle: 'long' }),
+  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', dateStyle: 'long' }),
+};
+
+/** A YYYY-MM-DD day in words ("31 mars 2027"). */
+export function formatDay(day: string, lang: InboxLanguage): string {
+  return dayFormats[lang].format(new Date(`${day}T00:00:00Z`));
+}
+
+/**
+ * The reminder an administrator sees (the list page, the keys page) when
+ * the newest key for requests ends within 30 days: the same date and rule
+ * as serve's reminder (keys/key-dates.ts), and where to make the next one.
+ */
+export function keyReminderNotice(ctx: PageContext, reminder: KeyReminder | null) {
+  const { t } = ctx;
+  if (!reminder || ctx.staff?.role !== 'admin') return '';
+  return html`<p class="flash error" id="key-reminder">
+    ${reminder.ended ? t.keysReminderEnded : t.keysReminderEnds} ${formatDay(reminder.newestEnds, ctx.lang)}. ${t.keysReminderAction}
+    <a href="/keys">${t.navKeys}</a>.
+  </p>`;
 }
 
 function csrfField(ctx: PageContext) {
@@ -219,6 +245,7 @@ export function listPage(
   rows: RequestRow[],
   now: number,
   counts: { review: number; open: number; page: number; pageCount: number },
+  reminder: KeyReminder | null = null,
 ) {
   const { t } = ctx;
   const from = (counts.page - 1) * PAGE_SIZE;
@@ -227,6 +254,7 @@ export function listPage(
     ctx,
     t.listHeading,
     html`<h1>${t.listHeading}</h1>
+      ${keyReminderNotice(ctx, reminder)}
       <p>${t.listIntro}</p>
       ${counts.review > 0 ? html`<p class="flash error"><a href="/review">${t.navReview}: ${counts.review}</a></p>` : ''}
       ${
@@ -833,6 +861,7 @@ export function staffPage(
       </ul>
       <p>${t.removeHelp}</p>
       <p class="flash" role="status" id="vault-status" hidden></p>
+      <p><a href="/keys">${t.keysHeading}</a></p>
       <h2>${t.inviteHeading}</h2>
       <form method="post" action="/staff/invite">
         ${csrfField(ctx)}

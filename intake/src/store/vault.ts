@@ -7,6 +7,7 @@
  * key), and the recipient's HPKE keys wrapped under V. Nothing here opens
  * a request; the checks are about shape and who may write what.
  */
+import { validKeys } from '../keys/key-dates.ts';
 import type { IntakeStore } from '../store.ts';
 import { int, intOrNull, only, text, textOrNull, type SqlRow } from './rows.ts';
 
@@ -40,7 +41,16 @@ export interface NewRecipientKey {
 }
 
 export type VaultConflictCode =
-  'vault_exists' | 'no_vault' | 'member_key_exists' | 'stale_generation' | 'grants_mismatch' | 'no_member_key';
+  | 'vault_exists'
+  | 'no_vault'
+  | 'member_key_exists'
+  | 'stale_generation'
+  | 'grants_mismatch'
+  | 'no_member_key'
+  | 'key_exists'
+  | 'no_key'
+  | 'key_retired'
+  | 'only_valid_key';
 
 export class VaultConflict extends Error {
   readonly code: VaultConflictCode;
@@ -204,6 +214,39 @@ export class VaultTables {
       this.insertKeys(rotation.gen, rotation.keys, now);
       this.db.prepare('DELETE FROM member_grants WHERE staff_id = ?').run(removedId);
       for (const { staffId, grant } of rotation.grants) this.setGrant(staffId, grant, adminId, now);
+    });
+  }
+
+  /**
+   * The next recipient key, made in an administrator's browser and wrapped
+   * under the newest generation's V (a key wrapped under an older one would
+   * be lost to whoever holds only the newest). Refused when the browser's
+   * generation is stale or the kid is taken.
+   */
+  addKey(gen: number, key: NewRecipientKey, now: Date): void {
+    this.store.transaction(() => {
+      const latest = this.latestGen();
+      if (latest === null) throw new VaultConflict('no_vault');
+      if (gen !== latest) throw new VaultConflict('stale_generation');
+      if (this.holdsKid(key.kid)) throw new VaultConflict('key_exists');
+      this.insertKeys(gen, [key], now);
+    });
+  }
+
+  /**
+   * Retires a key: no longer published (`intake keys`), still opening what
+   * was sealed to it. Refused for the only key still valid: new requests
+   * would have nothing to be sealed to.
+   */
+  retireKey(kid: string, now: Date): void {
+    this.store.transaction(() => {
+      const keys = this.keys();
+      const key = keys.find((k) => k.kid === kid);
+      if (!key) throw new VaultConflict('no_key');
+      if (key.retiredAt !== null) throw new VaultConflict('key_retired');
+      const valid = validKeys(keys, now);
+      if (valid.length === 1 && valid[0]!.kid === kid) throw new VaultConflict('only_valid_key');
+      this.db.prepare('UPDATE vault_keys SET retired_at = ? WHERE kid = ?').run(now.getTime(), kid);
     });
   }
 

@@ -11,9 +11,9 @@ import { withStore, type Command } from '../command.ts';
 export const keys: Command = {
   name: 'keys',
   group: 'keys',
-  usage: `  keys [list]                The recipient's public keys (made in the team inbox when the vault
-                             is set up) and when each ends, as recipients.json wants them. Publish
-                             the ones not retired.`,
+  usage: `  keys [list]                The recipient's public keys (made in the team inbox: at setup, and
+                             by an administrator under Keys) and when each ends, as
+                             recipients.json wants them. Publish the ones not retired.`,
   options: [],
   run: async ({ dir, config, io }) => {
     if (config.args[0] !== undefined && config.args[0] !== 'list') throw new UsageError('keys takes only "list"');

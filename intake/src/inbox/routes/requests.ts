@@ -8,6 +8,7 @@
  */
 import { Hono } from 'hono';
 import { appendAudit } from '../../audit.ts';
+import { keyReminder } from '../../keys/key-dates.ts';
 import { STATUSES, type RequestStatus } from '../../store.ts';
 import { actor, mayHandle, notHandlingReason, page, sessionOf, text, type Inbox, type InboxEnv } from '../context.ts';
 import * as pages from '../pages.ts';
@@ -22,13 +23,16 @@ export function requestRoutes(inbox: Inbox): Hono<InboxEnv> {
     const pageCount = Math.max(1, Math.ceil(counts.open / pages.PAGE_SIZE));
     const number = Math.min(pageCount, Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
     const rows = store.listOpen(pages.PAGE_SIZE, (number - 1) * pages.PAGE_SIZE);
+    // Administrators are reminded when the newest key for requests ends soon (the same rule as serve's).
+    const reminder = sessionOf(c).staff.role === 'admin' ? keyReminder(store.vault.keys(), stamp) : null;
     return c.html(
-      pages.listPage(page(c, 'fromQuery'), rows, stamp.getTime(), {
-        review: counts.needsReview,
-        open: counts.open,
-        page: number,
-        pageCount,
-      }),
+      pages.listPage(
+        page(c, 'fromQuery'),
+        rows,
+        stamp.getTime(),
+        { review: counts.needsReview, open: counts.open, page: number, pageCount },
+        reminder,
+      ),
     );
   });
 
