@@ -37,6 +37,7 @@ export function setupPage(): void {
   const start = document.querySelector<HTMLButtonElement>('#setup-start')!;
   const error = document.getElementById('setup-error')!;
   const sheet = document.getElementById('recovery-sheet')!;
+  start.disabled = false;
   start.addEventListener('click', () => {
     clearError(error);
     void busy(start, async () => {

@@ -953,7 +953,8 @@ export function vaultSetupPage(ctx: PageContext) {
       <div id="vault-setup">
         <p>${t.setupText}</p>
         <p class="flash error" role="alert" id="setup-error" tabindex="-1" hidden></p>
-        <button type="button" class="primary" id="setup-start">${t.setupButton}</button>
+        <!-- Disabled until the app has loaded: a click before that would do nothing. -->
+        <button type="button" class="primary" id="setup-start" disabled>${t.setupButton}</button>
       </div>
       <section id="recovery-sheet" class="recovery-sheet" aria-labelledby="sheet-heading" tabindex="-1" hidden>
         <h2 id="sheet-heading">${t.sheetHeading}</h2>
