@@ -8,6 +8,7 @@
  * WebCrypto), so nothing listens on a port. Medians after warm-up runs.
  * Targets (issue 19): open ≤ 50 ms, list ≤ 300 ms on this machine.
  */
+import { BROWSER_BUNDLE_OPTIONS } from '../../intake/src/inbox/app-bundle.ts';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,16 +50,7 @@ const PAGE = `<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>
 <body data-lang="sv"><main><div id="request-app"></div><div id="list-app"></div></main></body></html>`;
 
 export async function benchInboxBrowser(count = 10_000, log: (line: string) => void = () => undefined): Promise<InboxBrowserResult> {
-  const bundle = await build({
-    entryPoints: [join(here, 'inbox-browser-page.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    write: false,
-    logLevel: 'warning',
-  });
+  const bundle = await build({ entryPoints: [join(here, 'inbox-browser-page.ts')], ...BROWSER_BUNDLE_OPTIONS });
   const css = await readFile(join(here, '../../intake/src/inbox/assets/inbox.css'), 'utf8');
   const key = await generateRecipientKeyPair();
   const envelopes: string[] = [];

@@ -14,19 +14,21 @@ const entry = join(dirname(fileURLToPath(import.meta.url)), '..', 'browser', 'ma
 /** The one esbuild call used here (its types come with esbuild, which the intake does not declare). */
 type EsbuildBuild = (options: Record<string, unknown>) => Promise<{ outputFiles: { text: string }[] }>;
 
+/** esbuild's options for a browser bundle of the inbox app, or of a page made from its modules (the bench). */
+export const BROWSER_BUNDLE_OPTIONS = {
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  write: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+} as const;
+
 export async function buildInboxApp(): Promise<string> {
   const esbuildName = 'esbuild';
   const { build } = (await import(esbuildName)) as { build: EsbuildBuild };
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    write: false,
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
+  const result = await build({ entryPoints: [entry], ...BROWSER_BUNDLE_OPTIONS });
   return result.outputFiles[0]!.text;
 }

@@ -111,6 +111,21 @@ export async function unlockedGen(page: Page): Promise<number | null> {
   return page.evaluate(() => (JSON.parse(sessionStorage.getItem('utvag-vault') ?? 'null') as { gen: number } | null)?.gen ?? null);
 }
 
+/** The vault as the server keeps it (generations and public key halves; ciphertext only), read through the page's session. */
+export async function vaultChain(page: Page): Promise<{
+  generations: { gen: number }[];
+  keys: { kid: string; publicKey: string; notAfter: string; gen: number; retiredAt: number | null }[];
+}> {
+  return page.evaluate(async () => (await (await fetch('/api/vault/chain')).json()) as never);
+}
+
+/** The key a new request is sealed to: the first one not retired. */
+export async function currentKey(page: Page): Promise<{ kid: string; publicKey: string }> {
+  const key = (await vaultChain(page)).keys.find((k) => k.retiredAt === null);
+  if (!key) throw new Error('the vault holds no key that is not retired');
+  return key;
+}
+
 /** Whether this tab holds an unlocked vault (the sealed box in sessionStorage). */
 export async function isUnlocked(page: Page): Promise<boolean> {
   return page.evaluate(() => sessionStorage.getItem('utvag-vault') !== null);

@@ -15,7 +15,8 @@ import { wcagTags } from '../fixtures.ts';
 import { inboxTestPort, inboxTestSetup } from '../../../tools/dev/inbox-test-setup.ts';
 import { projectEnv, start, waitForUrl } from '../../../tools/dev/run.ts';
 import { createRequest } from '../../../protocol/request.ts';
-import { cli, DEV_RECOVERY_CODE, isUnlocked, pushRequest, recover, register, virtualAuthenticator } from './inbox-session.ts';
+import { sampleAnswers } from '../../../tools/dev/sample-request.ts';
+import { cli, DEV_RECOVERY_CODE, isUnlocked, pushRequest, recover, register, vaultChain, virtualAuthenticator } from './inbox-session.ts';
 
 const port = inboxTestPort() + 4;
 const own = inboxTestSetup(port);
@@ -51,27 +52,13 @@ async function sidewaysAt200(page: Page): Promise<number> {
   return overflow;
 }
 
-/** The keys as the server keeps them (public halves, dates, retired or not). */
-async function chainKeys(page: Page) {
-  return page.evaluate(async () => {
-    const chain = (await (await fetch('/api/vault/chain')).json()) as {
-      keys: { kid: string; publicKey: string; notAfter: string; gen: number; retiredAt: number | null }[];
-    };
-    return chain.keys;
-  });
-}
-
 function request(message: string) {
-  return createRequest({
-    locale: 'sv',
-    role: 'self',
-    municipality: 'stockholm',
-    needs: ['leave-crime'],
-    contact: { method: 'call', phone: '070-765 43 21', safeTimes: 'kvällar', voicemailOk: false, mayNameSocialServices: false },
-    language: 'svenska',
-    interpreter: false,
-    message,
-  });
+  return createRequest(
+    sampleAnswers(message, {
+      contact: { method: 'call', phone: '070-765 43 21', safeTimes: 'kvällar', voicemailOk: false, mayNameSocialServices: false },
+      language: 'svenska',
+    }),
+  );
 }
 
 /** Opens each listed request in turn and returns the messages shown. */
@@ -106,7 +93,7 @@ test('an administrator makes the next key, a request sealed to it opens, and the
   expect(await isUnlocked(admin)).toBe(true);
 
   // The list page reminds the administrator and links to Keys.
-  const [old] = await chainKeys(admin);
+  const [old] = (await vaultChain(admin)).keys;
   expect(old!.notAfter).toBe(ends);
   expect(await pushRequest(request('Sänd till den gamla nyckeln.'), old, own)).toBe(201);
   await admin.goto('/');
@@ -127,7 +114,7 @@ test('an administrator makes the next key, a request sealed to it opens, and the
   await admin.waitForURL(`${own.origin}/keys?m=keyMade`);
   await expect(admin.getByRole('status').filter({ hasText: 'Nästa nyckel är klar.' })).toBeVisible();
   await expect(admin.locator('#key-reminder')).toHaveCount(0);
-  const keys = await chainKeys(admin);
+  const keys = (await vaultChain(admin)).keys;
   expect(keys).toHaveLength(2);
   const next = keys.find((k) => k.kid !== old!.kid)!;
   // 90 days from today: the old key ends within the 30-day overlap.

@@ -16,15 +16,18 @@ import { wcagTags } from '../fixtures.ts';
 import { inboxTestPort, inboxTestSetup } from '../../../tools/dev/inbox-test-setup.ts';
 import { projectEnv, start, waitForUrl } from '../../../tools/dev/run.ts';
 import { createRequest } from '../../../protocol/request.ts';
+import { sampleAnswers } from '../../../tools/dev/sample-request.ts';
 import {
   choosePhrase,
   cli,
+  currentKey,
   isUnlocked,
   pushRequest,
   recover,
   signIn,
   typePhrase,
   unlockedGen,
+  vaultChain,
   virtualAuthenticator,
   type Unlock,
 } from './inbox-session.ts';
@@ -58,31 +61,18 @@ async function axe(page: Page): Promise<string[]> {
 
 /** A request sealed to the vault's current recipient key (the one the operator publishes), pushed to this intake. */
 async function pushToCurrentKey(page: Page, message: string): Promise<void> {
-  const key = await page.evaluate(async () => {
-    const chain = (await (await fetch('/api/vault/chain')).json()) as {
-      keys: { kid: string; publicKey: string; retiredAt: number | null }[];
-    };
-    return chain.keys.find((k) => k.retiredAt === null)!;
-  });
-  const request = createRequest({
-    locale: 'sv',
-    role: 'self',
-    municipality: 'stockholm',
-    needs: ['leave-crime'],
-    contact: { method: 'call', phone: '070-765 43 21', safeTimes: 'kvällar', voicemailOk: false, mayNameSocialServices: false },
-    language: 'svenska',
-    interpreter: false,
-    message,
-  });
-  expect(await pushRequest(request, { kid: key.kid, publicKey: key.publicKey }, own)).toBe(201);
+  const request = createRequest(
+    sampleAnswers(message, {
+      contact: { method: 'call', phone: '070-765 43 21', safeTimes: 'kvällar', voicemailOk: false, mayNameSocialServices: false },
+      language: 'svenska',
+    }),
+  );
+  expect(await pushRequest(request, await currentKey(page), own)).toBe(201);
 }
 
 /** The vault's generations as the server keeps them (ciphertext only). */
 async function generations(page: Page): Promise<number[]> {
-  return page.evaluate(async () => {
-    const chain = (await (await fetch('/api/vault/chain')).json()) as { generations: { gen: number }[] };
-    return chain.generations.map((g) => g.gen);
-  });
+  return (await vaultChain(page)).generations.map((g) => g.gen);
 }
 
 async function newPage(browser: Browser, unlock: Unlock): Promise<Page> {

@@ -34,7 +34,8 @@ import {
   type SessionVault,
 } from '../../../intake/src/team-vault/index.ts';
 import { STORAGE_KEY } from '../../../intake/src/browser/session-vault.ts';
-import { choosePhrase, cli, pushRequest, recover, virtualAuthenticator, type Unlock } from './inbox-session.ts';
+import { choosePhrase, cli, currentKey, pushRequest, recover, vaultChain, virtualAuthenticator, type Unlock } from './inbox-session.ts';
+import { answerHereAnswers } from '../../../tools/dev/sample-request.ts';
 
 const INVITE_LINK = /http:\/\/localhost:\d+\/invite\/\S+/;
 const NO_ACCESS = 'Du kan logga in, men du kan inte öppna ärenden förrän en administratör har gett dig åtkomst.';
@@ -154,23 +155,8 @@ for (const run of runs) {
     test('the member, with the keyboard only, opens a request, claims it, writes a note and a reply, and exports', async () => {
       const member = state.member!;
       const keys = await replyKeysFromMaster(crypto.getRandomValues(new Uint8Array(32)));
-      const key = await state.admin!.evaluate(async () => {
-        const chain = (await (await fetch('/api/vault/chain')).json()) as {
-          keys: { kid: string; publicKey: string; retiredAt: number | null }[];
-        };
-        return chain.keys.find((k) => k.retiredAt === null)!;
-      });
-      const request = createRequest({
-        locale: 'sv',
-        role: 'self',
-        municipality: 'stockholm',
-        needs: ['leave-crime'],
-        contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-        language: '',
-        interpreter: false,
-        message: MESSAGE,
-        reply: { publicKey: keys.publicKey, mailbox: keys.mailbox },
-      });
+      const key = await currentKey(state.admin!);
+      const request = createRequest(answerHereAnswers(MESSAGE, keys, { needs: ['leave-crime'] }));
       expect(await pushRequest(request, key, own)).toBe(201);
 
       // Unlock on the list page: the passkey's PRF, or the phrase.
@@ -233,10 +219,7 @@ for (const run of runs) {
       await admin.getByRole('button', { name: `Ta bort personen: ${MEMBER}` }).click();
       await expect(admin.getByText(/teamet har en ny nyckel/)).toBeVisible();
       violations.push(...(await axe(admin)));
-      const gens = await admin.evaluate(async () => {
-        const chain = (await (await fetch('/api/vault/chain')).json()) as { generations: { gen: number }[] };
-        return chain.generations.map((g) => g.gen);
-      });
+      const gens = (await vaultChain(admin)).generations.map((g) => g.gen);
       expect(gens).toEqual([2, 1]);
       // The administrator still opens the request, now through generation 2.
       await admin.goto(`/r/${state.ref}`);
