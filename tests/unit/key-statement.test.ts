@@ -11,6 +11,8 @@ import {
   verifyKeyStatement,
   type KeyStatement,
 } from '../../protocol/key-statement.ts';
+import { keySetOf, parseRecipients, validateRecipients } from '../../protocol/recipients.ts';
+import { DEV_RECIPIENT } from '../../tools/dev/dev-keys.ts';
 
 const now = new Date('2026-12-06T08:00:00Z');
 
@@ -133,5 +135,24 @@ describe('statement order', () => {
   it('refuses a statement issued more than five minutes ahead', () => {
     expect(statementOrderProblem(at('2026-12-06T08:05:00Z'), null, now)).toBeNull();
     expect(statementOrderProblem(at('2026-12-06T08:05:01Z'), null, now)).toBe('future_statement');
+  });
+});
+
+describe('recipients with an identity', () => {
+  const fingerprint = 'A'.repeat(43);
+  const file = (recipient: Record<string, unknown>) => JSON.stringify({ v: 1, recipients: [{ ...DEV_RECIPIENT, ...recipient }] });
+
+  it('pins the fingerprint in the key set, with no static keys', async () => {
+    const keySet = keySetOf(await validateRecipients('r.json', file({ identity: fingerprint })));
+    expect(keySet.recipients).toEqual([{ id: DEV_RECIPIENT.id, serves: ['stockholm'], identity: fingerprint }]);
+    expect(keySet.keys).toEqual([]);
+  });
+
+  it('refuses an identity together with static keys, and a fingerprint of the wrong length', async () => {
+    const key = await generateRecipientKeyPair();
+    expect(() =>
+      parseRecipients('r.json', file({ identity: fingerprint, keys: [{ publicKey: key.publicKey, notAfter: '2027-01-01' }] })),
+    ).toThrow(/both identity and keys/);
+    expect(() => parseRecipients('r.json', file({ identity: 'ABC' }))).toThrow(/identity must be a key fingerprint/);
   });
 });
