@@ -4,7 +4,7 @@
  *
  *  - an intake folder of its own per test, holding a COPY of the test
  *    intake's private key (.dev-intake-test/keys/), so the Worker (which
- *    accepts only kids in dist/intake-keys.json, built with that key) and
+ *    accepts only kids it serves: those of the statement it signs) and
  *    the receiver agree, and inboxes of different tests never mix;
  *  - `intake serve` (intake/src/cli.ts) as its own process, with its
  *    answers read from its log lines ("push: 201 stored");
@@ -116,7 +116,7 @@ export interface IntakeCopy {
   root: string;
   /** The intake folder given to `intake serve --dir`. */
   dir: string;
-  /** The test intake's public key, as published in dist/intake-keys.json. */
+  /** The test intake's public key, as served at /intake-keys.json (from its signed statement). */
   key: RecipientPublicKey;
   /** This test's development Worker signing key (JWK text), its public key, and the receiver's recipient id. */
   workerSigningKey: string;
@@ -168,10 +168,11 @@ export interface FrozenWorker {
   cleanup: () => Promise<void>;
 }
 
-async function publishedKids(distDir: string): Promise<string[]> {
+/** The identity fingerprints the built key set pins (the Worker serves their statements' keys). */
+async function pinnedIdentities(distDir: string): Promise<string[]> {
   try {
-    const keySet = JSON.parse(await readFile(join(distDir, 'intake-keys.json'), 'utf8')) as { keys?: { kid: string }[] };
-    return (keySet.keys ?? []).map((entry) => entry.kid);
+    const keySet = JSON.parse(await readFile(join(distDir, 'intake-keys.json'), 'utf8')) as { recipients?: { identity?: string }[] };
+    return (keySet.recipients ?? []).flatMap((entry) => (entry.identity ? [entry.identity] : []));
   } catch {
     return [];
   }
@@ -196,20 +197,19 @@ async function frozenBundle(root: string): Promise<FrozenBundle> {
   const existing = await readFile(made, 'utf8').catch(() => undefined);
   if (existing) return JSON.parse(existing) as FrozenBundle;
 
-  await ensureDevIntake(testIntakeDir);
-  const { key } = await keyOfFolder(testIntakeDir);
+  const { identity } = await ensureDevIntake(testIntakeDir);
   const dist = join(root, 'dist');
   for (let attempt = 1; ; attempt++) {
     await rm(dist, { recursive: true, force: true });
-    if ((await publishedKids('dist')).includes(key.kid)) {
+    if ((await pinnedIdentities('dist')).includes(identity)) {
       await cp('dist', dist, { recursive: true }).catch(() => undefined);
       const complete =
-        (await publishedKids(dist)).includes(key.kid) && (await readdir(dist).catch((): string[] => [])).includes('404.html');
+        (await pinnedIdentities(dist)).includes(identity) && (await readdir(dist).catch((): string[] => [])).includes('404.html');
       if (complete) break;
     }
     if (attempt === 10) {
       throw new Error(
-        `dist/ does not publish the test intake's kid ${key.kid} (or is being rebuilt): build the site with ` +
+        `dist/ does not pin the test intake's identity ${identity} (or is being rebuilt): build the site with ` +
           `UTVAG_RECIPIENTS=${testIntakeDir}/recipients.json first (npm test does).`,
       );
     }

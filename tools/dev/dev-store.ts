@@ -7,7 +7,8 @@
  *
  *   <dev>/intake/keys/*.wrapped.json   the dev keys, wrapped
  *   <dev>/intake/intake.db             the store
- *   <dev>/intake/recipients.json       a copy of the dev recipients (their
+ *   <dev>/intake/recipients.json       a copy of the dev recipients with their keys
+ *                                      (intake-recipients.json; their
  *                                      promise is the one the site shows)
  *   <dev>/intake/receipt.private.jwk.json
  *                                      a copy of the receiver's receipt key
@@ -54,7 +55,8 @@ export async function ensureDevStore(devDir: string): Promise<DevStore> {
   }
   // Copied every time: ensureDevIntake rewrites both from the current schema and keys.
   const recipientsFile = join(dir, 'recipients.json');
-  await copyFile(join(devDir, 'recipients.json'), recipientsFile);
+  // The intake's view lists the keys: it finds a request's recipient by kid.
+  await copyFile(join(devDir, 'intake-recipients.json'), recipientsFile);
   await copyFile(join(devDir, RECEIPT_KEY_FILE), join(dir, RECEIPT_KEY_FILE));
   return { dir, passphraseFile, recipientsFile };
 }

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
-import { ensureDevIntake, type DevIntake } from './dev-keys.ts';
+import { ensureDevIntake, publishDevKeyStatement, type DevIntake } from './dev-keys.ts';
 import { ensureDevStore, type DevStore } from './dev-store.ts';
 import { buildSite } from './build-site.ts';
 import { projectEnv, start, waitForUrl } from './run.ts';
@@ -156,5 +156,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const url = `http://127.0.0.1:${options.sitePort}`;
   // Never leave the children running when the Worker does not come up.
   await waitForUrl(`${url}/api/health`).catch((error: unknown) => (stop(), Promise.reject(error)));
+  // The development recipient's keys come only from its signed statement (issue 20): publish it.
+  await publishDevKeyStatement(url, intake).catch((error: unknown) => (stop(), Promise.reject(error)));
   return { intake, store, inboxLink, url, stop, children };
 }
