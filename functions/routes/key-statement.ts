@@ -49,7 +49,7 @@ export const keyStatement = new Hono<{ Bindings: Env }>();
 
 keyStatement.use('*', cors({ origin: '*', allowMethods: ['PUT', 'OPTIONS'], allowHeaders: ['content-type'], maxAge: 600 }));
 
-keyStatement.put('/', bodyLimit({ maxSize: MAX_STATEMENT_BYTES, onError: (c) => fail(c, 'payload_too_large') }), async (c) => {
+keyStatement.put('/', bodyLimit({ maxSize: MAX_STATEMENT_BYTES, onError: (c) => fail(c as C, 'payload_too_large') }), async (c) => {
   if ((c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase() !== 'application/json') {
     return fail(c, 'unsupported_media_type');
   }
