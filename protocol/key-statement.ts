@@ -16,10 +16,10 @@
  *
  * No schema library: the contact form verifies statements in the browser
  * (13 KB budget), so the shape is checked by hand here, and the Worker's
- * zod schema for the PUT body is in key-statement-schema.ts.
+ * zod schema (keyStatementSchema) is in key-set.ts.
  */
 import { base64urlDecode, base64urlEncode } from './base64url.ts';
-import { computeKid } from './envelope-core.ts';
+import { asBytes, computeKid } from './envelope-core.ts';
 import { isKeyValid } from './key-choice.ts';
 import { parseCalendarDay } from './request-check.ts';
 import { HELP_DIRECTORY_ID_PATTERN, PUBLIC_KEY_SIZE } from './limits.ts';
@@ -75,7 +75,7 @@ export function canonicalKeyStatement(statement: UnsignedKeyStatement): string {
 }
 
 function signedBytes(statement: UnsignedKeyStatement): Uint8Array<ArrayBuffer> {
-  return encoder.encode(KEY_STATEMENT_CONTEXT + canonicalKeyStatement(statement));
+  return asBytes(encoder.encode(KEY_STATEMENT_CONTEXT + canonicalKeyStatement(statement)));
 }
 
 /** base64url(SHA-256(raw public point)) of an identity key given as base64url raw point. */
@@ -174,12 +174,12 @@ export async function verifyKeyStatement(
 
 /** A new identity key pair (the inbox will make it in its vault; development makes one in tools/dev/). */
 export async function generateIdentityKey(): Promise<CryptoKeyPair> {
-  return crypto.subtle.generateKey(ECDSA, true, ['sign', 'verify']);
+  return (await crypto.subtle.generateKey(ECDSA, true, ['sign', 'verify'])) as CryptoKeyPair;
 }
 
 /** The base64url raw point of an identity public key. */
 export async function exportIdentityKey(publicKey: CryptoKey): Promise<string> {
-  return base64urlEncode(new Uint8Array(await crypto.subtle.exportKey('raw', publicKey)));
+  return base64urlEncode(new Uint8Array((await crypto.subtle.exportKey('raw', publicKey)) as ArrayBuffer));
 }
 
 /**

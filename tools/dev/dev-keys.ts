@@ -201,7 +201,7 @@ async function ensureIdentityKey(file: string): Promise<CryptoKey> {
 
 /** The raw public point of a private identity key (from its JWK's x and y). */
 async function identityPublicKey(privateKey: CryptoKey): Promise<string> {
-  const jwk = (await crypto.subtle.exportKey('jwk', privateKey)) as JsonWebKey;
+  const jwk = await crypto.subtle.exportKey('jwk', privateKey);
   const publicJwk: JsonWebKey = { kty: jwk.kty!, crv: jwk.crv!, x: jwk.x!, y: jwk.y! };
   const publicKey = await crypto.subtle.importKey('jwk', publicJwk, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']);
   return exportIdentityKey(publicKey);
