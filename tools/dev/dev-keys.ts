@@ -88,8 +88,8 @@ export interface DevIntake {
   intakeRecipientsFile: string;
   /** The identity fingerprint pinned in recipientsFile. */
   identity: string;
-  /** A statement of the current keys, signed by the identity key, issued now (or at `issued`). */
-  keyStatement: (issued?: Date) => Promise<KeyStatement>;
+  /** A statement signed by the identity key: of the current keys (or `keys`), issued now (or at `issued`). */
+  keyStatement: (issued?: Date, keys?: StatementKey[]) => Promise<KeyStatement>;
   /** The recipient id this intake is ("stockholm-development"). */
   recipient: string;
   /** The development Worker's push signing key, JWK text (INTAKE_PUSH_SIGNING_KEY). */
@@ -154,8 +154,8 @@ export async function ensureDevIntake(dir = '.dev-intake'): Promise<DevIntake> {
     recipientsFile,
     intakeRecipientsFile,
     identity,
-    keyStatement: async (issued = new Date()) =>
-      signKeyStatement({ v: 1, recipient: DEV_RECIPIENT.id, identityKey, issued: issued.toISOString(), keys: keyFiles }, identityPrivate),
+    keyStatement: async (issued = new Date(), keys = keyFiles) =>
+      signKeyStatement({ v: 1, recipient: DEV_RECIPIENT.id, identityKey, issued: issued.toISOString(), keys }, identityPrivate),
     recipient: DEV_RECIPIENT.id,
     workerSigningKey,
     workerPublicKey,
