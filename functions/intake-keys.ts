@@ -1,4 +1,4 @@
-import { keySetSchema, validKids, type KeySet } from '../protocol/key-set.ts';
+import { builtPartOf, keySetSchema, validKids, type KeySet } from '../protocol/key-set.ts';
 import { verifyKeyStatement, type KeyStatement } from '../protocol/key-statement.ts';
 import type { Env } from './env.ts';
 
@@ -40,9 +40,8 @@ export async function builtKeySet(env: Env): Promise<KeySet | null> {
 export async function liveKeySet(env: Env, now = new Date()): Promise<KeySet | null> {
   const built = await builtKeySet(env);
   if (!built) return null;
-  const pinned = new Set(built.recipients.flatMap((r) => (r.identity ? [r.id] : [])));
   // A pinned recipient's keys come only from its statement, never from the built file.
-  const keySet: KeySet = { ...built, keys: built.keys.filter((key) => !pinned.has(key.recipient)), statements: [] };
+  const keySet = builtPartOf(built);
   for (const recipient of built.recipients) {
     if (!recipient.identity) continue;
     const statement = await storedStatement(env, recipient.id);

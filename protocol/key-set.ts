@@ -94,3 +94,14 @@ export const keySetSchema = z
 export type KeySetEntry = z.infer<typeof keySetEntrySchema>;
 export type KeySet = z.infer<typeof keySetSchema>;
 export type KeySetRecipient = z.infer<typeof keySetRecipientSchema>;
+
+/**
+ * The part of a served key set the build made (dist/intake-keys.json, whose
+ * digest the release manifest names): without the statements the Worker
+ * added and the keys they brought. A pinned recipient has no static keys.
+ * As JSON.stringify gives it, these are the built file's bytes.
+ */
+export function builtPartOf(keySet: KeySet): KeySet {
+  const pinned = new Set(keySet.recipients.flatMap((r) => (r.identity ? [r.id] : [])));
+  return { ...keySet, keys: keySet.keys.filter((key) => !pinned.has(key.recipient)), statements: [] };
+}
