@@ -31,7 +31,12 @@ describe('key set', () => {
     malmoExpired = await entry('malmo', '2026-06-14');
     stockholm = await entry('stockholm-region', '2027-01-31');
     stockholmExpired = await entry('stockholm-region', '2026-01-31');
-    keySet = keySetSchema.parse({ v: 2, keys: [malmoExpired, malmoNew, malmoOld, stockholmExpired, stockholm], recipients, statements: [] });
+    keySet = keySetSchema.parse({
+      v: 2,
+      keys: [malmoExpired, malmoNew, malmoOld, stockholmExpired, stockholm],
+      recipients,
+      statements: [],
+    });
   });
   /** Malmö's own intake; a regional one serving Stockholm and Solna. Nobody takes "unknown". */
   const recipients = [
