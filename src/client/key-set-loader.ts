@@ -9,11 +9,11 @@
  * checks the point.
  *
  * Signed keys (issue 20): a recipient whose identity the build pinned in
- * the page (the contact form's data-identity-pins) gets keys only from its
+ * the page (data-identity-pins, on the contact form and the answer reader) gets keys only from its
  * statement in the set, verified here against that pin; its other keys are
  * dropped. A pinned recipient without a statement that verifies is
- * `refused`: the form says so and sends nothing. On a page without pins
- * (the answer reader), the identity the set names is used.
+ * `refused`: the form says so and sends nothing. A recipient the set names
+ * with an identity the page does not pin is checked against that identity.
  */
 import type { KeySet } from '../../protocol/key-set.ts';
 import { KEY_SET_VERSION } from '../../protocol/limits.ts';
