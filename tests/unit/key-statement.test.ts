@@ -13,6 +13,7 @@ import {
 } from '../../protocol/key-statement.ts';
 import { keySetOf, parseRecipients, validateRecipients } from '../../protocol/recipients.ts';
 import { DEV_RECIPIENT } from '../../tools/dev/dev-keys.ts';
+import { checkKeySet } from '../../src/client/key-set-loader.ts';
 
 const now = new Date('2026-12-06T08:00:00Z');
 
@@ -154,5 +155,46 @@ describe('recipients with an identity', () => {
       parseRecipients('r.json', file({ identity: fingerprint, keys: [{ publicKey: key.publicKey, notAfter: '2027-01-01' }] })),
     ).toThrow(/both identity and keys/);
     expect(() => parseRecipients('r.json', file({ identity: 'ABC' }))).toThrow(/identity must be a key fingerprint/);
+  });
+});
+
+describe('the browser keeps a pinned recipient to its verified statement', () => {
+  it('drops keys the statement does not sign, even when the served set drops the identity', async () => {
+    const identity = await generateIdentityKey();
+    const identityKey = await exportIdentityKey(identity.publicKey);
+    const pin = await identityFingerprint(identityKey);
+    const signed = await generateRecipientKeyPair();
+    const injected = await generateRecipientKeyPair();
+    const statement = await signKeyStatement(
+      {
+        v: 1,
+        recipient: 'stockholm',
+        identityKey,
+        issued: '2026-12-06T07:00:00.000Z',
+        keys: [{ publicKey: signed.publicKey, notAfter: '2027-03-01' }],
+      },
+      identity.privateKey,
+    );
+    const entry = (key: { kid: string; publicKey: string }) => ({
+      kid: key.kid,
+      recipient: 'stockholm',
+      publicKey: key.publicKey,
+      notAfter: '2099-12-31',
+    });
+    // A lying server: no identity named, an extra key for the recipient.
+    const served = {
+      v: 2 as const,
+      keys: [entry(injected), entry(signed)],
+      recipients: [{ id: 'stockholm', serves: ['stockholm'] }],
+      statements: [statement],
+    };
+    const checked = await checkKeySet(served, { stockholm: pin }, now);
+    expect(checked.keys.map((k) => k.kid)).toEqual([signed.kid]);
+    expect(checked.refused).toEqual([]);
+    const refused = await checkKeySet({ ...served, statements: [] }, { stockholm: pin }, now);
+    expect(refused.keys).toEqual([]);
+    expect(refused.refused).toEqual(['stockholm']);
+    // Unpinned by the page and unnamed by the set: a recipient with static keys, used as served.
+    expect((await checkKeySet(served, {}, now)).keys).toHaveLength(2);
   });
 });
