@@ -28,7 +28,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { base64urlEncode, publicKeyFromPrivateJwk, sealRequest, type RecipientPublicKey } from '../../protocol/envelope.ts';
 import { createRequest, type ContactRequest } from '../../protocol/request.ts';
-import { ensureDevIntake } from '../../tools/dev/dev-keys.ts';
+import { ensureDevIntake, type DevIntake } from '../../tools/dev/dev-keys.ts';
 import { startLocalSystem, type LocalSystem } from '../../tools/dev/local-system.ts';
 import { projectEnv, run } from '../../tools/dev/run.ts';
 import { copyTestIntake, testIntakeDir } from '../../tools/dev/test-intake.ts';
@@ -122,6 +122,8 @@ export interface IntakeCopy {
   workerSigningKey: string;
   workerPublicKey: string;
   recipient: string;
+  /** A key statement signed by the test intake's identity key (its current keys unless given). */
+  keyStatement: DevIntake['keyStatement'];
   cleanup: () => Promise<void>;
 }
 
@@ -130,9 +132,18 @@ export async function makeIntakeCopy(): Promise<IntakeCopy> {
   const root = await mkdtemp(join(tmpdir(), 'utvag-system-'));
   const dir = join(root, 'intake');
   // Same key; recipients.json and a push secret of this folder's own.
-  const { workerSigningKey, workerPublicKey, recipient } = await copyTestIntake(dir);
+  const { workerSigningKey, workerPublicKey, recipient, keyStatement } = await copyTestIntake(dir);
   const { key } = await keyOfFolder(dir);
-  return { root, dir, key, workerSigningKey, workerPublicKey, recipient, cleanup: () => rm(root, { recursive: true, force: true }) };
+  return {
+    root,
+    dir,
+    key,
+    workerSigningKey,
+    workerPublicKey,
+    recipient,
+    keyStatement,
+    cleanup: () => rm(root, { recursive: true, force: true }),
+  };
 }
 
 // ------------------------------------------------------------ frozen Worker
@@ -473,7 +484,7 @@ export interface WorkerSystem extends LocalSystem {
 export async function startWorker(
   intake: IntakeCopy,
   frozen: FrozenWorker,
-  options: { sitePort: number; intakePort: number; extraWorkerEnv?: Record<string, string> },
+  options: { sitePort: number; intakePort: number; extraWorkerEnv?: Record<string, string>; publishKeyStatement?: boolean },
 ): Promise<WorkerSystem> {
   let output = '';
   const system = await startLocalSystem({
@@ -486,6 +497,7 @@ export async function startWorker(
     startReceiver: false,
     wranglerConfig: frozen.configPath,
     ...(options.extraWorkerEnv ? { extraWorkerEnv: options.extraWorkerEnv } : {}),
+    ...(options.publishKeyStatement === false ? { publishKeyStatement: false } : {}),
     onWorkerOutput: (text) => (output += text),
   });
   for (const child of system.children) track(child);

@@ -39,6 +39,8 @@ export interface LocalSystemOptions {
   wranglerConfig?: string;
   /** More Worker variables for the env file, e.g. INTAKE_RETRY_BASE_SECONDS for tests. */
   extraWorkerEnv?: Record<string, string>;
+  /** Publish the development recipient's signed key statement once the Worker is up (default true). */
+  publishKeyStatement?: boolean;
   /**
    * wrangler's output, at log level 'log' (so the Worker's own console
    * lines are included), goes to this function instead of the terminal.
@@ -157,6 +159,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   // Never leave the children running when the Worker does not come up.
   await waitForUrl(`${url}/api/health`).catch((error: unknown) => (stop(), Promise.reject(error)));
   // The development recipient's keys come only from its signed statement (issue 20): publish it.
-  await publishDevKeyStatement(url, intake).catch((error: unknown) => (stop(), Promise.reject(error)));
+  if (options.publishKeyStatement !== false) {
+    await publishDevKeyStatement(url, intake).catch((error: unknown) => (stop(), Promise.reject(error)));
+  }
   return { intake, store, inboxLink, url, stop, children };
 }
