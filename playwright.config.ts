@@ -33,6 +33,11 @@ export default defineConfig({
       args: [...chromiumFlags, '--proxy-server=http://127.0.0.1:9'],
     },
   },
+  projects: [
+    // Rotates the shared Worker's key (and puts it back): alone, before everything else.
+    { name: 'key-rotation', testMatch: /key-rotation\.spec\.ts$/ },
+    { name: 'chromium', testIgnore: /key-rotation\.spec\.ts$/, dependencies: ['key-rotation'] },
+  ],
   webServer: [
     {
       command: `node tools/dev/serve-for-tests.ts ${testPort}`,

@@ -24,6 +24,10 @@ export interface Env extends IntakePushEnv {
   SEEN_ENVELOPES: KVNamespace;
   /** Sealed replies by hashed mailbox id (issue 14; functions/reply-store.ts). */
   REPLY_STORE: KVNamespace;
+  /** Each pinned recipient's newest signed key statement, by recipient id (intake-keys.ts). */
+  KEY_STATEMENTS: KVNamespace;
+  /** Key statement uploads per keyed address hash. */
+  KEY_STATEMENT_RATE_LIMIT: RateLimit;
   /** Reply look-ups and deletions per keyed address hash. */
   REPLY_RATE_LIMIT: RateLimit;
   /**

@@ -2,8 +2,16 @@
  * The public key set served at /intake-keys.json, and the choice of which
  * key a request is sealed to.
  *
- *   {"v":1,"keys":[{"kid","recipient","publicKey","notAfter"}],
- *    "recipients":[{"id","serves":[municipality ids, or "unknown"]}]}
+ *   {"v":2,"keys":[{"kid","recipient","publicKey","notAfter"}],
+ *    "recipients":[{"id","serves":[municipality ids, or "unknown"],"identity"?}],
+ *    "statements":[<signed key statement, key-statement.ts>]}
+ *
+ * Version 2 (issue 20) added `identity` and `statements`: a recipient with
+ * an identity has no static keys; the Worker serves the keys of its newest
+ * statement that verifies against that identity, and the statement itself,
+ * so the browser verifies it against the fingerprint pinned in the page.
+ * A version-1 reader refuses a version-2 set on its `v` (the form then says
+ * it cannot send, and keeps the answers), never seals to keys it cannot check.
  *
  * - kid: base64url(first 16 bytes of SHA-256(raw public key)).
  * - recipient: the id of a recipient in content/intake/recipients.json.
@@ -25,6 +33,7 @@ import * as z from 'zod/mini';
 import { base64urlDecode } from './base64url.ts';
 import { HELP_DIRECTORY_ID_PATTERN, KEY_SET_VERSION, KID_SIZE, PUBLIC_KEY_SIZE } from './limits.ts';
 import { parseCalendarDay } from './request-check.ts';
+import { asKeyStatement, type KeyStatement } from './key-statement.ts';
 
 export { KEY_SET_VERSION } from './limits.ts';
 export { chooseKey, isKeyValid, keyExpiresAt, servingRecipient, validKids, verifyKeySetKids } from './key-choice.ts';
@@ -52,6 +61,13 @@ const slug = z.string().check(z.regex(HELP_DIRECTORY_ID_PATTERN, { message: 'exp
 export const keySetRecipientSchema = z.strictObject({
   id: slug,
   serves: z.array(slug),
+  /** The pinned identity fingerprint (recipients.json); its keys come from its statement. */
+  identity: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, { message: 'identity must be a key fingerprint' }))),
+});
+
+/** A signed key statement's shape (its signature is checked by verifyKeyStatement). */
+export const keyStatementSchema = z.custom<KeyStatement>((value) => asKeyStatement(value) !== null, {
+  message: 'not a key statement (key-statement.ts)',
 });
 
 export const keySetSchema = z
@@ -59,6 +75,7 @@ export const keySetSchema = z
     v: z.literal(KEY_SET_VERSION),
     keys: z.array(keySetEntrySchema),
     recipients: z.array(keySetRecipientSchema),
+    statements: z.array(keyStatementSchema),
   })
   .check(
     z.refine((set) => new Set(set.keys.map((key) => key.kid)).size === set.keys.length, {
@@ -77,3 +94,14 @@ export const keySetSchema = z
 export type KeySetEntry = z.infer<typeof keySetEntrySchema>;
 export type KeySet = z.infer<typeof keySetSchema>;
 export type KeySetRecipient = z.infer<typeof keySetRecipientSchema>;
+
+/**
+ * The part of a served key set the build made (dist/intake-keys.json, whose
+ * digest the release manifest names): without the statements the Worker
+ * added and the keys they brought. A pinned recipient has no static keys.
+ * As JSON.stringify gives it, these are the built file's bytes.
+ */
+export function builtPartOf(keySet: KeySet): KeySet {
+  const pinned = new Set(keySet.recipients.flatMap((r) => (r.identity ? [r.id] : [])));
+  return { ...keySet, keys: keySet.keys.filter((key) => !pinned.has(key.recipient)), statements: [] };
+}

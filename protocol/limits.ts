@@ -73,8 +73,8 @@ export const GCM_TAG_SIZE = 16;
 export const CT_SIZE = PADDED_SIZE + GCM_TAG_SIZE;
 export const KID_SIZE = 16;
 
-/** Format version of /intake-keys.json. */
-export const KEY_SET_VERSION = 1;
+/** Format version of /intake-keys.json (2: identities and signed key statements). */
+export const KEY_SET_VERSION = 2;
 
 // ------------------------------------------------------------- the answer
 

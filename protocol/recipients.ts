@@ -24,6 +24,8 @@
  *         },
  *         "phone": { "display": "08-508 25 600", "tel": "+46850825600" },   // optional; must be publishable
  *         "keys": [{ "publicKey": "<base64url raw P-256 point>", "notAfter": "2027-06-30" }],
+ *         // … or, instead of keys, the identity key's fingerprint (key-statement.ts):
+ *         // "identity": "<base64url SHA-256 of its raw P-256 point>",
  *         "push": {                          // either push …
  *           "url": "https://intake.example.se/push",
  *           "receiptPublicKey": "<base64url raw Ed25519 key>"  // signs the receiver's receipts
@@ -46,7 +48,7 @@
  */
 import * as z from 'zod';
 import { base64urlDecode, computeKid, EnvelopeError, importPublicKey } from './envelope.ts';
-import { keySetSchema, type KeySet } from './key-set.ts';
+import { KEY_SET_VERSION, keySetSchema, type KeySet } from './key-set.ts';
 import { HELP_DIRECTORY_ID_PATTERN, UNKNOWN_MUNICIPALITY } from './limits.ts';
 import { localeCodes, type Locale } from './locales.ts';
 import { verifiedPhoneNumbers } from './phone-numbers.ts';
@@ -124,12 +126,24 @@ export const recipientSchema = z
     takesUnstatedMunicipality: z.boolean().optional(),
     promise: promiseSchema,
     phone: recipientPhoneSchema.optional(),
-    keys: z.array(
-      z.strictObject({
-        publicKey: z.string().min(1),
-        notAfter: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'notAfter must be YYYY-MM-DD' }),
-      }),
-    ),
+    /**
+     * The fingerprint of the recipient's identity key (key-statement.ts):
+     * base64url SHA-256 of its raw P-256 point. The one thing pinned in the
+     * build: its keys then come only from a statement signed by that key.
+     */
+    identity: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/, { message: 'identity must be a key fingerprint (43 base64url characters)' })
+      .optional(),
+    /** Static keys, for a recipient without `identity` (absent: none). */
+    keys: z
+      .array(
+        z.strictObject({
+          publicKey: z.string().min(1),
+          notAfter: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'notAfter must be YYYY-MM-DD' }),
+        }),
+      )
+      .default([]),
     push: z
       .strictObject({
         url: pushUrl,
@@ -150,7 +164,11 @@ export const recipientSchema = z
     message: 'promise.source.address is required (where the promise is published)',
     path: ['promise', 'source', 'address'],
   })
-  .refine((r) => !(r.push && r.pull), { message: 'has both push and pull: choose one', path: ['pull'] });
+  .refine((r) => !(r.push && r.pull), { message: 'has both push and pull: choose one', path: ['pull'] })
+  .refine((r) => !(r.identity !== undefined && r.keys.length > 0), {
+    message: 'has both identity and keys: a recipient with an identity lists no keys (they come from its signed key statement)',
+    path: ['keys'],
+  });
 
 export const recipientsConfigSchema = z.strictObject({
   v: z.literal(RECIPIENTS_VERSION),
@@ -280,9 +298,11 @@ export function keySetOf({ config, keys }: ValidatedRecipients): KeySet {
   const recipients = config.recipients.map((r) => ({
     id: r.id,
     serves: [...r.serves, ...(r.takesUnstatedMunicipality ? [UNKNOWN_MUNICIPALITY] : [])],
+    ...(r.identity === undefined ? {} : { identity: r.identity }),
   }));
   // Parsing again checks the output against the very schema the browser uses.
-  return keySetSchema.parse({ v: 1, keys, recipients });
+  // Statements are added by the Worker, which serves the live key set.
+  return keySetSchema.parse({ v: KEY_SET_VERSION, keys, recipients, statements: [] });
 }
 
 /** One push route of the Worker's INTAKE_PUSH_ROUTES (functions/queue-consumer.ts). */

@@ -7,7 +7,7 @@
  * signed release (intake/src/site-watch.ts).
  *
  *   {"v": 2,
- *    "keySet": "<base64url SHA-256 of /intake-keys.json as served>",
+ *    "keySet": "<base64url SHA-256 of /intake-keys.json as built (key-set.ts builtPartOf of the served set)>",
  *    "pages":  {"/sv/kontakt/": "<base64url SHA-256 of the HTML>", "/sv/svar/": …, every locale},
  *    "files":  {"/_astro/<name>.js": "<base64url SHA-256>", "/_astro/<name>.css": …}}
  *

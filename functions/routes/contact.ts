@@ -211,7 +211,11 @@ async function handleForm(c: C): Promise<Response> {
     return again({ message, fields: {}, invalid: ['municipality'] }, 'invalid_form');
   }
   const key = keySet ? chooseKey(keySet, request.municipality) : null;
-  if (!key) return again({ message: t('form.error.unavailable'), fields: {} }, 'keys_unavailable');
+  if (!key) {
+    // A pinned recipient has keys only from a statement that verifies (intake-keys.ts): none, nothing is sealed.
+    const pinned = keySet ? servingRecipient(keySet, request.municipality)?.identity !== undefined : false;
+    return again({ message: t(pinned ? 'form.error.keyRefused' : 'form.error.unavailable'), fields: {} }, 'keys_unavailable');
+  }
   await countShared(c.env, key.kid);
 
   let envelope: Envelope;

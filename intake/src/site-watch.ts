@@ -39,7 +39,7 @@ import { open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { keySetSchema } from '../../protocol/key-set.ts';
+import { builtPartOf, keySetSchema } from '../../protocol/key-set.ts';
 import { keyFingerprint } from '../../protocol/key-fingerprint.ts';
 import { localeCodes } from '../../protocol/locales.ts';
 import { RELEASE_MANIFEST_PATH, RELEASE_SIGNATURE_PATH, releaseManifestSchema, watchedPages } from '../../protocol/release-manifest.ts';
@@ -128,8 +128,9 @@ export async function watchSiteOnce(options: WatchOptions): Promise<WatchResult>
 
   let keySetBytes: Uint8Array | null = null;
   try {
-    keySetBytes = await get(options, '/intake-keys.json');
-    const keySet = keySetSchema.parse(JSON.parse(text(keySetBytes)));
+    const keySet = keySetSchema.parse(JSON.parse(text(await get(options, '/intake-keys.json'))));
+    // The Worker adds each pinned recipient's signed statement and its keys; the manifest names the built rest.
+    keySetBytes = new TextEncoder().encode(JSON.stringify(builtPartOf(keySet)));
     const mine = keySet.keys.filter((key) => key.recipient === options.recipient);
     result.publishedKids = mine.map((key) => key.kid);
     for (const key of mine) {

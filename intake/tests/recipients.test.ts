@@ -66,7 +66,7 @@ describe('recipients configuration', () => {
     });
     const keySet = await buildKeySet(path, ['stockholm', 'malmo', 'lund']);
     expect(keySetSchema.parse(keySet)).toEqual({
-      v: 1,
+      v: 2,
       keys: [
         { kid: keyA.kid, recipient: 'stockholm', publicKey: keyA.publicKey, notAfter: '2030-01-01' },
         { kid: keyB.kid, recipient: 'malmo', publicKey: keyB.publicKey, notAfter: '2030-01-01' },
@@ -75,6 +75,7 @@ describe('recipients configuration', () => {
         { id: 'stockholm', serves: ['stockholm'] },
         { id: 'malmo', serves: ['malmo', 'lund', 'unknown'] },
       ],
+      statements: [],
     });
     expect(await verifyKeySetKids(keySet)).toEqual([]);
     expect(await buildPushRoutes(path)).toEqual({
@@ -212,6 +213,6 @@ describe('recipients configuration', () => {
   });
 
   it('the production file is valid and holds no keys yet', async () => {
-    expect(await buildKeySet('content/intake/recipients.json')).toEqual({ v: 1, keys: [], recipients: [] });
+    expect(await buildKeySet('content/intake/recipients.json')).toEqual({ v: 2, keys: [], recipients: [], statements: [] });
   });
 });

@@ -39,9 +39,10 @@ const releaseKeys = [releasePublicKey(releaseKey)];
 /** A site as the build makes it, publishing `keys` for stockholm, its manifest signed with the release key. */
 function siteFiles(keys: { kid: string; publicKey: string }[]): Record<string, string> {
   const keySet = JSON.stringify({
-    v: 1,
+    v: 2,
     keys: keys.map((k) => ({ kid: k.kid, recipient: 'stockholm', publicKey: k.publicKey, notAfter: '2030-01-01' })),
     recipients: [{ id: 'stockholm', serves: ['stockholm'] }],
+    statements: [],
   });
   const main = 'import{s as e}from"./chunk.B1.js";e();';
   const chunk = 'export function s(){}';

@@ -23,6 +23,15 @@ export function loadConnected(file: string = recipientsFile): RecipientsConfig {
   return cached;
 }
 
+/**
+ * The identity fingerprints this build pins, as the pages carry them
+ * (data-identity-pins, JSON recipient id → fingerprint): the browser
+ * checks each recipient's signed keys against them (key-set-loader.ts).
+ */
+export function identityPins(config: RecipientsConfig = loadConnected()): string {
+  return JSON.stringify(Object.fromEntries(config.recipients.flatMap((r) => (r.identity ? [[r.id, r.identity]] : []))));
+}
+
 /** The recipient serving a municipality id (or "unknown"), if any. */
 export function recipientFor(municipality: string, config: RecipientsConfig = loadConnected()): Recipient | undefined {
   return config.recipients.find(

@@ -4,7 +4,7 @@
  *
  *  - an intake folder of its own per test, holding a COPY of the test
  *    intake's private key (.dev-intake-test/keys/), so the Worker (which
- *    accepts only kids in dist/intake-keys.json, built with that key) and
+ *    accepts only kids it serves: those of the statement it signs) and
  *    the receiver agree, and inboxes of different tests never mix;
  *  - `intake serve` (intake/src/cli.ts) as its own process, with its
  *    answers read from its log lines ("push: 201 stored");
@@ -28,7 +28,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { base64urlEncode, EnvelopeError, publicKeyFromPrivateJwk, sealRequest, type RecipientPublicKey } from '../../protocol/envelope.ts';
 import { createRequest, type ContactRequest } from '../../protocol/request.ts';
-import { ensureDevIntake } from '../../tools/dev/dev-keys.ts';
+import { ensureDevIntake, type DevIntake } from '../../tools/dev/dev-keys.ts';
 import { startLocalSystem, type LocalSystem } from '../../tools/dev/local-system.ts';
 import { projectEnv, run } from '../../tools/dev/run.ts';
 import { copyTestIntake, testIntakeDir } from '../../tools/dev/test-intake.ts';
@@ -116,12 +116,14 @@ export interface IntakeCopy {
   root: string;
   /** The intake folder given to `intake serve --dir`. */
   dir: string;
-  /** The test intake's public key, as published in dist/intake-keys.json. */
+  /** The test intake's public key, as served at /intake-keys.json (from its signed statement). */
   key: RecipientPublicKey;
   /** This test's development Worker signing key (JWK text), its public key, and the receiver's recipient id. */
   workerSigningKey: string;
   workerPublicKey: string;
   recipient: string;
+  /** A key statement signed by the test intake's identity key (its current keys unless given). */
+  keyStatement: DevIntake['keyStatement'];
   cleanup: () => Promise<void>;
 }
 
@@ -130,9 +132,18 @@ export async function makeIntakeCopy(): Promise<IntakeCopy> {
   const root = await mkdtemp(join(tmpdir(), 'utvag-system-'));
   const dir = join(root, 'intake');
   // Same key; recipients.json and a push secret of this folder's own.
-  const { workerSigningKey, workerPublicKey, recipient } = await copyTestIntake(dir);
+  const { workerSigningKey, workerPublicKey, recipient, keyStatement } = await copyTestIntake(dir);
   const { key } = await keyOfFolder(dir);
-  return { root, dir, key, workerSigningKey, workerPublicKey, recipient, cleanup: () => rm(root, { recursive: true, force: true }) };
+  return {
+    root,
+    dir,
+    key,
+    workerSigningKey,
+    workerPublicKey,
+    recipient,
+    keyStatement,
+    cleanup: () => rm(root, { recursive: true, force: true }),
+  };
 }
 
 // ------------------------------------------------------------ frozen Worker
@@ -168,10 +179,11 @@ export interface FrozenWorker {
   cleanup: () => Promise<void>;
 }
 
-async function publishedKids(distDir: string): Promise<string[]> {
+/** The identity fingerprints the built key set pins (the Worker serves their statements' keys). */
+async function pinnedIdentities(distDir: string): Promise<string[]> {
   try {
-    const keySet = JSON.parse(await readFile(join(distDir, 'intake-keys.json'), 'utf8')) as { keys?: { kid: string }[] };
-    return (keySet.keys ?? []).map((entry) => entry.kid);
+    const keySet = JSON.parse(await readFile(join(distDir, 'intake-keys.json'), 'utf8')) as { recipients?: { identity?: string }[] };
+    return (keySet.recipients ?? []).flatMap((entry) => (entry.identity ? [entry.identity] : []));
   } catch {
     return [];
   }
@@ -196,20 +208,19 @@ async function frozenBundle(root: string): Promise<FrozenBundle> {
   const existing = await readFile(made, 'utf8').catch(() => undefined);
   if (existing) return JSON.parse(existing) as FrozenBundle;
 
-  await ensureDevIntake(testIntakeDir);
-  const { key } = await keyOfFolder(testIntakeDir);
+  const { identity } = await ensureDevIntake(testIntakeDir);
   const dist = join(root, 'dist');
   for (let attempt = 1; ; attempt++) {
     await rm(dist, { recursive: true, force: true });
-    if ((await publishedKids('dist')).includes(key.kid)) {
+    if ((await pinnedIdentities('dist')).includes(identity)) {
       await cp('dist', dist, { recursive: true }).catch(() => undefined);
       const complete =
-        (await publishedKids(dist)).includes(key.kid) && (await readdir(dist).catch((): string[] => [])).includes('404.html');
+        (await pinnedIdentities(dist)).includes(identity) && (await readdir(dist).catch((): string[] => [])).includes('404.html');
       if (complete) break;
     }
     if (attempt === 10) {
       throw new Error(
-        `dist/ does not publish the test intake's kid ${key.kid} (or is being rebuilt): build the site with ` +
+        `dist/ does not pin the test intake's identity ${identity} (or is being rebuilt): build the site with ` +
           `UTVAG_RECIPIENTS=${testIntakeDir}/recipients.json first (npm test does).`,
       );
     }
@@ -491,7 +502,7 @@ export interface WorkerSystem extends LocalSystem {
 export async function startWorker(
   intake: IntakeCopy,
   frozen: FrozenWorker,
-  options: { sitePort: number; intakePort: number; extraWorkerEnv?: Record<string, string> },
+  options: { sitePort: number; intakePort: number; extraWorkerEnv?: Record<string, string>; publishKeyStatement?: boolean },
 ): Promise<WorkerSystem> {
   let output = '';
   const system = await startLocalSystem({
@@ -504,6 +515,7 @@ export async function startWorker(
     startReceiver: false,
     wranglerConfig: frozen.configPath,
     ...(options.extraWorkerEnv ? { extraWorkerEnv: options.extraWorkerEnv } : {}),
+    ...(options.publishKeyStatement === false ? { publishKeyStatement: false } : {}),
     onWorkerOutput: (text) => (output += text),
   });
   for (const child of system.children) track(child);

@@ -31,7 +31,12 @@ describe('key set', () => {
     malmoExpired = await entry('malmo', '2026-06-14');
     stockholm = await entry('stockholm-region', '2027-01-31');
     stockholmExpired = await entry('stockholm-region', '2026-01-31');
-    keySet = keySetSchema.parse({ v: 1, keys: [malmoExpired, malmoNew, malmoOld, stockholmExpired, stockholm], recipients });
+    keySet = keySetSchema.parse({
+      v: 2,
+      keys: [malmoExpired, malmoNew, malmoOld, stockholmExpired, stockholm],
+      recipients,
+      statements: [],
+    });
   });
   /** Malmö's own intake; a regional one serving Stockholm and Solna. Nobody takes "unknown". */
   const recipients = [
@@ -57,7 +62,7 @@ describe('key set', () => {
   });
 
   it('never chooses an expired key, and returns null when nothing valid is left', () => {
-    const onlyExpired = keySetSchema.parse({ v: 1, keys: [malmoExpired, stockholmExpired], recipients });
+    const onlyExpired = keySetSchema.parse({ v: 2, keys: [malmoExpired, stockholmExpired], recipients, statements: [] });
     expect(chooseKey(onlyExpired, 'malmo', now)).toBeNull();
     const late = new Date('2027-07-01T00:00:00Z');
     expect(chooseKey(keySet, 'malmo', late)).toBeNull();
@@ -69,7 +74,7 @@ describe('key set', () => {
   });
 
   it('does not fall back to another recipient when the serving one only has expired keys', () => {
-    const set = keySetSchema.parse({ v: 1, keys: [malmoExpired, stockholm], recipients });
+    const set = keySetSchema.parse({ v: 2, keys: [malmoExpired, stockholm], recipients, statements: [] });
     expect(servingRecipient(set, 'malmo')?.id).toBe('malmo');
     expect(chooseKey(set, 'malmo', now)).toBeNull();
   });
@@ -79,10 +84,13 @@ describe('key set', () => {
   });
 
   it('rejects malformed key sets: extra fields, bad lengths, bad dates, duplicate kids, other versions', () => {
-    const good = { v: 1, keys: [malmoNew], recipients: [{ id: 'malmo', serves: ['malmo'] }] };
+    const good = { v: 2, keys: [malmoNew], recipients: [{ id: 'malmo', serves: ['malmo'] }], statements: [] };
     expect(keySetSchema.safeParse(good).success).toBe(true);
     for (const bad of [
-      { ...good, v: 2 },
+      { ...good, v: 1 },
+      { v: 2, keys: [malmoNew], recipients: [{ id: 'malmo', serves: ['malmo'] }] },
+      { ...good, statements: [{ v: 1 }] },
+      { ...good, recipients: [{ id: 'malmo', serves: ['malmo'], identity: 'short' }] },
       { ...good, extra: true },
       { ...good, keys: [{ ...malmoNew, privateKey: 'x' }] },
       { ...good, keys: [{ ...malmoNew, publicKey: malmoNew.publicKey.slice(0, -2) }] },
@@ -107,7 +115,7 @@ describe('key set', () => {
 
   it('finds a kid that is not the hash of its public key', async () => {
     expect(await verifyKeySetKids(keySet)).toEqual([]);
-    const swapped = keySetSchema.parse({ v: 1, keys: [{ ...malmoNew, kid: malmoOld.kid }], recipients });
+    const swapped = keySetSchema.parse({ v: 2, keys: [{ ...malmoNew, kid: malmoOld.kid }], recipients, statements: [] });
     expect(await verifyKeySetKids(swapped)).toHaveLength(1);
   });
 });

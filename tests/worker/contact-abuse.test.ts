@@ -10,17 +10,18 @@ import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { app } from '../../functions/app.ts';
 import type { Env } from '../../functions/env.ts';
-import { forgetKeySet } from '../../functions/intake-keys.ts';
+import { pinnedTestEnv } from './pinned-test-env.ts';
 import { floodAlarmLines } from '../../functions/flood-alarm.ts';
 import { addressPrefix, RATE_LIMIT_PERIOD_SECONDS, senderPrefixes } from '../../functions/rate-limit.ts';
 import { sealRequest } from '../../protocol/envelope.ts';
 import { keyFingerprint } from '../../protocol/key-fingerprint.ts';
-import { keySetSchema, type KeySet } from '../../protocol/key-set.ts';
+import type { KeySet } from '../../protocol/key-set.ts';
 import { createRequest } from '../../protocol/request.ts';
 import { sampleAnswers } from '../../tools/dev/sample-request.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
 
-const baseEnv = env as unknown as Env;
+/** The Worker's bindings with a test identity pinned and its statement stored (pinned-test-env.ts). */
+let baseEnv: Env;
 
 function recordingQueue() {
   const sent: unknown[] = [];
@@ -41,8 +42,7 @@ const freshV4 = () => ((counter += 1), `198.19.${counter & 255}.${1 + (counter >
 
 let keySet: KeySet;
 beforeEach(async () => {
-  forgetKeySet();
-  keySet = keySetSchema.parse(await (await baseEnv.ASSETS.fetch('https://assets.local/intake-keys.json')).json());
+  ({ env: baseEnv, keySet } = await pinnedTestEnv(env as unknown as Env));
 });
 
 /** A municipality the first key's recipient serves (recipient ids are not municipality ids). */

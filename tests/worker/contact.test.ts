@@ -1,12 +1,14 @@
-import { env } from 'cloudflare:test';
+import { env as workerEnv } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { app } from '../../functions/app.ts';
 import type { Env } from '../../functions/env.ts';
 import { contactErrorStatus } from '../../functions/contact-errors.ts';
-import { forgetKeySet } from '../../functions/intake-keys.ts';
+import { pinnedTestEnv } from './pinned-test-env.ts';
+import { forgetKeySet, statementKey } from '../../functions/intake-keys.ts';
+import type { KeyStatement } from '../../protocol/key-statement.ts';
 import { MAX_BODY_BYTES } from '../../functions/routes/contact.ts';
 import { sealRequest, base64urlEncode, type Envelope } from '../../protocol/envelope.ts';
-import { keySetSchema, type KeySet } from '../../protocol/key-set.ts';
+import type { KeySet } from '../../protocol/key-set.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
 import { createRequest, type ContactRequestInput } from '../../protocol/request.ts';
 import { MESSAGE_MAX_LENGTH } from '../../protocol/limits.ts';
@@ -43,7 +45,7 @@ async function receiptOf(res: Response): Promise<Response> {
   return app.request(res.headers.get('location')!, {}, env);
 }
 
-function post(body: BodyInit, contentType: string, ip: string, testEnv: Env = env as unknown as Env) {
+function post(body: BodyInit, contentType: string, ip: string, testEnv: Env = env) {
   return app.request('/api/contact', { method: 'POST', body, headers: { 'content-type': contentType, 'cf-connecting-ip': ip } }, testEnv);
 }
 
@@ -62,10 +64,10 @@ async function validEnvelope(): Promise<Envelope> {
   return sealRequest(createRequest(answers), key);
 }
 
+/** The Worker's bindings with a test identity pinned and its statement stored (pinned-test-env.ts). */
+let env: Env;
 beforeEach(async () => {
-  forgetKeySet();
-  const res = await (env as unknown as Env).ASSETS.fetch('https://assets.local/intake-keys.json');
-  keySet = keySetSchema.parse(await res.json());
+  ({ env, keySet } = await pinnedTestEnv(workerEnv as unknown as Env));
 });
 
 describe('POST /api/contact, JavaScript path (envelope)', () => {
@@ -73,7 +75,7 @@ describe('POST /api/contact, JavaScript path (envelope)', () => {
     const { sent, queue } = recordingQueue();
     const envelope = await validEnvelope();
     const res = await post(JSON.stringify(envelope), 'application/json', freshAddress(), {
-      ...(env as unknown as Env),
+      ...env,
       INTAKE_QUEUE: queue,
     });
     expect(res.status).toBe(202);
@@ -102,7 +104,7 @@ describe('POST /api/contact, JavaScript path (envelope)', () => {
   it.each(cases)('refuses %s with a stable code and queues nothing', async (_name, mutate, code) => {
     const { sent, queue } = recordingQueue();
     const body = JSON.stringify(mutate(await validEnvelope()));
-    const res = await post(body, 'application/json', freshAddress(), { ...(env as unknown as Env), INTAKE_QUEUE: queue });
+    const res = await post(body, 'application/json', freshAddress(), { ...env, INTAKE_QUEUE: queue });
     expect(res.status).toBe(contactErrorStatus[code as keyof typeof contactErrorStatus]);
     expect(await res.json<object>()).toMatchObject({ error: code });
     expect(sent).toEqual([]);
@@ -125,7 +127,7 @@ describe('POST /api/contact, JavaScript path (envelope)', () => {
   it('refuses a body over the limit with 413, before reading it all', async () => {
     const { sent, queue } = recordingQueue();
     const huge = JSON.stringify({ v: 1, kid: 'x', enc: 'x', ct: 'A'.repeat(MAX_BODY_BYTES) });
-    const res = await post(huge, 'application/json', freshAddress(), { ...(env as unknown as Env), INTAKE_QUEUE: queue });
+    const res = await post(huge, 'application/json', freshAddress(), { ...env, INTAKE_QUEUE: queue });
     expect(res.status).toBe(413);
     expect(await res.json()).toEqual({ error: 'body_too_large' });
     expect(sent).toEqual([]);
@@ -152,7 +154,7 @@ describe('POST /api/contact, JavaScript path (envelope)', () => {
   it('answers 503 queue_unavailable when the queue refuses: nothing half-sent', async () => {
     const { sent, queue } = recordingQueue(true);
     const res = await post(JSON.stringify(await validEnvelope()), 'application/json', freshAddress(), {
-      ...(env as unknown as Env),
+      ...env,
       INTAKE_QUEUE: queue,
     });
     expect(res.status).toBe(503);
@@ -173,7 +175,7 @@ function formBody(fields: Record<string, string | string[]>): string {
 async function postForm(fields: Record<string, string | string[]>, refuse = false) {
   const { sent, queue } = recordingQueue(refuse);
   const res = await post(formBody(fields), 'application/x-www-form-urlencoded', freshAddress(), {
-    ...(env as unknown as Env),
+    ...env,
     INTAKE_QUEUE: queue,
   });
   return { status: res.status, html: await res.text(), sent };
@@ -196,7 +198,7 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
     const { sent, queue } = recordingQueue();
     const res = await receiptOf(
       await post(formBody(filled), 'application/x-www-form-urlencoded', freshAddress(), {
-        ...(env as unknown as Env),
+        ...env,
         INTAKE_QUEUE: queue,
       }),
     );
@@ -220,7 +222,7 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
       formBody({ ...filled, method: 'call', phone: 'ring mig' }),
       'application/x-www-form-urlencoded',
       freshAddress(),
-      { ...(env as unknown as Env), INTAKE_QUEUE: queue },
+      { ...env, INTAKE_QUEUE: queue },
     );
     expect(res.status).toBe(400);
     const html = await res.text();
@@ -298,7 +300,7 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
           'cf-connecting-ip': freshAddress(),
         },
       },
-      { ...(env as unknown as Env), INTAKE_QUEUE: queue },
+      { ...env, INTAKE_QUEUE: queue },
     );
     expect(res.status).toBe(413);
     expect(res.headers.get('content-type')).toContain('text/html');
@@ -309,7 +311,7 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
     expect(sent).toEqual([]);
     // Sent in chunks without a length, the size check has read it: the form page in Swedish, still not JSON.
     const chunked = await post(huge, 'application/x-www-form-urlencoded', freshAddress(), {
-      ...(env as unknown as Env),
+      ...env,
       INTAKE_QUEUE: queue,
     });
     expect(chunked.status).toBe(413);
@@ -321,7 +323,7 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
     const { queue } = recordingQueue();
     const res = await receiptOf(
       await post(formBody(filled), 'application/x-www-form-urlencoded', freshAddress(), {
-        ...(env as unknown as Env),
+        ...env,
         INTAKE_QUEUE: queue,
       }),
     );
@@ -332,7 +334,7 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
   it('Arabic-Indic digits: a short number comes back in 0-9, "Error:" in the title, the summary focused', async () => {
     const { sent, queue } = recordingQueue();
     const res = await post(formBody({ ...filled, method: 'call', phone: '٠٧٠–١٢' }), 'application/x-www-form-urlencoded', freshAddress(), {
-      ...(env as unknown as Env),
+      ...env,
       INTAKE_QUEUE: queue,
     });
     expect(res.status).toBe(400);
@@ -351,7 +353,7 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
       formBody({ ...filled, method: 'call', phone: '٠٧٠-١٢٣ ٤٥ ٦٧' }),
       'application/x-www-form-urlencoded',
       freshAddress(),
-      { ...(env as unknown as Env), INTAKE_QUEUE: queue },
+      { ...env, INTAKE_QUEUE: queue },
     );
     expect(res.status).toBe(303);
     expect(sent).toHaveLength(1);
@@ -360,7 +362,7 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
   it('post-redirect-get: 303 to a one-time receipt page; asked for again it says only that it is no longer shown (N4)', async () => {
     const { sent, queue } = recordingQueue();
     const res = await post(formBody(filled), 'application/x-www-form-urlencoded', freshAddress(), {
-      ...(env as unknown as Env),
+      ...env,
       INTAKE_QUEUE: queue,
     });
     expect(res.status).toBe(303);
@@ -396,7 +398,7 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
   it('when the queue refuses: 503, the form again with every answer', async () => {
     const { queue } = recordingQueue(true);
     const res = await post(formBody(filled), 'application/x-www-form-urlencoded', freshAddress(), {
-      ...(env as unknown as Env),
+      ...env,
       INTAKE_QUEUE: queue,
     });
     expect(res.status).toBe(503);
@@ -404,4 +406,23 @@ describe('POST /api/contact, no-JavaScript path (form)', () => {
     expect(html).toContain('value="العربية"');
     expect(html).toContain('أريد أن أخرج.');
   });
+
+  for (const [what, statement] of [
+    ['missing', () => null],
+    ['forged', (s: KeyStatement) => ({ ...s, issued: new Date(Date.parse(s.issued) + 1000).toISOString() })],
+  ] as const) {
+    it(`seals nothing to a pinned recipient whose statement is ${what}: 503, the form again with the reason`, async () => {
+      const key = statementKey('stockholm-development');
+      const stored = await env.KEY_STATEMENTS.get<KeyStatement>(key, 'json');
+      const replaced = statement(stored!);
+      if (replaced) await env.KEY_STATEMENTS.put(key, JSON.stringify(replaced));
+      else await env.KEY_STATEMENTS.delete(key);
+      forgetKeySet();
+      const { status, html, sent } = await postForm(filled);
+      expect(status).toBe(503);
+      expect(html).toContain(useTranslations('ar')('form.error.keyRefused'));
+      expect(html).toContain('أريد أن أخرج.');
+      expect(sent).toEqual([]);
+    });
+  }
 });

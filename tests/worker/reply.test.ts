@@ -35,9 +35,10 @@ beforeEach(async () => {
   municipality = await generateRecipientKeyPair();
   stranger = await generateRecipientKeyPair();
   const keySet = {
-    v: 1,
+    v: 2,
     keys: [{ kid: municipality.kid, recipient: 'stockholm-development', publicKey: municipality.publicKey, notAfter: '2099-12-31' }],
     recipients: [{ id: 'stockholm-development', serves: ['stockholm'] }],
+    statements: [],
   };
   testEnv = {
     ...(env as unknown as Env),

@@ -116,7 +116,7 @@ export interface HttpCase {
 }
 
 export interface ContactFuzzContext {
-  /** Kids the Worker accepts (from dist/intake-keys.json). */
+  /** Kids the Worker accepts (from the /intake-keys.json it serves). */
   knownKids: readonly string[];
 }
 

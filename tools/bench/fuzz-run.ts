@@ -400,32 +400,41 @@ export interface FuzzWorker {
 
 type PublishedKeys = { keys: { kid: string; publicKey: string }[] };
 
-async function publishedKeys(): Promise<PublishedKeys | null> {
+/** The recipients' identity fingerprints pinned in dist/intake-keys.json (its keys are served live). */
+async function pinnedIdentities(): Promise<string[]> {
   try {
-    return JSON.parse(await readFile('dist/intake-keys.json', 'utf8')) as PublishedKeys;
+    const built = JSON.parse(await readFile('dist/intake-keys.json', 'utf8')) as { recipients?: { identity?: string }[] };
+    return (built.recipients ?? []).flatMap((r) => (r.identity ? [r.identity] : []));
   } catch {
-    return null;
+    return [];
   }
 }
 
 /**
- * dist/ as the fuzzers need it: built with the test intake's key (as npm
- * test builds it). After `npm start` or `npm run build`, dist/ publishes
- * another key; then this builds the site again, with the test key, so
- * `npm run fuzz` works from a fresh clone after either command.
+ * dist/ as the fuzzers need it: built with the test intake's identity
+ * pinned (as npm test builds it). After `npm start` or `npm run build`,
+ * dist/ pins another identity; then this builds the site again, with the
+ * test intake, so `npm run fuzz` works from a fresh clone after either
+ * command. The keys themselves are read from the running Worker
+ * (servedKeys): they come from the statement it was given at start.
  */
-export async function ensureTestBuild(log: (line: string) => void): Promise<{ keySet: PublishedKeys; built: boolean }> {
+export async function ensureTestBuild(log: (line: string) => void): Promise<{ built: boolean }> {
   const intake = await ensureDevIntake(testIntakeDir);
-  const testKids = (await loadPrivateKeys(testIntakeDir)).map((k) => k.kid);
-  const matches = (set: PublishedKeys | null): set is PublishedKeys =>
-    !!set && set.keys.length > 0 && set.keys.every((key) => testKids.includes(key.kid));
-  const current = await publishedKeys();
-  if (matches(current)) return { keySet: current, built: false };
-  log('fuzz: dist/ is not built with the test intake key; building the site with it (as npm test does)…');
+  const matches = (pins: string[]) => pins.length === 1 && pins[0] === intake.identity;
+  if (matches(await pinnedIdentities())) return { built: false };
+  log('fuzz: dist/ is not built with the test intake; building the site with it (as npm test does)…');
   if ((await buildSite({ UTVAG_RECIPIENTS: intake.recipientsFile })) !== 0) throw new Error('the site did not build');
-  const rebuilt = await publishedKeys();
-  if (!matches(rebuilt)) throw new Error('dist/ still does not publish the test intake key after the build');
-  return { keySet: rebuilt, built: true };
+  if (!matches(await pinnedIdentities())) throw new Error('dist/ still does not pin the test intake identity after the build');
+  return { built: true };
+}
+
+/** The key set as the Worker serves it (/intake-keys.json), the one the browser and the Worker seal to. */
+async function servedKeys(url: string): Promise<PublishedKeys> {
+  const res = await fetch(`${url}/intake-keys.json`);
+  if (!res.ok) throw new Error(`/intake-keys.json answered ${res.status}`);
+  const keySet = (await res.json()) as PublishedKeys;
+  if (keySet.keys.length === 0) throw new Error('the Worker serves no key (was the key statement published?)');
+  return keySet;
 }
 
 /**
@@ -435,8 +444,7 @@ export async function ensureTestBuild(log: (line: string) => void): Promise<{ ke
  * dist/ built with the test intake's key.
  */
 export async function startFuzzWorker(options: { log?: (line: string) => void; serviceLimitPerMinute?: number } = {}): Promise<FuzzWorker> {
-  const { keySet } = await ensureTestBuild(options.log ?? ((line) => console.log(line)));
-  const knownKids = keySet.keys.map((k) => k.kid);
+  await ensureTestBuild(options.log ?? ((line) => console.log(line)));
   const root = await mkdtemp(join(tmpdir(), 'utvag-fuzz-'));
   const intakeDir = join(root, 'intake');
   await copyTestIntake(intakeDir);
@@ -458,7 +466,8 @@ export async function startFuzzWorker(options: { log?: (line: string) => void; s
     );
     await rm(root, { recursive: true, force: true });
   };
-  return { system, port, intakeDir, knownKids, publicKeys: keySet.keys, stop };
+  const keySet = await servedKeys(system.url).catch(async (error: unknown) => (await stop(), Promise.reject(error)));
+  return { system, port, intakeDir, knownKids: keySet.keys.map((k) => k.kid), publicKeys: keySet.keys, stop };
 }
 
 /** Fuzzes POST /api/contact; then checks the queue stayed empty and the system is alive. */

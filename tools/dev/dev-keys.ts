@@ -7,10 +7,18 @@
  *   .dev-intake/receipt.private.jwk.json       the receiver's receipt key (0600)
  *   .dev-intake/worker-signing.private.jwk.json
  *                                              the development Worker's push signing key (0600)
+ *   .dev-intake/identity.private.jwk.json      the recipient's identity key (ECDSA P-256,
+ *                                              key-statement.ts): it signs the key statement
+ *                                              the local Worker serves; public development material
  *   .dev-intake/recipients.json                same shape as content/intake/recipients.json:
  *                                              one DEVELOPMENT recipient serving stockholm,
  *                                              with Stockholm city's promise from facts.md,
+ *                                              its identity fingerprint pinned (no static keys),
  *                                              push to http://127.0.0.1:8789/push with the receipt key
+ *   .dev-intake/intake-recipients.json         the same recipient with its keys listed, for
+ *                                              the self-hosted intake (which finds a request's
+ *                                              recipient by kid) and the Worker's push routes,
+ *                                              until the inbox keeps its own keys and statements
  *
  * Build with UTVAG_RECIPIENTS=.dev-intake/recipients.json; give the Worker
  * INTAKE_PUSH_ROUTES = pushRoutes and INTAKE_PUSH_SIGNING_KEY =
@@ -29,6 +37,16 @@ import { dayAfter, ensurePrivateDir } from '../../intake/src/key-vault.ts';
 import { generateKey, loadPrivateKeys } from './plain-keys.ts';
 import { buildPushRoutes } from '../../intake/src/recipients.ts';
 import type { PushRoute, Recipient, RecipientsConfig } from '../../protocol/recipients.ts';
+import {
+  exportIdentityKey,
+  generateIdentityKey,
+  identityFingerprint,
+  publishKeyStatement,
+  signKeyStatement,
+  type KeyStatement,
+  type StatementKey,
+} from '../../protocol/key-statement.ts';
+import { writeNewSecretFile } from '../../intake/src/keys/owner-only-files.ts';
 import { ensureReceiptKey, publicKeyOf, writeSigningKeyFile } from '../../intake/src/push-keys.ts';
 
 export const DEV_PUSH_URL = 'http://127.0.0.1:8789/push';
@@ -40,7 +58,7 @@ export const DEV_PUSH_URL = 'http://127.0.0.1:8789/push';
  * 24 hours, day and night, Stockholm city 2024; its line 08-508 25 600).
  * The site says on every page that names it that it is for development.
  */
-export const DEV_RECIPIENT: Omit<Recipient, 'keys' | 'push'> = {
+export const DEV_RECIPIENT: Omit<Recipient, 'keys' | 'push' | 'identity'> = {
   id: 'stockholm-development',
   name: 'Development intake (this machine), serving Stockholm',
   development: true,
@@ -64,7 +82,14 @@ export const DEV_RECIPIENT: Omit<Recipient, 'keys' | 'push'> = {
 
 export interface DevIntake {
   dir: string;
+  /** For the site build: the recipient with its identity pinned and no keys. */
   recipientsFile: string;
+  /** For the self-hosted intake and push routes: the recipient with its keys. */
+  intakeRecipientsFile: string;
+  /** The identity fingerprint pinned in recipientsFile. */
+  identity: string;
+  /** A statement signed by the identity key: of the current keys (or `keys`), issued now (or at `issued`). */
+  keyStatement: (issued?: Date, keys?: StatementKey[]) => Promise<KeyStatement>;
   /** The recipient id this intake is ("stockholm-development"). */
   recipient: string;
   /** The development Worker's push signing key, JWK text (INTAKE_PUSH_SIGNING_KEY). */
@@ -90,6 +115,7 @@ async function readIfPresent(path: string): Promise<string | null> {
 export async function ensureDevIntake(dir = '.dev-intake'): Promise<DevIntake> {
   await ensurePrivateDir(dir);
   const recipientsFile = join(dir, 'recipients.json');
+  const intakeRecipientsFile = join(dir, 'intake-recipients.json');
   const signingFile = join(dir, 'worker-signing.private.jwk.json');
 
   let keys = await loadPrivateKeys(dir);
@@ -101,10 +127,14 @@ export async function ensureDevIntake(dir = '.dev-intake'): Promise<DevIntake> {
   if ((await readIfPresent(signingFile)) === null) await writeSigningKeyFile(signingFile);
   const workerSigningKey = (await readFile(signingFile, 'utf8')).trim();
   const workerPublicKey = await publicKeyOf(JSON.parse(workerSigningKey) as JsonWebKey);
+  const identityPrivate = await ensureIdentityKey(join(dir, IDENTITY_KEY_FILE));
+  const identityKey = await identityPublicKey(identityPrivate);
+  const identity = await identityFingerprint(identityKey);
+  let keyFiles: StatementKey[];
   {
     // Written every time (it is derived from the keys), so an older file
     // never lacks what the current schema asks for.
-    const keyFiles = await Promise.all(
+    keyFiles = await Promise.all(
       keys.map(async (key) => {
         const jwk = JSON.parse(await readFile(join(dir, 'keys', `${key.kid}.private.jwk.json`), 'utf8')) as Parameters<
           typeof publicKeyFromPrivateJwk
@@ -112,21 +142,67 @@ export async function ensureDevIntake(dir = '.dev-intake'): Promise<DevIntake> {
         return { publicKey: base64urlEncode(publicKeyFromPrivateJwk(jwk)), notAfter: jwk.notAfter };
       }),
     );
-    const config: RecipientsConfig = {
-      v: 1,
-      about: 'Development only: made by tools/dev/dev-keys.ts. The private keys are next to this file.',
-      recipients: [{ ...DEV_RECIPIENT, keys: keyFiles, push: { url: DEV_PUSH_URL, receiptPublicKey } }],
-    };
-    await writeFile(recipientsFile, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+    const about = 'Development only: made by tools/dev/dev-keys.ts. The private keys are next to this file.';
+    const push = { url: DEV_PUSH_URL, receiptPublicKey };
+    const site: RecipientsConfig = { v: 1, about, recipients: [{ ...DEV_RECIPIENT, identity, keys: [], push }] };
+    const intake: RecipientsConfig = { v: 1, about, recipients: [{ ...DEV_RECIPIENT, keys: keyFiles, push }] };
+    await writeFile(recipientsFile, `${recipientsText(site)}\n`, { mode: 0o600 });
+    await writeFile(intakeRecipientsFile, `${JSON.stringify(intake, null, 2)}\n`, { mode: 0o600 });
   }
   return {
     dir,
     recipientsFile,
+    intakeRecipientsFile,
+    identity,
+    keyStatement: async (issued = new Date(), keys = keyFiles) =>
+      signKeyStatement({ v: 1, recipient: DEV_RECIPIENT.id, identityKey, issued: issued.toISOString(), keys }, identityPrivate),
     recipient: DEV_RECIPIENT.id,
     workerSigningKey,
     workerPublicKey,
     receiptPublicKey,
     pushUrl: DEV_PUSH_URL,
-    pushRoutes: await buildPushRoutes(recipientsFile),
+    pushRoutes: await buildPushRoutes(intakeRecipientsFile),
   };
+}
+
+/**
+ * Signs a statement of the development recipient's current keys and PUTs
+ * it to a local Worker, so its /intake-keys.json serves them. Later the
+ * team inbox signs and publishes its own statements (publishKeyStatement).
+ */
+export async function publishDevKeyStatement(siteUrl: string, intake: Pick<DevIntake, 'keyStatement'>): Promise<KeyStatement> {
+  const statement = await intake.keyStatement();
+  const answer = await publishKeyStatement(siteUrl, statement);
+  if (!answer.ok) throw new Error(`The Worker refused the development key statement: ${answer.status} ${answer.error}`);
+  return statement;
+}
+
+/** The identity key's file in a development folder. */
+export const IDENTITY_KEY_FILE = 'identity.private.jwk.json';
+
+/** The recipients file as written: no empty `keys` for a recipient with an identity. */
+function recipientsText(config: RecipientsConfig): string {
+  const recipients = config.recipients.map(({ keys, ...rest }) =>
+    rest.identity !== undefined && keys.length === 0 ? rest : { ...rest, keys },
+  );
+  return JSON.stringify({ ...config, recipients }, null, 2);
+}
+
+/** The development identity key (made once): the private JWK's key, for signing. */
+async function ensureIdentityKey(file: string): Promise<CryptoKey> {
+  let text = await readIfPresent(file);
+  if (text === null) {
+    const pair = await generateIdentityKey();
+    text = JSON.stringify(await crypto.subtle.exportKey('jwk', pair.privateKey));
+    await writeNewSecretFile(file, text);
+  }
+  return crypto.subtle.importKey('jwk', JSON.parse(text) as JsonWebKey, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign']);
+}
+
+/** The raw public point of a private identity key (from its JWK's x and y). */
+async function identityPublicKey(privateKey: CryptoKey): Promise<string> {
+  const jwk = await crypto.subtle.exportKey('jwk', privateKey);
+  const publicJwk: JsonWebKey = { kty: jwk.kty!, crv: jwk.crv!, x: jwk.x!, y: jwk.y! };
+  const publicKey = await crypto.subtle.importKey('jwk', publicJwk, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']);
+  return exportIdentityKey(publicKey);
 }

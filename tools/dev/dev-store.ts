@@ -7,7 +7,8 @@
  *
  *   <dev>/intake/keys/store-secret.key the store secret (made by serve)
  *   <dev>/intake/intake.db             the store
- *   <dev>/intake/recipients.json       a copy of the dev recipients (their
+ *   <dev>/intake/recipients.json       a copy of the dev recipients with their keys
+ *                                      (intake-recipients.json; their
  *                                      promise is the one the site shows)
  *   <dev>/intake/receipt.private.jwk.json
  *                                      a copy of the receiver's receipt key
@@ -90,7 +91,8 @@ export async function ensureDevStore(devDir: string): Promise<DevStore> {
   const recipientsFile = join(dir, 'recipients.json');
   // A fresh development folder has no intake folder yet (the store makes it only when it opens).
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  await copyFile(join(devDir, 'recipients.json'), recipientsFile);
+  // The intake's view lists the keys: it finds a request's recipient by kid.
+  await copyFile(join(devDir, 'intake-recipients.json'), recipientsFile);
   await copyFile(join(devDir, RECEIPT_KEY_FILE), join(dir, RECEIPT_KEY_FILE));
   const store = IntakeStore.open(dir);
   try {

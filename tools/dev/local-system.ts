@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
-import { ensureDevIntake, type DevIntake } from './dev-keys.ts';
+import { ensureDevIntake, publishDevKeyStatement, type DevIntake } from './dev-keys.ts';
 import { ensureDevStore, type DevStore } from './dev-store.ts';
 import { buildSite } from './build-site.ts';
 import { projectEnv, start, waitForUrl } from './run.ts';
@@ -39,6 +39,8 @@ export interface LocalSystemOptions {
   wranglerConfig?: string;
   /** More Worker variables for the env file, e.g. INTAKE_RETRY_BASE_SECONDS for tests. */
   extraWorkerEnv?: Record<string, string>;
+  /** Publish the development recipient's signed key statement once the Worker is up (default true). */
+  publishKeyStatement?: boolean;
   /**
    * wrangler's output, at log level 'log' (so the Worker's own console
    * lines are included), goes to this function instead of the terminal.
@@ -154,5 +156,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const url = `http://127.0.0.1:${options.sitePort}`;
   // Never leave the children running when the Worker does not come up.
   await waitForUrl(`${url}/api/health`).catch((error: unknown) => (stop(), Promise.reject(error)));
+  // The development recipient's keys come only from its signed statement (issue 20): publish it.
+  if (options.publishKeyStatement !== false) {
+    await publishDevKeyStatement(url, intake).catch((error: unknown) => (stop(), Promise.reject(error)));
+  }
   return { intake, store, inboxLink, url, stop, children };
 }

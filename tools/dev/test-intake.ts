@@ -1,6 +1,6 @@
 import { chmod, copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensureDevIntake, type DevIntake } from './dev-keys.ts';
+import { ensureDevIntake, IDENTITY_KEY_FILE, type DevIntake } from './dev-keys.ts';
 import { ensurePrivateDir } from '../../intake/src/key-vault.ts';
 
 /** Where the test suite's own development intake lives (keys, inbox), apart from `npm start`'s. */
@@ -13,7 +13,8 @@ export function testIntakePortFor(sitePort: number): number {
 
 /**
  * A fresh intake folder holding a copy of the test intake's private keys
- * (the keys dist/ is built with) and a push secret of its own, so a test's
+ * and identity key (the identity dist/ is built with, which signs the keys'
+ * statement) and a push secret of its own, so a test's
  * inbox never mixes with another's.
  */
 export async function copyTestIntake(dir: string): Promise<DevIntake> {
@@ -25,5 +26,7 @@ export async function copyTestIntake(dir: string): Promise<DevIntake> {
     await copyFile(join(testIntakeDir, 'keys', name), copy);
     await chmod(copy, 0o600);
   }
+  await copyFile(join(testIntakeDir, IDENTITY_KEY_FILE), join(dir, IDENTITY_KEY_FILE));
+  await chmod(join(dir, IDENTITY_KEY_FILE), 0o600);
   return ensureDevIntake(dir);
 }

@@ -15,6 +15,7 @@ const errorKinds = [
   'notConnected',
   'rateLimited',
   'encrypt',
+  'keyRefused',
   'tooLong',
   'invalid',
   'replySecret',

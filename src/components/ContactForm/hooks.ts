@@ -16,6 +16,8 @@ export const contactHooks = {
   formErrorText: 'data-form-error-text',
   formErrorTitle: 'data-form-error-title',
   formStatus: 'data-form-status',
+  /** JSON recipient id → identity fingerprint pinned by the build (key-set-loader.ts). */
+  identityPins: 'data-identity-pins',
   keyFingerprint: 'data-key-fingerprint',
   messageCountOutput: 'data-message-count-output',
   needsJs: 'data-needs-js',

@@ -141,7 +141,9 @@ export function send(form: HTMLFormElement, parts: SendParts): void {
         if (!ticket.live()) return;
         if (!servingRecipient(keys, request.municipality)) return errors.showForm('notConnected');
         const key = chooseKey(keys, request.municipality);
-        if (!key) return errors.showForm('unavailable');
+        // A pinned recipient whose signed keys do not check out: nothing is sent, to any key.
+        if (!key)
+          return errors.showForm(keys.refused.includes(servingRecipient(keys, request.municipality)!.id) ? 'keyRefused' : 'unavailable');
         recipient = key.recipient;
         envelope = await sealCheckedRequest(request, key);
         if (!ticket.live()) return;

@@ -3,6 +3,7 @@
  * set them, the reader's script finds its parts by them (../hooks.ts).
  */
 import type { Hook } from '../hooks.ts';
+import { contactHooks } from '../ContactForm/hooks.ts';
 
 export const readerHooks = {
   answerAbout: 'data-answer-about',
@@ -12,6 +13,8 @@ export const readerHooks = {
   answerText: 'data-answer-text',
   answerTextBlock: 'data-answer-text-block',
   answerTextLabel: 'data-answer-text-label',
+  /** The same pins as the contact form's: a write-back is sealed only to a key they verify. */
+  identityPins: contactHooks.identityPins,
   replyAnswerTemplate: 'data-reply-answer-template',
   replyAnswers: 'data-reply-answers',
   replyError: 'data-reply-error',

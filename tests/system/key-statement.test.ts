@@ -1,0 +1,76 @@
+/**
+ * Without JavaScript, against the real Worker under wrangler dev: until the
+ * development recipient's signed key statement is published, the Worker
+ * seals nothing to it and gives the form back with the reason and every
+ * answer; once it is published (PUT /api/key-statement, no build), the same
+ * form is sealed and queued. A forged or older statement is refused.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  freePorts,
+  freezeWorker,
+  makeIntakeCopy,
+  startWorker,
+  stopAllChildren,
+  type FrozenWorker,
+  type IntakeCopy,
+  type WorkerSystem,
+} from './system-harness.ts';
+import { publishKeyStatement } from '../../protocol/key-statement.ts';
+import { useTranslations } from '../../src/i18n/translator.ts';
+
+let frozen: FrozenWorker;
+let intake: IntakeCopy;
+let worker: WorkerSystem;
+
+beforeAll(async () => {
+  frozen = await freezeWorker();
+  intake = await makeIntakeCopy();
+  const [sitePort, intakePort] = await freePorts(2);
+  worker = await startWorker(intake, frozen, { sitePort: sitePort!, intakePort: intakePort!, publishKeyStatement: false });
+});
+
+afterAll(async () => {
+  await stopAllChildren();
+  await frozen?.cleanup();
+  await intake?.cleanup();
+});
+
+/** The no-JavaScript form as a browser posts it, from the site's own page. */
+function postForm(): Promise<Response> {
+  const body = new URLSearchParams({
+    locale: 'fa',
+    role: 'self',
+    municipality: 'stockholm',
+    needs: 'leave-crime',
+    method: 'i-call',
+    language: 'فارسی',
+    message: 'می‌خواهم بیرون بیایم.',
+  });
+  return fetch(`${worker.url}/api/contact`, {
+    method: 'POST',
+    body,
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: worker.url, 'sec-fetch-site': 'same-origin' },
+  });
+}
+
+it('seals nothing before the statement is published, and seals at once after, with no build', async () => {
+  const refused = await postForm();
+  expect(refused.status).toBe(503);
+  const html = await refused.text();
+  expect(html).toContain(useTranslations('fa')('form.error.keyRefused'));
+  expect(html).toContain('می‌خواهم بیرون بیایم.');
+
+  const statement = await intake.keyStatement();
+  expect(await publishKeyStatement(worker.url, statement)).toEqual({ ok: true });
+  const sent = await postForm();
+  expect(sent.status).toBe(303);
+  expect(sent.headers.get('location')).toMatch(/^\/api\/contact\/receipt\//);
+
+  // The same statement again, or a forged one, is refused; the stored one stays.
+  expect(await publishKeyStatement(worker.url, statement)).toEqual({ ok: false, status: 409, error: 'stale_statement' });
+  const forged = { ...(await intake.keyStatement()), keys: [{ publicKey: statement.keys[0]!.publicKey, notAfter: '2099-12-31' }] };
+  expect(await publishKeyStatement(worker.url, forged)).toEqual({ ok: false, status: 403, error: 'bad_signature' });
+  expect((await postForm()).status).toBe(303);
+});
