@@ -19,7 +19,7 @@
  * keys and the public development recovery code (dev-vault.ts): a newcomer
  * registers a passkey and types that code to read requests.
  */
-import { copyFile, mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { copyFile, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KEYS_FOLDER, listWrappedKeys, STORE_SECRET_FILE, unlockVault } from '../../intake/src/key-vault.ts';
 import { STORE_SECRET_KEY_FILE } from '../../intake/src/keys/store-secret.ts';
@@ -86,11 +86,10 @@ export async function ensureDevStore(devDir: string): Promise<DevStore> {
       });
     }
   }
-  // Copied every time: ensureDevIntake rewrites both from the current schema and keys.
-  await ensurePrivateDir(dir);
-  const recipientsFile = join(dir, 'recipients.json');
   // A fresh development folder has no intake folder yet (the store makes it only when it opens).
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await ensurePrivateDir(dir);
+  // Copied every time: ensureDevIntake rewrites both from the current schema and keys.
+  const recipientsFile = join(dir, 'recipients.json');
   // The intake's view lists the keys: it finds a request's recipient by kid.
   await copyFile(join(devDir, 'intake-recipients.json'), recipientsFile);
   await copyFile(join(devDir, RECEIPT_KEY_FILE), join(dir, RECEIPT_KEY_FILE));
