@@ -10,11 +10,13 @@
  * the CLI first, N8: only the first administrator needs no one).
  * `freshMember` needs such an admin to give access from the staff page.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { expect, type Page } from '@playwright/test';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { wcagTags } from '../fixtures.ts';
 import { inboxTestPort, inboxTestSetup } from '../../../tools/dev/inbox-test-setup.ts';
-import { projectEnv } from '../../../tools/dev/run.ts';
+import { projectEnv, start, waitForUrl } from '../../../tools/dev/run.ts';
 import { DEV_RECOVERY_CODE } from '../../../tools/dev/dev-vault.ts';
 import { sealRequest } from '../../../protocol/envelope.ts';
 import { importSigningKey, signPush } from '../../../protocol/push-auth.ts';
@@ -198,4 +200,43 @@ export async function pushRequest(
     body,
   });
   return response.status;
+}
+
+/**
+ * An intake of the spec's own (serve-inbox-for-tests.ts on `port` with
+ * `args`), started before the spec's tests and removed after them;
+ * `onOutput` gets what serve prints.
+ */
+export function ownIntake(port: number, args: string[] = [], onOutput?: (text: string) => void): ReturnType<typeof inboxTestSetup> {
+  const own = inboxTestSetup(port);
+  let server: ChildProcess;
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    server = start('node', ['tools/dev/serve-inbox-for-tests.ts', String(port), ...args], {
+      stdio: ['ignore', onOutput ? 'pipe' : 'ignore', 'inherit'],
+      env: projectEnv(),
+    });
+    server.stdout?.on('data', (chunk: Buffer) => onOutput?.(chunk.toString()));
+    await waitForUrl(`${own.origin}/sign-in`);
+  });
+  test.afterAll(() => {
+    server.kill('SIGTERM');
+    rmSync(own.root, { recursive: true, force: true });
+  });
+  return own;
+}
+
+/** axe's WCAG findings on the page, one line each (a test expects none). */
+export async function axe(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
+  return results.violations.map((v) => `${page.url()}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** 200 % zoom of a 1280 px wide window is 640 CSS px: how far the page scrolls sideways there (0 expected). */
+export async function sidewaysAt200(page: Page): Promise<number> {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 640, height: 720 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  if (size) await page.setViewportSize(size);
+  return overflow;
 }

@@ -7,50 +7,28 @@
  * inbox; the old key is retired by keyboard, is no longer listed for
  * publishing, and what was sealed to it still opens. axe on every page.
  */
-import type { ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { wcagTags } from '../fixtures.ts';
-import { inboxTestPort, inboxTestSetup } from '../../../tools/dev/inbox-test-setup.ts';
-import { projectEnv, start, waitForUrl } from '../../../tools/dev/run.ts';
+import { inboxTestPort } from '../../../tools/dev/inbox-test-setup.ts';
 import { createRequest } from '../../../protocol/request.ts';
 import { sampleAnswers } from '../../../tools/dev/sample-request.ts';
-import { cli, DEV_RECOVERY_CODE, isUnlocked, pushRequest, recover, register, vaultChain, virtualAuthenticator } from './inbox-session.ts';
+import {
+  axe,
+  cli,
+  DEV_RECOVERY_CODE,
+  isUnlocked,
+  ownIntake,
+  pushRequest,
+  recover,
+  register,
+  sidewaysAt200,
+  vaultChain,
+  virtualAuthenticator,
+} from './inbox-session.ts';
 
 const port = inboxTestPort() + 4;
-const own = inboxTestSetup(port);
 const KEY_DAYS = 10;
-
-let server: ChildProcess;
 let served = '';
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  server = start('node', ['tools/dev/serve-inbox-for-tests.ts', String(port), '--key-days', String(KEY_DAYS)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: projectEnv(),
-  });
-  server.stdout!.on('data', (chunk: Buffer) => (served += chunk.toString()));
-  await waitForUrl(`${own.origin}/sign-in`);
-});
-test.afterAll(() => {
-  server.kill('SIGTERM');
-  rmSync(own.root, { recursive: true, force: true });
-});
-
-async function axe(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
-  return results.violations.map((v) => `${page.url()}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-/** 200 % zoom of a 1280 px wide window is 640 CSS px: nothing may scroll sideways. */
-async function sidewaysAt200(page: Page): Promise<number> {
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 640, height: 720 });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  if (size) await page.setViewportSize(size);
-  return overflow;
-}
+const own = ownIntake(port, ['--key-days', String(KEY_DAYS)], (text) => (served += text));
 
 function request(message: string) {
   return createRequest(

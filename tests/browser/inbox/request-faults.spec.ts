@@ -7,15 +7,13 @@
  */
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { base64urlDecode, base64urlEncode } from '../../../protocol/envelope.ts';
 import { replyKeysFromMaster } from '../../../protocol/reply-keys.ts';
 import { createRequest, type ContactRequest } from '../../../protocol/request.ts';
 import { inboxText } from '../../../intake/src/inbox/text.ts';
-import { wcagTags } from '../fixtures.ts';
 import { anotherAdmin } from './inbox-people.ts';
-import { invite, pushRequest, register, setup, uniqueName, virtualAuthenticator } from './inbox-session.ts';
+import { axe, invite, pushRequest, register, setup, uniqueName, virtualAuthenticator } from './inbox-session.ts';
 
 test.use({ baseURL: setup.origin });
 test.describe.configure({ mode: 'serial' });
@@ -55,11 +53,6 @@ function envelopeOf(ref: string): string {
   } finally {
     handle.close();
   }
-}
-
-async function axe(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
-  return results.violations.map((v) => `${page.url()}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 let admin: Page;

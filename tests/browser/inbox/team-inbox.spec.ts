@@ -8,15 +8,14 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { wcagTags } from '../fixtures.ts';
 import { createRequest, type ContactRequest } from '../../../protocol/request.ts';
 import { replyKeysFromMaster } from '../../../protocol/reply-keys.ts';
 import { signFollowUp } from '../../../protocol/write-back.ts';
 import { DatabaseSync } from 'node:sqlite';
 import { codeLikeWords } from '../../../intake/tests/code-like.ts';
 import {
+  axe,
   cli as intakeCli,
   DEV_RECOVERY_CODE,
   giveAccess,
@@ -58,11 +57,6 @@ function request(message: string, overrides: Partial<ContactRequest> = {}): Cont
 async function rawCodes(page: Page): Promise<string[]> {
   const shown = await page.locator('body').innerText();
   return codeLikeWords(shown.replace(/\s+/g, ' ')).map((found) => `${new URL(page.url()).pathname}: ${found}`);
-}
-
-async function axe(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
-  return results.violations.map((v) => `${page.url()}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 const first = request('Jag vill komma bort. Ring efter sex.');

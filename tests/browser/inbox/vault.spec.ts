@@ -6,24 +6,22 @@
  * the code once every member is gone. Its own intake without a vault
  * (`serve-inbox-for-tests.ts --no-vault`), so setup really happens here.
  */
-import type { ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { wcagTags } from '../fixtures.ts';
-import { inboxTestPort, inboxTestSetup } from '../../../tools/dev/inbox-test-setup.ts';
-import { projectEnv, start, waitForUrl } from '../../../tools/dev/run.ts';
+import { inboxTestPort } from '../../../tools/dev/inbox-test-setup.ts';
 import { createRequest } from '../../../protocol/request.ts';
 import { sampleAnswers } from '../../../tools/dev/sample-request.ts';
 import {
+  axe,
   choosePhrase,
   cli,
   currentKey,
   isUnlocked,
+  ownIntake,
   pushRequest,
   recover,
+  sidewaysAt200,
   signIn,
   typePhrase,
   unlockedGen,
@@ -32,31 +30,12 @@ import {
   type Unlock,
 } from './inbox-session.ts';
 
-const own = inboxTestSetup(inboxTestPort() + 2);
+const own = ownIntake(inboxTestPort() + 2, ['--no-vault']);
 test.describe.configure({ mode: 'serial' });
-
-let server: ChildProcess;
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  server = start('node', ['tools/dev/serve-inbox-for-tests.ts', String(inboxTestPort() + 2), '--no-vault'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: projectEnv(),
-  });
-  await waitForUrl(`${own.origin}/sign-in`);
-});
-test.afterAll(() => {
-  server.kill('SIGTERM');
-  rmSync(own.root, { recursive: true, force: true });
-});
 
 function invite(name: string, admin = false): { link: string; staffId: number } {
   const out = cli(own.dir, own.origin, 'staff', 'invite', '--name', name, ...(admin ? ['--admin'] : []));
   return { link: /(http:\/\/localhost:\d+\/invite\/\S+)/.exec(out)![1]!, staffId: Number(/staff (\d+)\)/.exec(out)![1]) };
-}
-
-async function axe(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
-  return results.violations.map((v) => `${page.url()}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** A request sealed to the vault's current recipient key (the one the operator publishes), pushed to this intake. */
@@ -93,14 +72,6 @@ const state: {
   otherId?: number;
 } = {};
 
-/** 200 % zoom of a 1280 px wide window is 640 CSS px: nothing may scroll sideways. */
-async function sidewaysAt200(page: Page): Promise<number> {
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 640, height: 720 });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  if (size) await page.setViewportSize(size);
-  return overflow;
-}
 const violations: string[] = [];
 
 test('the first administrator makes the team key and keeps the recovery sheet', async ({ browser }) => {

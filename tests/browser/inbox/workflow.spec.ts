@@ -13,13 +13,9 @@
  * Storage or HTTP cache entry, and in sessionStorage only the sealed
  * vault box, which opens nothing without the session's key.
  */
-import type { ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
+import { readFileSync } from 'node:fs';
 import { expect, test, type Browser, type Locator, type Page, type Response } from '@playwright/test';
-import { wcagTags } from '../fixtures.ts';
-import { inboxTestPort, inboxTestSetup } from '../../../tools/dev/inbox-test-setup.ts';
-import { projectEnv, start, waitForUrl } from '../../../tools/dev/run.ts';
+import { inboxTestPort } from '../../../tools/dev/inbox-test-setup.ts';
 import { createRequest } from '../../../protocol/request.ts';
 import { replyKeysFromMaster } from '../../../protocol/reply-keys.ts';
 import { base64urlDecode } from '../../../protocol/base64url.ts';
@@ -34,16 +30,22 @@ import {
   type SessionVault,
 } from '../../../intake/src/team-vault/index.ts';
 import { STORAGE_KEY } from '../../../intake/src/browser/session-vault.ts';
-import { choosePhrase, cli, currentKey, pushRequest, recover, vaultChain, virtualAuthenticator, type Unlock } from './inbox-session.ts';
+import {
+  axe,
+  choosePhrase,
+  cli,
+  currentKey,
+  ownIntake,
+  pushRequest,
+  recover,
+  vaultChain,
+  virtualAuthenticator,
+  type Unlock,
+} from './inbox-session.ts';
 import { answerHereAnswers } from '../../../tools/dev/sample-request.ts';
 
 const INVITE_LINK = /http:\/\/localhost:\d+\/invite\/\S+/;
 const NO_ACCESS = 'Du kan logga in, men du kan inte öppna ärenden förrän en administratör har gett dig åtkomst.';
-
-async function axe(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
-  return results.violations.map((v) => `${page.url()}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** Keyboard only: Tab (forwards) until `target` has the focus. */
 async function tabTo(page: Page, target: Locator, most = 80): Promise<void> {
@@ -67,20 +69,7 @@ const runs: { name: string; unlock: (phrase: string) => Unlock; portOffset: numb
 for (const run of runs) {
   test.describe(`the whole workflow, ${run.name}`, () => {
     test.describe.configure({ mode: 'serial' });
-    const own = inboxTestSetup(inboxTestPort() + run.portOffset);
-    let server: ChildProcess;
-    test.beforeAll(async () => {
-      test.setTimeout(120_000);
-      server = start('node', ['tools/dev/serve-inbox-for-tests.ts', String(inboxTestPort() + run.portOffset), '--no-vault'], {
-        stdio: ['ignore', 'ignore', 'inherit'],
-        env: projectEnv(),
-      });
-      await waitForUrl(`${own.origin}/sign-in`);
-    });
-    test.afterAll(() => {
-      server.kill('SIGTERM');
-      rmSync(own.root, { recursive: true, force: true });
-    });
+    const own = ownIntake(inboxTestPort() + run.portOffset, ['--no-vault']);
 
     const adminUnlock = run.unlock('sju gröna äpplen under taket');
     const memberUnlock = run.unlock('lugna blå båtar seglar hem i kväll');
