@@ -82,7 +82,8 @@ export function startStatementPublishing(
   const run = (): Promise<StatementState | null> => {
     running ??= publishLatestStatement(vault, publish)
       .then((state) => {
-        if (state === 'refused') log(`key statement: the site refused it (${vault.latestStatement()?.problem ?? 'unknown'}); see Keys in the team inbox`);
+        if (state === 'refused')
+          log(`key statement: the site refused it (${vault.latestStatement()?.problem ?? 'unknown'}); see Keys in the team inbox`);
         return state;
       })
       .catch((error: unknown) => {

@@ -39,9 +39,9 @@ async function setUp(): Promise<{ code: string; fingerprint: string }> {
   vaultKey.fill(0);
   // The first key list; if it fails, the keys page says so and signs it again.
   if (info.recipient) {
-    await postStatement(info.recipient, identity.publicKey, identity.sign, [{ publicKey: first.publicKey, notAfter: first.notAfter }]).catch(
-      () => null,
-    );
+    await postStatement(info.recipient, identity.publicKey, identity.sign, [
+      { publicKey: first.publicKey, notAfter: first.notAfter },
+    ]).catch(() => null);
   }
   return { code, fingerprint: identity.fingerprint };
 }

@@ -736,8 +736,7 @@ const en: InboxText = {
   removeHelp:
     'When you remove someone, your browser makes a new key for the team. The person can still open what they already had, but nothing new.',
   removeWorking: 'Making a new key for the team …',
-  removeDone:
-    'The person is removed and the team has a new key. The inbox publishes it on the site, so new requests are encrypted to it.',
+  removeDone: 'The person is removed and the team has a new key. The inbox publishes it on the site, so new requests are encrypted to it.',
   removeRefused: 'Could not remove the person. Reload the page and try again.',
   recoveryHeading: 'Get access back with the code',
   recoveryText: 'Nobody in the team can open the inbox. Type the recovery code from the paper.',

@@ -293,7 +293,12 @@ export class VaultTables {
   identity(): StoredIdentity | null {
     const row = this.db.prepare('SELECT public_key, gen, wrapped, created_at FROM vault_identity WHERE id = 1').get();
     if (!row) return null;
-    return { publicKey: text(row, 'public_key'), gen: int(row, 'gen'), wrapped: json(row, 'wrapped') as StoredBox, createdAt: int(row, 'created_at') };
+    return {
+      publicKey: text(row, 'public_key'),
+      gen: int(row, 'gen'),
+      wrapped: json(row, 'wrapped') as StoredBox,
+      createdAt: int(row, 'created_at'),
+    };
   }
 
   /**

@@ -53,7 +53,9 @@ export function keysPageRoutes(inbox: Inbox): Hono<InboxEnv> {
       canPublish: inbox.publishStatement !== undefined,
       hasRecipient: inbox.recipient !== undefined,
     };
-    return c.html(keysPage(page(c, 'fromQuery'), keys, { latestGen: vault.latestGen(), reminder: keyReminder(keys, now), now, identity: view }));
+    return c.html(
+      keysPage(page(c, 'fromQuery'), keys, { latestGen: vault.latestGen(), reminder: keyReminder(keys, now), now, identity: view }),
+    );
   });
   return app;
 }

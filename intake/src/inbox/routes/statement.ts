@@ -77,7 +77,12 @@ export function statementApiRoutes(inbox: Inbox): Hono<InboxEnv> {
     const check = await verifyKeyStatement(statement, await identityFingerprint(identity.publicKey), { recipient, now: today });
     if (!check.ok) return refuse(c, check.reason === 'malformed' ? 'bad_request' : check.reason);
     // Only keys this inbox holds (their private halves are in the vault) and has not retired, with their own last day.
-    const held = new Map(vault.keys().filter((key) => key.retiredAt === null).map((key) => [key.publicKey, key.notAfter]));
+    const held = new Map(
+      vault
+        .keys()
+        .filter((key) => key.retiredAt === null)
+        .map((key) => [key.publicKey, key.notAfter]),
+    );
     if (statement.keys.some((key) => held.get(key.publicKey) !== key.notAfter)) return refuse(c, 'unknown_key');
     const order = statementOrderProblem(statement, vault.latestStatement()?.statement ?? null, today);
     if (order) return c.json({ error: order }, order === 'stale_statement' ? 409 : 422, noStore);
