@@ -257,11 +257,12 @@ describe('publishing statements', () => {
       made.sign,
     );
     const calls: string[] = [];
-    const site = (put: Response, keySet: unknown = { statements: [] }): typeof fetch =>
-      (async (input: string | URL | Request, init?: RequestInit) => {
+    const site =
+      (put: Response, keySet: unknown = { statements: [] }): typeof fetch =>
+      async (input: string | URL | Request, init?: RequestInit) => {
         calls.push(`${init?.method ?? 'GET'} ${new URL(String(input)).pathname}`);
         return init?.method === 'PUT' ? put : Response.json(keySet);
-      });
+      };
     const json = (status: number, error: string) => Response.json({ error }, { status });
     expect(await sitePublisher('https://site.example', site(new Response(null, { status: 204 })))(signed)).toEqual({ ok: true });
     expect(calls).toEqual(['PUT /api/key-statement']);

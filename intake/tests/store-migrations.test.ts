@@ -193,7 +193,8 @@ describe('store migrations', () => {
     const path = await databaseFrom(readFileSync(join(fixtureDir, 'store-before-migrations.sql'), 'utf8'));
     const store = IntakeStore.open(path, Buffer.from(fixture.storeSecretHex, 'hex'));
     try {
-      for (const table of ['vault_identity', 'key_statements']) expect(store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get()).toEqual({ n: 0 });
+      for (const table of ['vault_identity', 'key_statements'])
+        expect(store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get()).toEqual({ n: 0 });
       expect(store.vault.identity()).toBeNull();
       expect(store.vault.latestStatement()).toBeNull();
       const insert = store.db.prepare(`INSERT INTO vault_identity (id, public_key, gen, wrapped, created_at) VALUES (?, 'p', 1, '{}', 1)`);
