@@ -42,6 +42,7 @@ import { RequestsTable, STATUSES, type RequestRow, type RequestStatus } from './
 import { migrate, SchemaTooNewError } from './schema.ts';
 import { BackupExpiredError, checkBackupExpiry } from './backup-expiry.ts';
 import { openRecord, recordKey, sealRecord } from './sealed-records.ts';
+import { DurableSqlDatabase, type DurableStorage } from './durable-sql.ts';
 import type { SqlDatabase } from './sql.ts';
 import { VaultTables, type StoredBox as Box } from './vault.ts';
 import type { RecipientDirectory } from '../promise.ts';
@@ -150,6 +151,19 @@ export class IntakeStore extends RequestsTable {
     this.secret = options.storeSecret;
     this.staffKey = options.storeSecret ? recordKey(options.storeSecret, 'staff') : null;
     if (this.staffKey) this.sealStaffNames();
+  }
+
+  /**
+   * The store of a hosted inbox: one Durable Object per recipient, in its
+   * own SQLite storage (store/durable-sql.ts), migrated like a file.
+   */
+  static onDurable(storage: DurableStorage, options: Partial<StoreOptions> = {}): IntakeStore {
+    return new IntakeStore(new DurableSqlDatabase(storage), {
+      dir: '',
+      path: 'the hosted store',
+      storeSecret: null,
+      ...options,
+    });
   }
 
   // ------------------------------------------------------------ staff names (N14)
