@@ -32,7 +32,6 @@ import type { ReceiverAuth } from '../../protocol/push-auth.ts';
 import { IntakeStore } from './store.ts';
 import { startReplyDelivery } from './reply-outbox.ts';
 import { sitePublisher, startStatementPublishing } from './statement-outbox.ts';
-import { INTAKE_COMMAND } from './command-name.ts';
 
 /** Default ports: the team inbox, and the push receiver (the Worker's deliveries). */
 export const DEFAULT_INBOX_PORT = 8788;
@@ -148,7 +147,7 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
     const reminder = keyReminder(store.vault.keys(), now);
     if (reminder)
       log(
-        `Keys: the newest key ${reminder.ended ? 'ended' : 'ends'} on ${reminder.newestEnds}; make the next one under Keys in the team inbox (${rp.origin}/keys), then publish it (${INTAKE_COMMAND} keys list).`,
+        `Keys: the newest key ${reminder.ended ? 'ended' : 'ends'} on ${reminder.newestEnds}; make the next one under Keys in the team inbox (${rp.origin}/keys); the inbox publishes it, signed.`,
       );
   };
   remindKeys(new Date());
