@@ -6,9 +6,11 @@
  * holds (a forged, stale or foreign one is refused, and so is one naming a
  * key the inbox does not hold), kept, and published through the
  * `publishStatement` option, which retries while the site is down.
+ * Runs in both homes (vitest.config.ts INBOX_ON_BOTH_HOMES).
  */
 import { parse } from 'node-html-parser';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from './backend.ts';
 import { generateIdentityKey, exportIdentityKey, signKeyStatement, type KeyStatement } from '../../protocol/key-statement.ts';
 import { generateRecipientKeyPair } from '../../protocol/envelope.ts';
 import { publishLatestStatement, sitePublisher, type PublishAnswer, type PublishStatement } from '../src/statement-outbox.ts';

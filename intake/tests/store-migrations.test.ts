@@ -194,8 +194,8 @@ describe('store migrations', () => {
   });
 
   it('5: adds the identity and statement tables empty; a second identity row is refused', async () => {
-    const path = await databaseFrom(readFileSync(join(fixtureDir, 'store-before-migrations.sql'), 'utf8'));
-    const store = IntakeStore.open(path, Buffer.from(fixture.storeSecretHex, 'hex'));
+    const old = await databaseFrom(storeBeforeMigrations);
+    const store = old.open(Buffer.from(fixture.storeSecretHex, 'hex'));
     try {
       for (const table of ['vault_identity', 'key_statements'])
         expect(store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get()).toEqual({ n: 0 });
