@@ -28,7 +28,8 @@ import {
   virtualAuthenticator,
 } from './inbox-session.ts';
 
-const port = inboxTestPort() + 4;
+// Its own two ports: +2 is vault.spec's, +4 and +6 workflow.spec's, +8 inbox-key-rotation.spec's.
+const port = inboxTestPort() + 10;
 const KEY_DAYS = 10;
 let served = '';
 const own = ownIntake(port, ['--key-days', String(KEY_DAYS)], (text) => (served += text));
