@@ -80,6 +80,12 @@ export interface RelyingParty {
   origin: string;
 }
 
+/** The relying party of an inbox served at `publicUrl` (its origin; the RP ID is its host). */
+export function relyingParty(publicUrl: string): RelyingParty {
+  const url = new URL(publicUrl);
+  return { name: 'Utväg', id: url.hostname, origin: url.origin };
+}
+
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 const newToken = () => randomBytes(32).toString('base64url');
 
@@ -127,10 +133,12 @@ export class Accounts {
   }
 
   activeStaff(): Staff[] {
+    // By name: names are sealed at rest (N14), so they are sorted once opened, not in SQL.
     return this.db
-      .prepare('SELECT * FROM staff WHERE removed_at IS NULL ORDER BY staff_name(name)')
+      .prepare('SELECT * FROM staff WHERE removed_at IS NULL ORDER BY id')
       .all()
-      .map((row) => toStaff(row, this.store));
+      .map((row) => toStaff(row, this.store))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /** An administrator confirms a registration (N8): from now on the person can open requests. */

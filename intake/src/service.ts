@@ -6,8 +6,11 @@
  * for content-free alerts and retention.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Hono } from 'hono';
-import { Accounts, type RelyingParty } from './accounts.ts';
+import { Accounts, relyingParty } from './accounts.ts';
+
+export { relyingParty };
 import {
   AlertGate,
   deliverAlert,
@@ -21,6 +24,7 @@ import {
 import { appendAudit } from './audit.ts';
 import { checkpointSigningKey, makeCheckpoint } from './audit-checkpoint.ts';
 import { createInboxApp } from './inbox/app.ts';
+import { nodeInboxAssets } from './inbox/node-assets.ts';
 import { createPushApp, PUSH_PATH } from './receiver/push-app.ts';
 import { loadStoreSecret } from './keys/store-secret.ts';
 import { keyReminder } from './keys/key-dates.ts';
@@ -71,11 +75,6 @@ export interface IntakeService {
   close: () => Promise<void>;
 }
 
-export function relyingParty(publicUrl: string): RelyingParty {
-  const url = new URL(publicUrl);
-  return { name: 'Utväg', id: url.hostname, origin: url.origin };
-}
-
 export async function startIntakeService(options: IntakeServiceOptions): Promise<IntakeService> {
   const log = options.log ?? ((line: string) => console.log(line));
   const storeSecret = await loadStoreSecret(options.dir);
@@ -105,9 +104,11 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
     accounts,
     recipients,
     retentionDays: options.retentionDays,
+    assets: nodeInboxAssets(),
     log,
     replies: { deliverNow: replyDelivery.kick, siteKnown: Boolean(options.replySite) },
     trustedProxies: options.trustedProxies ?? [],
+    remoteAddress: (c) => getConnInfo(c).remote.address,
     alert: (event, count) => {
       if (alerts.command || alerts.url) void deliverAlert(alerts, { ...summarize(store, event, new Date()), count }, log);
     },
