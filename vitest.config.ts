@@ -7,6 +7,7 @@ export const INBOX_ON_BOTH_HOMES = [
   'intake/tests/audit-checkpoint.test.ts',
   'intake/tests/inbox-app.test.ts',
   'intake/tests/inbox-words.test.ts',
+  'intake/tests/key-statements.test.ts',
   'intake/tests/keys-api.test.ts',
   'intake/tests/need-to-know.test.ts',
   'intake/tests/requests-api.test.ts',

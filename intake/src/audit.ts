@@ -45,6 +45,8 @@ export const AUDIT_ACTIONS = [
   'keys_moved',
   'key_made',
   'key_retired',
+  'identity_made',
+  'key_statement',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -193,6 +193,23 @@ describe('store migrations', () => {
     }
   });
 
+  it('5: adds the identity and statement tables empty; a second identity row is refused', async () => {
+    const old = await databaseFrom(storeBeforeMigrations);
+    const store = old.open(Buffer.from(fixture.storeSecretHex, 'hex'));
+    try {
+      for (const table of ['vault_identity', 'key_statements'])
+        expect(store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get()).toEqual({ n: 0 });
+      expect(store.vault.identity()).toBeNull();
+      expect(store.vault.latestStatement()).toBeNull();
+      const insert = store.db.prepare(`INSERT INTO vault_identity (id, public_key, gen, wrapped, created_at) VALUES (?, 'p', 1, '{}', 1)`);
+      insert.run(1);
+      expect(() => insert.run(2)).toThrow(/CHECK/);
+      for (const { ref } of Object.values(fixture.requests)) expect(store.get(ref)?.ref).toBe(ref);
+    } finally {
+      store.close();
+    }
+  });
+
   it('a failing migration leaves the store as it was (all or nothing)', async () => {
     // A requests table that cannot take migration 1's index (no due_at column).
     const old = await databaseFrom(`CREATE TABLE requests (ref TEXT PRIMARY KEY, status TEXT, received_at INTEGER) STRICT;`);

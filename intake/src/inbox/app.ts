@@ -26,6 +26,7 @@ import { assetRoutes } from './routes/assets.ts';
 import { keysApiRoutes, keysPageRoutes } from './routes/keys.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { signInRoutes } from './routes/sign-in.ts';
+import { identityApiRoutes, statementApiRoutes } from './routes/statement.ts';
 import { vaultApiRoutes } from './routes/vault-api.ts';
 
 export { SESSION_COOKIE, type InboxAppOptions } from './context.ts';
@@ -54,6 +55,8 @@ export function createInboxApp(options: InboxAppOptions): Hono<InboxEnv> {
   signedIn.route('/audit', auditRoutes(inbox));
   signedIn.route('/keys', keysPageRoutes(inbox));
   signedIn.route('/api/vault/keys', keysApiRoutes(inbox));
+  signedIn.route('/api/vault/identity', identityApiRoutes(inbox));
+  signedIn.route('/api/vault/statement', statementApiRoutes(inbox));
   app.route('/', signedIn);
 
   app.notFound((c) => c.html(pages.messagePage(page(c), text(c).notFound, text(c).notFound), 404));

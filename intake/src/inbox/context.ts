@@ -8,6 +8,7 @@ import type { Accounts, Session } from '../accounts.ts';
 import { appendAudit } from '../audit.ts';
 import type { RecipientDirectory } from '../promise.ts';
 import type { OutboxSummary } from '../reply-outbox.ts';
+import type { PublishStatement } from '../statement-outbox.ts';
 import type { IntakeStore } from '../store.ts';
 import type { PageContext } from './pages.ts';
 import type { InboxAssets } from './routes/assets.ts';
@@ -43,6 +44,17 @@ export interface InboxAppOptions {
    * (N8), or one account reading many requests in a short time (N7).
    */
   alert?: (event: 'registration' | 'many_opened', count: number) => void;
+  /**
+   * The recipient this inbox is (recipients.json id): the one its key
+   * statements are for (issue 20). Absent: nothing is signed or published.
+   */
+  recipient?: string;
+  /**
+   * Publishes a key statement the inbox has verified and kept (issue 20):
+   * self-hosted, a PUT to the site (statement-outbox.ts sitePublisher);
+   * hosted, the Worker's KV. Absent: statements wait in the store.
+   */
+  publishStatement?: PublishStatement;
   /** The reverse proxy's addresses: sign-in limits then count the forwarded client (N11). */
   trustedProxies?: readonly string[];
   /** The connection's address, for the sign-in limit (Node: @hono/node-server's; absent: one client). */
@@ -99,6 +111,9 @@ const FLASH: Record<string, 'ok' | 'error'> = {
   recoveryDone: 'ok',
   keyMade: 'ok',
   keyRetiredDone: 'ok',
+  identityMade: 'ok',
+  statementSigned: 'ok',
+  statementFailed: 'error',
 };
 
 function flashFrom(c: Context<InboxEnv>): PageContext['flash'] {

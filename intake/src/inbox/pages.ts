@@ -960,6 +960,8 @@ export function vaultSetupPage(ctx: PageContext) {
         <h2 id="sheet-heading">${t.sheetHeading}</h2>
         <p>${t.sheetIntro}</p>
         <p class="recovery-code" id="recovery-code" translate="no"></p>
+        <p>${t.sheetFingerprint}</p>
+        <p><code class="fingerprint" id="identity-fingerprint" translate="no"></code></p>
         <ol>
           <li>${t.sheetTodo1}</li>
           <li>${t.sheetTodo2}</li>

@@ -186,6 +186,20 @@ export const MIGRATIONS: readonly Migration[] = [
         ALTER TABLE deleted ADD COLUMN kind TEXT NOT NULL DEFAULT 'id';`);
     },
   },
+  {
+    version: 5,
+    what: "the recipient's identity key in the vault, and the key statements it signed",
+    up: (db) => {
+      // vault_identity: one row, the identity key's public half and its private half boxed under the
+      // vault key of generation `gen` (opened only in a browser). key_statements: each statement an
+      // administrator's browser signed, as signed, and whether the site has it (the newest is published;
+      // waiting ones are retried; refused ones name the site's reason).
+      db.exec(`CREATE TABLE vault_identity (id INTEGER PRIMARY KEY CHECK (id = 1), public_key TEXT NOT NULL, gen INTEGER NOT NULL,
+          wrapped TEXT NOT NULL, created_at INTEGER NOT NULL, created_by INTEGER) STRICT;
+        CREATE TABLE key_statements (issued TEXT PRIMARY KEY, body TEXT NOT NULL, signed_by INTEGER, received_at INTEGER NOT NULL,
+          state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, problem TEXT, published_at INTEGER) STRICT;`);
+    },
+  },
 ];
 
 /** The schema version this program writes. */
