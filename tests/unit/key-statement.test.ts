@@ -11,7 +11,7 @@ import {
   verifyKeyStatement,
   type KeyStatement,
 } from '../../protocol/key-statement.ts';
-import { keySetOf, parseRecipients, validateRecipients } from '../../protocol/recipients.ts';
+import { hostedRecipientIds, keySetOf, parseRecipients, validateRecipients } from '../../protocol/recipients.ts';
 import { DEV_RECIPIENT } from '../../tools/dev/dev-keys.ts';
 import { checkKeySet } from '../../src/client/key-set-loader.ts';
 
@@ -155,6 +155,17 @@ describe('recipients with an identity', () => {
       parseRecipients('r.json', file({ identity: fingerprint, keys: [{ publicKey: key.publicKey, notAfter: '2027-01-01' }] })),
     ).toThrow(/both identity and keys/);
     expect(() => parseRecipients('r.json', file({ identity: 'ABC' }))).toThrow(/identity must be a key fingerprint/);
+  });
+
+  it('takes a hosted recipient only with an identity and with neither push nor pull', () => {
+    const hosted = parseRecipients('r.json', file({ identity: fingerprint, hosted: true }));
+    expect(hostedRecipientIds(hosted)).toEqual([DEV_RECIPIENT.id]);
+    expect(hostedRecipientIds(parseRecipients('r.json', file({ identity: fingerprint })))).toEqual([]);
+    expect(() => parseRecipients('r.json', file({ hosted: true }))).toThrow(/hosted without identity/);
+    const push = { url: 'https://intake.example.se/push', receiptPublicKey: 'B'.repeat(43) };
+    expect(() => parseRecipients('r.json', file({ identity: fingerprint, hosted: true, push }))).toThrow(/hosted and has push or pull/);
+    const pull = { queue: 'utvag-pull-stockholm' };
+    expect(() => parseRecipients('r.json', file({ identity: fingerprint, hosted: true, pull }))).toThrow(/hosted and has push or pull/);
   });
 });
 
