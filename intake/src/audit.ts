@@ -45,6 +45,9 @@ export const AUDIT_ACTIONS = [
   'keys_moved',
   'key_made',
   'key_retired',
+  'connection_saved',
+  'operator_invited',
+  'operator_disconnected',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -18,6 +18,7 @@ import { verifyAudit } from '../src/audit.ts';
 import { MIGRATIONS, SCHEMA_VERSION, schemaVersion } from '../src/store/schema.ts';
 import { readLeniently } from '../src/opened-request.ts';
 import { DATABASE_FILE, IntakeStore, StoreError } from '../src/store.ts';
+import { ConnectionTable } from '../src/store/connection.ts';
 import { openRecord, recordKey } from '../src/store/sealed-records.ts';
 import { sampleRequest } from './helpers.ts';
 
@@ -184,6 +185,22 @@ describe('store migrations', () => {
       );
       insert.run('a', 'da');
       expect(() => insert.run('b', 'db')).toThrow(/UNIQUE/);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('5: adds an empty connection row table, one row at most, and keeps every request', async () => {
+    const path = await databaseFrom(readFileSync(join(fixtureDir, 'store-before-migrations.sql'), 'utf8'));
+    const store = IntakeStore.open(path, Buffer.from(fixture.storeSecretHex, 'hex'));
+    try {
+      const table = new ConnectionTable(store.db);
+      expect(table.read()).toEqual({ details: null, savedAt: null, savedBy: null, disconnectedAt: null });
+      table.markDisconnected(new Date(5));
+      table.markDisconnected(new Date(6));
+      expect(store.db.prepare('SELECT id, disconnected_at FROM connection').all()).toEqual([{ id: 1, disconnected_at: 6 }]);
+      expect(() => store.db.prepare('INSERT INTO connection (id) VALUES (2)').run()).toThrow(/CHECK/);
+      for (const { ref } of Object.values(fixture.requests)) expect(store.get(ref)?.ref).toBe(ref);
     } finally {
       store.close();
     }

@@ -386,6 +386,11 @@ const sv = {
   keysReminderAction: 'Gör nästa under',
   action_key_made: 'Gjorde nästa nyckel för förfrågningar',
   action_key_retired: 'Tog en nyckel ur bruk',
+  // the connection to the site (issue 20, part 4)
+  navConnection: 'Anslutning',
+  action_connection_saved: 'Sparade löftet och kontaktuppgifterna för webbplatsen',
+  action_operator_invited: 'Den som driver webbplatsen skickade en länk för att komma igång',
+  action_operator_disconnected: 'Den som driver webbplatsen kopplade bort inkorgen',
   detailKid: 'nyckel',
 } as const;
 
@@ -760,6 +765,10 @@ const en: InboxText = {
   keysReminderAction: 'Make the next one under',
   action_key_made: 'Made the next key for requests',
   action_key_retired: 'Retired a key',
+  navConnection: 'Connection',
+  action_connection_saved: 'Saved the promise and contact details for the site',
+  action_operator_invited: 'The person who runs the site sent a link to get started',
+  action_operator_disconnected: 'The person who runs the site disconnected the inbox',
   detailKid: 'key',
 };
 
