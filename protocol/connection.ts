@@ -77,3 +77,6 @@ export interface OperatorInvite {
   link: string;
   expiresAt: number;
 }
+
+/** The hosted inbox refuses a setup link once an administrator has registered: they invite their own team. */
+export type OperatorInviteAnswer = OperatorInvite | { error: 'already_set_up' };

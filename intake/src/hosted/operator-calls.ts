@@ -16,7 +16,7 @@
  *
  * Each call leaves an audit line (actor "operator"), which the inbox's log shows.
  */
-import type { OperatorConnection, OperatorInvite } from '../../../protocol/connection.ts';
+import type { OperatorConnection, OperatorInviteAnswer } from '../../../protocol/connection.ts';
 import { INVITE_HOURS, type Accounts } from '../accounts.ts';
 import { appendAudit } from '../audit.ts';
 import { ConnectionTable } from '../store/connection.ts';
@@ -31,8 +31,6 @@ export interface OperatorInbox {
 
 /** The staff name of the first administrator until they are known; names are the municipality's to give. */
 export const FIRST_ADMIN_NAME = 'Första administratören';
-
-export type OperatorInviteAnswer = OperatorInvite | { error: 'already_set_up' };
 
 /** A new one-time setup link for the first administrator; an earlier unused one stops working. */
 export function operatorInvite(inbox: OperatorInbox, options: { name?: string } = {}): OperatorInviteAnswer {
