@@ -47,11 +47,7 @@ export const connectionDetailsSchema = z.strictObject({
   promise: promiseSchema,
   phone: connectionPhoneSchema.optional(),
   /** Where the inbox sends its content-free alerts (counts only). */
-  webhook: z
-    .string()
-    .max(WEBHOOK_MAX_LENGTH)
-    .refine(isHttpsOrLoopback, { message: 'webhook must be an https:// address' })
-    .optional(),
+  webhook: z.string().max(WEBHOOK_MAX_LENGTH).refine(isHttpsOrLoopback, { message: 'webhook must be an https:// address' }).optional(),
 });
 export type ConnectionDetails = z.infer<typeof connectionDetailsSchema>;
 export type ConnectionPhone = z.infer<typeof connectionPhoneSchema>;

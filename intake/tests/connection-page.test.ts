@@ -96,7 +96,11 @@ describe('the connection page', () => {
     expect(table.read().details).toBeNull();
 
     const english = await post('/connection', admin, { ...GOOD, madeBy_sv: '' }, { cookie: `${admin.cookie}; ${LANG_COOKIE}=en` });
-    expect(parse(await english.text()).querySelector('#connection-errors li')?.text.trim()).toBe(connectionText.en.err_madeBy_sv);
+    expect(
+      parse(await english.text())
+        .querySelector('#connection-errors li')
+        ?.text.trim(),
+    ).toBe(connectionText.en.err_madeBy_sv);
     expect(table.read().details).toBeNull();
   });
 

@@ -32,7 +32,10 @@ describe('operator calls of a hosted inbox', () => {
     expect(() => accounts.checkInvite(tokenOf(first.link), NOW)).toThrow(AccountError);
     expect(accounts.checkInvite(tokenOf(second.link), NOW).name).toBe('Anna Andersson');
     expect(() => accounts.checkInvite(tokenOf(second.link), new Date(second.expiresAt + 1))).toThrow(/invite_expired/);
-    expect(auditActions().filter((line) => line.startsWith('operator'))).toEqual(['operator operator_invited', 'operator operator_invited']);
+    expect(auditActions().filter((line) => line.startsWith('operator'))).toEqual([
+      'operator operator_invited',
+      'operator operator_invited',
+    ]);
   });
 
   it('refuses a link once an administrator has registered', async () => {

@@ -133,7 +133,13 @@ describe('operator API: connecting a recipient', () => {
     const identityKey = await exportIdentityKey(identity.publicKey);
     const hpke = await generateRecipientKeyPair();
     const statement = await signKeyStatement(
-      { v: 1, recipient: RECIPIENT, identityKey, issued: new Date().toISOString(), keys: [{ publicKey: hpke.publicKey, notAfter: '2099-12-31' }] },
+      {
+        v: 1,
+        recipient: RECIPIENT,
+        identityKey,
+        issued: new Date().toISOString(),
+        keys: [{ publicKey: hpke.publicKey, notAfter: '2099-12-31' }],
+      },
       identity.privateKey,
     );
     const kv = (env as unknown as OperatorEnv).KEY_STATEMENTS;

@@ -78,7 +78,11 @@ const formSchema = z
     sourceAddress: z.string().trim().max(2000).refine(isHttps),
     phone: trimmed(40),
     phoneOwner: trimmed(120),
-    webhook: z.string().trim().max(2000).refine((text) => text === '' || isHttpsOrLoopback(text)),
+    webhook: z
+      .string()
+      .trim()
+      .max(2000)
+      .refine((text) => text === '' || isHttpsOrLoopback(text)),
   })
   .superRefine((form, ctx) => {
     const add = (field: ConnectionField) => ctx.addIssue({ code: 'custom', path: [field], message: field });

@@ -29,12 +29,17 @@ export function connectionPage(ctx: PageContext, state: ConnectionPageState) {
   const has = (field: ConnectionField) => errors.includes(field);
   const value = (name: string) => values[name] ?? '';
   const errorText = (field: ConnectionField | 'other') => w[`err_${field}`];
-  const fieldError = (field: ConnectionField) => (has(field) ? html`<p class="field-error" id="${errorId(field)}">${errorText(field)}</p>` : '');
+  const fieldError = (field: ConnectionField) =>
+    has(field) ? html`<p class="field-error" id="${errorId(field)}">${errorText(field)}</p>` : '';
   const described = (field: ConnectionField, help?: string) => {
     const ids = [help, has(field) ? errorId(field) : undefined].filter(Boolean).join(' ');
     return html`${ids ? html` aria-describedby="${ids}"` : ''}${has(field) ? html` aria-invalid="true"` : ''}`;
   };
-  const input = (field: ConnectionField, label: string, attributes: { type?: string; help?: string; required?: boolean; inputmode?: string }) =>
+  const input = (
+    field: ConnectionField,
+    label: string,
+    attributes: { type?: string; help?: string; required?: boolean; inputmode?: string },
+  ) =>
     html`<label for="${field}">${label}</label>
       ${attributes.help ? html`<p class="hint" id="${field}-help">${attributes.help}</p>` : ''} ${fieldError(field)}
       <input
@@ -97,7 +102,13 @@ export function connectionPage(ctx: PageContext, state: ConnectionPageState) {
           <legend>${w.hoursKind}</legend>
           ${fieldError('hoursKind')}
           <div class="choice">
-            <input type="radio" id="hoursKind-around" name="hoursKind" value="around-the-clock" ${value('hoursKind') === 'set' ? '' : 'checked'} />
+            <input
+              type="radio"
+              id="hoursKind-around"
+              name="hoursKind"
+              value="around-the-clock"
+              ${value('hoursKind') === 'set' ? '' : 'checked'}
+            />
             <label for="hoursKind-around">${w.hoursAroundTheClock}</label>
           </div>
           <div class="choice">

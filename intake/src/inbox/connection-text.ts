@@ -91,7 +91,8 @@ const en: ConnectionText = {
   phoneOwner: 'Whose number it is',
   phoneOwnerHelp: 'For example "Malmö stads socialjour".',
   phoneListed: 'The number is in the site’s list of checked numbers. It can be shown.',
-  phoneNotListed: 'The number is not yet in the site’s list of checked numbers. It shows only when the person who runs the site has checked it.',
+  phoneNotListed:
+    'The number is not yet in the site’s list of checked numbers. It shows only when the person who runs the site has checked it.',
   webhookHeading: 'Alerts to you',
   webhookHelp:
     'The inbox sends alerts to this address: a new request, a request nobody has claimed with 6 and 2 hours left, and once a day that it works. Alerts say only counts, never what anyone wrote.',
