@@ -6,6 +6,7 @@
  * for content-free alerts and retention.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Hono } from 'hono';
 import { Accounts, type RelyingParty } from './accounts.ts';
 import {
@@ -21,6 +22,7 @@ import {
 import { appendAudit } from './audit.ts';
 import { checkpointSigningKey, makeCheckpoint } from './audit-checkpoint.ts';
 import { createInboxApp } from './inbox/app.ts';
+import { nodeInboxAssets } from './inbox/node-assets.ts';
 import { createPushApp, PUSH_PATH } from './receiver/push-app.ts';
 import { loadStoreSecret } from './keys/store-secret.ts';
 import { keyReminder } from './keys/key-dates.ts';
@@ -105,9 +107,11 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
     accounts,
     recipients,
     retentionDays: options.retentionDays,
+    assets: nodeInboxAssets(),
     log,
     replies: { deliverNow: replyDelivery.kick, siteKnown: Boolean(options.replySite) },
     trustedProxies: options.trustedProxies ?? [],
+    remoteAddress: (c) => getConnInfo(c).remote.address,
     alert: (event, count) => {
       if (alerts.command || alerts.url) void deliverAlert(alerts, { ...summarize(store, event, new Date()), count }, log);
     },
