@@ -31,16 +31,12 @@
  *           "receiptPublicKey": "<base64url raw Ed25519 key>"  // signs the receiver's receipts
  *         },
  *         "pull": { "queue": "utvag-pull-stockholm" }  // … or pull from a queue of its own
- *         "hosted": true                     // … or its inbox is a Durable Object on the site's Worker
  *       }
  *     ]
  *   }
  *
  * A recipient that is not `development` must give its promise's source
- * address. A `hosted` recipient (issue 20: its team inbox runs as a Durable
- * Object in the site's Worker, `npm run connect`) has no push and no pull
- * (the Worker hands it its requests) and must pin an `identity` (its keys
- * come from the statements its inbox publishes). A production build (UTVAG_PRODUCTION=1) refuses development
+ * address. A production build (UTVAG_PRODUCTION=1) refuses development
  * recipients. The kid of each key is computed, never typed. From this file
  * the build makes /intake-keys.json (buildKeySet: keys, and which recipient
  * serves which municipality), the Worker's push routes (buildPushRoutes)
@@ -60,17 +56,18 @@ import { isVerifyKey } from './push-auth.ts';
 
 export const RECIPIENTS_VERSION = 1;
 
-/** An https:// address, or plain http:// to this machine (development). */
-export function isHttpsOrLoopback(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
-  } catch {
-    return false;
-  }
-}
-
-const pushUrl = z.string().refine(isHttpsOrLoopback, { message: 'push.url must be https:// (http:// only for 127.0.0.1 or localhost)' });
+const pushUrl = z.string().refine(
+  (text) => {
+    try {
+      const url = new URL(text);
+      // Plain HTTP only to this machine (development); everything else HTTPS.
+      return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
+    } catch {
+      return false;
+    }
+  },
+  { message: 'push.url must be https:// (http:// only for 127.0.0.1 or localhost)' },
+);
 
 /** Text in every locale of the site. */
 const localizedText = z.strictObject(
@@ -138,6 +135,13 @@ export const recipientSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{43}$/, { message: 'identity must be a key fingerprint (43 base64url characters)' })
       .optional(),
+    /**
+     * Its team inbox runs hosted, as one Durable Object of the site's Worker
+     * (protocol/hosted-inbox.ts): the Worker delivers to it directly, so it
+     * has no push or pull, and its keys come from its signed statement
+     * (it needs `identity`).
+     */
+    hosted: z.boolean().optional(),
     /** Static keys, for a recipient without `identity` (absent: none). */
     keys: z
       .array(
@@ -162,29 +166,19 @@ export const recipientSchema = z
         queue: z.string().regex(/^utvag-pull-[a-z0-9-]{1,50}$/, { message: 'pull.queue must be utvag-pull-<id> (a-z, 0-9, -)' }),
       })
       .optional(),
-    /**
-     * Its team inbox is hosted: a Durable Object in the site's Worker
-     * (intake/src/hosted/), at https://<id>.inkorg.<site host>/. No push or
-     * pull; its keys come only from its signed statements, so it needs `identity`.
-     */
-    hosted: z.boolean().optional(),
   })
   .refine((r) => r.development === true || r.promise.source.address !== undefined, {
     message: 'promise.source.address is required (where the promise is published)',
     path: ['promise', 'source', 'address'],
   })
   .refine((r) => !(r.push && r.pull), { message: 'has both push and pull: choose one', path: ['pull'] })
+  .refine((r) => !(r.hosted === true && (r.push || r.pull || r.identity === undefined)), {
+    message: 'is hosted: it has an identity, and no push or pull (the Worker delivers to its hosted inbox)',
+    path: ['hosted'],
+  })
   .refine((r) => !(r.identity !== undefined && r.keys.length > 0), {
     message: 'has both identity and keys: a recipient with an identity lists no keys (they come from its signed key statement)',
     path: ['keys'],
-  })
-  .refine((r) => !(r.hosted === true && (r.push !== undefined || r.pull !== undefined)), {
-    message: 'is hosted and has push or pull: a hosted inbox gets its requests from the Worker, choose one',
-    path: ['hosted'],
-  })
-  .refine((r) => r.hosted !== true || r.identity !== undefined, {
-    message: 'is hosted without identity: a hosted recipient pins its identity key fingerprint (its keys come from its statements)',
-    path: ['identity'],
   });
 
 export const recipientsConfigSchema = z.strictObject({
@@ -316,15 +310,11 @@ export function keySetOf({ config, keys }: ValidatedRecipients): KeySet {
     id: r.id,
     serves: [...r.serves, ...(r.takesUnstatedMunicipality ? [UNKNOWN_MUNICIPALITY] : [])],
     ...(r.identity === undefined ? {} : { identity: r.identity }),
+    ...(r.hosted === true ? { hosted: true as const } : {}),
   }));
   // Parsing again checks the output against the very schema the browser uses.
   // Statements are added by the Worker, which serves the live key set.
   return keySetSchema.parse({ v: KEY_SET_VERSION, keys, recipients, statements: [] });
-}
-
-/** The ids of the recipients whose inbox is hosted (a Durable Object in the Worker). */
-export function hostedRecipientIds(config: RecipientsConfig): string[] {
-  return config.recipients.filter((r) => r.hosted === true).map((r) => r.id);
 }
 
 /** One push route of the Worker's INTAKE_PUSH_ROUTES (functions/queue-consumer.ts). */

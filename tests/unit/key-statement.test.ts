@@ -11,7 +11,7 @@ import {
   verifyKeyStatement,
   type KeyStatement,
 } from '../../protocol/key-statement.ts';
-import { hostedRecipientIds, keySetOf, parseRecipients, validateRecipients } from '../../protocol/recipients.ts';
+import { keySetOf, parseRecipients, validateRecipients } from '../../protocol/recipients.ts';
 import { DEV_RECIPIENT } from '../../tools/dev/dev-keys.ts';
 import { checkKeySet } from '../../src/client/key-set-loader.ts';
 
@@ -157,15 +157,12 @@ describe('recipients with an identity', () => {
     expect(() => parseRecipients('r.json', file({ identity: 'ABC' }))).toThrow(/identity must be a key fingerprint/);
   });
 
-  it('takes a hosted recipient only with an identity and with neither push nor pull', () => {
-    const hosted = parseRecipients('r.json', file({ identity: fingerprint, hosted: true }));
-    expect(hostedRecipientIds(hosted)).toEqual([DEV_RECIPIENT.id]);
-    expect(hostedRecipientIds(parseRecipients('r.json', file({ identity: fingerprint })))).toEqual([]);
-    expect(() => parseRecipients('r.json', file({ hosted: true }))).toThrow(/hosted without identity/);
-    const push = { url: 'https://intake.example.se/push', receiptPublicKey: 'B'.repeat(43) };
-    expect(() => parseRecipients('r.json', file({ identity: fingerprint, hosted: true, push }))).toThrow(/hosted and has push or pull/);
-    const pull = { queue: 'utvag-pull-stockholm' };
-    expect(() => parseRecipients('r.json', file({ identity: fingerprint, hosted: true, pull }))).toThrow(/hosted and has push or pull/);
+  it('marks a hosted recipient in the key set; hosted needs an identity and takes no push or pull', async () => {
+    const keySet = keySetOf(await validateRecipients('r.json', file({ identity: fingerprint, hosted: true })));
+    expect(keySet.recipients).toEqual([{ id: DEV_RECIPIENT.id, serves: ['stockholm'], identity: fingerprint, hosted: true }]);
+    expect(() => parseRecipients('r.json', file({ hosted: true }))).toThrow(/is hosted/);
+    const push = { url: 'https://intake.example.se/push', receiptPublicKey: 'A'.repeat(43) };
+    expect(() => parseRecipients('r.json', file({ identity: fingerprint, hosted: true, push }))).toThrow(/is hosted/);
   });
 });
 
