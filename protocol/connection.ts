@@ -11,7 +11,8 @@
 import * as z from 'zod';
 import { normalizePhoneNumber, isPhoneNumber } from './phone-number.ts';
 import { verifiedPhoneNumbers, type PublishableNumber } from './phone-numbers.ts';
-import { isHttpsOrLoopback, promiseSchema } from './recipients.ts';
+import { isAllowedWebhookUrl, type HostedInvite } from './hosted-inbox.ts';
+import { promiseSchema } from './recipients.ts';
 
 /** The longest webhook address kept. */
 export const WEBHOOK_MAX_LENGTH = 2000;
@@ -47,7 +48,7 @@ export const connectionDetailsSchema = z.strictObject({
   promise: promiseSchema,
   phone: connectionPhoneSchema.optional(),
   /** Where the inbox sends its content-free alerts (counts only). */
-  webhook: z.string().max(WEBHOOK_MAX_LENGTH).refine(isHttpsOrLoopback, { message: 'webhook must be an https:// address' }).optional(),
+  webhook: z.string().max(WEBHOOK_MAX_LENGTH).refine(isAllowedWebhookUrl, { message: 'webhook must be an https:// address' }).optional(),
 });
 export type ConnectionDetails = z.infer<typeof connectionDetailsSchema>;
 export type ConnectionPhone = z.infer<typeof connectionPhoneSchema>;
@@ -67,12 +68,12 @@ export interface OperatorConnection {
   disconnectedAt: number | null;
 }
 
-/** What POST /api/operator/invite answers: the one-time setup link and when it stops working. */
+/** What POST /api/operator/invite answers: the one-time setup link and when it stops working (ISO 8601). */
 export interface OperatorInvite {
   recipient: string;
   link: string;
-  expiresAt: number;
+  expiresAt: string;
 }
 
-/** The hosted inbox refuses a setup link once an administrator has registered: they invite their own team. */
-export type OperatorInviteAnswer = OperatorInvite | { error: 'already_set_up' };
+/** The hosted inbox's answer to the operator's invite: the link's path on its own origin, or why not. */
+export type OperatorInviteAnswer = HostedInvite | { error: 'already_set_up' };

@@ -31,14 +31,18 @@
  *           "receiptPublicKey": "<base64url raw Ed25519 key>"  // signs the receiver's receipts
  *         },
  *         "pull": { "queue": "utvag-pull-stockholm" }  // … or pull from a queue of its own
+ *         "hosted": true                     // … or its inbox is a Durable Object on the site's Worker
  *       }
  *     ]
  *   }
  *
  * A recipient that is not `development` must give its promise's source
- * address. A production build (UTVAG_PRODUCTION=1) refuses development
- * recipients. The kid of each key is computed, never typed. From this file
- * the build makes /intake-keys.json (buildKeySet: keys, and which recipient
+ * address. A `hosted` recipient (issue 20: its team inbox runs as a Durable
+ * Object in the site's Worker; `npm run connect -- approve` writes it) has
+ * no push and no pull and must pin an `identity` (its keys come from the
+ * statements its inbox publishes). A production build (UTVAG_PRODUCTION=1)
+ * refuses development recipients. The kid of each key is computed, never
+ * typed. From this file the build makes /intake-keys.json (buildKeySet: keys, and which recipient
  * serves which municipality), the Worker's push routes (buildPushRoutes)
  * and its pull queues (buildPullQueues).
  *

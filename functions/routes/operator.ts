@@ -16,15 +16,17 @@
  *
  * Each call reaches the recipient's Durable Object (HOSTED_INBOX, its
  * methods in intake/src/hosted/operator-calls.ts) and records where the
- * connection stands in KEY_STATEMENTS under `connect:<recipient>`, so the
- * Worker's host routing lets a municipality that is being connected, or was
- * disconnected, reach its inbox before or after recipients.json names it.
+ * connection stands in KEY_STATEMENTS under `hosted-inbox:<recipient>`, so
+ * the Worker's host routing lets a municipality that is being connected
+ * reach its inbox before recipients.json names it, and one that was
+ * disconnected still reach what its inbox keeps.
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import * as z from 'zod';
-import type { OperatorConnection, OperatorInviteAnswer } from '../../protocol/connection.ts';
+import type { OperatorConnection, OperatorInvite, OperatorInviteAnswer } from '../../protocol/connection.ts';
+import { hostedInboxOrigin } from '../../protocol/hosted-inbox.ts';
 import { identityFingerprint, verifyKeyStatement } from '../../protocol/key-statement.ts';
 import { HELP_DIRECTORY_ID_PATTERN } from '../../protocol/limits.ts';
 import type { Env } from '../env.ts';
@@ -46,6 +48,8 @@ export type OperatorEnv = Env & {
   OPERATOR_TOKEN?: string;
   /** One Durable Object per hosted recipient (intake/src/hosted/). */
   HOSTED_INBOX?: DurableObjectNamespace;
+  /** `<recipient id>.<this>` is a hosted inbox's host (protocol/hosted-inbox.ts). */
+  HOSTED_INBOX_DOMAIN?: string;
 };
 
 /** Where a hosted recipient's connection stands, kept in KEY_STATEMENTS under connectionKey(). */
@@ -54,7 +58,8 @@ export interface ConnectionMarker {
   at: number;
 }
 
-export const connectionKey = (recipient: string): string => `connect:${recipient}`;
+/** The key functions/hosted-inboxes.ts reads: a recipient with it has a hosted inbox before (or after) recipients.json names it. */
+export const connectionKey = (recipient: string): string => `hosted-inbox:${recipient}`;
 
 /** Where the operator left a recipient's connection (null: never invited). The host routing reads this. */
 export async function connectionMarker(env: Pick<Env, 'KEY_STATEMENTS'>, recipient: string): Promise<ConnectionMarker | null> {
@@ -122,11 +127,15 @@ operator.post('/invite', async (c) => {
   const body = await bodyOf(c, inviteBody);
   if (!body) return c.json({ error: 'malformed' }, 400);
   const inbox = inboxOf(c, body.recipient);
-  if (!inbox) return c.json({ error: 'not_configured' }, 503);
+  const domain = c.env.HOSTED_INBOX_DOMAIN;
+  if (!inbox || !domain) return c.json({ error: 'not_configured' }, 503);
   const answer = await inbox.operatorInvite(body.recipient, body.name === undefined ? {} : { name: body.name });
   if ('error' in answer) return c.json(answer, 409);
   await mark(c.env, body.recipient, 'invited');
-  return c.json(answer);
+  // A development domain (under localhost) is served by this very Worker, on its port.
+  const port = Number(new URL(c.req.url).port) || undefined;
+  const link = `${hostedInboxOrigin(body.recipient, domain, port)}${answer.path}`;
+  return c.json({ recipient: body.recipient, link, expiresAt: answer.expiresAt } satisfies OperatorInvite);
 });
 
 operator.get('/connection/:recipient', async (c) => {

@@ -47,7 +47,11 @@ function harness(answer: OperatorConnection | ((path: string) => Response), text
       if (typeof answer === 'function') return answer(path);
       if (path === 'connection/malmo') return Response.json(answer);
       if (path === 'invite')
-        return Response.json({ recipient: 'malmo', link: 'https://malmo.inkorg.utvag.example/invite/t', expiresAt: 0 });
+        return Response.json({
+          recipient: 'malmo',
+          link: 'https://malmo.inkorg.utvag.example/invite/t',
+          expiresAt: '1970-01-01T00:00:00.000Z',
+        });
       if (path === 'disconnect') return Response.json({ disconnectedAt: 0 });
       return Response.json({ recipient: 'malmo', state: 'approved' });
     }) as typeof fetch,

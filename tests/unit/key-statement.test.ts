@@ -163,6 +163,8 @@ describe('recipients with an identity', () => {
     expect(() => parseRecipients('r.json', file({ hosted: true }))).toThrow(/is hosted/);
     const push = { url: 'https://intake.example.se/push', receiptPublicKey: 'A'.repeat(43) };
     expect(() => parseRecipients('r.json', file({ identity: fingerprint, hosted: true, push }))).toThrow(/is hosted/);
+    const pull = { queue: 'utvag-pull-stockholm' };
+    expect(() => parseRecipients('r.json', file({ identity: fingerprint, hosted: true, pull }))).toThrow(/is hosted/);
   });
 });
 

@@ -25,7 +25,7 @@ let vaultIdentity: string | null;
 const inbox: HostedInboxOperatorCalls = {
   operatorInvite: async (recipient, options) => {
     calls.push(`invite ${recipient} ${options.name ?? '-'}`);
-    return setUp ? { error: 'already_set_up' } : { recipient, link: `https://${recipient}.inkorg.example/invite/t`, expiresAt: 1 };
+    return setUp ? { error: 'already_set_up' } : { path: '/invite/t', expiresAt: '2026-12-09T09:00:00.000Z' };
   },
   operatorConnection: async (recipient): Promise<OperatorConnection> => {
     calls.push(`connection ${recipient}`);
@@ -41,7 +41,12 @@ const inbox: HostedInboxOperatorCalls = {
 };
 
 const namespace = { idFromName: (name: string) => name, get: () => inbox } as unknown as DurableObjectNamespace;
-const envWith = (extra: Partial<OperatorEnv>): OperatorEnv => ({ ...(env as unknown as OperatorEnv), HOSTED_INBOX: namespace, ...extra });
+const envWith = (extra: Partial<OperatorEnv>): OperatorEnv => ({
+  ...(env as unknown as OperatorEnv),
+  HOSTED_INBOX: namespace,
+  HOSTED_INBOX_DOMAIN: 'inkorg.utvag.example',
+  ...extra,
+});
 const configured = () => envWith({ OPERATOR_TOKEN: TOKEN });
 
 function call(path: string, options: { body?: unknown; token?: string | null; header?: string } = {}, testEnv = configured()) {
@@ -110,9 +115,26 @@ describe('operator API: connecting a recipient', () => {
     const res = await call('/invite', { body: { recipient: RECIPIENT, name: 'Anna Andersson' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(await res.json()).toEqual({ recipient: RECIPIENT, link: `https://${RECIPIENT}.inkorg.example/invite/t`, expiresAt: 1 });
+    expect(await res.json()).toEqual({
+      recipient: RECIPIENT,
+      link: `https://${RECIPIENT}.inkorg.utvag.example/invite/t`,
+      expiresAt: '2026-12-09T09:00:00.000Z',
+    });
     expect(calls).toEqual([`invite ${RECIPIENT} Anna Andersson`]);
     expect(await connectionMarker(env as unknown as OperatorEnv, RECIPIENT)).toMatchObject({ state: 'invited' });
+  });
+
+  it('links to the development inbox on this Worker, and needs the inbox domain', async () => {
+    const dev = envWith({ OPERATOR_TOKEN: TOKEN, HOSTED_INBOX_DOMAIN: 'inkorg.localhost' });
+    const res = await app.request(
+      'http://127.0.0.1:8787/api/operator/invite',
+      { method: 'POST', body: JSON.stringify({ recipient: RECIPIENT }), headers: { authorization: `Bearer ${TOKEN}` } },
+      dev,
+    );
+    expect(await res.json()).toMatchObject({ link: `http://${RECIPIENT}.inkorg.localhost:8787/invite/t` });
+    const { HOSTED_INBOX_DOMAIN: _domain, ...withoutDomain } = configured();
+    const noDomain = await call('/invite', { body: { recipient: RECIPIENT } }, withoutDomain);
+    expect(noDomain.status).toBe(503);
   });
 
   it('answers 409 once the inbox is set up, and refuses a malformed recipient', async () => {

@@ -122,7 +122,7 @@ export async function runConnect(args: readonly string[], io: ConnectIo): Promis
     const api = operatorApi(io);
     if (command === 'invite') {
       const invite = await api<OperatorInvite>('invite', { recipient: id, ...(parsed.values.name ? { name: parsed.values.name } : {}) });
-      io.log(`Setup link for the first administrator of ${id} (works once, until ${when(invite.expiresAt)}):`);
+      io.log(`Setup link for the first administrator of ${id} (works once, until ${when(Date.parse(invite.expiresAt))}):`);
       io.log(invite.link);
       io.log('Send it to them by a channel you trust. When they have set up the inbox and saved its Connection page, run:');
       io.log(`  npm run connect -- approve ${id}`);

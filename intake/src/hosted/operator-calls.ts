@@ -20,7 +20,7 @@ import type { OperatorConnection, OperatorInviteAnswer } from '../../../protocol
 import { INVITE_HOURS, type Accounts } from '../accounts.ts';
 import { appendAudit } from '../audit.ts';
 import { ConnectionTable } from '../store/connection.ts';
-import type { IntakeStore } from '../store.ts';
+import type { IntakeStore } from '../store/intake-store.ts';
 
 export interface OperatorInbox {
   recipient: string;
@@ -43,7 +43,8 @@ export function operatorInvite(inbox: OperatorInbox, options: { name?: string } 
   const token = accounts.invite(admin.id, now, INVITE_HOURS);
   new ConnectionTable(store.db).clearDisconnected();
   appendAudit(store, 'operator', 'operator_invited', null, null, now);
-  return { recipient: inbox.recipient, link: `${accounts.rp.origin}/invite/${token}`, expiresAt: now.getTime() + INVITE_HOURS * 3_600_000 };
+  // The path only: the Worker, which knows the inbox's host, makes the link.
+  return { path: `/invite/${token}`, expiresAt: new Date(now.getTime() + INVITE_HOURS * 3_600_000).toISOString() };
 }
 
 /** What the administrator entered, with the identity fingerprint the caller knows (the vault's, or null). */

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { connectionDetailsSchema, dialableNumber, type ConnectionDetails } from '../../../protocol/connection.ts';
 import { localeCodes, type Locale } from '../../../protocol/locales.ts';
 import { isPhoneNumber, normalizePhoneNumber } from '../../../protocol/phone-number.ts';
-import { isHttpsOrLoopback } from '../../../protocol/recipients.ts';
+import { isAllowedWebhookUrl } from '../../../protocol/hosted-inbox.ts';
 
 /** The form's values, by field name: every field is text. */
 export type ConnectionForm = Record<string, string>;
@@ -82,7 +82,7 @@ const formSchema = z
       .string()
       .trim()
       .max(2000)
-      .refine((text) => text === '' || isHttpsOrLoopback(text)),
+      .refine((text) => text === '' || isAllowedWebhookUrl(text)),
   })
   .superRefine((form, ctx) => {
     const add = (field: ConnectionField) => ctx.addIssue({ code: 'custom', path: [field], message: field });

@@ -6,16 +6,14 @@
  * table (migration 5). Read back through protocol/connection.ts's schema,
  * so a row that no longer fits is reported as absent, never shown half.
  *
- * Written against the few statements every home of the store has (node:sqlite
- * and a Durable Object's SQL alike): prepare, get, run.
+ * Written against the store's SQL seam (store/sql.ts), so both homes of the
+ * inbox keep it alike.
  */
 import { connectionDetailsSchema, type ConnectionDetails } from '../../../protocol/connection.ts';
+import type { SqlDatabase } from './sql.ts';
 
-type Param = string | number | null;
 /** The part of the store's database this file uses. */
-export interface ConnectionDb {
-  prepare(sql: string): { get(...params: Param[]): unknown; run(...params: Param[]): unknown };
-}
+export type ConnectionDb = Pick<SqlDatabase, 'prepare'>;
 
 export interface StoredConnection {
   details: ConnectionDetails | null;
@@ -45,8 +43,7 @@ export class ConnectionTable {
   }
 
   read(): StoredConnection {
-    const row = this.db.prepare('SELECT details, saved_at, saved_by, disconnected_at FROM connection WHERE id = 1').get() as
-      Record<string, unknown> | undefined;
+    const row = this.db.prepare('SELECT details, saved_at, saved_by, disconnected_at FROM connection WHERE id = 1').get();
     if (!row) return NONE;
     return {
       details: parseDetails(row['details']),
