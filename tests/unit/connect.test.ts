@@ -5,7 +5,12 @@
  * publishable, an inbox not yet set up, a municipality served twice, a
  * missing setting each give a clear error and leave the file as it was.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { useTranslations } from '../../src/i18n/translator.ts';
+import { identityPins, loadConnected, promiseSentence, recipientFor } from '../../src/promises/connected.ts';
 import type { ConnectionDetails, OperatorConnection } from '../../protocol/connection.ts';
 import { socialAdviceLine } from '../../protocol/phone-numbers.ts';
 import { parseRecipients } from '../../protocol/recipients.ts';
@@ -124,6 +129,23 @@ describe('connect approve', () => {
     expect(await run('approve', 'malmo')).toBe(1);
     expect(file()).toBe(text);
     expect(said.join('\n')).toMatch(/"malmo" is served by both "malmo-old" and "malmo"/);
+  });
+});
+
+describe('the site after approve', () => {
+  it('says the municipality is connected, with its promise and pinned identity, from the written file', async () => {
+    const { run, file } = harness(connection());
+    expect(await run('approve', 'malmo')).toBe(0);
+    const written = join(mkdtempSync(join(tmpdir(), 'utvag-connect-')), 'recipients.json');
+    writeFileSync(written, file());
+    const config = loadConnected(written);
+    const recipient = recipientFor('malmo', config);
+    expect(recipient?.hosted).toBe(true);
+    expect(recipientFor('stockholm', config)).toBeUndefined();
+    expect(JSON.parse(identityPins(config))).toEqual({ malmo: IDENTITY });
+    expect(promiseSentence(useTranslations('sv'), recipient!)).toMatch(
+      /^Malmö stad har lovat en första kontakt inom 24 timmar, dygnet runt/,
+    );
   });
 });
 
