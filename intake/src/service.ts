@@ -8,7 +8,9 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Hono } from 'hono';
-import { Accounts, type RelyingParty } from './accounts.ts';
+import { Accounts, relyingParty } from './accounts.ts';
+
+export { relyingParty };
 import {
   AlertGate,
   deliverAlert,
@@ -71,11 +73,6 @@ export interface IntakeService {
   pushPort: number;
   origin: string;
   close: () => Promise<void>;
-}
-
-export function relyingParty(publicUrl: string): RelyingParty {
-  const url = new URL(publicUrl);
-  return { name: 'Utväg', id: url.hostname, origin: url.origin };
 }
 
 export async function startIntakeService(options: IntakeServiceOptions): Promise<IntakeService> {
