@@ -7,7 +7,8 @@
  * publishable number is told apart from one the site has not checked.
  */
 import { parse } from 'node-html-parser';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from './backend.ts';
 import { promiseSchema } from '../../protocol/recipients.ts';
 import { connectionDetailsSchema, publishableNumber } from '../../protocol/connection.ts';
 import { socialAdviceLine } from '../../protocol/phone-numbers.ts';

@@ -4,7 +4,8 @@
  * registered; the details the administrator saved, and nothing else; a
  * disconnect that keeps every stored request.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from './backend.ts';
 import { AccountError, INVITE_HOURS } from '../src/accounts.ts';
 import { operatorApproved, operatorConnection, operatorDisconnect, operatorInvite } from '../src/hosted/operator-calls.ts';
 import { setUp } from './inbox-helpers.ts';
