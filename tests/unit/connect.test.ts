@@ -91,6 +91,7 @@ describe('connect approve', () => {
     // Approving again replaces the entry, never adds a second.
     expect(await run('approve', 'malmo')).toBe(0);
     expect(parseRecipients(FILE, file()).recipients).toHaveLength(1);
+    expect(said.some((line) => line.includes('connects it again'))).toBe(false);
   });
 
   it('refuses a bad promise with a clear error and writes nothing', async () => {
@@ -156,6 +157,12 @@ describe('connect invite, disconnect and settings', () => {
     expect(asked).toEqual(['POST invite Bearer secret {"recipient":"malmo","name":"Anna Andersson"}']);
     expect(said).toContain('https://malmo.inkorg.utvag.example/invite/t');
     expect(said[0]).toMatch(/works once, until 1970-01-01 01:00:00/);
+  });
+
+  it('approves a disconnected municipality again, and says so', async () => {
+    const { run, said } = harness(connection({ disconnectedAt: 0 }));
+    expect(await run('approve', 'malmo')).toBe(0);
+    expect(said).toContain('It was disconnected on 1970-01-01 01:00:00: this connects it again.');
   });
 
   it('disconnects: tells the inbox, removes the recipient, keeps the rest of the file', async () => {

@@ -134,6 +134,7 @@ export async function runConnect(args: readonly string[], io: ConnectIo): Promis
       const text = withRecipient(file, io.readFile(file), entry, isProductionBuild(io.env));
       io.log(`What the site will show for ${id}:`);
       for (const line of describe(entry, connection)) io.log(line);
+      if (connection.disconnectedAt !== null) io.log(`It was disconnected on ${when(connection.disconnectedAt)}: this connects it again.`);
       await api('approve', { recipient: id });
       io.writeFile(file, text);
       io.log(`Written to ${file}.`);
