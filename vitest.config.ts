@@ -5,11 +5,13 @@ import { defineConfig } from 'vitest/config';
 /** The inbox's tests that run in both its homes: on Node (unit) and in a Durable Object (inbox-durable). */
 export const INBOX_ON_BOTH_HOMES = [
   'intake/tests/audit-checkpoint.test.ts',
+  'intake/tests/connection-page.test.ts',
   'intake/tests/inbox-app.test.ts',
   'intake/tests/inbox-words.test.ts',
   'intake/tests/key-statements.test.ts',
   'intake/tests/keys-api.test.ts',
   'intake/tests/need-to-know.test.ts',
+  'intake/tests/operator-calls.test.ts',
   'intake/tests/requests-api.test.ts',
   'intake/tests/sql-database.test.ts',
   'intake/tests/staff-hygiene.test.ts',

@@ -169,6 +169,27 @@ export class Accounts {
     return token;
   }
 
+  /** Whether an administrator has registered a passkey (the inbox is set up). */
+  hasRegisteredAdmin(): boolean {
+    return (
+      this.db
+        .prepare(
+          `SELECT 1 AS found FROM staff s WHERE s.role = 'admin' AND s.removed_at IS NULL AND EXISTS (SELECT 1 FROM passkeys p WHERE p.staff_id = s.id)`,
+        )
+        .get() !== undefined
+    );
+  }
+
+  /** Administrators invited who have not registered yet (oldest first). */
+  unregisteredAdmins(): Staff[] {
+    return this.db
+      .prepare(
+        `SELECT * FROM staff WHERE role = 'admin' AND removed_at IS NULL AND NOT EXISTS (SELECT 1 FROM passkeys p WHERE p.staff_id = staff.id) ORDER BY id`,
+      )
+      .all()
+      .map((row) => toStaff(row, this.store));
+  }
+
   /** The staff member an invite is for; throws AccountError when it cannot be used. */
   checkInvite(token: string, now: Date = new Date()): Staff {
     const row = this.db.prepare('SELECT staff_id, expires_at, used_at FROM invites WHERE token_hash = ?').get(hashToken(token)) as

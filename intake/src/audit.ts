@@ -47,6 +47,9 @@ export const AUDIT_ACTIONS = [
   'key_retired',
   'identity_made',
   'key_statement',
+  'connection_saved',
+  'operator_invited',
+  'operator_disconnected',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

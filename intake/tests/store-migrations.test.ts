@@ -17,6 +17,7 @@ import type { SqlDatabase } from '../src/store/sql.ts';
 import { MIGRATIONS, SCHEMA_VERSION, schemaVersion } from '../src/store/schema.ts';
 import { readLeniently } from '../src/opened-request.ts';
 import { StoreError, type IntakeStore } from '../src/store.ts';
+import { ConnectionTable } from '../src/store/connection.ts';
 import { openRecord, recordKey } from '../src/store/sealed-records.ts';
 import storeBeforeMigrations from './fixtures/store-before-migrations.sql?raw';
 import fixtureJson from './fixtures/store-before-migrations.json';
@@ -204,6 +205,22 @@ describe('store migrations', () => {
       const insert = store.db.prepare(`INSERT INTO vault_identity (id, public_key, gen, wrapped, created_at) VALUES (?, 'p', 1, '{}', 1)`);
       insert.run(1);
       expect(() => insert.run(2)).toThrow(/CHECK/);
+      for (const { ref } of Object.values(fixture.requests)) expect(store.get(ref)?.ref).toBe(ref);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('6: adds an empty connection row table, one row at most, and keeps every request', async () => {
+    const old = await databaseFrom(storeBeforeMigrations);
+    const store = old.open(Buffer.from(fixture.storeSecretHex, 'hex'));
+    try {
+      const table = new ConnectionTable(store.db);
+      expect(table.read()).toEqual({ details: null, savedAt: null, savedBy: null, disconnectedAt: null });
+      table.markDisconnected(new Date(5));
+      table.markDisconnected(new Date(6));
+      expect(store.db.prepare('SELECT id, disconnected_at FROM connection').all()).toEqual([{ id: 1, disconnected_at: 6 }]);
+      expect(() => store.db.prepare('INSERT INTO connection (id) VALUES (2)').run()).toThrow(/CHECK/);
       for (const { ref } of Object.values(fixture.requests)) expect(store.get(ref)?.ref).toBe(ref);
     } finally {
       store.close();

@@ -23,6 +23,7 @@ import { accountRoutes } from './routes/account.ts';
 import { apiRoutes } from './routes/api.ts';
 import { auditRoutes, staffRoutes } from './routes/admin.ts';
 import { assetRoutes } from './routes/assets.ts';
+import { connectionRoutes } from './routes/connection.ts';
 import { keysApiRoutes, keysPageRoutes } from './routes/keys.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { signInRoutes } from './routes/sign-in.ts';
@@ -54,6 +55,7 @@ export function createInboxApp(options: InboxAppOptions): Hono<InboxEnv> {
   signedIn.route('/staff', staffRoutes(inbox));
   signedIn.route('/audit', auditRoutes(inbox));
   signedIn.route('/keys', keysPageRoutes(inbox));
+  signedIn.route('/connection', connectionRoutes(inbox));
   signedIn.route('/api/vault/keys', keysApiRoutes(inbox));
   signedIn.route('/api/vault/identity', identityApiRoutes(inbox));
   signedIn.route('/api/vault/statement', statementApiRoutes(inbox));

@@ -92,6 +92,8 @@ export function auditActorLabel(actor: string, t: InboxText, staffNames: Readonl
       return t.actor_retention;
     case 'cli':
       return t.actor_cli;
+    case 'operator':
+      return t.actor_operator;
     case 'unknown':
       return t.actor_unknown;
     default:

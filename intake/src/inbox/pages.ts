@@ -85,7 +85,7 @@ export function keyReminderNotice(ctx: PageContext, reminder: KeyReminder | null
   </p>`;
 }
 
-function csrfField(ctx: PageContext) {
+export function csrfField(ctx: PageContext) {
   return html`<input type="hidden" name="csrf" value="${ctx.csrf ?? ''}" />`;
 }
 
@@ -170,7 +170,8 @@ export function layout(ctx: PageContext, title: string, body: Html, options: Lay
                             ${
                               admin
                                 ? html`<li><a href="/staff">${t.navStaff}</a></li>
-                                    <li><a href="/audit">${t.navAudit}</a></li>`
+                                    <li><a href="/audit">${t.navAudit}</a></li>
+                                    <li><a href="/connection">${t.navConnection}</a></li>`
                                 : ''
                             }
                           </ul>

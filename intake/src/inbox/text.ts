@@ -258,6 +258,7 @@ const sv = {
   actor_alerts: 'Aviseringar (automatiskt)',
   actor_retention: 'Gallring (automatiskt)',
   actor_cli: 'Kommandoraden',
+  actor_operator: 'Den som driver webbplatsen',
   actor_unknown: 'Okänd person',
   actor_other: 'Annan del av systemet',
   action_received: 'Förfrågan kom in',
@@ -387,6 +388,11 @@ const sv = {
   keysReminderAction: 'Gör nästa under',
   action_key_made: 'Gjorde nästa nyckel för förfrågningar',
   action_key_retired: 'Tog en nyckel ur bruk',
+  // the connection to the site (issue 20, part 4)
+  navConnection: 'Anslutning',
+  action_connection_saved: 'Sparade löftet och kontaktuppgifterna för webbplatsen',
+  action_operator_invited: 'Den som driver webbplatsen skickade en länk för att komma igång',
+  action_operator_disconnected: 'Den som driver webbplatsen kopplade bort inkorgen',
   detailKid: 'nyckel',
   // the identity key and the signed key list (issue 20)
   identityHeading: 'Identitetsnyckel',
@@ -659,6 +665,7 @@ const en: InboxText = {
   actor_alerts: 'Alerts (automatic)',
   actor_retention: 'Deletion after the retention time (automatic)',
   actor_cli: 'The command line',
+  actor_operator: 'The person who runs the site',
   actor_unknown: 'Unknown person',
   actor_other: 'Another part of the system',
   action_received: 'Request received',
@@ -786,6 +793,10 @@ const en: InboxText = {
   keysReminderAction: 'Make the next one under',
   action_key_made: 'Made the next key for requests',
   action_key_retired: 'Retired a key',
+  navConnection: 'Connection',
+  action_connection_saved: 'Saved the promise and contact details for the site',
+  action_operator_invited: 'The person who runs the site sent a link to get started',
+  action_operator_disconnected: 'The person who runs the site disconnected the inbox',
   detailKid: 'key',
   identityHeading: 'Identity key',
   identityText:

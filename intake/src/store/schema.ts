@@ -200,6 +200,16 @@ export const MIGRATIONS: readonly Migration[] = [
           state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, problem TEXT, published_at INTEGER) STRICT;`);
     },
   },
+  {
+    version: 6,
+    what: 'connection: the promise, phone and alert webhook an administrator entered (store/connection.ts)',
+    up: (db) => {
+      // One row: the details as JSON (checked again with protocol/connection.ts when read), who saved
+      // them and when, and when the operator disconnected this inbox. Nothing about any request.
+      db.exec(`CREATE TABLE connection (id INTEGER PRIMARY KEY CHECK (id = 1), details TEXT, saved_at INTEGER, saved_by INTEGER,
+          disconnected_at INTEGER) STRICT;`);
+    },
+  },
 ];
 
 /** The schema version this program writes. */
