@@ -135,6 +135,13 @@ export const recipientSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{43}$/, { message: 'identity must be a key fingerprint (43 base64url characters)' })
       .optional(),
+    /**
+     * Its team inbox runs hosted, as one Durable Object of the site's Worker
+     * (protocol/hosted-inbox.ts): the Worker delivers to it directly, so it
+     * has no push or pull, and its keys come from its signed statement
+     * (it needs `identity`).
+     */
+    hosted: z.boolean().optional(),
     /** Static keys, for a recipient without `identity` (absent: none). */
     keys: z
       .array(
@@ -165,6 +172,10 @@ export const recipientSchema = z
     path: ['promise', 'source', 'address'],
   })
   .refine((r) => !(r.push && r.pull), { message: 'has both push and pull: choose one', path: ['pull'] })
+  .refine((r) => !(r.hosted === true && (r.push || r.pull || r.identity === undefined)), {
+    message: 'is hosted: it has an identity, and no push or pull (the Worker delivers to its hosted inbox)',
+    path: ['hosted'],
+  })
   .refine((r) => !(r.identity !== undefined && r.keys.length > 0), {
     message: 'has both identity and keys: a recipient with an identity lists no keys (they come from its signed key statement)',
     path: ['keys'],
@@ -299,6 +310,7 @@ export function keySetOf({ config, keys }: ValidatedRecipients): KeySet {
     id: r.id,
     serves: [...r.serves, ...(r.takesUnstatedMunicipality ? [UNKNOWN_MUNICIPALITY] : [])],
     ...(r.identity === undefined ? {} : { identity: r.identity }),
+    ...(r.hosted === true ? { hosted: true as const } : {}),
   }));
   // Parsing again checks the output against the very schema the browser uses.
   // Statements are added by the Worker, which serves the live key set.
