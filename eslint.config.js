@@ -19,7 +19,7 @@ const unsafeAnyOff = Object.fromEntries(
 
 export default defineConfig(
   {
-    ignores: ['dist/', '.astro/', '.wrangler/', 'intake-dist/', 'test-results/', 'playwright-report/', 'bench-results/', '.dev-intake*/'],
+    ignores: ['dist/', '.astro/', '.wrangler/', 'intake-dist/', 'test-results/', 'playwright-report/', 'bench-results/', '.dev-intake*/', '**/*.generated.js'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
