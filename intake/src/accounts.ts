@@ -127,10 +127,12 @@ export class Accounts {
   }
 
   activeStaff(): Staff[] {
+    // By name: names are sealed at rest (N14), so they are sorted once opened, not in SQL.
     return this.db
-      .prepare('SELECT * FROM staff WHERE removed_at IS NULL ORDER BY staff_name(name)')
+      .prepare('SELECT * FROM staff WHERE removed_at IS NULL ORDER BY id')
       .all()
-      .map((row) => toStaff(row, this.store));
+      .map((row) => toStaff(row, this.store))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /** An administrator confirms a registration (N8): from now on the person can open requests. */

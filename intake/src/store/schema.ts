@@ -1,15 +1,17 @@
 /**
  * The store's tables and their numbered migrations. The database's
- * `PRAGMA user_version` says which migrations it has; opening a store runs
+ * schema version (store/sql.ts: PRAGMA user_version on Node, a one-row
+ * table in a Durable Object) says which migrations it has; opening a store runs
  * the ones it lacks, each in its own transaction (all of it or nothing),
  * in order. A store made by a newer program (a higher number than this one
  * knows) is refused, not guessed at.
  *
  * Add a migration at the end, never edit one that has shipped, and give it
- * a test in intake/tests/store-migrations.test.ts.
+ * a test in intake/tests/store-migrations.test.ts. Its SQL runs in both
+ * homes: no BEGIN, COMMIT, SAVEPOINT or PRAGMA statement (a Durable Object
+ * refuses them; the transaction is the SqlDatabase's).
  */
-import type { DatabaseSync } from 'node:sqlite';
-import { int, only } from './rows.ts';
+import type { SqlDatabase } from './sql.ts';
 
 /**
  * Migration 1: the tables as of the first numbered version. A store made
@@ -108,14 +110,14 @@ CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit BEG
 CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 `;
 
-function hasColumn(db: DatabaseSync, table: string, column: string): boolean {
+function hasColumn(db: SqlDatabase, table: string, column: string): boolean {
   return db.prepare(`SELECT 1 FROM pragma_table_info(?) WHERE name = ?`).get(table, column) !== undefined;
 }
 
 export interface Migration {
   version: number;
   what: string;
-  up: (db: DatabaseSync) => void;
+  up: (db: SqlDatabase) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -191,28 +193,23 @@ export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 
 export class SchemaTooNewError extends Error {}
 
-/** The database's schema version (PRAGMA user_version). */
-export function schemaVersion(db: DatabaseSync): number {
-  return int(only(db.prepare('PRAGMA user_version').get(), 'PRAGMA user_version'), 'user_version');
+/** The database's schema version. */
+export function schemaVersion(db: SqlDatabase): number {
+  return db.schemaVersion();
 }
 
 /** Runs the migrations the database lacks, in order, each all or nothing. */
-export function migrate(db: DatabaseSync): void {
-  const current = schemaVersion(db);
+export function migrate(db: SqlDatabase): void {
+  const current = db.schemaVersion();
   if (current > SCHEMA_VERSION) {
     throw new SchemaTooNewError(
       `the store was written by a newer intake (schema ${current}; this one knows up to ${SCHEMA_VERSION}): run that version, or restore a backup made by this one`,
     );
   }
   for (const migration of MIGRATIONS.filter((m) => m.version > current)) {
-    db.exec('BEGIN IMMEDIATE');
-    try {
+    db.transaction(() => {
       migration.up(db);
-      db.exec(`PRAGMA user_version = ${migration.version}`);
-      db.exec('COMMIT');
-    } catch (error) {
-      if (db.isTransaction) db.exec('ROLLBACK');
-      throw error;
-    }
+      db.setSchemaVersion(migration.version);
+    });
   }
 }
