@@ -13,6 +13,7 @@ import { AlertRounds, HEARTBEAT_HOURS, summarize, type AlertConfig } from './ale
 import { appendAudit } from './audit.ts';
 import { checkpointSigningKey, makeCheckpoint } from './audit-checkpoint.ts';
 import { createInboxApp } from './inbox/app.ts';
+import { nodeInboxAssets } from './inbox/node-assets.ts';
 import { createPushApp, PUSH_PATH } from './receiver/push-app.ts';
 import { loadStoreSecret } from './keys/store-secret.ts';
 import { keyReminder } from './keys/key-dates.ts';
@@ -93,6 +94,7 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
   });
   const inboxApp = createInboxApp({
     store,
+    assets: nodeInboxAssets,
     accounts,
     recipients,
     retentionDays: options.retentionDays,

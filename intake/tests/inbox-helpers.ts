@@ -9,6 +9,7 @@ import { afterEach } from 'vitest';
 import { Accounts, type StaffRole } from '../../intake/src/accounts.ts';
 import { recentAudit } from '../../intake/src/audit.ts';
 import { createInboxApp, SESSION_COOKIE, type InboxAppOptions } from '../../intake/src/inbox/app.ts';
+import { nodeInboxAssets } from '../../intake/src/inbox/node-assets.ts';
 import { inboxText } from '../../intake/src/inbox/text.ts';
 import { NO_RECIPIENTS } from '../../intake/src/promise.ts';
 import { relyingParty } from '../../intake/src/service.ts';
@@ -36,6 +37,7 @@ export async function setUp(extra: Partial<InboxAppOptions> = {}, options: { vau
   const accounts = new Accounts(store, relyingParty(ORIGIN));
   const app = createInboxApp({
     store,
+    assets: nodeInboxAssets,
     accounts,
     recipients: NO_RECIPIENTS,
     retentionDays: 30,

@@ -24,6 +24,7 @@ import { replyPostBody, signReplyPost } from '../../protocol/reply-post.ts';
 import { createRequest, type ContactRequest, type ContactRequestInput } from '../../protocol/request.ts';
 import { Accounts } from '../src/accounts.ts';
 import { runCli } from '../src/cli.ts';
+import { nodeInboxAssets } from '../src/inbox/node-assets.ts';
 import { createInboxApp, SESSION_COOKIE } from '../src/inbox/app.ts';
 import { loadStoreSecret } from '../src/keys/store-secret.ts';
 import { NO_RECIPIENTS } from '../src/promise.ts';
@@ -93,7 +94,15 @@ beforeAll(async () => {
   const store = IntakeStore.open(dir, storeSecret);
   const accounts = new Accounts(store, relyingParty(ORIGIN));
   const replies = { deliverNow: () => Promise.resolve(null), siteKnown: false };
-  const inbox = createInboxApp({ store, accounts, recipients: NO_RECIPIENTS, retentionDays: 30, log: () => undefined, replies });
+  const inbox = createInboxApp({
+    store,
+    assets: nodeInboxAssets,
+    accounts,
+    recipients: NO_RECIPIENTS,
+    retentionDays: 30,
+    log: () => undefined,
+    replies,
+  });
   const worker = await generateSigningKey();
   // The receiver's receipt key lies in the folder, as `intake receipt-key` leaves it.
   await ensureReceiptKey(dir);

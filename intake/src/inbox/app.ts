@@ -39,7 +39,7 @@ export function createInboxApp(options: InboxAppOptions): Hono<InboxEnv> {
     loadSession(inbox),
   );
 
-  app.route('/', assetRoutes());
+  app.route('/', assetRoutes(inbox.assets));
   app.route('/', signInRoutes(inbox));
 
   const signedIn = new Hono<InboxEnv>();

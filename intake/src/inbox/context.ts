@@ -23,8 +23,13 @@ export { mayHandle, notHandlingReason } from './need-to-know.ts';
 export const SESSION_COOKIE = '__Host-utvag_inbox_session';
 export const LANG_COOKIE = 'utvag_inbox_lang';
 
+/** The inbox's files by path ("/assets/…"): read from disk on Node, built into the Worker when hosted. */
+export type InboxAssets = (path: string) => Promise<{ body: string | Uint8Array; type: string } | null>;
+
 export interface InboxAppOptions {
   store: IntakeStore;
+  /** Its CSS, scripts and browser app (inbox/node-assets.ts on Node; hosted/assets.ts in a Durable Object). */
+  assets: InboxAssets;
   accounts: Accounts;
   recipients: RecipientDirectory;
   retentionDays: number;
