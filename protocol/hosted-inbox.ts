@@ -32,8 +32,8 @@ export interface HostedInboxCalls {
   receive(recipient: string, body: string): Promise<HostedReceiveResult>;
   /** A one-time link for a new administrator `name` (the first one's setup link, or npm start's). */
   inviteAdministrator(recipient: string, name: string): Promise<HostedInvite>;
-  /** Where content-free alerts are POSTed (https; http only to this machine); null: none. */
-  setAlertWebhook(recipient: string, url: string | null): Promise<void>;
+  /** Where content-free alerts are POSTed (https; http only to this machine); null: none. False: refused, nothing changed. */
+  setAlertWebhook(recipient: string, url: string | null): Promise<boolean>;
 }
 
 /** The header the Worker names the recipient with when it hands a browser's request to its object. */
