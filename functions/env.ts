@@ -44,4 +44,8 @@ export interface Env extends IntakePushEnv {
    * Absent: no host is an inbox.
    */
   HOSTED_INBOX_DOMAIN?: string;
+  /** Development only (npm start, tests): opens /api/dev/hosted/* (routes/hosted-development.ts). Never set in production. */
+  HOSTED_DEVELOPMENT_TOKEN?: string;
+  /** A Worker secret, 32 characters or more: each hosted inbox's store secret is derived from it. */
+  HOSTED_STORE_SECRET?: string;
 }

@@ -196,6 +196,39 @@ describe('routing by host', () => {
   });
 });
 
+describe('the development door (npm start, system tests)', () => {
+  const token = 'development-token-0123456789abcdef0123456789';
+  const post = (testEnv: Env, path: string, body: unknown, bearer?: string) =>
+    fetchWorker(testEnv, `http://127.0.0.1:8787/api/dev/hosted/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+      body: JSON.stringify(body),
+    });
+
+  it('is closed without its token, refuses a wrong one and any id that is not a development one', async () => {
+    const { testEnv } = await builtWith([]);
+    expect((await post(testEnv, 'x-development/invite', { name: 'Dev' }, token)).status).toBe(404);
+    const open = { ...testEnv, HOSTED_DEVELOPMENT_TOKEN: token };
+    expect((await post(open, 'x-development/invite', { name: 'Dev' })).status).toBe(401);
+    expect((await post(open, 'x-development/invite', { name: 'Dev' }, `${token}x`)).status).toBe(401);
+    expect((await post(open, 'goteborg/invite', { name: 'Dev' }, token)).status).toBe(403);
+  });
+
+  it("opens a development recipient's inbox and gives a one-time administrator link that works there", async () => {
+    const id = `${freshId('hosted')}-development`;
+    const { testEnv } = await builtWith([]);
+    const open = { ...testEnv, HOSTED_DEVELOPMENT_TOKEN: token };
+    const answer = await post(open, `${id}/invite`, { name: 'Utvecklare (development)' }, token);
+    const invite = await answer.json<{ path: string; expiresAt: string }>();
+    expect(invite.path).toMatch(/^\/invite\/[\w-]{20,}$/);
+    expect(Date.parse(invite.expiresAt)).toBeGreaterThan(Date.now());
+    const page = await fetchWorker(open, `http://${id}.${DOMAIN}:8787${invite.path}`);
+    expect(page.status).toBe(200);
+    // A second use of the same page is fine (it registers only on a passkey); an unknown token is not.
+    expect((await fetchWorker(open, `http://${id}.${DOMAIN}:8787/invite/not-a-token`)).status).not.toBe(200);
+  });
+});
+
 describe('delivery into hosted inboxes', () => {
   it('stores an envelope once in its own object, a redelivery as a duplicate, none in another', async () => {
     const a = freshId('a');

@@ -29,6 +29,12 @@ export interface ProvisionedKey {
 export async function provisionDevVault(store: IntakeStore, keys: readonly ProvisionedKey[], now = new Date()): Promise<boolean> {
   const vault = new VaultTables(store);
   if (vault.latestGen() !== null) return false;
+  vault.provision(await devVaultSetup(keys), null, now);
+  return true;
+}
+
+/** Generation 1 sealed: the keys wrapped under a fresh V, V sealed to the public code's recovery key (a hosted inbox provisions it over RPC). */
+export async function devVaultSetup(keys: readonly ProvisionedKey[]): Promise<Parameters<VaultTables['provision']>[0]> {
   const vaultKey = newVaultKeyBytes();
   const vaultKeys = await vaultKeysFrom(vaultKey, 1);
   const recovery = await recoveryKeyPair(DEV_RECOVERY_CODE);
@@ -40,11 +46,11 @@ export async function provisionDevVault(store: IntakeStore, keys: readonly Provi
       wrapped: await wrapRecipientKey(vaultKeys, key.kid, key.privateJwk),
     })),
   );
-  vault.provision(
-    { recoveryPublicKey: recovery.publicKey, recovery: await sealGrant(vaultKey, 1, recovery.publicKey, 'recovery'), keys: wrapped },
-    null,
-    now,
-  );
+  const setup = {
+    recoveryPublicKey: recovery.publicKey,
+    recovery: await sealGrant(vaultKey, 1, recovery.publicKey, 'recovery'),
+    keys: wrapped,
+  };
   vaultKey.fill(0);
-  return true;
+  return setup;
 }

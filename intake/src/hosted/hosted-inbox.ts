@@ -25,6 +25,8 @@ import {
   HOSTED_RECIPIENT_HEADER,
   hostedRecipientOfHost,
   isAllowedWebhookUrl,
+  isDevelopmentRecipient,
+  type DevelopmentVaultSetup,
   type HostedInboxCalls,
   type HostedInvite,
   type HostedReceiveResult,
@@ -124,6 +126,15 @@ export class HostedInbox extends DurableObject<HostedInboxEnv> implements Hosted
   async setAlertWebhook(recipient: string, url: string | null): Promise<boolean> {
     if (url !== null && !isAllowedWebhookUrl(url)) return false;
     await this.open(recipient).alarms.setWebhook(url);
+    return true;
+  }
+
+  /** Development only: a vault made at once with development keys and the public code (protocol/hosted-inbox.ts). */
+  async provisionDevelopmentVault(recipient: string, setup: DevelopmentVaultSetup): Promise<boolean> {
+    if (!isDevelopmentRecipient(recipient)) return false;
+    const { store } = this.open(recipient);
+    if (store.vault.latestGen() !== null) return false;
+    store.vault.provision(setup as unknown as Parameters<typeof store.vault.provision>[0], null, new Date());
     return true;
   }
 
