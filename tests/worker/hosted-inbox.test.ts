@@ -311,4 +311,33 @@ describe('alerts from the alarm', () => {
     await runDurableObjectAlarm(stub);
     expect(posted).toEqual([]);
   });
+
+  it('escalates an unclaimed request on the promise, with minutes left and nothing else, and sets the next alarm by it', async () => {
+    const id = freshId('escalate');
+    const kid = await holdKey(id);
+    const stub = hostedInbox(base, id);
+    expect(await stub.setPromise(id, { firstContactHours: 0 })).toBe(false);
+    expect(await stub.setAlertWebhook(id, 'https://sms.example.se/hook')).toBe(true);
+    const posted: Record<string, unknown>[] = [];
+    vi.spyOn(globalThis, 'fetch').mockImplementation(async (_input, init) => {
+      posted.push(JSON.parse(String(init?.body)) as Record<string, unknown>);
+      return new Response(null, { status: 204 });
+    });
+    // Eight hours: the 6 h level lies two hours ahead, and the next alarm waits for it.
+    expect(await stub.setPromise(id, { firstContactHours: 8, madeBy: 'Testkommun' })).toBe(true);
+    expect(await stub.receive(id, envelope(kid))).toBe('stored');
+    await runDurableObjectAlarm(stub);
+    expect(posted.filter((p) => p['event'] === 'escalation')).toEqual([]);
+    const next = await runInDurableObject(stub, (_instance, state: DurableObjectState) => state.storage.getAlarm());
+    expect(next).toBeGreaterThan(Date.now() + 2 * 3_600_000 - 60_000);
+    expect(next).toBeLessThan(Date.now() + 2 * 3_600_000 + 60_000);
+    // One hour: both levels crossed at once, one alert with the count and the minutes left.
+    expect(await stub.setPromise(id, { firstContactHours: 1 })).toBe(true);
+    expect(await stub.receive(id, envelope(kid))).toBe('stored');
+    await runDurableObjectAlarm(stub);
+    const escalation = posted.find((p) => p['event'] === 'escalation');
+    expect(escalation).toMatchObject({ event: 'escalation', open: 2, unclaimed: 2, count: 2 });
+    expect(escalation?.['minutesLeft']).toBeLessThanOrEqual(60);
+    expect(Object.keys(escalation!).sort()).toEqual(['at', 'count', 'event', 'minutesLeft', 'open', 'overdue', 'unclaimed']);
+  });
 });

@@ -28,6 +28,7 @@ import {
   isDevelopmentRecipient,
   type DevelopmentVaultSetup,
   type HostedInboxCalls,
+  type HostedPromise,
   type HostedInvite,
   type HostedReceiveResult,
 } from '../../../protocol/hosted-inbox.ts';
@@ -47,6 +48,7 @@ export interface HostedInboxEnv {
 }
 
 const RECIPIENT_META = 'hosted_recipient';
+const PROMISE_META = 'hosted_promise';
 
 interface Opened {
   recipient: string;
@@ -79,7 +81,7 @@ export class HostedInbox extends DurableObject<HostedInboxEnv> implements Hosted
     const app = createInboxApp({
       store,
       accounts,
-      recipients: directoryOf(recipient),
+      recipients: directoryOf(recipient, store),
       retentionDays: DEFAULT_RETENTION_DAYS,
       log: (line) => console.log(line),
       assets: hostedAsset,
@@ -106,7 +108,7 @@ export class HostedInbox extends DurableObject<HostedInboxEnv> implements Hosted
   /** Stores an envelope the queue delivers (before it answers), or says why not. */
   async receive(recipient: string, body: string): Promise<HostedReceiveResult> {
     const opened = this.open(recipient);
-    const result = await opened.store.receive(body, directoryOf(recipient));
+    const result = await opened.store.receive(body, directoryOf(recipient, opened.store));
     if (result.status === 'stored') await opened.alarms.stored();
     return result.status;
   }
@@ -126,6 +128,19 @@ export class HostedInbox extends DurableObject<HostedInboxEnv> implements Hosted
   async setAlertWebhook(recipient: string, url: string | null): Promise<boolean> {
     if (url !== null && !isAllowedWebhookUrl(url)) return false;
     await this.open(recipient).alarms.setWebhook(url);
+    return true;
+  }
+
+  /** The recipient's promise (hours to first contact): the clock and the 6 h and 2 h alerts run on it. */
+  async setPromise(recipient: string, promise: HostedPromise | null): Promise<boolean> {
+    const hours = promise?.firstContactHours;
+    if (promise !== null && (typeof hours !== 'number' || !Number.isInteger(hours) || hours < 1 || hours > 24 * 14)) return false;
+    const { store } = this.open(recipient);
+    if (promise === null) store.db.prepare('DELETE FROM meta WHERE key = ?').run(PROMISE_META);
+    else
+      store.db
+        .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+        .run(PROMISE_META, JSON.stringify({ firstContactHours: hours, ...(promise.madeBy ? { madeBy: promise.madeBy } : {}) }));
     return true;
   }
 
@@ -158,9 +173,14 @@ export class HostedInbox extends DurableObject<HostedInboxEnv> implements Hosted
 
 /**
  * Every kid this object's vault holds is its recipient's (the store
- * quarantines any other). No promise here yet: the inbox then says "no
- * promise configured" and shows no deadline, never a made-up one.
+ * quarantines any other). Its promise is the one set with setPromise;
+ * without one the inbox says "no promise configured" and shows no
+ * deadline, never a made-up one.
  */
-function directoryOf(recipient: string): RecipientDirectory {
-  return { recipientOfKid: () => recipient, promiseOf: () => null, phoneOf: () => null };
+function directoryOf(recipient: string, store: IntakeStore): RecipientDirectory {
+  const promise = (): HostedPromise | null => {
+    const value = store.db.prepare('SELECT value FROM meta WHERE key = ?').get(PROMISE_META)?.['value'];
+    return typeof value === 'string' ? (JSON.parse(value) as HostedPromise) : null;
+  };
+  return { recipientOfKid: () => recipient, promiseOf: (r) => (r === recipient ? promise() : null), phoneOf: () => null };
 }
