@@ -279,11 +279,3 @@ export async function verifyReplyAck(
   }
   return false;
 }
-
-/** Comma-separated base64url public keys (INTAKE_WORKER_PUBLIC_KEYS), trimmed. */
-export function parsePublicKeyList(text: string | undefined): string[] {
-  return (text ?? '')
-    .split(',')
-    .map((key) => key.trim())
-    .filter(Boolean);
-}

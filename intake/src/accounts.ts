@@ -80,6 +80,12 @@ export interface RelyingParty {
   origin: string;
 }
 
+/** The relying party of an inbox served at `publicUrl` (its origin; the RP ID is its host). */
+export function relyingParty(publicUrl: string): RelyingParty {
+  const url = new URL(publicUrl);
+  return { name: 'Utväg', id: url.hostname, origin: url.origin };
+}
+
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 const newToken = () => randomBytes(32).toString('base64url');
 

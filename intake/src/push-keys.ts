@@ -57,4 +57,4 @@ export async function loadReceiverAuth(dir: string, recipient: string, workerPub
   return receiverAuth(recipient, workerPublicKeys, jwk);
 }
 
-export { parsePublicKeyList } from '../../protocol/push-auth.ts';
+export { parsePublicKeyList } from './keys/public-key-list.ts';

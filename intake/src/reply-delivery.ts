@@ -16,7 +16,8 @@
  */
 import { REPLY_POST_PATH, REPLY_SIGNATURE_HEADER, replyPostSchema } from '../../protocol/reply-post.ts';
 import { replyIdOf } from '../../protocol/reply.ts';
-import { importVerifyKey, parsePublicKeyList, verifyReplyAck } from '../../protocol/push-auth.ts';
+import { importVerifyKey, verifyReplyAck } from '../../protocol/push-auth.ts';
+import { parsePublicKeyList } from './keys/public-key-list.ts';
 
 export type DeliveryResult =
   /** Stored by the Worker (201), or already there (200), with its signed acknowledgement. */

@@ -6,8 +6,11 @@
  * for content-free alerts and retention.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Hono } from 'hono';
-import { Accounts, type RelyingParty } from './accounts.ts';
+import { Accounts, relyingParty } from './accounts.ts';
+
+export { relyingParty };
 import { deliverAlert } from './alert-delivery.ts';
 import { AlertRounds, HEARTBEAT_HOURS, summarize, type AlertConfig } from './alerts.ts';
 import { appendAudit } from './audit.ts';
@@ -64,11 +67,6 @@ export interface IntakeService {
   close: () => Promise<void>;
 }
 
-export function relyingParty(publicUrl: string): RelyingParty {
-  const url = new URL(publicUrl);
-  return { name: 'Utväg', id: url.hostname, origin: url.origin };
-}
-
 export async function startIntakeService(options: IntakeServiceOptions): Promise<IntakeService> {
   const log = options.log ?? ((line: string) => console.log(line));
   const storeSecret = await loadStoreSecret(options.dir);
@@ -94,13 +92,14 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
   });
   const inboxApp = createInboxApp({
     store,
-    assets: nodeInboxAssets,
     accounts,
     recipients,
     retentionDays: options.retentionDays,
+    assets: nodeInboxAssets(),
     log,
     replies: { deliverNow: replyDelivery.kick, siteKnown: Boolean(options.replySite) },
     trustedProxies: options.trustedProxies ?? [],
+    remoteAddress: (c) => getConnInfo(c).remote.address,
     alert: (event, count) => {
       if (alerts.command || alerts.url) void deliverAlert(alerts, { ...summarize(store, event, new Date()), count }, log);
     },

@@ -5,7 +5,8 @@
  * nothing. The crypto is the real team-vault module, as a browser runs it.
  */
 import { parse } from 'node-html-parser';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from './backend.ts';
 import { codeLikeWords } from './code-like.ts';
 import { generateRecipientKeyPair } from '../../protocol/envelope.ts';
 import { VaultTables } from '../src/store/vault.ts';

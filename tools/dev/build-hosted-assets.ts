@@ -22,24 +22,21 @@ import { buildInboxApp } from '../../intake/src/inbox/app-bundle.ts';
 
 export const HOSTED_ASSETS_MODULE = 'intake/src/hosted/inbox-assets.generated.js';
 
-const JS = 'text/javascript; charset=utf-8';
-const CSS = 'text/css; charset=utf-8';
-
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   return entries.filter((entry) => entry.isFile() && entry.name.endsWith('.js')).map((entry) => join(entry.parentPath, entry.name));
 }
 
-/** path → {type, body}: what the self-hosted intake serves from files (inbox/routes/assets.ts). */
-export async function hostedAssetFiles(): Promise<Record<string, { type: string; body: string }>> {
-  const assets: Record<string, { type: string; body: string }> = {
-    '/assets/inbox.css': { type: CSS, body: await readFile('intake/src/inbox/assets/inbox.css', 'utf8') },
-    '/assets/inbox.js': { type: JS, body: await readFile('intake/src/inbox/assets/inbox.js', 'utf8') },
-    '/assets/inbox-app.js': { type: JS, body: await buildInboxApp() },
+/** path → text: what the self-hosted intake serves from files (inbox/node-assets.ts). */
+export async function hostedAssetFiles(): Promise<Record<string, string>> {
+  const assets: Record<string, string> = {
+    '/assets/inbox.css': await readFile('intake/src/inbox/assets/inbox.css', 'utf8'),
+    '/assets/inbox.js': await readFile('intake/src/inbox/assets/inbox.js', 'utf8'),
+    '/assets/inbox-app.js': await buildInboxApp(),
   };
   const webauthn = dirname(fileURLToPath(import.meta.resolve('@simplewebauthn/browser')));
   for (const file of (await filesUnder(webauthn)).sort()) {
-    assets[`/assets/webauthn/${relative(webauthn, file).split('\\').join('/')}`] = { type: JS, body: await readFile(file, 'utf8') };
+    assets[`/assets/webauthn/${relative(webauthn, file).split('\\').join('/')}`] = await readFile(file, 'utf8');
   }
   return assets;
 }

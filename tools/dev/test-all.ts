@@ -107,6 +107,7 @@ const steps: Step[] = [
   },
   { name: 'unit and intake tests (Node)', action: () => vitest('unit') },
   { name: 'Worker tests (workerd)', action: () => vitest('worker') },
+  { name: 'inbox tests in a Durable Object (workerd)', action: () => vitest('inbox-durable') },
   { name: 'system tests (Worker under wrangler dev, queue, intake)', action: () => vitest('system', 'tests/system') },
   {
     name: 'browser tests (Chromium)',

@@ -37,7 +37,7 @@ import { createInboxApp } from '../inbox/app.ts';
 import type { RecipientDirectory } from '../promise.ts';
 import { DEFAULT_RETENTION_DAYS, IntakeStore } from '../store/intake-store.ts';
 import { HostedAlarms } from './alarms.ts';
-import { hostedAsset } from './assets.ts';
+import { hostedAssets } from './assets.ts';
 
 /** What the object reads from the Worker's environment. */
 export interface HostedInboxEnv {
@@ -84,7 +84,9 @@ export class HostedInbox extends DurableObject<HostedInboxEnv> implements Hosted
       recipients: directoryOf(recipient, store),
       retentionDays: DEFAULT_RETENTION_DAYS,
       log: (line) => console.log(line),
-      assets: hostedAsset,
+      assets: hostedAssets,
+      // Cloudflare sets it on every request (a client cannot): the sign-in limit counts per address, in memory only.
+      remoteAddress: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
       alert: (event, count) => void alarms.sendNow(event, count),
     });
     this.opened = { recipient, store, accounts, rp, app, alarms };

@@ -10,6 +10,8 @@ import type { RecipientDirectory } from '../promise.ts';
 import type { OutboxSummary } from '../reply-outbox.ts';
 import type { IntakeStore } from '../store.ts';
 import type { PageContext } from './pages.ts';
+import type { InboxAssets } from './routes/assets.ts';
+import type { RemoteAddress } from './middleware/sign-in-limit.ts';
 import { inboxText, type InboxLanguage, type InboxText } from './text.ts';
 import { ReadWatch } from './read-watch.ts';
 
@@ -23,16 +25,16 @@ export { mayHandle, notHandlingReason } from './need-to-know.ts';
 export const SESSION_COOKIE = '__Host-utvag_inbox_session';
 export const LANG_COOKIE = 'utvag_inbox_lang';
 
-/** The inbox's files by path ("/assets/…"): read from disk on Node, built into the Worker when hosted. */
-export type InboxAssets = (path: string) => Promise<{ body: string | Uint8Array; type: string } | null>;
-
 export interface InboxAppOptions {
   store: IntakeStore;
-  /** Its CSS, scripts and browser app (inbox/node-assets.ts on Node; hosted/assets.ts in a Durable Object). */
-  assets: InboxAssets;
   accounts: Accounts;
   recipients: RecipientDirectory;
   retentionDays: number;
+  /**
+   * The inbox's CSS and scripts: read from disk on Node (inbox/node-assets.ts),
+   * built into the Worker for a hosted inbox. The app itself reads no file.
+   */
+  assets: InboxAssets;
   log?: (line: string) => void;
   now?: () => Date;
   /**
@@ -43,6 +45,8 @@ export interface InboxAppOptions {
   alert?: (event: 'registration' | 'many_opened', count: number) => void;
   /** The reverse proxy's addresses: sign-in limits then count the forwarded client (N11). */
   trustedProxies?: readonly string[];
+  /** The connection's address, for the sign-in limit (Node: @hono/node-server's; absent: one client). */
+  remoteAddress?: RemoteAddress;
   /**
    * The way back (issue 14): a way to send waiting replies at once (they
    * are sealed and signed in the browser). Absent: no reply form.
