@@ -229,6 +229,20 @@ describe('the development door (npm start, system tests)', () => {
   });
 });
 
+describe('the way back from a hosted inbox', () => {
+  it("reaches the site's own API in process, where written replies go (ctx.exports)", async () => {
+    const id = freshId('replies');
+    await holdKey(id);
+    const answer = await runInDurableObject(hostedInbox(base, id), async (_instance, state: DurableObjectState) => {
+      // Cloudflare.Exports names the Worker's entry points only in generated types (wrangler types).
+      const site = (state.exports as unknown as { default: Fetcher }).default;
+      const response = await site.fetch(new Request('https://site.invalid/api/health'));
+      return { status: response.status, body: await response.json() };
+    });
+    expect(answer).toEqual({ status: 200, body: { ok: true, service: 'utvag' } });
+  });
+});
+
 describe('delivery into hosted inboxes', () => {
   it('stores an envelope once in its own object, a redelivery as a duplicate, none in another', async () => {
     const a = freshId('a');

@@ -4,7 +4,8 @@
  * (alerts.ts AlertRounds: a new request, unclaimed ones with 6 h and 2 h
  * left, each kind at most once per window, counts only) and a daily
  * heartbeat with the signed audit checkpoint, POSTed to the webhook an
- * administrator set; retention once a day. The gates live in memory: an
+ * administrator set; retention once a day; written replies the site has
+ * not acknowledged yet, every 30 seconds. The gates live in memory: an
  * object the platform evicts forgets them, which costs at most one alert
  * sooner than its window.
  */
@@ -16,6 +17,7 @@ import { DEFAULT_RETENTION_DAYS, type IntakeStore } from '../store/intake-store.
 const WEBHOOK = 'hosted_alert_webhook';
 const LAST_HEARTBEAT = 'hosted_last_heartbeat';
 const DAY_MS = HEARTBEAT_HOURS * 3_600_000;
+const REPLY_RETRY_MS = 30_000;
 
 /** The alarm calls of a Durable Object's storage. */
 export interface AlarmStorage {
@@ -30,11 +32,28 @@ export class HostedAlarms {
   private readonly storeSecret: Buffer | null;
   private readonly log: (line: string) => void;
 
-  constructor(storage: AlarmStorage, store: IntakeStore, storeSecret: Buffer | null, log: (line: string) => void = console.log) {
+  private readonly deliverReplies: () => Promise<{ waiting: number } | null>;
+  /** When a waiting reply is tried again. */
+  private replyRetryAt: number | null = null;
+
+  constructor(
+    storage: AlarmStorage,
+    store: IntakeStore,
+    storeSecret: Buffer | null,
+    deliverReplies: () => Promise<{ waiting: number } | null> = async () => null,
+    log: (line: string) => void = console.log,
+  ) {
     this.storage = storage;
     this.store = store;
     this.storeSecret = storeSecret;
+    this.deliverReplies = deliverReplies;
     this.log = log;
+  }
+
+  /** A written reply could not go yet: tried again in REPLY_RETRY_MS, as `intake serve` does. */
+  async replyWaits(): Promise<void> {
+    this.replyRetryAt = Date.now() + REPLY_RETRY_MS;
+    await this.schedule(new Date());
   }
 
   private meta(key: string): string | null {
@@ -78,6 +97,11 @@ export class HostedAlarms {
   /** One round: the alerts due, the daily heartbeat and retention; then the next alarm. */
   async run(now: Date): Promise<void> {
     try {
+      // Written replies that still wait (the site was busy, or the object was evicted since): tried again.
+      if ((this.replyRetryAt ?? 0) <= now.getTime() && this.store.waitingReplies().length > 0) {
+        const replies = await this.deliverReplies();
+        this.replyRetryAt = replies && replies.waiting > 0 ? now.getTime() + REPLY_RETRY_MS : null;
+      }
       for (const message of this.rounds.due(this.store, now)) await this.send(message);
       const last = Number(this.meta(LAST_HEARTBEAT) ?? '0');
       if (now.getTime() - last >= DAY_MS) {
@@ -110,7 +134,10 @@ export class HostedAlarms {
    */
   async schedule(now: Date, replace = false): Promise<void> {
     const last = Number(this.meta(LAST_HEARTBEAT) ?? '0');
-    const next = Math.max(now.getTime(), Math.min(this.rounds.nextAt(this.store, now) ?? Infinity, last + DAY_MS));
+    const next = Math.max(
+      now.getTime(),
+      Math.min(this.rounds.nextAt(this.store, now) ?? Infinity, this.replyRetryAt ?? Infinity, last + DAY_MS),
+    );
     const current = replace ? null : await this.storage.getAlarm();
     if (current === null || next < current) await this.storage.setAlarm(next);
   }

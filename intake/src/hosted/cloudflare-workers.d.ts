@@ -16,6 +16,8 @@ declare module 'cloudflare:workers' {
   }
   interface HostedObjectState {
     readonly storage: HostedObjectStorage;
+    /** This Worker's own entry points, called in process (its fetch: the site's API). */
+    readonly exports: { default: { fetch(request: Request): Promise<Response> } };
     waitUntil(promise: Promise<unknown>): void;
   }
   export abstract class DurableObject<Env = unknown> {

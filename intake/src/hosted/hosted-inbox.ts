@@ -35,12 +35,16 @@ import {
 import { Accounts, INVITE_HOURS, type RelyingParty } from '../accounts.ts';
 import { createInboxApp } from '../inbox/app.ts';
 import type { RecipientDirectory } from '../promise.ts';
+import { deliverOutbox, type OutboxSummary } from '../reply-outbox.ts';
 import { DEFAULT_RETENTION_DAYS, IntakeStore } from '../store/intake-store.ts';
+import { importVerifyKey } from '../../../protocol/push-auth.ts';
 import { HostedAlarms } from './alarms.ts';
 import { hostedAssets } from './assets.ts';
 
 /** What the object reads from the Worker's environment. */
 export interface HostedInboxEnv {
+  /** The Worker's Ed25519 key (JWK text): the site signs its acknowledgement of a reply with it. */
+  INTAKE_PUSH_SIGNING_KEY?: string;
   /** `<recipient id>.<this>` is a hosted inbox's host (protocol/hosted-inbox.ts). */
   HOSTED_INBOX_DOMAIN?: string;
   /** A Worker secret: each hosted store's secret is derived from it and the recipient id. */
@@ -48,6 +52,8 @@ export interface HostedInboxEnv {
 }
 
 const RECIPIENT_META = 'hosted_recipient';
+/** The site's address for the in-process call to its own API (never leaves the Worker). */
+const SITE_URL = 'https://site.invalid';
 const PROMISE_META = 'hosted_promise';
 
 interface Opened {
@@ -77,7 +83,7 @@ export class HostedInbox extends DurableObject<HostedInboxEnv> implements Hosted
     // The origin is set from the first browser request (its host was checked against the domain).
     const rp: RelyingParty = { name: 'Utväg', id: '', origin: '' };
     const accounts = new Accounts(store, rp);
-    const alarms = new HostedAlarms(this.ctx.storage, store, storeSecret);
+    const alarms = new HostedAlarms(this.ctx.storage, store, storeSecret, () => this.deliverReplies(store));
     const app = createInboxApp({
       store,
       accounts,
@@ -88,11 +94,42 @@ export class HostedInbox extends DurableObject<HostedInboxEnv> implements Hosted
       // Cloudflare sets it on every request (a client cannot): the sign-in limit counts per address, in memory only.
       remoteAddress: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
       alert: (event, count) => void alarms.sendNow(event, count),
+      // The way back (issue 14): a reply written here goes to the site's /api/reply in this very Worker.
+      replies: { deliverNow: () => this.deliverReplies(store), siteKnown: true },
     });
     this.opened = { recipient, store, accounts, rp, app, alarms };
     // Every open inbox has its daily alarm (heartbeat, retention) from the start.
     this.ctx.waitUntil(alarms.schedule(new Date()));
     return this.opened;
+  }
+
+  /**
+   * Sends the replies that wait to this Worker's own /api/reply, in process
+   * (ctx.exports), and checks the site's signed acknowledgement as
+   * `intake serve` does; what is not acknowledged waits for the alarm.
+   */
+  private async deliverReplies(store: IntakeStore): Promise<OutboxSummary | null> {
+    const workerKey = this.env.INTAKE_PUSH_SIGNING_KEY;
+    let workerKeys: CryptoKey[] = [];
+    try {
+      if (workerKey) workerKeys = [await importVerifyKey((JSON.parse(workerKey) as { x: string }).x)];
+    } catch {
+      workerKeys = [];
+    }
+    const site = this.ctx.exports.default;
+    try {
+      const summary = await deliverOutbox(store, SITE_URL, {
+        workerKeys,
+        fetch: (input, init) => site.fetch(new Request(input instanceof Request ? input : String(input), init)),
+      });
+      if (summary.waiting > 0) await this.opened?.alarms.replyWaits();
+      return summary;
+    } catch (error) {
+      // The reply is committed: it waits, and the alarm tries again.
+      console.log(`hosted inbox: replies not sent (${(error as Error).name})`);
+      await this.opened?.alarms.replyWaits();
+      return null;
+    }
   }
 
   /** The browser's request, handed on by the Worker with the recipient it checked the host for. */
