@@ -12,6 +12,7 @@ export const INBOX_ON_BOTH_HOMES = [
   'intake/tests/requests-api.test.ts',
   'intake/tests/sql-database.test.ts',
   'intake/tests/staff-hygiene.test.ts',
+  'intake/tests/store-migrations.test.ts',
   'intake/tests/store.test.ts',
   'intake/tests/vault-api.test.ts',
   'intake/tests/write-back-thread.test.ts',

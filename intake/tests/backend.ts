@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { it as vitestIt } from 'vitest';
 import { nodeInboxAssets } from '../src/inbox/node-assets.ts';
 import type { InboxAssets } from '../src/inbox/routes/assets.ts';
-import { IntakeStore } from '../src/store.ts';
+import { DATABASE_FILE, IntakeStore } from '../src/store.ts';
+import { NodeSqliteDatabase } from '../src/store/node-sqlite.ts';
+import type { SqlDatabase } from '../src/store/sql.ts';
 
 export const BACKEND: 'node' | 'durable-object' = 'node';
 
@@ -38,6 +40,40 @@ export async function openTestStore(storeSecret: Buffer): Promise<TestStore> {
       store.close();
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+export interface OldDatabase {
+  /** Opens it as the store: runs the migrations it lacks (each call opens it again). */
+  open: (storeSecret?: Buffer | null) => IntakeStore;
+  /** Reads or writes the database as it is, without the store (what a refused open left, a row an old intake wrote). */
+  raw: <T>(use: (db: SqlDatabase) => T) => T;
+  cleanup: () => Promise<void>;
+}
+
+/**
+ * A database as an older intake left it: `sql` (a dump: on a Durable
+ * Object without its PRAGMA and BEGIN/COMMIT lines) run on an empty
+ * database of this home, at `schemaVersion` (0: before numbered migrations).
+ */
+export async function oldDatabase(sql: string, schemaVersion = 0): Promise<OldDatabase> {
+  const dir = await mkdtemp(join(tmpdir(), 'utvag-migrations-'));
+  const raw = <T>(use: (db: SqlDatabase) => T): T => {
+    const db = NodeSqliteDatabase.openFile(join(dir, DATABASE_FILE));
+    try {
+      return use(db);
+    } finally {
+      db.close();
+    }
+  };
+  raw((db) => {
+    db.exec(sql);
+    if (schemaVersion) db.setSchemaVersion(schemaVersion);
+  });
+  return {
+    open: (storeSecret = null) => IntakeStore.open(dir, storeSecret),
+    raw,
+    cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }
 

@@ -15,9 +15,10 @@ import { it as vitestIt, type TestFunction } from 'vitest';
 import inboxCss from '../../src/inbox/assets/inbox.css?raw';
 import inboxJs from '../../src/inbox/assets/inbox.js?raw';
 import { inboxAssetsFrom, type InboxAssets } from '../../src/inbox/routes/assets.ts';
-import type { DurableStorage } from '../../src/store/durable-sql.ts';
+import { DurableSqlDatabase, type DurableStorage } from '../../src/store/durable-sql.ts';
+import type { SqlDatabase } from '../../src/store/sql.ts';
 import { IntakeStore } from '../../src/store/intake-store.ts';
-import type { TestStore } from '../backend.ts';
+import type { OldDatabase, TestStore } from '../backend.ts';
 
 export const BACKEND: 'node' | 'durable-object' = 'durable-object';
 
@@ -39,18 +40,14 @@ function inDurableObject<Args extends unknown[]>(body: (...args: Args) => unknow
 }
 
 type It = typeof vitestIt;
-/** vitest's `it`, with each body run inside its own fresh Durable Object. */
+/**
+ * vitest's `it`, with each body run inside its own fresh Durable Object:
+ * `it(name, body, timeout?)` and `it.skip` (anything else of vitest's
+ * `it`, such as `it.each`, is not here yet, and fails when called).
+ */
 export const it = Object.assign(
   (name: string, body?: TestFunction, timeout?: number) => vitestIt(name, body && inDurableObject(body), timeout),
   {
-    each:
-      <T>(cases: readonly T[]) =>
-      (name: string, body: (value: T) => unknown, timeout?: number) =>
-        vitestIt.each(cases)(
-          name,
-          inDurableObject((value: T) => body(value)),
-          timeout,
-        ),
     skip: vitestIt.skip,
   },
 ) as unknown as It;
@@ -65,6 +62,23 @@ export async function openTestStore(storeSecret: Buffer): Promise<TestStore> {
   current.opened = true;
   const store = IntakeStore.onDurable(current.storage, { storeSecret });
   return { store, dir: '', cleanup: async () => store.close() };
+}
+
+/** A database as an older intake left it (see ../backend.ts), on the test's Durable Object. */
+export async function oldDatabase(sql: string, schemaVersion = 0): Promise<OldDatabase> {
+  if (!current) throw new Error('a Durable Object database is made inside a test (import `it` from backend.ts)');
+  const { storage } = current;
+  const raw = <T>(use: (db: SqlDatabase) => T): T => use(new DurableSqlDatabase(storage));
+  // A Durable Object refuses a dump's PRAGMA and BEGIN/COMMIT lines; its writes in one turn are atomic anyway.
+  const statements = sql
+    .split('\n')
+    .filter((line) => !/^(PRAGMA [a-z_]+ ?= ?[A-Z0-9]+|BEGIN TRANSACTION|COMMIT);$/.test(line.trim()))
+    .join('\n');
+  raw((db) => {
+    db.exec(statements);
+    if (schemaVersion) db.setSchemaVersion(schemaVersion);
+  });
+  return { open: (storeSecret = null) => IntakeStore.onDurable(storage, { storeSecret }), raw, cleanup: async () => undefined };
 }
 
 /** The inbox's CSS and scripts as a Worker has them built in (the browser app is left out: it needs esbuild). */
