@@ -65,6 +65,8 @@ export default defineConfig({
         test: {
           name: 'worker',
           include: ['tests/worker/**/*.test.ts'],
+          // The hosted inbox's files, built into the Worker (tools/dev/build-hosted-assets.ts).
+          globalSetup: ['tools/test/hosted-assets-setup.ts'],
         },
       },
       {

@@ -5,6 +5,7 @@ import { contact } from './routes/contact.ts';
 import { reply } from './routes/reply.ts';
 import { keyStatement } from './routes/key-statement.ts';
 import { operator } from './routes/operator.ts';
+import { hostedDevelopment } from './routes/hosted-development.ts';
 import { loadKeySet } from './intake-keys.ts';
 import { applySecurityHeaders } from '../src/security/headers.ts';
 
@@ -22,6 +23,8 @@ app.route('/api/contact', contact);
 app.route('/api/reply', reply);
 app.route('/api/key-statement', keyStatement);
 app.route('/api/operator', operator);
+// Development only: 404 unless HOSTED_DEVELOPMENT_TOKEN is set (routes/hosted-development.ts).
+app.route('/api/dev/hosted', hostedDevelopment);
 
 // The live key set (intake-keys.ts): the build's, with each pinned
 // recipient's verified statement. Cached briefly, so a rotated key is used

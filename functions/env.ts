@@ -1,3 +1,4 @@
+import type { HostedInbox } from './hosted-inbox.js';
 import type { IntakePushEnv } from './queue-consumer.ts';
 
 /** Bindings and variables the Worker receives (see wrangler.jsonc). */
@@ -35,4 +36,16 @@ export interface Env extends IntakePushEnv {
    * characters. Required: /api/contact answers not_configured without it.
    */
   RATE_LIMIT_SECRET?: string;
+  /** One team inbox per hosted recipient (issue 20; intake/src/hosted/), by recipient id. */
+  HOSTED_INBOX: DurableObjectNamespace<HostedInbox>;
+  /**
+   * The hosted inboxes' parent domain: `<recipient id>.<this>` is that
+   * recipient's inbox (e.g. inkorg.utvag.se; development inkorg.localhost).
+   * Absent: no host is an inbox.
+   */
+  HOSTED_INBOX_DOMAIN?: string;
+  /** Development only (npm start, tests): opens /api/dev/hosted/* (routes/hosted-development.ts). Never set in production. */
+  HOSTED_DEVELOPMENT_TOKEN?: string;
+  /** A Worker secret, 32 characters or more: each hosted inbox's store secret is derived from it. */
+  HOSTED_STORE_SECRET?: string;
 }

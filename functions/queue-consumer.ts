@@ -17,9 +17,15 @@
  *   exponential backoff by attempt; after max_retries the queue moves the
  *   message to the dead-letter queue, which keeps it for its retention
  *   period only (README, Deploy: set the longest your plan allows).
+ * - A hosted recipient's envelope (its kid in that recipient's verified
+ *   key statement, functions/hosted-inboxes.ts) goes into its own Durable
+ *   Object instead (receive): ack() only when the object answers "stored"
+ *   or "duplicate" (it has written the envelope before answering); a
+ *   throwing or refusing object is retried with the same backoff.
  * - Logs counts only: never a body, a kid-to-person link or an address.
  */
 import { parseEnvelope } from '../protocol/envelope.ts';
+import type { HostedReceiveResult } from '../protocol/hosted-inbox.ts';
 import { importSigningKey, importVerifyKey, signPush, verifyReceipt } from '../protocol/push-auth.ts';
 
 export interface IntakePushEnv {
@@ -96,12 +102,22 @@ async function readAnswer(response: Response): Promise<string> {
 
 type Outcome = 'delivered' | 'retried';
 
+/** Delivery into hosted inboxes (functions/hosted-inboxes.ts), for this batch. */
+export interface HostedDelivery {
+  /** The hosted recipient of a kid, or null when no hosted recipient's statement lists it. */
+  recipientOf(kid: string): string | null;
+  receive(recipient: string, body: string): Promise<HostedReceiveResult>;
+}
+
+const NO_HOSTED: HostedDelivery = { recipientOf: () => null, receive: () => Promise.resolve('rejected') };
+
 async function deliver(
   message: Message<unknown>,
   routes: Record<string, PushRoute>,
   signingKey: CryptoKey | null,
   baseSeconds: number,
   fetcher: typeof fetch,
+  hosted: HostedDelivery,
 ): Promise<Outcome> {
   const retry = (): Outcome => {
     message.retry({ delaySeconds: retryDelaySeconds(message.attempts, baseSeconds) });
@@ -115,6 +131,17 @@ async function deliver(
     return retry(); // cannot happen for what /api/contact queues; the dead-letter queue keeps it
   }
   const route = routes[kid];
+  const hostedRecipient = route ? null : hosted.recipientOf(kid);
+  if (hostedRecipient !== null) {
+    try {
+      const result = await hosted.receive(hostedRecipient, body);
+      if (result !== 'stored' && result !== 'duplicate') return retry();
+      message.ack();
+      return 'delivered';
+    } catch {
+      return retry();
+    }
+  }
   if (!route || !signingKey) return retry();
   try {
     const push = await signPush(signingKey, route.recipient, body);
@@ -153,10 +180,13 @@ export async function handleIntakeBatch(
   batch: MessageBatch<unknown>,
   env: IntakePushEnv,
   fetcher: typeof fetch = fetch,
+  hosted: HostedDelivery = NO_HOSTED,
 ): Promise<{ delivered: number; retried: number }> {
   const routes = parseRoutes(env.INTAKE_PUSH_ROUTES);
   const signingKey = await loadSigningKey(env);
-  const outcomes = await Promise.all(batch.messages.map((message) => deliver(message, routes, signingKey, retryBase(env), fetcher)));
+  const outcomes = await Promise.all(
+    batch.messages.map((message) => deliver(message, routes, signingKey, retryBase(env), fetcher, hosted)),
+  );
   const delivered = outcomes.filter((outcome) => outcome === 'delivered').length;
   const retried = outcomes.length - delivered;
   const overdue = batch.messages.filter((message, index) => outcomes[index] === 'retried' && message.attempts >= OVERDUE_ATTEMPTS).length;

@@ -32,9 +32,39 @@ export interface HostedInboxCalls {
   receive(recipient: string, body: string): Promise<HostedReceiveResult>;
   /** A one-time link for a new administrator `name` (the first one's setup link, or npm start's). */
   inviteAdministrator(recipient: string, name: string): Promise<HostedInvite>;
-  /** Where content-free alerts are POSTed (https; http only to this machine); null: none. */
-  setAlertWebhook(recipient: string, url: string | null): Promise<void>;
+  /** Where content-free alerts are POSTed (https; http only to this machine); null: none. False: refused, nothing changed. */
+  setAlertWebhook(recipient: string, url: string | null): Promise<boolean>;
+  /**
+   * The promise the recipient made (recipients.json: firstContactWithinHours,
+   * and who made it), for the clock on each new request and the 6 h and 2 h
+   * alerts; null: "no promise configured", no deadline. Set when the
+   * operator approves the recipient (npm run connect).
+   */
+  setPromise(recipient: string, promise: HostedPromise | null): Promise<boolean>;
+  /**
+   * Development only (`npm start`, the system tests): the team vault made
+   * at once with development keys and the public development recovery code
+   * (tools/dev/dev-vault.ts), as a self-hosted development intake's is.
+   * False when it already has one, or the recipient is not a development one.
+   */
+  provisionDevelopmentVault(recipient: string, setup: DevelopmentVaultSetup): Promise<boolean>;
 }
+
+/** A hosted recipient's promise as its inbox keeps it (intake/src/promise.ts RecipientPromise). */
+export interface HostedPromise {
+  firstContactHours: number;
+  madeBy?: string;
+}
+
+/** A development vault's generation 1, sealed by tools/dev/dev-vault.ts (store/vault.ts provision()). */
+export interface DevelopmentVaultSetup {
+  recoveryPublicKey: string;
+  recovery: { gen: number } & Record<string, unknown>;
+  keys: { kid: string; publicKey: string; notAfter: string; wrapped: unknown }[];
+}
+
+/** A development recipient's id: only these may be provisioned without a browser. */
+export const isDevelopmentRecipient = (recipient: string): boolean => /^[a-z0-9][a-z0-9-]*-development$/.test(recipient);
 
 /** The header the Worker names the recipient with when it hands a browser's request to its object. */
 export const HOSTED_RECIPIENT_HEADER = 'x-utvag-hosted-recipient';

@@ -16,11 +16,14 @@
  *
  * with the alert codes only (the details, which name pages and files, are
  * in the intake's own output). Delivered by running a configured command (the JSON
- * on its standard input; no shell) and/or POSTing it to a configured URL
- * (the municipality's SMS or e-mail gateway).
+ * on its standard input; no shell; alert-delivery.ts, Node only) and/or POSTing it to a
+ * configured URL (the municipality's SMS or e-mail gateway). A hosted inbox
+ * (hosted/) runs the same rounds (AlertRounds) from its Durable Object's alarm
+ * and POSTs to the webhook its administrators set; this file reaches no Node
+ * module, so both homes share it.
  */
-import { execFile } from 'node:child_process';
 import type { AuditCheckpoint } from './audit-checkpoint.ts';
+import { appendAudit } from './audit.ts';
 import type { IntakeStore } from './store.ts';
 import { int, text } from './store/rows.ts';
 
@@ -71,41 +74,30 @@ export function summarize(store: IntakeStore, event: AlertMessage['event'], now:
   return { event, open: counts.open, unclaimed: counts.unclaimed, overdue: counts.overdue, minutesLeft, at: now.toISOString() };
 }
 
-export async function deliverAlert(
-  config: AlertConfig,
-  message: AlertMessage | WatchAlertMessage,
-  log: (line: string) => void,
-): Promise<void> {
-  const json = JSON.stringify(message);
-  if (config.command) {
-    const [program, ...args] = config.command.split(' ').filter(Boolean);
-    await new Promise<void>((resolve) => {
-      const child = execFile(program!, args, { timeout: 30_000 }, (error) => {
-        if (error) log(`alert: command failed (${(error as NodeJS.ErrnoException).code ?? error.name})`);
-        resolve();
-      });
-      child.stdin?.end(json);
+/** The intake's own log line for an alert it sent: the kind and counts only. */
+export function alertLogLine(message: AlertMessage | WatchAlertMessage): string {
+  return message.event === 'watch'
+    ? `alert: watch sent (${message.alerts.join(', ')})`
+    : `alert: ${message.event} sent (open ${message.open}, unclaimed ${message.unclaimed})`;
+}
+
+/** POSTs an alert's JSON to a URL (the municipality's SMS or e-mail gateway, or a hosted inbox's webhook); never follows a redirect. */
+export async function postAlert(url: string, message: AlertMessage | WatchAlertMessage, log: (line: string) => void): Promise<boolean> {
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(message),
+      redirect: 'error',
+      signal: AbortSignal.timeout(30_000),
     });
+    await response.body?.cancel();
+    if (!response.ok) log(`alert: URL answered ${response.status}`);
+    return response.ok;
+  } catch (error) {
+    log(`alert: URL failed (${(error as Error).name})`);
+    return false;
   }
-  if (config.url) {
-    try {
-      const response = await fetch(config.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: json,
-        redirect: 'error',
-        signal: AbortSignal.timeout(30_000),
-      });
-      if (!response.ok) log(`alert: URL answered ${response.status}`);
-    } catch (error) {
-      log(`alert: URL failed (${(error as Error).name})`);
-    }
-  }
-  log(
-    message.event === 'watch'
-      ? `alert: watch sent (${message.alerts.join(', ')})`
-      : `alert: ${message.event} sent (open ${message.open}, unclaimed ${message.unclaimed})`,
-  );
 }
 
 /**
@@ -156,6 +148,11 @@ export class AlertGate {
     if (minutesLeft !== null) this.least = this.least === null ? minutesLeft : Math.min(this.least, minutesLeft);
   }
 
+  /** When the waiting alert may go (its window's end); null when nothing waits. */
+  nextAt(): number | null {
+    return this.waiting === 0 ? null : Math.max(this.last + this.windowMs, 0);
+  }
+
   /** The alert to send now, if anything waits and the window since the last one has passed. */
   take(now: number): { count: number; minutesLeft: number | null } | null {
     if (this.waiting === 0 || now - this.last < this.windowMs) return null;
@@ -164,5 +161,56 @@ export class AlertGate {
     this.waiting = 0;
     this.least = null;
     return due;
+  }
+}
+
+/** A new request's alert and the escalations, each behind its gate (N2): what a minute's round sends. */
+export class AlertRounds {
+  readonly fresh = new AlertGate(NEW_WINDOW_MINUTES);
+  readonly escalations = new AlertGate(ESCALATION_WINDOW_MINUTES);
+
+  /** A new request was stored. */
+  stored(count = 1): void {
+    this.fresh.add(count);
+  }
+
+  /**
+   * The alerts due now, counts only: new requests, and unclaimed ones
+   * crossing 6 h and 2 h left. An escalation leaves its audit line whether
+   * or not an alert channel is set.
+   */
+  due(store: IntakeStore, now: Date): AlertMessage[] {
+    const messages: AlertMessage[] = [];
+    const fresh = this.fresh.take(now.getTime());
+    if (fresh) messages.push({ ...summarize(store, 'new', now), count: fresh.count });
+    const due = dueEscalations(store, now);
+    if (due.length > 0) this.escalations.add(due.length, Math.min(...due.map((e) => e.minutesLeft)));
+    const escalation = this.escalations.take(now.getTime());
+    if (escalation) {
+      messages.push({ ...summarize(store, 'escalation', now, escalation.minutesLeft), count: escalation.count });
+      appendAudit(store, 'alerts', 'alert_sent', null, `escalation ${escalation.count}`, now);
+    }
+    return messages;
+  }
+
+  /**
+   * When a round may next have something to send: a gate's window ends with
+   * something waiting, or an unclaimed request crosses its next level.
+   * null: nothing waits (a timer that ticks anyway needs none of this).
+   */
+  nextAt(store: IntakeStore, now: Date): number | null {
+    const times = [this.fresh.nextAt(), this.escalations.nextAt()];
+    for (const hours of ESCALATION_HOURS) {
+      const row = store.db
+        .prepare(
+          `SELECT min(due_at) AS due FROM requests WHERE status = 'new' AND fits = 1 AND due_at IS NOT NULL AND due_at > ?
+             AND NOT EXISTS (SELECT 1 FROM alerts_sent a WHERE a.ref = requests.ref AND a.level = ?)`,
+        )
+        .get(now.getTime() + hours * 3_600_000, `${hours}h`);
+      const due = row?.['due'];
+      if (typeof due === 'number') times.push(due - hours * 3_600_000);
+    }
+    const known = times.filter((time): time is number => time !== null);
+    return known.length > 0 ? Math.min(...known) : null;
   }
 }

@@ -11,16 +11,8 @@ import type { Hono } from 'hono';
 import { Accounts, relyingParty } from './accounts.ts';
 
 export { relyingParty };
-import {
-  AlertGate,
-  deliverAlert,
-  dueEscalations,
-  ESCALATION_WINDOW_MINUTES,
-  HEARTBEAT_HOURS,
-  NEW_WINDOW_MINUTES,
-  summarize,
-  type AlertConfig,
-} from './alerts.ts';
+import { deliverAlert } from './alert-delivery.ts';
+import { AlertRounds, HEARTBEAT_HOURS, summarize, type AlertConfig } from './alerts.ts';
 import { appendAudit } from './audit.ts';
 import { checkpointSigningKey, makeCheckpoint } from './audit-checkpoint.ts';
 import { createInboxApp } from './inbox/app.ts';
@@ -90,8 +82,7 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
   const accounts = new Accounts(store, rp);
   const alerts = options.alerts ?? {};
   const recipients = options.recipients ?? NO_RECIPIENTS;
-  const newGate = new AlertGate(NEW_WINDOW_MINUTES);
-  const escalationGate = new AlertGate(ESCALATION_WINDOW_MINUTES);
+  const rounds = new AlertRounds();
   const replyIntervalMs = options.replyIntervalMs ?? 30_000;
   const replyDelivery = startReplyDelivery(store, options.replySite ?? null, log, replyIntervalMs);
   const publishStatement = options.replySite ? sitePublisher(options.replySite) : null;
@@ -103,7 +94,7 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
     recipients,
     pushAuth: options.pushAuth,
     log,
-    onStored: () => newGate.add(1),
+    onStored: () => rounds.stored(),
   });
   const inboxApp = createInboxApp({
     store,
@@ -154,16 +145,7 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
     const now = new Date();
     try {
       // One alert of a kind per window at most, with a count (N2): a flood cannot flood the duty phone.
-      const fresh = newGate.take(now.getTime());
-      if (fresh && (alerts.command || alerts.url)) await deliverAlert(alerts, { ...summarize(store, 'new', now), count: fresh.count }, log);
-      const due = dueEscalations(store, now);
-      if (due.length > 0) escalationGate.add(due.length, Math.min(...due.map((e) => e.minutesLeft)));
-      const escalation = escalationGate.take(now.getTime());
-      if (escalation) {
-        if (alerts.command || alerts.url)
-          await deliverAlert(alerts, { ...summarize(store, 'escalation', now, escalation.minutesLeft), count: escalation.count }, log);
-        appendAudit(store, 'alerts', 'alert_sent', null, `escalation ${escalation.count}`, now);
-      }
+      for (const message of rounds.due(store, now)) if (alerts.command || alerts.url) await deliverAlert(alerts, message, log);
       if (now.getTime() - lastHeartbeat >= HEARTBEAT_HOURS * 3_600_000) {
         // The first tick runs at start, where the reminder was just printed.
         if (lastHeartbeat !== 0) remindKeys(now);

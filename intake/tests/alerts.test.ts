@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deliverAlert, dueEscalations, summarize } from '../src/alerts.ts';
+import { deliverAlert } from '../src/alert-delivery.ts';
+import { dueEscalations, summarize } from '../src/alerts.ts';
 import { fixedRecipientDirectory } from '../src/promise.ts';
 import { envelopeBody, makeIntake, sampleRequest } from './helpers.ts';
 

@@ -14,6 +14,11 @@ describe('npm run deploy refuses without the production secrets', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain('RATE_LIMIT_SECRET');
   });
+  it('refuses while the development door to hosted inboxes is set', async () => {
+    const problems = await checkDeploy(listing([...REQUIRED_SECRETS, 'HOSTED_DEVELOPMENT_TOKEN']));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('HOSTED_DEVELOPMENT_TOKEN');
+  });
   it('refuses when wrangler cannot list the secrets', async () => {
     expect(await checkDeploy(listing([], 1))).toHaveLength(1);
     expect(await checkDeploy(async () => ({ code: 0, stdout: 'not json' }))).toHaveLength(1);

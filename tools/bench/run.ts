@@ -6,7 +6,7 @@
  *  - rewrites BENCHMARKS.md at the repository root with the figures, the
  *    machine and the date.
  * Not part of the tests. Parts can be chosen: `npm run bench -- worker build`
- * (weight, lighthouse, worker, build, intake, inbox, inbox-browser); a
+ * (weight, lighthouse, worker, build, intake, inbox, inbox-browser, hosted); a
  * full run rewrites BENCHMARKS.md, a run of some parts replaces only
  * their sections in it.
  *
@@ -25,8 +25,9 @@ import { benchIntake, type IntakeRateResult } from './intake-rate.ts';
 import { ensureTestBuild as ensureFuzzBuild, startFuzzWorker } from './fuzz-run.ts';
 import { benchInbox, type InboxBenchResult } from './inbox-bench.ts';
 import { benchInboxBrowser, type InboxBrowserResult } from './inbox-browser.ts';
+import { benchHosted, type HostedBenchResult } from './hosted-bench.ts';
 
-const PARTS = ['weight', 'lighthouse', 'worker', 'build', 'intake', 'inbox', 'inbox-browser'] as const;
+const PARTS = ['weight', 'lighthouse', 'worker', 'build', 'intake', 'inbox', 'inbox-browser', 'hosted'] as const;
 type Part = (typeof PARTS)[number];
 const LIGHTHOUSE_PAGES = ['/sv/', '/sv/ut/', '/sv/kontakt/', '/ar/', '/ar/ut/', '/ar/kontakt/'];
 
@@ -49,6 +50,7 @@ interface BenchResults {
   intake?: IntakeRateResult;
   inbox?: InboxBenchResult;
   inboxBrowser?: InboxBrowserResult;
+  hosted?: HostedBenchResult;
 }
 
 const log = (line: string) => console.log(line);
@@ -145,7 +147,7 @@ function render(results: BenchResults): string {
     '',
     '```',
     'npm run bench                 # everything (about 4 minutes on 2 cores); writes bench-results/latest.json and this file',
-    'npm run bench -- worker build # only some parts (weight, lighthouse, worker, build, intake, inbox, inbox-browser): their sections',
+    'npm run bench -- worker build # only some parts (weight, lighthouse, worker, build, intake, inbox, inbox-browser, hosted): their sections',
     'npm run fuzz                  # 10,000+ hostile requests against the Worker and the intake (tools/bench/fuzz.ts)',
     '```',
     '',
@@ -318,6 +320,31 @@ function render(results: BenchResults): string {
       }),
     );
   }
+  if (results.hosted) {
+    const h = results.hosted;
+    out.push(
+      ...section({
+        title: `## Hosted inboxes (${h.recipients} recipients × ${h.perRecipient} requests, one Durable Object each)`,
+        header: [
+          'requests',
+          'stored',
+          'in another object',
+          'refused',
+          'setup (s)',
+          'post to last stored (s)',
+          'stored per second',
+          'peak MiB',
+        ],
+        rows: [
+          [h.recipients * h.perRecipient, h.stored, h.misplaced, h.refused, h.setupSeconds, h.deliverSeconds, h.perSecond, h.peakRssMiB],
+        ],
+        notes: [
+          "tools/dev/hosted-load.ts through the Worker under wrangler dev (miniflare, one workerd process, not the edge): each recipient with its own vault key and signed statement, every request sealed to it, posted to /api/contact from an address of its own, queued, and handed by the queue consumer to its object. Stored: read from each object's SQLite file. Setup: the inboxes' vaults and statements, and the Worker serving all the keys. Peak MiB: resident size of the wrangler process tree (workerd with every object), sampled twice a second." +
+            (h.complete ? '' : ' NOT COMPLETE: see the columns.'),
+        ],
+      }),
+    );
+  }
   return out.join('\n');
 }
 
@@ -369,6 +396,11 @@ function printSummary(results: BenchResults): void {
       'inbox',
       `${results.inbox.requests} stored: list ${results.inbox.listMs} ms, open ${results.inbox.openMs} ms, look-up ${results.inbox.lookupMs} ms; receive ${results.inbox.receivePerSecond}/s`,
     ]);
+  if (results.hosted)
+    rows.push([
+      'hosted',
+      `${results.hosted.stored} of ${results.hosted.recipients * results.hosted.perRecipient} stored in ${results.hosted.deliverSeconds} s (${results.hosted.perSecond}/s), ${results.hosted.misplaced} misplaced, peak ${results.hosted.peakRssMiB} MiB`,
+    ]);
   if (results.inboxBrowser)
     rows.push([
       'inbox in Chromium',
@@ -417,6 +449,10 @@ if (parts.includes('inbox')) {
 if (parts.includes('inbox-browser')) {
   log('inbox in Chromium');
   results.inboxBrowser = await benchInboxBrowser(10_000, log);
+}
+if (parts.includes('hosted')) {
+  log('hosted inboxes');
+  results.hosted = await benchHosted(290, 20, log);
 }
 
 await mkdir('bench-results', { recursive: true });

@@ -1,5 +1,6 @@
 /**
- * Builds the static site into dist/ (Astro), then the search index, so
+ * Builds the hosted inbox's files for the Worker (build-hosted-assets.ts)
+ * and the static site into dist/ (Astro), then the search index, so
  * `npm start`, `npm test` and `npm run build` all produce the same site.
  *
  * Search: Pagefind indexes only elements marked `data-pagefind-body` (the
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { projectEnv, run } from './run.ts';
 import { loadReleaseSigningKey, writeReleaseManifest } from './release-manifest.ts';
 import { localeCodes } from '../../protocol/locales.ts';
+import { buildHostedAssets } from './build-hosted-assets.ts';
 
 export const distDir = 'dist';
 export const searchBundleDir = join(distDir, 'pagefind');
@@ -33,6 +35,8 @@ export async function buildSearchIndex(extraEnv: Record<string, string> = {}): P
 }
 
 export async function buildSite(extraEnv: Record<string, string> = {}): Promise<number> {
+  // The hosted team inbox's files go into the Worker with the site (build-hosted-assets.ts).
+  await buildHostedAssets();
   const astro = await run('astro', ['build'], { env: projectEnv(extraEnv) });
   if (astro !== 0) return astro;
   const search = await buildSearchIndex(extraEnv);

@@ -17,7 +17,10 @@ import { fileURLToPath } from 'node:url';
 import { projectEnv } from './run.ts';
 
 /** Secrets the production Worker must have (see README, Deploy). */
-export const REQUIRED_SECRETS = ['RATE_LIMIT_SECRET', 'INTAKE_PUSH_SIGNING_KEY', 'INTAKE_PUSH_ROUTES'] as const;
+export const REQUIRED_SECRETS = ['RATE_LIMIT_SECRET', 'INTAKE_PUSH_SIGNING_KEY', 'INTAKE_PUSH_ROUTES', 'HOSTED_STORE_SECRET'] as const;
+
+/** Secrets that must never be set on the production Worker: the development door to hosted inboxes. */
+export const FORBIDDEN_SECRETS = ['HOSTED_DEVELOPMENT_TOKEN'] as const;
 
 /** The names wrangler lists, from its JSON output; null when the output is not that. */
 export function secretNames(wranglerJson: string): string[] | null {
@@ -53,7 +56,12 @@ export async function checkDeploy(list: () => Promise<{ code: number; stdout: st
   const { code, stdout } = await list();
   const names = code === 0 ? secretNames(stdout) : null;
   if (!names) return ["could not list the Worker's secrets with `wrangler secret list` (log in with `npx wrangler login`)"];
-  return missingSecrets(names).map((name) => `secret ${name} is not set: npx wrangler secret put ${name} (see README, Deploy)`);
+  return [
+    ...missingSecrets(names).map((name) => `secret ${name} is not set: npx wrangler secret put ${name} (see README, Deploy)`),
+    ...FORBIDDEN_SECRETS.filter((name) => names.includes(name)).map(
+      (name) => `secret ${name} is set, which opens a development door: npx wrangler secret delete ${name}`,
+    ),
+  ];
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

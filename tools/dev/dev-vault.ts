@@ -42,6 +42,19 @@ export async function provisionDevVault(
 ): Promise<boolean> {
   const vault = new VaultTables(store);
   if (vault.latestGen() !== null) return false;
+  vault.provision(await devVaultSetup(keys, options.identity), null, options.now ?? new Date());
+  return true;
+}
+
+/**
+ * Generation 1 sealed: the keys (and the identity key, if given) wrapped
+ * under a fresh V, V sealed to the public code's recovery key (a hosted
+ * inbox provisions it over RPC).
+ */
+export async function devVaultSetup(
+  keys: readonly ProvisionedKey[],
+  identity?: IdentityJwk,
+): Promise<Parameters<VaultTables['provision']>[0]> {
   const vaultKey = newVaultKeyBytes();
   const vaultKeys = await vaultKeysFrom(vaultKey, 1);
   const recovery = await recoveryKeyPair(DEV_RECOVERY_CODE);
@@ -53,18 +66,14 @@ export async function provisionDevVault(
       wrapped: await wrapRecipientKey(vaultKeys, key.kid, key.privateJwk),
     })),
   );
-  vault.provision(
-    {
-      recoveryPublicKey: recovery.publicKey,
-      recovery: await sealGrant(vaultKey, 1, recovery.publicKey, 'recovery'),
-      keys: wrapped,
-      ...(options.identity ? { identity: await wrapIdentityKey(vaultKeys, options.identity) } : {}),
-    },
-    null,
-    options.now ?? new Date(),
-  );
+  const setup = {
+    recoveryPublicKey: recovery.publicKey,
+    recovery: await sealGrant(vaultKey, 1, recovery.publicKey, 'recovery'),
+    keys: wrapped,
+    ...(identity ? { identity: await wrapIdentityKey(vaultKeys, identity) } : {}),
+  };
   vaultKey.fill(0);
-  return true;
+  return setup;
 }
 
 /**

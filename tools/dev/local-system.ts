@@ -5,13 +5,18 @@
  * receiver. Used by `npm start`, and by the browser tests on other ports.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { hostedInboxOrigin, type HostedInvite } from '../../protocol/hosted-inbox.ts';
+import { writeNewSecretFile } from '../../intake/src/keys/owner-only-files.ts';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { ensureDevIntake, publishDevKeyStatement, type DevIntake } from './dev-keys.ts';
 import { ensureDevStore, type DevStore } from './dev-store.ts';
 import { buildSite } from './build-site.ts';
 import { projectEnv, start, waitForUrl } from './run.ts';
+
+/** wrangler.jsonc's HOSTED_INBOX_DOMAIN for development: `<id>.inkorg.localhost` (Chromium resolves *.localhost here). */
+export const DEV_HOSTED_INBOX_DOMAIN = 'inkorg.localhost';
 
 export interface LocalSystemOptions {
   /** Folder of the development intake (keys, inbox). */
@@ -46,6 +51,13 @@ export interface LocalSystemOptions {
    * lines are included), goes to this function instead of the terminal.
    */
   onWorkerOutput?: (text: string) => void;
+  /**
+   * A development recipient's team inbox HOSTED in the Worker (issue 20),
+   * next to the self-hosted one: its id (ending in -development) and the
+   * name of its first administrator, whose one-time setup link is
+   * exposed as `hostedInboxLink`.
+   */
+  hostedInbox?: { recipient: string; staff: string };
 }
 
 export interface LocalSystem {
@@ -54,6 +66,8 @@ export interface LocalSystem {
   store: DevStore;
   /** The team inbox's address, and with devStaff a one-time sign-in link (resolves once printed). */
   inboxLink: Promise<string>;
+  /** With hostedInbox: the hosted inbox's one-time link for its first administrator. */
+  hostedInboxLink: Promise<string> | null;
   url: string;
   stop: () => void;
   children: ChildProcess[];
@@ -72,11 +86,16 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   // The Worker's development secrets, in an ignored, owner-only file.
   // Absolute: wrangler reads a relative --env-file from the config file's folder (-c).
   const workerEnvFile = resolve(options.intakeDir, `worker-${options.sitePort}.env`);
+  // Opens /api/dev/hosted/* for this start only (functions/routes/hosted-development.ts).
+  const hostedToken = options.hostedInbox ? randomBytes(32).toString('base64url') : null;
   await writeFile(
     workerEnvFile,
     `INTAKE_PUSH_SIGNING_KEY=${intake.workerSigningKey}\nINTAKE_PUSH_ROUTES=${JSON.stringify(routes)}\n` +
       // The Worker takes no contact request without it; a fresh one per start is enough here.
       `RATE_LIMIT_SECRET=${randomBytes(32).toString('base64url')}\n` +
+      // The hosted inboxes' store secret: kept in the development folder, so their staff names open after a restart.
+      `HOSTED_STORE_SECRET=${await devHostedStoreSecret(options.intakeDir)}\n` +
+      (hostedToken ? `HOSTED_DEVELOPMENT_TOKEN=${hostedToken}\n` : '') +
       Object.entries(options.extraWorkerEnv ?? {})
         .map(([name, value]) => `${name}=${value}\n`)
         .join(''),
@@ -160,5 +179,36 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   if (options.publishKeyStatement !== false) {
     await publishDevKeyStatement(url, store.statement).catch((error: unknown) => (stop(), Promise.reject(error)));
   }
-  return { intake, store, inboxLink, url, stop, children };
+  const hostedInboxLink =
+    options.hostedInbox && hostedToken ? inviteHostedAdministrator(url, options.hostedInbox, hostedToken, options.sitePort) : null;
+  // A failure here is printed where the link would be (start.ts), not thrown into the running system.
+  hostedInboxLink?.catch(() => undefined);
+  return { intake, store, inboxLink, hostedInboxLink, url, stop, children };
+}
+
+/** The development hosted inboxes' store secret, made once in the development folder (0600). */
+async function devHostedStoreSecret(dir: string): Promise<string> {
+  const file = join(dir, 'hosted-store-secret');
+  const existing = await readFile(file, 'utf8').catch(() => null);
+  if (existing) return existing.trim();
+  const secret = randomBytes(32).toString('base64url');
+  await writeNewSecretFile(file, `${secret}\n`);
+  return secret;
+}
+
+/** Opens the development recipient's hosted inbox and returns its first administrator's one-time link. */
+async function inviteHostedAdministrator(
+  siteUrl: string,
+  hosted: { recipient: string; staff: string },
+  token: string,
+  sitePort: number,
+): Promise<string> {
+  const response = await fetch(`${siteUrl}/api/dev/hosted/${hosted.recipient}/invite`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ name: hosted.staff }),
+  });
+  if (!response.ok) throw new Error(`the Worker did not open the hosted inbox (${response.status})`);
+  const invite = (await response.json()) as HostedInvite;
+  return `${hostedInboxOrigin(hosted.recipient, DEV_HOSTED_INBOX_DOMAIN, sitePort)}${invite.path}`;
 }

@@ -1,9 +1,21 @@
 /**
  * `npm start`: the whole system on this machine, offline (see
- * local-system.ts), with the team inbox. Open the printed address, send a
- * contact request, and watch it arrive in the team inbox with its clock.
+ * local-system.ts), with the team inbox in both its homes: self-hosted
+ * (`intake serve`, the development recipient for Stockholm) and hosted in
+ * the Worker (a Durable Object, the development recipient
+ * hosted-development). Open the printed address, send a contact request,
+ * and watch it arrive in the self-hosted inbox with its clock.
  */
 import { startLocalSystem } from './local-system.ts';
+
+/**
+ * The development recipient whose inbox is hosted in the Worker. Not on the
+ * site's form yet: a recipient is listed there only with a promise of its
+ * own (recipients.json), and shared/facts.md gives none but Stockholm
+ * city's, which the self-hosted development recipient carries. Its inbox
+ * runs as a municipality's does before the operator's approval.
+ */
+const HOSTED_DEV_RECIPIENT = 'hosted-development';
 
 const intakeDir = '.dev-intake';
 const system = await startLocalSystem({
@@ -16,7 +28,11 @@ const system = await startLocalSystem({
   quiet: false,
   devStaff: 'Utvecklare (development)',
   deliverReplies: true,
+  hostedInbox: { recipient: HOSTED_DEV_RECIPIENT, staff: 'Utvecklare (development)' },
 });
+const hostedInboxLink = await (system.hostedInboxLink ?? Promise.resolve('(none)')).catch(
+  (error: unknown) => `(the hosted inbox did not open: ${(error as Error).message})`,
+);
 const inboxLink = await Promise.race([
   system.inboxLink,
   new Promise<string>((resolve) => setTimeout(() => resolve('(the intake did not print a link; see its output above)'), 20_000)),
@@ -34,9 +50,13 @@ Utväg is running on this machine, offline.
 Send a request from the form: it appears in the team inbox within seconds.
 Open the one-time link below in Chromium (or another browser with passkeys) and create a
 passkey for the development staff account. Later: ${new URL(inboxLink).origin}/sign-in
+The same inbox also runs hosted in the Worker, one Durable Object per recipient, on a host of its
+own. Open its one-time link in Chromium to set up the development recipient "${HOSTED_DEV_RECIPIENT}" as its
+first administrator (passkey, recovery sheet, keys). It is not on the form: it has no promise.
 Ctrl+C stops everything.
 
 Team inbox: ${inboxLink}
+Hosted team inbox: ${hostedInboxLink}
 `);
 const stop = () => {
   system.stop();

@@ -2,7 +2,8 @@
 import { UsageError } from '../../config.ts';
 import { deliveryStatus } from '../../delivery-watch.ts';
 import { ensurePrivateDir, listWrappedKeys } from '../../key-vault.ts';
-import { alertConfigFrom, deliverAlert } from '../../alerts.ts';
+import { deliverAlert } from '../../alert-delivery.ts';
+import { alertConfigFrom } from '../../alerts.ts';
 import { parsePublicKeyList } from '../../push-keys.ts';
 import { acceptRelease, keyFingerprint, loadKnownReleases, watchSiteOnce } from '../../site-watch.ts';
 import type { KeyStatement } from '../../../../protocol/key-statement.ts';

@@ -1,0 +1,77 @@
+/**
+ * Hosted team inboxes (issue 20; protocol/hosted-inbox.ts): which
+ * recipients have one, the Durable Object of each, and the browser's way
+ * in by host. A recipient is hosted when the build's key set says so
+ * (`hosted: true` in recipients.json), or, before the operator's approval
+ * and rebuild, when its inbox was opened for a first administrator
+ * (openHostedInbox, kept in KEY_STATEMENTS under `hosted-inbox:<id>`).
+ *
+ * Which recipient a kid belongs to comes only from that recipient's
+ * verified key statement (the live key set, intake-keys.ts): a hosted
+ * recipient has no push route, and nothing unsigned can send its
+ * requests into its object.
+ */
+import { hostedRecipientOfHost, HOSTED_RECIPIENT_HEADER } from '../protocol/hosted-inbox.ts';
+import type { Env } from './env.ts';
+import { loadKeySet } from './intake-keys.ts';
+import type { HostedDelivery } from './queue-consumer.ts';
+
+const openedKey = (recipient: string): string => `hosted-inbox:${recipient}`;
+
+/** Marks a recipient's hosted inbox as open before its approval (the operator's invite). */
+export async function openHostedInbox(env: Env, recipient: string): Promise<void> {
+  await env.KEY_STATEMENTS.put(openedKey(recipient), '1');
+}
+
+/** Closes that mark again (disconnect); a recipient the build names hosted stays hosted until rebuilt. */
+export async function closeHostedInbox(env: Env, recipient: string): Promise<void> {
+  await env.KEY_STATEMENTS.delete(openedKey(recipient));
+}
+
+/** Whether `recipient` has a hosted inbox: named hosted by the build, or opened for its first administrator. */
+export async function isHostedRecipient(env: Env, recipient: string): Promise<boolean> {
+  const keySet = await loadKeySet(env);
+  if (keySet?.recipients.some((r) => r.id === recipient && r.hosted === true)) return true;
+  return (await env.KEY_STATEMENTS.get(openedKey(recipient))) !== null;
+}
+
+/** kid → hosted recipient, for every key of a hosted recipient's verified statement. */
+export async function hostedKids(env: Env): Promise<Map<string, string>> {
+  const keySet = await loadKeySet(env);
+  const hosted = new Set(keySet?.recipients.filter((r) => r.hosted === true).map((r) => r.id) ?? []);
+  return new Map((keySet?.keys ?? []).filter((key) => hosted.has(key.recipient)).map((key) => [key.kid, key.recipient]));
+}
+
+/** The Durable Object of a recipient's hosted inbox. */
+export function hostedInbox(env: Env, recipient: string) {
+  return env.HOSTED_INBOX.get(env.HOSTED_INBOX.idFromName(recipient));
+}
+
+/**
+ * A browser's request to `<id>.<HOSTED_INBOX_DOMAIN>`: handed to that
+ * recipient's object, or 404 when it has no hosted inbox. null for every
+ * other host (the public site). The recipient header is set here only: one
+ * a browser sent is replaced.
+ */
+export async function routeHostedInbox(request: Request, env: Env): Promise<Response | null> {
+  const recipient = hostedRecipientOfHost(new URL(request.url).host, env.HOSTED_INBOX_DOMAIN);
+  if (recipient === null) return null;
+  if (!(await isHostedRecipient(env, recipient))) {
+    return new Response('Not found', {
+      status: 404,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+    });
+  }
+  const forwarded = new Request(request);
+  forwarded.headers.set(HOSTED_RECIPIENT_HEADER, recipient);
+  return hostedInbox(env, recipient).fetch(forwarded);
+}
+
+/** The queue consumer's way into hosted inboxes (queue-consumer.ts), for one batch. */
+export async function hostedDelivery(env: Env): Promise<HostedDelivery> {
+  const kids = await hostedKids(env);
+  return {
+    recipientOf: (kid) => kids.get(kid) ?? null,
+    receive: (recipient, body) => hostedInbox(env, recipient).receive(recipient, body),
+  };
+}
