@@ -46,6 +46,8 @@ export interface Env extends IntakePushEnv {
   HOSTED_INBOX_DOMAIN?: string;
   /** Development only (npm start, tests): opens /api/dev/hosted/* (routes/hosted-development.ts). Never set in production. */
   HOSTED_DEVELOPMENT_TOKEN?: string;
+  /** The operator's bearer secret for /api/operator/* (routes/operator.ts; npm run connect). Absent: those routes do not exist. */
+  OPERATOR_TOKEN?: string;
   /** A Worker secret, 32 characters or more: each hosted inbox's store secret is derived from it. */
   HOSTED_STORE_SECRET?: string;
 }

@@ -2,9 +2,10 @@
  * Hosted team inboxes (issue 20; protocol/hosted-inbox.ts): which
  * recipients have one, the Durable Object of each, and the browser's way
  * in by host. A recipient is hosted when the build's key set says so
- * (`hosted: true` in recipients.json), or, before the operator's approval
- * and rebuild, when its inbox was opened for a first administrator
- * (openHostedInbox, kept in KEY_STATEMENTS under `hosted-inbox:<id>`).
+ * (`hosted: true` in recipients.json), or when the operator has invited
+ * its first administrator: the connection marker, kept in KEY_STATEMENTS
+ * under `hosted-inbox:<id>`, lets the inbox be reached before approval and
+ * rebuild, and after a disconnect (its team still reads what it keeps).
  *
  * Which recipient a kid belongs to comes only from that recipient's
  * verified key statement (the live key set, intake-keys.ts): a hosted
@@ -16,23 +17,28 @@ import type { Env } from './env.ts';
 import { loadKeySet } from './intake-keys.ts';
 import type { HostedDelivery } from './queue-consumer.ts';
 
-const openedKey = (recipient: string): string => `hosted-inbox:${recipient}`;
-
-/** Marks a recipient's hosted inbox as open before its approval (the operator's invite). */
-export async function openHostedInbox(env: Env, recipient: string): Promise<void> {
-  await env.KEY_STATEMENTS.put(openedKey(recipient), '1');
+/** Where a hosted recipient's connection stands (the operator's invite, approval and disconnect; npm start's door). */
+export interface ConnectionMarker {
+  state: 'invited' | 'approved' | 'disconnected';
+  at: number;
 }
 
-/** Closes that mark again (disconnect); a recipient the build names hosted stays hosted until rebuilt. */
-export async function closeHostedInbox(env: Env, recipient: string): Promise<void> {
-  await env.KEY_STATEMENTS.delete(openedKey(recipient));
+export const connectionKey = (recipient: string): string => `hosted-inbox:${recipient}`;
+
+/** Where the operator left a recipient's connection (null: never invited). */
+export async function connectionMarker(env: Pick<Env, 'KEY_STATEMENTS'>, recipient: string): Promise<ConnectionMarker | null> {
+  return env.KEY_STATEMENTS.get<ConnectionMarker>(connectionKey(recipient), 'json');
 }
 
-/** Whether `recipient` has a hosted inbox: named hosted by the build, or opened for its first administrator. */
+export async function markConnection(env: Pick<Env, 'KEY_STATEMENTS'>, recipient: string, state: ConnectionMarker['state']): Promise<void> {
+  await env.KEY_STATEMENTS.put(connectionKey(recipient), JSON.stringify({ state, at: Date.now() } satisfies ConnectionMarker));
+}
+
+/** Whether `recipient` has a hosted inbox: named hosted by the build, or with a connection marker. */
 export async function isHostedRecipient(env: Env, recipient: string): Promise<boolean> {
   const keySet = await loadKeySet(env);
   if (keySet?.recipients.some((r) => r.id === recipient && r.hosted === true)) return true;
-  return (await env.KEY_STATEMENTS.get(openedKey(recipient))) !== null;
+  return (await connectionMarker(env, recipient)) !== null;
 }
 
 /** kid → hosted recipient, for every key of a hosted recipient's verified statement. */

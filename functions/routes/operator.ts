@@ -23,75 +23,17 @@
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { createMiddleware } from 'hono/factory';
 import * as z from 'zod';
-import type { OperatorConnection, OperatorInvite, OperatorInviteAnswer } from '../../protocol/connection.ts';
-import { hostedInboxOrigin } from '../../protocol/hosted-inbox.ts';
+import type { OperatorInvite } from '../../protocol/connection.ts';
+import { hostedInboxOrigin, type HostedInboxOperatorCalls } from '../../protocol/hosted-inbox.ts';
 import { identityFingerprint, verifyKeyStatement } from '../../protocol/key-statement.ts';
 import { HELP_DIRECTORY_ID_PATTERN } from '../../protocol/limits.ts';
+import { requireBearerSecret } from '../bearer.ts';
 import type { Env } from '../env.ts';
+import { connectionMarker, hostedInbox, markConnection } from '../hosted-inboxes.ts';
 import { storedStatement } from '../intake-keys.ts';
 
-/** The shortest operator secret taken: a shorter one counts as not set. */
-export const OPERATOR_TOKEN_MIN_LENGTH = 32;
-
-/** The hosted inbox's methods these routes call (the Durable Object forwards each to operator-calls.ts). */
-export interface HostedInboxOperatorCalls {
-  operatorInvite(recipient: string, options: { name?: string }): Promise<OperatorInviteAnswer>;
-  operatorConnection(recipient: string): Promise<OperatorConnection>;
-  operatorApproved(recipient: string): Promise<void>;
-  operatorDisconnect(recipient: string): Promise<{ disconnectedAt: number }>;
-}
-
-export type OperatorEnv = Env & {
-  /** The bearer secret of /api/operator/* (wrangler secret put OPERATOR_TOKEN); absent: those routes do not exist. */
-  OPERATOR_TOKEN?: string;
-  /** One Durable Object per hosted recipient (intake/src/hosted/). */
-  HOSTED_INBOX?: DurableObjectNamespace;
-  /** `<recipient id>.<this>` is a hosted inbox's host (protocol/hosted-inbox.ts). */
-  HOSTED_INBOX_DOMAIN?: string;
-};
-
-/** Where a hosted recipient's connection stands, kept in KEY_STATEMENTS under connectionKey(). */
-export interface ConnectionMarker {
-  state: 'invited' | 'approved' | 'disconnected';
-  at: number;
-}
-
-/** The key functions/hosted-inboxes.ts reads: a recipient with it has a hosted inbox before (or after) recipients.json names it. */
-export const connectionKey = (recipient: string): string => `hosted-inbox:${recipient}`;
-
-/** Where the operator left a recipient's connection (null: never invited). The host routing reads this. */
-export async function connectionMarker(env: Pick<Env, 'KEY_STATEMENTS'>, recipient: string): Promise<ConnectionMarker | null> {
-  return env.KEY_STATEMENTS.get<ConnectionMarker>(connectionKey(recipient), 'json');
-}
-
-async function mark(env: Env, recipient: string, state: ConnectionMarker['state']): Promise<void> {
-  await env.KEY_STATEMENTS.put(connectionKey(recipient), JSON.stringify({ state, at: Date.now() } satisfies ConnectionMarker));
-}
-
-type C = Context<{ Bindings: OperatorEnv }>;
-const NO_STORE = { 'cache-control': 'no-store' };
-
-/** SHA-256 first: timingSafeEqual needs equal lengths, and the digests say nothing about the secret's length. */
-async function sameSecret(given: string, expected: string): Promise<boolean> {
-  const digest = async (text: string) => crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  const [a, b] = await Promise.all([digest(given), digest(expected)]);
-  return crypto.subtle.timingSafeEqual(a, b);
-}
-
-const operatorOnly = createMiddleware<{ Bindings: OperatorEnv }>(async (c, next) => {
-  const token = c.env.OPERATOR_TOKEN;
-  if (!token || token.length < OPERATOR_TOKEN_MIN_LENGTH) return c.json({ error: 'not_found' }, 404, NO_STORE);
-  const header = c.req.header('authorization') ?? '';
-  const given = /^Bearer (\S+)$/.exec(header)?.[1] ?? '';
-  if (!(await sameSecret(given, token))) {
-    return c.json({ error: 'unauthorized' }, 401, { ...NO_STORE, 'www-authenticate': 'Bearer realm="operator"' });
-  }
-  await next();
-  c.header('cache-control', 'no-store');
-  return undefined;
-});
+type C = Context<{ Bindings: Env }>;
 
 const recipientId = z.string().regex(HELP_DIRECTORY_ID_PATTERN);
 const inviteBody = z.strictObject({ recipient: recipientId, name: z.string().trim().min(1).max(100).optional() });
@@ -103,9 +45,7 @@ async function bodyOf<T>(c: C, schema: z.ZodType<T>): Promise<T | null> {
 }
 
 function inboxOf(c: C, recipient: string): HostedInboxOperatorCalls | null {
-  const namespace = c.env.HOSTED_INBOX;
-  if (!namespace) return null;
-  return namespace.get(namespace.idFromName(recipient)) as unknown as HostedInboxOperatorCalls;
+  return c.env.HOSTED_INBOX ? hostedInbox(c.env, recipient) : null;
 }
 
 /** The fingerprint of the identity in the recipient's stored statement, when that statement verifies under it. */
@@ -118,9 +58,12 @@ async function statementIdentity(env: Env, recipient: string): Promise<string | 
   return check.ok ? fingerprint : null;
 }
 
-export const operator = new Hono<{ Bindings: OperatorEnv }>();
+export const operator = new Hono<{ Bindings: Env }>();
 
-operator.use('*', operatorOnly);
+operator.use(
+  '*',
+  requireBearerSecret((env) => env.OPERATOR_TOKEN, 'operator'),
+);
 operator.use('*', bodyLimit({ maxSize: 1024, onError: (c) => c.json({ error: 'payload_too_large' }, 413) }));
 
 operator.post('/invite', async (c) => {
@@ -131,7 +74,7 @@ operator.post('/invite', async (c) => {
   if (!inbox || !domain) return c.json({ error: 'not_configured' }, 503);
   const answer = await inbox.operatorInvite(body.recipient, body.name === undefined ? {} : { name: body.name });
   if ('error' in answer) return c.json(answer, 409);
-  await mark(c.env, body.recipient, 'invited');
+  await markConnection(c.env, body.recipient, 'invited');
   // A development domain (under localhost) is served by this very Worker, on its port.
   const port = Number(new URL(c.req.url).port) || undefined;
   const link = `${hostedInboxOrigin(body.recipient, domain, port)}${answer.path}`;
@@ -163,7 +106,7 @@ operator.post('/approve', async (c) => {
   const found = await invitedInbox(c);
   if (found instanceof Response) return found;
   await found.inbox.operatorApproved(found.recipient);
-  await mark(c.env, found.recipient, 'approved');
+  await markConnection(c.env, found.recipient, 'approved');
   return c.json({ recipient: found.recipient, state: 'approved' });
 });
 
@@ -171,6 +114,6 @@ operator.post('/disconnect', async (c) => {
   const found = await invitedInbox(c);
   if (found instanceof Response) return found;
   const { disconnectedAt } = await found.inbox.operatorDisconnect(found.recipient);
-  await mark(c.env, found.recipient, 'disconnected');
+  await markConnection(c.env, found.recipient, 'disconnected');
   return c.json({ recipient: found.recipient, state: 'disconnected', disconnectedAt });
 });

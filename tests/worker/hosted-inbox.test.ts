@@ -10,7 +10,7 @@ import { createExecutionContext, env, runDurableObjectAlarm, runInDurableObject,
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Env } from '../../functions/env.ts';
 import worker from '../../functions/index.ts';
-import { hostedDelivery, hostedInbox, openHostedInbox } from '../../functions/hosted-inboxes.ts';
+import { hostedDelivery, hostedInbox, markConnection } from '../../functions/hosted-inboxes.ts';
 import { forgetKeySet, statementKey } from '../../functions/intake-keys.ts';
 import { handleIntakeBatch, retryDelaySeconds, type HostedDelivery } from '../../functions/queue-consumer.ts';
 import { base64urlEncode, generateRecipientKeyPair } from '../../protocol/envelope.ts';
@@ -176,7 +176,7 @@ describe('routing by host', () => {
     const id = freshId('invited');
     const { testEnv } = await builtWith([]);
     expect((await fetchWorker(testEnv, `http://${id}.${DOMAIN}:8787/sign-in`)).status).toBe(404);
-    await openHostedInbox(testEnv, id);
+    await markConnection(testEnv, id, 'invited');
     expect((await fetchWorker(testEnv, `http://${id}.${DOMAIN}:8787/sign-in`)).status).toBe(200);
   });
 

@@ -9,7 +9,9 @@
 import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { app } from '../../functions/app.ts';
-import { connectionKey, connectionMarker, type HostedInboxOperatorCalls, type OperatorEnv } from '../../functions/routes/operator.ts';
+import type { Env } from '../../functions/env.ts';
+import { connectionKey, connectionMarker } from '../../functions/hosted-inboxes.ts';
+import type { HostedInboxOperatorCalls } from '../../protocol/hosted-inbox.ts';
 import { statementKey } from '../../functions/intake-keys.ts';
 import type { OperatorConnection } from '../../protocol/connection.ts';
 import { exportIdentityKey, generateIdentityKey, identityFingerprint, signKeyStatement } from '../../protocol/key-statement.ts';
@@ -40,9 +42,9 @@ const inbox: HostedInboxOperatorCalls = {
   },
 };
 
-const namespace = { idFromName: (name: string) => name, get: () => inbox } as unknown as DurableObjectNamespace;
-const envWith = (extra: Partial<OperatorEnv>): OperatorEnv => ({
-  ...(env as unknown as OperatorEnv),
+const namespace = { idFromName: (name: string) => name, get: () => inbox } as unknown as Env['HOSTED_INBOX'];
+const envWith = (extra: Partial<Env>): Env => ({
+  ...(env as unknown as Env),
   HOSTED_INBOX: namespace,
   HOSTED_INBOX_DOMAIN: 'inkorg.utvag.example',
   ...extra,
@@ -66,7 +68,7 @@ beforeEach(async () => {
   calls = [];
   setUp = false;
   vaultIdentity = null;
-  const kv = (env as unknown as OperatorEnv).KEY_STATEMENTS;
+  const kv = (env as unknown as Env).KEY_STATEMENTS;
   await kv.delete(connectionKey(RECIPIENT));
   await kv.delete(statementKey(RECIPIENT));
 });
@@ -106,7 +108,7 @@ describe('operator API: who may call it', () => {
       }
     }
     expect(calls).toEqual([]);
-    expect(await connectionMarker(env as unknown as OperatorEnv, RECIPIENT)).toBeNull();
+    expect(await connectionMarker(env as unknown as Env, RECIPIENT)).toBeNull();
   });
 });
 
@@ -121,7 +123,7 @@ describe('operator API: connecting a recipient', () => {
       expiresAt: '2026-12-09T09:00:00.000Z',
     });
     expect(calls).toEqual([`invite ${RECIPIENT} Anna Andersson`]);
-    expect(await connectionMarker(env as unknown as OperatorEnv, RECIPIENT)).toMatchObject({ state: 'invited' });
+    expect(await connectionMarker(env as unknown as Env, RECIPIENT)).toMatchObject({ state: 'invited' });
   });
 
   it('links to the development inbox on this Worker, and needs the inbox domain', async () => {
@@ -142,7 +144,7 @@ describe('operator API: connecting a recipient', () => {
     expect((await call('/invite', { body: { recipient: RECIPIENT } })).status).toBe(409);
     expect((await call('/invite', { body: { recipient: 'Malmö' } })).status).toBe(400);
     expect((await call('/invite', { body: { recipient: RECIPIENT, extra: 1 } })).status).toBe(400);
-    expect(await connectionMarker(env as unknown as OperatorEnv, RECIPIENT)).toBeNull();
+    expect(await connectionMarker(env as unknown as Env, RECIPIENT)).toBeNull();
   });
 
   it('reads the connection of an invited recipient only, with the identity of its verified statement', async () => {
@@ -164,7 +166,7 @@ describe('operator API: connecting a recipient', () => {
       },
       identity.privateKey,
     );
-    const kv = (env as unknown as OperatorEnv).KEY_STATEMENTS;
+    const kv = (env as unknown as Env).KEY_STATEMENTS;
     await kv.put(statementKey(RECIPIENT), JSON.stringify(statement));
     expect(await (await call(`/connection/${RECIPIENT}`)).json()).toMatchObject({ identity: await identityFingerprint(identityKey) });
     // A statement whose signature does not verify names no identity.
@@ -185,6 +187,6 @@ describe('operator API: connecting a recipient', () => {
       disconnectedAt: 7,
     });
     expect(calls).toEqual([`invite ${RECIPIENT} -`, `approved ${RECIPIENT}`, `disconnect ${RECIPIENT}`]);
-    expect(await connectionMarker(env as unknown as OperatorEnv, RECIPIENT)).toMatchObject({ state: 'disconnected' });
+    expect(await connectionMarker(env as unknown as Env, RECIPIENT)).toMatchObject({ state: 'disconnected' });
   });
 });

@@ -13,6 +13,7 @@ import { AlertRounds, HEARTBEAT_HOURS, postAlert, summarize, type AlertMessage }
 import { appendAudit } from '../audit.ts';
 import { checkpointSigningKey, makeCheckpoint } from '../audit-checkpoint.ts';
 import { DEFAULT_RETENTION_DAYS, type IntakeStore } from '../store/intake-store.ts';
+import { ConnectionTable } from '../store/connection.ts';
 
 const WEBHOOK = 'hosted_alert_webhook';
 const LAST_HEARTBEAT = 'hosted_last_heartbeat';
@@ -69,8 +70,9 @@ export class HostedAlarms {
         .run(key, value);
   }
 
+  /** The webhook the administrator entered on the Connection page; else one set over RPC (npm start, tests). */
   webhook(): string | null {
-    return this.meta(WEBHOOK);
+    return new ConnectionTable(this.store.db).webhook() ?? this.meta(WEBHOOK);
   }
 
   async setWebhook(url: string | null): Promise<void> {

@@ -28,6 +28,7 @@ import {
   isDevelopmentRecipient,
   type DevelopmentVaultSetup,
   type HostedInboxCalls,
+  type HostedInboxOperatorCalls,
   type HostedPromise,
   type HostedInvite,
   type HostedReceiveResult,
@@ -38,8 +39,12 @@ import type { RecipientDirectory } from '../promise.ts';
 import { deliverOutbox, type OutboxSummary } from '../reply-outbox.ts';
 import { DEFAULT_RETENTION_DAYS, IntakeStore } from '../store/intake-store.ts';
 import { importVerifyKey } from '../../../protocol/push-auth.ts';
+import type { OperatorConnection, OperatorInviteAnswer } from '../../../protocol/connection.ts';
+import { identityFingerprint } from '../../../protocol/key-statement.ts';
+import { ConnectionTable } from '../store/connection.ts';
 import { HostedAlarms } from './alarms.ts';
 import { hostedAssets } from './assets.ts';
+import { operatorApproved, operatorConnection, operatorDisconnect, operatorInvite } from './operator-calls.ts';
 
 /** What the object reads from the Worker's environment. */
 export interface HostedInboxEnv {
@@ -65,7 +70,7 @@ interface Opened {
   alarms: HostedAlarms;
 }
 
-export class HostedInbox extends DurableObject<HostedInboxEnv> implements HostedInboxCalls {
+export class HostedInbox extends DurableObject<HostedInboxEnv> implements HostedInboxCalls, HostedInboxOperatorCalls {
   private opened: Opened | null = null;
 
   /** The store and inbox of this object's recipient, opened once per instance. */
@@ -190,6 +195,35 @@ export class HostedInbox extends DurableObject<HostedInboxEnv> implements Hosted
     if (store.vault.latestGen() !== null) return false;
     store.vault.provision(setup as unknown as Parameters<typeof store.vault.provision>[0], null, new Date());
     return true;
+  }
+
+  /** The operator's setup link for the first administrator (operator-calls.ts); none once one has registered. */
+  async operatorInvite(recipient: string, options: { name?: string }): Promise<OperatorInviteAnswer> {
+    return operatorInvite(this.open(recipient), options);
+  }
+
+  /** What the administrator entered, and the fingerprint of the identity key in the vault (what approve pins). */
+  async operatorConnection(recipient: string): Promise<OperatorConnection> {
+    const opened = this.open(recipient);
+    const identity = opened.store.vault.identity();
+    return operatorConnection(opened, identity ? await identityFingerprint(identity.publicKey) : null);
+  }
+
+  /**
+   * recipients.json names it now: the promise its administrator entered
+   * (and the site now shows) sets the clock of each new request and the
+   * 6 h and 2 h alerts.
+   */
+  async operatorApproved(recipient: string): Promise<void> {
+    const opened = this.open(recipient);
+    operatorApproved(opened);
+    const promise = new ConnectionTable(opened.store.db).read().details?.promise;
+    if (promise) await this.setPromise(recipient, { firstContactHours: promise.firstContactWithinHours, madeBy: promise.madeBy.sv });
+  }
+
+  /** The site stops sending here; nothing stored is deleted, and the team still reads and answers it. */
+  async operatorDisconnect(recipient: string): Promise<{ disconnectedAt: number }> {
+    return operatorDisconnect(this.open(recipient));
   }
 
   /** Alerts and retention, when due (alarms.ts). */
