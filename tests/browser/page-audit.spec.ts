@@ -11,6 +11,11 @@
  *  - reflow: at 320 CSS px wide (1280 px zoomed to 400 %, WCAG 1.4.10)
  *    nothing scrolls sideways.
  *
+ * The tests of one worker share one browser context and one page
+ * (sharedPageTest in ./fixtures.ts): a fresh context and renderer for every
+ * page cost about a second a page (context, a second page for axe's results,
+ * compiling axe again), more than the checks themselves.
+ *
  * The sample: tests/crawl-sample.ts (every page but the municipality pages
  * and the kit's per-municipality pages, which are cut to a fixed sample), plus
  * the kit pages its own axe test used to visit in every language. What the
@@ -18,20 +23,22 @@
  * checked on every built page in Node: tests/site/page-audit.test.ts.
  */
 import AxeBuilder from '@axe-core/playwright';
-import type { Request } from '@playwright/test';
-import { test, expect, wcagTags } from './fixtures.ts';
+import type { BrowserContext, Request } from '@playwright/test';
+import { sharedPageTest as test, expect, wcagTags } from './fixtures.ts';
 import { expectNothingKept, foreignRequests, installPrivacyProbe } from './privacy/probe.ts';
 import { browserAuditSample } from '../crawl-sample.ts';
 import { sitemapPaths } from '../site/built-site.ts';
 import { locales } from '../../protocol/locales.ts';
 
-/** WCAG 2.0, 2.1 and 2.2, levels A and AA: what Swedish law asks, and more. */
-
 // The built site's sitemap, read from dist/ when the tests are listed.
 const paths = browserAuditSample(sitemapPaths());
 
 test.describe('every sampled page, visited once: axe, privacy, reflow', () => {
+  // The context lives as long as the worker: the probe goes in once.
+  const probed = new WeakSet<BrowserContext>();
   test.beforeEach(async ({ context }) => {
+    if (probed.has(context)) return;
+    probed.add(context);
     await context.addInitScript(installPrivacyProbe);
   });
 
@@ -43,9 +50,13 @@ test.describe('every sampled page, visited once: axe, privacy, reflow', () => {
       const response = await page.goto(path, { waitUntil: 'load' });
       expect(response?.status(), path).toBe(200);
 
+      // Legacy mode: axe.run in the page itself. The default (runPartial)
+      // opens a second page for every run to merge the frames' results; these
+      // pages have no frames from another origin for it to reach.
       const results = await new AxeBuilder({ page })
         .options({ resultTypes: ['violations'] })
         .withTags(wcagTags)
+        .setLegacyMode(true)
         .analyze();
       const violations = results.violations.map((v) => `${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
       expect(violations, `axe on ${path}`).toEqual([]);
