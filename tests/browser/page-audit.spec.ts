@@ -22,9 +22,8 @@
  * HTML alone shows (lang, dir, landmarks, links, inline code, numbers) is
  * checked on every built page in Node: tests/site/page-audit.test.ts.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { BrowserContext, Request } from '@playwright/test';
-import { sharedPageTest as test, expect, wcagTags } from './fixtures.ts';
+import { sharedPageTest as test, expect, axeViolations } from './fixtures.ts';
 import { expectNothingKept, foreignRequests, installPrivacyProbe } from './privacy/probe.ts';
 import { browserAuditSample } from '../crawl-sample.ts';
 import { sitemapPaths } from '../site/built-site.ts';
@@ -50,16 +49,7 @@ test.describe('every sampled page, visited once: axe, privacy, reflow', () => {
       const response = await page.goto(path, { waitUntil: 'load' });
       expect(response?.status(), path).toBe(200);
 
-      // Legacy mode: axe.run in the page itself. The default (runPartial)
-      // opens a second page for every run to merge the frames' results; these
-      // pages have no frames from another origin for it to reach.
-      const results = await new AxeBuilder({ page })
-        .options({ resultTypes: ['violations'] })
-        .withTags(wcagTags)
-        .setLegacyMode(true)
-        .analyze();
-      const violations = results.violations.map((v) => `${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-      expect(violations, `axe on ${path}`).toEqual([]);
+      expect(await axeViolations(page, path), `axe on ${path}`).toEqual([]);
 
       await page.setViewportSize({ width: 320, height: 256 });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
