@@ -21,7 +21,8 @@ import { openEnvelope } from '../../protocol/envelope-open.ts';
 import { generateSigningKey, importSigningKey, signPush } from '../../protocol/push-auth.ts';
 import { deriveReplyKeys } from '../../protocol/reply-keys.ts';
 import { replyPostBody, signReplyPost } from '../../protocol/reply-post.ts';
-import { createRequest, type ContactRequest, type ContactRequestInput } from '../../protocol/request.ts';
+import { createRequest, type ContactRequest } from '../../protocol/request.ts';
+import { textMeAnswers } from '../../tools/dev/sample-request.ts';
 import { Accounts } from '../src/accounts.ts';
 import { runCli } from '../src/cli.ts';
 import { createInboxApp, SESSION_COOKIE } from '../src/inbox/app.ts';
@@ -163,16 +164,7 @@ beforeAll(async () => {
     // Requests in three languages, sealed in the person's browser to the key published after setup.
     const key1 = setup.browser.newKey;
     const replyKeys = await deriveReplyKeys('12345678901234567890');
-    const answers = (locale: ContactRequestInput['locale'], message: string): ContactRequestInput => ({
-      locale,
-      role: 'self',
-      municipality: 'stockholm',
-      needs: ['leave-crime'],
-      contact: { method: 'sms', phone: '070-123 45 67', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
-      language: '',
-      interpreter: false,
-      message,
-    });
+    const answers = textMeAnswers;
     const sv = createRequest({
       ...answers('sv', `Jag vill sluta. ${SENTINELS.sv}`),
       contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },

@@ -5,36 +5,12 @@
  * answer; once it is published (PUT /api/key-statement, no build), the same
  * form is sealed and queued. A forged or older statement is refused.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  freePorts,
-  freezeWorker,
-  makeIntakeCopy,
-  startWorker,
-  stopAllChildren,
-  type FrozenWorker,
-  type IntakeCopy,
-  type WorkerSystem,
-} from './system-harness.ts';
+import { expect, it } from 'vitest';
+import { oneWorkerForTheseTests } from './system-harness.ts';
 import { publishKeyStatement } from '../../protocol/key-statement.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
 
-let frozen: FrozenWorker;
-let intake: IntakeCopy;
-let worker: WorkerSystem;
-
-beforeAll(async () => {
-  frozen = await freezeWorker();
-  intake = await makeIntakeCopy();
-  const [sitePort, intakePort] = await freePorts(2);
-  worker = await startWorker(intake, frozen, { sitePort: sitePort!, intakePort: intakePort!, publishKeyStatement: false });
-});
-
-afterAll(async () => {
-  await stopAllChildren();
-  await frozen?.cleanup();
-  await intake?.cleanup();
-});
+const system = oneWorkerForTheseTests({ publishKeyStatement: false });
 
 /** The no-JavaScript form as a browser posts it, from the site's own page. */
 function postForm(): Promise<Response> {
@@ -47,11 +23,11 @@ function postForm(): Promise<Response> {
     language: 'فارسی',
     message: 'می‌خواهم بیرون بیایم.',
   });
-  return fetch(`${worker.url}/api/contact`, {
+  return fetch(`${system.worker().url}/api/contact`, {
     method: 'POST',
     body,
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: worker.url, 'sec-fetch-site': 'same-origin' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: system.worker().url, 'sec-fetch-site': 'same-origin' },
   });
 }
 
@@ -62,15 +38,15 @@ it('seals nothing before the statement is published, and seals at once after, wi
   expect(html).toContain(useTranslations('fa')('form.error.keyRefused'));
   expect(html).toContain('می‌خواهم بیرون بیایم.');
 
-  const statement = await intake.keyStatement();
-  expect(await publishKeyStatement(worker.url, statement)).toEqual({ ok: true });
+  const statement = await system.intake().keyStatement();
+  expect(await publishKeyStatement(system.worker().url, statement)).toEqual({ ok: true });
   const sent = await postForm();
   expect(sent.status).toBe(303);
   expect(sent.headers.get('location')).toMatch(/^\/api\/contact\/receipt\//);
 
   // The same statement again, or a forged one, is refused; the stored one stays.
-  expect(await publishKeyStatement(worker.url, statement)).toEqual({ ok: false, status: 409, error: 'stale_statement' });
-  const forged = { ...(await intake.keyStatement()), keys: [{ publicKey: statement.keys[0]!.publicKey, notAfter: '2099-12-31' }] };
-  expect(await publishKeyStatement(worker.url, forged)).toEqual({ ok: false, status: 403, error: 'bad_signature' });
+  expect(await publishKeyStatement(system.worker().url, statement)).toEqual({ ok: false, status: 409, error: 'stale_statement' });
+  const forged = { ...(await system.intake().keyStatement()), keys: [{ publicKey: statement.keys[0]!.publicKey, notAfter: '2099-12-31' }] };
+  expect(await publishKeyStatement(system.worker().url, forged)).toEqual({ ok: false, status: 403, error: 'bad_signature' });
   expect((await postForm()).status).toBe(303);
 });

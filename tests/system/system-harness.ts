@@ -37,7 +37,7 @@ import { ensureDevStore } from '../../tools/dev/dev-store.ts';
 import { loadPrivateKeys } from '../../tools/dev/plain-keys.ts';
 import { DATABASE_FILE } from '../../intake/src/store.ts';
 import { DatabaseSync } from 'node:sqlite';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { keyRing, openEnvelope } from '../../protocol/envelope-open.ts';
 
 // ------------------------------------------------------------ child processes
@@ -546,4 +546,39 @@ export function countAnswers(answers: readonly string[]): Record<string, number>
 /** How many messages the Worker's consumer has sent back for retry, from its count-only log lines. */
 export function retriedCount(workerOutput: string): number {
   return [...workerOutput.matchAll(/intake push: \d+ delivered, (\d+) to retry/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+}
+
+/**
+ * For a test file that needs one Worker and one copy of the development
+ * intake for all its tests: registers their start (beforeAll) and their
+ * stop (afterAll), and gives them to the tests once started.
+ */
+export function oneWorkerForTheseTests(options: { publishKeyStatement?: boolean } = {}): {
+  frozen: () => FrozenWorker;
+  intake: () => IntakeCopy;
+  worker: () => WorkerSystem;
+} {
+  let frozen: FrozenWorker | undefined;
+  let intake: IntakeCopy | undefined;
+  let worker: WorkerSystem | undefined;
+  beforeAll(async () => {
+    frozen = await freezeWorker();
+    intake = await makeIntakeCopy();
+    const [sitePort, intakePort] = await freePorts(2);
+    worker = await startWorker(intake, frozen, { sitePort: sitePort!, intakePort: intakePort!, ...options });
+  });
+  afterAll(async () => {
+    await stopAllChildren();
+    await frozen?.cleanup();
+    await intake?.cleanup();
+  });
+  const started = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`${name} is not started: use it inside a test`);
+    return value;
+  };
+  return {
+    frozen: () => started(frozen, 'the Worker'),
+    intake: () => started(intake, 'the intake copy'),
+    worker: () => started(worker, 'the Worker'),
+  };
 }

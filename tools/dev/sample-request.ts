@@ -31,3 +31,11 @@ export function answerHereAnswers(message: string, reply: ReplyAddress, changes:
     ...changes,
   });
 }
+
+/** The same in `locale`, from someone who asked for a text message (a made-up number). */
+export function textMeAnswers(locale: ContactRequestInput['locale'], message: string): ContactRequestInput {
+  return sampleAnswers(message, {
+    locale,
+    contact: { method: 'sms', phone: '070-123 45 67', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
+  });
+}
