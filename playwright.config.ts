@@ -34,8 +34,8 @@ export default defineConfig({
     },
   },
   projects: [
-    // Rotates the shared Worker's key (and puts it back): alone, before everything else.
-    { name: 'key-rotation', testMatch: /key-rotation\.spec\.ts$/ },
+    // Rotate the shared Worker's key (and put it back): alone, one file at a time, before everything else.
+    { name: 'key-rotation', testMatch: /key-rotation\.spec\.ts$/, workers: 1, fullyParallel: false },
     { name: 'chromium', testIgnore: /key-rotation\.spec\.ts$/, dependencies: ['key-rotation'] },
   ],
   webServer: [

@@ -1,8 +1,31 @@
+import { fileURLToPath } from 'node:url';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
-// Two projects: plain Node for libraries and the intake, and workerd
-// (through the Cloudflare plugin) for the Worker, with its real bindings.
+/** The inbox's tests that run in both its homes: on Node (unit) and in a Durable Object (inbox-durable). */
+export const INBOX_ON_BOTH_HOMES = [
+  'intake/tests/audit-checkpoint.test.ts',
+  'intake/tests/connection-page.test.ts',
+  'intake/tests/inbox-app.test.ts',
+  'intake/tests/inbox-words.test.ts',
+  'intake/tests/key-statements.test.ts',
+  'intake/tests/keys-api.test.ts',
+  'intake/tests/need-to-know.test.ts',
+  'intake/tests/operator-calls.test.ts',
+  'intake/tests/requests-api.test.ts',
+  'intake/tests/sql-database.test.ts',
+  'intake/tests/staff-hygiene.test.ts',
+  'intake/tests/store-migrations.test.ts',
+  'intake/tests/store.test.ts',
+  'intake/tests/vault-api.test.ts',
+  'intake/tests/write-back-thread.test.ts',
+];
+
+const durable = (file: string) => fileURLToPath(new URL(`./intake/tests/durable/${file}`, import.meta.url));
+
+// Projects: plain Node for libraries and the intake, workerd (through the
+// Cloudflare plugin) for the Worker with its real bindings, and the
+// inbox's tests again in workerd, on a Durable Object's storage.
 export default defineConfig({
   test: {
     projects: [
@@ -42,6 +65,23 @@ export default defineConfig({
         test: {
           name: 'worker',
           include: ['tests/worker/**/*.test.ts'],
+        },
+      },
+      {
+        // The same test bodies as on Node, each inside a fresh Durable Object
+        // whose SQLite storage holds the store (intake/tests/durable/).
+        plugins: [cloudflareTest({ wrangler: { configPath: './intake/tests/durable/wrangler.jsonc' } })],
+        resolve: {
+          alias: [
+            { find: /^\.\/backend\.ts$/, replacement: durable('backend-durable.ts') },
+            // The Node entry (store.ts) is imported by tests for its types and helpers; never opened there.
+            { find: /^node:sqlite$/, replacement: durable('no-node-sqlite.ts') },
+          ],
+        },
+        test: {
+          name: 'inbox-durable',
+          include: INBOX_ON_BOTH_HOMES,
+          testTimeout: 60_000,
         },
       },
     ],

@@ -4,6 +4,7 @@ import { health } from './routes/health.ts';
 import { contact } from './routes/contact.ts';
 import { reply } from './routes/reply.ts';
 import { keyStatement } from './routes/key-statement.ts';
+import { operator } from './routes/operator.ts';
 import { loadKeySet } from './intake-keys.ts';
 import { applySecurityHeaders } from '../src/security/headers.ts';
 
@@ -20,6 +21,7 @@ app.route('/api/health', health);
 app.route('/api/contact', contact);
 app.route('/api/reply', reply);
 app.route('/api/key-statement', keyStatement);
+app.route('/api/operator', operator);
 
 // The live key set (intake-keys.ts): the build's, with each pinned
 // recipient's verified statement. Cached briefly, so a rotated key is used

@@ -63,6 +63,8 @@ export const keySetRecipientSchema = z.strictObject({
   serves: z.array(slug),
   /** The pinned identity fingerprint (recipients.json); its keys come from its statement. */
   identity: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, { message: 'identity must be a key fingerprint' }))),
+  /** Its team inbox is hosted in the Worker's account (protocol/hosted-inbox.ts): requests go to its Durable Object. */
+  hosted: z.optional(z.literal(true)),
 });
 
 /** A signed key statement's shape (its signature is checked by verifyKeyStatement). */

@@ -31,14 +31,18 @@
  *           "receiptPublicKey": "<base64url raw Ed25519 key>"  // signs the receiver's receipts
  *         },
  *         "pull": { "queue": "utvag-pull-stockholm" }  // … or pull from a queue of its own
+ *         "hosted": true                     // … or its inbox is a Durable Object on the site's Worker
  *       }
  *     ]
  *   }
  *
  * A recipient that is not `development` must give its promise's source
- * address. A production build (UTVAG_PRODUCTION=1) refuses development
- * recipients. The kid of each key is computed, never typed. From this file
- * the build makes /intake-keys.json (buildKeySet: keys, and which recipient
+ * address. A `hosted` recipient (issue 20: its team inbox runs as a Durable
+ * Object in the site's Worker; `npm run connect -- approve` writes it) has
+ * no push and no pull and must pin an `identity` (its keys come from the
+ * statements its inbox publishes). A production build (UTVAG_PRODUCTION=1)
+ * refuses development recipients. The kid of each key is computed, never
+ * typed. From this file the build makes /intake-keys.json (buildKeySet: keys, and which recipient
  * serves which municipality), the Worker's push routes (buildPushRoutes)
  * and its pull queues (buildPullQueues).
  *
@@ -135,6 +139,13 @@ export const recipientSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{43}$/, { message: 'identity must be a key fingerprint (43 base64url characters)' })
       .optional(),
+    /**
+     * Its team inbox runs hosted, as one Durable Object of the site's Worker
+     * (protocol/hosted-inbox.ts): the Worker delivers to it directly, so it
+     * has no push or pull, and its keys come from its signed statement
+     * (it needs `identity`).
+     */
+    hosted: z.boolean().optional(),
     /** Static keys, for a recipient without `identity` (absent: none). */
     keys: z
       .array(
@@ -165,6 +176,10 @@ export const recipientSchema = z
     path: ['promise', 'source', 'address'],
   })
   .refine((r) => !(r.push && r.pull), { message: 'has both push and pull: choose one', path: ['pull'] })
+  .refine((r) => !(r.hosted === true && (r.push || r.pull || r.identity === undefined)), {
+    message: 'is hosted: it has an identity, and no push or pull (the Worker delivers to its hosted inbox)',
+    path: ['hosted'],
+  })
   .refine((r) => !(r.identity !== undefined && r.keys.length > 0), {
     message: 'has both identity and keys: a recipient with an identity lists no keys (they come from its signed key statement)',
     path: ['keys'],
@@ -299,6 +314,7 @@ export function keySetOf({ config, keys }: ValidatedRecipients): KeySet {
     id: r.id,
     serves: [...r.serves, ...(r.takesUnstatedMunicipality ? [UNKNOWN_MUNICIPALITY] : [])],
     ...(r.identity === undefined ? {} : { identity: r.identity }),
+    ...(r.hosted === true ? { hosted: true as const } : {}),
   }));
   // Parsing again checks the output against the very schema the browser uses.
   // Statements are added by the Worker, which serves the live key set.

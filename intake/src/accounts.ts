@@ -80,6 +80,12 @@ export interface RelyingParty {
   origin: string;
 }
 
+/** The relying party of an inbox served at `publicUrl` (its origin; the RP ID is its host). */
+export function relyingParty(publicUrl: string): RelyingParty {
+  const url = new URL(publicUrl);
+  return { name: 'Utväg', id: url.hostname, origin: url.origin };
+}
+
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 const newToken = () => randomBytes(32).toString('base64url');
 
@@ -127,10 +133,12 @@ export class Accounts {
   }
 
   activeStaff(): Staff[] {
+    // By name: names are sealed at rest (N14), so they are sorted once opened, not in SQL.
     return this.db
-      .prepare('SELECT * FROM staff WHERE removed_at IS NULL ORDER BY staff_name(name)')
+      .prepare('SELECT * FROM staff WHERE removed_at IS NULL ORDER BY id')
       .all()
-      .map((row) => toStaff(row, this.store));
+      .map((row) => toStaff(row, this.store))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /** An administrator confirms a registration (N8): from now on the person can open requests. */
@@ -159,6 +167,27 @@ export class Accounts {
       .prepare('INSERT INTO invites (token_hash, staff_id, expires_at) VALUES (?, ?, ?)')
       .run(hashToken(token), staffId, now.getTime() + hours * 3_600_000);
     return token;
+  }
+
+  /** Whether an administrator has registered a passkey (the inbox is set up). */
+  hasRegisteredAdmin(): boolean {
+    return (
+      this.db
+        .prepare(
+          `SELECT 1 AS found FROM staff s WHERE s.role = 'admin' AND s.removed_at IS NULL AND EXISTS (SELECT 1 FROM passkeys p WHERE p.staff_id = s.id)`,
+        )
+        .get() !== undefined
+    );
+  }
+
+  /** Administrators invited who have not registered yet (oldest first). */
+  unregisteredAdmins(): Staff[] {
+    return this.db
+      .prepare(
+        `SELECT * FROM staff WHERE role = 'admin' AND removed_at IS NULL AND NOT EXISTS (SELECT 1 FROM passkeys p WHERE p.staff_id = staff.id) ORDER BY id`,
+      )
+      .all()
+      .map((row) => toStaff(row, this.store));
   }
 
   /** The staff member an invite is for; throws AccountError when it cannot be used. */

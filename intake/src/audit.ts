@@ -45,6 +45,11 @@ export const AUDIT_ACTIONS = [
   'keys_moved',
   'key_made',
   'key_retired',
+  'identity_made',
+  'key_statement',
+  'connection_saved',
+  'operator_invited',
+  'operator_disconnected',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -101,8 +106,8 @@ export function appendAudit(
       .prepare('INSERT INTO audit (seq, at, actor, action, ref, detail, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(line.seq, line.at, line.actor, line.action, line.ref, line.detail, prev, lineHash(prev, line));
   };
-  if (store.db.isTransaction) write();
-  else store.transaction(write);
+  // Inside a caller's transaction (a request stored, a key made) the line joins it.
+  store.transaction(write);
 }
 
 export type AuditVerdict = { ok: true; lines: number } | { ok: false; lines: number; firstBadSeq: number; reason: string };

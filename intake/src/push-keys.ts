@@ -57,10 +57,4 @@ export async function loadReceiverAuth(dir: string, recipient: string, workerPub
   return receiverAuth(recipient, workerPublicKeys, jwk);
 }
 
-/** Comma-separated base64url public keys (INTAKE_WORKER_PUBLIC_KEYS), trimmed. */
-export function parsePublicKeyList(text: string | undefined): string[] {
-  return (text ?? '')
-    .split(',')
-    .map((key) => key.trim())
-    .filter(Boolean);
-}
+export { parsePublicKeyList } from './keys/public-key-list.ts';

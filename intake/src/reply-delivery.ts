@@ -17,7 +17,7 @@
 import { REPLY_POST_PATH, REPLY_SIGNATURE_HEADER, replyPostSchema } from '../../protocol/reply-post.ts';
 import { replyIdOf } from '../../protocol/reply.ts';
 import { importVerifyKey, verifyReplyAck } from '../../protocol/push-auth.ts';
-import { parsePublicKeyList } from './push-keys.ts';
+import { parsePublicKeyList } from './keys/public-key-list.ts';
 
 export type DeliveryResult =
   /** Stored by the Worker (201), or already there (200), with its signed acknowledgement. */

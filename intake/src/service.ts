@@ -6,8 +6,11 @@
  * for content-free alerts and retention.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Hono } from 'hono';
-import { Accounts, type RelyingParty } from './accounts.ts';
+import { Accounts, relyingParty } from './accounts.ts';
+
+export { relyingParty };
 import {
   AlertGate,
   deliverAlert,
@@ -21,6 +24,7 @@ import {
 import { appendAudit } from './audit.ts';
 import { checkpointSigningKey, makeCheckpoint } from './audit-checkpoint.ts';
 import { createInboxApp } from './inbox/app.ts';
+import { nodeInboxAssets } from './inbox/node-assets.ts';
 import { createPushApp, PUSH_PATH } from './receiver/push-app.ts';
 import { loadStoreSecret } from './keys/store-secret.ts';
 import { keyReminder } from './keys/key-dates.ts';
@@ -29,7 +33,7 @@ import { NO_RECIPIENTS, type RecipientDirectory } from './promise.ts';
 import type { ReceiverAuth } from '../../protocol/push-auth.ts';
 import { IntakeStore } from './store.ts';
 import { startReplyDelivery } from './reply-outbox.ts';
-import { INTAKE_COMMAND } from './command-name.ts';
+import { sitePublisher, startStatementPublishing } from './statement-outbox.ts';
 
 /** Default ports: the team inbox, and the push receiver (the Worker's deliveries). */
 export const DEFAULT_INBOX_PORT = 8788;
@@ -46,6 +50,8 @@ export interface IntakeServiceOptions {
   /** The inbox's public origin (WebAuthn needs it), default http://localhost:<port>. */
   publicUrl?: string;
   recipients?: RecipientDirectory;
+  /** This intake's recipient id: its key statements are for it (issue 20). */
+  recipient?: string;
   pushAuth: ReceiverAuth;
   retentionDays: number;
   alerts?: AlertConfig;
@@ -56,6 +62,8 @@ export interface IntakeServiceOptions {
    * The site (Worker) that keeps sealed replies (issue 14): waiting replies
    * are sent there every `replyIntervalMs` (default 30 s) and at once after
    * one is written. Null or absent: replies wait in the store's outbox.
+   * Key statements signed in the inbox are published there too (PUT
+   * /api/key-statement), retried every minute while they wait.
    */
   replySite?: string | null;
   replyIntervalMs?: number;
@@ -69,11 +77,6 @@ export interface IntakeService {
   pushPort: number;
   origin: string;
   close: () => Promise<void>;
-}
-
-export function relyingParty(publicUrl: string): RelyingParty {
-  const url = new URL(publicUrl);
-  return { name: 'Utväg', id: url.hostname, origin: url.origin };
 }
 
 export async function startIntakeService(options: IntakeServiceOptions): Promise<IntakeService> {
@@ -91,6 +94,8 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
   const escalationGate = new AlertGate(ESCALATION_WINDOW_MINUTES);
   const replyIntervalMs = options.replyIntervalMs ?? 30_000;
   const replyDelivery = startReplyDelivery(store, options.replySite ?? null, log, replyIntervalMs);
+  const publishStatement = options.replySite ? sitePublisher(options.replySite) : null;
+  const statementPublishing = startStatementPublishing(store.vault, publishStatement, log);
   const checkpointKey = checkpointSigningKey(storeSecret);
   const pushApp = createPushApp({
     store,
@@ -105,9 +110,13 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
     accounts,
     recipients,
     retentionDays: options.retentionDays,
+    assets: nodeInboxAssets(),
     log,
     replies: { deliverNow: replyDelivery.kick, siteKnown: Boolean(options.replySite) },
+    ...(options.recipient ? { recipient: options.recipient } : {}),
+    ...(publishStatement ? { publishStatement } : {}),
     trustedProxies: options.trustedProxies ?? [],
+    remoteAddress: (c) => getConnInfo(c).remote.address,
     alert: (event, count) => {
       if (alerts.command || alerts.url) void deliverAlert(alerts, { ...summarize(store, event, new Date()), count }, log);
     },
@@ -127,6 +136,7 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
       `Replies: written answers are sent to ${new URL(options.replySite).origin} (waiting ones every ${Math.round(replyIntervalMs / 1000)} s).`,
     );
     void replyDelivery.kick();
+    void statementPublishing.kick();
   }
 
   // The same reminder the inbox shows its administrators (keys/key-dates.ts): at start and with each heartbeat.
@@ -134,7 +144,7 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
     const reminder = keyReminder(store.vault.keys(), now);
     if (reminder)
       log(
-        `Keys: the newest key ${reminder.ended ? 'ended' : 'ends'} on ${reminder.newestEnds}; make the next one under Keys in the team inbox (${rp.origin}/keys), then publish it (${INTAKE_COMMAND} keys list).`,
+        `Keys: the newest key ${reminder.ended ? 'ended' : 'ends'} on ${reminder.newestEnds}; make the next one under Keys in the team inbox (${rp.origin}/keys); the inbox publishes it, signed.`,
       );
   };
   remindKeys(new Date());
@@ -181,6 +191,7 @@ export async function startIntakeService(options: IntakeServiceOptions): Promise
     close: async () => {
       clearInterval(timer);
       replyDelivery.stop();
+      statementPublishing.stop();
       await Promise.all([push.server, inbox.server].map((server) => new Promise((resolve) => server.close(resolve))));
       store.close();
     },

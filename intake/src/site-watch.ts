@@ -14,6 +14,10 @@
  *  - unknown_release    no release key is pinned, and the manifest is not a
  *                       release this intake has accepted;
  *  - key_set_mismatch   the key set served is not the one the manifest names;
+ *  - statement_mismatch the key set served for this intake's recipient is not
+ *                       the one its newest signed statement lists (issue 20):
+ *                       no statement served, an older or another one, or
+ *                       keys served that it does not list, or listed keys missing;
  *  - page_mismatch      a page that runs code on a person's secret (the
  *                       contact form and the answer page, every locale) is
  *                       not, byte for byte, the page the manifest names: an
@@ -39,13 +43,24 @@ import { open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { builtPartOf, keySetSchema } from '../../protocol/key-set.ts';
+import { base64urlDecode } from '../../protocol/base64url.ts';
+import { computeKid } from '../../protocol/envelope-core.ts';
+import { isKeyValid } from '../../protocol/key-choice.ts';
+import { builtPartOf, keySetSchema, type KeySet } from '../../protocol/key-set.ts';
+import type { KeyStatement } from '../../protocol/key-statement.ts';
 import { keyFingerprint } from '../../protocol/key-fingerprint.ts';
 import { localeCodes } from '../../protocol/locales.ts';
 import { RELEASE_MANIFEST_PATH, RELEASE_SIGNATURE_PATH, releaseManifestSchema, watchedPages } from '../../protocol/release-manifest.ts';
 
 export type WatchAlertCode =
-  'key_not_held' | 'unsigned_release' | 'unknown_release' | 'key_set_mismatch' | 'page_mismatch' | 'script_mismatch' | 'unreachable';
+  | 'key_not_held'
+  | 'unsigned_release'
+  | 'unknown_release'
+  | 'key_set_mismatch'
+  | 'statement_mismatch'
+  | 'page_mismatch'
+  | 'script_mismatch'
+  | 'unreachable';
 
 export interface WatchAlert {
   code: WatchAlertCode;
@@ -72,6 +87,8 @@ export interface WatchOptions {
   /** Release public keys this intake pins (base64url, raw 32 bytes): a release they signed is accepted. */
   releaseKeys?: readonly string[];
   fetch?: typeof fetch;
+  /** The newest statement this intake signed (store/vault.ts); the served key set is compared with it. */
+  ownStatement?: KeyStatement | null;
   /** Pages to check (default: /<locale>/kontakt/ and /<locale>/svar/ in every locale). */
   pages?: readonly string[];
 }
@@ -141,6 +158,7 @@ export async function watchSiteOnce(options: WatchOptions): Promise<WatchResult>
         });
       }
     }
+    if (options.ownStatement) alerts.push(...(await statementDifferences(options.ownStatement, keySet, options.recipient)));
   } catch (error) {
     alerts.push({ code: 'unreachable', detail: `key set: ${(error as Error).message}` });
   }
@@ -218,6 +236,32 @@ export async function watchSiteOnce(options: WatchOptions): Promise<WatchResult>
     }
   }
   return result;
+}
+
+/**
+ * What differs between the key set served and this recipient's own newest
+ * statement: the statement served (none, older, or one it did not sign),
+ * and the keys served for it (one it does not list, one it lists missing).
+ * Keys whose last day has passed are left out on both sides.
+ */
+export async function statementDifferences(own: KeyStatement, keySet: KeySet, recipient: string, now = new Date()): Promise<WatchAlert[]> {
+  const alerts: WatchAlert[] = [];
+  const say = (detail: string) => alerts.push({ code: 'statement_mismatch', detail });
+  const served = keySet.statements.find((statement) => statement.recipient === recipient);
+  if (!served) say(`the site serves no signed statement for ${recipient}; this intake's newest was issued ${own.issued}`);
+  else if (served.sig !== own.sig) {
+    if (Date.parse(served.issued) < Date.parse(own.issued))
+      say(`the site serves an older statement for ${recipient} (issued ${served.issued}) than this intake's newest (issued ${own.issued})`);
+    else
+      say(`the site serves a statement for ${recipient} issued ${served.issued} that is not this intake's newest (issued ${own.issued})`);
+  }
+  const listed = new Set<string>();
+  for (const key of own.keys) if (isKeyValid(key, now)) listed.add(await computeKid(base64urlDecode(key.publicKey)!));
+  const servedKids = new Set(keySet.keys.filter((key) => key.recipient === recipient && isKeyValid(key, now)).map((key) => key.kid));
+  for (const kid of servedKids)
+    if (!listed.has(kid)) say(`the site serves key ${kid} for ${recipient}, which this intake's newest statement does not list`);
+  for (const kid of listed) if (!servedKids.has(kid)) say(`key ${kid} in this intake's newest statement is not served for ${recipient}`);
+  return alerts;
 }
 
 // ------------------------------------------------------------ known releases

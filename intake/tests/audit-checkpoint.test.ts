@@ -4,10 +4,10 @@
  * re-hashed log, which the chain alone reports as intact.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
 import { appendAudit, GENESIS, verifyAudit, type AuditLine } from '../src/audit.ts';
 import { checkpointSigningKey, makeCheckpoint, verifyAgainstCheckpoint } from '../src/audit-checkpoint.ts';
-import { runCli } from '../src/cli.ts';
+import { it, itOnNode } from './backend.ts';
 import { makeIntake, type TestIntake } from './helpers.ts';
 
 let intake: TestIntake | undefined;
@@ -81,7 +81,8 @@ describe('audit checkpoints (N9)', () => {
     });
   });
 
-  it('audit verify --checkpoint exits 1 on a removed tail', async () => {
+  itOnNode('audit verify --checkpoint exits 1 on a removed tail', async () => {
+    const { runCli } = await import('../src/cli.ts');
     const { intake, key } = await sevenLines();
     const checkpoint = JSON.stringify(makeCheckpoint(intake.store, key));
     tamper(intake, 'DELETE FROM audit WHERE seq > 6');

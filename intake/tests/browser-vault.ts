@@ -2,7 +2,8 @@
  * The team vault made in Node as the first administrator's browser makes
  * it (team-vault module, issue 19): a member key unlocked by a passkey's
  * PRF output, generation 1 with a recovery code, the recovery grant and
- * the admin's grant, and a new recipient key wrapped under V. Tests use it
+ * the admin's grant, a new recipient key wrapped under V, and the
+ * recipient's identity key wrapped under V (issue 20). Tests use it
  * to set up a vault without Chromium.
  */
 import { generateRecipientKeyPair, type PrivateKeyJwk } from '../../protocol/envelope.ts';
@@ -18,6 +19,7 @@ import {
   wrapRecipientKey,
   type VaultKeys,
 } from '../src/team-vault/index.ts';
+import { newIdentityKey } from '../src/team-vault/identity-key.ts';
 
 export interface BrowserVault {
   recoveryCode: string;
@@ -27,6 +29,8 @@ export interface BrowserVault {
   memberPrivateKey: CryptoKey;
   /** The recipient key the setup made in the browser. */
   newKey: { kid: string; publicKey: string; privateJwk: PrivateKeyJwk };
+  /** The identity key the setup made: its public point, fingerprint and signing key. */
+  identity: { publicKey: string; fingerprint: string; sign: CryptoKey };
 }
 
 /** What `POST /api/member-key` then `POST /api/vault/setup` carry, as the browser makes them. */
@@ -38,6 +42,7 @@ export async function browserSetup(adminId: number, notAfter = '2099-01-01') {
   const recoveryCode = newRecoveryCode();
   const recovery = await recoveryKeyPair(recoveryCode);
   const pair = await generateRecipientKeyPair();
+  const identity = await newIdentityKey(vault);
   return {
     memberKey: { publicKey: member.publicKey, unlock: member.unlock },
     setup: {
@@ -45,6 +50,7 @@ export async function browserSetup(adminId: number, notAfter = '2099-01-01') {
       recovery: await sealGrant(vaultKeyBytes, 1, recovery.publicKey, 'recovery'),
       grant: await sealGrant(vaultKeyBytes, 1, member.publicKey, `member:${adminId}`),
       keys: [{ kid: pair.kid, publicKey: pair.publicKey, notAfter, wrapped: await wrapRecipientKey(vault, pair.kid, pair.privateJwk) }],
+      identity: { publicKey: identity.publicKey, wrapped: identity.wrapped },
     },
     browser: {
       recoveryCode,
@@ -52,6 +58,7 @@ export async function browserSetup(adminId: number, notAfter = '2099-01-01') {
       vault,
       memberPrivateKey: member.privateKey,
       newKey: { kid: pair.kid, publicKey: pair.publicKey, privateJwk: pair.privateJwk },
+      identity: { publicKey: identity.publicKey, fingerprint: identity.fingerprint, sign: identity.sign },
     } satisfies BrowserVault,
   };
 }

@@ -5,11 +5,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backup } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedRecipientDirectory } from '../src/promise.ts';
-import { DATABASE_FILE, IntakeStore } from '../src/store.ts';
-import { markBackupExpiry } from '../src/store/backup-expiry.ts';
+import { backupStore, DATABASE_FILE, IntakeStore, markBackupExpiry } from '../src/store.ts';
 import { sealNote } from '../src/team-vault/index.ts';
 import { envelopeBody, makeIntake, sampleRequest, type TestIntake } from './helpers.ts';
 
@@ -59,7 +57,7 @@ describe('backups carry their own expiry (N6)', () => {
     const restoreDir = mkdtempSync(join(tmpdir(), 'utvag-restore-'));
     try {
       const copy = join(restoreDir, DATABASE_FILE);
-      await backup(intake.store.db, copy);
+      await backupStore(intake.store, copy);
       const made = new Date('2026-03-01T00:00:00Z');
       expect(markBackupExpiry(copy, 30, made).toISOString()).toBe('2026-03-31T00:00:00.000Z');
       // Expired (opened today, long after): refused with a clear message.

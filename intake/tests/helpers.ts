@@ -1,7 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   aadForKid,
   base64urlEncode,
@@ -14,7 +11,7 @@ import {
 } from '../../protocol/envelope.ts';
 import { importPrivateKey, keyRing, openEnvelopeToJson, type PrivateKeyRing } from '../../protocol/envelope-open.ts';
 import { createRequest, type ContactRequest } from '../../protocol/request.ts';
-import { IntakeStore } from '../../intake/src/store.ts';
+import type { IntakeStore } from '../../intake/src/store.ts';
 import { readLeniently, type OpenedRequest } from '../../intake/src/opened-request.ts';
 import {
   newRecoveryCode,
@@ -25,6 +22,7 @@ import {
   wrapRecipientKey,
   type VaultKeys,
 } from '../../intake/src/team-vault/index.ts';
+import { openTestStore } from './backend.ts';
 
 export interface TestIntake {
   dir: string;
@@ -65,16 +63,15 @@ export async function holdVault(
 }
 
 /**
- * A fresh intake folder with its store and one recipient key pair, the
+ * A fresh intake folder (backend.ts: or a Durable Object) with its store and one recipient key pair, the
  * key wrapped in the store's team vault (with `vault: false`, no vault
  * yet: what the first administrator's setup finds; the key is then held
  * nowhere and `vault`, `vaultBytes` are unused). The tests open envelopes
  * with `keys` as the staff member's browser does (the server cannot).
  */
 export async function makeIntake(options: { vault?: boolean } = {}): Promise<TestIntake> {
-  const dir = await mkdtemp(join(tmpdir(), 'utvag-intake-'));
   const pair = await generateRecipientKeyPair();
-  const store = IntakeStore.open(dir, randomBytes(32));
+  const { store, dir, cleanup } = await openTestStore(randomBytes(32));
   const { vault, vaultBytes } =
     options.vault === false
       ? { vaultBytes: new Uint8Array(32), vault: await vaultKeysFrom(new Uint8Array(32), 1) }
@@ -87,10 +84,7 @@ export async function makeIntake(options: { vault?: boolean } = {}): Promise<Tes
     vault,
     vaultBytes,
     store,
-    cleanup: async () => {
-      store.close();
-      await rm(dir, { recursive: true, force: true });
-    },
+    cleanup,
   };
 }
 

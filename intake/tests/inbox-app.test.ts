@@ -4,7 +4,8 @@
  * the claim race, the status rules and the audit lines they leave.
  * (tests/browser/inbox/ checks the same pages in Chromium, with passkeys.)
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from './backend.ts';
 import { ORIGIN, setUp, sv } from './inbox-helpers.ts';
 import { sealNote } from '../src/team-vault/index.ts';
 

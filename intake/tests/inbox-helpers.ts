@@ -6,12 +6,12 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach } from 'vitest';
-import { Accounts, type StaffRole } from '../../intake/src/accounts.ts';
+import { Accounts, relyingParty, type StaffRole } from '../../intake/src/accounts.ts';
 import { recentAudit } from '../../intake/src/audit.ts';
 import { createInboxApp, SESSION_COOKIE, type InboxAppOptions } from '../../intake/src/inbox/app.ts';
 import { inboxText } from '../../intake/src/inbox/text.ts';
 import { NO_RECIPIENTS } from '../../intake/src/promise.ts';
-import { relyingParty } from '../../intake/src/service.ts';
+import { testAssets } from './backend.ts';
 import { envelopeBody, makeIntake, type TestIntake } from './helpers.ts';
 
 export const ORIGIN = 'http://localhost:8788';
@@ -39,6 +39,7 @@ export async function setUp(extra: Partial<InboxAppOptions> = {}, options: { vau
     accounts,
     recipients: NO_RECIPIENTS,
     retentionDays: 30,
+    assets: testAssets(),
     log: () => undefined,
     ...extra,
   });

@@ -7,7 +7,8 @@
  * look-up hint shows today's 12-digit code.
  */
 import { parse } from 'node-html-parser';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from './backend.ts';
 import { deriveReplyKeys } from '../../protocol/reply-keys.ts';
 import { createRequest, type ContactRequest } from '../../protocol/request.ts';
 import { codeLikeWords } from './code-like.ts';

@@ -8,7 +8,8 @@
  * module, as the browser runs it.
  */
 import { parse } from 'node-html-parser';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from './backend.ts';
 import { generateRecipientKeyPair } from '../../protocol/envelope.ts';
 import { dayOf, isDay, keyReminder, nextNotAfter, validKeys } from '../src/keys/key-dates.ts';
 import { LANG_COOKIE } from '../src/inbox/context.ts';

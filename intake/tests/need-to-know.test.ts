@@ -3,7 +3,8 @@
  * claimed a request, or an administrator, may change its status, export
  * it or answer it; everyone else sees who has it.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from './backend.ts';
 import { setUp, sv } from './inbox-helpers.ts';
 
 describe('need-to-know (N7)', () => {

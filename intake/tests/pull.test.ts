@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NO_RECIPIENTS } from '../../intake/src/promise.ts';
 import { pullConfigFromEnv, pullOnce, PullApiError, type PullConfig, type PullTarget } from '../src/pull.ts';
 import type { IntakeStore } from '../../intake/src/store.ts';
+import { NodeSqliteDatabase } from '../../intake/src/store/node-sqlite.ts';
 import { envelopeBody, makeIntake, quarantineCount, sampleRequest, storedIds, type TestIntake } from './helpers.ts';
 
 /**
@@ -10,13 +11,15 @@ import { envelopeBody, makeIntake, quarantineCount, sampleRequest, storedIds, ty
  * (developers.cloudflare.com/queues/configuration/pull-consumers/):
  * the real API cannot run here. It records every call.
  */
+const isOpen = (store: IntakeStore) => store.db instanceof NodeSqliteDatabase && store.db.isOpen;
+
 function fakeQueuesApi(messages: { body: unknown; lease_id: string; metadata?: Record<string, unknown> }[], store: () => IntakeStore) {
   const calls: { url: string; authorization: string | null; body: unknown; inboxAtCall: number }[] = [];
   const fetchImpl = (async (input: string | URL | Request, init?: RequestInit) => {
     const url = String(input);
     const body = JSON.parse(String(init?.body));
     const headers = new Headers(init?.headers);
-    calls.push({ url, authorization: headers.get('authorization'), body, inboxAtCall: store().db.isOpen ? store().count() : 0 });
+    calls.push({ url, authorization: headers.get('authorization'), body, inboxAtCall: isOpen(store()) ? store().count() : 0 });
     if (url.endsWith('/messages/pull')) {
       return Response.json({
         success: true,

@@ -4,9 +4,9 @@
  * header on every POST, no-store on every answer, zod on every body, and
  * notes kept as the browser sealed them.
  */
-import { describe, expect, it } from 'vitest';
-import { Accounts, SESSION_IDLE_MINUTES } from '../src/accounts.ts';
-import { relyingParty } from '../src/service.ts';
+import { describe, expect } from 'vitest';
+import { it } from './backend.ts';
+import { Accounts, relyingParty, SESSION_IDLE_MINUTES } from '../src/accounts.ts';
 import { openNote, sealNote } from '../src/team-vault/index.ts';
 import { ORIGIN, setUp } from './inbox-helpers.ts';
 

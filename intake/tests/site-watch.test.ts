@@ -15,6 +15,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { generateRecipientKeyPair } from '../../protocol/envelope.ts';
 import { generateWrappedKey } from '../src/key-vault.ts';
 import { makeIntake, type TestIntake } from './helpers.ts';
+import { statementDifferences } from '../src/site-watch.ts';
+import { exportIdentityKey, generateIdentityKey, signKeyStatement, type KeyStatement } from '../../protocol/key-statement.ts';
+import type { KeySet } from '../../protocol/key-set.ts';
 
 interface FakeSite {
   files: Record<string, string>;
@@ -220,6 +223,45 @@ describe('intake watch', () => {
     expect(await loadKnownReleases(intake.dir)).toEqual([digest]);
     expect(await runCli(args, io)).toBe(0);
     expect(lines.at(-1)).toMatch(/^watch: ok, release .+ keys for stockholm: [A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
+  });
+});
+
+describe("the key set served against the recipient's own statement (issue 20)", () => {
+  const keySetWith = (statement: KeyStatement | null, keys: { kid: string; publicKey: string }[]): KeySet => ({
+    v: 2,
+    keys: keys.map((k) => ({ kid: k.kid, recipient: 'stockholm', publicKey: k.publicKey, notAfter: '2099-12-31' })),
+    recipients: [{ id: 'stockholm', serves: ['stockholm'] }],
+    statements: statement ? [statement] : [],
+  });
+
+  it('says nothing when the site serves exactly the newest statement and its keys, and says which part differs', async () => {
+    const identity = await generateIdentityKey();
+    const identityKey = await exportIdentityKey(identity.publicKey);
+    const [a, b] = [await generateRecipientKeyPair(), await generateRecipientKeyPair()];
+    const sign = (issued: string, keys: { publicKey: string }[]) =>
+      signKeyStatement(
+        { v: 1, recipient: 'stockholm', identityKey, issued, keys: keys.map((k) => ({ publicKey: k.publicKey, notAfter: '2099-12-31' })) },
+        identity.privateKey,
+      );
+    const older = await sign('2026-12-01T00:00:00.000Z', [a]);
+    const own = await sign('2026-12-05T00:00:00.000Z', [a, b]);
+    expect(await statementDifferences(own, keySetWith(own, [a, b]), 'stockholm')).toEqual([]);
+
+    const stale = await statementDifferences(own, keySetWith(older, [a]), 'stockholm');
+    expect(stale.map((alert) => alert.code)).toEqual(['statement_mismatch', 'statement_mismatch']);
+    expect(stale[0]!.detail).toContain('older statement');
+    expect(stale[1]!.detail).toContain(`key ${b.kid}`);
+    expect(stale[1]!.detail).toContain('not served');
+
+    const none = await statementDifferences(own, keySetWith(null, []), 'stockholm');
+    expect(none[0]!.detail).toContain('no signed statement');
+
+    const stranger = await generateRecipientKeyPair();
+    const extra = await statementDifferences(own, keySetWith(own, [a, b, stranger]), 'stockholm');
+    expect(extra).toEqual([{ code: 'statement_mismatch', detail: expect.stringContaining(`serves key ${stranger.kid}`) }]);
+
+    const newer = await sign('2026-12-06T00:00:00.000Z', [a, b]);
+    expect((await statementDifferences(own, keySetWith(newer, [a, b]), 'stockholm'))[0]!.detail).toContain('not this intake');
   });
 });
 

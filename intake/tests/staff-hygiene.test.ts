@@ -6,7 +6,8 @@
  * in a URL.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from './backend.ts';
 import { SESSION_IDLE_MINUTES } from '../src/accounts.ts';
 import { SESSION_COOKIE } from '../src/inbox/app.ts';
 import { READ_ALERT_COUNT } from '../src/inbox/read-watch.ts';

@@ -47,6 +47,7 @@ import {
   wrapRecipientKey,
   type VaultKeys,
 } from '../src/team-vault/index.ts';
+import { nodeInboxAssets } from '../src/inbox/node-assets.ts';
 import { browserSetup } from './browser-vault.ts';
 import {
   databaseCells,
@@ -94,7 +95,15 @@ beforeAll(async () => {
   const store = IntakeStore.open(dir, storeSecret);
   const accounts = new Accounts(store, relyingParty(ORIGIN));
   const replies = { deliverNow: () => Promise.resolve(null), siteKnown: false };
-  const inbox = createInboxApp({ store, accounts, recipients: NO_RECIPIENTS, retentionDays: 30, log: () => undefined, replies });
+  const inbox = createInboxApp({
+    store,
+    accounts,
+    recipients: NO_RECIPIENTS,
+    retentionDays: 30,
+    assets: nodeInboxAssets(),
+    log: () => undefined,
+    replies,
+  });
   const worker = await generateSigningKey();
   // The receiver's receipt key lies in the folder, as `intake receipt-key` leaves it.
   await ensureReceiptKey(dir);

@@ -4,44 +4,43 @@
  * store-before-migrations.sql was dumped from a store made by the code
  * before migrations were numbered (user_version 0), with its store secret
  * and recipient key beside it (test data only).
+ *
+ * Every test runs in both homes (backend.ts): a hosted inbox's Durable
+ * Object runs the same migrations, so their SQL must run in its SQLite too.
  */
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
 import { generateRecipientKeyPair, sealRequest } from '../../protocol/envelope.ts';
 import { importPrivateKey, keyRing, openEnvelopeToJson, type PrivateKeyRing } from '../../protocol/envelope-open.ts';
 import { verifyAudit } from '../src/audit.ts';
+import type { SqlDatabase } from '../src/store/sql.ts';
 import { MIGRATIONS, SCHEMA_VERSION, schemaVersion } from '../src/store/schema.ts';
 import { readLeniently } from '../src/opened-request.ts';
-import { DATABASE_FILE, IntakeStore, StoreError } from '../src/store.ts';
+import { StoreError, type IntakeStore } from '../src/store.ts';
+import { ConnectionTable } from '../src/store/connection.ts';
 import { openRecord, recordKey } from '../src/store/sealed-records.ts';
+import storeBeforeMigrations from './fixtures/store-before-migrations.sql?raw';
+import fixtureJson from './fixtures/store-before-migrations.json';
+import { it, oldDatabase, openTestStore, type OldDatabase } from './backend.ts';
 import { sampleRequest } from './helpers.ts';
 
-const fixtureDir = join(import.meta.dirname, 'fixtures');
-const fixture = JSON.parse(readFileSync(join(fixtureDir, 'store-before-migrations.json'), 'utf8')) as {
+const fixture = fixtureJson as {
   storeSecretHex: string;
   recipientPrivateJwk: Parameters<typeof importPrivateKey>[0];
   requests: Record<'claimedWithNote' | 'unclaimed', { ref: string; id: string; receipt: string }>;
   staff: { id: number; name: string };
 };
 
-let dir: string | undefined;
+let made: OldDatabase | undefined;
 afterEach(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-  dir = undefined;
+  await made?.cleanup();
+  made = undefined;
 });
 
-/** A database file in a fresh folder, made by `sql`. */
-async function databaseFrom(sql: string): Promise<string> {
-  dir = await mkdtemp(join(tmpdir(), 'utvag-migrations-'));
-  const db = new DatabaseSync(join(dir, DATABASE_FILE));
-  db.exec(sql);
-  db.close();
-  return dir;
+/** A database as an older intake left it, made by `sql`. */
+async function databaseFrom(sql: string, schemaVersion = 0): Promise<OldDatabase> {
+  made = await oldDatabase(sql, schemaVersion);
+  return made;
 }
 
 /** A stored envelope opened with a key, as a browser (or `move-keys`) does. */
@@ -55,27 +54,31 @@ function oldNote(secret: Buffer, ref: string, box: { iv: string; ct: string }): 
   return openRecord(recordKey(secret, 'notes'), `note\0${ref}`, box.iv, box.ct);
 }
 
-function tables(store: IntakeStore): string[] {
-  return (store.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map(
-    (row) => row.name,
-  );
+/** The tables in a database, but those of its home (a Durable Object's own, and its schema version). */
+function tables(db: SqlDatabase): string[] {
+  return (
+    db
+      .prepare(
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'store_schema' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY name`,
+      )
+      .all() as { name: string }[]
+  ).map((row) => row.name);
 }
 
 describe('store migrations', () => {
   it('are numbered 1, 2, … in order, and a new store gets them all', async () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, index) => index + 1));
-    dir = await mkdtemp(join(tmpdir(), 'utvag-migrations-'));
-    const store = IntakeStore.open(dir);
+    const { store, cleanup } = await openTestStore(Buffer.alloc(32));
     try {
       expect(schemaVersion(store.db)).toBe(SCHEMA_VERSION);
     } finally {
-      store.close();
+      await cleanup();
     }
   });
 
   it('1: opens a store made before numbered migrations, with everything in it readable', async () => {
-    const path = await databaseFrom(readFileSync(join(fixtureDir, 'store-before-migrations.sql'), 'utf8'));
-    const store = IntakeStore.open(path, Buffer.from(fixture.storeSecretHex, 'hex'));
+    const old = await databaseFrom(storeBeforeMigrations);
+    const store = old.open(Buffer.from(fixture.storeSecretHex, 'hex'));
     try {
       expect(schemaVersion(store.db)).toBe(SCHEMA_VERSION);
       const keys = keyRing([await importPrivateKey(fixture.recipientPrivateJwk)]);
@@ -103,7 +106,7 @@ describe('store migrations', () => {
       store.close();
     }
     // Opening again changes nothing.
-    const again = IntakeStore.open(path);
+    const again = old.open();
     expect(schemaVersion(again.db)).toBe(SCHEMA_VERSION);
     again.close();
   });
@@ -112,31 +115,33 @@ describe('store migrations', () => {
     const pair = await generateRecipientKeyPair();
     const request = sampleRequest('made before the upgrade');
     const body = JSON.stringify(await sealRequest(request, pair));
-    const path = await databaseFrom(`
+    const old = await databaseFrom(`
       CREATE TABLE requests (ref TEXT PRIMARY KEY, dedupe TEXT NOT NULL UNIQUE, receipt_tag TEXT, kid TEXT NOT NULL, recipient TEXT,
         envelope TEXT NOT NULL, received_at INTEGER NOT NULL, due_at INTEGER, status TEXT NOT NULL, fits INTEGER NOT NULL, claimed_by INTEGER,
         claimed_at INTEGER, closed_at INTEGER, updated_at INTEGER NOT NULL) STRICT;
       INSERT INTO requests VALUES ('r1', 'd1', NULL, '${pair.kid}', NULL, '${body}', 1000, NULL, 'new', 1, NULL, NULL, NULL, 1000);`);
-    const store = IntakeStore.open(path);
+    const store = old.open();
     try {
       expect(schemaVersion(store.db)).toBe(SCHEMA_VERSION);
       expect(store.db.prepare(`SELECT 1 FROM pragma_table_info('requests') WHERE name = 'envelope'`).get()).toBeUndefined();
       expect(store.get('r1')).toMatchObject({ ref: 'r1', kid: pair.kid, envelope: body });
       expect((await opened(store, store.listOpen()[0]!.ref, keyRing([await importPrivateKey(pair.privateJwk)]))).request).toEqual(request);
-      expect(tables(store)).toEqual(expect.arrayContaining(['audit', 'envelopes', 'notes', 'replies', 'quarantine', 'sessions', 'staff']));
+      expect(tables(store.db)).toEqual(
+        expect.arrayContaining(['audit', 'envelopes', 'notes', 'replies', 'quarantine', 'sessions', 'staff']),
+      );
     } finally {
       store.close();
     }
   });
 
   it('2: staff who could work before stay confirmed; their sessions get an activity time', async () => {
-    const path = await databaseFrom(readFileSync(join(fixtureDir, 'store-before-migrations.sql'), 'utf8'));
-    const before = new DatabaseSync(join(path, DATABASE_FILE));
-    before.exec(
-      `INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at) VALUES ('h', ${fixture.staff.id}, 'c', 1234, 99999999999999)`,
+    const old = await databaseFrom(storeBeforeMigrations);
+    old.raw((before) =>
+      before.exec(
+        `INSERT INTO sessions (token_hash, staff_id, csrf, created_at, expires_at) VALUES ('h', ${fixture.staff.id}, 'c', 1234, 99999999999999)`,
+      ),
     );
-    before.close();
-    const store = IntakeStore.open(path);
+    const store = old.open();
     try {
       expect(store.db.prepare('SELECT confirmed_at IS NOT NULL AS confirmed FROM staff WHERE id = ?').get(fixture.staff.id)).toEqual({
         confirmed: 1,
@@ -148,8 +153,8 @@ describe('store migrations', () => {
   });
 
   it('3: requests stored before it are cases of their own, with no write-back, listed as before', async () => {
-    const path = await databaseFrom(readFileSync(join(fixtureDir, 'store-before-migrations.sql'), 'utf8'));
-    const store = IntakeStore.open(path, Buffer.from(fixture.storeSecretHex, 'hex'));
+    const old = await databaseFrom(storeBeforeMigrations);
+    const store = old.open(Buffer.from(fixture.storeSecretHex, 'hex'));
     try {
       for (const { ref } of Object.values(fixture.requests)) {
         expect(store.get(ref)).toMatchObject({ followUpOf: null, followUps: 0, lastFollowUpAt: null, originalGone: false });
@@ -168,8 +173,8 @@ describe('store migrations', () => {
   });
 
   it('4: adds the vault tables empty, and keeps every request, note and reply as it was', async () => {
-    const path = await databaseFrom(readFileSync(join(fixtureDir, 'store-before-migrations.sql'), 'utf8'));
-    const store = IntakeStore.open(path, Buffer.from(fixture.storeSecretHex, 'hex'));
+    const old = await databaseFrom(storeBeforeMigrations);
+    const store = old.open(Buffer.from(fixture.storeSecretHex, 'hex'));
     try {
       for (const table of ['vault_generations', 'vault_meta', 'member_keys', 'member_grants', 'vault_keys'])
         expect(store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get()).toEqual({ n: 0 });
@@ -189,21 +194,55 @@ describe('store migrations', () => {
     }
   });
 
+  it('5: adds the identity and statement tables empty; a second identity row is refused', async () => {
+    const old = await databaseFrom(storeBeforeMigrations);
+    const store = old.open(Buffer.from(fixture.storeSecretHex, 'hex'));
+    try {
+      for (const table of ['vault_identity', 'key_statements'])
+        expect(store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get()).toEqual({ n: 0 });
+      expect(store.vault.identity()).toBeNull();
+      expect(store.vault.latestStatement()).toBeNull();
+      const insert = store.db.prepare(`INSERT INTO vault_identity (id, public_key, gen, wrapped, created_at) VALUES (?, 'p', 1, '{}', 1)`);
+      insert.run(1);
+      expect(() => insert.run(2)).toThrow(/CHECK/);
+      for (const { ref } of Object.values(fixture.requests)) expect(store.get(ref)?.ref).toBe(ref);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('6: adds an empty connection row table, one row at most, and keeps every request', async () => {
+    const old = await databaseFrom(storeBeforeMigrations);
+    const store = old.open(Buffer.from(fixture.storeSecretHex, 'hex'));
+    try {
+      const table = new ConnectionTable(store.db);
+      expect(table.read()).toEqual({ details: null, savedAt: null, savedBy: null, disconnectedAt: null });
+      table.markDisconnected(new Date(5));
+      table.markDisconnected(new Date(6));
+      expect(store.db.prepare('SELECT id, disconnected_at FROM connection').all()).toEqual([{ id: 1, disconnected_at: 6 }]);
+      expect(() => store.db.prepare('INSERT INTO connection (id) VALUES (2)').run()).toThrow(/CHECK/);
+      for (const { ref } of Object.values(fixture.requests)) expect(store.get(ref)?.ref).toBe(ref);
+    } finally {
+      store.close();
+    }
+  });
+
   it('a failing migration leaves the store as it was (all or nothing)', async () => {
     // A requests table that cannot take migration 1's index (no due_at column).
-    const path = await databaseFrom(`CREATE TABLE requests (ref TEXT PRIMARY KEY, status TEXT, received_at INTEGER) STRICT;`);
-    expect(() => IntakeStore.open(path)).toThrow(StoreError);
-    const db = new DatabaseSync(join(path, DATABASE_FILE));
-    expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: 0 });
-    expect(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all()).toEqual([{ name: 'requests' }]);
-    db.close();
+    const old = await databaseFrom(`CREATE TABLE requests (ref TEXT PRIMARY KEY, status TEXT, received_at INTEGER) STRICT;`);
+    expect(() => old.open()).toThrow(StoreError);
+    old.raw((db) => {
+      expect(db.schemaVersion()).toBe(0);
+      expect(tables(db)).toEqual(['requests']);
+    });
   });
 
   it('refuses a store written by a newer intake, and leaves it alone', async () => {
-    const path = await databaseFrom(`PRAGMA user_version = ${SCHEMA_VERSION + 1}; CREATE TABLE future (x TEXT) STRICT;`);
-    expect(() => IntakeStore.open(path)).toThrow(/newer intake \(schema \d+; this one knows up to \d+\)/);
-    const db = new DatabaseSync(join(path, DATABASE_FILE));
-    expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION + 1 });
-    db.close();
+    const old = await databaseFrom(`CREATE TABLE future (x TEXT) STRICT;`, SCHEMA_VERSION + 1);
+    expect(() => old.open()).toThrow(/newer intake \(schema \d+; this one knows up to \d+\)/);
+    old.raw((db) => {
+      expect(db.schemaVersion()).toBe(SCHEMA_VERSION + 1);
+      expect(tables(db)).toEqual(['future']);
+    });
   });
 });

@@ -1,13 +1,14 @@
 import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
 import { generateRecipientKeyPair } from '../../protocol/envelope.ts';
 import { appendAudit, verifyAudit } from '../src/audit.ts';
 import { generateWrappedKey, unlockVault, VaultError, type UnlockedVault } from '../src/key-vault.ts';
 import { fixedRecipientDirectory } from '../src/promise.ts';
 import { bodyHash, IntakeStore } from '../src/store.ts';
 import { openNote, sealNote } from '../src/team-vault/index.ts';
+import { it, itOnNode } from './backend.ts';
 import { envelopeBody, makeIntake, openStored, quarantineCount, sampleRequest, sealRaw, type TestIntake } from './helpers.ts';
 
 const FAST = { N: 2 ** 10, r: 8, p: 1 };
@@ -55,20 +56,20 @@ async function allFiles(dir: string): Promise<string[]> {
 }
 
 describe('the old key vault (read by move-keys)', () => {
-  it('opens with the passphrase and refuses a wrong one with a clear message', async () => {
+  itOnNode('opens with the passphrase and refuses a wrong one with a clear message', async () => {
     const { dir, vault } = await oldKeyFolder();
     expect(vault.keys).toHaveLength(1);
     await expect(unlockVault(dir, 'not the passphrase')).rejects.toThrow(/passphrase is wrong/);
   });
 
-  it('refuses a key file others can read', async () => {
+  itOnNode('refuses a key file others can read', async () => {
     const { dir, vault } = await oldKeyFolder();
     await chmod(join(dir, 'keys', `${vault.keys[0]!.kid}.private.wrapped.json`), 0o644);
     await expect(unlockVault(dir, PASSPHRASE)).rejects.toThrow(VaultError);
     await expect(unlockVault(dir, PASSPHRASE)).rejects.toThrow(/can be read by other users/);
   });
 
-  it('refuses a plain version-1 key file next to the wrapped ones', async () => {
+  itOnNode('refuses a plain version-1 key file next to the wrapped ones', async () => {
     const { dir } = await oldKeyFolder();
     await writeFile(join(dir, 'keys', 'x.private.jwk.json'), '{}', { mode: 0o600 });
     await expect(unlockVault(dir, PASSPHRASE)).rejects.toThrow(/keys protect/);
@@ -172,7 +173,7 @@ describe('store', () => {
     expect(await store.receive(body, recipients(intake.kid))).toEqual({ status: 'duplicate' });
   });
 
-  it('keeps a sentinel request, note and reply record unreadable in every file of the intake folder (db, WAL, journal)', async () => {
+  itOnNode('keeps a sentinel request, note and reply record unreadable in every file of the intake folder (db, WAL, journal)', async () => {
     const intake = await testIntake();
     const { dir, store } = intake;
     const sentinel = 'SENTINEL-7f3c9e-do-not-store-in-clear';

@@ -5,7 +5,8 @@
  * nothing. The crypto is the real team-vault module, as a browser runs it.
  */
 import { parse } from 'node-html-parser';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from './backend.ts';
 import { codeLikeWords } from './code-like.ts';
 import { generateRecipientKeyPair } from '../../protocol/envelope.ts';
 import { VaultTables } from '../src/store/vault.ts';
@@ -15,7 +16,14 @@ import { newMemberKey, unlockKeyFromPrf } from '../src/team-vault/member-key.ts'
 import { newRecoveryCode, recoveryKeyPair } from '../src/team-vault/recovery.ts';
 import { unwrapRecipientKey, wrapRecipientKey } from '../src/team-vault/recipient-keys.ts';
 import { newVaultKeyBytes, vaultKeysFrom, type VaultKeys } from '../src/team-vault/vault-key.ts';
+import { newIdentityKey } from '../src/team-vault/identity-key.ts';
 import { setUp, type Person } from './inbox-helpers.ts';
+
+/** The recipient's identity key as the setup page makes it (issue 20): public point and box. */
+async function identityBody(vaultKey: Uint8Array) {
+  const { publicKey, wrapped } = await newIdentityKey(await vaultKeysFrom(vaultKey, 1));
+  return { publicKey, wrapped };
+}
 
 async function inbox() {
   const setup = await setUp({}, { vault: false });
@@ -56,6 +64,7 @@ async function inbox() {
       recovery: await sealGrant(vaultKey, 1, recovery.publicKey, 'recovery'),
       grant: await sealGrant(vaultKey, 1, own.publicKey, `member:${admin.id}`),
       keys: [await newKey(await vaultKeysFrom(vaultKey, 1))],
+      identity: await identityBody(vaultKey),
     });
     expect(answer.status).toBe(201);
     return { vaultKey, code, recovery, own };
@@ -79,6 +88,7 @@ describe('the vault API', () => {
       grant: null,
       latestGen: null,
       recoveryPublicKey: null,
+      recipient: null,
     });
     expect((await json('/api/member-key', anna, {}, null)).status).toBe(403);
     expect((await json('/api/member-key', anna, {}, 'not-the-token')).status).toBe(403);
@@ -123,6 +133,7 @@ describe('the vault API', () => {
       recovery: await sealGrant(vaultKey, 1, recovery.publicKey, 'recovery'),
       grant: vault.grant(admin.id),
       keys: vault.chain().keys.map(({ kid, publicKey, notAfter, wrapped }) => ({ kid, publicKey, notAfter, wrapped })),
+      identity: await identityBody(vaultKey),
     });
     expect(again.status).toBe(409);
     expect(await again.json()).toEqual({ error: 'vault_exists' });

@@ -8,7 +8,8 @@
  * bookkeeping. One that does not verify stays its own entry, marked in the
  * browser.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from './backend.ts';
 import { deriveReplyKeys, type ReplyKeys } from '../../protocol/reply-keys.ts';
 import { createRequest, type ContactRequest } from '../../protocol/request.ts';
 import { signFollowUp } from '../../protocol/write-back.ts';

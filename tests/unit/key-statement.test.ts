@@ -156,6 +156,16 @@ describe('recipients with an identity', () => {
     ).toThrow(/both identity and keys/);
     expect(() => parseRecipients('r.json', file({ identity: 'ABC' }))).toThrow(/identity must be a key fingerprint/);
   });
+
+  it('marks a hosted recipient in the key set; hosted needs an identity and takes no push or pull', async () => {
+    const keySet = keySetOf(await validateRecipients('r.json', file({ identity: fingerprint, hosted: true })));
+    expect(keySet.recipients).toEqual([{ id: DEV_RECIPIENT.id, serves: ['stockholm'], identity: fingerprint, hosted: true }]);
+    expect(() => parseRecipients('r.json', file({ hosted: true }))).toThrow(/is hosted/);
+    const push = { url: 'https://intake.example.se/push', receiptPublicKey: 'A'.repeat(43) };
+    expect(() => parseRecipients('r.json', file({ identity: fingerprint, hosted: true, push }))).toThrow(/is hosted/);
+    const pull = { queue: 'utvag-pull-stockholm' };
+    expect(() => parseRecipients('r.json', file({ identity: fingerprint, hosted: true, pull }))).toThrow(/is hosted/);
+  });
 });
 
 describe('the browser keeps a pinned recipient to its verified statement', () => {

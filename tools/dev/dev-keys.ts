@@ -8,8 +8,9 @@
  *   .dev-intake/worker-signing.private.jwk.json
  *                                              the development Worker's push signing key (0600)
  *   .dev-intake/identity.private.jwk.json      the recipient's identity key (ECDSA P-256,
- *                                              key-statement.ts): it signs the key statement
- *                                              the local Worker serves; public development material
+ *                                              key-statement.ts), boxed in the inbox's vault too
+ *                                              (dev-store.ts), where it signs the statement the
+ *                                              local Worker serves; public development material
  *   .dev-intake/recipients.json                same shape as content/intake/recipients.json:
  *                                              one DEVELOPMENT recipient serving stockholm,
  *                                              with Stockholm city's promise from facts.md,
@@ -166,15 +167,16 @@ export async function ensureDevIntake(dir = '.dev-intake'): Promise<DevIntake> {
 }
 
 /**
- * Signs a statement of the development recipient's current keys and PUTs
- * it to a local Worker, so its /intake-keys.json serves them. Later the
- * team inbox signs and publishes its own statements (publishKeyStatement).
+ * PUTs the development recipient's statement, signed with the identity
+ * key in its inbox's vault (dev-store.ts), to a local Worker, so its
+ * /intake-keys.json serves its keys at once; the inbox publishes the same
+ * statement itself when it runs with the site's address. A Worker that
+ * holds it already, or a newer one (a key made in the inbox), keeps it.
  */
-export async function publishDevKeyStatement(siteUrl: string, intake: Pick<DevIntake, 'keyStatement'>): Promise<KeyStatement> {
-  const statement = await intake.keyStatement();
+export async function publishDevKeyStatement(siteUrl: string, statement: KeyStatement): Promise<void> {
   const answer = await publishKeyStatement(siteUrl, statement);
-  if (!answer.ok) throw new Error(`The Worker refused the development key statement: ${answer.status} ${answer.error}`);
-  return statement;
+  if (!answer.ok && answer.error !== 'stale_statement')
+    throw new Error(`The Worker refused the development key statement: ${answer.status} ${answer.error}`);
 }
 
 /** The identity key's file in a development folder. */

@@ -17,7 +17,10 @@
  *
  * The store's team vault (issue 19) is provisioned once with the same dev
  * keys and the public development recovery code (dev-vault.ts): a newcomer
- * registers a passkey and types that code to read requests.
+ * registers a passkey and types that code to read requests. The
+ * recipient's identity key (<dev>/identity.private.jwk.json, whose
+ * fingerprint the build pins) is boxed in that vault too, and a statement
+ * of the keys is signed with it and kept in the store (dev-vault.ts).
  */
 import { copyFile, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,7 +31,10 @@ import { ensurePrivateDir, writeNewSecretFile } from '../../intake/src/keys/owne
 import { IntakeStore } from '../../intake/src/store.ts';
 import { base64urlEncode } from '../../protocol/base64url.ts';
 import { publicKeyFromPrivateJwk, type PrivateKeyJwk } from '../../protocol/envelope.ts';
-import { DEV_RECOVERY_CODE, provisionDevVault, type ProvisionedKey } from './dev-vault.ts';
+import type { KeyStatement } from '../../protocol/key-statement.ts';
+import type { IdentityJwk } from '../../intake/src/team-vault/identity-key.ts';
+import { DEV_RECIPIENT, IDENTITY_KEY_FILE } from './dev-keys.ts';
+import { DEV_RECOVERY_CODE, devIdentity, provisionDevVault, type ProvisionedKey } from './dev-vault.ts';
 
 export const DEV_PASSPHRASE = 'utvag-development-passphrase-not-secret';
 
@@ -38,6 +44,8 @@ export interface DevStore {
   recipientsFile: string;
   /** The public development recovery code (not secret). */
   recoveryCode: string;
+  /** The newest key statement kept in the store, signed with the identity key in its vault (issue 20). */
+  statement: KeyStatement;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -93,11 +101,14 @@ export async function ensureDevStore(devDir: string): Promise<DevStore> {
   // The intake's view lists the keys: it finds a request's recipient by kid.
   await copyFile(join(devDir, 'intake-recipients.json'), recipientsFile);
   await copyFile(join(devDir, RECEIPT_KEY_FILE), join(dir, RECEIPT_KEY_FILE));
+  const identity = JSON.parse(await readFile(join(devDir, IDENTITY_KEY_FILE), 'utf8')) as IdentityJwk;
   const store = IntakeStore.open(dir);
+  let statement: KeyStatement;
   try {
-    await provisionDevVault(store, vaultKeys);
+    await provisionDevVault(store, vaultKeys, { identity });
+    statement = await devIdentity(store, identity, DEV_RECIPIENT.id);
   } finally {
     store.close();
   }
-  return { dir, passphraseFile, recipientsFile, recoveryCode: DEV_RECOVERY_CODE };
+  return { dir, passphraseFile, recipientsFile, recoveryCode: DEV_RECOVERY_CODE, statement };
 }

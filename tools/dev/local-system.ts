@@ -39,7 +39,7 @@ export interface LocalSystemOptions {
   wranglerConfig?: string;
   /** More Worker variables for the env file, e.g. INTAKE_RETRY_BASE_SECONDS for tests. */
   extraWorkerEnv?: Record<string, string>;
-  /** Publish the development recipient's signed key statement once the Worker is up (default true). */
+  /** Publish the development recipient's signed key statement (kept in its inbox's store) once the Worker is up (default true). */
   publishKeyStatement?: boolean;
   /**
    * wrangler's output, at log level 'log' (so the Worker's own console
@@ -158,7 +158,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   await waitForUrl(`${url}/api/health`).catch((error: unknown) => (stop(), Promise.reject(error)));
   // The development recipient's keys come only from its signed statement (issue 20): publish it.
   if (options.publishKeyStatement !== false) {
-    await publishDevKeyStatement(url, intake).catch((error: unknown) => (stop(), Promise.reject(error)));
+    await publishDevKeyStatement(url, store.statement).catch((error: unknown) => (stop(), Promise.reject(error)));
   }
   return { intake, store, inboxLink, url, stop, children };
 }

@@ -12,8 +12,14 @@
  * test to put into the vault there; `--key-days N` makes the key end N
  * days from today instead of in 2099. No passphrase: `intake serve` holds
  * no key that opens a request (issue 19).
+ *
+ * `--identity-from <dev folder>` makes this inbox that folder's
+ * development recipient (its id, and its identity key boxed in the vault,
+ * whose fingerprint the test site pins), and `--site <url>` has it publish
+ * its key statements to that site (issue 20): a key made in this inbox is
+ * then served by the site's /intake-keys.json.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateRecipientKeyPair } from '../../protocol/envelope.ts';
 import { writeNewSecretFile } from '../../intake/src/keys/owner-only-files.ts';
@@ -21,6 +27,8 @@ import { IntakeStore } from '../../intake/src/store.ts';
 import { provisionDevVault } from './dev-vault.ts';
 import { ensureReceiptKey, writeSigningKeyFile } from '../../intake/src/push-keys.ts';
 import { inboxTestSetup } from './inbox-test-setup.ts';
+import type { IdentityJwk } from '../../intake/src/team-vault/identity-key.ts';
+import { DEV_RECIPIENT, IDENTITY_KEY_FILE } from './dev-keys.ts';
 import { projectEnv, start } from './run.ts';
 
 const port = Number(process.argv[2] ?? 8870);
@@ -33,11 +41,16 @@ const keyDays = process.argv.indexOf('--key-days');
 const notAfter =
   keyDays === -1 ? '2099-12-31' : new Date(Date.now() + Number(process.argv[keyDays + 1]) * 86_400_000).toISOString().slice(0, 10);
 const key = { kid: pair.kid, publicKey: pair.publicKey, notAfter };
+const flag = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : null);
+const identityFrom = flag('--identity-from');
+const site = flag('--site');
+const identity = identityFrom ? (JSON.parse(await readFile(join(identityFrom, IDENTITY_KEY_FILE), 'utf8')) as IdentityJwk) : null;
+const recipient = identity ? DEV_RECIPIENT.id : setup.recipient;
 if (process.argv.includes('--no-vault')) {
   await writeNewSecretFile(setup.recipientPrivateKeyFile, JSON.stringify({ ...pair.privateJwk, kid: key.kid, notAfter: key.notAfter }));
 } else {
   const store = IntakeStore.open(setup.dir);
-  await provisionDevVault(store, [{ ...key, privateJwk: pair.privateJwk }]);
+  await provisionDevVault(store, [{ ...key, privateJwk: pair.privateJwk }], identity ? { identity } : {});
   store.close();
 }
 const receiptPublicKey = await ensureReceiptKey(setup.dir);
@@ -48,7 +61,7 @@ await writeFile(
     v: 1,
     recipients: [
       {
-        id: setup.recipient,
+        id: recipient,
         name: 'Test',
         development: true,
         serves: ['stockholm'],
@@ -79,11 +92,12 @@ const child = start(
     '--push-port',
     new URL(setup.pushOrigin).port,
     '--recipient',
-    setup.recipient,
+    recipient,
     '--recipients',
     setup.recipientsFile,
     '--url',
     setup.origin,
+    ...(site ? ['--site', site] : []),
   ],
   // serve's own lines (its key reminder) go to this script's stdout: a spec may read them, the suite ignores them.
   { stdio: ['ignore', 'inherit', 'inherit'], env: projectEnv({ INTAKE_WORKER_PUBLIC_KEYS: workerPublicKey }) },

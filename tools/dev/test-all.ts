@@ -141,6 +141,7 @@ const stages: Step[][] = [
   ],
   [{ name: 'unit and intake tests (Node)', action: (exec) => vitest(exec, 'unit') }],
   [{ name: 'Worker tests (workerd)', action: (exec) => vitest(exec, 'worker') }],
+  [{ name: 'inbox tests in a Durable Object (workerd)', action: (exec) => vitest(exec, 'inbox-durable') }],
   [{ name: 'system tests (Worker under wrangler dev, queue, intake)', action: (exec) => vitest(exec, 'system', 'tests/system') }],
   [
     {

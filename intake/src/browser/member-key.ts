@@ -25,6 +25,8 @@ export interface VaultInfo {
   grant: Grant | null;
   latestGen: number | null;
   recoveryPublicKey: string | null;
+  /** The recipient this inbox signs key statements for, or null. */
+  recipient: string | null;
 }
 
 export const vaultInfo = () => getJson<VaultInfo>('/api/vault');

@@ -39,6 +39,8 @@ interface Stored {
 export interface ChainAnswer {
   generations: { gen: number; previous: Box | null }[];
   keys: { kid: string; gen: number; publicKey: string; notAfter: string; wrapped: Box; retiredAt: number | null }[];
+  /** The recipient's identity key (issue 20): its public half and its box under generation `gen`'s V. */
+  identity: { publicKey: string; gen: number; wrapped: Box } | null;
 }
 
 async function sessionKey(): Promise<CryptoKey> {

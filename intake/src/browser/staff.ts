@@ -11,7 +11,8 @@ import { newVaultKeyBytes, vaultKeysFrom } from '../team-vault/vault-key.ts';
 import { postJson } from './http.ts';
 import { vaultInfo } from './member-key.ts';
 import { newRecipientKey } from './new-generation.ts';
-import { currentVaultKey, rememberVault } from './session-vault.ts';
+import { currentVaultKey, rememberVault, unlockedVault } from './session-vault.ts';
+import { signCurrentKeys } from './statement.ts';
 import { showError } from './ui.ts';
 import { ensureUnlocked } from './unlock.ts';
 import { word } from './words.ts';
@@ -81,7 +82,14 @@ export function staffPage(): void {
       try {
         if (!(await ensureUnlocked())) throw new Error('locked');
         await removeWithNewGeneration(Number(form.dataset['remove']));
-        window.location.assign('/staff?m=removeDone');
+        // The new generation's key replaced every key on the site: sign the new list (the keys page retries).
+        const signed = await unlockedVault()
+          .then((vault) => vault && signCurrentKeys(vault))
+          .then(
+            () => true,
+            () => false,
+          );
+        window.location.assign(signed ? '/staff?m=removeDone' : '/keys?m=statementFailed');
       } catch (error) {
         button.disabled = false;
         showError(status(), word((error as Error).message === 'locked' ? 'grantNeedsUnlock' : 'removeRefused'));

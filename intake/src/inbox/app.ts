@@ -23,9 +23,11 @@ import { accountRoutes } from './routes/account.ts';
 import { apiRoutes } from './routes/api.ts';
 import { auditRoutes, staffRoutes } from './routes/admin.ts';
 import { assetRoutes } from './routes/assets.ts';
+import { connectionRoutes } from './routes/connection.ts';
 import { keysApiRoutes, keysPageRoutes } from './routes/keys.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { signInRoutes } from './routes/sign-in.ts';
+import { identityApiRoutes, statementApiRoutes } from './routes/statement.ts';
 import { vaultApiRoutes } from './routes/vault-api.ts';
 
 export { SESSION_COOKIE, type InboxAppOptions } from './context.ts';
@@ -39,7 +41,7 @@ export function createInboxApp(options: InboxAppOptions): Hono<InboxEnv> {
     loadSession(inbox),
   );
 
-  app.route('/', assetRoutes());
+  app.route('/', assetRoutes(inbox.assets));
   app.route('/', signInRoutes(inbox));
 
   const signedIn = new Hono<InboxEnv>();
@@ -53,7 +55,10 @@ export function createInboxApp(options: InboxAppOptions): Hono<InboxEnv> {
   signedIn.route('/staff', staffRoutes(inbox));
   signedIn.route('/audit', auditRoutes(inbox));
   signedIn.route('/keys', keysPageRoutes(inbox));
+  signedIn.route('/connection', connectionRoutes(inbox));
   signedIn.route('/api/vault/keys', keysApiRoutes(inbox));
+  signedIn.route('/api/vault/identity', identityApiRoutes(inbox));
+  signedIn.route('/api/vault/statement', statementApiRoutes(inbox));
   app.route('/', signedIn);
 
   app.notFound((c) => c.html(pages.messagePage(page(c), text(c).notFound, text(c).notFound), 404));

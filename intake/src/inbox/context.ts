@@ -8,8 +8,11 @@ import type { Accounts, Session } from '../accounts.ts';
 import { appendAudit } from '../audit.ts';
 import type { RecipientDirectory } from '../promise.ts';
 import type { OutboxSummary } from '../reply-outbox.ts';
+import type { PublishStatement } from '../statement-outbox.ts';
 import type { IntakeStore } from '../store.ts';
 import type { PageContext } from './pages.ts';
+import type { InboxAssets } from './routes/assets.ts';
+import type { RemoteAddress } from './middleware/sign-in-limit.ts';
 import { inboxText, type InboxLanguage, type InboxText } from './text.ts';
 import { ReadWatch } from './read-watch.ts';
 
@@ -28,6 +31,11 @@ export interface InboxAppOptions {
   accounts: Accounts;
   recipients: RecipientDirectory;
   retentionDays: number;
+  /**
+   * The inbox's CSS and scripts: read from disk on Node (inbox/node-assets.ts),
+   * built into the Worker for a hosted inbox. The app itself reads no file.
+   */
+  assets: InboxAssets;
   log?: (line: string) => void;
   now?: () => Date;
   /**
@@ -36,8 +44,21 @@ export interface InboxAppOptions {
    * (N8), or one account reading many requests in a short time (N7).
    */
   alert?: (event: 'registration' | 'many_opened', count: number) => void;
+  /**
+   * The recipient this inbox is (recipients.json id): the one its key
+   * statements are for (issue 20). Absent: nothing is signed or published.
+   */
+  recipient?: string;
+  /**
+   * Publishes a key statement the inbox has verified and kept (issue 20):
+   * self-hosted, a PUT to the site (statement-outbox.ts sitePublisher);
+   * hosted, the Worker's KV. Absent: statements wait in the store.
+   */
+  publishStatement?: PublishStatement;
   /** The reverse proxy's addresses: sign-in limits then count the forwarded client (N11). */
   trustedProxies?: readonly string[];
+  /** The connection's address, for the sign-in limit (Node: @hono/node-server's; absent: one client). */
+  remoteAddress?: RemoteAddress;
   /**
    * The way back (issue 14): a way to send waiting replies at once (they
    * are sealed and signed in the browser). Absent: no reply form.
@@ -90,6 +111,9 @@ const FLASH: Record<string, 'ok' | 'error'> = {
   recoveryDone: 'ok',
   keyMade: 'ok',
   keyRetiredDone: 'ok',
+  identityMade: 'ok',
+  statementSigned: 'ok',
+  statementFailed: 'error',
 };
 
 function flashFrom(c: Context<InboxEnv>): PageContext['flash'] {

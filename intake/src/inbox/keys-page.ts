@@ -8,12 +8,78 @@
  */
 import { html } from 'hono/html';
 import { nextNotAfter, validKeys, type KeyReminder } from '../keys/key-dates.ts';
-import type { StoredRecipientKey } from '../store/vault.ts';
+import type { StatementState, StoredRecipientKey } from '../store/vault.ts';
 import { formatDay, keyReminderNotice, layout, type PageContext } from './pages.ts';
 import type { InboxText } from './text.ts';
 
 /** The words the app needs on this page, beyond VAULT_WORDS. */
-const KEYS_WORDS = ['keyMaking', 'keyStale', 'keyOnlyValid'] as const satisfies readonly (keyof InboxText)[];
+const KEYS_WORDS = [
+  'keyMaking',
+  'keyStale',
+  'keyOnlyValid',
+  'identityMaking',
+  'identityExists',
+  'statementSigning',
+] as const satisfies readonly (keyof InboxText)[];
+
+/** What the page says about the identity key and the newest signed statement (issue 20). */
+export interface IdentityView {
+  /** The identity key's fingerprint (what the operator pins), or null before it is made. */
+  fingerprint: string | null;
+  publicKey: string | null;
+  statement: {
+    state: StatementState;
+    problem: string | null;
+    publishedAt: number | null;
+    /** Whether it lists exactly the keys valid now (else the page asks to sign again). */
+    current: boolean;
+  } | null;
+  /** Whether this inbox can publish (a site URL, or hosted); else statements wait. */
+  canPublish: boolean;
+  /** Whether this inbox knows its recipient id (else nothing is signed). */
+  hasRecipient: boolean;
+}
+
+function statementText(ctx: PageContext, view: IdentityView) {
+  const { t } = ctx;
+  const statement = view.statement;
+  if (!statement) return html`<p data-statement="none">${t.statementNone}</p>`;
+  const said =
+    statement.state === 'published'
+      ? html`${t.statementPublished}${statement.publishedAt === null ? '' : html` ${formatDay(new Date(statement.publishedAt).toISOString().slice(0, 10), ctx.lang)}`}.`
+      : statement.state === 'refused'
+        ? html`${t.statementRefused} <code translate="no">${statement.problem ?? ''}</code>`
+        : view.canPublish
+          ? t.statementWaiting
+          : t.statementNoSite;
+  return html`<p data-statement="${statement.state}">${said}</p>
+    ${statement.current ? '' : html`<p class="flash error" data-statement-outdated>${t.statementOutdated}</p>`}`;
+}
+
+function identitySection(ctx: PageContext, view: IdentityView, hasVault: boolean) {
+  const { t } = ctx;
+  if (!hasVault || !view.hasRecipient) return '';
+  if (!view.fingerprint)
+    return html`<section aria-labelledby="identity-heading">
+      <h2 id="identity-heading">${t.identityHeading}</h2>
+      <p>${t.identityNone}</p>
+      <noscript><p class="flash error">${t.vaultNeedsJs}</p></noscript>
+      <button type="button" class="primary" id="identity-make">${t.identityMake}</button>
+    </section>`;
+  return html`<section aria-labelledby="identity-heading">
+    <h2 id="identity-heading">${t.identityHeading}</h2>
+    <p>${t.identityText}</p>
+    <dl>
+      <dt>${t.identityFingerprint}</dt>
+      <dd><code translate="no" id="identity-fingerprint" class="fingerprint">${view.fingerprint}</code></dd>
+      <dt>${t.identityPublicKey}</dt>
+      <dd><code translate="no" class="fingerprint">${view.publicKey}</code></dd>
+    </dl>
+    <h3>${t.statementHeading}</h3>
+    ${statementText(ctx, view)}
+    <button type="button" id="statement-sign">${t.statementSign}</button>
+  </section>`;
+}
 
 /** A key's kid as the page, the audit log and `intake keys` show it: its first 8 characters. */
 export const shortKid = (kid: string): string => kid.slice(0, 8);
@@ -35,7 +101,7 @@ function stateText(state: KeyState, t: InboxText): string {
 export function keysPage(
   ctx: PageContext,
   keys: StoredRecipientKey[],
-  options: { latestGen: number | null; reminder: KeyReminder | null; now: Date },
+  options: { latestGen: number | null; reminder: KeyReminder | null; now: Date; identity: IdentityView },
 ) {
   const { t } = ctx;
   const valid = validKeys(keys, options.now);
@@ -79,7 +145,8 @@ export function keysPage(
               <p class="flash" role="status" id="keys-status" hidden></p>
               <button type="button" class="primary" id="key-make">${t.keyMake}</button>
             </section>`
-      }`,
+      }
+      ${identitySection(ctx, options.identity, options.latestGen !== null)}`,
     { page: 'keys', words: KEYS_WORDS },
   );
 }

@@ -92,6 +92,8 @@ export function auditActorLabel(actor: string, t: InboxText, staffNames: Readonl
       return t.actor_retention;
     case 'cli':
       return t.actor_cli;
+    case 'operator':
+      return t.actor_operator;
     case 'unknown':
       return t.actor_unknown;
     default:
@@ -124,6 +126,9 @@ function auditDetailLabel(action: string, detail: string, t: InboxText, staffNam
     const lockedWith = gen?.replace(/^gen:(\d+)$/, `${t.keyLockedBy.toLowerCase()} ${t.keyGeneration} $1`);
     return lockedWith ? `${t.detailKid} ${kid!.slice(4)} (${lockedWith})` : `${t.detailKid} ${kid!.slice(4)}`;
   }
+  // The identity key (issue 20): its fingerprint's start; a statement: how many keys it lists.
+  if (detail.startsWith('fp:')) return `${t.identityFingerprint} ${detail.slice(3)}`;
+  if (action === 'key_statement' && detail.startsWith('keys:')) return `${detail.slice(5)} ${t.detailKeys}`;
   if (action === 'vault_granted') {
     const [who, gen] = detail.split(' ');
     return `${auditActorLabel(who!, t, staffNames)} (${generation(gen) ?? ''})`;

@@ -85,7 +85,7 @@ export function keyReminderNotice(ctx: PageContext, reminder: KeyReminder | null
   </p>`;
 }
 
-function csrfField(ctx: PageContext) {
+export function csrfField(ctx: PageContext) {
   return html`<input type="hidden" name="csrf" value="${ctx.csrf ?? ''}" />`;
 }
 
@@ -170,7 +170,8 @@ export function layout(ctx: PageContext, title: string, body: Html, options: Lay
                             ${
                               admin
                                 ? html`<li><a href="/staff">${t.navStaff}</a></li>
-                                    <li><a href="/audit">${t.navAudit}</a></li>`
+                                    <li><a href="/audit">${t.navAudit}</a></li>
+                                    <li><a href="/connection">${t.navConnection}</a></li>`
                                 : ''
                             }
                           </ul>
@@ -960,6 +961,8 @@ export function vaultSetupPage(ctx: PageContext) {
         <h2 id="sheet-heading">${t.sheetHeading}</h2>
         <p>${t.sheetIntro}</p>
         <p class="recovery-code" id="recovery-code" translate="no"></p>
+        <p>${t.sheetFingerprint}</p>
+        <p><code class="fingerprint" id="identity-fingerprint" translate="no"></code></p>
         <ol>
           <li>${t.sheetTodo1}</li>
           <li>${t.sheetTodo2}</li>

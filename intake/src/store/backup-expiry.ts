@@ -6,25 +6,18 @@
  * not brought back by mistake with requests that were meant to be gone.
  * A restored copy that has not expired becomes the live store again.
  */
-import { DatabaseSync } from 'node:sqlite';
 import { textOrNull } from './rows.ts';
+import type { SqlDatabase } from './sql.ts';
 
 const KEY = 'backup_expires_at';
 
-/** Marks a backup file with its expiry; returns it. */
-export function markBackupExpiry(file: string, days: number, now: Date = new Date()): Date {
+/** Writes the expiry into a backup copy (markBackupExpiry in intake/src/store.ts opens the file); returns it. */
+export function writeBackupExpiry(db: SqlDatabase, days: number, now: Date = new Date()): Date {
   const expires = new Date(now.getTime() + days * 86_400_000);
-  const db = new DatabaseSync(file);
-  try {
-    // The copy is a rollback-journal database of its own; secure_delete as in the store.
-    db.exec('PRAGMA secure_delete = ON');
-    db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(
-      KEY,
-      String(expires.getTime()),
-    );
-  } finally {
-    db.close();
-  }
+  db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(
+    KEY,
+    String(expires.getTime()),
+  );
   return expires;
 }
 
@@ -34,7 +27,7 @@ export class BackupExpiredError extends Error {}
  * At open: a restored backup that has expired is refused; one that has
  * not loses its mark (it is the live store now).
  */
-export function checkBackupExpiry(db: DatabaseSync, now: Date = new Date()): void {
+export function checkBackupExpiry(db: SqlDatabase, now: Date = new Date()): void {
   const row = db.prepare(`SELECT value FROM meta WHERE key = ?`).get(KEY);
   const value = row ? textOrNull(row, 'value') : null;
   if (value === null) return;

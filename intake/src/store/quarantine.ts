@@ -4,7 +4,7 @@
  * them only a counter per reason grows.
  */
 import { createHash } from 'node:crypto';
-import type { DatabaseSync } from 'node:sqlite';
+import type { SqlDatabase } from './sql.ts';
 import { int, only, text } from './rows.ts';
 
 /** Quarantine bounds: beyond them only a counter grows. */
@@ -19,14 +19,14 @@ export interface QuarantineSummary {
   byCode: { code: string; seen: number; dropped: number }[];
 }
 
-function totals(db: DatabaseSync): { n: number; bytes: number } {
+function totals(db: SqlDatabase): { n: number; bytes: number } {
   const row = only(db.prepare('SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM quarantine').get(), 'quarantine totals');
   return { n: int(row, 'n'), bytes: int(row, 'bytes') };
 }
 
 /** Keeps a body (one row per distinct body) if it fits the bounds; always counts it. Call inside a transaction. */
 export function keepInQuarantine(
-  db: DatabaseSync,
+  db: SqlDatabase,
   limits: { count: number; bytes: number },
   body: string,
   code: string,
@@ -52,7 +52,7 @@ export function keepInQuarantine(
   return 'kept';
 }
 
-export function quarantineSummary(db: DatabaseSync): QuarantineSummary {
+export function quarantineSummary(db: SqlDatabase): QuarantineSummary {
   const sum = totals(db);
   const byCode = db
     .prepare('SELECT code, seen, dropped FROM quarantine_counts ORDER BY code')
@@ -62,6 +62,6 @@ export function quarantineSummary(db: DatabaseSync): QuarantineSummary {
 }
 
 /** Drops quarantined bodies older than QUARANTINE_DAYS. */
-export function expireQuarantine(db: DatabaseSync, now: Date): void {
+export function expireQuarantine(db: SqlDatabase, now: Date): void {
   db.prepare('DELETE FROM quarantine WHERE received_at < ?').run(now.getTime() - QUARANTINE_DAYS * 86_400_000);
 }

@@ -3,7 +3,7 @@
  * envelopes sit apart, in `envelopes`), read through the typed mapper.
  * IntakeStore (store.ts) is this table plus everything else in the store.
  */
-import type { DatabaseSync } from 'node:sqlite';
+import type { SqlDatabase } from './sql.ts';
 import { int, intOrNull, only, text, textOrNull, type SqlRow } from './rows.ts';
 
 /** Statuses of a request, in the order work goes. */
@@ -34,16 +34,20 @@ export interface RequestRow {
   originalGone: boolean;
 }
 
-export class RequestsTable {
-  readonly db: DatabaseSync;
+export abstract class RequestsTable {
+  readonly db: SqlDatabase;
 
-  protected constructor(db: DatabaseSync) {
+  protected constructor(db: SqlDatabase) {
     this.db = db;
   }
 
+  /** A staff name as stored (sealed at rest, N14), opened: the store does it (store/intake-store.ts). */
+  abstract openName(stored: string): string;
+
   // ------------------------------------------------------------ reading
 
-  protected static toRow(row: SqlRow): RequestRow {
+  /** A row as the inbox uses it; the claimer's name (read sealed, as `claimed_by_name`) opened here. */
+  protected toRow(row: SqlRow): RequestRow {
     const status = text(row, 'status');
     if (!isStatus(status)) throw new Error(`requests.status: unknown status ${JSON.stringify(status)}`);
     return {
@@ -56,7 +60,7 @@ export class RequestsTable {
       status,
       fits: int(row, 'fits') === 1,
       claimedBy: intOrNull(row, 'claimed_by'),
-      claimedByName: textOrNull(row, 'claimed_by_name'),
+      claimedByName: this.nameOrNull(textOrNull(row, 'claimed_by_name')),
       claimedAt: intOrNull(row, 'claimed_at'),
       closedAt: intOrNull(row, 'closed_at'),
       updatedAt: int(row, 'updated_at'),
@@ -67,12 +71,16 @@ export class RequestsTable {
     };
   }
 
-  protected static readonly SELECT_ROW = `SELECT r.*, e.body AS envelope, staff_name(s.name) AS claimed_by_name FROM requests r
+  private nameOrNull(stored: string | null): string | null {
+    return stored === null ? null : this.openName(stored);
+  }
+
+  protected static readonly SELECT_ROW = `SELECT r.*, e.body AS envelope, s.name AS claimed_by_name FROM requests r
     JOIN envelopes e ON e.ref = r.ref LEFT JOIN staff s ON s.id = r.claimed_by`;
   /** For lists: everything but the envelope (22 kB each; a list never decrypts). */
   protected static readonly SELECT_LIST = `SELECT r.ref, r.kid, r.recipient, '' AS envelope, r.received_at, r.due_at, r.status, r.fits, r.claimed_by,
     r.claimed_at, r.closed_at, r.updated_at, r.follow_up_of, r.follow_ups, r.last_follow_up_at, r.original_gone,
-    staff_name(s.name) AS claimed_by_name FROM requests r LEFT JOIN staff s ON s.id = r.claimed_by`;
+    s.name AS claimed_by_name FROM requests r LEFT JOIN staff s ON s.id = r.claimed_by`;
   /** A case in the lists and counts: not a follow-up (that is shown in its original's thread). */
   protected static readonly A_CASE = 'follow_up_of IS NULL';
 
@@ -86,7 +94,7 @@ export class RequestsTable {
         `${RequestsTable.SELECT_LIST} WHERE r.status != 'closed' AND r.fits = 1 AND r.${RequestsTable.A_CASE} ORDER BY r.due_at IS NULL, r.due_at, r.received_at LIMIT ? OFFSET ?`,
       )
       .all(limit, offset)
-      .map((row) => RequestsTable.toRow(row));
+      .map((row) => this.toRow(row));
   }
 
   /** Counts for the inbox header and alerts, without reading rows. */
@@ -118,7 +126,7 @@ export class RequestsTable {
     return this.db
       .prepare(`${RequestsTable.SELECT_LIST} WHERE r.status = 'closed' AND r.${RequestsTable.A_CASE} ORDER BY r.closed_at DESC LIMIT ?`)
       .all(limit)
-      .map((row) => RequestsTable.toRow(row));
+      .map((row) => this.toRow(row));
   }
 
   /** Requests that opened but do not fit this version (needs review), oldest first. */
@@ -128,12 +136,12 @@ export class RequestsTable {
         `${RequestsTable.SELECT_LIST} WHERE r.fits = 0 AND r.status != 'closed' AND r.${RequestsTable.A_CASE} ORDER BY r.received_at`,
       )
       .all()
-      .map((row) => RequestsTable.toRow(row));
+      .map((row) => this.toRow(row));
   }
 
   get(ref: string): RequestRow | null {
     const row = this.db.prepare(`${RequestsTable.SELECT_ROW} WHERE r.ref = ?`).get(ref);
-    return row ? RequestsTable.toRow(row) : null;
+    return row ? this.toRow(row) : null;
   }
 
   /** The follow-ups in a case's thread, oldest first (their envelopes are read when opened). */
@@ -141,7 +149,7 @@ export class RequestsTable {
     return this.db
       .prepare(`${RequestsTable.SELECT_LIST} WHERE r.follow_up_of = ? ORDER BY r.received_at`)
       .all(ref)
-      .map((row) => RequestsTable.toRow(row));
+      .map((row) => this.toRow(row));
   }
 
   count(): number {

@@ -4,12 +4,12 @@
  * HMAC of the id, for rows from before issue 19) stays in `deleted`, so a late duplicate is not new again. A case's follow-ups (its
  * thread) go with it. Old quarantine goes too.
  */
-import type { DatabaseSync } from 'node:sqlite';
+import type { SqlDatabase } from './sql.ts';
 import { expireQuarantine } from './quarantine.ts';
 import { text, textOrNull } from './rows.ts';
 
 /** Deletes what retention allows; returns the deleted refs. Call inside a transaction. */
-export function applyRetention(db: DatabaseSync, days: number, now: Date): string[] {
+export function applyRetention(db: SqlDatabase, days: number, now: Date): string[] {
   const cutoff = now.getTime() - days * 86_400_000;
   const rows = db
     .prepare(

@@ -3,13 +3,13 @@
  * schema gives it, so a row that is not what the code expects fails with
  * the table and column named, instead of travelling on behind an `as`.
  */
-import type { SQLOutputValue } from 'node:sqlite';
+import type { SqlRow, SqlValue } from './sql.ts';
 
-export type SqlRow = Record<string, SQLOutputValue>;
+export type { SqlRow };
 
 export class RowShapeError extends Error {}
 
-function fail(name: string, expected: string, value: SQLOutputValue | undefined): never {
+function fail(name: string, expected: string, value: SqlValue | undefined): never {
   throw new RowShapeError(`column ${name}: expected ${expected}, found ${value === null ? 'null' : typeof value}`);
 }
 

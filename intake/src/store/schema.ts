@@ -1,15 +1,17 @@
 /**
  * The store's tables and their numbered migrations. The database's
- * `PRAGMA user_version` says which migrations it has; opening a store runs
+ * schema version (store/sql.ts: PRAGMA user_version on Node, a one-row
+ * table in a Durable Object) says which migrations it has; opening a store runs
  * the ones it lacks, each in its own transaction (all of it or nothing),
  * in order. A store made by a newer program (a higher number than this one
  * knows) is refused, not guessed at.
  *
  * Add a migration at the end, never edit one that has shipped, and give it
- * a test in intake/tests/store-migrations.test.ts.
+ * a test in intake/tests/store-migrations.test.ts. Its SQL runs in both
+ * homes: no BEGIN, COMMIT, SAVEPOINT or PRAGMA statement (a Durable Object
+ * refuses them; the transaction is the SqlDatabase's).
  */
-import type { DatabaseSync } from 'node:sqlite';
-import { int, only } from './rows.ts';
+import type { SqlDatabase } from './sql.ts';
 
 /**
  * Migration 1: the tables as of the first numbered version. A store made
@@ -108,14 +110,14 @@ CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit BEG
 CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 `;
 
-function hasColumn(db: DatabaseSync, table: string, column: string): boolean {
+function hasColumn(db: SqlDatabase, table: string, column: string): boolean {
   return db.prepare(`SELECT 1 FROM pragma_table_info(?) WHERE name = ?`).get(table, column) !== undefined;
 }
 
 export interface Migration {
   version: number;
   what: string;
-  up: (db: DatabaseSync) => void;
+  up: (db: SqlDatabase) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -184,6 +186,30 @@ export const MIGRATIONS: readonly Migration[] = [
         ALTER TABLE deleted ADD COLUMN kind TEXT NOT NULL DEFAULT 'id';`);
     },
   },
+  {
+    version: 5,
+    what: "the recipient's identity key in the vault, and the key statements it signed",
+    up: (db) => {
+      // vault_identity: one row, the identity key's public half and its private half boxed under the
+      // vault key of generation `gen` (opened only in a browser). key_statements: each statement an
+      // administrator's browser signed, as signed, and whether the site has it (the newest is published;
+      // waiting ones are retried; refused ones name the site's reason).
+      db.exec(`CREATE TABLE vault_identity (id INTEGER PRIMARY KEY CHECK (id = 1), public_key TEXT NOT NULL, gen INTEGER NOT NULL,
+          wrapped TEXT NOT NULL, created_at INTEGER NOT NULL, created_by INTEGER) STRICT;
+        CREATE TABLE key_statements (issued TEXT PRIMARY KEY, body TEXT NOT NULL, signed_by INTEGER, received_at INTEGER NOT NULL,
+          state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, problem TEXT, published_at INTEGER) STRICT;`);
+    },
+  },
+  {
+    version: 6,
+    what: 'connection: the promise, phone and alert webhook an administrator entered (store/connection.ts)',
+    up: (db) => {
+      // One row: the details as JSON (checked again with protocol/connection.ts when read), who saved
+      // them and when, and when the operator disconnected this inbox. Nothing about any request.
+      db.exec(`CREATE TABLE connection (id INTEGER PRIMARY KEY CHECK (id = 1), details TEXT, saved_at INTEGER, saved_by INTEGER,
+          disconnected_at INTEGER) STRICT;`);
+    },
+  },
 ];
 
 /** The schema version this program writes. */
@@ -191,28 +217,23 @@ export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 
 export class SchemaTooNewError extends Error {}
 
-/** The database's schema version (PRAGMA user_version). */
-export function schemaVersion(db: DatabaseSync): number {
-  return int(only(db.prepare('PRAGMA user_version').get(), 'PRAGMA user_version'), 'user_version');
+/** The database's schema version. */
+export function schemaVersion(db: SqlDatabase): number {
+  return db.schemaVersion();
 }
 
 /** Runs the migrations the database lacks, in order, each all or nothing. */
-export function migrate(db: DatabaseSync): void {
-  const current = schemaVersion(db);
+export function migrate(db: SqlDatabase): void {
+  const current = db.schemaVersion();
   if (current > SCHEMA_VERSION) {
     throw new SchemaTooNewError(
       `the store was written by a newer intake (schema ${current}; this one knows up to ${SCHEMA_VERSION}): run that version, or restore a backup made by this one`,
     );
   }
   for (const migration of MIGRATIONS.filter((m) => m.version > current)) {
-    db.exec('BEGIN IMMEDIATE');
-    try {
+    db.transaction(() => {
       migration.up(db);
-      db.exec(`PRAGMA user_version = ${migration.version}`);
-      db.exec('COMMIT');
-    } catch (error) {
-      if (db.isTransaction) db.exec('ROLLBACK');
-      throw error;
-    }
+      db.setSchemaVersion(migration.version);
+    });
   }
 }

@@ -6,7 +6,12 @@
  * passkey or phrase gives), each member's grant (V sealed to their public
  * key), and the recipient's HPKE keys wrapped under V. Nothing here opens
  * a request; the checks are about shape and who may write what.
+ *
+ * Migration 5 adds the recipient's identity key (its public half, and its
+ * private half boxed under V) and the key statements it signed in an
+ * administrator's browser, each with whether the site has it yet.
  */
+import type { KeyStatement } from '../../../protocol/key-statement.ts';
 import { validKeys } from '../keys/key-dates.ts';
 import type { IntakeStore } from '../store.ts';
 import { int, intOrNull, only, text, textOrNull, type SqlRow } from './rows.ts';
@@ -33,6 +38,31 @@ export interface StoredRecipientKey {
   wrapped: StoredBox;
   retiredAt: number | null;
 }
+/** The identity key as the browser made it: its public half and the box of its private half. */
+export interface NewIdentityKey {
+  publicKey: string;
+  wrapped: StoredBox;
+}
+export interface StoredIdentity extends NewIdentityKey {
+  /** The generation whose V boxed it. */
+  gen: number;
+  createdAt: number;
+}
+/**
+ * waiting: not on the site yet (retried); published: the site has it;
+ * refused: the site said no for good (a person must look); superseded: a
+ * newer statement came before this one was published.
+ */
+export type StatementState = 'waiting' | 'published' | 'refused' | 'superseded';
+export interface StoredStatement {
+  statement: KeyStatement;
+  state: StatementState;
+  attempts: number;
+  /** The last reason it waits or was refused (the site's error code, or "network"). */
+  problem: string | null;
+  receivedAt: number;
+  publishedAt: number | null;
+}
 export interface NewRecipientKey {
   kid: string;
   publicKey: string;
@@ -50,7 +80,9 @@ export type VaultConflictCode =
   | 'key_exists'
   | 'no_key'
   | 'key_retired'
-  | 'only_valid_key';
+  | 'only_valid_key'
+  | 'identity_exists'
+  | 'stale_statement';
 
 export class VaultConflict extends Error {
   readonly code: VaultConflictCode;
@@ -148,7 +180,7 @@ export class VaultTables {
 
   /** Generation 1 without a member's grant (development and test intakes, provisioned with a public code). */
   provision(
-    setup: { recoveryPublicKey: string; recovery: StoredGrant; keys: readonly NewRecipientKey[] },
+    setup: { recoveryPublicKey: string; recovery: StoredGrant; keys: readonly NewRecipientKey[]; identity?: NewIdentityKey | undefined },
     createdBy: number | null,
     now: Date,
   ): void {
@@ -164,13 +196,20 @@ export class VaultTables {
         )
         .run(setup.recoveryPublicKey);
       this.insertKeys(1, setup.keys, now);
+      if (setup.identity) this.setIdentity(1, setup.identity, createdBy, now);
     });
   }
 
   /** Generation 1, made by the first administrator's browser; only while no vault exists. */
   setUp(
     adminId: number,
-    setup: { recoveryPublicKey: string; recovery: StoredGrant; grant: StoredGrant; keys: readonly NewRecipientKey[] },
+    setup: {
+      recoveryPublicKey: string;
+      recovery: StoredGrant;
+      grant: StoredGrant;
+      keys: readonly NewRecipientKey[];
+      identity?: NewIdentityKey | undefined;
+    },
     now: Date,
   ): void {
     this.store.transaction(() => {
@@ -248,6 +287,79 @@ export class VaultTables {
       if (valid.length === 1 && valid[0]!.kid === kid) throw new VaultConflict('only_valid_key');
       this.db.prepare('UPDATE vault_keys SET retired_at = ? WHERE kid = ?').run(now.getTime(), kid);
     });
+  }
+
+  /** The recipient's identity key (public half, box, generation), or null before it is made. */
+  identity(): StoredIdentity | null {
+    const row = this.db.prepare('SELECT public_key, gen, wrapped, created_at FROM vault_identity WHERE id = 1').get();
+    if (!row) return null;
+    return {
+      publicKey: text(row, 'public_key'),
+      gen: int(row, 'gen'),
+      wrapped: json(row, 'wrapped') as StoredBox,
+      createdAt: int(row, 'created_at'),
+    };
+  }
+
+  /**
+   * The identity key, once, boxed under the newest generation's V (the
+   * first administrator's setup, or the keys page of a vault made before
+   * it). A second one would change the fingerprint the site pins.
+   */
+  setIdentity(gen: number, identity: NewIdentityKey, createdBy: number | null, now: Date): void {
+    this.store.transaction(() => {
+      const latest = this.latestGen();
+      if (latest === null) throw new VaultConflict('no_vault');
+      if (gen !== latest) throw new VaultConflict('stale_generation');
+      const result = this.db
+        .prepare(
+          'INSERT INTO vault_identity (id, public_key, gen, wrapped, created_at, created_by) VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+        )
+        .run(identity.publicKey, gen, JSON.stringify(identity.wrapped), now.getTime(), createdBy);
+      if (result.changes !== 1) throw new VaultConflict('identity_exists');
+    });
+  }
+
+  /** The newest statement signed, with whether the site has it; null before the first. */
+  latestStatement(): StoredStatement | null {
+    const row = this.db
+      .prepare('SELECT body, state, attempts, problem, received_at, published_at FROM key_statements ORDER BY issued DESC LIMIT 1')
+      .get();
+    if (!row) return null;
+    return {
+      statement: json(row, 'body') as KeyStatement,
+      state: text(row, 'state') as StatementState,
+      attempts: int(row, 'attempts'),
+      problem: textOrNull(row, 'problem'),
+      receivedAt: int(row, 'received_at'),
+      publishedAt: intOrNull(row, 'published_at'),
+    };
+  }
+
+  /**
+   * Keeps a statement the route has verified, waiting to be published;
+   * one still waiting is superseded (only the newest is worth publishing).
+   * Refused unless it was issued after the newest one kept.
+   */
+  addStatement(statement: KeyStatement, signedBy: number | null, now: Date): void {
+    this.store.transaction(() => {
+      const latest = this.latestStatement();
+      if (latest && Date.parse(statement.issued) <= Date.parse(latest.statement.issued)) throw new VaultConflict('stale_statement');
+      this.db.prepare(`UPDATE key_statements SET state = 'superseded' WHERE state = 'waiting'`).run();
+      this.db
+        .prepare(`INSERT INTO key_statements (issued, body, signed_by, received_at, state) VALUES (?, ?, ?, ?, 'waiting')`)
+        .run(statement.issued, JSON.stringify(statement), signedBy, now.getTime());
+    });
+  }
+
+  /** After an attempt to publish: its state, and why when it waits or was refused. */
+  markStatement(issued: string, state: Exclude<StatementState, 'superseded'>, problem: string | null, now: Date): void {
+    this.db
+      .prepare(
+        `UPDATE key_statements SET state = ?, problem = ?, attempts = attempts + 1,
+           published_at = CASE WHEN ? = 'published' THEN ? ELSE published_at END WHERE issued = ?`,
+      )
+      .run(state, problem, state, now.getTime(), issued);
   }
 
   /** Whether this intake holds a key for the kid (receiving: else quarantine). Retired keys too: what was sealed to them still arrives. */

@@ -192,8 +192,12 @@ export async function pushRequest(
   intake: ReturnType<typeof inboxTestSetup> = setup,
 ): Promise<number> {
   const to = key ?? (JSON.parse(readFileSync(intake.publicKeyFile, 'utf8')) as { kid: string; publicKey: string });
-  const body = JSON.stringify(await sealRequest(request, to));
-  const signed = await signPush(await importSigningKey(readFileSync(intake.workerSigningKeyFile, 'utf8')), intake.recipient, body);
+  return pushEnvelope(JSON.stringify(await sealRequest(request, to)), intake);
+}
+
+/** Pushes an envelope (as the Worker's queue does, signed with the test Worker's key) to an intake serving `recipient`. */
+export async function pushEnvelope(body: string, intake: ReturnType<typeof inboxTestSetup>, recipient = intake.recipient): Promise<number> {
+  const signed = await signPush(await importSigningKey(readFileSync(intake.workerSigningKeyFile, 'utf8')), recipient, body);
   const response = await fetch(`${intake.pushOrigin}/push`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...signed.headers },

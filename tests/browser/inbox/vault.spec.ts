@@ -169,7 +169,7 @@ test('removing a member makes a new generation; the member who stays still unloc
   await state.admin!.goto('/staff');
   await state.admin!.getByRole('button', { name: `Ta bort personen: ${state.memberName}` }).click();
   await expect(state.admin!.getByText(/teamet har en ny nyckel/)).toBeVisible();
-  await expect(state.admin!.getByText(/intake keys/).first()).toBeVisible();
+  await expect(state.admin!.getByText(/Inkorgen publicerar den på webbplatsen/).first()).toBeVisible();
   expect(await generations(state.admin!)).toEqual([2, 1]);
   expect(await isUnlocked(state.admin!)).toBe(true);
   await pushToCurrentKey(state.admin!, 'Sänd efter bytet av nyckel.');

@@ -101,10 +101,18 @@ for (const run of runs) {
       await admin.getByRole('button', { name: 'Gör nyckeln' }).click();
       await expect(admin.getByRole('region', { name: 'Återställningskod' })).toBeVisible();
       state.code = (await admin.locator('#recovery-code').innerText()).trim();
+      // The identity key is made with the vault (issue 20): its fingerprint, for the operator, is on the sheet.
+      const fingerprint = (await admin.locator('#identity-fingerprint').innerText()).trim();
+      expect(fingerprint).toMatch(/^[A-Za-z0-9_-]{43}$/);
       violations.push(...(await axe(admin)));
       await admin.getByLabel('Jag har sparat koden på ett säkert ställe').check();
       await admin.getByRole('button', { name: 'Fortsätt till inkorgen' }).click();
       await admin.waitForURL(`${own.origin}/`);
+      violations.push(...(await axe(admin)));
+      // Under Keys: the same fingerprint, and the first key list signed in this browser, waiting (this intake knows no site).
+      await admin.goto('/keys');
+      await expect(admin.locator('#identity-fingerprint')).toHaveText(fingerprint);
+      await expect(admin.locator('[data-statement="waiting"]')).toBeVisible();
       violations.push(...(await axe(admin)));
 
       // The invitation is made on the staff page.

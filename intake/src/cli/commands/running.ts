@@ -41,6 +41,7 @@ export const serve: Command = {
       ...(flags.host ? { hostname: flags.host } : {}),
       ...(flags.url ? { publicUrl: flags.url } : {}),
       recipients: await recipients(),
+      recipient,
       pushAuth,
       retentionDays: config.retentionDays,
       alerts: alertConfigFrom(env),

@@ -1,6 +1,5 @@
 /** Staff and audit (no passphrase needed): invitations, the audit chain, backups, the open list. */
 import { chmod } from 'node:fs/promises';
-import { backup as backupDatabase } from 'node:sqlite';
 import { Accounts } from '../../accounts.ts';
 import { appendAudit, verifyAudit } from '../../audit.ts';
 import { lastCheckpoint, parseCheckpoint, verifyAgainstCheckpoint } from '../../audit-checkpoint.ts';
@@ -9,7 +8,7 @@ import { inboxText } from '../../inbox/text.ts';
 import { DEFAULT_INBOX_PORT, relyingParty } from '../../service.ts';
 import { describeTimeLeft } from '../../time-left.ts';
 import { withStore, type Command } from '../command.ts';
-import { markBackupExpiry } from '../../store/backup-expiry.ts';
+import { backupStore, markBackupExpiry } from '../../store.ts';
 
 export const staff: Command = {
   name: 'staff',
@@ -117,7 +116,7 @@ export const backup: Command = {
   run: ({ dir, config, io, argument }) => {
     const target = argument('a file to write the backup to');
     return withStore(dir, null, async (store) => {
-      const pages = await backupDatabase(store.db, target);
+      const pages = await backupStore(store, target);
       await chmod(target, 0o600);
       const expires = markBackupExpiry(target, config.retentionDays);
       io.out(`Backed up ${pages} page(s) of ${store.path} to ${target}. It expires ${expires.toISOString().slice(0, 10)}: delete it then.`);

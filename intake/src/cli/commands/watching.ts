@@ -5,6 +5,7 @@ import { ensurePrivateDir, listWrappedKeys } from '../../key-vault.ts';
 import { alertConfigFrom, deliverAlert } from '../../alerts.ts';
 import { parsePublicKeyList } from '../../push-keys.ts';
 import { acceptRelease, keyFingerprint, loadKnownReleases, watchSiteOnce } from '../../site-watch.ts';
+import type { KeyStatement } from '../../../../protocol/key-statement.ts';
 import { IntakeStore } from '../../store.ts';
 import type { Command } from '../command.ts';
 
@@ -34,10 +35,26 @@ export const watch: Command = {
     if (!site || !recipient) throw new UsageError('watch needs --site <url> and --recipient <id>');
     const intervalMs = (config.numbers.interval ?? 300) * 1000;
     for (;;) {
-      // The kids need no passphrase: they are in the wrapped key files' names and metadata.
-      const heldKids = (await listWrappedKeys(dir)).map((key) => key.kid);
+      // The kids need no passphrase: the vault's public halves, and the names of key files not yet moved into it.
+      const store = IntakeStore.open(dir);
+      let heldKids: string[];
+      let ownStatement: KeyStatement | null;
+      try {
+        heldKids = [...store.vault.keys().map((key) => key.kid), ...(await listWrappedKeys(dir)).map((key) => key.kid)];
+        // The newest statement an administrator signed: the site must serve the keys it lists (issue 20).
+        ownStatement = store.vault.latestStatement()?.statement ?? null;
+      } finally {
+        store.close();
+      }
       const releaseKeys = parsePublicKeyList(config.env.UTVAG_RELEASE_PUBLIC_KEYS);
-      const result = await watchSiteOnce({ siteUrl: site, recipient, heldKids, knownReleases: await loadKnownReleases(dir), releaseKeys });
+      const result = await watchSiteOnce({
+        siteUrl: site,
+        recipient,
+        heldKids,
+        ownStatement,
+        knownReleases: await loadKnownReleases(dir),
+        releaseKeys,
+      });
       for (const alert of result.alerts) io.err(`watch: ALERT ${alert.code}: ${alert.detail}`);
       if (result.alerts.length > 0) {
         // Through the duty alert channel too, with the codes only (N5).

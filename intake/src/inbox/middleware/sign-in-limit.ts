@@ -7,8 +7,11 @@
  * proxy, so one limit would be shared by every client (security review
  * N11). X-Forwarded-For is believed only from a configured proxy address
  * (UTVAG_TRUSTED_PROXY); anyone else could write any address in it.
+ *
+ * The connection's address comes from the home (InboxAppOptions
+ * remoteAddress): @hono/node-server's on Node (service.ts); without it
+ * (app.request in tests) every request is one client.
  */
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { SignInLimiter } from '../../accounts.ts';
@@ -29,16 +32,14 @@ export function clientAddress(remote: string | undefined, forwardedFor: string |
   return direct;
 }
 
-function remoteOf(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    // Not behind @hono/node-server (app.request in tests): one client.
-    return undefined;
-  }
-}
+/** The address of the connection a request came on, if the home knows it. */
+export type RemoteAddress = (c: Context) => string | undefined;
 
-export function signInLimit(trustedProxies: readonly string[] = [], limiter = new SignInLimiter()) {
+export function signInLimit(
+  trustedProxies: readonly string[] = [],
+  remoteOf: RemoteAddress = () => undefined,
+  limiter = new SignInLimiter(),
+) {
   return createMiddleware(async (c, next) => {
     if (!limiter.allow(clientAddress(remoteOf(c), c.req.header('x-forwarded-for'), trustedProxies)))
       return c.json({ error: 'rate_limited' }, 429, { 'retry-after': '60' });

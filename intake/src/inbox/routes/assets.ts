@@ -1,62 +1,41 @@
-/** The inbox's own CSS and scripts, the passkey library's browser build (no CDN), and the language switch. */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
+/**
+ * The inbox's own CSS and scripts, and the language switch. Where the
+ * files come from is the home's business (InboxAppOptions.assets): on
+ * Node they are read from disk (inbox/node-assets.ts), in a hosted
+ * inbox's Durable Object they are built into the Worker. So this module,
+ * like the rest of the inbox app, imports nothing of node:fs or esbuild.
+ */
 import { Hono } from 'hono';
 import { setCookie } from 'hono/cookie';
 import { LANG_COOKIE, type InboxEnv } from '../context.ts';
 import { isInboxLanguage } from '../text.ts';
-import { buildInboxApp } from '../app-bundle.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** Next to the inbox's source (inbox/assets/), or next to the bundle (see tools/dev/bundle-intake.ts). */
-const assetsDir =
-  [join(here, '..', 'assets'), join(here, 'inbox-assets')].find((dir) => existsSync(join(dir, 'inbox.css'))) ?? join(here, '..', 'assets');
-/** The browser build (ESM) of @simplewebauthn/browser, served from the intake itself. */
-function webauthnBrowserDirectory(): string {
-  const bundled = join(assetsDir, 'webauthn');
-  if (existsSync(bundled)) return bundled;
-  return dirname(fileURLToPath(import.meta.resolve('@simplewebauthn/browser')));
+export interface InboxAsset {
+  body: string | Uint8Array<ArrayBuffer>;
+  /** Its content type. */
+  type: string;
 }
-const webauthnBrowserDir = webauthnBrowserDirectory();
-/** The browser app: prebuilt next to the bundle, else built from source once and kept in memory. */
-let inboxApp: Promise<string> | null = null;
-function inboxAppSource(): Promise<string> {
-  const prebuilt = join(assetsDir, 'inbox-app.js');
-  inboxApp ??= (existsSync(prebuilt) ? readFile(prebuilt, 'utf8') : buildInboxApp()).catch((error: unknown) => {
-    inboxApp = null;
-    throw error;
-  });
-  return inboxApp;
-}
-const assetTypes: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+/** The asset at a path under /assets/ (e.g. "/assets/inbox.css"), or null: not found. */
+export type InboxAssets = (path: string) => Promise<InboxAsset | null>;
 
-export function assetRoutes(): Hono<InboxEnv> {
+export const ASSET_TYPES = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' } as const;
+
+/** InboxAssets from files given in full (a path → body map), e.g. built into a Worker. */
+export function inboxAssetsFrom(files: Readonly<Record<string, string>>): InboxAssets {
+  return async (path) => {
+    const body = Object.hasOwn(files, path) ? files[path] : undefined;
+    if (body === undefined) return null;
+    return { body, type: path.endsWith('.css') ? ASSET_TYPES.css : ASSET_TYPES.js };
+  };
+}
+
+export function assetRoutes(assets: InboxAssets): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
-  app.get('/assets/webauthn/*', async (c) => {
-    const rel = normalize(c.req.path.slice('/assets/webauthn/'.length));
-    if (rel.startsWith('..') || !rel.endsWith('.js')) return c.notFound();
-    try {
-      return c.body(await readFile(join(webauthnBrowserDir, rel)), 200, {
-        'content-type': assetTypes['.js']!,
-        'cache-control': 'no-cache',
-      });
-    } catch {
-      return c.notFound();
-    }
+  app.get('/assets/*', async (c) => {
+    const asset = await assets(c.req.path);
+    if (!asset) return c.notFound();
+    return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'no-cache' });
   });
-  for (const name of ['inbox.css', 'inbox.js']) {
-    app.get(`/assets/${name}`, async (c) =>
-      c.body(await readFile(join(assetsDir, name)), 200, {
-        'content-type': assetTypes[name.slice(name.lastIndexOf('.'))]!,
-        'cache-control': 'no-cache',
-      }),
-    );
-  }
-  app.get('/assets/inbox-app.js', async (c) =>
-    c.body(await inboxAppSource(), 200, { 'content-type': assetTypes['.js']!, 'cache-control': 'no-cache' }),
-  );
   app.get('/lang/:lang', (c) => {
     const lang = c.req.param('lang');
     if (isInboxLanguage(lang))

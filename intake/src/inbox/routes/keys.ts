@@ -15,10 +15,11 @@ import { z } from 'zod';
 import { base64urlDecode, base64urlOf, computeKid } from '../../../../protocol/envelope.ts';
 import { KID_SIZE } from '../../../../protocol/limits.ts';
 import { appendAudit } from '../../audit.ts';
-import { dayOf, isDay, keyReminder, nextNotAfter } from '../../keys/key-dates.ts';
+import { identityFingerprint } from '../../../../protocol/key-statement.ts';
+import { dayOf, isDay, keyReminder, nextNotAfter, validKeys } from '../../keys/key-dates.ts';
 import { VaultConflict, VaultTables } from '../../store/vault.ts';
 import { actor, page, sessionOf, type Inbox, type InboxEnv } from '../context.ts';
-import { keysPage, shortKid } from '../keys-page.ts';
+import { keysPage, shortKid, type IdentityView } from '../keys-page.ts';
 import { requireAdmin } from '../middleware/require-admin.ts';
 import { bodyOf, conflict, noStore, recipientKeySchema } from './vault-api.ts';
 
@@ -30,16 +31,37 @@ export function keysPageRoutes(inbox: Inbox): Hono<InboxEnv> {
   const vault = new VaultTables(inbox.store);
   const app = new Hono<InboxEnv>();
   app.use(requireAdmin);
-  app.get('/', (c) => {
+  app.get('/', async (c) => {
     const keys = vault.keys();
     const now = inbox.now();
-    return c.html(keysPage(page(c, 'fromQuery'), keys, { latestGen: vault.latestGen(), reminder: keyReminder(keys, now), now }));
+    const identity = vault.identity();
+    const latest = vault.latestStatement();
+    const listed = (list: readonly { publicKey: string; notAfter: string }[]) =>
+      list
+        .map((key) => `${key.publicKey} ${key.notAfter}`)
+        .sort()
+        .join();
+    const view: IdentityView = {
+      fingerprint: identity && (await identityFingerprint(identity.publicKey)),
+      publicKey: identity?.publicKey ?? null,
+      statement: latest && {
+        state: latest.state,
+        problem: latest.problem,
+        publishedAt: latest.publishedAt,
+        current: listed(latest.statement.keys) === listed(validKeys(keys, now)),
+      },
+      canPublish: inbox.publishStatement !== undefined,
+      hasRecipient: inbox.recipient !== undefined,
+    };
+    return c.html(
+      keysPage(page(c, 'fromQuery'), keys, { latestGen: vault.latestGen(), reminder: keyReminder(keys, now), now, identity: view }),
+    );
   });
   return app;
 }
 
 /** The API's own guard: an administrator, answered in JSON. */
-const adminJson = createMiddleware<InboxEnv>(async (c, next) => {
+export const adminJson = createMiddleware<InboxEnv>(async (c, next) => {
   if (sessionOf(c).staff.role !== 'admin') return c.json({ error: 'forbidden' }, 403, noStore);
   await next();
   return undefined;

@@ -9,7 +9,7 @@
 import { Hono } from 'hono';
 import { appendAudit } from '../../audit.ts';
 import { keyReminder } from '../../keys/key-dates.ts';
-import { STATUSES, type RequestStatus } from '../../store.ts';
+import { STATUSES, type RequestStatus } from '../../store/requests.ts';
 import { actor, mayHandle, notHandlingReason, page, sessionOf, text, type Inbox, type InboxEnv } from '../context.ts';
 import * as pages from '../pages.ts';
 

@@ -44,7 +44,7 @@ export function signInRoutes(inbox: Inbox): Hono<InboxEnv> {
     }
   });
 
-  app.use('/auth/*', signInLimit(inbox.trustedProxies ?? []));
+  app.use('/auth/*', signInLimit(inbox.trustedProxies ?? [], inbox.remoteAddress));
   app.post('/auth/sign-in/options', async (c) => c.json(await accounts.signInOptions(now())));
   app.post('/auth/sign-in/verify', async (c) => {
     try {

@@ -7,7 +7,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { base64urlOf } from '../../../../protocol/envelope.ts';
+import { base64urlDecode, base64urlOf } from '../../../../protocol/envelope.ts';
 import { ENC_SIZE, KID_SIZE, PUBLIC_KEY_SIZE } from '../../../../protocol/limits.ts';
 import { appendAudit } from '../../audit.ts';
 import { VaultConflict, VaultTables } from '../../store/vault.ts';
@@ -39,11 +39,26 @@ const unlockSchema = z.strictObject({
 const memberKeySchema = z
   .strictObject({ publicKey: publicKeySchema, unlock: unlockSchema })
   .refine((key) => (key.unlock.kind === 'phrase') === (key.unlock.kdf !== undefined), 'a phrase key names its KDF, a passkey key none');
+/** The recipient's identity key as the browser made it (issue 20): its public point and the box of its private half. */
+export const identityKeySchema = z.strictObject({ publicKey: publicKeySchema, wrapped: boxSchema });
+
+/** Whether a raw P-256 point is on the curve (WebCrypto refuses one that is not). */
+export async function isIdentityPoint(publicKey: string): Promise<boolean> {
+  const raw = base64urlDecode(publicKey);
+  if (!raw) return false;
+  return crypto.subtle.importKey('raw', raw, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The first administrator's setup: V's grants, the first key for requests and the identity key (issue 20), made in the browser. */
 const setupSchema = z.strictObject({
   recoveryPublicKey: publicKeySchema,
   recovery: grantSchema,
   grant: grantSchema,
   keys: z.array(recipientKeySchema).min(1).max(4),
+  identity: identityKeySchema,
 });
 export const rotationSchema = z.strictObject({
   gen: z.number().int().min(2),
@@ -88,6 +103,8 @@ export function vaultApiRoutes(inbox: Inbox): Hono<InboxEnv> {
         grant: vault.grant(staff.id),
         latestGen: vault.latestGen(),
         recoveryPublicKey: vault.recoveryPublicKey(),
+        // The recipient this inbox signs key statements for (issue 20), or null where it has none.
+        recipient: inbox.recipient ?? null,
       },
       200,
       noStore,
@@ -116,13 +133,21 @@ export function vaultApiRoutes(inbox: Inbox): Hono<InboxEnv> {
     return c.html(pages.recoveryPage(page(c)));
   });
 
-  app.get('/api/vault/chain', (c) => c.json(vault.chain(), 200, noStore));
+  // The identity key's box travels with the chain: only a browser holding its generation's V opens it.
+  app.get('/api/vault/chain', (c) => {
+    const identity = vault.identity();
+    return c.json(
+      { ...vault.chain(), identity: identity && { publicKey: identity.publicKey, gen: identity.gen, wrapped: identity.wrapped } },
+      200,
+      noStore,
+    );
+  });
 
   app.post('/api/vault/setup', async (c) => {
     const { staff } = sessionOf(c);
     if (staff.role !== 'admin') return c.json({ error: 'forbidden' }, 403, noStore);
     const body = await bodyOf(c, setupSchema);
-    if (!body) return bad(c);
+    if (!body || !(await isIdentityPoint(body.identity.publicKey))) return bad(c);
     try {
       vault.setUp(staff.id, body, now());
     } catch (error) {

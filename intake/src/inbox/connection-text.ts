@@ -1,0 +1,121 @@
+/**
+ * The words of the "Connection" page (issue 20, part 4), Swedish and
+ * English, kept beside the page rather than in text.ts: only this page
+ * uses them, and it needs no JavaScript, so the app never loads them.
+ * Plain, short, "du"; the answer first.
+ */
+import type { InboxLanguage } from './text.ts';
+
+const sv = {
+  heading: 'Anslutning till Utväg',
+  intro:
+    'Här skriver du vad er kommun lovar och hur ni nås. Webbplatsen visar exakt det du skriver här: på kommunens sida, i kontaktformuläret och i materialet. Den som driver webbplatsen läser det och publicerar det. Ändrar du något senare, visas det först när hen har publicerat igen.',
+  saved: 'Sparat. Den som driver webbplatsen kan nu läsa det.',
+  savedAt: 'Senast sparat',
+  disconnected: 'Inkorgen är bortkopplad från webbplatsen. Inga nya förfrågningar kommer hit. Allt som redan finns här ligger kvar.',
+  errorsHeading: 'Rätta det här innan du sparar:',
+  promiseHeading: 'Löftet om första kontakt',
+  promiseHelp: 'Skriv bara ett löfte som er kommun har gett för förfrågningar via Utväg, och som finns publicerat.',
+  firstContactWithinHours: 'Första kontakt inom (timmar)',
+  hoursKind: 'När ni svarar',
+  hoursAroundTheClock: 'Dygnet runt',
+  hoursSet: 'Bestämda tider',
+  hoursText: 'Tiderna i ord',
+  hoursHelp: 'Till exempel "vardagar 8–17". Tomma språk visar den svenska texten.',
+  madeBy: 'Vem har gett löftet',
+  madeByHelp: 'Till exempel "Malmö stad". Tomma språk visar det svenska namnet.',
+  since: 'Sedan när (ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD)',
+  sourceName: 'Var löftet är publicerat: namn på källan',
+  sourceYear: 'Källans år',
+  sourceAddress: 'Adress till sidan där löftet står (https://)',
+  phoneHeading: 'Telefonnummer',
+  phoneHelp: 'Ett nummer som personen kan ringa. Frivilligt.',
+  phone: 'Nummer',
+  phoneOwner: 'Vems nummer det är',
+  phoneOwnerHelp: 'Till exempel "Malmö stads socialjour".',
+  phoneListed: 'Numret finns i webbplatsens lista över kontrollerade nummer. Det kan visas.',
+  phoneNotListed:
+    'Numret finns inte ännu i webbplatsens lista över kontrollerade nummer. Det visas först när den som driver webbplatsen har kontrollerat det.',
+  webhookHeading: 'Larm till er',
+  webhookHelp:
+    'Inkorgen skickar larm till den här adressen: en ny förfrågan, en förfrågan som ingen har tagit när 6 och 2 timmar är kvar, och en gång om dygnet att den fungerar. Larmen säger bara antal, aldrig vad någon skrivit.',
+  webhook: 'Adress för larm (https://)',
+  save: 'Spara',
+  language_sv: 'svenska',
+  language_en: 'engelska',
+  language_ar: 'arabiska',
+  language_fa: 'persiska',
+  language_so: 'somaliska',
+  language_ti: 'tigrinska',
+  err_firstContactWithinHours: 'Skriv ett helt antal timmar, från 1 till 336.',
+  err_hoursKind: 'Välj dygnet runt eller bestämda tider.',
+  err_hours_sv: 'Skriv tiderna på svenska, eller välj dygnet runt.',
+  err_madeBy_sv: 'Skriv vem som har gett löftet.',
+  err_since: 'Skriv året, till exempel 2026, eller 2026-03 eller 2026-03-01.',
+  err_sourceName: 'Skriv namnet på källan där löftet står.',
+  err_sourceYear: 'Skriv källans år med fyra siffror.',
+  err_sourceAddress: 'Skriv adressen till sidan där löftet står. Den börjar med https://.',
+  err_phone: 'Det ser inte ut som ett telefonnummer.',
+  err_phoneOwner: 'Skriv vems nummer det är.',
+  err_webhook: 'Adressen måste börja med https://.',
+  err_other: 'Något stämmer inte. Kontrollera fälten.',
+};
+
+export type ConnectionText = { readonly [K in keyof typeof sv]: string };
+
+const en: ConnectionText = {
+  heading: 'Connection to Utväg',
+  intro:
+    'Here you write what your municipality promises and how you can be reached. The site shows exactly what you write here: on the municipality’s page, in the contact form and in the outreach kit. The person who runs the site reads it and publishes it. If you change something later, it shows only when they have published again.',
+  saved: 'Saved. The person who runs the site can now read it.',
+  savedAt: 'Last saved',
+  disconnected: 'This inbox is disconnected from the site. No new requests come here. Everything already here stays.',
+  errorsHeading: 'Correct this before you save:',
+  promiseHeading: 'The promise of first contact',
+  promiseHelp: 'Write only a promise your municipality has made for requests through Utväg, and that is published.',
+  firstContactWithinHours: 'First contact within (hours)',
+  hoursKind: 'When you answer',
+  hoursAroundTheClock: 'Around the clock',
+  hoursSet: 'Set hours',
+  hoursText: 'The hours in words',
+  hoursHelp: 'For example "weekdays 8–17". Empty languages show the Swedish text.',
+  madeBy: 'Who made the promise',
+  madeByHelp: 'For example "Malmö stad". Empty languages show the Swedish name.',
+  since: 'Since when (YYYY, YYYY-MM or YYYY-MM-DD)',
+  sourceName: 'Where the promise is published: name of the source',
+  sourceYear: 'Year of the source',
+  sourceAddress: 'Address of the page that states the promise (https://)',
+  phoneHeading: 'Phone number',
+  phoneHelp: 'A number the person can call. Optional.',
+  phone: 'Number',
+  phoneOwner: 'Whose number it is',
+  phoneOwnerHelp: 'For example "Malmö stads socialjour".',
+  phoneListed: 'The number is in the site’s list of checked numbers. It can be shown.',
+  phoneNotListed:
+    'The number is not yet in the site’s list of checked numbers. It shows only when the person who runs the site has checked it.',
+  webhookHeading: 'Alerts to you',
+  webhookHelp:
+    'The inbox sends alerts to this address: a new request, a request nobody has claimed with 6 and 2 hours left, and once a day that it works. Alerts say only counts, never what anyone wrote.',
+  webhook: 'Address for alerts (https://)',
+  save: 'Save',
+  language_sv: 'Swedish',
+  language_en: 'English',
+  language_ar: 'Arabic',
+  language_fa: 'Persian',
+  language_so: 'Somali',
+  language_ti: 'Tigrinya',
+  err_firstContactWithinHours: 'Write a whole number of hours, from 1 to 336.',
+  err_hoursKind: 'Choose around the clock or set hours.',
+  err_hours_sv: 'Write the hours in Swedish, or choose around the clock.',
+  err_madeBy_sv: 'Write who made the promise.',
+  err_since: 'Write the year, for example 2026, or 2026-03 or 2026-03-01.',
+  err_sourceName: 'Write the name of the source that states the promise.',
+  err_sourceYear: 'Write the year of the source in four digits.',
+  err_sourceAddress: 'Write the address of the page that states the promise. It starts with https://.',
+  err_phone: 'That does not look like a phone number.',
+  err_phoneOwner: 'Write whose number it is.',
+  err_webhook: 'The address must start with https://.',
+  err_other: 'Something is not right. Check the fields.',
+};
+
+export const connectionText: Record<InboxLanguage, ConnectionText> = { sv, en };
