@@ -124,6 +124,8 @@ export interface IntakeCopy {
   recipient: string;
   /** A key statement signed by the test intake's identity key (its current keys unless given). */
   keyStatement: DevIntake['keyStatement'];
+  /** The hosted development recipient (its inbox a Durable Object of the Worker): its keys and identity. */
+  hosted: DevIntake['hosted'];
   cleanup: () => Promise<void>;
 }
 
@@ -132,7 +134,7 @@ export async function makeIntakeCopy(): Promise<IntakeCopy> {
   const root = await mkdtemp(join(tmpdir(), 'utvag-system-'));
   const dir = join(root, 'intake');
   // Same key; recipients.json and a push secret of this folder's own.
-  const { workerSigningKey, workerPublicKey, recipient, keyStatement } = await copyTestIntake(dir);
+  const { workerSigningKey, workerPublicKey, recipient, keyStatement, hosted } = await copyTestIntake(dir);
   const { key } = await keyOfFolder(dir);
   return {
     root,
@@ -142,6 +144,7 @@ export async function makeIntakeCopy(): Promise<IntakeCopy> {
     workerPublicKey,
     recipient,
     keyStatement,
+    hosted,
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
 }
@@ -502,7 +505,14 @@ export interface WorkerSystem extends LocalSystem {
 export async function startWorker(
   intake: IntakeCopy,
   frozen: FrozenWorker,
-  options: { sitePort: number; intakePort: number; extraWorkerEnv?: Record<string, string>; publishKeyStatement?: boolean },
+  options: {
+    sitePort: number;
+    intakePort: number;
+    extraWorkerEnv?: Record<string, string>;
+    publishKeyStatement?: boolean;
+    /** The hosted development inbox too (startLocalSystem's hostedInbox): its vault and statement, and a link. */
+    hostedInbox?: { recipient: string; staff: string };
+  },
 ): Promise<WorkerSystem> {
   let output = '';
   const system = await startLocalSystem({
@@ -516,6 +526,7 @@ export async function startWorker(
     wranglerConfig: frozen.configPath,
     ...(options.extraWorkerEnv ? { extraWorkerEnv: options.extraWorkerEnv } : {}),
     ...(options.publishKeyStatement === false ? { publishKeyStatement: false } : {}),
+    ...(options.hostedInbox ? { hostedInbox: options.hostedInbox } : {}),
     onWorkerOutput: (text) => (output += text),
   });
   for (const child of system.children) track(child);
@@ -553,7 +564,7 @@ export function retriedCount(workerOutput: string): number {
  * intake for all its tests: registers their start (beforeAll) and their
  * stop (afterAll), and gives them to the tests once started.
  */
-export function oneWorkerForTheseTests(options: { publishKeyStatement?: boolean } = {}): {
+export function oneWorkerForTheseTests(options: Pick<Parameters<typeof startWorker>[2], 'publishKeyStatement' | 'hostedInbox'> = {}): {
   frozen: () => FrozenWorker;
   intake: () => IntakeCopy;
   worker: () => WorkerSystem;
