@@ -132,7 +132,9 @@ describe('the development recipients, as the test build has them (.dev-intake-te
     const form = readPage('/sv/kontakt/');
     for (const id of ['stockholm', 'solna']) expect(form.querySelector(`option[value="${id}"]`)?.hasAttribute('disabled'), id).toBe(false);
     expect(textOf(form.querySelector('[data-recipient-promise="hosted-development"]'))).toContain(t('promise.none'));
-    expect(textOf(form.querySelector('[data-receipt-promise="hosted-development"]'))).toContain(t('receipt.recipient', { name: 'Solna stad' }));
+    expect(textOf(form.querySelector('[data-receipt-promise="hosted-development"]'))).toContain(
+      t('receipt.recipient', { name: 'Solna stad' }),
+    );
   });
 });
 

@@ -10,14 +10,13 @@
  * development key. Nothing goes to the self-hosted recipient. The receipt
  * page says the recipient is for development and has made no promise.
  */
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { keyRing, openEnvelope } from '../../protocol/envelope-open.ts';
-import { importPrivateKey } from '../../protocol/envelope-open.ts';
+import { importPrivateKey, keyRing, openEnvelope } from '../../protocol/envelope-open.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
 import { readHostedObjects } from '../../tools/dev/hosted-load.ts';
 import { HOSTED_DEV_RECIPIENT } from '../../tools/dev/dev-keys.ts';
 import { oneWorkerForTheseTests, sleep } from './system-harness.ts';
-import { join } from 'node:path';
 
 const system = oneWorkerForTheseTests({ hostedInbox: { recipient: HOSTED_DEV_RECIPIENT.id, staff: 'Systemtest (development)' } });
 const message = 'Jag vill ha hjälp att ta mig ur. Systemtest, hostad inkorg.';
@@ -87,7 +86,7 @@ it('takes a request for Solna from the no-JS form into the hosted object, and sa
   const hostedKids = system.intake().hosted.keys.map((key) => key.kid);
   expect(hostedKids).toContain(envelope.kid);
   const ring = keyRing(await Promise.all(system.intake().hosted.keys.map((key) => importPrivateKey(key.privateJwk))));
-  const request = await openEnvelope(envelope as Parameters<typeof openEnvelope>[0], ring);
+  const request = await openEnvelope(envelope, ring);
   expect(request.municipality).toBe('solna');
   expect(request.message).toBe(message);
 });

@@ -7,7 +7,13 @@
  */
 import { publishableNumber, type OperatorConnection } from '../../protocol/connection.ts';
 import { findMunicipality, municipalityIds } from '../../protocol/municipalities.ts';
-import { parseRecipients, RecipientsConfigError, recipientSchema, type Recipient, type RecipientPromise } from '../../protocol/recipients.ts';
+import {
+  parseRecipients,
+  RecipientsConfigError,
+  recipientSchema,
+  type Recipient,
+  type RecipientPromise,
+} from '../../protocol/recipients.ts';
 
 /** Something the operator must fix before the file can be written, said plainly. */
 export class ConnectError extends Error {
