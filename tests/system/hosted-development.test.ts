@@ -16,14 +16,14 @@ import { importPrivateKey, keyRing, openEnvelope } from '../../protocol/envelope
 import { useTranslations } from '../../src/i18n/translator.ts';
 import { readHostedObjects } from '../../tools/dev/hosted-load.ts';
 import { HOSTED_DEV_RECIPIENT } from '../../tools/dev/dev-keys.ts';
-import { oneWorkerForTheseTests, sleep } from './system-harness.ts';
+import { oneWorkerForTheseTests, postContactForm, sleep } from './system-harness.ts';
 
 const system = oneWorkerForTheseTests({ hostedInbox: { recipient: HOSTED_DEV_RECIPIENT.id, staff: 'Systemtest (development)' } });
 const message = 'Jag vill ha hjälp att ta mig ur. Systemtest, hostad inkorg.';
 
 /** The no-JavaScript form as a browser posts it from the site's own page, for Solna. */
 function postForm(): Promise<Response> {
-  const body = new URLSearchParams({
+  return postContactForm(system.worker().url, {
     locale: 'sv',
     role: 'self',
     municipality: 'solna',
@@ -31,13 +31,6 @@ function postForm(): Promise<Response> {
     method: 'i-call',
     language: 'svenska',
     message,
-  });
-  const url = system.worker().url;
-  return fetch(`${url}/api/contact`, {
-    method: 'POST',
-    body,
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url, 'sec-fetch-site': 'same-origin' },
   });
 }
 

@@ -411,6 +411,16 @@ export async function postEnvelope(siteUrl: string, body: string, address = '192
   return response.status;
 }
 
+/** POSTs the no-JavaScript form to the Worker as a browser does from the site's own page (303 to the receipt, or the form again). */
+export function postContactForm(siteUrl: string, fields: Record<string, string>): Promise<Response> {
+  return fetch(`${siteUrl}/api/contact`, {
+    method: 'POST',
+    body: new URLSearchParams(fields),
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: siteUrl, 'sec-fetch-site': 'same-origin' },
+  });
+}
+
 /** POSTs straight at a receiver, as the Worker's consumer would (or a forger). */
 export async function postPush(receiverPort: number, body: string, headers: Record<string, string>): Promise<number> {
   const response = await fetch(`http://127.0.0.1:${receiverPort}/push`, {
