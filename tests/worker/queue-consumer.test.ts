@@ -94,6 +94,33 @@ describe('intake queue consumer (in workerd)', () => {
     expect([a.acked, b.acked]).toEqual([true, true]);
   });
 
+  it("a key a self-hosted inbox made after its route was set goes along its recipient's route, from the signed key set", async () => {
+    const seen: { url: string; ok: boolean; reason?: string }[] = [];
+    // kidB is stockholm's newer key: no route of its own; the verified statement says whose it is.
+    const signedBy: Record<string, string> = { [kidB]: 'stockholm' };
+    const signed = {
+      recipientOf: () => null,
+      receive: () => Promise.resolve('rejected' as const),
+      signedRecipientOf: (kid: string) => signedBy[kid] ?? null,
+    };
+    const newer = message(envelope(kidB));
+    const result = await handleIntakeBatch(
+      batch([newer]),
+      pushEnv({ [kidA]: routeA }),
+      receiver({ 'https://a.example/push': authA }, 'stored', seen),
+      signed,
+    );
+    expect(result).toEqual({ delivered: 1, retried: 0 });
+    expect(seen).toMatchObject([{ url: 'https://a.example/push', ok: true }]);
+    expect(newer.acked).toBe(true);
+    // A signed key whose recipient has no route at all waits (retried), as an unrouted kid does.
+    const stranger = message(envelope(kidB));
+    signedBy[kidB] = 'jarfalla';
+    await handleIntakeBatch(batch([stranger]), pushEnv({ [kidA]: routeA }), receiver({ 'https://a.example/push': authA }), signed);
+    expect(stranger.acked).toBe(false);
+    expect(stranger.retriedWith).toBeDefined();
+  });
+
   it('a push meant for one recipient is refused by another (wrong_recipient), and not acked', async () => {
     const seen: { url: string; ok: boolean; reason?: string }[] = [];
     // kidA's route points at B's receiver (a mistake, or a replay of A's push at B).
