@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { base64urlEncode } from '../../protocol/envelope.ts';
 import { generateSigningKey, receiverAuth, signReceipt, verifyPush, type ReceiptStatus } from '../../protocol/push-auth.ts';
 import { handleIntakeBatch, OVERDUE_ATTEMPTS, retryDelaySeconds } from '../../functions/queue-consumer.ts';
+import { batch, message } from './fake-queue.ts';
 
 /** A well-formed v1 envelope (random bytes: the consumer never decrypts). */
 function envelope(kid: string) {
@@ -12,38 +13,6 @@ function envelope(kid: string) {
 }
 const kidA = base64urlEncode(new Uint8Array(16).fill(1));
 const kidB = base64urlEncode(new Uint8Array(16).fill(2));
-
-interface FakeMessage {
-  id: string;
-  body: unknown;
-  attempts: number;
-  timestamp: Date;
-  acked: boolean;
-  retriedWith: { delaySeconds?: number } | undefined;
-  ack(): void;
-  retry(options?: { delaySeconds?: number }): void;
-}
-
-function message(body: unknown, attempts = 1): FakeMessage {
-  return {
-    id: crypto.randomUUID(),
-    body,
-    attempts,
-    timestamp: new Date(),
-    acked: false,
-    retriedWith: undefined,
-    ack() {
-      this.acked = true;
-    },
-    retry(options) {
-      this.retriedWith = options ?? {};
-    },
-  };
-}
-
-function batch(messages: FakeMessage[]): MessageBatch<unknown> {
-  return { queue: 'utvag-intake', messages, ackAll() {}, retryAll() {} } as unknown as MessageBatch<unknown>;
-}
 
 const workerKey = await generateSigningKey();
 const receiptA = await generateSigningKey();
