@@ -1,4 +1,5 @@
-import { builtPartOf, keySetSchema, validKids, type KeySet } from '../protocol/key-set.ts';
+import { builtPartOf, keySetSchema, type KeySet } from '../protocol/key-set.ts';
+import { validKids } from '../protocol/key-choice.ts';
 import { verifyKeyStatement, type KeyStatement } from '../protocol/key-statement.ts';
 import type { Env } from './env.ts';
 

@@ -2,23 +2,12 @@
  * Which key a request is sealed to, from a key set already checked
  * (keySetSchema in key-set.ts on the Worker and the intake; the shape
  * check in src/client/key-set-loader.ts in the browser). No schema library,
- * so the contact and answer pages load it as it is; key-set.ts re-exports it.
+ * so the contact and answer pages load it as it is.
  */
 import type { KeySet, KeySetEntry, KeySetRecipient } from './key-set.ts';
 import { base64urlDecode } from './base64url.ts';
 import { computeKid } from './envelope-core.ts';
-import { parseCalendarDay } from './request-check.ts';
-
-/** The first instant the key is no longer valid: the day after notAfter, 00:00 UTC. */
-export function keyExpiresAt(entry: Pick<KeySetEntry, 'notAfter'>): Date {
-  const day = parseCalendarDay(entry.notAfter);
-  if (!day) throw new Error(`notAfter is not a day: ${entry.notAfter}`);
-  return new Date(day.getTime() + 24 * 60 * 60 * 1000);
-}
-
-export function isKeyValid(entry: Pick<KeySetEntry, 'notAfter'>, now: Date): boolean {
-  return now.getTime() < keyExpiresAt(entry).getTime();
-}
+import { isKeyValid, keyExpiresAt } from './key-dates.ts';
 
 /** The valid key of one recipient with the latest notAfter (later in the list wins a tie). */
 function newestValidKey(keySet: KeySet, recipient: string, now: Date): KeySetEntry | null {

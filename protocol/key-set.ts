@@ -36,7 +36,6 @@ import { parseCalendarDay } from './request-check.ts';
 import { asKeyStatement, type KeyStatement } from './key-statement.ts';
 
 export { KEY_SET_VERSION } from './limits.ts';
-export { chooseKey, isKeyValid, keyExpiresAt, servingRecipient, validKids, verifyKeySetKids } from './key-choice.ts';
 
 const base64urlBytes = (size: number, what: string) =>
   z.string().check(

@@ -20,7 +20,7 @@
  */
 import { base64urlDecode, base64urlEncode } from './base64url.ts';
 import { asBytes, computeKid } from './envelope-core.ts';
-import { isKeyValid } from './key-choice.ts';
+import { isKeyValid } from './key-dates.ts';
 import { parseCalendarDay } from './request-check.ts';
 import { HELP_DIRECTORY_ID_PATTERN, PUBLIC_KEY_SIZE } from './limits.ts';
 

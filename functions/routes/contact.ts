@@ -27,7 +27,7 @@ import { isCrossSite } from '../same-origin.ts';
 import { formPageWithAnswers, receiptPage, spentReceiptPage, type FormProblem } from '../no-js-pages.ts';
 import { openReceiptTokenOnce, sealReceiptToken } from '../receipt-token.ts';
 import { envelopeSchema, sealRequest, measureRequest, EnvelopeError, type Envelope } from '../../protocol/envelope.ts';
-import { chooseKey, servingRecipient } from '../../protocol/key-set.ts';
+import { chooseKey, servingRecipient } from '../../protocol/key-choice.ts';
 import { createRequest, type ContactRequest, type ContactRequestInput } from '../../protocol/request.ts';
 import { MESSAGE_MAX_LENGTH } from '../../protocol/limits.ts';
 import { readContactForm, fieldProblems, fieldProblemString, issuePathsOf, type FieldName } from '../../src/contact/form-fields.ts';

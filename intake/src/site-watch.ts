@@ -45,7 +45,7 @@ import * as z from 'zod';
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { base64urlDecode } from '../../protocol/base64url.ts';
 import { computeKid } from '../../protocol/envelope-core.ts';
-import { isKeyValid } from '../../protocol/key-choice.ts';
+import { isKeyValid } from '../../protocol/key-dates.ts';
 import { builtPartOf, keySetSchema, type KeySet } from '../../protocol/key-set.ts';
 import type { KeyStatement } from '../../protocol/key-statement.ts';
 import { keyFingerprint } from '../../protocol/key-fingerprint.ts';

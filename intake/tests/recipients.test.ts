@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRecipientKeyPair } from '../../protocol/envelope.ts';
-import { keySetSchema, verifyKeySetKids } from '../../protocol/key-set.ts';
+import { keySetSchema } from '../../protocol/key-set.ts';
+import { verifyKeySetKids } from '../../protocol/key-choice.ts';
 import { buildKeySet, buildPullQueues, buildPushRoutes, loadRecipients, RecipientsConfigError } from '../src/recipients.ts';
 import { DEV_RECIPIENT } from '../../tools/dev/dev-keys.ts';
 

@@ -1,15 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateRecipientKeyPair } from '../../protocol/envelope.ts';
-import {
-  chooseKey,
-  isKeyValid,
-  keySetSchema,
-  servingRecipient,
-  validKids,
-  verifyKeySetKids,
-  type KeySet,
-  type KeySetEntry,
-} from '../../protocol/key-set.ts';
+import { chooseKey, servingRecipient, validKids, verifyKeySetKids } from '../../protocol/key-choice.ts';
+import { isKeyValid } from '../../protocol/key-dates.ts';
+import { keySetSchema, type KeySet, type KeySetEntry } from '../../protocol/key-set.ts';
 
 async function entry(recipient: string, notAfter: string): Promise<KeySetEntry> {
   const pair = await generateRecipientKeyPair();

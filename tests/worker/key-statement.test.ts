@@ -10,7 +10,8 @@ import { app } from '../../functions/app.ts';
 import type { Env } from '../../functions/env.ts';
 import { acceptedKids, forgetKeySet, loadKeySet, statementKey } from '../../functions/intake-keys.ts';
 import { generateRecipientKeyPair } from '../../protocol/envelope.ts';
-import { chooseKey, keySetSchema, type KeySet } from '../../protocol/key-set.ts';
+import { keySetSchema, type KeySet } from '../../protocol/key-set.ts';
+import { chooseKey } from '../../protocol/key-choice.ts';
 import {
   exportIdentityKey,
   generateIdentityKey,

@@ -9,7 +9,8 @@
 import type { ContactRequestInput, ReplyAddress } from '../../../protocol/request.ts';
 import { completeRequest, requestProblems } from '../../../protocol/request-check.ts';
 import { sealCheckedRequest } from '../../../protocol/envelope-core.ts';
-import { chooseKey, isKeyValid } from '../../../protocol/key-choice.ts';
+import { chooseKey } from '../../../protocol/key-choice.ts';
+import { isKeyValid } from '../../../protocol/key-dates.ts';
 import { isLocale, defaultLocale, type Locale } from '../../../protocol/locales.ts';
 import { loadKeySet } from '../../client/key-set-loader.ts';
 import { signFollowUp, signWriteBackPost, WRITE_BACK_PATH, WRITE_BACK_SIGNATURE_HEADER } from '../../../protocol/write-back.ts';
