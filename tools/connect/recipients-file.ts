@@ -65,7 +65,9 @@ export function hostedRecipient(connection: OperatorConnection, options: { witho
   if (problems.length > 0) throw new ConnectError(problems);
   const entry: HostedEntry = {
     id: connection.recipient,
-    name: municipality.development ? `Development: ${municipality.official} (hosted test inbox)` : `${municipality.official} (hosted inbox)`,
+    name: municipality.development
+      ? `Development: ${municipality.official} (hosted test inbox)`
+      : `${municipality.official} (hosted inbox)`,
     ...(municipality.development ? { development: true } : {}),
     serves: [municipality.id],
     promise: connection.details!.promise,

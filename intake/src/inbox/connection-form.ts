@@ -75,7 +75,11 @@ const formSchema = z
       .regex(/^\d{4}$/)
       .transform(Number)
       .pipe(z.number().int().min(2000).max(2100)),
-    sourceAddress: z.string().trim().max(2000).refine((text) => text === '' || isHttps(text)),
+    sourceAddress: z
+      .string()
+      .trim()
+      .max(2000)
+      .refine((text) => text === '' || isHttps(text)),
     phone: trimmed(40),
     phoneOwner: trimmed(120),
     webhook: z

@@ -25,7 +25,9 @@ export function connectionRoutes(inbox: Inbox): Hono<InboxEnv> {
   app.use(requireAdmin);
   app.get('/', (c) => {
     const stored = table.read();
-    return c.html(connectionPage(page(c), { stored, values: formOf(stored.details), errors: [], saved: c.req.query('m') === 'saved', addressRequired }));
+    return c.html(
+      connectionPage(page(c), { stored, values: formOf(stored.details), errors: [], saved: c.req.query('m') === 'saved', addressRequired }),
+    );
   });
   app.post('/', async (c) => {
     const body = await c.req.parseBody();
@@ -33,7 +35,8 @@ export function connectionRoutes(inbox: Inbox): Hono<InboxEnv> {
       Object.entries(body).flatMap(([key, value]) => (typeof value === 'string' && key !== 'csrf' ? [[key, value]] : [])),
     );
     const parsed = parseConnectionForm(values, { addressRequired });
-    if (!parsed.ok) return c.html(connectionPage(page(c), { stored: table.read(), values, errors: parsed.errors, saved: false, addressRequired }), 400);
+    if (!parsed.ok)
+      return c.html(connectionPage(page(c), { stored: table.read(), values, errors: parsed.errors, saved: false, addressRequired }), 400);
     table.save(parsed.details, sessionOf(c).staff.id, now());
     appendAudit(store, actor(c), 'connection_saved', null, null, now());
     return c.redirect('/connection?m=saved', 303);
