@@ -48,6 +48,13 @@ export async function hostedKids(env: Env): Promise<Map<string, string>> {
   return new Map((keySet?.keys ?? []).filter((key) => hosted.has(key.recipient)).map((key) => [key.kid, key.recipient]));
 }
 
+/** kid → recipient, for every key of a pinned recipient's verified statement (hosted or self-hosted). */
+export async function signedKids(env: Env): Promise<Map<string, string>> {
+  const keySet = await loadKeySet(env);
+  const pinned = new Set(keySet?.recipients.filter((r) => r.identity !== undefined).map((r) => r.id) ?? []);
+  return new Map((keySet?.keys ?? []).filter((key) => pinned.has(key.recipient)).map((key) => [key.kid, key.recipient]));
+}
+
 /** The Durable Object of a recipient's hosted inbox. */
 export function hostedInbox(env: Env, recipient: string) {
   return env.HOSTED_INBOX.get(env.HOSTED_INBOX.idFromName(recipient));
@@ -76,8 +83,10 @@ export async function routeHostedInbox(request: Request, env: Env): Promise<Resp
 /** The queue consumer's way into hosted inboxes (queue-consumer.ts), for one batch. */
 export async function hostedDelivery(env: Env): Promise<HostedDelivery> {
   const kids = await hostedKids(env);
+  const signed = await signedKids(env);
   return {
     recipientOf: (kid) => kids.get(kid) ?? null,
+    signedRecipientOf: (kid) => signed.get(kid) ?? null,
     receive: (recipient, body) => hostedInbox(env, recipient).receive(recipient, body),
   };
 }

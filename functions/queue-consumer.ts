@@ -7,7 +7,10 @@
  *   {"<kid>": {"recipient": "<id>", "url": "https://…/push", "receiptKey": "<base64url>"}}
  *   built by `npm run intake -- routes <recipients.json>`. A route must be
  *   https (plain http only to this machine, for development); anything
- *   else is no route.
+ *   else is no route. A kid with no route of its own that a pinned
+ *   recipient's verified statement lists (a key made later in its inbox)
+ *   goes along that recipient's route; a hosted recipient's goes into its
+ *   Durable Object.
  * - Sign with INTAKE_PUSH_SIGNING_KEY (the Worker's Ed25519 private JWK)
  *   over the recipient, a timestamp and the body's SHA-256.
  * - Redirects are not followed (a 3xx is a failed delivery).
@@ -102,14 +105,28 @@ async function readAnswer(response: Response): Promise<string> {
 
 type Outcome = 'delivered' | 'retried';
 
-/** Delivery into hosted inboxes (functions/hosted-inboxes.ts), for this batch. */
+/** Delivery by the live, signed key set (functions/hosted-inboxes.ts), for this batch. */
 export interface HostedDelivery {
   /** The hosted recipient of a kid, or null when no hosted recipient's statement lists it. */
   recipientOf(kid: string): string | null;
   receive(recipient: string, body: string): Promise<HostedReceiveResult>;
+  /**
+   * The recipient whose verified statement lists a kid, hosted or not, or
+   * null: a key a self-hosted inbox made after its route was set is pushed
+   * along its recipient's route (the route's URL and receipt key are the
+   * recipient's, not the key's).
+   */
+  signedRecipientOf?(kid: string): string | null;
 }
 
 const NO_HOSTED: HostedDelivery = { recipientOf: () => null, receive: () => Promise.resolve('rejected') };
+
+/** A push route for a kid: its own, or its signed recipient's (any route of that recipient). */
+function routeFor(kid: string, routes: Record<string, PushRoute>, hosted: HostedDelivery): PushRoute | undefined {
+  if (routes[kid]) return routes[kid];
+  const recipient = hosted.signedRecipientOf?.(kid) ?? null;
+  return recipient === null ? undefined : Object.values(routes).find((route) => route.recipient === recipient);
+}
 
 async function deliver(
   message: Message<unknown>,
@@ -130,8 +147,7 @@ async function deliver(
   } catch {
     return retry(); // cannot happen for what /api/contact queues; the dead-letter queue keeps it
   }
-  const route = routes[kid];
-  const hostedRecipient = route ? null : hosted.recipientOf(kid);
+  const hostedRecipient = routes[kid] ? null : hosted.recipientOf(kid);
   if (hostedRecipient !== null) {
     try {
       const result = await hosted.receive(hostedRecipient, body);
@@ -142,6 +158,7 @@ async function deliver(
       return retry();
     }
   }
+  const route = routeFor(kid, routes, hosted);
   if (!route || !signingKey) return retry();
   try {
     const push = await signPush(signingKey, route.recipient, body);

@@ -11,27 +11,33 @@
  *  - reflow: at 320 CSS px wide (1280 px zoomed to 400 %, WCAG 1.4.10)
  *    nothing scrolls sideways.
  *
+ * The tests of one worker share one browser context and one page
+ * (sharedPageTest in ./fixtures.ts): a fresh context and renderer for every
+ * page cost about a second a page (context, a second page for axe's results,
+ * compiling axe again), more than the checks themselves.
+ *
  * The sample: tests/crawl-sample.ts (every page but the municipality pages
  * and the kit's per-municipality pages, which are cut to a fixed sample), plus
  * the kit pages its own axe test used to visit in every language. What the
  * HTML alone shows (lang, dir, landmarks, links, inline code, numbers) is
  * checked on every built page in Node: tests/site/page-audit.test.ts.
  */
-import AxeBuilder from '@axe-core/playwright';
-import type { Request } from '@playwright/test';
-import { test, expect, wcagTags } from './fixtures.ts';
+import type { BrowserContext, Request } from '@playwright/test';
+import { sharedPageTest as test, expect, axeViolations } from './fixtures.ts';
 import { expectNothingKept, foreignRequests, installPrivacyProbe } from './privacy/probe.ts';
 import { browserAuditSample } from '../crawl-sample.ts';
 import { sitemapPaths } from '../site/built-site.ts';
 import { locales } from '../../protocol/locales.ts';
 
-/** WCAG 2.0, 2.1 and 2.2, levels A and AA: what Swedish law asks, and more. */
-
 // The built site's sitemap, read from dist/ when the tests are listed.
 const paths = browserAuditSample(sitemapPaths());
 
 test.describe('every sampled page, visited once: axe, privacy, reflow', () => {
+  // The context lives as long as the worker: the probe goes in once.
+  const probed = new WeakSet<BrowserContext>();
   test.beforeEach(async ({ context }) => {
+    if (probed.has(context)) return;
+    probed.add(context);
     await context.addInitScript(installPrivacyProbe);
   });
 
@@ -43,12 +49,7 @@ test.describe('every sampled page, visited once: axe, privacy, reflow', () => {
       const response = await page.goto(path, { waitUntil: 'load' });
       expect(response?.status(), path).toBe(200);
 
-      const results = await new AxeBuilder({ page })
-        .options({ resultTypes: ['violations'] })
-        .withTags(wcagTags)
-        .analyze();
-      const violations = results.violations.map((v) => `${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-      expect(violations, `axe on ${path}`).toEqual([]);
+      expect(await axeViolations(page, path), `axe on ${path}`).toEqual([]);
 
       await page.setViewportSize({ width: 320, height: 256 });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -110,8 +110,8 @@ for (const [v, viewport] of viewports.entries()) {
 
         // At the very bottom of the page, the way out is still on screen.
         await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-        await page.waitForTimeout(100);
-        expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+        // Smooth scrolling (site.css): wait until it has moved, not a fixed time.
+        await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
         await expect(exit).toBeInViewport({ ratio: 1 });
         await expect(bar.locator('a[href="tel:112"]')).toBeInViewport({ ratio: 1 });
         await expect(bar.locator('a.safety-bar__call--line')).toBeInViewport({ ratio: 1 });

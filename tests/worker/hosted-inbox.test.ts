@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Env } from '../../functions/env.ts';
 import worker from '../../functions/index.ts';
 import { hostedDelivery, hostedInbox, markConnection } from '../../functions/hosted-inboxes.ts';
+import { batch, message } from './fake-queue.ts';
 import { forgetKeySet, statementKey } from '../../functions/intake-keys.ts';
 import { handleIntakeBatch, retryDelaySeconds, type HostedDelivery } from '../../functions/queue-consumer.ts';
 import { base64urlEncode, generateRecipientKeyPair } from '../../protocol/envelope.ts';
@@ -61,33 +62,6 @@ async function holdKey(recipient: string): Promise<string> {
   });
   return key.kid;
 }
-
-interface FakeMessage {
-  body: unknown;
-  attempts: number;
-  acked: boolean;
-  retriedWith: { delaySeconds?: number } | undefined;
-  ack(): void;
-  retry(options?: { delaySeconds?: number }): void;
-}
-
-function message(body: string, attempts = 1): FakeMessage {
-  return {
-    body,
-    attempts,
-    acked: false,
-    retriedWith: undefined,
-    ack() {
-      this.acked = true;
-    },
-    retry(options) {
-      this.retriedWith = options ?? {};
-    },
-  };
-}
-
-const batchOf = (messages: FakeMessage[]) =>
-  ({ queue: 'utvag-intake', messages, ackAll() {}, retryAll() {} }) as unknown as MessageBatch<unknown>;
 
 /** Delivery to the real objects, with kid → recipient given. */
 function deliveryTo(kids: Record<string, string>): HostedDelivery {
@@ -251,10 +225,10 @@ describe('delivery into hosted inboxes', () => {
     const kidB = await holdKey(b);
     const body = envelope(kidA);
     const first = message(body);
-    await handleIntakeBatch(batchOf([first]), {}, fetch, deliveryTo({ [kidA]: a, [kidB]: b }));
+    await handleIntakeBatch(batch([first]), {}, fetch, deliveryTo({ [kidA]: a, [kidB]: b }));
     expect(first.acked).toBe(true);
     const again = message(body, 2);
-    await handleIntakeBatch(batchOf([again]), {}, fetch, deliveryTo({ [kidA]: a, [kidB]: b }));
+    await handleIntakeBatch(batch([again]), {}, fetch, deliveryTo({ [kidA]: a, [kidB]: b }));
     expect(again.acked).toBe(true);
     expect(await storedKids(a)).toEqual([kidA]);
     expect(await storedKids(b)).toEqual([]);
@@ -264,7 +238,7 @@ describe('delivery into hosted inboxes', () => {
     const a = freshId('a');
     const kidA = await holdKey(a);
     const throwing = message(envelope(kidA), 3);
-    await handleIntakeBatch(batchOf([throwing]), {}, fetch, {
+    await handleIntakeBatch(batch([throwing]), {}, fetch, {
       recipientOf: () => a,
       receive: () => Promise.reject(new Error('object reset')),
     });
@@ -273,7 +247,7 @@ describe('delivery into hosted inboxes', () => {
     // A kid its vault does not hold: kept in quarantine, not acknowledged (the queue tries again).
     const unknown = (await generateRecipientKeyPair()).kid;
     const stranger = message(envelope(unknown));
-    await handleIntakeBatch(batchOf([stranger]), {}, fetch, deliveryTo({ [unknown]: a }));
+    await handleIntakeBatch(batch([stranger]), {}, fetch, deliveryTo({ [unknown]: a }));
     expect(stranger.acked).toBe(false);
     expect(stranger.retriedWith).toEqual({ delaySeconds: retryDelaySeconds(1) });
     expect(await storedKids(a)).toEqual([]);

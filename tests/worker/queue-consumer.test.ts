@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { base64urlEncode } from '../../protocol/envelope.ts';
 import { generateSigningKey, receiverAuth, signReceipt, verifyPush, type ReceiptStatus } from '../../protocol/push-auth.ts';
 import { handleIntakeBatch, OVERDUE_ATTEMPTS, retryDelaySeconds } from '../../functions/queue-consumer.ts';
+import { batch, message } from './fake-queue.ts';
 
 /** A well-formed v1 envelope (random bytes: the consumer never decrypts). */
 function envelope(kid: string) {
@@ -12,38 +13,6 @@ function envelope(kid: string) {
 }
 const kidA = base64urlEncode(new Uint8Array(16).fill(1));
 const kidB = base64urlEncode(new Uint8Array(16).fill(2));
-
-interface FakeMessage {
-  id: string;
-  body: unknown;
-  attempts: number;
-  timestamp: Date;
-  acked: boolean;
-  retriedWith: { delaySeconds?: number } | undefined;
-  ack(): void;
-  retry(options?: { delaySeconds?: number }): void;
-}
-
-function message(body: unknown, attempts = 1): FakeMessage {
-  return {
-    id: crypto.randomUUID(),
-    body,
-    attempts,
-    timestamp: new Date(),
-    acked: false,
-    retriedWith: undefined,
-    ack() {
-      this.acked = true;
-    },
-    retry(options) {
-      this.retriedWith = options ?? {};
-    },
-  };
-}
-
-function batch(messages: FakeMessage[]): MessageBatch<unknown> {
-  return { queue: 'utvag-intake', messages, ackAll() {}, retryAll() {} } as unknown as MessageBatch<unknown>;
-}
 
 const workerKey = await generateSigningKey();
 const receiptA = await generateSigningKey();
@@ -92,6 +61,33 @@ describe('intake queue consumer (in workerd)', () => {
     expect(seen.map((call) => call.url).sort()).toEqual(['https://a.example/push', 'https://b.example/push']);
     expect(seen.every((call) => call.ok && call.redirect === 'manual')).toBe(true);
     expect([a.acked, b.acked]).toEqual([true, true]);
+  });
+
+  it("a key a self-hosted inbox made after its route was set goes along its recipient's route, from the signed key set", async () => {
+    const seen: { url: string; ok: boolean; reason?: string }[] = [];
+    // kidB is stockholm's newer key: no route of its own; the verified statement says whose it is.
+    const signedBy: Record<string, string> = { [kidB]: 'stockholm' };
+    const signed = {
+      recipientOf: () => null,
+      receive: () => Promise.resolve('rejected' as const),
+      signedRecipientOf: (kid: string) => signedBy[kid] ?? null,
+    };
+    const newer = message(envelope(kidB));
+    const result = await handleIntakeBatch(
+      batch([newer]),
+      pushEnv({ [kidA]: routeA }),
+      receiver({ 'https://a.example/push': authA }, 'stored', seen),
+      signed,
+    );
+    expect(result).toEqual({ delivered: 1, retried: 0 });
+    expect(seen).toMatchObject([{ url: 'https://a.example/push', ok: true }]);
+    expect(newer.acked).toBe(true);
+    // A signed key whose recipient has no route at all waits (retried), as an unrouted kid does.
+    const stranger = message(envelope(kidB));
+    signedBy[kidB] = 'jarfalla';
+    await handleIntakeBatch(batch([stranger]), pushEnv({ [kidA]: routeA }), receiver({ 'https://a.example/push': authA }), signed);
+    expect(stranger.acked).toBe(false);
+    expect(stranger.retriedWith).toBeDefined();
   });
 
   it('a push meant for one recipient is refused by another (wrong_recipient), and not acked', async () => {

@@ -64,8 +64,13 @@ export const ASSUMPTIONS = {
   kvReadsPerContact: 4,
   /** Wall-clock time an object is active per request it serves, in seconds (billed at 128 MB). */
   objectSecondsPerRequest: 0.05,
-  /** A connected inbox with no request: the daily heartbeat alarm, and the team looking at an empty list three times a day (10 calls each). */
-  objectRequestsPerMonth: 30 + 3 * 10 * 30,
+  /**
+   * A connected inbox with no request: the daily heartbeat alarm; the team
+   * opening it three times a day (10 calls each); and one screen keeping it
+   * open 8 hours a day, whose page asks for the counts every minute
+   * (inbox.js, for its notifications).
+   */
+  objectRequestsPerMonth: 30 + 3 * 10 * 30 + 8 * 60 * 30,
   /** Rows an inbox call reads (a list page reads its page of requests and their counts). */
   rowsReadPerObjectRequest: 200,
   /** An object's empty database and its tables (Cloudflare: about 12 KB for an empty database). */

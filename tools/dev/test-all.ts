@@ -1,9 +1,13 @@
 /**
  * `npm test`: every check, in the order that fails fastest. Each step is a
  * real tool (astro check, tsc, vitest in Node and in workerd, Playwright in
- * Chromium against the Worker under wrangler dev). Stops at the first
- * failing step; the last line counts every test of every runner.
+ * Chromium against the Worker under wrangler dev). Steps run in stages: the
+ * steps of a stage run side by side (lint and the type check each keep one
+ * core busy for most of a minute), and their output is printed whole, step by
+ * step, as each ends. Stops after the first stage with a failing step; the
+ * last line counts every test of every runner.
  */
+import { spawn, type SpawnOptions } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectEnv, run } from './run.ts';
@@ -12,9 +16,28 @@ import { ensureDevIntake } from './dev-keys.ts';
 import { chromiumExecutablePath } from './chromium.ts';
 import { testIntakeDir } from './test-intake.ts';
 
+/** Runs a command to completion; resolves with its exit code. */
+type Exec = (command: string, args: string[], options?: SpawnOptions) => Promise<number>;
+
 interface Step {
   name: string;
-  action: () => Promise<number>;
+  /** Reads Astro's generated types (.astro/), which the build writes. */
+  readsAstroTypes?: boolean;
+  /** Runs the step's commands with `exec`: live output when the step runs alone, kept output beside others. */
+  action: (exec: Exec) => Promise<number>;
+}
+
+/** An Exec that keeps the command's output (stdout and stderr, in order) in `output`, to print once the step ends. */
+function keepOutput(output: string[]): Exec {
+  return (command, args, options = {}) =>
+    new Promise((resolve) => {
+      const child = spawn(command, args, { env: projectEnv(), ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+      const keep = (chunk: Buffer) => output.push(chunk.toString());
+      child.stdout?.on('data', keep);
+      child.stderr?.on('data', keep);
+      child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+      child.on('error', () => resolve(127));
+    });
 }
 
 /** Test counts, read from each runner's JSON report, for the closing line. */
@@ -23,18 +46,18 @@ const reportDir = join('node_modules', '.cache', 'utvag-test-counts');
 mkdirSync(reportDir, { recursive: true });
 const counted: { file: string; kind: 'vitest' | 'playwright' }[] = [];
 
-function vitest(project: string, ...extra: string[]): Promise<number> {
+function vitest(exec: Exec, project: string, ...extra: string[]): Promise<number> {
   const file = join(reportDir, `vitest-${[project, ...extra].join('-').replace(/[^a-z0-9-]+/gi, '_')}.json`);
   rmSync(file, { force: true });
   counted.push({ file, kind: 'vitest' });
-  return run('vitest', ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`, ...extra]);
+  return exec('vitest', ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`, ...extra]);
 }
 
-function playwright(): Promise<number> {
+function playwright(exec: Exec): Promise<number> {
   const file = join(reportDir, 'playwright.json');
   rmSync(file, { force: true });
   counted.push({ file, kind: 'playwright' });
-  return run('playwright', ['test', '--reporter=list,json'], { env: projectEnv({ PLAYWRIGHT_JSON_OUTPUT_NAME: file }) });
+  return exec('playwright', ['test', '--reporter=list,json'], { env: projectEnv({ PLAYWRIGHT_JSON_OUTPUT_NAME: file }) });
 }
 
 interface PlaywrightSuite {
@@ -82,67 +105,110 @@ function testCounts(): { passed: number; failed: number } {
   return { passed, failed };
 }
 
-const steps: Step[] = [
-  // First: it fails in seconds, before the slow build. ESLint with type
-  // information, then Prettier's check (npm run format fixes that part).
-  { name: 'lint (ESLint, Prettier)', action: () => run('npm', ['run', '--silent', 'lint']) },
-  {
-    // Built with the test intake's public key, so the browser tests can
-    // decrypt what the form sends (the private key stays in an ignored folder).
-    name: 'build the site',
-    action: async () => buildSite({ UTVAG_RECIPIENTS: (await ensureDevIntake(testIntakeDir)).recipientsFile }),
-  },
-  { name: 'type check (astro check, tsc for the Worker)', action: () => run('npm', ['run', '--silent', 'typecheck']) },
-  {
-    // Prints LIX per Swedish page and sentence length per page and locale,
-    // then the translation status table; fails on a limit or a missing page.
-    name: 'content checks (plain language, translations)',
-    action: async () => (await run('node', ['src/guidance/check-content.ts'])) || run('node', ['src/guidance/translation-status.ts']),
-  },
-  {
-    // Every page of the sitemap, from dist/ in Node: what the HTML alone
-    // shows (lang, dir, landmarks, links, inline code, numbers, markup).
-    name: 'built pages (Node, every page in dist/)',
-    action: () => vitest('system', 'tests/site'),
-  },
-  { name: 'unit and intake tests (Node)', action: () => vitest('unit') },
-  { name: 'Worker tests (workerd)', action: () => vitest('worker') },
-  { name: 'inbox tests in a Durable Object (workerd)', action: () => vitest('inbox-durable') },
-  { name: 'system tests (Worker under wrangler dev, queue, intake)', action: () => vitest('system', 'tests/system') },
-  {
-    name: 'browser tests (Chromium)',
-    action: async () => {
-      // No Debian Chromium and no CHROMIUM_PATH: use Playwright's own
-      // browser, where this machine may download it.
-      if (!chromiumExecutablePath()) {
-        const code = await run('playwright', ['install', 'chromium']);
-        if (code !== 0) return code;
-      }
-      const code = await playwright();
-      const slowest = slowestBrowserTests(10);
-      if (slowest.length > 0) console.log(`\nslowest browser tests:\n${slowest.join('\n')}`);
-      return code;
+const build: Step = {
+  // Built with the test intake's public key, so the browser tests can
+  // decrypt what the form sends (the private key stays in an ignored folder).
+  // First: it also writes Astro's generated types (.astro/) that lint and the
+  // type check read, so they need no `astro sync` of their own beside it.
+  name: 'build the site',
+  action: async () => buildSite({ UTVAG_RECIPIENTS: (await ensureDevIntake(testIntakeDir)).recipientsFile }),
+};
+
+/** Each stage's steps run side by side; the stages run one after another. */
+const stages: Step[][] = [
+  [build],
+  [
+    // ESLint with type information, then Prettier's check (npm run format fixes that part).
+    { name: 'lint (ESLint, Prettier)', readsAstroTypes: true, action: (exec) => exec('npm', ['run', '--silent', 'lint:synced']) },
+    {
+      name: 'type check (astro check, tsc for the Worker)',
+      readsAstroTypes: true,
+      action: (exec) => exec('npm', ['run', '--silent', 'typecheck:synced']),
     },
-  },
+    {
+      // Prints LIX per Swedish page and sentence length per page and locale,
+      // then the translation status table; fails on a limit or a missing page.
+      name: 'content checks (plain language, translations)',
+      action: async (exec) =>
+        (await exec('node', ['src/guidance/check-content.ts'])) || exec('node', ['src/guidance/translation-status.ts']),
+    },
+    {
+      // Every page of the sitemap, from dist/ in Node: what the HTML alone
+      // shows (lang, dir, landmarks, links, inline code, numbers, markup).
+      name: 'built pages (Node, every page in dist/)',
+      action: (exec) => vitest(exec, 'system', 'tests/site'),
+    },
+  ],
+  [{ name: 'unit and intake tests (Node)', action: (exec) => vitest(exec, 'unit') }],
+  [{ name: 'Worker tests (workerd)', action: (exec) => vitest(exec, 'worker') }],
+  [{ name: 'inbox tests in a Durable Object (workerd)', action: (exec) => vitest(exec, 'inbox-durable') }],
+  [{ name: 'system tests (Worker under wrangler dev, queue, intake)', action: (exec) => vitest(exec, 'system', 'tests/system') }],
+  [
+    {
+      name: 'browser tests (Chromium)',
+      action: async (exec) => {
+        // No Debian Chromium and no CHROMIUM_PATH: use Playwright's own
+        // browser, where this machine may download it.
+        if (!chromiumExecutablePath()) {
+          const code = await exec('playwright', ['install', 'chromium']);
+          if (code !== 0) return code;
+        }
+        const code = await playwright(exec);
+        const slowest = slowestBrowserTests(10);
+        if (slowest.length > 0) console.log(`\nslowest browser tests:\n${slowest.join('\n')}`);
+        return code;
+      },
+    },
+  ],
 ];
+
+const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
+
+/** Runs one step; `exec` decides whether its output is live or kept. Prints its result line. */
+async function runStep(step: Step, exec: Exec, header: () => void): Promise<boolean> {
+  const started = Date.now();
+  const code = await step.action(exec);
+  header();
+  if (code === 0) console.log(`=== ok: ${step.name} (${seconds(started)} s)`);
+  else console.log(`=== FAILED: ${step.name} (exit ${code}, ${seconds(started)} s)`);
+  return code === 0;
+}
 
 const only = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
-for (const step of steps) {
-  if (only.length > 0 && !only.some((word) => step.name.includes(word))) continue;
-  console.log(`\n=== ${step.name}`);
-  const started = Date.now();
-  const code = await step.action();
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  if (code === 0) {
-    passed++;
-    console.log(`=== ok: ${step.name} (${seconds} s)`);
-  } else {
-    failed++;
-    console.log(`=== FAILED: ${step.name} (exit ${code}, ${seconds} s)`);
-    break;
+let typesWritten = false;
+for (const stage of stages) {
+  const chosen = stage.filter((step) => only.length === 0 || only.some((word) => step.name.includes(word)));
+  if (chosen.length === 0) continue;
+  if (chosen.some((step) => step.readsAstroTypes) && !typesWritten) {
+    // The build is not part of this run: write the types once, before the steps that read them.
+    if ((await run('astro', ['sync'])) !== 0) {
+      failed++;
+      break;
+    }
   }
+  typesWritten ||= chosen.includes(build);
+  let results: boolean[];
+  if (chosen.length === 1) {
+    const step = chosen[0]!;
+    console.log(`\n=== ${step.name}`);
+    results = [await runStep(step, run, () => {})];
+  } else {
+    const started = Date.now();
+    console.log(`\n=== side by side: ${chosen.map((step) => step.name).join('; ')}`);
+    results = await Promise.all(
+      chosen.map((step) => {
+        const output: string[] = [];
+        // Printed whole when the step ends, so the steps' lines never mix.
+        return runStep(step, keepOutput(output), () => process.stdout.write(`\n=== ${step.name}\n${output.join('')}`));
+      }),
+    );
+    console.log(`=== side by side: ${seconds(started)} s`);
+  }
+  passed += results.filter(Boolean).length;
+  failed += results.filter((ok) => !ok).length;
+  if (failed > 0) break;
 }
 const tests = testCounts();
 console.log(`\nsteps: ${passed} passed, ${failed} failed`);

@@ -14,6 +14,23 @@ export interface Answers {
   message: string;
 }
 
+/** A relative in Stockholm who will call, for tests that only need the form sent: `message` is theirs. */
+export function relativeWhoCalls(message: string): Answers {
+  return {
+    role: 'relative',
+    municipality: 'stockholm',
+    needs: ['family'],
+    method: 'i-call',
+    phone: '',
+    safeTimes: '',
+    voicemailOk: false,
+    mayNameSocialServices: false,
+    language: 'svenska',
+    interpreter: false,
+    message,
+  };
+}
+
 /** Fills every field of the contact form as a person would. */
 export async function fillContactForm(page: Page, a: Answers): Promise<void> {
   await page.locator(`#role-${a.role}`).check();

@@ -22,7 +22,7 @@ import { useTranslations } from '../../../src/i18n/translator.ts';
 import { ensureDevIntake } from '../../../tools/dev/dev-keys.ts';
 import { inboxTestPort } from '../../../tools/dev/inbox-test-setup.ts';
 import { testIntakeDir } from '../../../tools/dev/test-intake.ts';
-import { fillContactForm, type Answers } from '../contact/fill.ts';
+import { fillContactForm, relativeWhoCalls } from '../contact/fill.ts';
 import {
   axe,
   cli,
@@ -38,19 +38,7 @@ import {
 
 const own = ownIntake(inboxTestPort() + 8, ['--key-days', '10', '--identity-from', testIntakeDir, '--site', baseURL]);
 
-const answers: Answers = {
-  role: 'relative',
-  municipality: 'stockholm',
-  needs: ['family'],
-  method: 'i-call',
-  phone: '',
-  safeTimes: '',
-  voicemailOk: false,
-  mayNameSocialServices: false,
-  language: 'svenska',
-  interpreter: false,
-  message: 'Sänd till nyckeln som gjordes i inkorgen.',
-};
+const answers = relativeWhoCalls('Sänd till nyckeln som gjordes i inkorgen.');
 
 const servedKids = async (page: Page, recipient: string) =>
   ((await (await page.request.get(`${baseURL}/intake-keys.json`)).json()) as KeySet).keys

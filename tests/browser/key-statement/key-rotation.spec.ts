@@ -6,7 +6,7 @@
  * test intake's own key back at the end.
  */
 import { test, expect } from '../fixtures.ts';
-import { fillContactForm, type Answers } from '../contact/fill.ts';
+import { fillContactForm, relativeWhoCalls } from '../contact/fill.ts';
 import { useTranslations } from '../../../src/i18n/translator.ts';
 import { generateRecipientKeyPair, type Envelope } from '../../../protocol/envelope.ts';
 import { importPrivateKey, keyRing, openEnvelope } from '../../../protocol/envelope-open.ts';
@@ -15,19 +15,7 @@ import { publishKeyStatement } from '../../../protocol/key-statement.ts';
 import { ensureDevIntake } from '../../../tools/dev/dev-keys.ts';
 import { testIntakeDir } from '../../../tools/dev/test-intake.ts';
 
-const answers: Answers = {
-  role: 'relative',
-  municipality: 'stockholm',
-  needs: ['family'],
-  method: 'i-call',
-  phone: '',
-  safeTimes: '',
-  voicemailOk: false,
-  mayNameSocialServices: false,
-  language: 'svenska',
-  interpreter: false,
-  message: 'Min bror vill ut. Rotation test.',
-};
+const answers = relativeWhoCalls('Min bror vill ut. Rotation test.');
 
 test('a rotated key is used by the next request without a build', async ({ page, baseURL }) => {
   const intake = await ensureDevIntake(testIntakeDir);
