@@ -83,6 +83,7 @@ async function freePort(): Promise<number> {
 }
 
 let root = '';
+let configRoot = '';
 /** The Worker's own lines (it logs no content), shown when the test fails. */
 const workerOutput: string[] = [];
 let system: LocalSystem | undefined;
@@ -98,6 +99,7 @@ test.afterAll(async () => {
   system?.stop();
   webhook?.close();
   if (root) await rm(root, { recursive: true, force: true });
+  if (configRoot) await rm(configRoot, { recursive: true, force: true });
 });
 
 test('an operator and a first administrator connect a municipality; its first request is answered', async ({ browser }) => {
@@ -111,7 +113,7 @@ test('an operator and a first administrator connect a municipality; its first re
   const site = `http://127.0.0.1:${sitePort}`;
   const operatorToken = randomBytes(32).toString('base64url');
   // The wrangler configs live in the project (wrangler resolves the Worker from there); the state in the temp folder.
-  const configRoot = join('.wrangler', `connect-flow-${sitePort}`);
+  configRoot = join('.wrangler', `connect-flow-${sitePort}`);
   const worker = async (assetsDir?: string) => {
     const dir = join(configRoot, assetsDir ? 'built' : 'first');
     await mkdir(dir, { recursive: true });
