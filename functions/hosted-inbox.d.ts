@@ -1,10 +1,9 @@
 /** The hosted team inbox's Durable Object as the Worker sees it (see hosted-inbox.js). */
 import { DurableObject } from 'cloudflare:workers';
-import type { OperatorConnection, OperatorInviteAnswer } from '../protocol/connection.ts';
+import type { HostedInboxOperatorCalls, OperatorConnection, OperatorInviteAnswer } from '../protocol/connection.ts';
 import type {
   DevelopmentVaultSetup,
   HostedInboxCalls,
-  HostedInboxOperatorCalls,
   HostedInvite,
   HostedPromise,
   HostedReceiveResult,

@@ -77,3 +77,18 @@ export interface OperatorInvite {
 
 /** The hosted inbox's answer to the operator's invite: the link's path on its own origin, or why not. */
 export type OperatorInviteAnswer = HostedInvite | { error: 'already_set_up' };
+
+/**
+ * The operator's calls (functions/routes/operator.ts, npm run connect),
+ * each forwarded by the object to intake/src/hosted/operator-calls.ts.
+ */
+export interface HostedInboxOperatorCalls {
+  /** A one-time setup link for the first administrator; an error once one has registered. */
+  operatorInvite(recipient: string, options: { name?: string }): Promise<OperatorInviteAnswer>;
+  /** What the administrator entered, whether the inbox is set up, and its identity fingerprint. */
+  operatorConnection(recipient: string): Promise<OperatorConnection>;
+  /** recipients.json names it now: its promise sets the clock. */
+  operatorApproved(recipient: string): Promise<void>;
+  /** The site stops sending to it; nothing stored is deleted. */
+  operatorDisconnect(recipient: string): Promise<{ disconnectedAt: number }>;
+}

@@ -15,7 +15,6 @@
  * The Worker calls the object over RPC (these names) and hands it the
  * browser's requests (fetch).
  */
-import type { OperatorConnection, OperatorInviteAnswer } from './connection.ts';
 import { HELP_DIRECTORY_ID_PATTERN } from './limits.ts';
 
 /** What receive() did with an envelope; only `stored` and `duplicate` let the queue acknowledge it. */
@@ -49,21 +48,6 @@ export interface HostedInboxCalls {
    * False when it already has one, or the recipient is not a development one.
    */
   provisionDevelopmentVault(recipient: string, setup: DevelopmentVaultSetup): Promise<boolean>;
-}
-
-/**
- * The operator's calls (functions/routes/operator.ts, npm run connect),
- * each forwarded by the object to intake/src/hosted/operator-calls.ts.
- */
-export interface HostedInboxOperatorCalls {
-  /** A one-time setup link for the first administrator; an error once one has registered. */
-  operatorInvite(recipient: string, options: { name?: string }): Promise<OperatorInviteAnswer>;
-  /** What the administrator entered, whether the inbox is set up, and its identity fingerprint. */
-  operatorConnection(recipient: string): Promise<OperatorConnection>;
-  /** recipients.json names it now: its promise sets the clock. */
-  operatorApproved(recipient: string): Promise<void>;
-  /** The site stops sending to it; nothing stored is deleted. */
-  operatorDisconnect(recipient: string): Promise<{ disconnectedAt: number }>;
 }
 
 /** A hosted recipient's promise as its inbox keeps it (intake/src/promise.ts RecipientPromise). */

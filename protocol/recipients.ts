@@ -36,8 +36,8 @@
  *     ]
  *   }
  *
- * A recipient that is not `development` must give its promise's source
- * address. A `hosted` recipient (issue 20: its team inbox runs as a Durable
+ * A recipient that is not `development` must give a promise and its
+ * source address; a development recipient may give no promise at all. A `hosted` recipient (issue 20: its team inbox runs as a Durable
  * Object in the site's Worker; `npm run connect -- approve` writes it) has
  * no push and no pull and must pin an `identity` (its keys come from the
  * statements its inbox publishes). A production build (UTVAG_PRODUCTION=1)
@@ -128,7 +128,12 @@ export const recipientSchema = z
     serves: z.array(slug).min(1),
     /** Whether it also takes requests from people who do not say where they live. */
     takesUnstatedMunicipality: z.boolean().optional(),
-    promise: promiseSchema,
+    /**
+     * What it has promised. Only a `development` recipient may have none
+     * (shared/facts.md gives a promise for Stockholm city alone): the site
+     * then says it has made no promise of when it answers.
+     */
+    promise: promiseSchema.optional(),
     phone: recipientPhoneSchema.optional(),
     /**
      * The fingerprint of the recipient's identity key (key-statement.ts):
@@ -171,7 +176,11 @@ export const recipientSchema = z
       })
       .optional(),
   })
-  .refine((r) => r.development === true || r.promise.source.address !== undefined, {
+  .refine((r) => r.development === true || r.promise !== undefined, {
+    message: 'promise is required (only a development recipient may have none)',
+    path: ['promise'],
+  })
+  .refine((r) => r.development === true || r.promise === undefined || r.promise.source.address !== undefined, {
     message: 'promise.source.address is required (where the promise is published)',
     path: ['promise', 'source', 'address'],
   })

@@ -7,6 +7,8 @@
  * pages come from one template (src/pages/[locale]/hjalp/[municipality].astro);
  * the sample covers each of its branches in every locale:
  * - the five ids kept from before (stockholm: connected in the test build),
+ * - Solna (connected in the test build to the hosted development
+ *   recipient, which has made no promise: the template's no-promise branch),
  * - every municipality facts.md names units for (with and without a phone,
  *   a second line, a partner unit),
  * - Gotland (its own county and Stockholm police region),
@@ -46,6 +48,7 @@ export function sampledMunicipalityIds(): Set<string> {
     'upplands-bro',
     'botkyrka',
     'huddinge',
+    'solna',
     ...withUnits,
     'gotland',
     'kiruna',

@@ -24,8 +24,8 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod';
-import type { OperatorInvite } from '../../protocol/connection.ts';
-import { hostedInboxOrigin, type HostedInboxOperatorCalls } from '../../protocol/hosted-inbox.ts';
+import type { HostedInboxOperatorCalls, OperatorInvite } from '../../protocol/connection.ts';
+import { hostedInboxOrigin } from '../../protocol/hosted-inbox.ts';
 import { identityFingerprint, verifyKeyStatement } from '../../protocol/key-statement.ts';
 import { HELP_DIRECTORY_ID_PATTERN } from '../../protocol/limits.ts';
 import { requireBearerSecret } from '../bearer.ts';

@@ -10,7 +10,7 @@
  * `npm run intake -- audit verify` recomputes the chain.
  */
 import { createHash } from 'node:crypto';
-import type { IntakeStore } from './store.ts';
+import type { StoreHandle } from './store/sql.ts';
 import { int, text, textOrNull, type SqlRow } from './store/rows.ts';
 
 /** Every action the log knows. `replied` is reserved for answers to the person (issue 14). */
@@ -91,7 +91,7 @@ function lineHash(prev: string, line: Omit<AuditLine, 'prev' | 'hash'>): string 
  * a status, never content.
  */
 export function appendAudit(
-  store: IntakeStore,
+  store: StoreHandle,
   actor: string,
   action: AuditAction,
   ref: string | null = null,
@@ -113,7 +113,7 @@ export function appendAudit(
 export type AuditVerdict = { ok: true; lines: number } | { ok: false; lines: number; firstBadSeq: number; reason: string };
 
 /** Recomputes the chain from the first line. */
-export function verifyAudit(store: IntakeStore): AuditVerdict {
+export function verifyAudit(store: StoreHandle): AuditVerdict {
   const lines = store.db.prepare('SELECT seq, at, actor, action, ref, detail, prev, hash FROM audit ORDER BY seq').all().map(auditLineFrom);
   let prev = GENESIS;
   let expectedSeq = 1;
@@ -131,7 +131,7 @@ export function verifyAudit(store: IntakeStore): AuditVerdict {
 }
 
 /** The latest lines, newest first, for the inbox's audit page. */
-export function recentAudit(store: IntakeStore, limit = 200): AuditLine[] {
+export function recentAudit(store: StoreHandle, limit = 200): AuditLine[] {
   return store.db
     .prepare('SELECT seq, at, actor, action, ref, detail, prev, hash FROM audit ORDER BY seq DESC LIMIT ?')
     .all(limit)

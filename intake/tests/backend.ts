@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it as vitestIt } from 'vitest';
 import { nodeInboxAssets } from '../src/inbox/node-assets.ts';
-import type { InboxAssets } from '../src/inbox/routes/assets.ts';
+import type { InboxAssets } from '../src/inbox/asset-source.ts';
 import { DATABASE_FILE, IntakeStore } from '../src/store.ts';
 import { NodeSqliteDatabase } from '../src/store/node-sqlite.ts';
 import type { SqlDatabase } from '../src/store/sql.ts';

@@ -124,7 +124,14 @@ describe('recipients configuration', () => {
       ]);
     }
     const { promise: _dropped, ...noPromise } = base;
-    expect(await problemsOf(await file({ v: 1, recipients: [noPromise] }))).toEqual([expect.stringMatching(/^recipients\.0\.promise:/)]);
+    expect(await problemsOf(await file({ v: 1, recipients: [noPromise] }))).toEqual([
+      'recipients.0.promise: promise is required (only a development recipient may have none)',
+    ]);
+    // A development recipient may have made no promise at all (the site then says so).
+    await expect(loadRecipients(await file({ v: 1, recipients: [{ ...noPromise, development: true }] }))).resolves.toBeTruthy();
+    expect(await problemsOf(await file({ v: 1, recipients: [{ ...noPromise, development: false }] }))).toEqual([
+      expect.stringMatching(/^recipients\.0\.promise: promise is required/),
+    ]);
     const madeByOnlySwedish = { ...base.promise, madeBy: { sv: 'Stockholms stad' } };
     expect((await problemsOf(await file({ v: 1, recipients: [{ ...base, promise: madeByOnlySwedish }] }))).length).toBeGreaterThan(0);
     const noAddress = { ...base.promise, source: { name: 'Stockholms stad', year: 2024 } };

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { isProductionBuild, parseRecipients, type Recipient, type RecipientsConfig } from '../../protocol/recipients.ts';
 import { UNKNOWN_MUNICIPALITY } from '../../protocol/limits.ts';
-import { municipalityIds } from '../../protocol/municipalities.ts';
+import { countyOf, findMunicipality, municipalityIds } from '../../protocol/municipalities.ts';
 import type { Translator } from '../i18n/translator.ts';
 
 /** The recipients file the build uses: UTVAG_RECIPIENTS (development, tests) or the committed production file. */
@@ -50,9 +50,35 @@ export function anyConnected(config: RecipientsConfig = loadConnected()): boolea
   return config.recipients.length > 0;
 }
 
-/** The promise of a recipient in words, naming who made it and since when. */
+/**
+ * Who the request goes to, in words: the promise's maker, or (a
+ * development recipient with no promise) the municipalities it serves,
+ * by their own names.
+ */
+export function recipientName(t: Translator, recipient: Recipient): string {
+  if (recipient.promise) return recipient.promise.madeBy[t.locale];
+  const names = recipient.serves.map((id) => findMunicipality(id)?.official ?? id);
+  return new Intl.ListFormat(t.locale, { type: 'conjunction' }).format(names);
+}
+
+/**
+ * The one municipality a recipient serves, as WhatWorksNow takes it (its
+ * own routes and police region); undefined when it serves several.
+ */
+export function servedMunicipality(recipient: Recipient): { id: string; official: string; policeRegion: string } | undefined {
+  const [only, ...more] = recipient.serves;
+  const municipality = more.length === 0 && only ? findMunicipality(only) : undefined;
+  return municipality && { id: municipality.id, official: municipality.official, policeRegion: countyOf(municipality).policeRegion };
+}
+
+/**
+ * The promise of a recipient in words, naming who made it and since when.
+ * A (development) recipient with no promise: that it has promised nothing
+ * about when it answers, never a time of our own.
+ */
 export function promiseSentence(t: Translator, recipient: Recipient): string {
   const { promise } = recipient;
+  if (!promise) return t('promise.none');
   const maker = promise.madeBy[t.locale];
   const common = { maker, hours: promise.firstContactWithinHours, since: promise.since };
   return promise.hours === 'around-the-clock'
@@ -60,8 +86,9 @@ export function promiseSentence(t: Translator, recipient: Recipient): string {
     : t('promise.withHours', { ...common, openHours: promise.hours[t.locale] });
 }
 
-/** "Source: …" for a promise. */
-export function promiseSource(t: Translator, recipient: Recipient): string {
+/** "Source: …" for a promise; null when there is no promise. */
+export function promiseSource(t: Translator, recipient: Recipient): string | null {
+  if (!recipient.promise) return null;
   const { source } = recipient.promise;
   return t('promise.source', { source: [source.name, String(source.year), source.address].filter(Boolean).join(', ') });
 }

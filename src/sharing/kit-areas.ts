@@ -144,8 +144,9 @@ export function kitArea(id: string): KitArea {
  * (which has its own QR code and prints). With today's data this is 12
  * municipalities, 216 pages; the build stays well under a minute.
  */
-export function kitPrintAreas(): KitArea[] {
-  return kitAreas().filter((area) => unitsFor(area.id).length > 0 || recipientFor(area.id) !== undefined);
+export function kitPrintAreas(connected: (id: string) => boolean = (id) => recipientFor(id) !== undefined): KitArea[] {
+  // `connected`: this build's recipients; a test of a built site gives the ones it was built with.
+  return kitAreas().filter((area) => unitsFor(area.id).length > 0 || connected(area.id));
 }
 
 /**

@@ -38,6 +38,16 @@ export function builtFile(pathname: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The municipality ids some recipient of the built site serves, from its
+ * /intake-keys.json: npm test builds with the test intake's development
+ * recipients, while this process reads no recipients file of its own.
+ */
+export function builtServes(): Set<string> {
+  const keySet = JSON.parse(readFileSync(join(distDir, 'intake-keys.json'), 'utf8')) as { recipients: { serves: string[] }[] };
+  return new Set(keySet.recipients.flatMap((recipient) => recipient.serves));
+}
+
 /** The HTML served for a page path, parsed. */
 export function readPage(pathname: string): HTMLElement {
   const file = builtFile(pathname);

@@ -7,7 +7,7 @@
  * tests/browser/search-share.spec.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { type Locale } from '../../protocol/locales.ts';
+import { localeCodes, type Locale } from '../../protocol/locales.ts';
 import { shortLink } from '../../src/sharing/short-link.ts';
 import { loadHelpDirectory, unitsFor } from '../../src/help-directory/schema.ts';
 import { loadMunicipalities } from '../../protocol/municipalities.ts';
@@ -101,6 +101,40 @@ describe('help where you live', () => {
       expect(page.querySelector('[data-route="social-services"] a[href="tel:+4611150000"]')).not.toBeNull();
       expect(page.querySelector('[data-route="socialjour"] a[href="tel:+4611152283"]')).not.toBeNull();
     }
+  });
+});
+
+describe('the development recipients, as the test build has them (.dev-intake-test/recipients.json)', () => {
+  it("Solna's page names the hosted development recipient as development, with no promise and what works instead", () => {
+    for (const locale of localeCodes) {
+      const t = useTranslations(locale);
+      const page = readPage(`/${locale}/hjalp/solna/`);
+      const panel = page.querySelector('[data-connected="hosted-development"]');
+      expect(panel, locale).not.toBeNull();
+      expect(textOf(panel!.querySelector('[data-development-recipient]')), locale).toBe(t('promise.development'));
+      const note = panel!.querySelector('[data-promise="hosted-development"]')!;
+      expect(note.hasAttribute('data-no-promise'), locale).toBe(true);
+      expect(textOf(note), locale).toContain(t('promise.none'));
+      expect(textOf(note), locale).toContain(t('promise.noneInstead'));
+      // No time, no source of a promise; the routes for everyone once, inside the panel.
+      expect(note.querySelector('.promise-note__source'), locale).toBeNull();
+      expect(page.querySelectorAll('[data-what-works-now]'), locale).toHaveLength(1);
+      expect(panel!.querySelector('[data-what-works-now] a[href="tel:112"]'), locale).not.toBeNull();
+      expect(panel!.querySelector(`a[href="/${locale}/kontakt/?kommun=solna"]`), locale).not.toBeNull();
+    }
+  });
+
+  it("Stockholm's page keeps Stockholm city's promise, and the form offers both", () => {
+    const t = useTranslations('sv');
+    const note = readPage('/sv/hjalp/stockholm/').querySelector('[data-promise="stockholm-development"]')!;
+    expect(note.hasAttribute('data-no-promise')).toBe(false);
+    expect(textOf(note.querySelector('.promise-note__source'))).toContain('Stockholms stad');
+    const form = readPage('/sv/kontakt/');
+    for (const id of ['stockholm', 'solna']) expect(form.querySelector(`option[value="${id}"]`)?.hasAttribute('disabled'), id).toBe(false);
+    expect(textOf(form.querySelector('[data-recipient-promise="hosted-development"]'))).toContain(t('promise.none'));
+    expect(textOf(form.querySelector('[data-receipt-promise="hosted-development"]'))).toContain(
+      t('receipt.recipient', { name: 'Solna stad' }),
+    );
   });
 });
 

@@ -15,8 +15,12 @@ import { useTranslations } from '../../src/i18n/translator.ts';
 import { kitAreas, kitPrintAreas, type KitArea } from '../../src/sharing/kit-areas.ts';
 import { cardSheetSlug, discreetSlug, KIT_SLUG, kitTargetSlug, posterSlug } from '../../src/sharing/kit-paths.ts';
 import { qrSvg } from '../../src/sharing/qr-code.ts';
-import { builtFile, readPage, site, textOf } from './built-site.ts';
+import { builtFile, builtServes, readPage, site, textOf } from './built-site.ts';
 import { fullestKitArea } from '../crawl-sample.ts';
+
+/** The areas the build printed: with units, or served by a recipient it was built with. */
+const served = builtServes();
+const printAreas = kitPrintAreas((id) => served.has(id));
 
 /** The municipality with the most local routes: the fullest card and poster. */
 const fullest = fullestKitArea();
@@ -27,7 +31,7 @@ const localNumbers = (a: KitArea) => [
   ...a.localRoutes.flatMap((r) => (r.phone ? [r.phone.display] : [])),
   ...a.contacts.map((c) => c.phone.display),
 ];
-const allowedNumbers = new Set([...sweden, ...kitPrintAreas().flatMap(localNumbers)]);
+const allowedNumbers = new Set([...sweden, ...printAreas.flatMap(localNumbers)]);
 
 /** The first element matching `selector` whose text contains `text` (Playwright's `hasText`). */
 function withText(root: HTMLElement, selector: string, text: string): HTMLElement | undefined {
@@ -37,7 +41,7 @@ function withText(root: HTMLElement, selector: string, text: string): HTMLElemen
 describe('what the card and poster say', () => {
   for (const locale of ['sv', 'ar'] as Locale[]) {
     it(`in ${locale}: link and QR code lead to the right page, only publishable numbers, no time promise`, () => {
-      for (const area of [undefined, ...kitPrintAreas()]) {
+      for (const area of [undefined, ...printAreas]) {
         for (const slug of [cardSheetSlug(area?.id), posterSlug(area?.id)]) {
           const page = readPage(pagePath(locale, slug));
           const href = new URL(pagePath(locale, kitTargetSlug(area?.id)), site).href;
@@ -107,14 +111,14 @@ describe('discreet link (security review L2)', () => {
 describe('kit page', () => {
   it('lists every municipality: its card, poster and discreet link, or else its help page; all of which exist', () => {
     const page = readPage(pagePath('fa', KIT_SLUG));
-    const printed = new Set(kitPrintAreas().map((a) => a.id));
-    for (const area of kitPrintAreas()) {
+    const printed = new Set(printAreas.map((a) => a.id));
+    for (const area of printAreas) {
       const item = page.querySelector(`[data-kit-area="${area.id}"]`);
       expect(item?.querySelector('[data-kit-card-link]')?.getAttribute('href'), area.id).toBe(pagePath('fa', cardSheetSlug(area.id)));
       expect(item?.querySelector('[data-kit-poster-link]')?.getAttribute('href'), area.id).toBe(pagePath('fa', posterSlug(area.id)));
     }
     const discreet = page.querySelectorAll('[data-discreet-link]').map((a) => a.getAttribute('href')!);
-    expect(discreet).toHaveLength(kitPrintAreas().length + 1);
+    expect(discreet).toHaveLength(printAreas.length + 1);
     // Every other municipality, once, linked to its own help page; none without data is left out.
     const others = page
       .querySelectorAll('[data-kit-other]')

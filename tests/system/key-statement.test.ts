@@ -6,7 +6,7 @@
  * form is sealed and queued. A forged or older statement is refused.
  */
 import { expect, it } from 'vitest';
-import { oneWorkerForTheseTests } from './system-harness.ts';
+import { oneWorkerForTheseTests, postContactForm } from './system-harness.ts';
 import { publishKeyStatement } from '../../protocol/key-statement.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
 
@@ -14,7 +14,7 @@ const system = oneWorkerForTheseTests({ publishKeyStatement: false });
 
 /** The no-JavaScript form as a browser posts it, from the site's own page. */
 function postForm(): Promise<Response> {
-  const body = new URLSearchParams({
+  return postContactForm(system.worker().url, {
     locale: 'fa',
     role: 'self',
     municipality: 'stockholm',
@@ -22,12 +22,6 @@ function postForm(): Promise<Response> {
     method: 'i-call',
     language: 'فارسی',
     message: 'می‌خواهم بیرون بیایم.',
-  });
-  return fetch(`${system.worker().url}/api/contact`, {
-    method: 'POST',
-    body,
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: system.worker().url, 'sec-fetch-site': 'same-origin' },
   });
 }
 

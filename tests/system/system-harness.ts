@@ -124,6 +124,8 @@ export interface IntakeCopy {
   recipient: string;
   /** A key statement signed by the test intake's identity key (its current keys unless given). */
   keyStatement: DevIntake['keyStatement'];
+  /** The hosted development recipient (its inbox a Durable Object of the Worker): its keys and identity. */
+  hosted: DevIntake['hosted'];
   cleanup: () => Promise<void>;
 }
 
@@ -132,7 +134,7 @@ export async function makeIntakeCopy(): Promise<IntakeCopy> {
   const root = await mkdtemp(join(tmpdir(), 'utvag-system-'));
   const dir = join(root, 'intake');
   // Same key; recipients.json and a push secret of this folder's own.
-  const { workerSigningKey, workerPublicKey, recipient, keyStatement } = await copyTestIntake(dir);
+  const { workerSigningKey, workerPublicKey, recipient, keyStatement, hosted } = await copyTestIntake(dir);
   const { key } = await keyOfFolder(dir);
   return {
     root,
@@ -142,6 +144,7 @@ export async function makeIntakeCopy(): Promise<IntakeCopy> {
     workerPublicKey,
     recipient,
     keyStatement,
+    hosted,
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
 }
@@ -408,6 +411,16 @@ export async function postEnvelope(siteUrl: string, body: string, address = '192
   return response.status;
 }
 
+/** POSTs the no-JavaScript form to the Worker as a browser does from the site's own page (303 to the receipt, or the form again). */
+export function postContactForm(siteUrl: string, fields: Record<string, string>): Promise<Response> {
+  return fetch(`${siteUrl}/api/contact`, {
+    method: 'POST',
+    body: new URLSearchParams(fields),
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: siteUrl, 'sec-fetch-site': 'same-origin' },
+  });
+}
+
 /** POSTs straight at a receiver, as the Worker's consumer would (or a forger). */
 export async function postPush(receiverPort: number, body: string, headers: Record<string, string>): Promise<number> {
   const response = await fetch(`http://127.0.0.1:${receiverPort}/push`, {
@@ -502,7 +515,14 @@ export interface WorkerSystem extends LocalSystem {
 export async function startWorker(
   intake: IntakeCopy,
   frozen: FrozenWorker,
-  options: { sitePort: number; intakePort: number; extraWorkerEnv?: Record<string, string>; publishKeyStatement?: boolean },
+  options: {
+    sitePort: number;
+    intakePort: number;
+    extraWorkerEnv?: Record<string, string>;
+    publishKeyStatement?: boolean;
+    /** The hosted development inbox too (startLocalSystem's hostedInbox): its vault and statement, and a link. */
+    hostedInbox?: { recipient: string; staff: string };
+  },
 ): Promise<WorkerSystem> {
   let output = '';
   const system = await startLocalSystem({
@@ -516,6 +536,7 @@ export async function startWorker(
     wranglerConfig: frozen.configPath,
     ...(options.extraWorkerEnv ? { extraWorkerEnv: options.extraWorkerEnv } : {}),
     ...(options.publishKeyStatement === false ? { publishKeyStatement: false } : {}),
+    ...(options.hostedInbox ? { hostedInbox: options.hostedInbox } : {}),
     onWorkerOutput: (text) => (output += text),
   });
   for (const child of system.children) track(child);
@@ -553,7 +574,7 @@ export function retriedCount(workerOutput: string): number {
  * intake for all its tests: registers their start (beforeAll) and their
  * stop (afterAll), and gives them to the tests once started.
  */
-export function oneWorkerForTheseTests(options: { publishKeyStatement?: boolean } = {}): {
+export function oneWorkerForTheseTests(options: Pick<Parameters<typeof startWorker>[2], 'publishKeyStatement' | 'hostedInbox'> = {}): {
   frozen: () => FrozenWorker;
   intake: () => IntakeCopy;
   worker: () => WorkerSystem;

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyKeyStatement } from '../../protocol/key-statement.ts';
+import { municipalityIds } from '../../protocol/municipalities.ts';
+import { parseRecipients } from '../../protocol/recipients.ts';
 import { IntakeStore } from '../../intake/src/store.ts';
 import { ensureDevIntake } from '../../tools/dev/dev-keys.ts';
 import { ensureDevStore } from '../../tools/dev/dev-store.ts';
@@ -43,6 +45,24 @@ describe('the development identity key', () => {
     }
     // Nothing changed: the same statement, not a new one.
     expect((await ensureDevStore(dir)).statement).toEqual(store.statement);
+  });
+
+  it('of the hosted development recipient is its own, pinned next to the first, with no promise', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'utvag-dev-identity-'));
+    const intake = await ensureDevIntake(dir);
+    const text = await readFile(intake.recipientsFile, 'utf8');
+    const config = parseRecipients(intake.recipientsFile, text, municipalityIds());
+    const hosted = config.recipients.find((r) => r.id === 'hosted-development')!;
+    expect(hosted).toMatchObject({ development: true, hosted: true, serves: ['solna'], identity: intake.hosted.identity, keys: [] });
+    expect(hosted.promise).toBeUndefined();
+    expect(hosted.identity).not.toBe(intake.identity);
+    const statement = await intake.hosted.keyStatement();
+    expect((await verifyKeyStatement(statement, intake.hosted.identity, { recipient: 'hosted-development' })).ok).toBe(true);
+    expect(statement.keys.map((k) => k.publicKey)).toEqual(intake.hosted.keys.map((k) => k.publicKey));
+    // Made once: a second start keeps the same keys and identity.
+    const again = await ensureDevIntake(dir);
+    expect(again.hosted.identity).toBe(intake.hosted.identity);
+    expect(again.hosted.keys.map((k) => k.kid)).toEqual(intake.hosted.keys.map((k) => k.kid));
   });
 
   it('is added to a development vault made before it', async () => {

@@ -5,9 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConnected, promiseSentence, promiseSource, recipientFor } from '../../src/promises/connected.ts';
+import {
+  loadConnected,
+  promiseSentence,
+  promiseSource,
+  recipientFor,
+  recipientName,
+  servedMunicipality,
+} from '../../src/promises/connected.ts';
 import { municipalityOptions } from '../../src/contact/municipality-options.ts';
-import { DEV_RECIPIENT } from '../../tools/dev/dev-keys.ts';
+import { DEV_RECIPIENT, HOSTED_DEV_RECIPIENT } from '../../tools/dev/dev-keys.ts';
 import { useTranslations } from '../../src/i18n/translator.ts';
 import { localeCodes } from '../../protocol/locales.ts';
 import type { RecipientsConfig } from '../../protocol/recipients.ts';
@@ -68,6 +75,36 @@ describe('a build with the development recipient', () => {
     expect(promiseSentence(useTranslations('en'), weekdays)).toBe(
       'Stockholm city has promised a first contact within 48 hours (weekdays). This has applied since 2024.',
     );
+  });
+});
+
+describe('a build with the hosted development recipient, which has made no promise', () => {
+  const hosted = { ...HOSTED_DEV_RECIPIENT, serves: [...HOSTED_DEV_RECIPIENT.serves], identity: 'x'.repeat(43), keys: [] };
+  const both: RecipientsConfig = { v: 1, recipients: [...development.recipients, hosted] };
+
+  it('serves Solna, hosted and as development, with no promise and no phone', () => {
+    const recipient = recipientFor('solna', both)!;
+    expect(recipient).toMatchObject({ id: 'hosted-development', development: true, hosted: true });
+    expect(recipient.promise).toBeUndefined();
+    expect(recipient.phone).toBeUndefined();
+    expect(recipientFor('stockholm', both)?.id).toBe(DEV_RECIPIENT.id);
+  });
+
+  it('says in every language that it has promised nothing, with no time and no source', () => {
+    for (const locale of localeCodes) {
+      const t = useTranslations(locale);
+      expect(promiseSentence(t, hosted), locale).toBe(t('promise.none'));
+      expect(promiseSentence(t, hosted), locale).not.toMatch(/\d/);
+      expect(promiseSource(t, hosted), locale).toBeNull();
+      // The request "went to" the municipality it serves, by its own name.
+      expect(recipientName(t, hosted), locale).toBe('Solna stad');
+    }
+    expect(recipientName(useTranslations('sv'), recipientFor('stockholm', both)!)).toBe('Stockholms stad');
+  });
+
+  it('lists what works for everyone in the one municipality it serves', () => {
+    expect(servedMunicipality(hosted)).toEqual({ id: 'solna', official: 'Solna stad', policeRegion: 'Stockholm' });
+    expect(servedMunicipality({ ...hosted, serves: ['solna', 'sundbyberg'] })).toBeUndefined();
   });
 });
 

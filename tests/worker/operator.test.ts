@@ -11,9 +11,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { app } from '../../functions/app.ts';
 import type { Env } from '../../functions/env.ts';
 import { connectionKey, connectionMarker } from '../../functions/hosted-inboxes.ts';
-import type { HostedInboxOperatorCalls } from '../../protocol/hosted-inbox.ts';
 import { statementKey } from '../../functions/intake-keys.ts';
-import type { OperatorConnection } from '../../protocol/connection.ts';
+import type { HostedInboxOperatorCalls, OperatorConnection } from '../../protocol/connection.ts';
 import { exportIdentityKey, generateIdentityKey, identityFingerprint, signKeyStatement } from '../../protocol/key-statement.ts';
 import { generateRecipientKeyPair } from '../../protocol/envelope.ts';
 

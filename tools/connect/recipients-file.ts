@@ -8,7 +8,13 @@
 import { publishableNumber, type OperatorConnection } from '../../protocol/connection.ts';
 import { isDevelopmentRecipient } from '../../protocol/hosted-inbox.ts';
 import { findMunicipality, municipalityIds } from '../../protocol/municipalities.ts';
-import { parseRecipients, RecipientsConfigError, recipientSchema, type Recipient } from '../../protocol/recipients.ts';
+import {
+  parseRecipients,
+  RecipientsConfigError,
+  recipientSchema,
+  type Recipient,
+  type RecipientPromise,
+} from '../../protocol/recipients.ts';
 
 /** Something the operator must fix before the file can be written, said plainly. */
 export class ConnectError extends Error {
@@ -82,8 +88,10 @@ export function hostedRecipient(connection: OperatorConnection, options: { witho
   return entry;
 }
 
-/** A hosted recipient's entry as the file holds it. */
-export type HostedEntry = Pick<Recipient, 'id' | 'name' | 'development' | 'serves' | 'promise' | 'phone' | 'identity' | 'hosted'>;
+/** A hosted recipient's entry as the file holds it: a connected municipality always has its promise. */
+export type HostedEntry = Pick<Recipient, 'id' | 'name' | 'development' | 'serves' | 'phone' | 'identity' | 'hosted'> & {
+  promise: RecipientPromise;
+};
 
 /** The file's JSON as it is (its other entries are written back untouched). */
 interface RawFile {

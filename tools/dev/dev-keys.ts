@@ -11,11 +11,19 @@
  *                                              key-statement.ts), boxed in the inbox's vault too
  *                                              (dev-store.ts), where it signs the statement the
  *                                              local Worker serves; public development material
+ *   .dev-intake/hosted/keys/<kid>.private.jwk.json, .dev-intake/hosted/identity.private.jwk.json
+ *                                              the same two for the second development
+ *                                              recipient, hosted-development, whose inbox is
+ *                                              HOSTED in the Worker (a Durable Object, issue 20);
+ *                                              `npm start` boxes both in its vault and publishes
+ *                                              the statement of its key (local-system.ts)
  *   .dev-intake/recipients.json                same shape as content/intake/recipients.json:
- *                                              one DEVELOPMENT recipient serving stockholm,
- *                                              with Stockholm city's promise from facts.md,
- *                                              its identity fingerprint pinned (no static keys),
- *                                              push to http://127.0.0.1:8789/push with the receipt key
+ *                                              two DEVELOPMENT recipients, each with its identity
+ *                                              fingerprint pinned (no static keys): one serving
+ *                                              stockholm, with Stockholm city's promise from
+ *                                              facts.md, push to http://127.0.0.1:8789/push with
+ *                                              the receipt key; one hosted, serving solna, with
+ *                                              no promise (facts.md gives none) and no phone
  *   .dev-intake/intake-recipients.json         the same recipient with its keys listed, for
  *                                              the self-hosted intake (which finds a request's
  *                                              recipient by kid) and the Worker's push routes,
@@ -30,14 +38,16 @@
  * wrapped by a development passphrase (see dev-store.ts); the plain key here
  * is the development fixture the tests decrypt with.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { base64urlEncode, publicKeyFromPrivateJwk } from '../../protocol/envelope.ts';
+import { base64urlEncode, publicKeyFromPrivateJwk, type PrivateKeyJwk } from '../../protocol/envelope.ts';
+import type { IdentityJwk } from '../../intake/src/team-vault/identity-key.ts';
+import type { ProvisionedKey } from './dev-vault.ts';
 import { socialAdviceLine } from '../../protocol/phone-numbers.ts';
 import { dayAfter, ensurePrivateDir } from '../../intake/src/key-vault.ts';
 import { generateKey, loadPrivateKeys } from './plain-keys.ts';
 import { buildPushRoutes } from '../../intake/src/recipients.ts';
-import type { PushRoute, Recipient, RecipientsConfig } from '../../protocol/recipients.ts';
+import type { PushRoute, Recipient, RecipientPromise, RecipientsConfig } from '../../protocol/recipients.ts';
 import {
   exportIdentityKey,
   generateIdentityKey,
@@ -59,7 +69,7 @@ export const DEV_PUSH_URL = 'http://127.0.0.1:8789/push';
  * 24 hours, day and night, Stockholm city 2024; its line 08-508 25 600).
  * The site says on every page that names it that it is for development.
  */
-export const DEV_RECIPIENT: Omit<Recipient, 'keys' | 'push' | 'identity'> = {
+export const DEV_RECIPIENT: Omit<Recipient, 'keys' | 'push' | 'identity'> & { promise: RecipientPromise } = {
   id: 'stockholm-development',
   name: 'Development intake (this machine), serving Stockholm',
   development: true,
@@ -81,6 +91,39 @@ export const DEV_RECIPIENT: Omit<Recipient, 'keys' | 'push' | 'identity'> = {
   phone: { display: socialAdviceLine.display, tel: socialAdviceLine.tel },
 };
 
+/**
+ * The second development recipient: its team inbox is HOSTED in the
+ * Worker, one Durable Object (issue 20), so a newcomer sees both homes of
+ * the inbox and can send to each from the form. It serves Solna (no unit
+ * of the help directory there, so nothing on Solna's page contradicts it),
+ * is marked development wherever the site names it, and has made NO
+ * promise: shared/facts.md gives one for Stockholm city only, so the site
+ * says that it has promised nothing about when it answers. No phone.
+ */
+export const HOSTED_DEV_RECIPIENT = {
+  id: 'hosted-development',
+  name: 'Development inbox hosted in the Worker (this machine), serving Solna',
+  development: true,
+  serves: ['solna'],
+  hosted: true,
+} as const satisfies Omit<Recipient, 'keys' | 'identity'>;
+
+/** The hosted development recipient's folder inside a development folder: its key and identity key. */
+export const HOSTED_DEV_FOLDER = 'hosted';
+
+/** The hosted development recipient: its key and identity key, for its vault (provisioned over the Worker's development door). */
+export interface HostedDevIntake {
+  recipient: string;
+  /** The identity fingerprint pinned in recipients.json. */
+  identity: string;
+  /** Its identity key as a private JWK, for boxing in its vault. */
+  identityJwk: IdentityJwk;
+  /** Its recipient keys, for its vault. */
+  keys: ProvisionedKey[];
+  /** A statement of its keys signed by its identity key, issued now (or at `issued`). */
+  keyStatement: (issued?: Date) => Promise<KeyStatement>;
+}
+
 export interface DevIntake {
   dir: string;
   /** For the site build: the recipient with its identity pinned and no keys. */
@@ -93,6 +136,8 @@ export interface DevIntake {
   keyStatement: (issued?: Date, keys?: StatementKey[]) => Promise<KeyStatement>;
   /** The recipient id this intake is ("stockholm-development"). */
   recipient: string;
+  /** The second development recipient, hosted in the Worker. */
+  hosted: HostedDevIntake;
   /** The development Worker's push signing key, JWK text (INTAKE_PUSH_SIGNING_KEY). */
   workerSigningKey: string;
   /** Its public key (INTAKE_WORKER_PUBLIC_KEYS for the receiver). */
@@ -131,6 +176,7 @@ export async function ensureDevIntake(dir = '.dev-intake'): Promise<DevIntake> {
   const identityPrivate = await ensureIdentityKey(join(dir, IDENTITY_KEY_FILE));
   const identityKey = await identityPublicKey(identityPrivate);
   const identity = await identityFingerprint(identityKey);
+  const hosted = await ensureHostedDevIntake(join(dir, HOSTED_DEV_FOLDER));
   let keyFiles: StatementKey[];
   {
     // Written every time (it is derived from the keys), so an older file
@@ -145,7 +191,14 @@ export async function ensureDevIntake(dir = '.dev-intake'): Promise<DevIntake> {
     );
     const about = 'Development only: made by tools/dev/dev-keys.ts. The private keys are next to this file.';
     const push = { url: DEV_PUSH_URL, receiptPublicKey };
-    const site: RecipientsConfig = { v: 1, about, recipients: [{ ...DEV_RECIPIENT, identity, keys: [], push }] };
+    const site: RecipientsConfig = {
+      v: 1,
+      about,
+      recipients: [
+        { ...DEV_RECIPIENT, identity, keys: [], push },
+        { ...HOSTED_DEV_RECIPIENT, serves: [...HOSTED_DEV_RECIPIENT.serves], identity: hosted.identity, keys: [] },
+      ],
+    };
     const intake: RecipientsConfig = { v: 1, about, recipients: [{ ...DEV_RECIPIENT, keys: keyFiles, push }] };
     await writeFile(recipientsFile, `${recipientsText(site)}\n`, { mode: 0o600 });
     await writeFile(intakeRecipientsFile, `${JSON.stringify(intake, null, 2)}\n`, { mode: 0o600 });
@@ -158,6 +211,7 @@ export async function ensureDevIntake(dir = '.dev-intake'): Promise<DevIntake> {
     keyStatement: async (issued = new Date(), keys = keyFiles) =>
       signKeyStatement({ v: 1, recipient: DEV_RECIPIENT.id, identityKey, issued: issued.toISOString(), keys }, identityPrivate),
     recipient: DEV_RECIPIENT.id,
+    hosted,
     workerSigningKey,
     workerPublicKey,
     receiptPublicKey,
@@ -177,6 +231,39 @@ export async function publishDevKeyStatement(siteUrl: string, statement: KeyStat
   const answer = await publishKeyStatement(siteUrl, statement);
   if (!answer.ok && answer.error !== 'stale_statement')
     throw new Error(`The Worker refused the development key statement: ${answer.status} ${answer.error}`);
+}
+
+/** The hosted development recipient's key and identity key, made once in `dir`. */
+async function ensureHostedDevIntake(dir: string): Promise<HostedDevIntake> {
+  await ensurePrivateDir(dir);
+  if ((await loadPrivateKeys(dir)).length === 0) await generateKey(dir, dayAfter(3650));
+  const keys = await readProvisionedKeys(dir);
+  const identityPrivate = await ensureIdentityKey(join(dir, IDENTITY_KEY_FILE));
+  const identityKey = await identityPublicKey(identityPrivate);
+  const statementKeys = keys.map(({ publicKey, notAfter }) => ({ publicKey, notAfter }));
+  return {
+    recipient: HOSTED_DEV_RECIPIENT.id,
+    identity: await identityFingerprint(identityKey),
+    identityJwk: JSON.parse(await readFile(join(dir, IDENTITY_KEY_FILE), 'utf8')) as IdentityJwk,
+    keys,
+    keyStatement: async (issued = new Date()) =>
+      signKeyStatement(
+        { v: 1, recipient: HOSTED_DEV_RECIPIENT.id, identityKey, issued: issued.toISOString(), keys: statementKeys },
+        identityPrivate,
+      ),
+  };
+}
+
+/** The plain private keys of a development folder (`<dir>/keys/`), as a development vault takes them. */
+export async function readProvisionedKeys(dir: string): Promise<ProvisionedKey[]> {
+  const keys: ProvisionedKey[] = [];
+  for (const name of (await readdir(join(dir, 'keys'))).filter((n) => n.endsWith('.private.jwk.json')).sort()) {
+    const { kid, notAfter, ...jwk } = JSON.parse(await readFile(join(dir, 'keys', name), 'utf8')) as Record<string, string>;
+    if (!kid) continue;
+    const privateJwk = jwk as unknown as PrivateKeyJwk;
+    keys.push({ kid, notAfter: notAfter ?? '2099-12-31', privateJwk, publicKey: base64urlEncode(publicKeyFromPrivateJwk(privateJwk)) });
+  }
+  return keys;
 }
 
 /** The identity key's file in a development folder. */

@@ -22,19 +22,17 @@
  * fingerprint the build pins) is boxed in that vault too, and a statement
  * of the keys is signed with it and kept in the store (dev-vault.ts).
  */
-import { copyFile, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { copyFile, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KEYS_FOLDER, listWrappedKeys, STORE_SECRET_FILE, unlockVault } from '../../intake/src/key-vault.ts';
 import { STORE_SECRET_KEY_FILE } from '../../intake/src/keys/store-secret.ts';
 import { RECEIPT_KEY_FILE } from '../../intake/src/push-keys.ts';
 import { ensurePrivateDir, writeNewSecretFile } from '../../intake/src/keys/owner-only-files.ts';
 import { IntakeStore } from '../../intake/src/store.ts';
-import { base64urlEncode } from '../../protocol/base64url.ts';
-import { publicKeyFromPrivateJwk, type PrivateKeyJwk } from '../../protocol/envelope.ts';
 import type { KeyStatement } from '../../protocol/key-statement.ts';
 import type { IdentityJwk } from '../../intake/src/team-vault/identity-key.ts';
-import { DEV_RECIPIENT, IDENTITY_KEY_FILE } from './dev-keys.ts';
-import { DEV_RECOVERY_CODE, devIdentity, provisionDevVault, type ProvisionedKey } from './dev-vault.ts';
+import { DEV_RECIPIENT, IDENTITY_KEY_FILE, readProvisionedKeys } from './dev-keys.ts';
+import { DEV_RECOVERY_CODE, devIdentity, provisionDevVault } from './dev-vault.ts';
 
 export const DEV_PASSPHRASE = 'utvag-development-passphrase-not-secret';
 
@@ -81,19 +79,7 @@ export async function ensureDevStore(devDir: string): Promise<DevStore> {
   const passphraseFile = join(devDir, 'dev-passphrase');
   await writeFileOnce(passphraseFile, `${DEV_PASSPHRASE}\n`);
   await moveOldDevSecret(dir);
-  const vaultKeys: ProvisionedKey[] = [];
-  for (const name of (await readdir(join(devDir, 'keys'))).filter((n) => n.endsWith('.private.jwk.json'))) {
-    const { kid, notAfter, ...jwk } = JSON.parse(await readFile(join(devDir, 'keys', name), 'utf8')) as Record<string, string>;
-    if (kid) {
-      const privateJwk = jwk as unknown as PrivateKeyJwk;
-      vaultKeys.push({
-        kid,
-        notAfter: notAfter ?? '2099-12-31',
-        privateJwk,
-        publicKey: base64urlEncode(publicKeyFromPrivateJwk(privateJwk)),
-      });
-    }
-  }
+  const vaultKeys = await readProvisionedKeys(devDir);
   // A fresh development folder has no intake folder yet (the store makes it only when it opens).
   await ensurePrivateDir(dir);
   // Copied every time: ensureDevIntake rewrites both from the current schema and keys.

@@ -89,7 +89,21 @@ async function rssMiB(pid: number): Promise<number> {
 
 /** What each hosted object's SQLite file in wrangler's state holds: recipient → kids of its stored requests. */
 export async function hostedObjectContents(persistTo: string): Promise<Map<string, string[]>> {
-  const contents = new Map<string, string[]>();
+  return readHostedObjects(persistTo, (db) =>
+    db
+      .prepare('SELECT kid FROM requests')
+      .all()
+      .map((row) => String(row['kid'])),
+  );
+}
+
+/**
+ * Reads each hosted object's SQLite file in wrangler's state folder
+ * (read-only): recipient (its store's meta row) → what `read` finds there.
+ * An object not migrated yet, or busy this instant, is left out.
+ */
+export async function readHostedObjects<T>(persistTo: string, read: (db: DatabaseSync) => T): Promise<Map<string, T>> {
+  const contents = new Map<string, T>();
   const doRoot = join(persistTo, 'v3', 'do');
   for (const dir of await readdir(doRoot).catch((): string[] => [])) {
     if (!dir.endsWith('-HostedInbox')) continue;
@@ -98,11 +112,7 @@ export async function hostedObjectContents(persistTo: string): Promise<Map<strin
       try {
         db = new DatabaseSync(join(doRoot, dir, file), { readOnly: true });
         const owner = db.prepare(`SELECT value FROM meta WHERE key = 'hosted_recipient'`).get()?.['value'];
-        const kids = db
-          .prepare('SELECT kid FROM requests')
-          .all()
-          .map((row) => String(row['kid']));
-        if (typeof owner === 'string') contents.set(owner, kids);
+        if (typeof owner === 'string') contents.set(owner, read(db));
       } catch {
         // Not migrated yet, or busy this instant: read again next time.
       } finally {

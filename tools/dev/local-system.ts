@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 import { hostedInboxOrigin, type HostedInvite } from '../../protocol/hosted-inbox.ts';
 import { writeNewSecretFile } from '../../intake/src/keys/owner-only-files.ts';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
-import { ensureDevIntake, publishDevKeyStatement, type DevIntake } from './dev-keys.ts';
+import { ensureDevIntake, publishDevKeyStatement, type DevIntake, type HostedDevIntake } from './dev-keys.ts';
+import { devVaultSetup } from './dev-vault.ts';
 import { ensureDevStore, type DevStore } from './dev-store.ts';
 import { buildSite } from './build-site.ts';
 import { projectEnv, start, waitForUrl } from './run.ts';
@@ -44,7 +45,14 @@ export interface LocalSystemOptions {
   wranglerConfig?: string;
   /** More Worker variables for the env file, e.g. INTAKE_RETRY_BASE_SECONDS for tests. */
   extraWorkerEnv?: Record<string, string>;
-  /** Publish the development recipient's signed key statement (kept in its inbox's store) once the Worker is up (default true). */
+  /**
+   * Publish the development recipient's signed key statement (kept in its
+   * inbox's store) once the Worker is up (default true); with hostedInbox,
+   * also give the hosted development recipient's object its development
+   * vault (its key and identity key, the public recovery code) and publish
+   * the statement of its key, so the form sends to it too. False leaves the
+   * hosted inbox empty for its first administrator to set up in the browser.
+   */
   publishKeyStatement?: boolean;
   /**
    * wrangler's output, at log level 'log' (so the Worker's own console
@@ -53,9 +61,10 @@ export interface LocalSystemOptions {
   onWorkerOutput?: (text: string) => void;
   /**
    * A development recipient's team inbox HOSTED in the Worker (issue 20),
-   * next to the self-hosted one: its id (ending in -development) and the
-   * name of its first administrator, whose one-time setup link is
-   * exposed as `hostedInboxLink`.
+   * next to the self-hosted one: its id (ending in -development; the
+   * development folder's hosted recipient, hosted-development, is the one
+   * on the form) and the name of its first administrator, whose one-time
+   * link is exposed as `hostedInboxLink`.
    */
   hostedInbox?: { recipient: string; staff: string };
 }
@@ -177,7 +186,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   await waitForUrl(`${url}/api/health`).catch((error: unknown) => (stop(), Promise.reject(error)));
   // The development recipient's keys come only from its signed statement (issue 20): publish it.
   if (options.publishKeyStatement !== false) {
-    await publishDevKeyStatement(url, store.statement).catch((error: unknown) => (stop(), Promise.reject(error)));
+    const hosted = hostedToken && options.hostedInbox?.recipient === intake.hosted.recipient ? intake.hosted : null;
+    await Promise.all([
+      publishDevKeyStatement(url, store.statement),
+      hosted && provisionHostedDevelopment(url, hosted, hostedToken!),
+    ]).catch((error: unknown) => (stop(), Promise.reject(error)));
   }
   const hostedInboxLink =
     options.hostedInbox && hostedToken ? inviteHostedAdministrator(url, options.hostedInbox, hostedToken, options.sitePort) : null;
@@ -194,6 +207,24 @@ async function devHostedStoreSecret(dir: string): Promise<string> {
   const secret = randomBytes(32).toString('base64url');
   await writeNewSecretFile(file, `${secret}\n`);
   return secret;
+}
+
+/**
+ * The hosted development recipient's object gets its development vault
+ * (its key and identity key, sealed to the public recovery code, through
+ * the development door), and the statement of its key, signed with that
+ * identity key as its administrator's browser would sign it, is PUT to the
+ * Worker: from then on the form seals requests for Solna to it, and the
+ * queue hands them to its object. A vault made on an earlier start stays.
+ */
+async function provisionHostedDevelopment(siteUrl: string, hosted: HostedDevIntake, token: string): Promise<void> {
+  const response = await fetch(`${siteUrl}/api/dev/hosted/${hosted.recipient}/vault`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ setup: await devVaultSetup(hosted.keys, hosted.identityJwk) }),
+  });
+  if (!response.ok) throw new Error(`the Worker refused the hosted development vault (${response.status})`);
+  await publishDevKeyStatement(siteUrl, await hosted.keyStatement());
 }
 
 /** Opens the development recipient's hosted inbox and returns its first administrator's one-time link. */

@@ -3,19 +3,11 @@
  * local-system.ts), with the team inbox in both its homes: self-hosted
  * (`intake serve`, the development recipient for Stockholm) and hosted in
  * the Worker (a Durable Object, the development recipient
- * hosted-development). Open the printed address, send a contact request,
- * and watch it arrive in the self-hosted inbox with its clock.
+ * hosted-development, for Solna). Open the printed address, send a contact
+ * request for either municipality, and watch it arrive in that inbox.
  */
 import { startLocalSystem } from './local-system.ts';
-
-/**
- * The development recipient whose inbox is hosted in the Worker. Not on the
- * site's form yet: a recipient is listed there only with a promise of its
- * own (recipients.json), and shared/facts.md gives none but Stockholm
- * city's, which the self-hosted development recipient carries. Its inbox
- * runs as a municipality's does before the operator's approval.
- */
-const HOSTED_DEV_RECIPIENT = 'hosted-development';
+import { HOSTED_DEV_RECIPIENT } from './dev-keys.ts';
 
 const intakeDir = '.dev-intake';
 const system = await startLocalSystem({
@@ -28,7 +20,7 @@ const system = await startLocalSystem({
   quiet: false,
   devStaff: 'Utvecklare (development)',
   deliverReplies: true,
-  hostedInbox: { recipient: HOSTED_DEV_RECIPIENT, staff: 'Utvecklare (development)' },
+  hostedInbox: { recipient: HOSTED_DEV_RECIPIENT.id, staff: 'Utvecklare (development)' },
 });
 const hostedInboxLink = await (system.hostedInboxLink ?? Promise.resolve('(none)')).catch(
   (error: unknown) => `(the hosted inbox did not open: ${(error as Error).message})`,
@@ -47,12 +39,13 @@ Utväg is running on this machine, offline.
   Development recovery code: ${system.store.recoveryCode}
                   Public, not secret, development only. Type it on the inbox's recovery page to read requests.
 
-Send a request from the form: it appears in the team inbox within seconds.
+Send a request from the form for Stockholm: it appears in the team inbox within seconds.
 Open the one-time link below in Chromium (or another browser with passkeys) and create a
 passkey for the development staff account. Later: ${new URL(inboxLink).origin}/sign-in
 The same inbox also runs hosted in the Worker, one Durable Object per recipient, on a host of its
-own. Open its one-time link in Chromium to set up the development recipient "${HOSTED_DEV_RECIPIENT}" as its
-first administrator (passkey, recovery sheet, keys). It is not on the form: it has no promise.
+own: the development recipient "${HOSTED_DEV_RECIPIENT.id}", for Solna. Send a request for Solna,
+open its one-time link below in Chromium, create a passkey and type the same development
+recovery code to read it. It has made no promise of when it answers, and the site says so.
 Ctrl+C stops everything.
 
 Team inbox: ${inboxLink}

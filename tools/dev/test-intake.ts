@@ -1,6 +1,6 @@
 import { chmod, copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensureDevIntake, IDENTITY_KEY_FILE, type DevIntake } from './dev-keys.ts';
+import { ensureDevIntake, HOSTED_DEV_FOLDER, IDENTITY_KEY_FILE, type DevIntake } from './dev-keys.ts';
 import { ensurePrivateDir } from '../../intake/src/key-vault.ts';
 
 /** Where the test suite's own development intake lives (keys, inbox), apart from `npm start`'s. */
@@ -13,20 +13,25 @@ export function testIntakePortFor(sitePort: number): number {
 
 /**
  * A fresh intake folder holding a copy of the test intake's private keys
- * and identity key (the identity dist/ is built with, which signs the keys'
- * statement) and a push secret of its own, so a test's
- * inbox never mixes with another's.
+ * and identity keys (the identities dist/ is built with, which sign the
+ * keys' statements), the hosted development recipient's too, and a push
+ * secret of its own, so a test's inbox never mixes with another's.
  */
 export async function copyTestIntake(dir: string): Promise<DevIntake> {
   await ensureDevIntake(testIntakeDir);
-  await ensurePrivateDir(dir);
-  await mkdir(join(dir, 'keys'), { recursive: true, mode: 0o700 });
-  for (const name of await readdir(join(testIntakeDir, 'keys'))) {
-    const copy = join(dir, 'keys', name);
-    await copyFile(join(testIntakeDir, 'keys', name), copy);
+  for (const sub of ['', HOSTED_DEV_FOLDER]) await copyKeysAndIdentity(join(testIntakeDir, sub), join(dir, sub));
+  return ensureDevIntake(dir);
+}
+
+/** `from`'s plain keys (keys/) and identity key into `to`, owner-only. */
+async function copyKeysAndIdentity(from: string, to: string): Promise<void> {
+  await ensurePrivateDir(to);
+  await mkdir(join(to, 'keys'), { recursive: true, mode: 0o700 });
+  for (const name of await readdir(join(from, 'keys'))) {
+    const copy = join(to, 'keys', name);
+    await copyFile(join(from, 'keys', name), copy);
     await chmod(copy, 0o600);
   }
-  await copyFile(join(testIntakeDir, IDENTITY_KEY_FILE), join(dir, IDENTITY_KEY_FILE));
-  await chmod(join(dir, IDENTITY_KEY_FILE), 0o600);
-  return ensureDevIntake(dir);
+  await copyFile(join(from, IDENTITY_KEY_FILE), join(to, IDENTITY_KEY_FILE));
+  await chmod(join(to, IDENTITY_KEY_FILE), 0o600);
 }

@@ -4,7 +4,7 @@
  * tools/dev/build-hosted-assets.ts: the same files `intake serve` reads
  * from disk (inbox/node-assets.ts), with nothing to read at run time.
  */
-import { inboxAssetsFrom } from '../inbox/routes/assets.ts';
+import { inboxAssetsFrom } from '../inbox/asset-source.ts';
 import { inboxAssets } from './inbox-assets.generated.js';
 
 export const hostedAssets = inboxAssetsFrom(inboxAssets);

@@ -28,7 +28,6 @@ import {
   isDevelopmentRecipient,
   type DevelopmentVaultSetup,
   type HostedInboxCalls,
-  type HostedInboxOperatorCalls,
   type HostedPromise,
   type HostedInvite,
   type HostedReceiveResult,
@@ -39,7 +38,7 @@ import type { RecipientDirectory } from '../promise.ts';
 import { deliverOutbox, type OutboxSummary } from '../reply-outbox.ts';
 import { DEFAULT_RETENTION_DAYS, IntakeStore } from '../store/intake-store.ts';
 import { importVerifyKey } from '../../../protocol/push-auth.ts';
-import type { OperatorConnection, OperatorInviteAnswer } from '../../../protocol/connection.ts';
+import type { HostedInboxOperatorCalls, OperatorConnection, OperatorInviteAnswer } from '../../../protocol/connection.ts';
 import { identityFingerprint } from '../../../protocol/key-statement.ts';
 import { ConnectionTable } from '../store/connection.ts';
 import { HostedAlarms } from './alarms.ts';

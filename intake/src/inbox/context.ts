@@ -11,7 +11,7 @@ import type { OutboxSummary } from '../reply-outbox.ts';
 import type { PublishStatement } from '../statement-outbox.ts';
 import type { IntakeStore } from '../store.ts';
 import type { PageContext } from './pages.ts';
-import type { InboxAssets } from './routes/assets.ts';
+import type { InboxAssets } from './asset-source.ts';
 import type { RemoteAddress } from './middleware/sign-in-limit.ts';
 import { inboxText, type InboxLanguage, type InboxText } from './text.ts';
 import { ReadWatch } from './read-watch.ts';

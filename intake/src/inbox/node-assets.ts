@@ -5,7 +5,7 @@
  * prebuilt there or built from source once and kept in memory, and the
  * browser build of @simplewebauthn/browser (no CDN). A hosted inbox gets
  * the same files built into the Worker instead; the inbox app itself only
- * sees the InboxAssets function (routes/assets.ts), so it never imports
+ * sees the InboxAssets function (asset-source.ts), so it never imports
  * node:fs or esbuild.
  */
 import { existsSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildInboxApp } from './app-bundle.ts';
-import { ASSET_TYPES, type InboxAssets } from './routes/assets.ts';
+import { ASSET_TYPES, type InboxAssets } from './asset-source.ts';
 
 export function nodeInboxAssets(): InboxAssets {
   const here = dirname(fileURLToPath(import.meta.url));

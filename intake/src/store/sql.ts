@@ -59,3 +59,13 @@ export interface SqlDatabase {
   checkpoint(): void;
   close(): void;
 }
+
+/**
+ * What a table module (audit.ts, store/vault.ts) needs of the store: its
+ * database and its write transaction. An IntakeStore is one; naming only
+ * this keeps those modules from importing the store that imports them.
+ */
+export interface StoreHandle {
+  readonly db: SqlDatabase;
+  transaction<T>(work: () => T): T;
+}

@@ -13,7 +13,7 @@
  */
 import type { KeyStatement } from '../../../protocol/key-statement.ts';
 import { validKeys } from '../keys/key-dates.ts';
-import type { IntakeStore } from '../store.ts';
+import type { StoreHandle } from './sql.ts';
 import { int, intOrNull, only, text, textOrNull, type SqlRow } from './rows.ts';
 
 export interface StoredBox {
@@ -96,8 +96,8 @@ export class VaultConflict extends Error {
 const json = (row: SqlRow, name: string) => JSON.parse(text(row, name)) as unknown;
 
 export class VaultTables {
-  private readonly store: IntakeStore;
-  constructor(store: IntakeStore) {
+  private readonly store: StoreHandle;
+  constructor(store: StoreHandle) {
     this.store = store;
   }
   private get db() {

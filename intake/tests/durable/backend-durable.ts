@@ -14,7 +14,7 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { it as vitestIt, type TestFunction } from 'vitest';
 import inboxCss from '../../src/inbox/assets/inbox.css?raw';
 import inboxJs from '../../src/inbox/assets/inbox.js?raw';
-import { inboxAssetsFrom, type InboxAssets } from '../../src/inbox/routes/assets.ts';
+import { inboxAssetsFrom, type InboxAssets } from '../../src/inbox/asset-source.ts';
 import { DurableSqlDatabase, type DurableStorage } from '../../src/store/durable-sql.ts';
 import type { SqlDatabase } from '../../src/store/sql.ts';
 import { IntakeStore } from '../../src/store/intake-store.ts';

@@ -12,7 +12,7 @@ test('says who will read it and whose promise it is; no send button where nobody
   await page.goto('/sv/kontakt/');
   const line = page.locator('[data-recipient-line]');
   const submit = page.getByRole('button', { name: t('form.submit') });
-  // The test build's one recipient is a development intake serving Stockholm only.
+  // The test build's recipients are development intakes: Stockholm (self-hosted) and Solna (hosted).
   // "I don't want to say": nobody takes such requests, so nothing can be sent.
   await expect(page.locator('#municipality')).toHaveValue('unknown');
   await expect(submit).toBeHidden();
@@ -24,6 +24,14 @@ test('says who will read it and whose promise it is; no send button where nobody
   await expect(promise).toContainText('Stockholms stad har lovat');
   await expect(promise).toContainText('2024');
   await expect(promise.locator('[data-development-recipient]')).toBeVisible();
+  // Solna's recipient, hosted in the Worker, has made no promise: the form says so, with no time.
+  await page.locator('#municipality').selectOption('solna');
+  await expect(line).toHaveText(t('form.recipient', { name: 'Solna stad' }));
+  await expect(promise).toHaveCount(1);
+  await expect(promise).toContainText(t('promise.none'));
+  await expect(promise).not.toContainText('Stockholms stad har lovat');
+  await expect(promise.locator('[data-development-recipient]')).toBeVisible();
+  await expect(promise.locator('[data-what-works-now] a[href="tel:112"]')).toBeVisible();
   // Every other municipality is listed, says it is not connected, and cannot be chosen.
   await expect(page.locator('#municipality option')).toHaveCount(291);
   await expect(page.locator('#municipality optgroup')).toHaveCount(21);
@@ -63,9 +71,10 @@ test('says the text is encrypted on the device, and the receipt shows only the n
   await page.locator('#message').fill('Jag ringer själv.');
   await page.getByRole('button', { name: t('form.submit') }).click();
   await expect(page.locator('[data-receipt]')).toBeVisible();
-  // Whose promise: the recipient's own, and only that one.
-  await expect(page.locator('[data-receipt-promise]')).toHaveCount(1);
-  await expect(page.locator('[data-receipt-promise]')).toContainText('Stockholms stad har lovat');
+  // Whose promise: the recipient's own, and only that one (the other development recipient's stays hidden).
+  await expect(page.locator('[data-receipt-promise]:visible')).toHaveCount(1);
+  await expect(page.locator('[data-receipt-promise]:visible')).toContainText('Stockholms stad har lovat');
+  await expect(page.locator('[data-receipt-promise="hosted-development"]')).toBeHidden();
   await expect(page.locator('[data-receipt-next="i-call"]')).toBeVisible();
   await expect(page.locator('[data-receipt-next="contact"]')).toBeHidden();
   const code = (await page.locator('[data-receipt-code]').textContent())!.trim();

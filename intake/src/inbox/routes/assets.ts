@@ -9,25 +9,7 @@ import { Hono } from 'hono';
 import { setCookie } from 'hono/cookie';
 import { LANG_COOKIE, type InboxEnv } from '../context.ts';
 import { isInboxLanguage } from '../text.ts';
-
-export interface InboxAsset {
-  body: string | Uint8Array<ArrayBuffer>;
-  /** Its content type. */
-  type: string;
-}
-/** The asset at a path under /assets/ (e.g. "/assets/inbox.css"), or null: not found. */
-export type InboxAssets = (path: string) => Promise<InboxAsset | null>;
-
-export const ASSET_TYPES = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' } as const;
-
-/** InboxAssets from files given in full (a path → body map), e.g. built into a Worker. */
-export function inboxAssetsFrom(files: Readonly<Record<string, string>>): InboxAssets {
-  return async (path) => {
-    const body = Object.hasOwn(files, path) ? files[path] : undefined;
-    if (body === undefined) return null;
-    return { body, type: path.endsWith('.css') ? ASSET_TYPES.css : ASSET_TYPES.js };
-  };
-}
+import type { InboxAssets } from '../asset-source.ts';
 
 export function assetRoutes(assets: InboxAssets): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
