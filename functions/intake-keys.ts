@@ -1,6 +1,6 @@
 import { builtPartOf, keySetSchema, type KeySet } from '../protocol/key-set.ts';
 import { validKids } from '../protocol/key-choice.ts';
-import { verifyKeyStatement, type KeyStatement } from '../protocol/key-statement.ts';
+import { statementKey, verifyKeyStatement, type KeyStatement } from '../protocol/key-statement.ts';
 import type { Env } from './env.ts';
 
 /**
@@ -21,8 +21,7 @@ import type { Env } from './env.ts';
 const CACHE_MS = 60_000;
 let cached: { keySet: KeySet; at: number } | null = null;
 
-/** The KV key of a recipient's newest statement. */
-export const statementKey = (recipient: string): string => `statement:${recipient}`;
+export { statementKey };
 
 /** The stored statement of a recipient, unverified (null when none). */
 export async function storedStatement(env: Env, recipient: string): Promise<KeyStatement | null> {

@@ -203,6 +203,9 @@ export async function publishKeyStatement(
   return { ok: false, status: res.status, error: typeof body?.error === 'string' ? body.error : `http_${res.status}` };
 }
 
+/** The Worker's KV key (KEY_STATEMENTS) of a recipient's newest statement: written by /api/key-statement and by a hosted inbox. */
+export const statementKey = (recipient: string): string => `statement:${recipient}`;
+
 /** How far in the future a statement's `issued` may be (clocks differ a little). */
 export const KEY_STATEMENT_MAX_SKEW_MS = 5 * 60 * 1000;
 

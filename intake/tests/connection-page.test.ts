@@ -32,8 +32,8 @@ const GOOD = {
   webhook: 'https://larm.malmo.se/utvag',
 };
 
-async function inbox() {
-  const setup = await setUp();
+async function inbox(recipient?: string) {
+  const setup = await setUp(recipient ? { recipient } : {});
   return { ...setup, admin: setup.person('Anna', 'admin'), staff: setup.person('Bo', 'staff'), table: new ConnectionTable(setup.store.db) };
 }
 
@@ -115,5 +115,27 @@ describe('the connection page', () => {
     expect(page.querySelector('#phone-listed')?.text).toBe(connectionText.sv.phoneNotListed);
     expect(publishableNumber('040-34 10 00')).toBeNull();
     expect(publishableNumber('+46 8 508 25 600')).toEqual(socialAdviceLine);
+  });
+
+  it('needs where the promise is published', async () => {
+    const { post, get, admin, table } = await inbox('malmo');
+    const field = async () => parse(await (await get('/connection', admin)).text()).querySelector('#sourceAddress');
+    expect((await field())?.hasAttribute('required')).toBe(true);
+    const refused = parse(await (await post('/connection', admin, { ...GOOD, sourceAddress: '' })).text());
+    expect(refused.querySelectorAll('#connection-errors li').map((li) => li.text.trim())).toEqual([connectionText.sv.err_sourceAddress]);
+    expect(table.read().details).toBeNull();
+  });
+
+  it('lets a development recipient (a test inbox) leave out where its promise is published', async () => {
+    const test = await inbox('malmo-development');
+    expect(
+      parse(await (await test.get('/connection', test.admin)).text())
+        .querySelector('#sourceAddress')
+        ?.hasAttribute('required'),
+    ).toBe(false);
+    expect((await test.post('/connection', test.admin, { ...GOOD, sourceAddress: '' })).status).toBe(303);
+    expect(test.table.read().details?.promise.source).toEqual({ name: GOOD.sourceName, year: 2026 });
+    // An address given must still be https.
+    expect((await test.post('/connection', test.admin, { ...GOOD, sourceAddress: 'http://malmo.se/utvag' })).status).toBe(400);
   });
 });

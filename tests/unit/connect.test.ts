@@ -120,6 +120,23 @@ describe('connect approve', () => {
     expect(said.filter((line) => line.startsWith('  - '))).toHaveLength(3);
   });
 
+  it('connects <municipality>-development as a development recipient, which alone may leave out where its promise is published', async () => {
+    const unsourced = { ...DETAILS.promise, source: { name: DETAILS.promise.source.name, year: DETAILS.promise.source.year } };
+    const development = connection({ recipient: 'malmo-development', details: { ...DETAILS, promise: unsourced } });
+    const { run, file } = harness((path) => (path === 'connection/malmo-development' ? Response.json(development) : Response.json({})));
+    expect(await run('approve', 'malmo-development')).toBe(0);
+    expect(JSON.parse(file()).recipients).toEqual([
+      expect.objectContaining({ id: 'malmo-development', development: true, serves: ['malmo'], promise: unsourced, hosted: true }),
+    ]);
+    const production = harness(connection({ details: { ...DETAILS, promise: unsourced } }));
+    expect(await production.run('approve', 'malmo')).toBe(1);
+    expect(production.file()).toBe(EMPTY);
+    expect(production.said.join('\n')).toMatch(/promise\.source\.address is required/);
+    const unknown = harness(connection());
+    expect(await unknown.run('approve', 'nowhere-development')).toBe(1);
+    expect(unknown.said.join('\n')).toMatch(/"nowhere-development" is not a municipality id/);
+  });
+
   it('refuses a municipality another recipient already serves', async () => {
     const other = {
       ...JSON.parse(EMPTY),

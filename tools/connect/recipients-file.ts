@@ -6,6 +6,7 @@
  * Pure text in, text out: nothing is written unless every check passes.
  */
 import { publishableNumber, type OperatorConnection } from '../../protocol/connection.ts';
+import { isDevelopmentRecipient } from '../../protocol/hosted-inbox.ts';
 import { findMunicipality, municipalityIds } from '../../protocol/municipalities.ts';
 import {
   parseRecipients,
@@ -25,13 +26,22 @@ export class ConnectError extends Error {
   }
 }
 
-/** The municipality an id names (content/municipalities/), or a clear error. */
+const DEVELOPMENT_SUFFIX = '-development';
+
+/**
+ * The municipality an id names (content/municipalities/), or a clear error.
+ * `<municipality>-development` names a development recipient serving it: a
+ * test inbox, marked as development everywhere the site names it.
+ */
 export function municipalityOf(id: string) {
-  const municipality = findMunicipality(id);
+  const development = isDevelopmentRecipient(id);
+  const municipality = findMunicipality(development ? id.slice(0, -DEVELOPMENT_SUFFIX.length) : id);
   if (!municipality) {
-    throw new ConnectError([`"${id}" is not a municipality id (content/municipalities/municipalities.json), e.g. "malmo" or "stockholm"`]);
+    throw new ConnectError([
+      `"${id}" is not a municipality id (content/municipalities/municipalities.json), e.g. "malmo" or "stockholm" (or "stockholm-development" for a test inbox)`,
+    ]);
   }
-  return municipality;
+  return { ...municipality, development };
 }
 
 /**
@@ -60,8 +70,11 @@ export function hostedRecipient(connection: OperatorConnection, options: { witho
   }
   if (problems.length > 0) throw new ConnectError(problems);
   const entry: HostedEntry = {
-    id: municipality.id,
-    name: `${municipality.official} (hosted inbox)`,
+    id: connection.recipient,
+    name: municipality.development
+      ? `Development: ${municipality.official} (hosted test inbox)`
+      : `${municipality.official} (hosted inbox)`,
+    ...(municipality.development ? { development: true } : {}),
     serves: [municipality.id],
     promise: connection.details!.promise,
     ...(phone ? { phone } : {}),
@@ -76,7 +89,9 @@ export function hostedRecipient(connection: OperatorConnection, options: { witho
 }
 
 /** A hosted recipient's entry as the file holds it: a connected municipality always has its promise. */
-export type HostedEntry = Pick<Recipient, 'id' | 'name' | 'serves' | 'phone' | 'identity' | 'hosted'> & { promise: RecipientPromise };
+export type HostedEntry = Pick<Recipient, 'id' | 'name' | 'development' | 'serves' | 'phone' | 'identity' | 'hosted'> & {
+  promise: RecipientPromise;
+};
 
 /** The file's JSON as it is (its other entries are written back untouched). */
 interface RawFile {

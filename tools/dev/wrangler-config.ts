@@ -17,7 +17,7 @@ export async function readWranglerConfig(file = 'wrangler.jsonc'): Promise<Recor
   return JSON.parse(text.replace(/,(\s*[}\]])/g, '$1')) as Record<string, unknown>;
 }
 
-export async function writeConfigWithServiceLimit(dir: string, limitPerMinute: number): Promise<string> {
+export async function writeConfigWithServiceLimit(dir: string, limitPerMinute: number, assetsDir?: string): Promise<string> {
   const { $schema: _schema, ...config } = await readWranglerConfig();
   const assets = config['assets'] as Record<string, unknown>;
   const ratelimits = (config['ratelimits'] as { name: string; simple: { limit: number; period: number } }[]).map((binding) =>
@@ -26,7 +26,8 @@ export async function writeConfigWithServiceLimit(dir: string, limitPerMinute: n
   const out = {
     ...config,
     main: resolve(String(config['main'])),
-    assets: { ...assets, directory: resolve(String(assets['directory'])) },
+    // Another built site (a test's own build), else the project's dist/.
+    assets: { ...assets, directory: resolve(assetsDir ?? String(assets['directory'])) },
     ratelimits,
   };
   const file = join(dir, 'wrangler.bench.json');

@@ -44,6 +44,8 @@ import { ConnectionTable } from '../store/connection.ts';
 import { HostedAlarms } from './alarms.ts';
 import { hostedAssets } from './assets.ts';
 import { operatorApproved, operatorConnection, operatorDisconnect, operatorInvite } from './operator-calls.ts';
+import { kvStatementPublisher, type StatementKv } from './statement-publisher.ts';
+import { publishLatestStatement, type PublishStatement } from '../statement-outbox.ts';
 
 /** What the object reads from the Worker's environment. */
 export interface HostedInboxEnv {
@@ -53,6 +55,8 @@ export interface HostedInboxEnv {
   HOSTED_INBOX_DOMAIN?: string;
   /** A Worker secret: each hosted store's secret is derived from it and the recipient id. */
   HOSTED_STORE_SECRET?: string;
+  /** The Worker's key statements (KV): the inbox publishes its own there (statement-publisher.ts). */
+  KEY_STATEMENTS?: StatementKv;
 }
 
 const RECIPIENT_META = 'hosted_recipient';
@@ -67,6 +71,7 @@ interface Opened {
   rp: RelyingParty;
   app: ReturnType<typeof createInboxApp>;
   alarms: HostedAlarms;
+  publishStatement: PublishStatement | null;
 }
 
 export class HostedInbox extends DurableObject<HostedInboxEnv> implements HostedInboxCalls, HostedInboxOperatorCalls {
@@ -88,6 +93,14 @@ export class HostedInbox extends DurableObject<HostedInboxEnv> implements Hosted
     const rp: RelyingParty = { name: 'Utväg', id: '', origin: '' };
     const accounts = new Accounts(store, rp);
     const alarms = new HostedAlarms(this.ctx.storage, store, storeSecret, () => this.deliverReplies(store));
+    // Key statements signed in an administrator's browser go to the Worker's KV (statement-publisher.ts).
+    const kv = this.env.KEY_STATEMENTS;
+    const publishStatement = kv
+      ? kvStatementPublisher(kv, async () => {
+          const identity = store.vault.identity();
+          return identity ? identityFingerprint(identity.publicKey) : null;
+        })
+      : null;
     const app = createInboxApp({
       store,
       accounts,
@@ -100,8 +113,10 @@ export class HostedInbox extends DurableObject<HostedInboxEnv> implements Hosted
       alert: (event, count) => void alarms.sendNow(event, count),
       // The way back (issue 14): a reply written here goes to the site's /api/reply in this very Worker.
       replies: { deliverNow: () => this.deliverReplies(store), siteKnown: true },
+      recipient,
+      ...(publishStatement ? { publishStatement } : {}),
     });
-    this.opened = { recipient, store, accounts, rp, app, alarms };
+    this.opened = { recipient, store, accounts, rp, app, alarms, publishStatement };
     // Every open inbox has its daily alarm (heartbeat, retention) from the start.
     this.ctx.waitUntil(alarms.schedule(new Date()));
     return this.opened;
@@ -216,6 +231,8 @@ export class HostedInbox extends DurableObject<HostedInboxEnv> implements Hosted
   async operatorApproved(recipient: string): Promise<void> {
     const opened = this.open(recipient);
     operatorApproved(opened);
+    // A statement that could not be published before (KV was down) goes now, before the deploy pins it.
+    if (opened.publishStatement) await publishLatestStatement(opened.store.vault, opened.publishStatement);
     const promise = new ConnectionTable(opened.store.db).read().details?.promise;
     if (promise) await this.setPromise(recipient, { firstContactHours: promise.firstContactWithinHours, madeBy: promise.madeBy.sv });
   }

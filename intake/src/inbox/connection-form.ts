@@ -75,7 +75,11 @@ const formSchema = z
       .regex(/^\d{4}$/)
       .transform(Number)
       .pipe(z.number().int().min(2000).max(2100)),
-    sourceAddress: z.string().trim().max(2000).refine(isHttps),
+    sourceAddress: z
+      .string()
+      .trim()
+      .max(2000)
+      .refine((text) => text === '' || isHttps(text)),
     phone: trimmed(40),
     phoneOwner: trimmed(120),
     webhook: z
@@ -101,10 +105,12 @@ function everyLocale(form: object, prefix: string): Record<Locale, string> {
 export type ParsedConnectionForm = { ok: true; details: ConnectionDetails } | { ok: false; errors: (ConnectionField | 'other')[] };
 
 /** Checks the posted form; the details exactly as they will be stored and published, or the fields to correct. */
-export function parseConnectionForm(values: ConnectionForm): ParsedConnectionForm {
+export function parseConnectionForm(values: ConnectionForm, options: { addressRequired: boolean }): ParsedConnectionForm {
   const parsed = formSchema.safeParse(values);
-  if (!parsed.success) {
-    const fields = new Set(parsed.error.issues.map((issue) => issue.path[0]).filter(isField));
+  const noAddress = options.addressRequired && !(values['sourceAddress'] ?? '').trim();
+  if (!parsed.success || noAddress) {
+    const fields = new Set(parsed.success ? [] : parsed.error.issues.map((issue) => issue.path[0]).filter(isField));
+    if (noAddress) fields.add('sourceAddress');
     return { ok: false, errors: CONNECTION_FIELDS.filter((field) => fields.has(field)) };
   }
   const form = parsed.data;
@@ -115,7 +121,7 @@ export function parseConnectionForm(values: ConnectionForm): ParsedConnectionFor
       hours: form.hoursKind === 'around-the-clock' ? 'around-the-clock' : everyLocale(form, 'hours'),
       madeBy: everyLocale(form, 'madeBy'),
       since: form.since,
-      source: { name: form.sourceName, year: form.sourceYear, address: form.sourceAddress },
+      source: { name: form.sourceName, year: form.sourceYear, ...(form.sourceAddress ? { address: form.sourceAddress } : {}) },
     },
     ...(phone ? { phone: { display: phone, tel: dialableNumber(phone), owner: form.phoneOwner } } : {}),
     ...(form.webhook ? { webhook: form.webhook } : {}),

@@ -19,6 +19,8 @@ export interface ConnectionPageState {
   values: ConnectionForm;
   errors: readonly (ConnectionField | 'other')[];
   saved: boolean;
+  /** Where the promise is published: required, except for a development recipient (connection-form.ts). */
+  addressRequired: boolean;
 }
 
 const errorId = (field: string) => `${field}-error`;
@@ -119,7 +121,7 @@ export function connectionPage(ctx: PageContext, state: ConnectionPageState) {
         ${perLocale('hours', w.hoursText, w.hoursHelp)} ${perLocale('madeBy', w.madeBy, w.madeByHelp)}
         ${input('since', w.since, { required: true })} ${input('sourceName', w.sourceName, { required: true })}
         ${input('sourceYear', w.sourceYear, { inputmode: 'numeric', required: true })}
-        ${input('sourceAddress', w.sourceAddress, { type: 'url', required: true })}
+        ${input('sourceAddress', w.sourceAddress, { type: 'url', required: state.addressRequired })}
         <h2>${w.phoneHeading}</h2>
         <p>${w.phoneHelp}</p>
         ${input('phone', w.phone, { type: 'tel' })}
