@@ -12,9 +12,9 @@
  * recipient has no push route, and nothing unsigned can send its
  * requests into its object.
  */
-import { hostedRecipientOfHost, HOSTED_RECIPIENT_HEADER } from '../protocol/hosted-inbox.ts';
+import { hostedRecipientOfHost, HOSTED_RECIPIENT_HEADER, KEY_STATEMENT_PATH } from '../protocol/hosted-inbox.ts';
 import type { Env } from './env.ts';
-import { loadKeySet } from './intake-keys.ts';
+import { forgetKeySet, loadKeySet } from './intake-keys.ts';
 import type { HostedDelivery } from './queue-consumer.ts';
 
 /** Where a hosted recipient's connection stands (the operator's invite, approval and disconnect; npm start's door). */
@@ -77,7 +77,12 @@ export async function routeHostedInbox(request: Request, env: Env): Promise<Resp
   }
   const forwarded = new Request(request);
   forwarded.headers.set(HOSTED_RECIPIENT_HEADER, recipient);
-  return hostedInbox(env, recipient).fetch(forwarded);
+  const response = await hostedInbox(env, recipient).fetch(forwarded);
+  // A key statement taken (a key made or retired) is already in KV (the object wrote it before it
+  // answered): this isolate serves it, and takes requests sealed to its keys, from the next request
+  // on instead of after its minute's cache. Other isolates keep theirs up to that minute.
+  if (request.method === 'POST' && new URL(request.url).pathname === KEY_STATEMENT_PATH && response.ok) forgetKeySet();
+  return response;
 }
 
 /** The queue consumer's way into hosted inboxes (queue-consumer.ts), for one batch. */

@@ -15,7 +15,8 @@ import type { Env } from './env.ts';
  * statement is missing, forged or expired has no keys: nothing is sealed to
  * it, here (no-JavaScript path) or in the browser.
  *
- * Kept for a minute per isolate (a PUT in this isolate forgets it at once):
+ * Kept for a minute per isolate (a PUT in this isolate, or a hosted
+ * inbox's statement posted through it, forgets it at once: hosted-inboxes.ts):
  * a rotated key is used within about a minute, plus KV's own lag.
  */
 const CACHE_MS = 60_000;
@@ -67,7 +68,7 @@ export async function acceptedKids(env: Env, now = new Date()): Promise<Set<stri
   return keySet ? validKids(keySet, now) : new Set();
 }
 
-/** Forget the cached key set (a new statement was stored; tests). */
+/** Forget the cached key set (a new statement was stored here or by a hosted inbox; tests). */
 export function forgetKeySet(): void {
   cached = null;
 }

@@ -69,6 +69,13 @@ export const isDevelopmentRecipient = (recipient: string): boolean => /^[a-z0-9]
 /** The header the Worker names the recipient with when it hands a browser's request to its object. */
 export const HOSTED_RECIPIENT_HEADER = 'x-utvag-hosted-recipient';
 
+/**
+ * Where an inbox takes a key statement signed in an administrator's
+ * browser (a POST); a hosted inbox publishes it into the Worker's KV at
+ * once, so the Worker forgets its cached key set after one (hosted-inboxes.ts).
+ */
+export const KEY_STATEMENT_PATH = '/api/vault/statement';
+
 /** The recipient id of a hosted inbox's host (`<id>.<domain>`, port ignored), or null for any other host. */
 export function hostedRecipientOfHost(host: string | null | undefined, domain: string | null | undefined): string | null {
   if (!host || !domain) return null;

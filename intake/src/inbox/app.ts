@@ -13,6 +13,7 @@
  * path nobody mounted is answered as signed-in-only (sign-in, or 404).
  */
 import { Hono } from 'hono';
+import { KEY_STATEMENT_PATH } from '../../../protocol/hosted-inbox.ts';
 import { page, text, withDefaults, type InboxAppOptions, type InboxEnv } from './context.ts';
 import { inItsCase } from './middleware/in-its-case.ts';
 import { sameOrigin } from './middleware/same-origin.ts';
@@ -58,7 +59,7 @@ export function createInboxApp(options: InboxAppOptions): Hono<InboxEnv> {
   signedIn.route('/connection', connectionRoutes(inbox));
   signedIn.route('/api/vault/keys', keysApiRoutes(inbox));
   signedIn.route('/api/vault/identity', identityApiRoutes(inbox));
-  signedIn.route('/api/vault/statement', statementApiRoutes(inbox));
+  signedIn.route(KEY_STATEMENT_PATH, statementApiRoutes(inbox));
   app.route('/', signedIn);
 
   app.notFound((c) => c.html(pages.messagePage(page(c), text(c).notFound, text(c).notFound), 404));

@@ -15,7 +15,10 @@
  *     me here"), the administrator reads it in the hosted inbox and
  *     answers, and the person reads the answer on /sv/svar/ with only the
  *     secret; the municipality's alert address gets a content-free alert;
- *  5. the operator's commands and the administrator's submitted pages are
+ *  5. the administrator makes the next key on the inbox's Keys page: the
+ *     Worker serves it in /intake-keys.json at once, the next request from
+ *     the form is sealed to it and opens in the hosted inbox, with no build;
+ *  6. the operator's commands and the administrator's submitted pages are
  *     counted, and must be what README's "Connect a municipality" says.
  *
  * The municipality: facts.md gives a promise only for Stockholm city (first
@@ -34,13 +37,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
+import type { Envelope } from '../../../protocol/envelope.ts';
+import type { KeySet } from '../../../protocol/key-set.ts';
 import { buildSite } from '../../../tools/dev/build-site.ts';
 import { startLocalSystem, type LocalSystem } from '../../../tools/dev/local-system.ts';
 import { projectEnv } from '../../../tools/dev/run.ts';
 import { writeConfigWithServiceLimit } from '../../../tools/dev/wrangler-config.ts';
 import { RECIPIENTS_FILE } from '../../../tools/connect/connect.ts';
 import { useTranslations } from '../../../src/i18n/translator.ts';
-import { isUnlocked, virtualAuthenticator } from '../inbox/inbox-session.ts';
+import { isUnlocked, vaultChain, virtualAuthenticator } from '../inbox/inbox-session.ts';
 
 const RECIPIENT = 'stockholm-development';
 const MUNICIPALITY = 'stockholm';
@@ -102,7 +107,9 @@ test.afterAll(async () => {
   if (configRoot) await rm(configRoot, { recursive: true, force: true });
 });
 
-test('an operator and a first administrator connect a municipality; its first request is answered', async ({ browser }) => {
+test('an operator and a first administrator connect a municipality; its first request is answered, and a key made later is used at once', async ({
+  browser,
+}) => {
   test.setTimeout(240_000);
   const expected = await readmeCounts();
   root = await mkdtemp(join(tmpdir(), 'utvag-connect-flow-'));
@@ -229,20 +236,31 @@ test('an operator and a first administrator connect a municipality; its first re
     system = await worker(built);
   });
 
+  /** A person's request to Stockholm from the form, "answer me here": its secret, and the kid the browser sealed it to. */
+  const sendFromForm = async (message: string): Promise<{ secret: string; kid: string }> => {
+    const person = await (await browser.newContext({ locale: 'sv-SE', baseURL: site, serviceWorkers: 'block' })).newPage();
+    let sent: Envelope | null = null;
+    await person.route('**/api/contact', async (route) => {
+      sent = route.request().postDataJSON() as Envelope;
+      await route.continue();
+    });
+    await person.goto('/sv/kontakt/');
+    await person.locator('#municipality').selectOption(MUNICIPALITY);
+    await person.getByLabel(t('form.method.here')).check();
+    await person.locator('#message').fill(message);
+    await person.getByRole('button', { name: t('form.submit') }).click();
+    await expect(person.getByRole('heading', { name: t('receipt.title') })).toBeVisible({ timeout: 20_000 });
+    const secret = (await person.locator('[data-receipt-secret-value]').textContent())!.trim();
+    await person.context().close();
+    return { secret, kid: (sent as Envelope | null)?.kid ?? '' };
+  };
+
   const MESSAGE = `Jag vill komma ur det här. ${randomBytes(6).toString('hex')}`;
   const REPLY = `Vi ringer inte. Skriv här när du vill. ${randomBytes(6).toString('hex')}`;
   let secret = '';
   await test.step('a person sends a request to Stockholm from the form, "answer me here"', async () => {
-    const person = await (await browser.newContext({ locale: 'sv-SE', baseURL: site, serviceWorkers: 'block' })).newPage();
-    await person.goto('/sv/kontakt/');
-    await person.locator('#municipality').selectOption(MUNICIPALITY);
-    await person.getByLabel(t('form.method.here')).check();
-    await person.locator('#message').fill(MESSAGE);
-    await person.getByRole('button', { name: t('form.submit') }).click();
-    await expect(person.getByRole('heading', { name: t('receipt.title') })).toBeVisible({ timeout: 20_000 });
-    secret = (await person.locator('[data-receipt-secret-value]').textContent())!.trim();
+    ({ secret } = await sendFromForm(MESSAGE));
     expect(secret).toMatch(/^\d{4}( \d{4}){4}$/);
-    await person.context().close();
   });
 
   await test.step('the administrator reads it in the hosted inbox and answers', async () => {
@@ -281,6 +299,33 @@ test('an operator and a first administrator connect a municipality; its first re
       expect(body).not.toContain(MESSAGE);
       expect(body).not.toContain(REPLY);
     }
+  });
+
+  const NEXT_MESSAGE = `Jag skriver igen, till den nya nyckeln. ${randomBytes(6).toString('hex')}`;
+  await test.step('administrator: the next key on the Keys page; the next request is sealed to it and opens here, with no build', async () => {
+    // Not a step of connecting: clicked, not counted.
+    await admin.goto(`${origin}/keys`);
+    await admin.getByRole('button', { name: 'Gör nästa nyckel' }).click();
+    await admin.waitForURL(`${origin}/keys?m=keyMade`);
+    await expect(admin.locator('[data-statement="published"]')).toContainText('Publicerad på webbplatsen');
+    const [next, first] = (await vaultChain(admin)).keys;
+    // Read once, not polled: the Worker keeps its key set a minute per isolate, but the statement's
+    // POST went through it, and it forgot its copy then (functions/hosted-inboxes.ts). The person's
+    // request above loaded that copy seconds ago, so a Worker that did not forget serves the old keys.
+    const served = ((await (await admin.request.get(`${site}/intake-keys.json`)).json()) as KeySet).keys
+      .filter((key) => key.recipient === RECIPIENT)
+      .map((key) => key.kid);
+    expect(served).toEqual(expect.arrayContaining([next!.kid, first!.kid]));
+
+    expect((await sendFromForm(NEXT_MESSAGE)).kid).toBe(next!.kid);
+    // Delivered by the queue into the object, and opened there with the new key.
+    const unclaimed = admin.locator('table.requests tbody tr', { hasNotText: 'Första Admin' });
+    await expect(async () => {
+      await admin.goto(`${origin}/`);
+      await expect(unclaimed).toHaveCount(1, { timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
+    await unclaimed.getByRole('link', { name: /Öppna/ }).click();
+    await expect(admin.getByText(NEXT_MESSAGE)).toBeVisible();
   });
   await adminContext.close();
 
