@@ -5,15 +5,17 @@
  * closed while a reply is being sent (the draft is lost, nothing is
  * stored half). Against the real `intake serve` of the inbox specs.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { expect, test, type Page } from '@playwright/test';
-import { base64urlDecode, base64urlEncode } from '../../../protocol/envelope.ts';
+import { base64urlDecode, base64urlEncode, sealRequest } from '../../../protocol/envelope.ts';
 import { replyKeysFromMaster } from '../../../protocol/reply-keys.ts';
 import { createRequest, type ContactRequest } from '../../../protocol/request.ts';
 import { inboxText } from '../../../intake/src/inbox/text.ts';
 import { anotherAdmin } from './inbox-people.ts';
-import { axe, invite, pushRequest, register, setup, uniqueName, virtualAuthenticator } from './inbox-session.ts';
+import { axe, invite, pushEnvelope, register, setup, uniqueName, virtualAuthenticator } from './inbox-session.ts';
 
 test.use({ baseURL: setup.origin });
 test.describe.configure({ mode: 'serial' });
@@ -34,11 +36,19 @@ function request(message: string, extra: Partial<ContactRequest> = {}): ContactR
   });
 }
 
-/** The ref of the newest request (the one just pushed). */
-function newestRef(): string {
+/**
+ * Pushes a request and returns its ref, found by the SHA-256 of the exact
+ * envelope (the store's dedupe key). Not "the newest": the other inbox
+ * specs push to the same intake at the same time.
+ */
+async function pushAndFind(request: ContactRequest): Promise<string> {
+  const key = JSON.parse(readFileSync(setup.publicKeyFile, 'utf8')) as { kid: string; publicKey: string };
+  const body = JSON.stringify(await sealRequest(request, key));
+  expect(await pushEnvelope(body, setup)).toBe(201);
   const handle = db();
   try {
-    const { ref } = handle.prepare('SELECT ref FROM requests ORDER BY received_at DESC, rowid DESC LIMIT 1').get() as { ref: string };
+    const hash = createHash('sha256').update(body).digest('base64url');
+    const { ref } = handle.prepare('SELECT ref FROM requests WHERE body_hash = ?').get(hash) as { ref: string };
     pushed.push(ref);
     return ref;
   } finally {
@@ -76,8 +86,7 @@ test.afterAll(async () => {
 });
 
 test('a damaged envelope says so, in Swedish and English, and is left as it is', async () => {
-  expect(await pushRequest(request('Skadad på vägen.'))).toBe(201);
-  const ref = newestRef();
+  const ref = await pushAndFind(request('Skadad på vägen.'));
   // One bit of the ciphertext flipped, as a broken disk or a bad copy would leave it.
   const envelope = JSON.parse(envelopeOf(ref)) as { ct: string };
   const ct = base64urlDecode(envelope.ct)!;
@@ -100,8 +109,7 @@ test('a damaged envelope says so, in Swedish and English, and is left as it is',
 });
 
 test('a member without access yet is told why nothing opens', async ({ browser }) => {
-  expect(await pushRequest(request('Inte än.'))).toBe(201);
-  const ref = newestRef();
+  const ref = await pushAndFind(request('Inte än.'));
   const page = await (await browser.newContext({ baseURL: setup.origin, locale: 'sv-SE' })).newPage();
   await virtualAuthenticator(page, true);
   await register(page, invite(uniqueName('Ny')).link, { prf: true });
@@ -117,8 +125,7 @@ test('a tab closed while a reply is sent loses the draft, and nothing is stored 
     contact: { method: 'here', safeTimes: '', voicemailOk: false, mayNameSocialServices: false },
     reply: { publicKey: keys.publicKey, mailbox: keys.mailbox },
   });
-  expect(await pushRequest(here)).toBe(201);
-  const ref = newestRef();
+  const ref = await pushAndFind(here);
   await admin.goto(`/r/${ref}`);
   await admin.getByRole('button', { name: 'Ta förfrågan' }).click();
   const section = admin.locator('section.reply-place');
