@@ -232,6 +232,8 @@ export function ownIntake(port: number, args: string[] = [], onOutput?: (text: s
 
 /** axe's WCAG findings on the page, one line each (a test expects none). */
 export async function axe(page: Page): Promise<string[]> {
+  // After a form's redirect the next page may still be loading its stylesheet: axe checks the page as shown.
+  await page.waitForLoadState('load');
   const results = await new AxeBuilder({ page }).withTags(wcagTags).analyze();
   return results.violations.map((v) => `${page.url()}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
