@@ -13,6 +13,7 @@
  * requests into its object.
  */
 import { hostedRecipientOfHost, HOSTED_RECIPIENT_HEADER, KEY_STATEMENT_PATH } from '../protocol/hosted-inbox.ts';
+import type { KeySetRecipient } from '../protocol/key-set.ts';
 import type { Env } from './env.ts';
 import { forgetKeySet, loadKeySet } from './intake-keys.ts';
 import type { HostedDelivery } from './queue-consumer.ts';
@@ -41,19 +42,18 @@ export async function isHostedRecipient(env: Env, recipient: string): Promise<bo
   return (await connectionMarker(env, recipient)) !== null;
 }
 
-/** kid → hosted recipient, for every key of a hosted recipient's verified statement. */
-export async function hostedKids(env: Env): Promise<Map<string, string>> {
+/** kid → recipient, for every key of the recipients `which` picks (their keys come only from verified statements). */
+async function kidsOf(env: Env, which: (recipient: KeySetRecipient) => boolean): Promise<Map<string, string>> {
   const keySet = await loadKeySet(env);
-  const hosted = new Set(keySet?.recipients.filter((r) => r.hosted === true).map((r) => r.id) ?? []);
-  return new Map((keySet?.keys ?? []).filter((key) => hosted.has(key.recipient)).map((key) => [key.kid, key.recipient]));
+  const picked = new Set(keySet?.recipients.filter(which).map((r) => r.id) ?? []);
+  return new Map((keySet?.keys ?? []).filter((key) => picked.has(key.recipient)).map((key) => [key.kid, key.recipient]));
 }
 
-/** kid → recipient, for every key of a pinned recipient's verified statement (hosted or self-hosted). */
-export async function signedKids(env: Env): Promise<Map<string, string>> {
-  const keySet = await loadKeySet(env);
-  const pinned = new Set(keySet?.recipients.filter((r) => r.identity !== undefined).map((r) => r.id) ?? []);
-  return new Map((keySet?.keys ?? []).filter((key) => pinned.has(key.recipient)).map((key) => [key.kid, key.recipient]));
-}
+/** kid → hosted recipient. */
+export const hostedKids = (env: Env) => kidsOf(env, (r) => r.hosted === true);
+
+/** kid → recipient, for every pinned recipient (hosted or self-hosted). */
+export const signedKids = (env: Env) => kidsOf(env, (r) => r.identity !== undefined);
 
 /** The Durable Object of a recipient's hosted inbox. */
 export function hostedInbox(env: Env, recipient: string) {
